@@ -1,0 +1,101 @@
+# One non-recursive GNU Makefile. Objects go to $(BUILD) (build/ by default;
+# build/asan for the sanitizer pass of `make check`).
+#
+#   make            build build/indexer, build/searchd, build/swedish.so
+#   make demo       install deps, build, index the sample reports, run searchd
+#   make check      install deps, build, run every test (also under ASan/UBSan)
+#   make bench      benchmarks (see bench/README.md)
+
+BUILD    ?= build
+CC       ?= cc
+PKGS      = sqlite3 libevent libevent_pthreads
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+OPT      ?= -O2 -g
+
+CPPFLAGS += -D_GNU_SOURCE -Istemming -Icommon -I$(BUILD)/gen
+CFLAGS   += -std=c11 $(OPT) -fPIC -Wall -Wextra -Werror -Wshadow \
+            -Wstrict-prototypes -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS_CORE = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3) -lstemmer
+LDLIBS_HTTP = $(shell pkg-config --libs libevent libevent_pthreads 2>/dev/null || echo -levent -levent_pthreads) -lpthread -lm
+
+ifeq ($(SAN),1)
+CFLAGS  += $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+endif
+
+# --- sources: every .c of a module folder; main.c and tools are programs ---
+STEM_SRC    := $(filter-out stemming/extension.c,$(wildcard stemming/*.c))
+COMMON_SRC  := $(wildcard common/*.c)
+INDEXER_SRC := $(filter-out indexer/main.c,$(wildcard indexer/*.c))
+SEARCHD_SRC := $(filter-out searchd/main.c,$(wildcard searchd/*.c))
+GEN_SRC      =
+
+# Files generated at build time (the decompounding dictionary, among others)
+# are added to GEN_SRC by the module that makes them.
+-include stemming/module.mk
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+STEM_OBJ    = $(call obj,$(STEM_SRC)) $(call obj,$(GEN_SRC))
+CORE_OBJ    = $(STEM_OBJ) $(call obj,$(COMMON_SRC))
+INDEXER_OBJ = $(call obj,$(INDEXER_SRC))
+SEARCHD_OBJ = $(call obj,$(SEARCHD_SRC))
+
+TEST_SRC    := $(wildcard tests/unit/check_*.c)
+TEST_OBJ     = $(call obj,$(TEST_SRC) tests/unit/runner.c)
+
+PROGRAMS = $(BUILD)/indexer $(BUILD)/searchd $(BUILD)/swedish.so
+
+.PHONY: all deps demo check unit e2e bench clean
+all: $(PROGRAMS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/swedish.so: $(STEM_OBJ) $(BUILD)/obj/stemming/extension.o
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE)
+
+$(BUILD)/indexer: $(BUILD)/obj/indexer/main.o $(INDEXER_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) -lm
+
+$(BUILD)/searchd: $(BUILD)/obj/searchd/main.o $(SEARCHD_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_HTTP)
+
+# One runner for every suite: tests/unit/check_<module>.c exports
+# Suite *<module>_suite(void); the list is made from the file names.
+$(BUILD)/gen/suites.h: $(TEST_SRC) Makefile
+	@mkdir -p $(dir $@)
+	@for f in $(TEST_SRC); do n=$${f#tests/unit/check_}; \
+	  echo "SUITE($${n%.c})"; done > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/tests/unit/runner.o: $(BUILD)/gen/suites.h
+
+$(BUILD)/check_all: $(TEST_OBJ) $(INDEXER_OBJ) $(SEARCHD_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_HTTP) \
+	  $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+deps:
+	@sh tools/deps
+
+demo: deps all
+	@sh tools/demo
+
+unit: $(BUILD)/check_all
+	cd tests && ../$(BUILD)/check_all
+
+e2e: all
+	@BUILD=$(BUILD) sh tests/e2e/run
+
+check: deps
+	$(MAKE) all $(BUILD)/check_all
+	$(MAKE) BUILD=build/asan SAN=1 OPT="-O1 -g" all build/asan/check_all
+	@sh tests/run-all
+
+bench: deps all
+	@sh bench/run
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

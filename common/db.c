@@ -1,0 +1,188 @@
+/*
+** db.c: open an index database, create its schema, check its versions.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "swedish.h"
+
+#define DB_STR2(x) #x
+#define DB_STR(x) DB_STR2(x)
+
+/*
+** Triggers keep the external-content FTS index in step with assignments,
+** so every writer (the indexer, a person with the sqlite3 shell) keeps the
+** index consistent. Deleting a report cascades to its rows and so to the
+** index.
+*/
+static const char zSchema[] =
+  "CREATE TABLE IF NOT EXISTS meta("
+  "  key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS reports("
+  "  id INTEGER PRIMARY KEY,"
+  "  date TEXT NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  path TEXT NOT NULL UNIQUE,"
+  "  sha256 TEXT NOT NULL,"
+  "  rows INTEGER NOT NULL,"
+  "  indexed_at TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS reports_date ON reports(date);"
+  "CREATE TABLE IF NOT EXISTS assignments("
+  "  id INTEGER PRIMARY KEY,"
+  "  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
+  "  row INTEGER NOT NULL,"
+  "  assignment TEXT NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  UNIQUE(report_id, row));"
+  "CREATE VIRTUAL TABLE IF NOT EXISTS assignments_fts USING fts5("
+  "  assignment, status, source,"
+  "  content='assignments', content_rowid='id',"
+  "  tokenize='" SWEDISH_TOKENIZER_NAME "');"
+  "CREATE TRIGGER IF NOT EXISTS assignments_ai AFTER INSERT ON assignments"
+  " BEGIN INSERT INTO assignments_fts(rowid, assignment, status, source)"
+  "   VALUES (new.id, new.assignment, new.status, new.source); END;"
+  "CREATE TRIGGER IF NOT EXISTS assignments_ad AFTER DELETE ON assignments"
+  " BEGIN INSERT INTO assignments_fts(assignments_fts, rowid, assignment,"
+  "   status, source) VALUES ('delete', old.id, old.assignment, old.status,"
+  "   old.source); END;"
+  "CREATE TABLE IF NOT EXISTS vocab("
+  "  word TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;";
+
+/* Set *pzErr (if wanted) to a formatted message. */
+static void db_error(char **pzErr, const char *zFmt, const char *zArg,
+                     const char *zArg2){
+  if( pzErr ) *pzErr = sqlite3_mprintf(zFmt, zArg, zArg2);
+}
+
+int db_meta_get(sqlite3 *db, const char *key, char **pzValue){
+  sqlite3_stmt *pStmt = 0;
+  int rc;
+  *pzValue = 0;
+  rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key=?1", -1,
+                          &pStmt, 0);
+  if( rc==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(pStmt);
+    if( rc==SQLITE_ROW ){
+      *pzValue = sqlite3_mprintf("%s", sqlite3_column_text(pStmt, 0));
+      rc = *pzValue ? SQLITE_OK : SQLITE_NOMEM;
+    }else if( rc==SQLITE_DONE ){
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_finalize(pStmt);
+  return rc;
+}
+
+/* Create the schema and record the versions, if the file has no tables. */
+static int db_create(sqlite3 *db, char **pzErr){
+  char *zSql = sqlite3_mprintf(
+      "BEGIN IMMEDIATE;%s"
+      "INSERT OR IGNORE INTO meta VALUES('schema_version','%d');"
+      "INSERT OR IGNORE INTO meta VALUES('analysis_version',%Q);"
+      "COMMIT;", zSchema, DB_SCHEMA_VERSION, swedish_analysis_version());
+  int rc;
+  if( zSql==0 ) return SQLITE_NOMEM;
+  rc = sqlite3_exec(db, zSql, 0, 0, 0);
+  sqlite3_free(zSql);
+  if( rc!=SQLITE_OK ){
+    db_error(pzErr, "cannot create schema: %s%s", sqlite3_errmsg(db), "");
+    sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
+  }
+  return rc;
+}
+
+/* Compare meta's value for key with want; on mismatch explain in *pzErr. */
+static int db_check_one(sqlite3 *db, const char *key, const char *want,
+                        char **pzErr){
+  char *zHave = 0;
+  int rc = db_meta_get(db, key, &zHave);
+  if( rc!=SQLITE_OK ){
+    db_error(pzErr, "not an index (%s)%s", sqlite3_errmsg(db), "");
+  }else if( zHave==0 ){
+    db_error(pzErr, "not an index: meta has no %s%s", key, "");
+    rc = SQLITE_ERROR;
+  }else if( strcmp(zHave, want)!=0 ){
+    char *z = sqlite3_mprintf("index %s is %s, this build's is %%s: "
+                              "re-index with this build", key, zHave);
+    db_error(pzErr, z ? z : "index version mismatch%s", want, "");
+    sqlite3_free(z);
+    rc = SQLITE_ERROR;
+  }
+  sqlite3_free(zHave);
+  return rc;
+}
+
+static int db_check_versions(sqlite3 *db, char **pzErr){
+  int rc = db_check_one(db, "schema_version", DB_STR(DB_SCHEMA_VERSION),
+                        pzErr);
+  if( rc==SQLITE_OK ){
+    rc = db_check_one(db, "analysis_version", swedish_analysis_version(),
+                      pzErr);
+  }
+  return rc;
+}
+
+/* Does the database hold any table yet? */
+static int db_is_empty(sqlite3 *db, int *pbEmpty){
+  sqlite3_stmt *pStmt = 0;
+  int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1,
+                              &pStmt, 0);
+  if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    *pbEmpty = sqlite3_column_int(pStmt, 0)==0;
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
+  else sqlite3_finalize(pStmt);
+  return rc;
+}
+
+int db_open(const char *path, enum db_mode mode, sqlite3 **ppDb, char **pzErr){
+  sqlite3 *db = 0;
+  int flags = mode==DB_READONLY ? SQLITE_OPEN_READONLY
+            : SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE;
+  int bEmpty = 0;
+  int rc;
+
+  if( pzErr ) *pzErr = 0;
+  rc = sqlite3_open_v2(path, &db, flags|SQLITE_OPEN_NOMUTEX, 0);
+  if( rc!=SQLITE_OK ){
+    db_error(pzErr, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+    goto out;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  rc = swedish_register(db);
+  if( rc!=SQLITE_OK ){
+    db_error(pzErr, "cannot register tokenizer: %s%s", sqlite3_errstr(rc), "");
+    goto out;
+  }
+  rc = db_is_empty(db, &bEmpty);
+  if( rc!=SQLITE_OK ){
+    db_error(pzErr, "%s: not a database (%s)", path, sqlite3_errmsg(db));
+    goto out;
+  }
+  if( mode==DB_READWRITE ){
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+                          "PRAGMA synchronous=NORMAL;", 0, 0, 0);
+    if( rc==SQLITE_OK && bEmpty ) rc = db_create(db, pzErr);
+    if( rc!=SQLITE_OK && pzErr && *pzErr==0 ){
+      db_error(pzErr, "%s: %s", path, sqlite3_errmsg(db));
+    }
+    if( rc!=SQLITE_OK ) goto out;
+  }else if( bEmpty ){
+    db_error(pzErr, "%s: not an index (no tables; run indexer first)%s",
+             path, "");
+    rc = SQLITE_ERROR;
+    goto out;
+  }
+  rc = db_check_versions(db, pzErr);
+out:
+  if( rc!=SQLITE_OK ){
+    sqlite3_close(db);
+    db = 0;
+  }
+  *ppDb = db;
+  return rc;
+}

@@ -1,0 +1,59 @@
+/*
+** db.h: the index database, the contract between indexer and searchd.
+**
+** One place defines the schema, the pragmas and the versions, and one
+** function opens a database with the "swedish" tokenizer registered. The
+** schema is a public interface: people read an index with the sqlite3 shell
+** (".load build/swedish" first).
+**
+**   meta(key PRIMARY KEY, value)      schema_version, analysis_version
+**   reports(id, date, title, path UNIQUE, sha256, rows, indexed_at)
+**   assignments(id, report_id, row, assignment, source, status)
+**   assignments_fts                   FTS5 over assignment, status, source,
+**                                     external content = assignments
+**   vocab(word PRIMARY KEY, docs)     surface words (folded) and the number
+**                                     of assignment rows containing them,
+**                                     kept by the indexer for suggestions
+**                                     and spelling correction
+**
+** Column order in assignments_fts is fixed (DB_FTS_COL_*): bm25() weights
+** and highlight() column numbers depend on it.
+*/
+#ifndef DB_H
+#define DB_H
+
+#include <sqlite3.h>
+
+#define DB_SCHEMA_VERSION 1
+
+#define DB_FTS_COL_ASSIGNMENT 0
+#define DB_FTS_COL_STATUS     1
+#define DB_FTS_COL_SOURCE     2
+
+/* How db_open() opens the file. */
+enum db_mode {
+  DB_READONLY,        /* searchd: must exist and be a current index */
+  DB_READWRITE        /* indexer: created with the schema if missing */
+};
+
+/*
+** Open the index at path: WAL journal, foreign keys on, a busy timeout, the
+** swedish tokenizer registered. In DB_READWRITE mode a new or empty file
+** gets the schema and the current versions. In both modes the versions in
+** meta are checked against this build's.
+**
+** On success returns SQLITE_OK and sets *ppDb (the caller owns it and closes
+** it with sqlite3_close). On failure returns an SQLite error code, sets
+** *ppDb to NULL and, if pzErr is not NULL, *pzErr to a message for a person
+** (e.g. "not an index: no table meta", "index analysis version X, this
+** build Y: re-index"), which the caller frees with sqlite3_free().
+*/
+int db_open(const char *path, enum db_mode mode, sqlite3 **ppDb, char **pzErr);
+
+/*
+** Read meta's value for key into a new string (*pzValue, free with
+** sqlite3_free), or NULL if the key is absent. Returns an SQLite code.
+*/
+int db_meta_get(sqlite3 *db, const char *key, char **pzValue);
+
+#endif /* DB_H */

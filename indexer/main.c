@@ -1,0 +1,8 @@
+/* main.c: placeholder until the indexer issue lands. */
+#include <stdio.h>
+
+int main(int argc, char **argv){
+  (void)argc;
+  fprintf(stderr, "usage: %s --db PATH ... (not built yet)\n", argv[0]);
+  return 2;
+}

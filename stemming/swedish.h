@@ -1,0 +1,73 @@
+/*
+** swedish.h: the Swedish text analysis shared by indexer and searchd.
+**
+** The analysis is an FTS5 tokenizer named "swedish". It decorates FTS5's
+** built-in "unicode61" tokenizer (remove_diacritics 0: å ä ö é ü stay
+** distinct letters, case is folded) and turns each token into a term:
+**
+**   - stemmed with Snowball Swedish (libstemmer), after a small table of
+**     domain exceptions that Snowball gets wrong;
+**   - at index time (FTS5_TOKENIZE_DOCUMENT) a compound word is followed by
+**     its stemmed parts as FTS5_TOKEN_COLOCATED tokens, so a search for a
+**     part finds the compound; see stemming/README.md for how the ranking
+**     tells a part match from a whole-word match;
+**   - stop words are kept in the index (phrase queries need them); the
+**     query side decides whether to drop them with swedish_is_stopword().
+**
+** Nothing here keeps global mutable state. Each tokenizer instance owns its
+** own stemmer, so a tokenizer instance must be used by one thread at a time
+** (as SQLite does with the connection that created it).
+*/
+#ifndef SWEDISH_H
+#define SWEDISH_H
+
+#include <sqlite3.h>
+
+/*
+** The analysis version. Every index records it (see common/db.h); an index
+** made with another version is refused, because its terms would not match
+** the terms this code makes of a query. Bump SWEDISH_ANALYSIS_REVISION on
+** any change that alters the terms produced for some input. The full
+** version string also names the libstemmer release it was built against,
+** since a new Snowball release can change stems.
+*/
+#define SWEDISH_ANALYSIS_REVISION 1
+#define SWEDISH_LIBSTEMMER_VERSION "2.2.0"
+
+/*
+** The name the tokenizer is registered under.
+*/
+#define SWEDISH_TOKENIZER_NAME "swedish"
+
+/*
+** The marker byte prefixed to the colocated "part" marker terms; see
+** stemming/README.md. A term that begins with it never comes from user
+** text, because unicode61 never yields a control character in a token.
+*/
+#define SWEDISH_PART_MARKER '\x01'
+
+/*
+** Return the analysis version string, e.g. "swedish-1/libstemmer-2.2.0".
+** The returned string is static; never NULL.
+*/
+const char *swedish_analysis_version(void);
+
+/*
+** Register the "swedish" tokenizer with database connection db, through
+** fts5_api.xCreateTokenizer. Must be called once per connection before any
+** FTS5 table with tokenize='swedish' is used.
+**
+** Returns SQLITE_OK, or an SQLite error code (SQLITE_ERROR when FTS5 is not
+** available in this SQLite build). Thread safety: as the connection.
+*/
+int swedish_register(sqlite3 *db);
+
+/*
+** Return 1 if the n bytes at z, as written (any case), are a Swedish stop
+** word of the Snowball stop-word list, else 0. The test is on the surface
+** form, not the stem: "nära" is not a stop word although it stems to "när",
+** which is. Thread safe; z need not be NUL-terminated.
+*/
+int swedish_is_stopword(const char *z, int n);
+
+#endif /* SWEDISH_H */

@@ -1,0 +1,46 @@
+/*
+** swedish_int.h: internal interfaces of stemming/, not for other modules.
+*/
+#ifndef SWEDISH_INT_H
+#define SWEDISH_INT_H
+
+#include <sqlite3.h>
+
+typedef struct SwedishAnalyzer SwedishAnalyzer;
+
+/*
+** Create an analyzer: a Snowball Swedish stemmer and scratch buffers.
+** On success *ppOut owns them (free with analyzer_free) and SQLITE_OK is
+** returned; on failure *ppOut is NULL and SQLITE_NOMEM is returned.
+** An analyzer is not thread safe: one per tokenizer instance.
+*/
+int analyzer_new(SwedishAnalyzer **ppOut);
+
+/* Free an analyzer. Accepts NULL. */
+void analyzer_free(SwedishAnalyzer *p);
+
+/*
+** Emit the terms of one folded token (as given by unicode61) through
+** xToken: the stemmed word, and at index time (flags has
+** FTS5_TOKENIZE_DOCUMENT) its compound parts as colocated tokens. iStart and
+** iEnd are the byte offsets of the word in the original text and are passed
+** on unchanged for every term. tflags is the parent's token flag (0 or
+** FTS5_TOKEN_COLOCATED). Returns the first non-OK code of xToken, or
+** SQLITE_NOMEM.
+*/
+int analyzer_emit(
+  SwedishAnalyzer *p, int flags, int tflags,
+  const char *pToken, int nToken, int iStart, int iEnd,
+  void *pCtx, int (*xToken)(void*, int, const char*, int, int, int)
+);
+
+/*
+** Stem the folded word z[0..n) into a buffer owned by p, valid until the
+** next call on p. Applies the exceptions table first. On success sets
+** *pzOut and *pnOut and returns SQLITE_OK; returns SQLITE_NOMEM when the stemmer
+** fails to allocate.
+*/
+int analyzer_stem(SwedishAnalyzer *p, const char *z, int n,
+                  const char **pzOut, int *pnOut);
+
+#endif /* SWEDISH_INT_H */
