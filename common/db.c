@@ -49,7 +49,9 @@ static const char zSchema[] =
   "   status, source) VALUES ('delete', old.id, old.assignment, old.status,"
   "   old.source); END;"
   "CREATE TABLE IF NOT EXISTS vocab("
-  "  word TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;";
+  "  word TEXT PRIMARY KEY, plain TEXT NOT NULL, docs INTEGER NOT NULL)"
+  "  WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS vocab_plain ON vocab(plain);";
 
 /* Set *pzErr (if wanted) to a formatted message. */
 static void db_error(char **pzErr, const char *zFmt, const char *zArg,

@@ -11,10 +11,13 @@
 **   assignments(id, report_id, row, assignment, source, status)
 **   assignments_fts                   FTS5 over assignment, status, source,
 **                                     external content = assignments
-**   vocab(word PRIMARY KEY, docs)     surface words (folded) and the number
-**                                     of assignment rows containing them,
-**                                     kept by the indexer for suggestions
-**                                     and spelling correction
+**   vocab(word PRIMARY KEY, plain, docs)
+**                                     surface words as unicode61 folds them
+**                                     (lower case, å ä ö kept), the word with
+**                                     å ä→a, ö→o, é→e, ü→u (indexed), and the
+**                                     number of assignment rows holding it;
+**                                     kept by the indexer for suggestions and
+**                                     spelling correction
 **
 ** Column order in assignments_fts is fixed (DB_FTS_COL_*): bm25() weights
 ** and highlight() column numbers depend on it.

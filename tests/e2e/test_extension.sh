@@ -5,6 +5,11 @@ set -eu
 cd "$TOP"
 db=$(mktemp -d)/t.db
 trap 'rm -rf "$(dirname "$db")"' EXIT
+# An ASan-built extension needs the sanitizer runtimes loaded first.
+case "$BUILD" in *asan*)
+  export LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+  export ASAN_OPTIONS=detect_leaks=0;;
+esac
 got=$(sqlite3 "$db" <<SQL
 .load $BUILD/swedish
 CREATE VIRTUAL TABLE t USING fts5(x, tokenize='swedish');
