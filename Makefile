@@ -18,6 +18,8 @@ CFLAGS   += -std=c11 $(OPT) -fPIC -Wall -Wextra -Werror -Wshadow \
             -Wstrict-prototypes -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_CORE = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3) -lstemmer
 LDLIBS_HTTP = $(shell pkg-config --libs libevent libevent_pthreads 2>/dev/null || echo -levent -levent_pthreads) -lpthread -lm
+# libcrypto (SHA-256 of report files): the indexer and the unit tests only
+LDLIBS_INDEXER = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 ifeq ($(SAN),1)
 CFLAGS  += $(SAN_FLAGS)
@@ -57,7 +59,7 @@ $(BUILD)/swedish.so: $(STEM_OBJ) $(BUILD)/obj/stemming/extension.o
 	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE)
 
 $(BUILD)/indexer: $(BUILD)/obj/indexer/main.o $(INDEXER_OBJ) $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_INDEXER) -lm
 
 $(BUILD)/searchd: $(BUILD)/obj/searchd/main.o $(SEARCHD_OBJ) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_HTTP)
@@ -72,8 +74,14 @@ $(BUILD)/gen/suites.h: $(TEST_SRC) Makefile
 $(BUILD)/obj/tests/unit/runner.o: $(BUILD)/gen/suites.h
 
 $(BUILD)/check_all: $(TEST_OBJ) $(INDEXER_OBJ) $(SEARCHD_OBJ) $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_HTTP) \
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_HTTP) $(LDLIBS_INDEXER) \
 	  $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+# The indexer benchmark's baseline loader (bench/bench_indexer.sh).
+$(BUILD)/fts5_baseline: $(BUILD)/obj/bench/fts5_baseline.o \
+    $(BUILD)/obj/indexer/report.o $(BUILD)/obj/indexer/html.o \
+    $(BUILD)/obj/indexer/files.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE)
 
 deps:
 	@sh tools/deps

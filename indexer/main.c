@@ -1,8 +1,399 @@
-/* main.c: placeholder until the indexer issue lands. */
+/*
+** main.c: build/indexer, report files into the index database.
+**
+**   indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...
+**
+** Options, the run loop, the transaction policy, logging, progress and the
+** summary live here; parsing is report.c, writing store.c.
+*/
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "digest.h"
+#include "files.h"
+#include "report.h"
+#include "store.h"
+
+#define EXIT_INPUT 1           /* some input rejected or warned */
+#define EXIT_DB    2           /* usage or database error */
+
+/*
+** Transaction policy: a transaction holds whole files only, and is
+** committed every BATCH_BYTES of input or BATCH_SECONDS, whichever comes
+** first, and at the end. See README "## indexer".
+*/
+#define BATCH_BYTES   (64LL << 20)
+#define BATCH_SECONDS 2.0
+#define WARN_SHOWN_PER_FILE 20
+#define PROGRESS_AFTER 2.0      /* seconds before a progress bar shows */
+
+static const char zUsage[] =
+"usage: indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...\n"
+"\n"
+"Index \"återrapportering\" report files into the search database PATH\n"
+"(created if missing). Directories are searched recursively for *.txt.\n"
+"A file whose content (SHA-256) is unchanged since the last run is not\n"
+"indexed again; a changed file replaces its report as a whole.\n"
+"\n"
+"  --db PATH   the index database (SQLite, WAL; searchd reads it)\n"
+"  --prune     remove reports whose files no longer exist\n"
+"  --check     check the index (SQLite integrity_check and FTS5\n"
+"              integrity-check) after indexing; alone, only check\n"
+"  --quiet     no progress bar and no summary line (warnings still go\n"
+"              to stderr)\n"
+"  --help      this text\n"
+"\n"
+"Warnings name file and line (\"path:line: message\"). Bad rows are\n"
+"salvaged or skipped, bad files rejected, and the run goes on.\n"
+"A crash or kill leaves the index as of the last commit: complete,\n"
+"consistent and searchable; run again to finish.\n"
+"\n"
+"Exit status: 0 all input indexed (or unchanged) without warnings and,\n"
+"with --check, the index is sound; 1 some input was rejected or warned\n"
+"about (the rest is indexed); 2 usage error, database error, or --check\n"
+"found the index unsound.\n";
+
+enum log_level { LOG_INFO, LOG_WARN, LOG_ERROR };
+
+struct indexer {
+  const char *zDb;
+  int bPrune, bCheck, bQuiet, bHelp, bTty;
+  char **azArg;
+  int nArg;
+  sqlite3 *db;
+  struct store *pStore;
+  /* counters for the summary */
+  int nRead, nIndexed, nUnchanged, nPruned, nRejected, nRows, nWarn;
+  int nFileWarn;               /* warnings in the current file */
+  long long nBytes, nBytesDone, nBatchBytes;
+  double tStart, tBatch, tDrawn;
+  int bProgressShown;
+};
+
+static double now_seconds(void){
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec/1e9;
+}
+
+/* Clear the progress bar line if one is showing. */
+static void progress_clear(struct indexer *p){
+  if( p->bProgressShown ){
+    fputs("\r\033[K", stderr);
+    p->bProgressShown = 0;
+  }
+}
+
+/* The one log function: one line per event on stderr. */
+static void log_msg(struct indexer *p, enum log_level e, const char *zFmt, ...)
+  __attribute__((format(printf, 3, 4)));
+static void log_msg(struct indexer *p, enum log_level e, const char *zFmt, ...){
+  static const char *const azLevel[] = {"", "warning: ", "error: "};
+  va_list ap;
+  if( p ) progress_clear(p);
+  fprintf(stderr, "indexer: %s", azLevel[e]);
+  va_start(ap, zFmt);
+  vfprintf(stderr, zFmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+/* SQLite's own log (SQLITE_CONFIG_LOG) goes through log_msg. */
+static void log_sqlite(void *pArg, int iErr, const char *zMsg){
+  struct indexer *p = (struct indexer*)pArg;
+  int ePrim = iErr & 0xff;
+  if( ePrim==SQLITE_NOTICE && p->bQuiet ) return;
+  log_msg(p, ePrim==SQLITE_NOTICE ? LOG_INFO : LOG_WARN, "sqlite: %s (%d)",
+          zMsg, iErr);
+}
+
+/* report_warn_fn: count, and show the first few of each file. */
+static void warn_input(void *pCtx, const char *zPath, int iLine,
+                       const char *zMsg){
+  struct indexer *p = (struct indexer*)pCtx;
+  p->nWarn++;
+  if( ++p->nFileWarn > WARN_SHOWN_PER_FILE ) return;
+  if( iLine>0 ) log_msg(p, LOG_WARN, "%s:%d: %s", zPath, iLine, zMsg);
+  else log_msg(p, LOG_WARN, "%s: %s", zPath, zMsg);
+}
+
+static void progress_draw(struct indexer *p, double t){
+  int nDone = p->nBytes ? (int)(40*p->nBytesDone/p->nBytes) : 40;
+  char zBar[41];
+  double pct = p->nBytes ? 100.0*(double)p->nBytesDone/(double)p->nBytes : 100;
+  memset(zBar, '#', (size_t)nDone);
+  memset(&zBar[nDone], '.', (size_t)(40-nDone));
+  zBar[40] = 0;
+  fprintf(stderr, "\r[%s] %5.1f%% %d files %.1f MB/s ", zBar, pct, p->nRead,
+          (double)p->nBytesDone/1e6/(t - p->tStart));
+  p->bProgressShown = 1;
+  p->tDrawn = t;
+}
+
+/* Show the bar on a terminal once a run takes more than a moment. */
+static void progress_tick(struct indexer *p){
+  double t;
+  if( !p->bTty ) return;
+  t = now_seconds();
+  if( t - p->tStart < PROGRESS_AFTER || t - p->tDrawn < 0.2 ) return;
+  progress_draw(p, t);
+}
+
+/* A database error: log it with the connection's message. */
+static int db_fail(struct indexer *p, int rc, const char *zWhat){
+  log_msg(p, LOG_ERROR, "%s: %s: %s", p->zDb, zWhat,
+          p->db ? sqlite3_errmsg(p->db) : sqlite3_errstr(rc));
+  return rc;
+}
+
+/* Commit the batch if it is big or old enough (bForce: at the end). */
+static int batch_maybe_commit(struct indexer *p, int bForce){
+  int rc = SQLITE_OK;
+  double t = now_seconds();
+  if( !bForce && p->nBatchBytes < BATCH_BYTES && t - p->tBatch < BATCH_SECONDS ){
+    return SQLITE_OK;
+  }
+  if( !sqlite3_get_autocommit(p->db) ){
+    rc = store_commit(p->pStore);
+    if( rc!=SQLITE_OK ) return db_fail(p, rc, "commit");
+  }
+  p->nBatchBytes = 0;
+  p->tBatch = t;
+  return SQLITE_OK;
+}
+
+/* Open a write transaction unless one is open. */
+static int batch_begin(struct indexer *p){
+  int rc = SQLITE_OK;
+  if( sqlite3_get_autocommit(p->db) ){
+    rc = store_begin(p->pStore);
+    if( rc!=SQLITE_OK ) return db_fail(p, rc, "begin transaction");
+  }
+  return rc;
+}
+
+/*
+** Parse the file's bytes and put the report in the index. A rejected file
+** keeps its previous report, if any.
+*/
+static int index_parsed(struct indexer *p, const char *zPath, const char *z,
+                        size_t n, const char *zSha, int bFound){
+  struct report *pReport = 0;
+  int rc = report_parse(zPath, z, n, warn_input, p, &pReport);
+  if( rc==REPORT_NOMEM ){
+    log_msg(p, LOG_ERROR, "%s: out of memory", zPath);
+    return SQLITE_NOMEM;
+  }
+  if( rc==REPORT_REJECTED ){
+    p->nRejected++;
+    if( bFound ) log_msg(p, LOG_WARN, "%s: its previous index is kept", zPath);
+    return SQLITE_OK;
+  }
+  rc = batch_begin(p);
+  if( rc==SQLITE_OK ){
+    rc = store_put(p->pStore, zPath, zSha, pReport);
+    if( rc!=SQLITE_OK ) db_fail(p, rc, zPath);
+  }
+  if( rc==SQLITE_OK ){
+    p->nIndexed++;
+    p->nRows += pReport->nRow;
+    p->nBatchBytes += (long long)n;
+  }
+  report_free(pReport);
+  return rc;
+}
+
+/* Read one file; index it unless its content is unchanged. */
+static int index_file(struct indexer *p, const char *zPath){
+  char *z = 0;
+  size_t n = 0;
+  char zSha[DIGEST_HEX_LEN+1], zOld[DIGEST_HEX_LEN+1];
+  int bFound = 0, rc;
+  p->nFileWarn = 0;
+  rc = report_read(zPath, warn_input, p, &z, &n);
+  if( rc!=REPORT_OK ){
+    if( rc==REPORT_NOMEM ) log_msg(p, LOG_ERROR, "%s: out of memory", zPath);
+    else p->nRejected++;
+    return rc==REPORT_NOMEM ? SQLITE_NOMEM : SQLITE_OK;
+  }
+  p->nRead++;
+  p->nBytesDone += (long long)n;
+  if( digest_sha256_hex(z, n, zSha)!=0 ){
+    log_msg(p, LOG_ERROR, "%s: SHA-256 failed", zPath);
+    rc = SQLITE_NOMEM;
+  }else if( (rc = store_find(p->pStore, zPath, &bFound, zOld))!=SQLITE_OK ){
+    db_fail(p, rc, zPath);
+  }else if( bFound && strcmp(zSha, zOld)==0 ){
+    p->nUnchanged++;
+  }else{
+    rc = index_parsed(p, zPath, z, n, zSha, bFound);
+  }
+  free(z);
+  if( p->nFileWarn > WARN_SHOWN_PER_FILE ){
+    log_msg(p, LOG_WARN, "%s: %d more warnings not shown", zPath,
+            p->nFileWarn - WARN_SHOWN_PER_FILE);
+  }
+  return rc;
+}
+
+/* Index every file of the list, committing in batches, then prune. */
+static int index_all(struct indexer *p, const struct files *pFiles){
+  size_t i;
+  int rc = SQLITE_OK;
+  p->nBytes = pFiles->nBytes;
+  p->tBatch = now_seconds();
+  for(i=0; rc==SQLITE_OK && i<pFiles->n; i++){
+    rc = index_file(p, pFiles->a[i].zPath);
+    if( rc==SQLITE_OK ) rc = batch_maybe_commit(p, 0);
+    progress_tick(p);
+  }
+  if( rc==SQLITE_OK && p->bPrune ){
+    rc = batch_begin(p);
+    if( rc==SQLITE_OK ){
+      rc = store_prune(p->pStore, &p->nPruned);
+      if( rc!=SQLITE_OK ) db_fail(p, rc, "prune");
+    }
+  }
+  if( rc==SQLITE_OK ) rc = batch_maybe_commit(p, 1);
+  if( rc!=SQLITE_OK ) store_rollback(p->pStore);
+  progress_clear(p);
+  return rc;
+}
+
+/* --check: returns 0 if sound, EXIT_DB if not or on error. */
+static int run_check(struct indexer *p){
+  int bSound = 0;
+  char *zMsg = 0;
+  int rc = store_check(p->db, &bSound, &zMsg);
+  if( rc!=SQLITE_OK ){
+    db_fail(p, rc, "check");
+    return EXIT_DB;
+  }
+  if( !bSound ){
+    log_msg(p, LOG_ERROR, "%s: check failed: %s", p->zDb, zMsg);
+  }else if( !p->bQuiet ){
+    printf("indexer: %s: check ok (integrity_check, fts5 integrity-check)\n",
+           p->zDb);
+  }
+  sqlite3_free(zMsg);
+  return bSound ? 0 : EXIT_DB;
+}
+
+static void print_summary(const struct indexer *p, double t){
+  double mb = (double)p->nBytesDone/1e6;
+  if( p->bQuiet ) return;
+  printf("indexer: %s%d files read (%.1f MB), %d reports indexed (%d rows),"
+         " %d unchanged, %d pruned, %d skipped, %d warnings, %.2f s,"
+         " %.1f MB/s\n",
+         p->nIndexed==0 && p->nPruned==0 ? "nothing to do: " : "",
+         p->nRead, mb, p->nIndexed, p->nRows, p->nUnchanged, p->nPruned,
+         p->nRejected, p->nWarn, t, t>0 ? mb/t : 0.0);
+  fflush(stdout);
+}
+
+/* Collect the files, index them, and say how it went. */
+static int run_index(struct indexer *p){
+  struct files list;
+  int nBad = 0, i, rc, eExit;
+  memset(&list, 0, sizeof(list));
+  for(i=0; i<p->nArg; i++){
+    if( files_add(&list, p->azArg[i], warn_input, p, &nBad)!=0 ){
+      log_msg(p, LOG_ERROR, "out of memory listing files");
+      files_free(&list);
+      return EXIT_DB;
+    }
+  }
+  p->nRejected += nBad;
+  files_sort(&list);
+  rc = index_all(p, &list);
+  files_free(&list);
+  print_summary(p, now_seconds() - p->tStart);
+  if( rc!=SQLITE_OK ) eExit = EXIT_DB;
+  else eExit = (p->nRejected || p->nWarn) ? EXIT_INPUT : 0;
+  return eExit;
+}
+
+/* Parse argv into p; returns 0 or EXIT_DB (usage) after a message. */
+static int parse_args(struct indexer *p, int argc, char **argv){
+  static const struct { const char *zName; size_t off; } aFlag[] = {
+    {"--prune", offsetof(struct indexer, bPrune)},
+    {"--check", offsetof(struct indexer, bCheck)},
+    {"--quiet", offsetof(struct indexer, bQuiet)},
+    {"--help",  offsetof(struct indexer, bHelp)},
+    {"-h",      offsetof(struct indexer, bHelp)},
+  };
+  int i;
+  size_t k;
+  p->azArg = calloc((size_t)argc, sizeof(char*));
+  if( p->azArg==0 ) return EXIT_DB;
+  for(i=1; i<argc; i++){
+    const char *z = argv[i];
+    for(k=0; k<sizeof(aFlag)/sizeof(aFlag[0]) && strcmp(z, aFlag[k].zName); k++){}
+    if( k<sizeof(aFlag)/sizeof(aFlag[0]) ){
+      *(int*)((char*)p + aFlag[k].off) = 1;
+    }else if( strcmp(z, "--db")==0 && i+1<argc ){
+      p->zDb = argv[++i];
+    }else if( strncmp(z, "--db=", 5)==0 ){
+      p->zDb = &z[5];
+    }else if( strcmp(z, "--")==0 ){
+      while( ++i<argc ) p->azArg[p->nArg++] = argv[i];
+    }else if( z[0]=='-' && z[1]!=0 ){
+      fprintf(stderr, "indexer: unknown option %s\n%s", z, zUsage);
+      return EXIT_DB;
+    }else{
+      p->azArg[p->nArg++] = argv[i];
+    }
+  }
+  if( p->bHelp ) return 0;
+  if( p->zDb==0 || (p->nArg==0 && !p->bCheck && !p->bPrune) ){
+    fprintf(stderr, "indexer: %s\n%s", p->zDb ? "no FILE_OR_DIR given"
+            : "--db PATH is required", zUsage);
+    return EXIT_DB;
+  }
+  return 0;
+}
 
 int main(int argc, char **argv){
-  (void)argc;
-  fprintf(stderr, "usage: %s --db PATH ... (not built yet)\n", argv[0]);
-  return 2;
+  struct indexer ctx;
+  char *zErr = 0;
+  int eExit, rc;
+  memset(&ctx, 0, sizeof(ctx));
+  ctx.tStart = now_seconds();
+  eExit = parse_args(&ctx, argc, argv);
+  if( eExit || ctx.bHelp ){
+    if( ctx.bHelp && !eExit ) fputs(zUsage, stdout);
+    free(ctx.azArg);
+    return eExit;
+  }
+  ctx.bTty = !ctx.bQuiet && isatty(STDERR_FILENO);
+  sqlite3_config(SQLITE_CONFIG_LOG, log_sqlite, &ctx);
+  rc = db_open(ctx.zDb, DB_READWRITE, &ctx.db, &zErr);
+  if( rc!=SQLITE_OK ){
+    log_msg(&ctx, LOG_ERROR, "%s", zErr ? zErr : sqlite3_errstr(rc));
+    sqlite3_free(zErr);
+    free(ctx.azArg);
+    return EXIT_DB;
+  }
+  rc = store_open(ctx.db, &ctx.pStore);
+  if( rc!=SQLITE_OK ){
+    db_fail(&ctx, rc, "prepare");
+    eExit = EXIT_DB;
+  }else if( ctx.nArg>0 || ctx.bPrune ){
+    eExit = run_index(&ctx);
+  }
+  if( eExit!=EXIT_DB && ctx.bCheck ){
+    int eCheck = run_check(&ctx);
+    if( eCheck ) eExit = eCheck;
+  }
+  store_close(ctx.pStore);
+  sqlite3_close(ctx.db);
+  free(ctx.azArg);
+  return eExit;
 }

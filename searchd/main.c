@@ -1,8 +1,41 @@
-/* main.c: placeholder until the searchd issue lands. */
+/*
+** main.c: searchd, the ranked query server. Flags in conf.c, the server in
+** server.c; this file only sets up the process and exits.
+*/
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <sqlite3.h>
+
+#include "conf.h"
+#include "log.h"
+#include "server.h"
 
 int main(int argc, char **argv){
-  (void)argc;
-  fprintf(stderr, "usage: %s --db PATH ... (not built yet)\n", argv[0]);
-  return 2;
+  struct conf conf;
+  char *zErr = 0;
+  int rc = conf_parse(argc, argv, &conf, &zErr);
+  if( rc==CONF_HELP ){
+    conf_usage(argv[0], stdout);
+    return 0;
+  }
+  if( rc!=CONF_OK ){
+    fprintf(stderr, "searchd: %s\n", zErr ? zErr : "bad arguments");
+    sqlite3_free(zErr);
+    return 2;
+  }
+  /* A client closing early must give EPIPE, not kill the process. */
+  if( signal(SIGPIPE, SIG_IGN)==SIG_ERR
+   || log_route_libraries()!=0 || evthread_use_pthreads()!=0
+   || sqlite3_initialize()!=SQLITE_OK ){
+    fprintf(stderr, "searchd: cannot initialise libraries\n");
+    return 1;
+  }
+  rc = server_run(&conf);
+  sqlite3_shutdown();
+  libevent_global_shutdown();
+  return rc==0 ? 0 : 1;
 }

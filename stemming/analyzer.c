@@ -1,11 +1,20 @@
 /*
 ** analyzer.c: from one folded token to its terms.
+**
+** A token becomes its whole-word term (the Snowball stem, after the
+** exceptions of exceptions.c and the inflected-form fixes of the dictionary)
+** and, if it is a compound, the terms of its parts (see split_stem()). The
+** result of each token is memoised in a small direct-mapped cache owned by
+** the instance: report text repeats its words, and the cache makes a repeated
+** word cost one hash and one memcmp instead of a stemmer pass and a split.
 */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libstemmer.h>
 
+#include "dict.h"
 #include "swedish.h"
 #include "swedish_int.h"
 
@@ -16,27 +25,65 @@
 */
 #define ANALYZER_MAX_STEM 64
 
+/* Stems shorter than this (bytes) are not split: two 3-letter parts + 1. */
+#define ANALYZER_MIN_SPLIT 7
+
+#define ANALYZER_MAX_PARTS 8      /* terms per compound, recursion included */
+#define ANALYZER_MAX_DEPTH 4      /* parts in one split; levels of splits */
+#define ANALYZER_MIN_NESTED 4     /* characters of a part of a part */
+
+#define CACHE_SLOTS 16384        /* power of two */
+#define CACHE_KEY   40            /* longer tokens are not cached */
+#define CACHE_OUT   77            /* bytes of terms a slot holds: 128-byte slots */
+
+/* The analysis of one token: the whole term then the part terms. */
+typedef struct Analysis Analysis;
+struct Analysis {
+  int nTerm;                      /* 1 + number of parts */
+  int aOff[1+ANALYZER_MAX_PARTS]; /* term i is zBuf[aOff[i]..aOff[i]+aLen[i]) */
+  int aLen[1+ANALYZER_MAX_PARTS];
+  int nBuf;
+  char zBuf[ANALYZER_MAX_STEM + DICT_MAX_KEY*(ANALYZER_MAX_PARTS+1)];
+};
+
+typedef struct CacheSlot CacheSlot;
+struct CacheSlot {
+  unsigned char nKey;             /* 0: empty */
+  unsigned char nTerm;
+  unsigned char aLen[1+ANALYZER_MAX_PARTS];
+  char aKey[CACHE_KEY];
+  char aOut[CACHE_OUT];
+};
+
 struct SwedishAnalyzer {
   struct sb_stemmer *pStemmer;
+  Analysis res;                   /* the last token's terms */
+  CacheSlot *aCache;              /* CACHE_SLOTS slots */
 };
 
 int analyzer_new(SwedishAnalyzer **ppOut){
   SwedishAnalyzer *p = sqlite3_malloc(sizeof(*p));
-  if( p ){
-    memset(p, 0, sizeof(*p));
-    p->pStemmer = sb_stemmer_new("swedish", "UTF_8");
-    if( p->pStemmer==0 ){
-      sqlite3_free(p);
-      p = 0;
-    }
+  int rc = SQLITE_NOMEM;
+  if( p==0 ) goto out;
+  memset(p, 0, sizeof(*p));
+  p->pStemmer = sb_stemmer_new("swedish", "UTF_8");
+  p->aCache = sqlite3_malloc64(sizeof(CacheSlot)*CACHE_SLOTS);
+  if( p->pStemmer==0 || p->aCache==0 ) goto out;
+  memset(p->aCache, 0, sizeof(CacheSlot)*CACHE_SLOTS);
+  rc = SQLITE_OK;
+out:
+  if( rc!=SQLITE_OK ){
+    analyzer_free(p);
+    p = 0;
   }
   *ppOut = p;
-  return p ? SQLITE_OK : SQLITE_NOMEM;
+  return rc;
 }
 
 void analyzer_free(SwedishAnalyzer *p){
   if( p ){
-    sb_stemmer_delete(p->pStemmer);
+    if( p->pStemmer ) sb_stemmer_delete(p->pStemmer);
+    sqlite3_free(p->aCache);
     sqlite3_free(p);
   }
 }
@@ -60,17 +107,383 @@ int analyzer_stem(SwedishAnalyzer *p, const char *z, int n,
   return SQLITE_OK;
 }
 
+/* Append term z[0..n) + zAdd[0..nAdd) to a, unless it repeats a term. */
+static void analysis_add(Analysis *a, const char *z, int n,
+                         const char *zAdd, int nAdd){
+  int i, nTot = n + nAdd;
+  char *zDst = a->zBuf + a->nBuf;
+  if( a->nTerm>ANALYZER_MAX_PARTS || nTot<=0
+   || a->nBuf+nTot>(int)sizeof(a->zBuf) ) return;
+  memmove(zDst, z, (size_t)n);
+  memcpy(zDst+n, zAdd, (size_t)nAdd);
+  for(i=0; i<a->nTerm; i++){
+    if( a->aLen[i]==nTot && memcmp(a->zBuf+a->aOff[i], zDst, nTot)==0 ) return;
+  }
+  a->aOff[a->nTerm] = a->nBuf;
+  a->aLen[a->nTerm] = nTot;
+  a->nTerm++;
+  a->nBuf += nTot;
+}
+
+/* A split of a stem into parts: begin forms, then one head. */
+typedef struct Split Split;
+struct Split {
+  int nPart;
+  int aStart[ANALYZER_MAX_DEPTH];    /* part k starts at aStart[k] */
+  DictEntry aEntry[ANALYZER_MAX_DEPTH];
+};
+
+static int is_utf8_cont(char c){ return ((unsigned char)c & 0xC0)==0x80; }
+
+/*
+** Find the split of s[0..n) into at least nMin parts, each a begin form of
+** the dictionary except the last, found in table eLast (DICT_HEAD for a
+** word, DICT_BEGIN for a first part being split further), with the fewest
+** parts and, among those, the longest first parts. f[i] is the fewest parts
+** that cover s[i..n) (0: none). Worked from the right: once f[j] is known,
+** every s[i..j) before it is tried as a begin form, its hash growing one
+** byte at a time (dict_hash_step), so a word costs O(n) hash steps per
+** place where a split can end, and the filter in front of the tables keeps
+** most lookups from touching them. Returns 1 and fills *pOut, or 0.
+*/
+static int split_stem(const char *s, int n, int nMin, enum dict_table eLast,
+                      Split *pOut){
+  signed char f[ANALYZER_MAX_STEM+1];
+  unsigned char aNext[ANALYZER_MAX_STEM+1];
+  DictEntry e;
+  uint32_t h = DICT_HASH_INIT;
+  int i, j, k;
+  if( n>ANALYZER_MAX_STEM ) return 0;
+  memset(f, 0, sizeof(f));
+  for(i=n-1; i>=(nMin<=1 ? 0 : 1); i--){
+    h = dict_hash_step(h, s[i]);
+    if( n-i>=DICT_MIN_PART && !is_utf8_cont(s[i]) && dict_may_have(eLast, h)
+     && dict_lookup_hashed(eLast, s+i, n-i, h, &e) ){
+      f[i] = 1;
+      aNext[i] = (unsigned char)n;
+    }
+  }
+  for(j=n-1; j>=DICT_MIN_PART; j--){
+    if( f[j]==0 || f[j]>=ANALYZER_MAX_DEPTH ) continue;
+    h = DICT_HASH_INIT;
+    for(i=j-1; i>=0; i--){
+      h = dict_hash_step(h, s[i]);
+      if( j-i<DICT_MIN_PART || is_utf8_cont(s[i]) ) continue;
+      if( f[i] && f[i]<=f[j]+1 ) continue;
+      if( dict_may_have(DICT_BEGIN, h)
+       && dict_lookup_hashed(DICT_BEGIN, s+i, j-i, h, &e) ){
+        f[i] = (signed char)(f[j]+1);
+        aNext[i] = (unsigned char)j;
+      }
+    }
+  }
+  if( f[0]<nMin ) return 0;
+  for(i=0, k=0; i<n; i=aNext[i], k++){
+    pOut->aStart[k] = i;
+    dict_lookup(aNext[i]==n ? eLast : DICT_BEGIN, s+i, aNext[i]-i,
+                &pOut->aEntry[k]);
+  }
+  pOut->nPart = k;
+  return 1;
+}
+
+/* Add the term of dictionary entry e to a. */
+static void analysis_add_entry(Analysis *a, const DictEntry *e){
+  analysis_add(a, e->zKey, e->nKeep, e->zAdd, e->nAdd);
+}
+
+/*
+** The whole-word term of stem s[0..n): the stem, or, when the word or its
+** head is an inflected form Snowball leaves whole (uppdraget, mötet), the
+** stem with that head replaced by the dictionary's stem of it.
+*/
+static void analysis_whole(Analysis *a, const char *s, int n,
+                           const Split *pSplit){
+  DictEntry e;
+  if( n>=DICT_MIN_PART && dict_lookup(DICT_HEAD, s, n, &e)
+   && (e.flags & DICT_FIX) ){
+    analysis_add_entry(a, &e);
+  }else if( pSplit && (pSplit->aEntry[pSplit->nPart-1].flags & DICT_FIX) ){
+    const DictEntry *h = &pSplit->aEntry[pSplit->nPart-1];
+    analysis_add(a, s, pSplit->aStart[pSplit->nPart-1] + h->nKeep,
+                 h->zAdd, h->nAdd);
+  }else{
+    analysis_add(a, s, n, "", 0);
+  }
+}
+
+/* Characters in z[0..n). */
+static int utf8_chars(const char *z, int n){
+  int i, nCh = 0;
+  for(i=0; i<n; i++) nCh += !is_utf8_cont(z[i]);
+  return nCh;
+}
+
+/*
+** 1 if every part of a nested split, and its term, has at least
+** ANALYZER_MIN_NESTED characters: a lexicalised part splits further only
+** into solid words (sjukvård: sjuk, vård), not into fragments (ungdom: ung,
+** dom; läkemedel: läk, medel).
+*/
+static int split_nested_ok(const Split *sp, int n){
+  int k;
+  for(k=0; k<sp->nPart; k++){
+    const DictEntry *e = &sp->aEntry[k];
+    int iEnd = k+1<sp->nPart ? sp->aStart[k+1] : n;
+    if( utf8_chars(e->zKey, iEnd-sp->aStart[k])<ANALYZER_MIN_NESTED
+     || utf8_chars(e->zKey, e->nKeep)+utf8_chars(e->zAdd, e->nAdd)
+        <ANALYZER_MIN_NESTED ){
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/*
+** Words that are never split, nor their compound form with -s-, although
+** the dictionary would: the parts are real words but not what the word
+** means, and a search for them should not find it.
+*/
+static const char *const aNoSplit[] = { "landsting" };
+
+static int is_nosplit(const char *s, int n){
+  int i;
+  for(i=0; i<(int)(sizeof(aNoSplit)/sizeof(aNoSplit[0])); i++){
+    int m = (int)strlen(aNoSplit[i]);
+    if( (n==m || (n==m+1 && s[m]=='s')) && memcmp(s, aNoSplit[i], m)==0 ){
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+** Add to a the parts of s[0..n), whose last part is from table eLast, and
+** then, up to depth, the parts of each part: närsjukvård gives när,
+** sjukvård, then sjuk, vård; patientsäkerhetsplan gives patientsäkerhet,
+** plan, then patient, säkerhet. Bounded by ANALYZER_MAX_PARTS terms.
+*/
+static void analysis_parts(Analysis *a, const char *s, int n,
+                           enum dict_table eLast, int depth,
+                           const Split *pKnown){
+  Split sp;
+  int k;
+  if( pKnown ){
+    sp = *pKnown;
+  }else if( depth<=0 || n<ANALYZER_MIN_SPLIT || is_nosplit(s, n)
+   || !split_stem(s, n, 2, eLast, &sp)
+   || (depth<ANALYZER_MAX_DEPTH && !split_nested_ok(&sp, n)) ){
+    return;
+  }
+  for(k=0; k<sp.nPart; k++) analysis_add_entry(a, &sp.aEntry[k]);
+  for(k=0; k<sp.nPart; k++){
+    int iEnd = k+1<sp.nPart ? sp.aStart[k+1] : n;
+    analysis_parts(a, s+sp.aStart[k], iEnd-sp.aStart[k],
+                   k+1<sp.nPart ? DICT_BEGIN : eLast, depth-1, 0);
+  }
+}
+
+/*
+** Exceptions to Snowball Swedish 2.2, for words of this domain: a word that
+** ends in zBase plus one of aEnding (any compound with it as its last part)
+** gets the term: what precedes zBase, then zBase. Why each is here:
+**   myndighet  Snowball strips -ighet: "myndighet" -> "mynd", the stem of
+**              "myndig" (of age) too;
+**   insats,    Snowball strips the final -s of the base form only:
+**   resurs     "insats" -> "insat" but "insatser" -> "insats".
+** Neuter definite forms that Snowball leaves whole (uppdraget, mötet,
+** arbetet) need no entry: the dictionary rewrites them (DICT_FIX).
+*/
+typedef struct Str Str;
+struct Str { const char *z; int n; };
+#define STR(s) { s, (int)sizeof(s)-1 }
+
+static const Str aExceptionBase[] = {
+  STR("myndighet"), STR("insats"), STR("resurs"),
+};
+static const Str aExceptionEnding[] = {
+  STR(""), STR("s"), STR("en"), STR("ens"), STR("er"), STR("ers"),
+  STR("erna"), STR("ernas"),
+};
+
+#define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
+
+/* The length of zBase's prefix in z[0..n) if z ends with zBase + an
+** ending of aExceptionEnding, else -1. */
+static int exception_match(const char *z, int n, const Str *pBase){
+  int i;
+  for(i=0; i<COUNT(aExceptionEnding); i++){
+    const Str *pEnd = &aExceptionEnding[i];
+    int iBase = n - pEnd->n - pBase->n;
+    if( iBase>=0 && z[n-pEnd->n-1]==pBase->z[pBase->n-1]
+     && memcmp(z+iBase, pBase->z, (size_t)pBase->n)==0
+     && memcmp(z+n-pEnd->n, pEnd->z, (size_t)pEnd->n)==0 ){
+      return iBase;
+    }
+  }
+  return -1;
+}
+
+/*
+** If z[0..n) is an exception, fill a (whole term; the first parts and the
+** base as parts) and return 1; else return 0.
+*/
+static int analysis_exception(Analysis *a, const char *z, int n){
+  DictEntry e;
+  int i, iBase = -1;
+  const Str *pBase = 0;
+  for(i=0; i<COUNT(aExceptionBase) && iBase<0; i++){
+    pBase = &aExceptionBase[i];
+    iBase = exception_match(z, n, pBase);
+  }
+  if( iBase<0 ) return 0;
+  analysis_add(a, z, iBase, pBase->z, pBase->n);
+  if( iBase>0 ){
+    if( dict_lookup(DICT_BEGIN, z, iBase, &e) ) analysis_add_entry(a, &e);
+    analysis_parts(a, z, iBase, DICT_BEGIN, ANALYZER_MAX_DEPTH-1, 0);
+    analysis_add(a, pBase->z, pBase->n, "", 0);
+  }
+  return 1;
+}
+
+/*
+** Analyse folded token z[0..n), n <= ANALYZER_MAX_STEM, into a: the whole
+** term, then the parts (see analysis_parts()), without repeats.
+*/
+static int analysis_run(SwedishAnalyzer *p, const char *z, int n,
+                        Analysis *a){
+  char s[ANALYZER_MAX_STEM];
+  const char *zStem = 0;
+  int nStem = 0, bSplit;
+  Split sp;
+  int rc;
+  a->nTerm = 0;
+  a->nBuf = 0;
+  if( analysis_exception(a, z, n) ) return SQLITE_OK;
+  rc = analyzer_stem(p, z, n, &zStem, &nStem);
+  if( rc!=SQLITE_OK ) return rc;
+  if( nStem>ANALYZER_MAX_STEM ){          /* Snowball never lengthens */
+    analysis_add(a, zStem, nStem, "", 0);
+    return SQLITE_OK;
+  }
+  memcpy(s, zStem, (size_t)nStem);
+  bSplit = nStem>=ANALYZER_MIN_SPLIT && !is_nosplit(s, nStem)
+        && split_stem(s, nStem, 2, DICT_HEAD, &sp);
+  analysis_whole(a, s, nStem, bSplit ? &sp : 0);
+  if( bSplit ){
+    analysis_parts(a, s, nStem, DICT_HEAD, ANALYZER_MAX_DEPTH, &sp);
+  }
+  return SQLITE_OK;
+}
+
+/* Store analysis a of token z[0..n) in its cache slot, if it fits. */
+static void cache_put(CacheSlot *pSlot, const char *z, int n,
+                      const Analysis *a){
+  int i, nOut = 0;
+  for(i=0; i<a->nTerm; i++) nOut += a->aLen[i];
+  if( n>CACHE_KEY || nOut>CACHE_OUT ) return;
+  for(i=0, nOut=0; i<a->nTerm; i++){
+    memcpy(pSlot->aOut+nOut, a->zBuf+a->aOff[i], (size_t)a->aLen[i]);
+    pSlot->aLen[i] = (unsigned char)a->aLen[i];
+    nOut += a->aLen[i];
+  }
+  memcpy(pSlot->aKey, z, (size_t)n);
+  pSlot->nKey = (unsigned char)n;
+  pSlot->nTerm = (unsigned char)a->nTerm;
+}
+
+/* Emit the terms of a cache slot: the whole word, then colocated parts. */
+static int emit_slot(const CacheSlot *pSlot, int bParts, int tflags,
+                     int iStart, int iEnd, void *pCtx,
+                     int (*xToken)(void*, int, const char*, int, int, int)){
+  int rc = SQLITE_OK, i, nOff = 0;
+  int nTerm = bParts ? pSlot->nTerm : 1;
+  for(i=0; rc==SQLITE_OK && i<nTerm; i++){
+    rc = xToken(pCtx, i ? FTS5_TOKEN_COLOCATED : tflags, pSlot->aOut+nOff,
+                pSlot->aLen[i], iStart, iEnd);
+    nOff += pSlot->aLen[i];
+  }
+  return rc;
+}
+
+/* Emit the terms of analysis a, like emit_slot(). */
+static int emit_analysis(const Analysis *a, int bParts, int tflags,
+                         int iStart, int iEnd, void *pCtx,
+                         int (*xToken)(void*, int, const char*, int, int, int)){
+  int rc = SQLITE_OK, i;
+  int nTerm = bParts ? a->nTerm : 1;
+  for(i=0; rc==SQLITE_OK && i<nTerm; i++){
+    rc = xToken(pCtx, i ? FTS5_TOKEN_COLOCATED : tflags, a->zBuf+a->aOff[i],
+                a->aLen[i], iStart, iEnd);
+  }
+  return rc;
+}
+
+/*
+** The cache slot hash of a token: 8 bytes a step, because it is computed
+** for every token and FNV's byte steps cost as much as the rest of a hit.
+*/
+static uint32_t cache_hash(const char *z, int n){
+  uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull, w;
+  int i = 0;
+  for(; i+8<=n; i+=8){
+    memcpy(&w, z+i, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+  }
+  if( i<n ){
+    w = 0;
+    memcpy(&w, z+i, (size_t)(n-i));
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+  }
+  return (uint32_t)(h ^ (h >> 32));
+}
+
+/*
+** 1 if the token is at most 3 characters long. Snowball Swedish changes
+** only its R1 region, which starts after the third character at the
+** earliest, and no dictionary entry or exception is that short: such a
+** token ("och", "i", "på", "år") is its own term.
+*/
+static int is_short(const char *z, int n){
+  int i, nCh = 0;
+  if( n<=3 ) return 1;
+  if( n>6 ) return 0;
+  for(i=0; i<n; i++) nCh += !is_utf8_cont(z[i]);
+  return nCh<=3;
+}
+
 int analyzer_emit(
   SwedishAnalyzer *p, int flags, int tflags,
   const char *pToken, int nToken, int iStart, int iEnd,
   void *pCtx, int (*xToken)(void*, int, const char*, int, int, int)
 ){
-  const char *zStem = 0;
-  int nStem = 0;
-  int rc = analyzer_stem(p, pToken, nToken, &zStem, &nStem);
-  (void)flags;
-  if( rc==SQLITE_OK ){
-    rc = xToken(pCtx, tflags, zStem, nStem, iStart, iEnd);
+  int bParts = (flags & (FTS5_TOKENIZE_DOCUMENT|FTS5_TOKENIZE_AUX))!=0;
+  CacheSlot *pSlot = 0;
+  int rc;
+  if( nToken>ANALYZER_MAX_STEM || is_short(pToken, nToken) ){
+    return xToken(pCtx, tflags, pToken, nToken, iStart, iEnd);
   }
-  return rc;
+  if( nToken<=CACHE_KEY ){
+    pSlot = &p->aCache[cache_hash(pToken, nToken) & (CACHE_SLOTS-1)];
+    if( pSlot->nKey==nToken && memcmp(pSlot->aKey, pToken, nToken)==0 ){
+      return emit_slot(pSlot, bParts, tflags, iStart, iEnd, pCtx, xToken);
+    }
+  }
+  rc = analysis_run(p, pToken, nToken, &p->res);
+  if( rc!=SQLITE_OK ) return rc;
+  if( pSlot ) cache_put(pSlot, pToken, nToken, &p->res);
+  return emit_analysis(&p->res, bParts, tflags, iStart, iEnd, pCtx, xToken);
+}
+
+int analyzer_tail(const char *z, int n){
+  DictEntry e;
+  int i;
+  if( n>ANALYZER_MAX_STEM ) return 0;
+  for(i=n-DICT_MIN_PART; i>=DICT_MIN_PART; i--){
+    if( is_utf8_cont(z[i]) || utf8_chars(z+i, n-i)<DICT_MIN_PART ) continue;
+    if( dict_lookup(DICT_BEGIN, z, i, &e) ) return i;
+  }
+  return 0;
 }

@@ -1,5 +1,6 @@
 /*
-** stopwords.c: the Snowball Swedish stop-word list, tested on surface forms.
+** stopwords.c: the Snowball Swedish stop-word list, tested on surface forms,
+** and swedish_fold(), the case folding it uses.
 **
 ** The list is Snowball's swedish/stop.txt. It is matched before stemming,
 ** because stemming maps content words onto stop words ("nära" -> "när").
@@ -32,27 +33,31 @@ static int stop_cmp(const void *pKey, const void *pElem){
   return strcmp((const char*)pKey, *(const char *const*)pElem);
 }
 
-/*
-** Fold ASCII and the Swedish capitals Å Ä Ö É Ü to lower case into zOut.
-** Returns 0 if the word is too long to be a stop word.
-*/
+/* Fold z[0..n) into zOut[STOP_MAXLEN]; 0 if too long to be a stop word. */
 static int stop_fold(const char *z, int n, char *zOut){
-  int i;
   if( n<=0 || n>=STOP_MAXLEN ) return 0;
+  if( swedish_fold(z, n, zOut, STOP_MAXLEN-1)!=n ) return 0;
+  zOut[n] = 0;
+  return 1;
+}
+
+int swedish_fold(const char *z, int n, char *zOut, int nOut){
+  int i;
+  if( n<0 || nOut<n ) return -1;
   for(i=0; i<n; i++){
     unsigned char c = (unsigned char)z[i];
     if( c>='A' && c<='Z' ){
       c = (unsigned char)(c + 32);
     }else if( c==0xC3 && i+1<n ){
       unsigned char d = (unsigned char)z[i+1];
-      if( d==0x85 || d==0x84 || d==0x96 || d==0x89 || d==0x9C ) d += 0x20;
+      /* U+00C0..U+00DE except U+00D7 (multiplication sign) */
+      if( d>=0x80 && d<=0x9E && d!=0x97 ) d += 0x20;
       zOut[i++] = (char)c;
       c = d;
     }
     zOut[i] = (char)c;
   }
-  zOut[n] = 0;
-  return 1;
+  return n;
 }
 
 int swedish_is_stopword(const char *z, int n){

@@ -23,13 +23,34 @@ struct SwedishTokenizer {
   SwedishAnalyzer *pAnalyzer;     /* Stemmer and scratch space, this instance */
 };
 
-/* Per-call state of swedish_tokenize(). */
+/*
+** Coordinated compounds ("barn- och ungdomspsykiatri") are completed at
+** index and aux time: a word followed by a hanging hyphen is held back,
+** with the "och"/"eller" after it, until the head word arrives, so that the
+** completed form ("barnpsykiatri") can be emitted colocated with it.
+*/
+#define SWEDISH_MAX_PENDING 6     /* held-back tokens; more are let through */
+#define SWEDISH_PENDING_TEXT 64   /* longest held-back token, bytes */
+
+typedef struct Pending Pending;
+struct Pending {
+  int bHang;                      /* word with a hanging hyphen */
+  int tflags, iStart, iEnd;
+  int n;
+  char z[SWEDISH_PENDING_TEXT];
+};
+
+/* Per-call state of swedish_tokenize(), on its stack. */
 typedef struct SwedishCb SwedishCb;
 struct SwedishCb {
   SwedishTokenizer *p;
   void *pCtx;
   int flags;                      /* FTS5_TOKENIZE_* of this call */
   int (*xToken)(void*, int, const char*, int, int, int);
+  const char *pText;              /* the text of this call, for lookahead */
+  int nText;
+  int nPending;
+  Pending aPending[SWEDISH_MAX_PENDING];
 };
 
 const char *swedish_analysis_version(void){
@@ -90,13 +111,95 @@ out:
   return rc;
 }
 
-/* Called by the parent for each folded token: emit its terms. */
+/* Emit the terms of one token. */
+static int cb_emit(SwedishCb *c, int tflags, const char *z, int n,
+                   int iStart, int iEnd){
+  return analyzer_emit(c->p->pAnalyzer, c->flags, tflags, z, n, iStart, iEnd,
+                       c->pCtx, c->xToken);
+}
+
+/*
+** Emit the held-back tokens. If zHead is not NULL, each hanging word is
+** followed by its completion with the head word's tail, colocated:
+** "barn" + "psykiatri" of "ungdomspsykiatri".
+*/
+static int cb_flush(SwedishCb *c, const char *zHead, int nHead){
+  int rc = SQLITE_OK, i;
+  int iTail = zHead ? analyzer_tail(zHead, nHead) : 0;
+  for(i=0; rc==SQLITE_OK && i<c->nPending; i++){
+    Pending *q = &c->aPending[i];
+    char z[SWEDISH_PENDING_TEXT*2];
+    rc = cb_emit(c, q->tflags, q->z, q->n, q->iStart, q->iEnd);
+    if( rc==SQLITE_OK && q->bHang && iTail>0
+     && q->n+nHead-iTail<=(int)sizeof(z) ){
+      memcpy(z, q->z, (size_t)q->n);
+      memcpy(z+q->n, zHead+iTail, (size_t)(nHead-iTail));
+      rc = analyzer_emit(c->p->pAnalyzer, FTS5_TOKENIZE_QUERY,
+                         FTS5_TOKEN_COLOCATED, z, q->n+nHead-iTail,
+                         q->iStart, q->iEnd, c->pCtx, c->xToken);
+    }
+  }
+  c->nPending = 0;
+  return rc;
+}
+
+/* Hold a token back; 0 if there is no room for it. */
+static int cb_hold(SwedishCb *c, int bHang, int tflags, const char *z, int n,
+                   int iStart, int iEnd){
+  Pending *q;
+  if( c->nPending>=SWEDISH_MAX_PENDING || n>SWEDISH_PENDING_TEXT ) return 0;
+  q = &c->aPending[c->nPending++];
+  q->bHang = bHang;
+  q->tflags = tflags;
+  q->iStart = iStart;
+  q->iEnd = iEnd;
+  q->n = n;
+  memcpy(q->z, z, (size_t)n);
+  return 1;
+}
+
+/* Is the token ending at iEnd followed by a hanging hyphen ("barn- och")? */
+static int is_hanging(const SwedishCb *c, int iEnd){
+  char d;
+  if( iEnd<0 || iEnd>=c->nText || c->pText[iEnd]!='-' ) return 0;
+  if( iEnd+1==c->nText ) return 0;
+  d = c->pText[iEnd+1];
+  return d==' ' || d==',' || d=='\t' || d=='\n' || d=='\r';
+}
+
+static int is_conjunction(const char *z, int n){
+  return (n==3 && memcmp(z, "och", 3)==0) || (n==5 && memcmp(z, "eller", 5)==0);
+}
+
+/*
+** Called by the parent for each folded token. At index and aux time, runs
+** the coordinated-compound state machine over the held-back tokens: hanging
+** words, then one conjunction, then the head word that completes them.
+*/
 static int swedish_cb(
   void *pCtx, int tflags, const char *pToken, int nToken, int iStart, int iEnd
 ){
   SwedishCb *c = (SwedishCb*)pCtx;
-  return analyzer_emit(c->p->pAnalyzer, c->flags, tflags, pToken, nToken,
-                       iStart, iEnd, c->pCtx, c->xToken);
+  int rc = SQLITE_OK;
+  int bHang;
+  if( (c->flags & (FTS5_TOKENIZE_DOCUMENT|FTS5_TOKENIZE_AUX))==0 ){
+    return cb_emit(c, tflags, pToken, nToken, iStart, iEnd);
+  }
+  bHang = is_hanging(c, iEnd);
+  if( c->nPending>0 ){
+    const Pending *pLast = &c->aPending[c->nPending-1];
+    if( (bHang && pLast->bHang) || (pLast->bHang && is_conjunction(pToken, nToken)) ){
+      if( cb_hold(c, bHang, tflags, pToken, nToken, iStart, iEnd) ) return rc;
+    }
+    rc = cb_flush(c, (!pLast->bHang && !bHang) ? pToken : 0, nToken);
+  }
+  if( rc==SQLITE_OK && bHang
+   && cb_hold(c, 1, tflags, pToken, nToken, iStart, iEnd) ){
+    return rc;
+  }
+  if( rc==SQLITE_OK && c->nPending ) rc = cb_flush(c, 0, 0);
+  if( rc==SQLITE_OK ) rc = cb_emit(c, tflags, pToken, nToken, iStart, iEnd);
+  return rc;
 }
 
 static int swedish_tokenize(
@@ -106,11 +209,17 @@ static int swedish_tokenize(
 ){
   SwedishTokenizer *p = (SwedishTokenizer*)pTok;
   SwedishCb c;
+  int rc;
   c.p = p;
   c.pCtx = pCtx;
   c.flags = flags;
   c.xToken = xToken;
-  return p->parent.xTokenize(p->pParent, &c, flags, pText, nText, swedish_cb);
+  c.pText = pText;
+  c.nText = nText;
+  c.nPending = 0;
+  rc = p->parent.xTokenize(p->pParent, &c, flags, pText, nText, swedish_cb);
+  if( rc==SQLITE_OK ) rc = cb_flush(&c, 0, 0);
+  return rc;
 }
 
 /* Fetch the fts5_api pointer of db, as fts5.h documents. */

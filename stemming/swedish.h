@@ -7,10 +7,19 @@
 **
 **   - stemmed with Snowball Swedish (libstemmer), after a small table of
 **     domain exceptions that Snowball gets wrong;
-**   - at index time (FTS5_TOKENIZE_DOCUMENT) a compound word is followed by
-**     its stemmed parts as FTS5_TOKEN_COLOCATED tokens, so a search for a
-**     part finds the compound; see stemming/README.md for how the ranking
-**     tells a part match from a whole-word match;
+**   - at index time (FTS5_TOKENIZE_DOCUMENT) and aux time
+**     (FTS5_TOKENIZE_AUX: highlight, snippet, ranking functions) a compound
+**     word is followed by its stemmed parts as FTS5_TOKEN_COLOCATED tokens
+**     (mammografiverksamheten: mammografiverksam, +mammografi, +verksam),
+**     so a search for a part finds the compound; a coordinated compound
+**     gets its completed form colocated with the hanging word ("barn- och
+**     ungdomspsykiatri": barn, +barnpsykiatri, ...). At query time
+**     (FTS5_TOKENIZE_QUERY) only the whole word's term is made;
+**   - ranking tells a whole-word match from a part match by re-tokenizing
+**     a row with the aux xTokenize: a token without FTS5_TOKEN_COLOCATED is
+**     a whole word (its [iStart,iEnd) is the word's surface text, see
+**     swedish_fold()); the colocated tokens after it are its parts. No
+**     marker terms are stored. See stemming/README.md;
 **   - stop words are kept in the index (phrase queries need them); the
 **     query side decides whether to drop them with swedish_is_stopword().
 **
@@ -40,13 +49,6 @@
 #define SWEDISH_TOKENIZER_NAME "swedish"
 
 /*
-** The marker byte prefixed to the colocated "part" marker terms; see
-** stemming/README.md. A term that begins with it never comes from user
-** text, because unicode61 never yields a control character in a token.
-*/
-#define SWEDISH_PART_MARKER '\x01'
-
-/*
 ** Return the analysis version string, e.g. "swedish-1/libstemmer-2.2.0".
 ** The returned string is static; never NULL.
 */
@@ -69,5 +71,16 @@ int swedish_register(sqlite3 *db);
 ** which is. Thread safe; z need not be NUL-terminated.
 */
 int swedish_is_stopword(const char *z, int n);
+
+/*
+** Fold the n bytes at z to lower case the way unicode61 folds Swedish text
+** (A-Z and the Latin-1 capitals À-Þ such as Å Ä Ö É Ü; å ä ö keep their
+** dots), into zOut, which has room for nOut bytes; other bytes are copied.
+** For an exact-word check in ranking: fold a row's surface word (from the
+** aux token's [iStart,iEnd)) and the query's word, then compare them.
+** Returns the number of bytes written (n), or -1 if nOut < n. No NUL is
+** added. Thread safe.
+*/
+int swedish_fold(const char *z, int n, char *zOut, int nOut);
 
 #endif /* SWEDISH_H */

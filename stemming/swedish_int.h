@@ -43,4 +43,13 @@ int analyzer_emit(
 int analyzer_stem(SwedishAnalyzer *p, const char *z, int n,
                   const char **pzOut, int *pnOut);
 
+/*
+** The tail a coordinated compound shares with its hanging first parts:
+** for the folded word z[0..n), the offset of what follows its longest first
+** part known to the dictionary ("ungdomspsykiatri" -> 7, "psykiatri";
+** "kommunägda" -> 6, "ägda"), leaving at least 3 characters; 0 if none.
+** Thread safe.
+*/
+int analyzer_tail(const char *z, int n);
+
 #endif /* SWEDISH_INT_H */

@@ -1,5 +1,10 @@
 /*
 ** check_stemming.c: the swedish tokenizer, through a real FTS5 connection.
+**
+** Most cases call the tokenizer directly through fts5_api (xFindTokenizer,
+** xCreate, xTokenize) and compare the exact terms it emits, in order, a
+** colocated term written with a leading "+": "mammografiverksamheten" at
+** index time is "mammografiverksam +mammografi +verksam".
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,50 +15,220 @@
 
 #include "swedish.h"
 
-/* Terms the tokenizer makes of zText, joined by spaces, into zOut. */
-static void tokens_of(const char *zText, char *zOut, int nOut){
-  sqlite3 *db = 0;
-  sqlite3_stmt *pStmt = 0;
-  ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
-  ck_assert_int_eq(swedish_register(db), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_exec(db,
-      "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='swedish');"
-      "CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance');", 0, 0, 0),
-      SQLITE_OK);
-  ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO t VALUES(?1)", -1,
-                                      &pStmt, 0), SQLITE_OK);
-  sqlite3_bind_text(pStmt, 1, zText, -1, SQLITE_STATIC);
-  ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_DONE);
-  sqlite3_finalize(pStmt);
-  ck_assert_int_eq(sqlite3_prepare_v2(db,
-      "SELECT group_concat(term, ' ') FROM "
-      "(SELECT term FROM v ORDER BY offset, term)", -1, &pStmt, 0), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ROW);
-  snprintf(zOut, nOut, "%s", (const char*)sqlite3_column_text(pStmt, 0));
-  sqlite3_finalize(pStmt);
-  sqlite3_close(db);
-}
-
-static const struct { const char *zIn; const char *zTerms; } aStem[] = {
-  {"vård",     "vård"},
-  {"vården",   "vård"},
-  {"vårdens",  "vård"},
-  {"Kalix",    "kalix"},
-  {"ÖKA",      "öka"},
-  {"för",      "för"},
+/* The tokenizer of one test: a connection and an instance of "swedish". */
+typedef struct Tok Tok;
+struct Tok {
+  sqlite3 *db;
+  fts5_tokenizer mod;
+  Fts5Tokenizer *pTok;
 };
 
-START_TEST(test_stem){
-  char z[256];
-  tokens_of(aStem[_i].zIn, z, sizeof(z));
-  ck_assert_msg(strcmp(z, aStem[_i].zTerms)==0, "%s -> '%s', want '%s'",
-                aStem[_i].zIn, z, aStem[_i].zTerms);
+/* What the xToken callback collects. */
+typedef struct Out Out;
+struct Out {
+  char *z;                        /* terms, space separated */
+  size_t n, nAlloc;
+  long nToken;
+  int nText;                      /* offsets must lie in the text */
+  int bOffsetsOk;
+};
+
+static fts5_api *fts5_api_of(sqlite3 *db){
+  fts5_api *pApi = 0;
+  sqlite3_stmt *pStmt = 0;
+  ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, 0),
+                   SQLITE_OK);
+  sqlite3_bind_pointer(pStmt, 1, (void*)&pApi, "fts5_api_ptr", 0);
+  sqlite3_step(pStmt);
+  ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+  ck_assert_ptr_nonnull(pApi);
+  return pApi;
+}
+
+static void tok_open(Tok *t){
+  fts5_api *pApi;
+  void *pUser = 0;
+  memset(t, 0, sizeof(*t));
+  ck_assert_int_eq(sqlite3_open(":memory:", &t->db), SQLITE_OK);
+  ck_assert_int_eq(swedish_register(t->db), SQLITE_OK);
+  pApi = fts5_api_of(t->db);
+  ck_assert_int_eq(pApi->xFindTokenizer(pApi, SWEDISH_TOKENIZER_NAME, &pUser,
+                                        &t->mod), SQLITE_OK);
+  ck_assert_int_eq(t->mod.xCreate(pUser, 0, 0, &t->pTok), SQLITE_OK);
+}
+
+static void tok_close(Tok *t){
+  t->mod.xDelete(t->pTok);
+  sqlite3_close(t->db);
+}
+
+static int collect(void *pCtx, int tflags, const char *z, int n,
+                   int iStart, int iEnd){
+  Out *o = (Out*)pCtx;
+  size_t need = o->n + (size_t)n + 3;
+  if( need>o->nAlloc ){
+    o->nAlloc = need*2;
+    o->z = realloc(o->z, o->nAlloc);
+    if( o->z==0 ) return SQLITE_NOMEM;
+  }
+  if( o->n ) o->z[o->n++] = ' ';
+  if( tflags & FTS5_TOKEN_COLOCATED ) o->z[o->n++] = '+';
+  memcpy(o->z+o->n, z, (size_t)n);
+  o->n += (size_t)n;
+  o->z[o->n] = 0;
+  o->nToken++;
+  if( iStart<0 || iEnd<iStart || iEnd>o->nText ) o->bOffsetsOk = 0;
+  return SQLITE_OK;
+}
+
+/* Tokenize z[0..n) with flags; the terms go to *o (free o->z). */
+static int tok_run(Tok *t, int flags, const char *z, int n, Out *o){
+  memset(o, 0, sizeof(*o));
+  o->bOffsetsOk = 1;
+  o->nText = n;
+  o->z = calloc(1, 1);
+  ck_assert_ptr_nonnull(o->z);
+  return t->mod.xTokenize(t->pTok, o, flags, z, n, collect);
+}
+
+/* Terms of zText with flags, checked against zWant. */
+static void check_terms(int flags, const char *zText, const char *zWant){
+  Tok t;
+  Out o;
+  tok_open(&t);
+  ck_assert_int_eq(tok_run(&t, flags, zText, (int)strlen(zText), &o),
+                   SQLITE_OK);
+  ck_assert_msg(strcmp(o.z, zWant)==0, "%s '%s' -> '%s', want '%s'",
+                flags==FTS5_TOKENIZE_QUERY ? "query" : "document",
+                zText, o.z, zWant);
+  free(o.z);
+  tok_close(&t);
+}
+
+/* Index-time (FTS5_TOKENIZE_DOCUMENT) terms of real Swedish text. */
+static const struct { const char *zIn; const char *zTerms; } aDoc[] = {
+  /* inflections: one term per word */
+  {"vård", "vård"}, {"vården", "vård"}, {"vårdens", "vård"},
+  {"uppdrag", "uppdrag"}, {"uppdraget", "uppdrag"}, {"uppdragen", "uppdrag"},
+  {"uppdragets", "uppdrag"}, {"möte", "möt"}, {"mötet", "möt"},
+  {"möten", "möt"}, {"region", "region"}, {"regionen", "region"},
+  {"regioner", "region"}, {"regionerna", "region"}, {"kommun", "kommun"},
+  {"kommuner", "kommun"}, {"kommunerna", "kommun"},
+  {"landsting", "landsting"}, {"landstinget", "landsting"},
+  {"arbete", "arbet"}, {"arbetet", "arbet"}, {"beslut", "beslut"},
+  {"beslutet", "beslut"}, {"besluten", "beslut"}, {"rapport", "rapport"},
+  {"rapporter", "rapport"}, {"rapporten", "rapport"},
+  {"verksamhet", "verksam"}, {"verksamheten", "verksam"},
+  {"verksamheter", "verksam"},
+  /* exceptions: myndighet is not myndig; insats keeps its s */
+  {"myndighet", "myndighet"}, {"myndigheten", "myndighet"},
+  {"myndig", "mynd"}, {"insats", "insats"}, {"insatser", "insats"},
+  {"insatsen", "insats"}, {"resurs", "resurs"}, {"resurser", "resurs"},
+  {"utveckling", "utveckling"}, {"utvecklingen", "utveckling"},
+  {"plan", "plan"}, {"planen", "plan"}, {"planer", "plan"},
+  {"patient", "patient"}, {"patienterna", "patient"},
+  /* compounds without a linking letter */
+  {"suicidprevention", "suicidprevention +suicid +prevention"},
+  {"mammografiverksamheten", "mammografiverksam +mammografi +verksam"},
+  {"närsjukvården", "närsjukvård +när +sjukvård +sjuk +vård"},
+  {"primärvården", "primärvård +primär +vård"},
+  {"sjukvården", "sjukvård +sjuk +vård"},
+  {"barnpsykiatri", "barnpsykiatri +barn +psykiatri"},
+  {"intensivvård", "intensivvård +intensiv +vård"},
+  {"mammografivagnar", "mammografivagn +mammografi +vagn"},
+  {"tilläggsuppdraget", "tilläggsuppdrag +tillägg +uppdrag"},
+  {"vårdinsatsen", "vårdinsats +vård +insats"},
+  {"regionstyrelsen", "regionstyr +region +styr"},
+  /* compounds with a linking -s- (or a form from the dictionary) */
+  {"självmordsprevention", "självmordsprevention +självmord +prevention"},
+  {"hjälpmedelsförsörjning",
+   "hjälpmedelsförsörjning +hjälpmedel +försörjning +hjälp +medel"},
+  {"fordonshantering", "fordonshantering +fordon +hantering"},
+  {"läkemedelsgenomgångar",
+   "läkemedelsgenomgång +läkemedel +genomgång +genom +gång"},
+  {"läkemedelsgenomgång",
+   "läkemedelsgenomgång +läkemedel +genomgång +genom +gång"},
+  {"patientsäkerhetsplan",
+   "patientsäkerhetsplan +patientsäker +plan +patient +säker"},
+  {"ungdomspsykiatri", "ungdomspsykiatri +ungdom +psykiatri"},
+  {"handlingsplan", "handlingsplan +handling +plan"},
+  {"verksamhetsutveckling", "verksamhetsutveckling +verksam +utveckling"},
+  {"samverkansavtalet", "samverkansavtal +samverkan +avtal"},
+  {"landstingsstyrelsens", "landstingsstyr +landsting +styr"},
+  {"kompetensförsörjningsbehovet",
+   "kompetensförsörjningsbehov +kompet +försörjning +behov"},
+  {"folkhälsomyndigheten",
+   "folkhälsomyndighet +folkhälso +folk +hälso +myndighet"},
+  /* must not split, or only into real words */
+  {"sjukhus", "sjukhus"}, {"Norrbotten", "norrbot"},
+  {"sjuksköterska", "sjukskötersk +sjuk +skötersk"},
+  {"digitalisering", "digitalisering"}, {"uppföljning", "uppföljning"},
+  {"organisation", "organisation"}, {"information", "information"},
+  {"kvalitet", "kvalitet"}, {"ekonomi", "ekonomi"},
+  {"personal", "personal"}, {"statistik", "statistik"},
+  {"samverkan", "samverkan"}, {"regionalt", "regionalt"},
+  {"underlag", "underlag"}, {"fortsatt", "fortsat"},
+  {"genomföra", "genomför"}, {"sjukdomar", "sjukdom"},
+  {"framtiden", "framtid"}, {"planering", "planering"},
+  {"Kalix", "kalix"}, {"Luleå", "luleå"}, {"Piteå", "piteå"},
+  {"Gällivare", "gälliv"}, {"Haparanda", "haparand"},
+  /* case; å ä ö are letters of their own */
+  {"ÖKA", "öka"}, {"Öka", "öka"}, {"VÅRDEN", "vård"},
+  {"MammografiVerksamheten", "mammografiverksam +mammografi +verksam"},
+  {"för", "för"}, {"for", "for"}, {"år", "år"}, {"ar", "ar"},
+  {"ÅR", "år"}, {"är", "är"},
+  /* stop words stay in the index */
+  {"och i för att det", "och i för att det"}, {"nära", "när"},
+  /* digits and mixed scripts */
+  {"2021", "2021"}, {"covid-19", "covid 19"}, {"1177", "1177"},
+  {"2021-05-05", "2021 05 05"}, {"3,5 procent", "3 5 procent"},
+  {"folkhälsostراتيجية", "folkhälsostراتيجية"},
+  {"Müller café", "müller café"},
+  /* coordinated compounds: the completed form beside the hanging word */
+  {"barn- och ungdomspsykiatri", "barn +barnpsykiatri och "
+   "ungdomspsykiatri +ungdom +psykiatri"},
+  {"intensiv- och intermediärvård", "intensiv +intensivvård och "
+   "intermediärvård +intermediär +vård"},
+  {"hälso- och sjukvård", "hälso +hälsovård och sjukvård +sjuk +vård"},
+  {"region- och kommunägda", "region +regionäg och kommunäg"},
+  {"barn-, ungdoms- och vuxenpsykiatri", "barn +barnpsykiatri ungdom "
+   "+ungdomspsykiatri och vuxenpsykiatri +vux +psykiatri"},
+  {"hälso- eller sjukvården", "hälso +hälsovård ell sjukvård +sjuk +vård"},
+  {"barn- och", "barn och"}, {"barn-", "barn"}, {"barn- i skolan",
+   "barn i skolan"},
+  {"", ""},
+};
+
+START_TEST(test_document){
+  check_terms(FTS5_TOKENIZE_DOCUMENT, aDoc[_i].zIn, aDoc[_i].zTerms);
+}
+END_TEST
+
+/* At aux time (highlight, snippet, ranking) the terms are the index's. */
+START_TEST(test_aux){
+  check_terms(FTS5_TOKENIZE_AUX, aDoc[_i].zIn, aDoc[_i].zTerms);
+}
+END_TEST
+
+/* Query time: the whole word only. */
+static const struct { const char *zIn; const char *zTerms; } aQuery[] = {
+  {"suicidprevention", "suicidprevention"},
+  {"mammografiverksamheten", "mammografiverksam"},
+  {"uppdraget", "uppdrag"}, {"tilläggsuppdraget", "tilläggsuppdrag"},
+  {"barn- och ungdomspsykiatri", "barn och ungdomspsykiatri"},
+  {"vården", "vård"}, {"Myndigheten", "myndighet"},
+};
+
+START_TEST(test_query){
+  check_terms(FTS5_TOKENIZE_QUERY, aQuery[_i].zIn, aQuery[_i].zTerms);
 }
 END_TEST
 
 static const struct { const char *z; int bStop; } aStopCase[] = {
   {"och", 1}, {"OCH", 1}, {"När", 1}, {"nära", 0}, {"för", 1}, {"FÖR", 1},
-  {"över", 1}, {"Över", 1}, {"vård", 0}, {"", 0},
+  {"över", 1}, {"Över", 1}, {"vård", 0}, {"", 0}, {"ÅT", 1}, {"at", 0},
+  {"än", 1}, {"an", 0}, {"så", 1}, {"sa", 0}, {"vår", 1}, {"var", 1},
+  {"uppdrag", 0}, {"Sådana", 1},
 };
 
 START_TEST(test_stopword){
@@ -63,12 +238,250 @@ START_TEST(test_stopword){
 }
 END_TEST
 
+static const struct { const char *zIn; const char *zOut; } aFold[] = {
+  {"Vården", "vården"}, {"ÖKA", "öka"}, {"ÅÄÖÉÜ", "åäöéü"},
+  {"abc 123", "abc 123"}, {"×", "×"}, {"", ""},
+};
+
+START_TEST(test_fold){
+  char z[64];
+  int n = (int)strlen(aFold[_i].zIn);
+  ck_assert_int_eq(swedish_fold(aFold[_i].zIn, n, z, (int)sizeof(z)), n);
+  z[n] = 0;
+  ck_assert_str_eq(z, aFold[_i].zOut);
+  if( n>0 ) ck_assert_int_eq(swedish_fold(aFold[_i].zIn, n, z, n-1), -1);
+}
+END_TEST
+
+/* --- robustness: bad bytes, huge tokens, huge text ---------------------- */
+
+static int count_token(void *pCtx, int tflags, const char *z, int n,
+                       int iStart, int iEnd){
+  Out *o = (Out*)pCtx;
+  (void)tflags;
+  (void)z;
+  if( n<0 || iStart<0 || iEnd<iStart || iEnd>o->nText ) o->bOffsetsOk = 0;
+  o->nToken++;
+  return SQLITE_OK;
+}
+
+/* Tokenize z[0..n) at index time, counting tokens; checks offsets. */
+static long count_tokens(const char *z, int n){
+  Tok t;
+  Out o;
+  memset(&o, 0, sizeof(o));
+  o.bOffsetsOk = 1;
+  o.nText = n;
+  tok_open(&t);
+  ck_assert_int_eq(t.mod.xTokenize(t.pTok, &o, FTS5_TOKENIZE_DOCUMENT, z, n,
+                                   count_token), SQLITE_OK);
+  tok_close(&t);
+  ck_assert(o.bOffsetsOk);
+  return o.nToken;
+}
+
+START_TEST(test_bad_bytes){
+  static const char aBad[] = "\xff\xfe v\xc3 vård \xc3\xa5\xc3 \xe2\x82 "
+                             "vård\0vården \x80\x80 mötet \xf4\x90\x80\x80";
+  Tok t;
+  Out o;
+  tok_open(&t);
+  ck_assert_int_eq(tok_run(&t, FTS5_TOKENIZE_DOCUMENT, aBad,
+                           (int)sizeof(aBad)-1, &o), SQLITE_OK);
+  ck_assert(o.bOffsetsOk);
+  ck_assert_msg(strstr(o.z, "vård") && strstr(o.z, "möt"), "%s", o.z);
+  free(o.z);
+  tok_close(&t);
+  ck_assert_int_eq(count_tokens("", 0), 0);
+  ck_assert_int_eq(count_tokens("\0\0\0", 3), 0);
+}
+END_TEST
+
+START_TEST(test_huge_token){
+  int n = 1<<20;
+  char *z = malloc((size_t)n);
+  ck_assert_ptr_nonnull(z);
+  memset(z, 'a', (size_t)n);
+  ck_assert_int_eq(count_tokens(z, n), 1);
+  memcpy(z, "hälso- och ", 12);             /* hanging word before it */
+  ck_assert_int_eq(count_tokens(z, n), 3);
+  free(z);
+}
+END_TEST
+
+/* Pseudo-random bytes: no crash, offsets inside the text. */
+START_TEST(test_random_bytes){
+  int n = 1<<20, i;
+  unsigned x = 12345;
+  char *z = malloc((size_t)n);
+  ck_assert_ptr_nonnull(z);
+  for(i=0; i<n; i++){
+    x = x*1103515245u + 12345u;
+    z[i] = (char)(x>>16);
+  }
+  count_tokens(z, n);
+  free(z);
+}
+END_TEST
+
+/* 20 MB of report-like text: every word is seen; linear work. */
+START_TEST(test_big_text){
+  static const char zLine[] =
+    "Barn- och ungdomspsykiatrin ska utveckla suicidpreventionen och "
+    "hälso- och sjukvården i Norrbotten 2021, covid-19 (läkemedelsgenomgångar"
+    ", mammografiverksamheten). ";
+  int nLine = (int)sizeof(zLine)-1, nRep = (20<<20)/nLine, i;
+  long nOne = count_tokens(zLine, nLine);
+  char *z = malloc((size_t)nLine*nRep);
+  ck_assert_ptr_nonnull(z);
+  for(i=0; i<nRep; i++) memcpy(z+(size_t)i*nLine, zLine, (size_t)nLine);
+  ck_assert_int_eq(count_tokens(z, nLine*nRep), nOne*nRep);
+  free(z);
+}
+END_TEST
+
+/* Many hanging words in a row: more than can be held back. */
+START_TEST(test_many_hanging){
+  check_terms(FTS5_TOKENIZE_DOCUMENT,
+              "a- b- c- d- e- f- g- h- och vård",
+              "a b c d e f g h och vård");
+  check_terms(FTS5_TOKENIZE_DOCUMENT, "barn- barn- och",
+              "barn barn och");
+}
+END_TEST
+
+/* --- ranking: part vs whole, as a ranking function tells them ------------ */
+
+/* What match_kind() looks for in a row's aux tokens. */
+typedef struct Kind Kind;
+struct Kind {
+  const char *zText;              /* the row's column text */
+  const char *zTerm;              /* the term looked for (a stem) */
+  const char *zSurface;           /* the query word as typed, folded */
+  int bWhole, bPart, bExact;
+};
+
+static int kind_token(void *pCtx, int tflags, const char *z, int n,
+                      int iStart, int iEnd){
+  Kind *k = (Kind*)pCtx;
+  char zFold[64];
+  if( n!=(int)strlen(k->zTerm) || memcmp(z, k->zTerm, (size_t)n)!=0 ){
+    return SQLITE_OK;
+  }
+  if( tflags & FTS5_TOKEN_COLOCATED ){
+    k->bPart = 1;
+  }else{
+    int m = swedish_fold(k->zText+iStart, iEnd-iStart, zFold, sizeof(zFold));
+    k->bWhole = 1;
+    if( m==(int)strlen(k->zSurface) && memcmp(zFold, k->zSurface, m)==0 ){
+      k->bExact = 1;
+    }
+  }
+  return SQLITE_OK;
+}
+
+/*
+** match_kind(t, term, surface): 'exact', 'whole', 'part' or 'none' for the
+** current row, the way a ranking function tells a whole-word match from a
+** compound-part match: re-tokenize the column with the aux xTokenize
+** (FTS5_TOKENIZE_AUX) and look at FTS5_TOKEN_COLOCATED.
+*/
+static void match_kind(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                       sqlite3_context *pCtx, int nVal, sqlite3_value **apVal){
+  Kind k;
+  int n = 0;
+  int rc;
+  memset(&k, 0, sizeof(k));
+  if( nVal!=2 ){
+    sqlite3_result_error(pCtx, "match_kind(t, term, surface)", -1);
+    return;
+  }
+  k.zTerm = (const char*)sqlite3_value_text(apVal[0]);
+  k.zSurface = (const char*)sqlite3_value_text(apVal[1]);
+  rc = pApi->xColumnText(pFts, 0, &k.zText, &n);
+  if( rc==SQLITE_OK ) rc = pApi->xTokenize(pFts, k.zText, n, &k, kind_token);
+  if( rc!=SQLITE_OK ){
+    sqlite3_result_error_code(pCtx, rc);
+    return;
+  }
+  sqlite3_result_text(pCtx, k.bExact ? "exact" : k.bWhole ? "whole"
+                      : k.bPart ? "part" : "none", -1, SQLITE_STATIC);
+}
+
+static const struct { const char *zMatch, *zTerm, *zSurface, *zWant; }
+aRank[] = {
+  {"vård", "vård", "vård",
+   "1:whole:[Vården] i Norrbotten|2:part:[närsjukvården] växer|"
+   "3:exact:[vård] i hemmet"},
+  {"vården", "vård", "vården",
+   "1:exact:[Vården] i Norrbotten|2:part:[närsjukvården] växer|"
+   "3:whole:[vård] i hemmet"},
+  {"barnpsykiatri", "barnpsykiatri", "barnpsykiatri",
+   "4:part:[barn]- och ungdomspsykiatri"},
+  {"psykiatri", "psykiatri", "psykiatri",
+   "4:part:barn- och [ungdomspsykiatri]"},
+  {"närsjukvård", "närsjukvård", "närsjukvård",
+   "2:whole:[närsjukvården] växer"},
+};
+
+START_TEST(test_rank_kind){
+  sqlite3 *db = 0;
+  sqlite3_stmt *pStmt = 0;
+  char zGot[512];
+  size_t nGot = 0;
+  ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+  ck_assert_int_eq(swedish_register(db), SQLITE_OK);
+  ck_assert_int_eq(fts5_api_of(db)->xCreateFunction(fts5_api_of(db),
+                   "match_kind", 0, match_kind, 0), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(db,
+      "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='swedish');"
+      "INSERT INTO t(rowid, x) VALUES(1, 'Vården i Norrbotten'),"
+      "(2, 'närsjukvården växer'), (3, 'vård i hemmet'),"
+      "(4, 'barn- och ungdomspsykiatri');", 0, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(db,
+      "SELECT rowid || ':' || match_kind(t, ?2, ?3) || ':' ||"
+      " highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?1 ORDER BY rowid",
+      -1, &pStmt, 0), SQLITE_OK);
+  sqlite3_bind_text(pStmt, 1, aRank[_i].zMatch, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 2, aRank[_i].zTerm, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 3, aRank[_i].zSurface, -1, SQLITE_STATIC);
+  zGot[0] = 0;
+  while( sqlite3_step(pStmt)==SQLITE_ROW && nGot<sizeof(zGot) ){
+    nGot += (size_t)snprintf(zGot+nGot, sizeof(zGot)-nGot, "%s%s",
+                             nGot ? "|" : "", sqlite3_column_text(pStmt, 0));
+  }
+  ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+  ck_assert_str_eq(zGot, aRank[_i].zWant);
+  sqlite3_close(db);
+}
+END_TEST
+
+/* The analysis version names the revision and the libstemmer release. */
+START_TEST(test_version){
+  ck_assert_str_eq(swedish_analysis_version(), "swedish-1/libstemmer-2.2.0");
+}
+END_TEST
+
+#define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
+
 Suite *stemming_suite(void){
   Suite *s = suite_create("stemming");
-  TCase *tc = tcase_create("stem");
-  tcase_add_loop_test(tc, test_stem, 0, sizeof(aStem)/sizeof(aStem[0]));
-  tcase_add_loop_test(tc, test_stopword, 0,
-                      sizeof(aStopCase)/sizeof(aStopCase[0]));
+  TCase *tc = tcase_create("terms");
+  TCase *tcBig = tcase_create("robustness");
+  tcase_add_loop_test(tc, test_document, 0, COUNT(aDoc));
+  tcase_add_loop_test(tc, test_aux, 0, COUNT(aDoc));
+  tcase_add_loop_test(tc, test_query, 0, COUNT(aQuery));
+  tcase_add_loop_test(tc, test_stopword, 0, COUNT(aStopCase));
+  tcase_add_loop_test(tc, test_fold, 0, COUNT(aFold));
+  tcase_add_loop_test(tc, test_rank_kind, 0, COUNT(aRank));
+  tcase_add_test(tc, test_version);
+  tcase_add_test(tc, test_many_hanging);
   suite_add_tcase(s, tc);
+  tcase_add_test(tcBig, test_bad_bytes);
+  tcase_add_test(tcBig, test_huge_token);
+  tcase_add_test(tcBig, test_random_bytes);
+  tcase_add_test(tcBig, test_big_text);
+  tcase_set_timeout(tcBig, 120);
+  suite_add_tcase(s, tcBig);
   return s;
 }

@@ -1,0 +1,93 @@
+#!/bin/sh
+# bench_indexer.sh: indexer throughput, memory and index size, against a
+# plain FTS5 loader measured in the same run.
+#
+# For each size N in $BENCH_INDEXER_SIZES (default "5000 50000"):
+#   - a corpus from $SHARED/tools/gen-reports in $BENCH_DIR/rN (made once,
+#     reused while it holds N files);
+#   - build/indexer into a fresh database, $BENCH_RUNS times (default 3 at
+#     5,000 reports, 1 above), median wall time, peak RSS from GNU time;
+#   - the baseline: build/fts5_baseline (bench/fts5_baseline.c), the same
+#     parser and the same rows inserted into a plain FTS5 table with
+#     unicode61, one transaction; same number of runs, median;
+#   - a re-run over the unchanged corpus (no writes).
+# Prints "name value unit" lines. Targets: ratio >= 0.70, RSS < 100 MB and
+# flat from 5,000 to 50,000 reports.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+BUILD=${BUILD:-build}
+BENCH_DIR=${BENCH_DIR:-/tmp/aar-bench}
+SHARED=${SHARED:-$(cd .. && pwd)/shared}
+SIZES=${BENCH_INDEXER_SIZES:-"5000 50000"}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench_indexer: needs GNU time (apt-get install time)" >&2; exit 2; }
+make -s BUILD="$BUILD" "$BUILD/indexer" "$BUILD/fts5_baseline" || exit 2
+work=$(mktemp -d "$BENCH_DIR/indexer-run.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT INT TERM
+
+corpus() {    # corpus N: make $BENCH_DIR/rN unless it holds N reports
+  d="$BENCH_DIR/r$1"
+  have=$(find "$d" -name '*.txt' 2>/dev/null | wc -l)
+  if [ "$have" -ne "$1" ]; then
+    python3 "$SHARED/tools/gen-reports" --out "$d" --reports "$1" --quiet ||
+      return 1
+  fi
+  echo "$d"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# timed OUT_PREFIX CMD...: run, record "seconds peak_kb" in OUT_PREFIX.t
+timed() {
+  out=$1; shift
+  "$TIME" -f "%e %M" -o "$out.t" "$@" >"$out.out" 2>"$out.err" || {
+    echo "bench_indexer: failed: $*" >&2; cat "$out.err" >&2; return 1; }
+}
+
+rc=0
+for n in $SIZES; do
+  dir=$(corpus "$n") || { rc=1; continue; }
+  runs=${BENCH_RUNS:-$([ "$n" -le 5000 ] && echo 3 || echo 1)}
+  mb=$(du -sb --apparent-size "$dir" | awk '{printf "%.1f", $1/1e6}')
+  : >"$work/ours" ; : >"$work/base" ; : >"$work/rss"
+  i=0
+  while [ $i -lt "$runs" ]; do
+    i=$((i+1))
+    rm -f "$work"/i.db* "$work"/b.db*
+    timed "$work/i" "$BUILD/indexer" --db "$work/i.db" --quiet "$dir" || { rc=1; break; }
+    awk '{print $1}' "$work/i.t" >>"$work/ours"
+    awk '{print $2}' "$work/i.t" >>"$work/rss"
+    timed "$work/b" "$BUILD/fts5_baseline" "$work/b.db" "$dir" || { rc=1; break; }
+    awk '{print $1}' "$work/b.t" >>"$work/base"
+  done
+  [ -s "$work/i.db" ] || continue
+  rows=$(awk '{print $2}' "$work/b.out")
+  ours=$(median <"$work/ours"); base=$(median <"$work/base")
+  rss=$(sort -n "$work/rss" | tail -1)
+  isize=$(du -sb --apparent-size "$work"/i.db* | awk '{s+=$1} END {printf "%.1f", s/1e6}')
+  bsize=$(du -sb --apparent-size "$work"/b.db* | awk '{s+=$1} END {printf "%.1f", s/1e6}')
+  timed "$work/r" "$BUILD/indexer" --db "$work/i.db" "$dir" || rc=1
+  rerun=$(awk '{print $1}' "$work/r.t")
+  awk -v n="$n" -v rows="$rows" -v ours="$ours" -v base="$base" -v mb="$mb" \
+      -v rss="$rss" -v isize="$isize" -v bsize="$bsize" -v runs="$runs" \
+      -v rerun="$rerun" 'BEGIN {
+    p = "indexer_" n "_";
+    printf "%sreports %d reports\n", p, n
+    printf "%sinput_size %.1f MB\n", p, mb
+    printf "%srows %d rows\n", p, rows
+    printf "%sruns %d runs\n", p, runs
+    printf "%sseconds %.2f s\n", p, ours
+    printf "%srows_per_s %.0f rows/s\n", p, rows/ours
+    printf "%smb_per_s %.1f MB/s\n", p, mb/ours
+    printf "%sbaseline_seconds %.2f s\n", p, base
+    printf "%sbaseline_rows_per_s %.0f rows/s\n", p, rows/base
+    printf "%sbaseline_mb_per_s %.1f MB/s\n", p, mb/base
+    printf "%sratio_vs_fts5_baseline %.2f ratio (target >= 0.70)\n", p, base/ours
+    printf "%speak_rss %.1f MB (target < 100)\n", p, rss/1024
+    printf "%sindex_size %.1f MB\n", p, isize
+    printf "%sindex_to_input %.2f ratio\n", p, isize/mb
+    printf "%sbaseline_index_size %.1f MB\n", p, bsize
+    printf "%srerun_unchanged_seconds %.2f s\n", p, rerun
+  }'
+done
+exit $rc

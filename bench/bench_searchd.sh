@@ -1,0 +1,295 @@
+#!/bin/bash
+# bench_searchd.sh: searchd throughput, latency and memory over 5,000
+# generated reports, with Sphinx's searchd and nginx measured beside it in
+# the same run (issue 4, "Benchmark"). See bench/README.md.
+#
+# Once, cached in $BENCH_DIR: the corpus (gen-reports), our index
+# (search.db, rebuilt when the corpus or the indexer is newer), the peers'
+# TSV and Sphinx index. Then, per run (BENCH_RUNS, default 1):
+#   Sphinx   ../shared/peers/sphinx-query: mysqlslap c1 and c16, same queries
+#   nginx    a static file holding a real searchd /search answer of median
+#            size: wrk c16 and c64 (the HTTP ceiling)
+#   cold     searchd with the result cache off: wrk, the queries in turn
+#   warm     searchd with the result cache on, after a warm-up: wrk,
+#            Zipf-drawn queries
+#   memory   searchd's VmRSS and VmHWM after each load
+# Prints `metric value unit` lines (medians over the runs), a table and the
+# targets' ratios. Everything listens on 127.0.0.1; every server this script
+# starts is stopped by its pid on exit.
+#
+# Env: BUILD (build), BENCH_DIR (/tmp/aar-bench), SHARED (../shared),
+#   BENCH_SECONDS per load (10), BENCH_RUNS (1), BENCH_CONNECTIONS ("16 64"),
+#   BENCH_REPORTS (5000), BENCH_ZIPF_S (1.0), BENCH_TAIL (2000 long-tail
+#   queries for the warm run), BENCH_WARMUP (s of Zipf load before the warm
+#   figures, default 5), SPHINX_QUERIES (mysqlslap queries per
+#   concurrency; default 600 x BENCH_SECONDS), SEARCHD_THREADS (searchd's
+#   default), SEARCHD_CACHE (warm cache size; searchd's default), INDEXER and
+#   SEARCHD (the programs; default $BUILD/indexer, $BUILD/searchd).
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -u
+cd "$(dirname "$0")/.." || exit 2
+TOP=$PWD
+BUILD=${BUILD:-build}
+BENCH_DIR=${BENCH_DIR:-/tmp/aar-bench}
+SHARED=${SHARED:-$(cd "$TOP/.." && pwd)/shared}
+SECS=${BENCH_SECONDS:-10}
+RUNS=${BENCH_RUNS:-1}
+CONNS=${BENCH_CONNECTIONS:-16 64}
+REPORTS=${BENCH_REPORTS:-5000}
+ZIPF_S=${BENCH_ZIPF_S:-1.0}
+TAIL=${BENCH_TAIL:-2000}
+WARMUP=${BENCH_WARMUP:-5}
+NSLAP=${SPHINX_QUERIES:-$((600 * SECS))}
+INDEXER=${INDEXER:-$TOP/$BUILD/indexer}
+SEARCHD=${SEARCHD:-$TOP/$BUILD/searchd}
+HERE=$TOP/bench/searchd
+CORPUS=$BENCH_DIR/r$REPORTS
+DB=$BENCH_DIR/search.db
+W=$BENCH_DIR/searchd
+export PEERS_WORK=$BENCH_DIR/peers
+# shellcheck source=/dev/null
+. "$SHARED/peers/lib.sh" || { echo "bench_searchd: no $SHARED/peers/lib.sh" >&2; exit 2; }
+die() { echo "bench_searchd: $*" >&2; exit 1; }
+note() { echo "bench_searchd: $*" >&2; }
+
+SPID= NPID=
+cleanup() {
+    [[ $SPID ]] && stop_pid "$SPID" "$(basename "$SEARCHD" | cut -c1-15)" TERM 20
+    [[ $NPID ]] && stop_pid "$NPID" nginx QUIT 20
+    SPID= NPID=
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- setup: packages, corpus, indexes, query lists ---------------------------
+
+install_deps() {
+    local p missing=
+    for p in sphinxsearch nginx wrk time python3 mariadb-client; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+    done
+    [[ -z $missing ]] && return 0
+    [[ $(id -u) == 0 ]] || die "missing packages:$missing (apt-get install them as root)"
+    note "installing:$missing"
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing > "$BENCH_DIR/apt.log" 2>&1 \
+        || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+             DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } \
+             >> "$BENCH_DIR/apt.log" 2>&1 || { tail "$BENCH_DIR/apt.log" >&2; die "apt-get install failed"; }
+}
+
+# The indexer benchmark uses the same corpus: whoever comes first makes it in
+# a temporary directory and renames it into place, under a lock.
+make_corpus() {
+    local tmp
+    exec 9> "$BENCH_DIR/r$REPORTS.lock"
+    flock 9 || die "cannot lock $BENCH_DIR/r$REPORTS.lock"
+    if [[ ! -d $CORPUS ]]; then
+        note "generating $REPORTS reports into $CORPUS"
+        tmp=$(mktemp -d "$BENCH_DIR/r$REPORTS.tmp.XXXXXX") && chmod 755 "$tmp" || die "mktemp failed"
+        "$SHARED/tools/gen-reports" --out "$tmp" --reports "$REPORTS" --quiet \
+            || { rm -rf "$tmp"; die "gen-reports failed"; }
+        mv -T "$tmp" "$CORPUS" || { rm -rf "$tmp"; die "cannot rename $tmp to $CORPUS"; }
+    fi
+    exec 9>&-
+}
+
+# Our index, rebuilt only when the corpus or the indexer binary is newer.
+make_index() {
+    local tmp rc t0
+    [[ -x $INDEXER ]] || die "no indexer at $INDEXER (make BUILD=$BUILD all)"
+    if [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER ]]; then
+        note "reusing $DB"
+        return 0
+    fi
+    tmp=$BENCH_DIR/search.db.tmp
+    rm -f "$tmp" "$tmp-wal" "$tmp-shm"
+    note "indexing $CORPUS into $DB"
+    t0=$(now)
+    "$INDEXER" --db "$tmp" --quiet "$CORPUS" > "$BENCH_DIR/indexer.log" 2>&1
+    rc=$?
+    # 1 is "indexed, with warnings about some files" (as tools/demo accepts)
+    ((rc <= 1)) || { tail "$BENCH_DIR/indexer.log" >&2; die "indexer failed (exit $rc)"; }
+    [[ -e $tmp-wal ]] && ! [[ -s $tmp-wal ]] && rm -f "$tmp-wal" "$tmp-shm"
+    [[ -e $tmp-wal ]] && die "indexer left a non-empty WAL beside $tmp"
+    rm -f "$DB-wal" "$DB-shm"
+    mv -f "$tmp" "$DB" || die "cannot rename $tmp"
+    metric searchd.index.wall "$(elapsed "$t0" "$(now)")" s
+}
+
+make_sphinx_index() {
+    mkdir -p "$PEERS_WORK"
+    if ! [[ -s $PEERS_WORK/rows.tsv && $PEERS_WORK/rows.tsv -nt $CORPUS ]]; then
+        note "to-tsv $CORPUS"
+        "$PEERS_DIR/to-tsv" --map "$PEERS_WORK/rows.map" "$CORPUS" > "$PEERS_WORK/rows.tsv.tmp" \
+            2> "$PEERS_WORK/to-tsv.err" || { cat "$PEERS_WORK/to-tsv.err" >&2; die "to-tsv failed"; }
+        mv -f "$PEERS_WORK/rows.tsv.tmp" "$PEERS_WORK/rows.tsv"
+    fi
+    if ! [[ -f $SPHINX_WORK/index/rows.sph && $SPHINX_WORK/index/rows.sph -nt $PEERS_WORK/rows.tsv ]]; then
+        note "sphinx-index"
+        "$PEERS_DIR/sphinx-index" "$PEERS_WORK/rows.tsv" > "$W/sphinx-index.txt" \
+            || die "sphinx-index failed"
+    fi
+}
+
+# queries.txt: ours then the peers' list (cold run, Sphinx, probe);
+# zipf.txt: the same followed by a long tail of corpus words (warm run).
+make_query_lists() {
+    { queries "$HERE/queries.txt"; queries "$PEERS_DIR/queries-sv.txt"; } | awk '!seen[$0]++' > "$W/queries.txt"
+    { cat "$W/queries.txt"; "$PY" "$HERE/tail.py" "$PEERS_WORK/rows.tsv" "$TAIL"; } \
+        | awk '!seen[$0]++' > "$W/zipf.txt" || die "tail.py failed"
+    note "$(wc -l < "$W/queries.txt") queries, $(wc -l < "$W/zipf.txt") with the Zipf tail"
+}
+
+# --- servers ----------------------------------------------------------------
+
+# searchd_flag FLAG: does this searchd's --help mention FLAG?
+searchd_flag() { "$SEARCHD" --help 2>&1 | grep -q -- "$1"; }
+
+# start_searchd cold|warm: start searchd on a free port; sets SPID, SPORT.
+start_searchd() {
+    local args=(--db "$DB" --listen "127.0.0.1:$(free_port)")
+    SPORT=${args[3]##*:}
+    searchd_flag --quiet && args+=(--quiet)
+    [[ ${SEARCHD_THREADS:-} ]] && args+=(--threads "$SEARCHD_THREADS")
+    if searchd_flag --cache-size; then
+        if [[ $1 == cold ]]; then args+=(--cache-size 0)
+        elif [[ ${SEARCHD_CACHE:-} ]]; then args+=(--cache-size "$SEARCHD_CACHE"); fi
+    elif [[ $1 == cold ]]; then
+        note "searchd has no --cache-size: the cold run may hit a result cache"
+    fi
+    "$SEARCHD" "${args[@]}" > "$W/searchd-$1.log" 2>&1 &
+    SPID=$!
+    wait_port "$SPORT" 30 || { tail "$W/searchd-$1.log" >&2; die "searchd did not listen on 127.0.0.1:$SPORT"; }
+    note "searchd ($1) pid $SPID on 127.0.0.1:$SPORT: ${args[*]}"
+}
+
+# start_nginx BODY_FILE: nginx (2 workers, no access log) serving the file as
+# /search.json on a free port; sets NPID and NPORT. As ../shared/peers/http-ref.
+start_nginx() {
+    local n=$W/nginx
+    rm -rf "$n" && mkdir -p "$n/www" "$n/tmp" && chmod 755 "$n" "$n/www"
+    cp "$1" "$n/www/search.json" && chmod 644 "$n/www/search.json"
+    NPORT=$(free_port)
+    cat > "$n/nginx.conf" <<EOF
+worker_processes 2;
+daemon off;
+pid $n/nginx.pid;
+error_log $n/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 65;
+    keepalive_requests 1000000;
+    client_body_temp_path $n/tmp/body;
+    proxy_temp_path $n/tmp/proxy;
+    fastcgi_temp_path $n/tmp/fastcgi;
+    uwsgi_temp_path $n/tmp/uwsgi;
+    scgi_temp_path $n/tmp/scgi;
+    types { application/json json; }
+    default_type application/json;
+    server { listen 127.0.0.1:$NPORT; root $n/www; }
+}
+EOF
+    nginx -p "$n" -c "$n/nginx.conf" -e "$n/error.log" &
+    NPID=$!
+    wait_port "$NPORT" 30 || { cat "$n/error.log" >&2; die "nginx did not listen on 127.0.0.1:$NPORT"; }
+}
+
+# --- loads --------------------------------------------------------------------
+
+# to_ms VALUE_WITH_UNIT: wrk prints 812.00us, 1.23ms, 1.02s
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    printf "%.3f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
+
+# load NAME CONNS URL [LUA_SCRIPT [SCRIPT_ARGS...]]: wrk for $SECS s;
+# prints NAME.cN.{qps,p50,p90,p99,errors} metric lines.
+load() {
+    local name=$1 c=$2 url=$3 out p v errs lua=()
+    shift 3
+    (($#)) && { lua=(-s "$1" "$url" --); shift; } || lua=("$url")
+    out=$(wrk -t2 -c"$c" -d"${SECS}s" --timeout 10s --latency "${lua[@]}" "$@" 2>&1) \
+        || { note "wrk $name -c$c failed: $out"; return 1; }
+    echo "$out" > "$RD/wrk-$name-c$c.log"
+    metric "$name.c$c.qps" "$(awk '/^Requests\/sec:/ {print $2}' <<< "$out")" req/s
+    for p in 50 90 99; do
+        v=$(awk -v p="$p%" '$1 == p {print $2; exit}' <<< "$out")
+        metric "$name.c$c.p$p" "$(to_ms "$v")" ms
+    done
+    errs=$(awk '/Non-2xx|Socket errors/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) s += $i} END {print s + 0}' <<< "$out")
+    metric "$name.c$c.errors" "$errs" count
+    ((errs == 0)) || note "$name -c$c: $errs errors (see $RD/wrk-$name-c$c.log)"
+}
+
+# memory NAME: VmRSS and VmHWM of the running searchd, MiB.
+memory() {
+    local k
+    for k in rss:VmRSS hwm:VmHWM; do
+        metric "$1.${k%:*}" "$(awk -v k="${k#*:}:" '$1 == k {printf "%.1f", $2 / 1024}' "/proc/$SPID/status")" MiB
+    done
+}
+
+run_sphinx() {
+    local out
+    out=$("$PEERS_DIR/sphinx-query" --queries "$W/queries.txt" --slap-queries "$NSLAP" 2> "$RD/sphinx.err") \
+        || { tail "$RD/sphinx.err" >&2; note "sphinx-query failed"; return 1; }
+    cp "$SPHINX_WORK/hits.tsv" "$RD/sphinx-hits.tsv"
+    # sphinx.query.c16.qps -> sphinx.c16.qps; sphinx.searchd.peak_rss -> sphinx.rss
+    sed -n -e 's/^sphinx\.query\.\(c[0-9]*\.\)/sphinx.\1/p' -e 's/^sphinx\.searchd\.peak_rss /sphinx.rss /p' <<< "$out"
+}
+
+one_run() {
+    local c
+    run_sphinx
+    start_nginx "$W/body.json"
+    for c in $CONNS; do load nginx "$c" "http://127.0.0.1:$NPORT/search.json"; done
+    cleanup
+    start_searchd cold
+    for c in $CONNS; do load searchd.cold "$c" "http://127.0.0.1:$SPORT" "$HERE/cycle.lua" "$W/queries.txt"; done
+    memory searchd.cold
+    cleanup
+    start_searchd warm
+    # fill the cache first (another seed: not the measured sequence)
+    ((WARMUP > 0)) && wrk -t2 -c16 -d"${WARMUP}s" -s "$HERE/zipf.lua" "http://127.0.0.1:$SPORT" -- \
+        "$W/zipf.txt" "$ZIPF_S" 1000 > "$RD/wrk-warmup.log" 2>&1
+    for c in $CONNS; do load searchd.warm "$c" "http://127.0.0.1:$SPORT" "$HERE/zipf.lua" "$W/zipf.txt" "$ZIPF_S" 1; done
+    memory searchd.warm
+    cleanup
+}
+
+main() {
+    local r t0
+    mkdir -p "$BENCH_DIR" "$W" || die "cannot create $W"
+    install_deps
+    need wrk nginx mysqlslap flock
+    [[ -x $SEARCHD ]] || die "no searchd at $SEARCHD (make BUILD=$BUILD all)"
+    make_corpus
+    make_index
+    make_sphinx_index
+    make_query_lists
+    t0=$(now)
+    start_searchd cold
+    "$PY" "$HERE/probe.py" "$SPORT" "$W/queries.txt" "$W/probe.tsv" "$W/body.json" \
+        || die "searchd answered no query with 200 (see $W/probe.tsv, $W/searchd-cold.log)"
+    cleanup
+    rm -rf "$W"/run[0-9]*
+    for ((r = 1; r <= RUNS; r++)); do
+        RD=$W/run$r
+        mkdir -p "$RD"
+        note "run $r of $RUNS"
+        one_run > "$RD/metrics.txt"
+    done
+    # what each engine matched, side by side: a fast answer must not be an empty one
+    awk -F'\t' 'BEGIN { print "query\tsphinx_total\tsearchd_total" }
+        NR == FNR { if (FNR > 1) ours[$1] = $4; next }
+        { printf "%s\t%s\t%s\n", $2, $4, ($2 in ours) ? ours[$2] : "-" }' \
+        "$W/probe.tsv" "$W/run1/sphinx-hits.tsv" > "$W/hits-compare.tsv" 2>/dev/null \
+        && note "matches per query, Sphinx vs searchd: $W/hits-compare.tsv"
+    "$PY" "$HERE/summary.py" "$W"/run[0-9]*
+    metric searchd.bench.wall "$(elapsed "$t0" "$(now)")" s
+}
+
+main

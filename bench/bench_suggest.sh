@@ -1,0 +1,128 @@
+#!/bin/bash
+# bench_suggest.sh: GET /suggest as a search box sends it, over 5,000
+# generated reports (issue 5: p99 under 2 ms at 16 connections).
+#
+# The corpus is shared with the other benchmarks ($BENCH_DIR/r5000, made by
+# gen-reports under the same lock as bench_searchd.sh). The index is
+# $BENCH_DIR/search.db when it is newer than the corpus and the indexer,
+# else our own $BENCH_DIR/suggest.db (kept for the next run). The prefixes
+# are what typing produces: for words of the vocabulary (the most frequent
+# and a spread of rarer ones), every prefix from 2 letters to the whole
+# word, some behind an earlier word ("nära vår"). wrk cycles through them
+# (bench/suggest/prefixes.lua) for BENCH_SECONDS at each connection count.
+#
+# Prints `metric value unit` lines: suggest.cN.qps, .p50, .p99, .non2xx.
+# Env: BUILD (build), BENCH_DIR (/tmp/aar-bench), SHARED (../shared),
+#   BENCH_SECONDS (10), BENCH_REPORTS (5000), SUGGEST_CONNECTIONS ("16 64").
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -u
+cd "$(dirname "$0")/.." || exit 2
+TOP=$PWD
+BUILD=${BUILD:-build}
+BENCH_DIR=${BENCH_DIR:-/tmp/aar-bench}
+SHARED=${SHARED:-$(cd "$TOP/.." && pwd)/shared}
+SECS=${BENCH_SECONDS:-10}
+REPORTS=${BENCH_REPORTS:-5000}
+CONNS=${SUGGEST_CONNECTIONS:-16 64}
+INDEXER=$TOP/$BUILD/indexer
+SEARCHD=$TOP/$BUILD/searchd
+CORPUS=$BENCH_DIR/r$REPORTS
+W=$BENCH_DIR/suggest
+die() { echo "bench_suggest: $*" >&2; exit 1; }
+note() { echo "bench_suggest: $*" >&2; }
+metric() { echo "$1 $2 $3"; }
+
+SPID=
+cleanup() {
+  if [[ -n $SPID ]]; then
+    kill -TERM "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+  fi
+  SPID=
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
+command -v sqlite3 >/dev/null || die "sqlite3 is missing (apt-get install sqlite3)"
+[[ -x $SEARCHD && -x $INDEXER ]] || die "build first: make BUILD=$BUILD all"
+mkdir -p "$W" || die "cannot create $W"
+
+# The corpus, made once under the lock bench_searchd.sh also takes.
+exec 9> "$BENCH_DIR/r$REPORTS.lock"
+flock 9 || die "cannot lock $BENCH_DIR/r$REPORTS.lock"
+if [[ ! -d $CORPUS ]]; then
+  note "generating $REPORTS reports into $CORPUS"
+  tmp=$(mktemp -d "$BENCH_DIR/r$REPORTS.tmp.XXXXXX") || die "mktemp failed"
+  "$SHARED/tools/gen-reports" --out "$tmp" --reports "$REPORTS" --quiet ||
+    { rm -rf "$tmp"; die "gen-reports failed"; }
+  mv -T "$tmp" "$CORPUS" || die "cannot rename $tmp"
+fi
+exec 9>&-
+
+DB=$BENCH_DIR/search.db
+if ! [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER && ! -e $DB-wal ]]; then
+  DB=$BENCH_DIR/suggest.db
+  if ! [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER ]]; then
+    note "indexing $CORPUS into $DB"
+    rm -f "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"
+    "$INDEXER" --quiet --db "$DB.tmp" "$CORPUS" > "$W/indexer.log" 2>&1
+    rc=$?
+    ((rc <= 1)) || { tail "$W/indexer.log" >&2; die "indexer failed ($rc)"; }
+    mv -f "$DB.tmp" "$DB" || die "cannot rename $DB.tmp"
+    rm -f "$DB.tmp-wal" "$DB.tmp-shm"
+  fi
+fi
+note "index $DB"
+
+# Prefixes as typed: 2 letters up to the whole word, frequent words first.
+sqlite3 -batch "$DB" > "$W/words.txt" <<'SQL' || die "cannot read vocab"
+SELECT word FROM (SELECT word FROM vocab ORDER BY docs DESC LIMIT 150)
+UNION ALL
+SELECT word FROM (SELECT word FROM vocab WHERE docs>=2
+                  ORDER BY (docs*2654435761) % 1000003 LIMIT 350);
+SQL
+python3 - "$W/words.txt" > "$W/prefixes.txt" <<'PY' || die "no prefixes"
+import sys
+words = [w.strip() for w in open(sys.argv[1], encoding="utf-8") if w.strip()]
+out = []
+for i, w in enumerate(words):
+    lead = "nära " if i % 10 == 3 else ""
+    for n in range(2, len(w) + 1):
+        out.append(lead + w[:n])
+print("\n".join(out))
+PY
+note "$(wc -l < "$W/prefixes.txt") prefixes from $(wc -l < "$W/words.txt") words"
+
+"$SEARCHD" --db "$DB" --listen 127.0.0.1:0 --port-file "$W/port" --quiet \
+  2> "$W/searchd.log" &
+SPID=$!
+for _ in $(seq 100); do [[ -s $W/port ]] && break; sleep 0.1; done
+[[ -s $W/port ]] || { cat "$W/searchd.log" >&2; die "searchd did not start"; }
+PORT=$(cat "$W/port")
+rm -f "$W/port"
+
+# wrk latency ("512.00us", "1.20ms", "2.00s") in milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN { n = v + 0;
+    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
+    else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+
+# Warm the page cache and every worker's statements once.
+wrk -t2 -c16 -d2s -s bench/suggest/prefixes.lua "http://127.0.0.1:$PORT" \
+  -- "$W/prefixes.txt" > /dev/null 2>&1
+for c in $CONNS; do
+  out=$(wrk -t2 -c"$c" -d"${SECS}s" --latency -s bench/suggest/prefixes.lua \
+        "http://127.0.0.1:$PORT" -- "$W/prefixes.txt") || die "wrk failed"
+  echo "$out" > "$W/wrk-c$c.txt"
+  qps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
+  p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
+  p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+  bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
+  metric "suggest.c$c.qps" "${qps:-0}" req/s
+  metric "suggest.c$c.p50" "$(to_ms "${p50:-0}")" ms
+  metric "suggest.c$c.p99" "$(to_ms "${p99:-0}")" ms
+  metric "suggest.c$c.non2xx" "${bad:-0}" responses
+done
+rss=$(awk '/VmHWM/ { print $2 }' "/proc/$SPID/status" 2>/dev/null)
+metric suggest.searchd.hwm "${rss:-0}" kB

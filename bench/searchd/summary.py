@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""Median the benchmark runs and print the figures, the table and the targets.
+
+Usage: summary.py RUN_DIR...
+
+Each RUN_DIR holds metrics.txt, the `metric value unit` lines of one run of
+bench_searchd.sh (sphinx.*, nginx.*, searchd.cold.*, searchd.warm.*). The
+ratios of issue 4's targets are computed within each run (so the load other
+processes put on the machine affects both sides alike) and then medianed.
+Prints the medians as `metric value unit` lines, then a table (median, and
+min-max when there are several runs) and one line per target.
+"""
+import statistics, sys
+
+# (ratio metric, numerator, denominator, target text, test)
+RATIOS = [
+    ('ratio.cold_qps_vs_sphinx.c16', 'searchd.cold.c16.qps', 'sphinx.c16.qps',
+     'cold QPS / Sphinx QPS, c16', '>=', 1.0),
+    ('ratio.warm_qps_vs_nginx.c16', 'searchd.warm.c16.qps', 'nginx.c16.qps',
+     'warm QPS / nginx QPS, c16', '>=', 0.5),
+    ('ratio.warm_qps_vs_nginx.c64', 'searchd.warm.c64.qps', 'nginx.c64.qps',
+     'warm QPS / nginx QPS, c64', '>=', 0.5),
+    ('ratio.cold_p99_vs_sphinx.c16', 'searchd.cold.c16.p99', 'sphinx.c16.p99',
+     'cold p99 / Sphinx p99, c16', '<=', 1.0),
+    ('ratio.warm_p99_vs_sphinx.c16', 'searchd.warm.c16.p99', 'sphinx.c16.p99',
+     'warm p99 / Sphinx p99, c16', '<=', 1.0),
+]
+ROWS = [  # label, metric prefix, RSS metric
+    ('Sphinx searchd', 'sphinx.c1', 'sphinx.rss'),
+    ('Sphinx searchd', 'sphinx.c16', 'sphinx.rss'),
+    ('nginx static', 'nginx.c16', None),
+    ('nginx static', 'nginx.c64', None),
+    ('searchd cold', 'searchd.cold.c16', 'searchd.cold.hwm'),
+    ('searchd cold', 'searchd.cold.c64', 'searchd.cold.hwm'),
+    ('searchd warm', 'searchd.warm.c16', 'searchd.warm.hwm'),
+    ('searchd warm', 'searchd.warm.c64', 'searchd.warm.hwm'),
+]
+
+
+def load(path):
+    m = {}
+    for line in open(path, encoding='utf-8'):
+        p = line.split()
+        if len(p) >= 3:
+            try:
+                m[p[0]] = (float(p[1]), p[2])
+            except ValueError:
+                pass
+    return m
+
+
+def add_ratios(m):
+    for name, num, den, *_ in RATIOS:
+        if num in m and den in m and m[den][0] > 0:
+            m[name] = (m[num][0] / m[den][0], 'ratio')
+    hwm = [m[k][0] for k in ('searchd.cold.hwm', 'searchd.warm.hwm') if k in m]
+    if hwm:
+        m['searchd.peak_rss'] = (max(hwm), 'MiB')
+
+
+def fmt(v):
+    return f'{v:,.0f}' if abs(v) >= 100 else f'{v:.2f}' if abs(v) >= 1 else f'{v:.3f}'
+
+
+def cell(runs, key):
+    vals = [r[key][0] for r in runs if key in r]
+    if not vals:
+        return '-'
+    s = fmt(statistics.median(vals))
+    return s + (f' ({fmt(min(vals))}-{fmt(max(vals))})' if len(vals) > 1 else '')
+
+
+def main():
+    runs = [load(d + '/metrics.txt') for d in sys.argv[1:]]
+    for r in runs:
+        add_ratios(r)
+    keys = sorted({k for r in runs for k in r}, key=lambda k: (k.split('.')[0], k))
+    for k in keys:
+        vals = [r[k][0] for r in runs if k in r]
+        unit = next(r[k][1] for r in runs if k in r)
+        v = statistics.median(vals)
+        if unit in ('ratio', 'ms'):
+            print(f'{k} {v:.3f} {unit}')
+        else:
+            print(f'{k} {v:.0f} {unit}' if v == int(v) else f'{k} {v:.1f} {unit}')
+    print(f'\n== searchd vs peers: median of {len(runs)} run(s), (min-max) over runs;'
+          ' latency client side, ms')
+    w = 24 if len(runs) > 1 else 12
+    print(f'{"system":<16}{"conns":>6}{"QPS":>{w}}{"p50":>{w}}{"p99":>{w}}{"RSS MiB":>{w}}')
+    for label, pre, rss in ROWS:
+        if not any(pre + '.qps' in r for r in runs):
+            continue
+        print(f'{label:<16}{pre.rsplit(".", 1)[1]:>6}' + ''.join(
+            f'{cell(runs, k):>{w}}' for k in (pre + '.qps', pre + '.p50', pre + '.p99'))
+            + f'{cell(runs, rss) if rss else "-":>{w}}')
+    print('\n== targets (issue 4)')
+    tests = [(n, t, op, lim) for n, _, _, t, op, lim in RATIOS]
+    tests.append(('searchd.peak_rss', 'searchd peak RSS (VmHWM), MiB', '<', 64.0))
+    for name, text, op, lim in tests:
+        vals = [r[name][0] for r in runs if name in r]
+        if not vals:
+            print(f'  {text:<34} -  (not measured)')
+            continue
+        v = statistics.median(vals)
+        ok = {'>=': v >= lim, '<=': v <= lim, '<': v < lim}[op]
+        print(f'  {text:<34}{cell(runs, name):>24}   target {op} {lim:g}   {"ok" if ok else "MISSED"}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,69 @@
+-- zipf.lua: wrk script for the warm run. Every request is GET /search?q=Q
+-- with Q drawn from a query file with a Zipf distribution over its lines
+-- (line 1 the most popular, weight 1/rank^s), as a search box sees them:
+-- a few queries asked over and over, a long tail asked once or twice.
+--
+--   wrk -t2 -c16 -d10s --latency -s zipf.lua http://127.0.0.1:PORT -- QUERY_FILE [S] [SEED]
+--
+-- S is the exponent (default 1.0). SEED (default 1) seeds each thread's
+-- generator as SEED + thread number, so two runs send the same sequence.
+-- The CDF and the requests are built once in init(); request() is a binary
+-- search over the CDF.
+
+local next_id = 0
+
+function setup(thread)
+  thread:set("thread_id", next_id)
+  next_id = next_id + 1
+end
+
+local function urlencode(s)
+  return (s:gsub("[^%w%-%._~]", function(c)
+    return string.format("%%%02X", string.byte(c))
+  end))
+end
+
+local function read_queries(path)
+  local list = {}
+  for line in io.lines(path) do
+    line = line:gsub("^%s+", ""):gsub("%s+$", "")
+    if line ~= "" and line:sub(1, 1) ~= "#" then
+      list[#list + 1] = line
+    end
+  end
+  return list
+end
+
+function init(args)
+  local path = args[1] or error("usage: wrk ... -s zipf.lua URL -- QUERY_FILE [S] [SEED]")
+  local s = tonumber(args[2] or "1.0")
+  local seed = tonumber(args[3] or "1")
+  local list = read_queries(path)
+  assert(#list > 0, "no queries in " .. path)
+  reqs, cdf = {}, {}
+  local sum = 0
+  for i, q in ipairs(list) do
+    reqs[i] = wrk.format("GET", "/search?q=" .. urlencode(q))
+    sum = sum + 1 / i ^ s
+    cdf[i] = sum
+  end
+  for i = 1, #cdf do
+    cdf[i] = cdf[i] / sum
+  end
+  cdf[#cdf] = 1.0
+  math.randomseed(seed + (thread_id or 0))
+end
+
+-- The first index whose CDF value is >= r.
+local function draw(r)
+  local lo, hi = 1, #cdf
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if cdf[mid] < r then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+
+function request()
+  return reqs[draw(math.random())]
+end

@@ -1,0 +1,70 @@
+/*
+** store.h: the indexer's writes to the index database (common/db.h).
+**
+** A store wraps an open DB_READWRITE connection with the prepared
+** statements the indexer reuses for every file, and the vocab counter
+** (vocab.h). All writes happen between store_begin() and store_commit();
+** a report is replaced as a whole (its old rows, their FTS entries through
+** the schema's triggers, and their vocab counts go; the new ones come), so
+** a transaction always holds whole files.
+**
+** Every function returns an SQLite result code; the message is
+** sqlite3_errmsg() of the connection. One thread at a time.
+*/
+#ifndef STORE_H
+#define STORE_H
+
+#include <sqlite3.h>
+
+#include "report.h"
+
+struct store;
+
+/*
+** Make a store over db (opened by db_open in DB_READWRITE mode). Sets
+** *ppStore (NULL on failure). Close it with store_close() before db.
+*/
+int store_open(sqlite3 *db, struct store **ppStore);
+
+/* Finalize the statements and free the store. Accepts NULL. */
+void store_close(struct store *p);
+
+/*
+** Look up the report indexed from zPath. Sets *pbFound, and if found
+** copies its sha256 (64 hex digits) into zSha (room for 65 bytes).
+*/
+int store_find(struct store *p, const char *zPath, int *pbFound, char *zSha);
+
+/* BEGIN IMMEDIATE a write transaction. */
+int store_begin(struct store *p);
+
+/* Write the pending vocab counts and COMMIT. */
+int store_commit(struct store *p);
+
+/* ROLLBACK (if a transaction is open) and drop pending vocab counts. */
+void store_rollback(struct store *p);
+
+/*
+** Replace the report indexed from zPath (if any) with pReport, content
+** hash zSha. indexed_at is set to the current UTC time. Inside a
+** transaction.
+*/
+int store_put(struct store *p, const char *zPath, const char *zSha,
+              const struct report *pReport);
+
+/*
+** Remove every report whose file no longer exists (stat fails with ENOENT
+** or ENOTDIR), with its rows. Adds their number to *pnPruned. Inside a
+** transaction.
+*/
+int store_prune(struct store *p, int *pnPruned);
+
+/*
+** Run PRAGMA integrity_check and FTS5's integrity-check (against the
+** content table) on db. Sets *pbSound, and *pzMsg to a description of
+** the first problem (NULL if sound; free with sqlite3_free). An SQLite
+** error other than a detected corruption is returned as is.
+*/
+int store_check(sqlite3 *db, int *pbSound, char **pzMsg);
+
+#endif /* STORE_H */

@@ -1,0 +1,144 @@
+/*
+** attrs.c: row attributes in memory; see attrs.h.
+*/
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attrs.h"
+
+struct attrs {
+  int n, nAlloc;
+  struct attr_row *a;         /* sorted by id */
+  int nSource, nSourceAlloc;
+  char **azSource;
+  int nHash;                  /* power of two > 2 * nSource */
+  int *aHash;                 /* source index + 1, 0 for empty */
+};
+
+int attrs_date(const char *z){
+  int i, v = 0;
+  if( z==0 ) return 0;
+  for(i=0; i<10; i++){
+    if( i==4 || i==7 ){
+      if( z[i]!='-' ) return 0;
+    }else if( z[i]>='0' && z[i]<='9' ){
+      v = v*10 + (z[i]-'0');
+    }else{
+      return 0;
+    }
+  }
+  return z[10]==0 ? v : 0;
+}
+
+static uint64_t attrs_hash(const char *z){
+  uint64_t h = 14695981039346656037ULL;
+  for(; *z; z++){ h ^= (unsigned char)*z; h *= 1099511628211ULL; }
+  return h;
+}
+
+/* Grow the source hash table to twice its size and rehash. */
+static int attrs_rehash(struct attrs *p){
+  int nNew = p->nHash ? p->nHash*2 : 64, i;
+  int *aNew = calloc(nNew, sizeof(int));
+  if( aNew==0 ) return SQLITE_NOMEM;
+  for(i=0; i<p->nSource; i++){
+    int h = (int)(attrs_hash(p->azSource[i]) & (nNew-1));
+    while( aNew[h] ) h = (h+1) & (nNew-1);
+    aNew[h] = i+1;
+  }
+  free(p->aHash);
+  p->aHash = aNew;
+  p->nHash = nNew;
+  return SQLITE_OK;
+}
+
+/* The index of source z, added if new. */
+static int attrs_intern(struct attrs *p, const char *z, int *piOut){
+  int h, rc = SQLITE_OK;
+  if( p->nSource*2 >= p->nHash ) rc = attrs_rehash(p);
+  if( rc!=SQLITE_OK ) return rc;
+  h = (int)(attrs_hash(z) & (p->nHash-1));
+  while( p->aHash[h] && strcmp(p->azSource[p->aHash[h]-1], z)!=0 ){
+    h = (h+1) & (p->nHash-1);
+  }
+  if( p->aHash[h]==0 ){
+    if( p->nSource>=p->nSourceAlloc ){
+      int nNew = p->nSourceAlloc ? p->nSourceAlloc*2 : 64;
+      char **azNew = realloc(p->azSource, nNew*sizeof(char*));
+      if( azNew==0 ) return SQLITE_NOMEM;
+      p->azSource = azNew;
+      p->nSourceAlloc = nNew;
+    }
+    p->azSource[p->nSource] = strdup(z);
+    if( p->azSource[p->nSource]==0 ) return SQLITE_NOMEM;
+    p->aHash[h] = ++p->nSource;
+  }
+  *piOut = p->aHash[h]-1;
+  return SQLITE_OK;
+}
+
+/* Append one row (rows come in id order). */
+static int attrs_add(struct attrs *p, sqlite3_stmt *pStmt){
+  struct attr_row *r;
+  const char *zSource = (const char*)sqlite3_column_text(pStmt, 2);
+  if( p->n>=p->nAlloc ){
+    int nNew = p->nAlloc ? p->nAlloc*2 : 1024;
+    struct attr_row *aNew = realloc(p->a, nNew*sizeof(*aNew));
+    if( aNew==0 ) return SQLITE_NOMEM;
+    p->a = aNew;
+    p->nAlloc = nNew;
+  }
+  r = &p->a[p->n];
+  r->id = sqlite3_column_int64(pStmt, 0);
+  r->date = attrs_date((const char*)sqlite3_column_text(pStmt, 1));
+  p->n++;
+  return attrs_intern(p, zSource ? zSource : "", &r->iSource);
+}
+
+int attrs_load(sqlite3 *db, struct attrs **ppOut){
+  struct attrs *p = calloc(1, sizeof(*p));
+  sqlite3_stmt *pStmt = 0;
+  int rc = p ? SQLITE_OK : SQLITE_NOMEM;
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_prepare_v2(db,
+        "SELECT a.id, r.date, a.source FROM assignments a"
+        " JOIN reports r ON r.id=a.report_id ORDER BY a.id", -1, &pStmt, 0);
+  }
+  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    rc = attrs_add(p, pStmt);
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
+  else sqlite3_finalize(pStmt);
+  if( rc!=SQLITE_OK ){
+    attrs_free(p);
+    p = 0;
+  }
+  *ppOut = p;
+  return rc;
+}
+
+void attrs_free(struct attrs *p){
+  int i;
+  if( p==0 ) return;
+  for(i=0; i<p->nSource; i++) free(p->azSource[i]);
+  free(p->azSource);
+  free(p->aHash);
+  free(p->a);
+  free(p);
+}
+
+const struct attr_row *attrs_find(const struct attrs *p, sqlite3_int64 id){
+  int lo = 0, hi = p->n - 1;
+  while( lo<=hi ){
+    int mid = lo + (hi-lo)/2;
+    if( p->a[mid].id==id ) return &p->a[mid];
+    if( p->a[mid].id<id ) lo = mid+1; else hi = mid-1;
+  }
+  return 0;
+}
+
+int attrs_source_count(const struct attrs *p){ return p->nSource; }
+const char *attrs_source(const struct attrs *p, int i){
+  return p->azSource[i];
+}

@@ -1,0 +1,51 @@
+/*
+** conf.h: searchd's settings, from the command line.
+**
+** One table in conf.c lists every flag with its default, range and help
+** text; --help prints it. The struct is filled once by main() and then only
+** read, by every thread.
+*/
+#ifndef SEARCHD_CONF_H
+#define SEARCHD_CONF_H
+
+#include <stdio.h>
+
+#define CONF_MAX_CORS 16
+
+struct conf {
+  const char *zDb;            /* --db PATH (required) */
+  const char *zListen;        /* --listen HOST:PORT */
+  const char *zPortFile;      /* --port-file PATH: write the bound port */
+  long nThreads;              /* --threads */
+  long bQuiet;                /* --quiet: no access log */
+  long nMaxHeaders;           /* --max-headers: request line + headers */
+  long nMaxBody;              /* --max-body */
+  long nMaxUri;               /* --max-uri: longer request targets get 414 */
+  long nMaxQuery;             /* --max-query: longer q gets 414 */
+  long nTimeout;              /* --timeout: idle/read/write, seconds */
+  long nQueryMs;              /* --query-ms: per-query time limit */
+  long nCache;                /* --cache-size: cached results per worker */
+  long nRerank;               /* --rerank: candidates fully ranked */
+  long nMaxOffset;            /* --max-offset */
+  int nCors;                  /* --cors-origin, repeatable */
+  const char *azCors[CONF_MAX_CORS];
+  const char *zSynonyms;      /* --synonyms PATH; NULL: shipped file */
+  const char *zWww;           /* --www DIR; NULL: shipped searchd/www */
+};
+
+/* Results of conf_parse(). */
+#define CONF_OK    0
+#define CONF_HELP  1    /* --help: caller prints conf_usage() and exits 0 */
+#define CONF_ERROR 2    /* *pzErr says why; caller exits 2 */
+
+/*
+** Fill *p with the defaults, then the flags of argv[1..argc). Strings in *p
+** point into argv. On CONF_ERROR, *pzErr is a message (sqlite3_free it);
+** otherwise *pzErr is NULL. Not thread safe (called by main only).
+*/
+int conf_parse(int argc, char **argv, struct conf *p, char **pzErr);
+
+/* Print the usage text with every flag, its default and range, to f. */
+void conf_usage(const char *zArgv0, FILE *f);
+
+#endif /* SEARCHD_CONF_H */

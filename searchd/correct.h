@@ -1,0 +1,87 @@
+/*
+** correct.h: forgiving words, corrected from the index's own vocabulary.
+**
+** When a query word finds no row, correct_word() proposes one word of the
+** vocab table (common/db.h) to search instead:
+**
+**   1. the word with diacritics restored: vocab.plain equals the word's
+**      plain form (lakemedelsgenomgang -> läkemedelsgenomgång); the most
+**      frequent such word wins;
+**   2. else the closest word within Damerau-Levenshtein distance 1 (words
+**      of 4 to 7 letters) or 2 (8 letters or more), compared on plain
+**      forms, nearest first and then most documents (mamografi ->
+**      mammografi). Candidates come from an index range scan of vocab.plain
+**      restricted to the same first letter and a length window, so a typo
+**      in the first letter is not corrected.
+**
+** A word that finds a row is never corrected. Words with digits, of fewer
+** than 2 letters (4 for typos) or more than CORRECT_MAX_CHARS are left
+** alone.
+**
+** A struct correct holds prepared statements and a folding tokenizer on
+** one connection: one per worker, not thread safe.
+*/
+#ifndef SEARCHD_CORRECT_H
+#define SEARCHD_CORRECT_H
+
+#include <sqlite3.h>
+
+#define CORRECT_MAX_CHARS 48
+
+struct correct;
+
+/*
+** Prepare a corrector on db (an index opened with db_open). Returns
+** SQLITE_OK and sets *ppOut (free with correct_free), or an SQLite code
+** with *ppOut NULL (e.g. SQLITE_ERROR when db has no vocab table).
+*/
+int correct_new(sqlite3 *db, struct correct **ppOut);
+
+/* Free a corrector. Accepts NULL. */
+void correct_free(struct correct *p);
+
+/*
+** Does the FTS5 expression zMatch find at least one row? Sets *pbFound.
+** Returns SQLITE_OK or an SQLite code (SQLITE_INTERRUPT past a time limit).
+*/
+int correct_found(struct correct *p, const char *zMatch, int *pbFound);
+
+/*
+** Propose a correction for the word z[0..n) as typed. Does not check that
+** the word finds nothing: the caller does (correct_found), because the
+** word's synonyms count too. On success returns SQLITE_OK and sets *pzTo
+** to the vocab word (a new string, sqlite3_free) or NULL when there is no
+** proposal. Returns an SQLite code on failure, *pzTo NULL.
+*/
+int correct_word(struct correct *p, const char *z, int n, char **pzTo);
+
+/*
+** Damerau-Levenshtein distance (optimal string alignment) between the
+** UTF-8 strings a[0..na) and b[0..nb), counted in code points; any value
+** above nMax is returned as nMax+1 (the computation stops early). Strings
+** longer than CORRECT_MAX_CHARS code points give nMax+1. Pure.
+*/
+int correct_distance(const char *a, int na, const char *b, int nb, int nMax);
+
+/* --- the "correct" extension module (ext.h) ----------------------------- */
+
+struct conf;
+struct query_term;
+
+/* xOpen: a struct correct on the worker's db; 0, or -1 after logging. */
+int correct_module_open(const struct conf *conf, sqlite3 *db,
+                        void **ppState);
+
+/* xClose. Accepts NULL. */
+void correct_module_close(void *pState);
+
+/*
+** xExpand (query.h), after the synonyms module: a WORD term whose
+** alternatives together find no row gets correct_word()'s proposal as a
+** QUERY_ALT_CORRECTION alternative (reported as "corrected" by /search).
+** A failed lookup (a time limit, say) only means no correction. Returns
+** QUERY_OK or QUERY_ENOMEM.
+*/
+int correct_module_expand(void *pState, struct query_term *pTerm);
+
+#endif /* SEARCHD_CORRECT_H */

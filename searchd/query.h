@@ -1,0 +1,151 @@
+/*
+** query.h: what a user typed into a search box, as an FTS5 expression.
+**
+** The language is a web search box's: words (all must match), "quoted
+** phrases", -word and -"phrase" to exclude, OR between two terms, word* for
+** a prefix. Everything else is literal text: a stray quote, a hyphen
+** (covid-19 becomes the phrase "covid-19", which the tokenizer splits into
+** covid 19), colons, parentheses, NEAR, AND, lower-case "or". Every user
+** term reaches MATCH as a quoted FTS5 string with '"' doubled, never as raw
+** text, so no input can be an FTS5 syntax error.
+**
+** Each positive term becomes a group of alternative forms OR'ed together:
+** the term as typed, plus whatever the expansion hook adds (synonyms,
+** spelling corrections: see struct query_opts). Terms joined by OR form one
+** clause; the clauses are AND'ed; excluded terms are NOT'ed at the end:
+**
+**   nära vård -covid      ("nära") AND ("vård") NOT ("covid")
+**   ivf OR "fertilitet"   (("ivf") OR ("fertilitet"))
+**   mammo*                ("mammo" *)
+**
+** Stop words (swedish_is_stopword, surface form) are dropped from unquoted
+** multi-word queries unless every word is one; a term alone in an OR clause
+** is the only kind dropped.
+**
+** The FTS5 phrases of the expression are numbered in order of appearance
+** (as the auxiliary API's iPhrase counts them); query_phrase() tells which
+** user term and clause each one belongs to, for ranking and relaxed mode.
+**
+** Pure: no SQLite connection, no sockets. Thread safe (no shared state;
+** the hook is called on the caller's thread).
+*/
+#ifndef SEARCHD_QUERY_H
+#define SEARCHD_QUERY_H
+
+/* Hard limits: terms beyond QUERY_MAX_TERMS are ignored (a 5 KB query
+** still searches, on its first terms); an expansion past QUERY_MAX_ALTS
+** alternatives per term is refused with QUERY_EFULL. */
+#define QUERY_MAX_TERMS 32
+#define QUERY_MAX_ALTS  8
+
+/* Kinds of user term. */
+enum query_kind {
+  QUERY_WORD,        /* unquoted text, maybe with hyphens: covid-19 */
+  QUERY_PHRASE,      /* "quoted phrase" */
+  QUERY_PREFIX       /* word* */
+};
+
+/* Where an alternative form came from. */
+enum query_alt_kind {
+  QUERY_ALT_TYPED,       /* the term as the user typed it (always first) */
+  QUERY_ALT_SYNONYM,     /* an equivalent from the synonyms file */
+  QUERY_ALT_CORRECTION   /* a spelling/diacritics correction */
+};
+
+/* Return codes. */
+#define QUERY_OK     0
+#define QUERY_ENOMEM 1
+#define QUERY_EFULL  2    /* query_term_add_alt: QUERY_MAX_ALTS reached */
+
+/* One user term: read-only for hooks except through query_term_add_alt. */
+struct query_term {
+  enum query_kind kind;
+  int bNot;                /* excluded with - */
+  int iClause;             /* positive terms with equal iClause are OR'ed */
+  int nAlt;                /* >=1; azAlt[0] is the text as typed */
+  char *azAlt[QUERY_MAX_ALTS];          /* NUL-terminated, owned by query */
+  enum query_alt_kind aAltKind[QUERY_MAX_ALTS];
+};
+
+/*
+** The expansion hook, called once for every positive WORD or PHRASE term
+** (not prefixes, not excluded terms) after stop words are dropped. It may
+** add alternatives with query_term_add_alt(); it must not change anything
+** else. pArg is query_opts.pExpandArg (e.g. the worker's synonyms table or
+** its database connection for a vocabulary lookup). Returns QUERY_OK, or
+** any other code to fail query_parse() with it.
+*/
+typedef int (*query_expand_fn)(void *pArg, struct query_term *pTerm);
+
+struct query_opts {
+  query_expand_fn xExpand;   /* NULL: no expansion */
+  void *pExpandArg;
+};
+
+/*
+** Add z[0..n) as an alternative form of pTerm (it becomes one more quoted
+** string OR'ed into the term's group; it may hold several words, which
+** make a phrase). kind says where it came from; corrections are reported
+** in the /search response. Returns QUERY_OK, QUERY_EFULL or QUERY_ENOMEM.
+** An alternative equal to one already present is ignored (QUERY_OK).
+*/
+int query_term_add_alt(struct query_term *pTerm, const char *z, int n,
+                       enum query_alt_kind kind);
+
+/* One FTS5 phrase of the expression (see query_phrase). */
+struct query_phrase {
+  int iTerm;               /* index of the user term */
+  int iClause;             /* its clause, or -1 for an excluded term */
+  int iAlt;                /* which alternative of the term */
+  const char *zText;       /* the alternative's text (owned by the query) */
+  enum query_alt_kind altKind;
+  enum query_kind kind;
+};
+
+struct query;   /* opaque */
+
+/*
+** Parse the nText bytes at zText (any bytes; need not be NUL-terminated)
+** with opts (may be NULL). Returns QUERY_OK and sets *ppOut (free with
+** query_free), or QUERY_ENOMEM / the hook's code with *ppOut NULL.
+** A query with no searchable term (only spaces, operators, punctuation)
+** succeeds with query_match() returning NULL.
+*/
+int query_parse(const char *zText, int nText, const struct query_opts *opts,
+                struct query **ppOut);
+
+/* Free a query. Accepts NULL. */
+void query_free(struct query *q);
+
+/*
+** The FTS5 expression requiring every clause, or NULL if the query has no
+** searchable term. Owned by q.
+*/
+const char *query_match(const struct query *q);
+
+/*
+** The relaxed expression: any clause (still without the excluded terms),
+** or NULL if the query has fewer than two clauses. Same phrase numbering as
+** query_match(). Owned by q.
+*/
+const char *query_relaxed(const struct query *q);
+
+/* Number of positive clauses (the "words" of relaxed mode). */
+int query_clause_count(const struct query *q);
+
+/* Number of user terms kept, and term i (0 <= i < count). */
+int query_term_count(const struct query *q);
+const struct query_term *query_term(const struct query *q, int i);
+
+/* Number of FTS5 phrases in the expressions, and phrase i. */
+int query_phrase_count(const struct query *q);
+const struct query_phrase *query_phrase(const struct query *q, int i);
+
+/*
+** A canonical form of the parsed query (terms, kinds, alternatives) for use
+** as a cache key: two inputs that differ only in spacing give the same
+** string. Owned by q; never NULL after a successful parse.
+*/
+const char *query_key(const struct query *q);
+
+#endif /* SEARCHD_QUERY_H */

@@ -1,0 +1,390 @@
+/*
+** rank.c: the searchd_rank() FTS5 auxiliary function; see rank.h.
+**
+** Built like bm25 in FTS5's fts5_aux.c: per-query values (idf, average row
+** size) are computed on the first call and kept until the query changes;
+** here they live in the per-connection state rather than xSetAuxdata,
+** because search.c re-runs the MATCH once per candidate row and auxdata
+** does not survive a new xFilter.
+*/
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "rank.h"
+
+#define RANK_NCOL 3
+#define RANK_MAX_PHRASE (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
+#define RANK_MAX_FOLD 128
+#define RANK_K1 1.2
+#define RANK_B  0.75
+
+/* Column weights, by DB_FTS_COL_* index. */
+static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
+
+/* Match-kind weights (see rank.h). */
+#define RANK_W_EXACT 1.0
+#define RANK_W_STEM  0.7
+#define RANK_W_PART  0.4
+#define RANK_W_SYN   0.8
+
+/* One word of a column: its bytes and the hash of its whole-word stem. */
+struct rank_tok {
+  int iStart, iEnd;
+  uint64_t hStem;
+};
+
+/* What the first token of a phrase looks like, for the kind test. */
+struct rank_phrase {
+  double idf;
+  uint64_t hStem;
+  int nFold;
+  char zFold[RANK_MAX_FOLD];
+};
+
+struct rank {
+  const struct query *q;
+  int bRelaxed;
+  int bReady;                     /* aPhrase/aAvgLen computed for q */
+  int bMapped;                    /* FTS5 phrases match query_phrase() */
+  int nPhrase;
+  double aAvgLen[RANK_NCOL];      /* average tokens per column */
+  struct rank_phrase aPhrase[RANK_MAX_PHRASE];
+  struct rank_tok *aTok;          /* scratch: one column's words */
+  int nTokAlloc;
+};
+
+/* Per-call state of a tokenizer callback. */
+struct rank_tokcb {
+  struct rank_tok *aTok;          /* may be NULL: only count */
+  int nTok, nMax;
+  int bFirstOnly;                 /* stop after the first word */
+};
+
+static uint64_t rank_hash(const char *z, int n){
+  uint64_t h = 14695981039346656037ULL;
+  int i;
+  for(i=0; i<n; i++){
+    h ^= (unsigned char)z[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+int rank_fold(const char *z, int n, char *zOut){
+  int i;
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c>='A' && c<='Z' ){
+      c += 32;
+    }else if( c==0xc3 && i+1<n ){
+      unsigned char d = (unsigned char)z[i+1];
+      zOut[i++] = (char)c;
+      c = (d>=0x80 && d<=0x9e && d!=0x97) ? d+0x20 : d;
+    }
+    zOut[i] = (char)c;
+  }
+  return n;
+}
+
+/* xTokenize callback: record each whole word (non-colocated token). */
+static int rank_token_cb(void *pCtx, int tflags, const char *pToken,
+                         int nToken, int iStart, int iEnd){
+  struct rank_tokcb *c = (struct rank_tokcb*)pCtx;
+  if( tflags & FTS5_TOKEN_COLOCATED ) return SQLITE_OK;
+  if( c->nTok<c->nMax && c->aTok ){
+    c->aTok[c->nTok].iStart = iStart;
+    c->aTok[c->nTok].iEnd = iEnd;
+    c->aTok[c->nTok].hStem = rank_hash(pToken, nToken);
+  }
+  c->nTok++;
+  return (c->bFirstOnly && c->nTok>=1) ? SQLITE_DONE : SQLITE_OK;
+}
+
+/* xQueryPhrase callback: count the rows holding the phrase. */
+static int rank_count_cb(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                         void *pCtx){
+  (void)pApi; (void)pFts;
+  (*(sqlite3_int64*)pCtx)++;
+  return SQLITE_OK;
+}
+
+/* First word of text z[0..n) as the table's tokenizer sees it. */
+static int rank_phrase_word(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                            const char *z, struct rank_phrase *pOut){
+  struct rank_tok tok;
+  struct rank_tokcb c = {&tok, 0, 1, 1};
+  int n = (int)strlen(z);
+  int rc = pApi->xTokenize(pFts, z, n, &c, rank_token_cb);
+  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+  if( rc==SQLITE_OK && c.nTok>0 ){
+    int nWord = tok.iEnd - tok.iStart;
+    pOut->hStem = tok.hStem;
+    pOut->nFold = nWord<RANK_MAX_FOLD ? nWord : RANK_MAX_FOLD;
+    rank_fold(z + tok.iStart, pOut->nFold, pOut->zFold);
+  }
+  return rc;
+}
+
+/* Compute the per-query values: idf and first word of each phrase. */
+static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
+                        Fts5Context *pFts){
+  sqlite3_int64 nRow = 0, nTotal = 0;
+  int i, rc;
+  p->nPhrase = pApi->xPhraseCount(pFts);
+  if( p->nPhrase>RANK_MAX_PHRASE ) p->nPhrase = RANK_MAX_PHRASE;
+  p->bMapped = p->nPhrase==query_phrase_count(p->q);
+  rc = pApi->xRowCount(pFts, &nRow);
+  for(i=0; rc==SQLITE_OK && i<RANK_NCOL; i++){
+    rc = pApi->xColumnTotalSize(pFts, i, &nTotal);
+    p->aAvgLen[i] = nRow>0 ? (double)nTotal / (double)nRow : 1.0;
+    if( p->aAvgLen[i]<=0 ) p->aAvgLen[i] = 1.0;
+  }
+  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
+    struct rank_phrase *ph = &p->aPhrase[i];
+    sqlite3_int64 nHit = 0;
+    double idf;
+    memset(ph, 0, sizeof(*ph));
+    rc = pApi->xQueryPhrase(pFts, i, &nHit, rank_count_cb);
+    idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
+    ph->idf = idf>1e-6 ? idf : 1e-6;
+    if( rc==SQLITE_OK && p->bMapped ){
+      rc = rank_phrase_word(pApi, pFts, query_phrase(p->q, i)->zText, ph);
+    }
+  }
+  if( rc==SQLITE_OK ) p->bReady = 1;
+  return rc;
+}
+
+/* Tokenize column iCol of the current row into p->aTok; *pnTok words. */
+static int rank_tokenize(struct rank *p, const Fts5ExtensionApi *pApi,
+                         Fts5Context *pFts, int iCol, const char **pz,
+                         int *pnTok){
+  struct rank_tokcb c = {0, 0, 0, 0};
+  int nSize = 0, n = 0, rc;
+  rc = pApi->xColumnSize(pFts, iCol, &nSize);
+  if( rc==SQLITE_OK && nSize>p->nTokAlloc ){
+    struct rank_tok *aNew = sqlite3_realloc64(p->aTok,
+                                              sizeof(*aNew) * (nSize + 64));
+    if( aNew==0 ) rc = SQLITE_NOMEM;
+    else{ p->aTok = aNew; p->nTokAlloc = nSize + 64; }
+  }
+  if( rc==SQLITE_OK ) rc = pApi->xColumnText(pFts, iCol, pz, &n);
+  if( rc==SQLITE_OK && *pz ){
+    c.aTok = p->aTok;
+    c.nMax = nSize;
+    rc = pApi->xTokenize(pFts, *pz, n, &c, rank_token_cb);
+  }
+  *pnTok = c.nTok<c.nMax ? c.nTok : c.nMax;
+  return rc;
+}
+
+/* Weight of a phrase instance at word iOff, by match kind. */
+static double rank_kind(const struct rank *p, int iPhrase, const char *zCol,
+                        int nTok, int iOff){
+  const struct rank_phrase *ph = &p->aPhrase[iPhrase];
+  const struct query_phrase *qp;
+  const struct rank_tok *t;
+  char zFold[RANK_MAX_FOLD];
+  int nWord;
+  double w;
+  if( !p->bMapped || iOff<0 || iOff>=nTok || zCol==0 ) return RANK_W_STEM;
+  qp = query_phrase(p->q, iPhrase);
+  t = &p->aTok[iOff];
+  nWord = t->iEnd - t->iStart;
+  if( nWord>RANK_MAX_FOLD ) nWord = RANK_MAX_FOLD;
+  rank_fold(zCol + t->iStart, nWord, zFold);
+  if( qp->kind==QUERY_PREFIX ){
+    w = (nWord>=ph->nFold && memcmp(zFold, ph->zFold, ph->nFold)==0)
+        ? RANK_W_STEM : RANK_W_PART;
+  }else if( nWord==ph->nFold && memcmp(zFold, ph->zFold, nWord)==0 ){
+    w = RANK_W_EXACT;
+  }else{
+    w = t->hStem==ph->hStem ? RANK_W_STEM : RANK_W_PART;
+  }
+  if( qp->altKind==QUERY_ALT_SYNONYM ) w *= RANK_W_SYN;
+  return w;
+}
+
+/* A positive phrase instance in one column: word offset and clause. */
+struct rank_hit {
+  int iOff;
+  int iClause;
+};
+
+/*
+** Proximity factor of one column's hits (sorted by offset): find the
+** smallest window holding every clause that occurs in the column (k of
+** them), and reward k and tightness (see rank.h). Returns >= 1.
+*/
+static double rank_window(const struct rank_hit *a, int n, int nClause){
+  int aCnt[QUERY_MAX_TERMS];
+  int i, j = 0, k = 0, nIn = 0, best = -1;
+  if( nClause<2 || n<2 ) return 1.0;
+  memset(aCnt, 0, sizeof(aCnt));
+  for(i=0; i<n; i++){ if( aCnt[a[i].iClause]++==0 ) k++; }
+  if( k<2 ) return 1.0;
+  memset(aCnt, 0, sizeof(aCnt));
+  for(i=0; i<n; i++){
+    if( aCnt[a[i].iClause]++==0 ) nIn++;
+    while( nIn==k ){
+      int w = a[i].iOff - a[j].iOff + 1;
+      if( best<0 || w<best ) best = w;
+      if( --aCnt[a[j].iClause]==0 ) nIn--;
+      j++;
+    }
+  }
+  if( best<k ) best = k;
+  return 1.0 + ((double)(k-1) / (nClause-1)) / (1.0 + (best-k) / 2.0);
+}
+
+/*
+** Go through the row's instances column by column: add each one's weight
+** to aFreq[phrase], note matched clauses in *pMask, and return the best
+** column's proximity factor in *pProx.
+*/
+static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
+                          Fts5Context *pFts, struct rank_hit *aHit,
+                          double *aFreq, uint64_t *pMask, double *pProx){
+  int nInst = 0, c, i, rc;
+  int nClause = p->bMapped ? query_clause_count(p->q) : p->nPhrase;
+  rc = pApi->xInstCount(pFts, &nInst);
+  for(c=0; rc==SQLITE_OK && c<RANK_NCOL; c++){
+    const char *zCol = 0;
+    int nTok = 0, nHit = 0, bAny = 0, nLen = 0;
+    double norm;
+    for(i=0; rc==SQLITE_OK && i<nInst && !bAny; i++){
+      int iPhrase, iCol, iOff;
+      rc = pApi->xInst(pFts, i, &iPhrase, &iCol, &iOff);
+      bAny = iCol==c;
+    }
+    if( !bAny ) continue;
+    if( rc==SQLITE_OK ) rc = rank_tokenize(p, pApi, pFts, c, &zCol, &nTok);
+    if( rc==SQLITE_OK ) rc = pApi->xColumnSize(pFts, c, &nLen);
+    norm = 1.0 - RANK_B + RANK_B * nLen / p->aAvgLen[c];
+    for(i=0; rc==SQLITE_OK && i<nInst; i++){
+      int iPhrase, iCol, iOff, iClause;
+      rc = pApi->xInst(pFts, i, &iPhrase, &iCol, &iOff);
+      if( rc!=SQLITE_OK || iCol!=c || iPhrase>=p->nPhrase ) continue;
+      aFreq[iPhrase] += aColWeight[c]
+                        * rank_kind(p, iPhrase, zCol, nTok, iOff) / norm;
+      iClause = p->bMapped ? query_phrase(p->q, iPhrase)->iClause
+                           : (iPhrase<QUERY_MAX_TERMS ? iPhrase : -1);
+      if( iClause<0 || iClause>=QUERY_MAX_TERMS ) continue;
+      *pMask |= (uint64_t)1 << iClause;
+      aHit[nHit].iOff = iOff;
+      aHit[nHit++].iClause = iClause;
+    }
+    if( rc==SQLITE_OK ){
+      double f = rank_window(aHit, nHit, nClause);
+      if( f>*pProx ) *pProx = f;
+    }
+  }
+  return rc;
+}
+
+/*
+** BM25F over the row's frequencies, which rank_instances() has already
+** weighted by column and match kind and normalised by column length.
+*/
+static double rank_bm25f(const struct rank *p, const double *aFreq){
+  double s = 0;
+  int i;
+  for(i=0; i<p->nPhrase; i++){
+    double f = aFreq[i];
+    if( f<=0 ) continue;
+    s += p->aPhrase[i].idf * (f * (RANK_K1 + 1.0)) / (f + RANK_K1);
+  }
+  return s;
+}
+
+static int rank_popcount(uint64_t m){
+  int n = 0;
+  for(; m; m &= m-1) n++;
+  return n;
+}
+
+/* The auxiliary function itself. */
+static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                    sqlite3_context *pCtx, int nVal, sqlite3_value **apVal){
+  struct rank *p = (struct rank*)pApi->xUserData(pFts);
+  double aFreq[RANK_MAX_PHRASE];
+  struct rank_hit *aHit = 0;
+  uint64_t mask = 0;
+  double prox = 1.0, rel = 0;
+  int nInst = 0, rc = SQLITE_OK;
+  (void)nVal; (void)apVal;
+  if( p->q==0 ){
+    sqlite3_result_double(pCtx, 0.0);
+    return;
+  }
+  if( !p->bReady ) rc = rank_prepare(p, pApi, pFts);
+  if( rc==SQLITE_OK ) rc = pApi->xInstCount(pFts, &nInst);
+  if( rc==SQLITE_OK ){
+    aHit = sqlite3_malloc64(sizeof(*aHit) * (nInst + 1));
+    if( aHit==0 ) rc = SQLITE_NOMEM;
+  }
+  memset(aFreq, 0, sizeof(aFreq));
+  if( rc==SQLITE_OK ){
+    rc = rank_instances(p, pApi, pFts, aHit, aFreq, &mask, &prox);
+  }
+  if( rc==SQLITE_OK ) rel = rank_bm25f(p, aFreq);
+  sqlite3_free(aHit);
+  if( rc!=SQLITE_OK ){
+    sqlite3_result_error_code(pCtx, rc);
+    return;
+  }
+  rel *= prox;
+  if( p->bRelaxed ) rel = rank_popcount(mask) + rel / (1.0 + rel);
+  sqlite3_result_double(pCtx, rel);
+}
+
+static void rank_destroy(void *pArg){
+  struct rank *p = (struct rank*)pArg;
+  if( p ){
+    sqlite3_free(p->aTok);
+    sqlite3_free(p);
+  }
+}
+
+void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
+  p->q = q;
+  p->bRelaxed = bRelaxed;
+  p->bReady = 0;
+}
+
+/* Fetch the fts5_api pointer of db, as fts5.h documents. */
+static int rank_fts5_api(sqlite3 *db, fts5_api **ppApi){
+  sqlite3_stmt *pStmt = 0;
+  int rc;
+  *ppApi = 0;
+  rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, 0);
+  if( rc==SQLITE_OK ){
+    sqlite3_bind_pointer(pStmt, 1, (void*)ppApi, "fts5_api_ptr", 0);
+    sqlite3_step(pStmt);
+    rc = sqlite3_finalize(pStmt);
+  }
+  if( rc==SQLITE_OK && *ppApi==0 ) rc = SQLITE_ERROR;
+  return rc;
+}
+
+int rank_register(sqlite3 *db, struct rank **ppOut){
+  struct rank *p = sqlite3_malloc(sizeof(*p));
+  fts5_api *pApi = 0;
+  int rc = p ? SQLITE_OK : SQLITE_NOMEM;
+  if( p ) memset(p, 0, sizeof(*p));
+  if( rc==SQLITE_OK ) rc = rank_fts5_api(db, &pApi);
+  if( rc==SQLITE_OK ){
+    /* On success the connection owns p and calls rank_destroy at close;
+    ** on failure FTS5 has not kept it. */
+    rc = pApi->xCreateFunction(pApi, RANK_FUNCTION, p, rank_fn, rank_destroy);
+  }
+  if( rc!=SQLITE_OK ){
+    rank_destroy(p);
+    p = 0;
+  }
+  *ppOut = p;
+  return rc;
+}

@@ -1,0 +1,65 @@
+/*
+** rank.h: searchd's ranking, an FTS5 auxiliary function written in C.
+**
+** searchd_rank(assignments_fts) scores the current row of a MATCH against
+** the query set with rank_set_query(). It is BM25F (k1 1.2, b 0.75): for
+** each FTS5 phrase (one per alternative form of each user term; see
+** query.h) the phrase's instances are summed, each weighted by
+**   - its column: assignment 5, status 2, source 1, and divided by that
+**     column's length normalisation 1 - b + b * len / average len, so a
+**     word in a short assignment counts for more than in a long one;
+**   - its match kind, found by re-tokenizing the column text with xTokenize
+**     and comparing the whole word at the instance's position: the surface
+**     word as typed (case folded) 1.0, the same stem 0.7, a compound part
+**     (the instance hit a colocated part term) or a prefix 0.4; an
+**     alternative from a synonym 0.8 of that;
+** and the sum f gives idf * f * (k1 + 1) / (f + k1), idf from the phrase's
+** document count as in FTS5's bm25().
+** The sum is multiplied by a proximity factor 1 + (k-1)/(n-1) / (1 + s/2)
+** where, in the column where it is best, the smallest window of tokens
+** covering k >= 2 of the query's n clauses has s tokens besides them.
+** In relaxed mode the score is m + r/(1+r): m is the number of clauses the
+** row matches, r the relevance above, so more matched words always win.
+**
+** Scores are larger-is-better and positive. The function is expensive (it
+** reads and tokenizes the row's text), so search.c calls it only on the
+** best bm25() candidates.
+**
+** Thread safety: the state is per connection, used on the connection's
+** thread only.
+*/
+#ifndef SEARCHD_RANK_H
+#define SEARCHD_RANK_H
+
+#include <sqlite3.h>
+
+#include "query.h"
+
+/* The SQL name of the auxiliary function. */
+#define RANK_FUNCTION "searchd_rank"
+
+struct rank;   /* opaque per-connection state */
+
+/*
+** Register searchd_rank() on db (which must have FTS5) and create its
+** state, owned by the connection: it is freed when db is closed. On
+** success returns SQLITE_OK and sets *ppOut (do not free it); on failure an
+** SQLite error code with *ppOut NULL.
+*/
+int rank_register(sqlite3 *db, struct rank **ppOut);
+
+/*
+** Make q the query that searchd_rank() scores against until the next call
+** (q NULL: none; the function then returns 0). bRelaxed selects the
+** relaxed score. q must outlive its use by statements on the connection.
+*/
+void rank_set_query(struct rank *p, const struct query *q, int bRelaxed);
+
+/*
+** Fold z[0..n) for comparison of surface words, as unicode61 does for
+** Swedish text: ASCII and Latin-1 letters to lower case, other bytes kept.
+** Writes at most n bytes to zOut; returns the length written. Pure.
+*/
+int rank_fold(const char *z, int n, char *zOut);
+
+#endif /* SEARCHD_RANK_H */

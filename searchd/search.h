@@ -1,0 +1,57 @@
+/*
+** search.h: GET /search and GET /health, run on a worker's connection.
+**
+** A search runs in two passes, so a broad word that matches a third of the
+** index does not get the expensive ranking on every row:
+**   1. SQL: the rows matching the FTS5 expression (query.h) and the filters,
+**      ordered by FTS5's built-in bm25() with column weights, LIMIT K
+**      (K = --rerank, or offset+limit if larger); the same MATCH grouped by
+**      year gives the facets and the total.
+**   2. Each candidate is scored by searchd_rank() (rank.h), which reads and
+**      re-tokenizes its text; candidates are sorted by that score, then
+**      newer report, then row; the requested page gets highlight() and
+**      snippet().
+** When the AND of all words finds nothing, both passes run again on the
+** relaxed expression (any word) and the response says "relaxed": true.
+**
+** Responses are cached per worker (LRU, --cache-size) under the parsed
+** query and the parameters; the cache is emptied whenever the database
+** changes (PRAGMA data_version) or is reopened.
+**
+** Thread safety: a search_state belongs to one worker thread.
+*/
+#ifndef SEARCHD_SEARCH_H
+#define SEARCHD_SEARCH_H
+
+#include <sqlite3.h>
+
+#include "conf.h"
+#include "query.h"
+#include "route.h"
+
+struct search_state;
+
+/*
+** Create the search state of a worker for its connection db: registers
+** searchd_rank() and a progress handler on db (for the --query-ms limit).
+** db must outlive the state. Returns SQLITE_OK and sets *ppOut, or an
+** SQLite error code with *ppOut NULL.
+*/
+int search_state_new(sqlite3 *db, const struct conf *conf,
+                     struct search_state **ppOut);
+
+/* Free the state and its prepared statements. Accepts NULL. */
+void search_state_free(struct search_state *p);
+
+/*
+** Use opts (copied) for every following query: the expansion hook of
+** query.h, e.g. synonyms and spelling corrections. Empties the cache.
+*/
+void search_state_set_opts(struct search_state *p,
+                           const struct query_opts *opts);
+
+/* Route handlers (route.h) for GET /search and GET /health. */
+int search_handle(struct request_ctx *ctx);
+int search_health(struct request_ctx *ctx);
+
+#endif /* SEARCHD_SEARCH_H */

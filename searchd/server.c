@@ -1,0 +1,225 @@
+/*
+** server.c: listen, start workers, handle signals; see server.h.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+#include <event2/util.h>
+
+#include "db.h"
+#include "log.h"
+#include "metrics.h"
+#include "route.h"
+#include "server.h"
+#include "worker.h"
+
+struct server {
+  const struct conf *conf;
+  int fd;                         /* the listening socket */
+  int port;                       /* its bound port */
+  atomic_uint gen;                /* reload generation, bumped by SIGHUP */
+  struct event_base *base;
+  struct event *evHup, *evTerm, *evInt;
+  int nWorker;
+  struct worker **apWorker;
+  struct metrics_set all;
+};
+
+/* Format a bound address as HOST:PORT ([HOST]:PORT for IPv6). */
+static void server_format(const struct sockaddr_storage *ss, char *zOut,
+                          size_t nOut, int *pPort){
+  char zHost[INET6_ADDRSTRLEN] = "?";
+  if( ss->ss_family==AF_INET6 ){
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6*)ss;
+    inet_ntop(AF_INET6, &a->sin6_addr, zHost, sizeof(zHost));
+    *pPort = ntohs(a->sin6_port);
+    snprintf(zOut, nOut, "[%s]:%d", zHost, *pPort);
+  }else{
+    const struct sockaddr_in *a = (const struct sockaddr_in*)ss;
+    inet_ntop(AF_INET, &a->sin_addr, zHost, sizeof(zHost));
+    *pPort = ntohs(a->sin_port);
+    snprintf(zOut, nOut, "%s:%d", zHost, *pPort);
+  }
+}
+
+/*
+** Parse HOST:PORT or [HOST6]:PORT (numeric addresses only; port 0 lets
+** the kernel choose) into *pSs and *pLen. Returns 0 or -1.
+*/
+static int server_parse_addr(const char *z, struct sockaddr_storage *pSs,
+                             socklen_t *pLen){
+  char zHost[INET6_ADDRSTRLEN + 2];
+  const char *zColon = strrchr(z, ':');
+  char *zEnd = 0;
+  long port;
+  size_t nHost;
+  memset(pSs, 0, sizeof(*pSs));
+  if( zColon==0 ) return -1;
+  nHost = (size_t)(zColon - z);
+  port = strtol(zColon+1, &zEnd, 10);
+  if( zColon[1]==0 || *zEnd || port<0 || port>65535 ) return -1;
+  if( nHost>=2 && z[0]=='[' && z[nHost-1]==']' ){ z++; nHost -= 2; }
+  if( nHost==0 || nHost>=sizeof(zHost) ) return -1;
+  memcpy(zHost, z, nHost);
+  zHost[nHost] = 0;
+  if( inet_pton(AF_INET, zHost,
+                &((struct sockaddr_in*)pSs)->sin_addr)==1 ){
+    ((struct sockaddr_in*)pSs)->sin_family = AF_INET;
+    ((struct sockaddr_in*)pSs)->sin_port = htons((unsigned short)port);
+    *pLen = sizeof(struct sockaddr_in);
+    return 0;
+  }
+  if( inet_pton(AF_INET6, zHost,
+                &((struct sockaddr_in6*)pSs)->sin6_addr)==1 ){
+    ((struct sockaddr_in6*)pSs)->sin6_family = AF_INET6;
+    ((struct sockaddr_in6*)pSs)->sin6_port = htons((unsigned short)port);
+    *pLen = sizeof(struct sockaddr_in6);
+    return 0;
+  }
+  return -1;
+}
+
+/* Bind and listen on conf->zListen; logs the bound address. */
+static int server_listen(struct server *s){
+  struct sockaddr_storage ss;
+  socklen_t n = sizeof(ss), len = 0;
+  int one = 1, fd = -1;
+  char zAddr[128];
+  if( server_parse_addr(s->conf->zListen, &ss, &len)!=0 ){
+    log_msg(LOG_ERROR, "--listen %s: want HOST:PORT with a numeric address "
+            "(127.0.0.1:8080, [::1]:8080)", s->conf->zListen);
+    return -1;
+  }
+  fd = socket(ss.ss_family, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0);
+  if( fd<0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
+   || bind(fd, (struct sockaddr*)&ss, len) || listen(fd, 1024)
+   || getsockname(fd, (struct sockaddr*)&ss, &n) ){
+    log_msg(LOG_ERROR, "--listen %s: %s", s->conf->zListen, strerror(errno));
+    if( fd>=0 ) close(fd);
+    return -1;
+  }
+  s->fd = fd;
+  server_format(&ss, zAddr, sizeof(zAddr), &s->port);
+  log_msg(LOG_INFO, "listening on %s", zAddr);
+  return 0;
+}
+
+/* Write the bound port to conf->zPortFile, atomically (write, rename). */
+static int server_port_file(struct server *s){
+  char zTmp[4096];
+  FILE *f;
+  int rc = 0;
+  if( s->conf->zPortFile==0 ) return 0;
+  snprintf(zTmp, sizeof(zTmp), "%s.tmp", s->conf->zPortFile);
+  f = fopen(zTmp, "w");
+  if( f==0 ) rc = -1;
+  if( f && fprintf(f, "%d\n", s->port)<0 ) rc = -1;
+  if( f && fclose(f)!=0 ) rc = -1;
+  if( rc==0 && rename(zTmp, s->conf->zPortFile)!=0 ) rc = -1;
+  if( rc ) log_msg(LOG_ERROR, "--port-file %s: %s", s->conf->zPortFile,
+                   strerror(errno));
+  return rc;
+}
+
+static void server_on_signal(evutil_socket_t sig, short what, void *pArg){
+  struct server *s = (struct server*)pArg;
+  int i;
+  (void)what;
+  if( sig==SIGHUP ){
+    unsigned g = atomic_fetch_add(&s->gen, 1) + 1;
+    log_msg(LOG_INFO, "SIGHUP: workers reopen the database (generation %u)",
+            g);
+    return;
+  }
+  log_msg(LOG_INFO, "signal %d: finishing requests in flight, then exiting",
+          (int)sig);
+  for(i=0; i<s->nWorker; i++) worker_stop(s->apWorker[i]);
+  event_base_loopexit(s->base, 0);
+}
+
+/* Signal events on the main base. */
+static int server_signals(struct server *s){
+  s->evHup = evsignal_new(s->base, SIGHUP, server_on_signal, s);
+  s->evTerm = evsignal_new(s->base, SIGTERM, server_on_signal, s);
+  s->evInt = evsignal_new(s->base, SIGINT, server_on_signal, s);
+  if( s->evHup==0 || s->evTerm==0 || s->evInt==0
+   || evsignal_add(s->evHup, 0) || evsignal_add(s->evTerm, 0)
+   || evsignal_add(s->evInt, 0) ){
+    log_msg(LOG_ERROR, "cannot install signal handlers");
+    return -1;
+  }
+  return 0;
+}
+
+/* Create every worker (each opens the database: a bad index stops here). */
+static int server_workers(struct server *s){
+  int i, nRoute = route_count();
+  s->apWorker = calloc(s->conf->nThreads, sizeof(*s->apWorker));
+  s->all.ap = calloc(s->conf->nThreads, sizeof(*s->all.ap));
+  if( s->apWorker==0 || s->all.ap==0 ) return -1;
+  for(i=0; i<s->conf->nThreads; i++){
+    char *zErr = 0;
+    if( metrics_new(nRoute, &s->all.ap[i]) ) return -1;
+    s->all.n++;
+    if( worker_new(s->conf, s->fd, &s->gen, s->all.ap[i], &s->all,
+                   &s->apWorker[i], &zErr) ){
+      log_msg(LOG_ERROR, "%s", zErr ? zErr : "cannot start worker");
+      sqlite3_free(zErr);
+      return -1;
+    }
+    s->nWorker++;
+  }
+  return 0;
+}
+
+static void server_free(struct server *s){
+  int i;
+  for(i=0; i<s->nWorker; i++) worker_free(s->apWorker[i]);
+  for(i=0; i<s->all.n; i++) metrics_free(s->all.ap[i]);
+  free(s->apWorker);
+  free(s->all.ap);
+  if( s->evHup ) event_free(s->evHup);
+  if( s->evTerm ) event_free(s->evTerm);
+  if( s->evInt ) event_free(s->evInt);
+  if( s->base ) event_base_free(s->base);
+  if( s->fd>=0 ) close(s->fd);
+}
+
+int server_run(const struct conf *conf){
+  struct server s;
+  int rc = -1, i, nStarted = 0;
+  memset(&s, 0, sizeof(s));
+  s.conf = conf;
+  s.fd = -1;
+  atomic_init(&s.gen, 0);
+  s.base = event_base_new();
+  if( s.base==0 || server_signals(&s) || server_listen(&s)
+   || server_workers(&s) ){
+    goto out;
+  }
+  for(i=0; i<s.nWorker; i++){
+    int e = worker_start(s.apWorker[i]);
+    if( e ){
+      log_msg(LOG_ERROR, "cannot start thread: %s", strerror(e));
+      break;
+    }
+    nStarted++;
+  }
+  if( nStarted==s.nWorker && server_port_file(&s)==0 ){
+    rc = event_base_dispatch(s.base)<0 ? -1 : 0;
+  }
+  for(i=0; rc!=0 && i<nStarted; i++) worker_stop(s.apWorker[i]);
+out:
+  server_free(&s);
+  return rc;
+}

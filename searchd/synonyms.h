@@ -1,0 +1,99 @@
+/*
+** synonyms.h: equivalence sets of words and phrases, applied at query time.
+**
+** The file (searchd/synonyms.txt is the default) is UTF-8 text:
+**
+**   # a comment runs from '#' to the end of the line
+**   suicid, självmord
+**   IVA, intensivvård
+**   BUP, barn- och ungdomspsykiatri
+**
+** One set per line, members separated by commas, blanks around members
+** ignored, at least two members per set, a member may be several words (a
+** phrase). Case does not matter. Members are compared on their terms as the
+** "swedish" tokenizer makes them (folded and stemmed), so "självmordet" in
+** a query meets the set of "självmord". A term may belong to one set only.
+** Limits: SYNONYMS_MAX_FILE bytes, SYNONYMS_MAX_WORDS words per member.
+**
+** A loaded table (struct synonyms) is immutable and so may be read by any
+** number of threads at once. In searchd each worker loads its own copy
+** when it opens its modules (at start and after SIGHUP, see ext.h), so the
+** query path takes no lock and a reload needs no re-index.
+*/
+#ifndef SYNONYMS_H
+#define SYNONYMS_H
+
+#include <sqlite3.h>
+
+#define SYNONYMS_MAX_FILE  (1024*1024)
+#define SYNONYMS_MAX_WORDS 8
+
+struct synonyms;
+
+/*
+** What synonyms_match() found: the query's first nUsed words form a member
+** of a set, and azAlt[0..nAlt) are the set's other members as written in
+** the file (each a word or a phrase). azAlt and its strings belong to the
+** table and live as long as it does.
+*/
+struct synonyms_hit {
+  int nUsed;
+  int nAlt;
+  const char *const *azAlt;
+};
+
+/*
+** Read and compile the file at zPath. On success returns SQLITE_OK and sets
+** *ppOut (free with synonyms_free). On failure returns an SQLite code
+** (SQLITE_CANTOPEN, SQLITE_TOOBIG, SQLITE_FORMAT for a bad line,
+** SQLITE_NOMEM), sets *ppOut to NULL and *pzErr (if not NULL) to a message
+** naming the file and line, which the caller frees with sqlite3_free().
+** A NULL zPath gives an empty table. Thread safe.
+*/
+int synonyms_load(const char *zPath, struct synonyms **ppOut, char **pzErr);
+
+/* Free a table. Accepts NULL. */
+void synonyms_free(struct synonyms *p);
+
+/* The number of sets in the table (0 for NULL). */
+int synonyms_count(const struct synonyms *p);
+
+/*
+** Look for the longest member of a set that the words azWord[0..nWord)
+** (anWord[i] bytes each, user text as typed) begin with. The words are
+** tokenized with the "swedish" tokenizer of db (any connection that has it
+** registered), so inflections match. On a match sets *pHit and returns
+** SQLITE_OK; with no match pHit->nUsed is 0. Returns an SQLite code on
+** failure (e.g. SQLITE_NOMEM). p may be NULL (no match). Thread safety: p
+** may be shared; db as the connection.
+*/
+int synonyms_match(const struct synonyms *p, sqlite3 *db,
+                   const char *const *azWord, const int *anWord, int nWord,
+                   struct synonyms_hit *pHit);
+
+/* --- the "synonyms" extension module (ext.h) --------------------------- */
+
+struct conf;
+struct query_term;
+
+/*
+** xOpen: load conf->zSynonyms (NULL: the shipped searchd/synonyms.txt next
+** to the binary; "": none) for one worker, which applies it with db's
+** tokenizer. A worker opens its modules again on SIGHUP, so an edited file
+** applies without a restart or re-index. Returns 0, or -1 after logging why
+** (the worker then searches without synonyms).
+*/
+int synonyms_module_open(const struct conf *conf, sqlite3 *db,
+                         void **ppState);
+
+/* xClose. Accepts NULL. */
+void synonyms_module_close(void *pState);
+
+/*
+** xExpand (query.h): when the whole term (a word, or every word of a
+** phrase) is a member of a set, add the set's other members as
+** QUERY_ALT_SYNONYM alternatives. Returns QUERY_OK or QUERY_ENOMEM.
+*/
+int synonyms_module_expand(void *pState, struct query_term *pTerm);
+
+#endif /* SYNONYMS_H */

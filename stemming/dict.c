@@ -1,0 +1,34 @@
+/*
+** dict.c: lookups in the generated decompounding dictionary (see dict.h).
+*/
+#include <string.h>
+
+#include "dict.h"
+
+int dict_lookup(enum dict_table eTab, const char *z, int n, DictEntry *pOut){
+  if( n<=0 || n>DICT_MAX_KEY ) return 0;
+  return dict_lookup_hashed(eTab, z, n, dict_hash(z, n), pOut);
+}
+
+int dict_lookup_hashed(enum dict_table eTab, const char *z, int n, uint32_t h,
+                       DictEntry *pOut){
+  const SwedishDict *d = &swedish_dict;
+  uint32_t mask = d->aTab[eTab].mask;
+  const uint32_t *aSlot = d->aTab[eTab].aSlot;
+  uint32_t b;
+  if( n<=0 || n>DICT_MAX_KEY ) return 0;
+  b = dict_bloom_bit(h);
+  if( ((d->aTab[eTab].aBloom[b>>6] >> (b&63)) & 1)==0 ) return 0;
+  for(h&=mask; aSlot[h]; h=(h+1)&mask){
+    const unsigned char *e = d->aBlob + aSlot[h];
+    if( e[1]==n && memcmp(e+2, z, (size_t)n)==0 ){
+      pOut->flags = e[0];
+      pOut->zKey = (const char*)e + 2;
+      pOut->nKeep = e[2+n];
+      pOut->zAdd = (const char*)e + 4 + n;
+      pOut->nAdd = e[3+n];
+      return 1;
+    }
+  }
+  return 0;
+}

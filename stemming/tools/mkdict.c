@@ -1,0 +1,402 @@
+/*
+** mkdict.c: build-time generator of the decompounding dictionary.
+**
+**   mkdict sv_SE.aff sv_SE.dic > swedish_dict.c
+**
+** Reads hunspell-sv's Swedish dictionary (Debian package hunspell-sv,
+** LGPL-3, Göran Andersson) and writes a C file defining `swedish_dict`
+** (see stemming/dict.h): two open-addressing hash tables over one byte blob.
+**
+**   begin  the forms a word takes as the first or a middle part of a
+**          compound, as hunspell's compound flags say: words flagged
+**          COMPOUNDBEGIN/MIDDLE (X, U) as written, and the forms made by the
+**          suffix rules whose continuation carries X or U (självmord ->
+**          självmords, vecka -> vecko, ränta -> ränte, myra -> myr). A noun
+**          that may end a compound but has no such form also gets itself and
+**          itself + "s" (hjälpmedel -> hjälpmedels), the Swedish default.
+**          The term of an entry is the Snowball stem of the word it came
+**          from (självmords -> självmord).
+**   head   the words that may end a compound (COMPOUNDEND, Y), keyed by
+**          their Snowball stem as it comes out at the end of a longer word
+**          (the stemmer's R1 region starts earlier in a compound), with the
+**          stem of the word alone as term. Also the definite neuter forms
+**          (uppdraget, mötet, arbetet) that Snowball 2.2 leaves whole, keyed
+**          by their stem and marked DICT_FIX: the analyzer rewrites them to
+**          the word's stem (uppdrag, möt, arbet).
+**
+** Only lower-case words of letters, at least 3 characters long, are used:
+** names and abbreviations are never parts. Entry layout in the blob:
+** flags, nKey, key bytes, nKeep, nAdd, add bytes; the term is the first
+** nKeep bytes of the key followed by the add bytes. Offset 0 is a pad byte,
+** so a slot holding 0 is empty.
+**
+** A tool, not a library: it prints a message and exits non-zero on error.
+*/
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "dict.h"
+
+#define MAXW 128                  /* longest word considered, bytes */
+#define MAXRULES 4096
+
+typedef struct Rule Rule;
+struct Rule {
+  char flag;
+  char strip[64], add[64], cont[64], cond[64];
+};
+
+typedef struct Table Table;
+struct Table {
+  uint64_t aBloom[(1u<<DICT_BLOOM_BITS)/64];
+  uint32_t *aSlot;
+  uint32_t mask;
+  uint32_t n;
+};
+
+typedef struct Gen Gen;
+struct Gen {
+  struct sb_stemmer *pStem;
+  Rule *aRule;
+  int nRule;
+  unsigned char *blob;
+  size_t nBlob, nAlloc;
+  Table begin, head;
+};
+
+static void die(const char *zMsg, const char *zArg){
+  fprintf(stderr, "mkdict: %s%s%s\n", zMsg, zArg ? ": " : "", zArg ? zArg : "");
+  exit(1);
+}
+
+static void *xrealloc(void *p, size_t n){
+  p = realloc(p, n);
+  if( p==0 ) die("out of memory", 0);
+  return p;
+}
+
+/* The Snowball stem of z into zOut (NUL-terminated). */
+static void stem(Gen *g, const char *z, char *zOut){
+  const sb_symbol *s = sb_stemmer_stem(g->pStem, (const sb_symbol*)z,
+                                       (int)strlen(z));
+  int n;
+  if( s==0 ) die("stemmer out of memory", 0);
+  n = sb_stemmer_length(g->pStem);
+  memcpy(zOut, s, (size_t)n);
+  zOut[n] = 0;
+}
+
+/* The stem of z as the last part of a compound: after a 3-letter prefix
+** that puts all of z inside the stemmer's R1 region. */
+static void stem_in_compound(Gen *g, const char *z, char *zOut){
+  char zBuf[MAXW+8], zSt[MAXW+8];
+  snprintf(zBuf, sizeof(zBuf), "bal%s", z);
+  stem(g, zBuf, zSt);
+  if( strncmp(zSt, "bal", 3)!=0 ) die("unexpected stem", zBuf);
+  strcpy(zOut, zSt+3);
+}
+
+static uint32_t utf8_len(const char *z){
+  uint32_t n = 0;
+  for(; *z; z++) n += ((*z & 0xC0)!=0x80);
+  return n;
+}
+
+/* 1 if z is a lower-case word of letters only. */
+static int is_plain_word(const char *z){
+  const unsigned char *p = (const unsigned char*)z;
+  if( (p[0]>='A' && p[0]<='Z') || (p[0]==0xC3 && p[1]>=0x80 && p[1]<0x9F) ){
+    return 0;
+  }
+  for(; *p; p++){
+    if( *p<0x80 && !(*p>='a' && *p<='z') ) return 0;
+  }
+  return 1;
+}
+
+/* Next UTF-8 character of a condition or word: its byte length. */
+static int ch_len(const char *z){
+  unsigned char c = (unsigned char)z[0];
+  return c<0xC0 ? 1 : c<0xE0 ? 2 : c<0xF0 ? 3 : 4;
+}
+
+/* 1 if character w (wn bytes) is in the set z[0..n) of characters. */
+static int in_set(const char *z, int n, const char *w, int wn){
+  int i = 0;
+  while( i<n ){
+    int l = ch_len(z+i);
+    if( l==wn && memcmp(z+i, w, (size_t)l)==0 ) return 1;
+    i += l;
+  }
+  return 0;
+}
+
+/* Does word z end with a match of hunspell condition zCond? */
+static int cond_match(const char *zCond, const char *z){
+  const char *aPos[MAXW];
+  int nCh = 0, nEl = 0, i, k;
+  const char *c;
+  if( strcmp(zCond, ".")==0 ) return 1;
+  for(c=z; *c; c+=ch_len(c)) aPos[nCh++] = c;
+  for(c=zCond; *c; nEl++) c += (*c=='[') ? (int)(strchr(c, ']')-c)+1
+                                         : ch_len(c);
+  if( nEl>nCh ) return 0;
+  for(c=zCond, k=nCh-nEl; *c; k++){
+    const char *w = aPos[k];
+    int wn = ch_len(w), ok;
+    if( *c=='[' ){
+      int neg = c[1]=='^';
+      const char *s = c + 1 + neg;
+      const char *e = strchr(c, ']');
+      ok = in_set(s, (int)(e-s), w, wn) != neg;
+      c = e + 1;
+    }else{
+      i = ch_len(c);
+      ok = *c=='.' || (i==wn && memcmp(c, w, (size_t)i)==0);
+      c += i;
+    }
+    if( !ok ) return 0;
+  }
+  return 1;
+}
+
+/* Apply rule r to word z into zOut; 0 if the rule does not apply. */
+static int rule_apply(const Rule *r, const char *z, char *zOut){
+  size_t n = strlen(z), ns = strlen(r->strip);
+  if( !cond_match(r->cond, z) ) return 0;
+  if( ns>n || strcmp(z+n-ns, r->strip)!=0 ) return 0;
+  if( n-ns+strlen(r->add)>=MAXW ) return 0;
+  memcpy(zOut, z, n-ns);
+  strcpy(zOut+n-ns, r->add);
+  return 1;
+}
+
+static void read_aff(Gen *g, const char *zPath){
+  char zLine[512];
+  FILE *f = fopen(zPath, "r");
+  if( f==0 ) die("cannot open", zPath);
+  g->aRule = xrealloc(0, sizeof(Rule)*MAXRULES);
+  while( fgets(zLine, sizeof(zLine), f) ){
+    char zFlag[8], zStrip[64], zAdd[64], zCond[64];
+    Rule *r;
+    char *zSlash;
+    if( strncmp(zLine, "SFX", 3)!=0 ) continue;
+    if( sscanf(zLine, "SFX %7s %63s %63s %63s", zFlag, zStrip, zAdd, zCond)!=4
+     || strlen(zFlag)!=1 ) continue;
+    if( strcmp(zAdd, "Y")==0 || strcmp(zAdd, "N")==0 ) continue; /* header */
+    if( g->nRule>=MAXRULES ) die("too many rules", zPath);
+    r = &g->aRule[g->nRule++];
+    memset(r, 0, sizeof(*r));
+    r->flag = zFlag[0];
+    zSlash = strchr(zAdd, '/');
+    if( zSlash ){
+      *zSlash = 0;
+      snprintf(r->cont, sizeof(r->cont), "%s", zSlash+1);
+    }
+    snprintf(r->strip, sizeof(r->strip), "%s", strcmp(zStrip, "0") ? zStrip : "");
+    snprintf(r->add, sizeof(r->add), "%s", strcmp(zAdd, "0") ? zAdd : "");
+    snprintf(r->cond, sizeof(r->cond), "%s", zCond);
+    if( strchr(zCond, '[') && !strchr(zCond, ']') ) die("bad condition", zCond);
+  }
+  if( ferror(f) ) die("read error", zPath);
+  fclose(f);
+  if( g->nRule==0 ) die("no suffix rules (not a hunspell .aff file?)", zPath);
+}
+
+static uint32_t blob_add(Gen *g, const void *p, size_t n){
+  uint32_t off = (uint32_t)g->nBlob;
+  if( g->nBlob+n>g->nAlloc ){
+    g->nAlloc = (g->nAlloc+n)*2;
+    g->blob = xrealloc(g->blob, g->nAlloc);
+  }
+  memcpy(g->blob+g->nBlob, p, n);
+  g->nBlob += n;
+  return off;
+}
+
+static void table_init(Table *t, uint32_t nSlot){
+  memset(t->aBloom, 0, sizeof(t->aBloom));
+  t->aSlot = calloc(nSlot, sizeof(uint32_t));
+  if( t->aSlot==0 ) die("out of memory", 0);
+  t->mask = nSlot-1;
+  t->n = 0;
+}
+
+/* Add key -> term with flags to t, unless the key is there already. */
+static void table_add(Gen *g, Table *t, const char *zKey, const char *zTerm,
+                      int flags){
+  size_t nKey = strlen(zKey), nTerm = strlen(zTerm), nKeep = 0;
+  uint32_t h;
+  unsigned char hdr[2];
+  if( nKey==0 || nKey>DICT_MAX_KEY || nTerm>DICT_MAX_KEY ) return;
+  if( utf8_len(zKey)<(t==&g->head ? DICT_MIN_HEAD : DICT_MIN_PART) ) return;
+  for(h=dict_hash(zKey, (int)nKey)&t->mask; t->aSlot[h]; h=(h+1)&t->mask){
+    const unsigned char *e = g->blob + t->aSlot[h];
+    if( e[1]==nKey && memcmp(e+2, zKey, nKey)==0 ) return;
+  }
+  if( (t->n+1)*4 > (t->mask+1)*3 ) die("hash table full", 0);
+  {
+    uint32_t b = dict_bloom_bit(dict_hash(zKey, (int)nKey));
+    t->aBloom[b>>6] |= (uint64_t)1 << (b&63);
+  }
+  while( nKeep<nKey && nKeep<nTerm && zKey[nKeep]==zTerm[nKeep] ) nKeep++;
+  hdr[0] = (unsigned char)flags;
+  hdr[1] = (unsigned char)nKey;
+  t->aSlot[h] = blob_add(g, hdr, 2);
+  blob_add(g, zKey, nKey);
+  hdr[0] = (unsigned char)nKeep;
+  hdr[1] = (unsigned char)(nTerm-nKeep);
+  blob_add(g, hdr, 2);
+  blob_add(g, zTerm+nKeep, nTerm-nKeep);
+  t->n++;
+}
+
+static int has_flag(const char *zFlags, char c){
+  return strchr(zFlags, c)!=0;
+}
+
+/* Pass 1: begin forms and plain heads of one dictionary word. */
+static void add_word(Gen *g, const char *zWord, const char *zFlags){
+  char zSt[MAXW+8], zKey[MAXW+8], zForm[MAXW+8];
+  int bBegin = 0, i;
+  if( !is_plain_word(zWord) || has_flag(zFlags, '%') ) return;
+  stem(g, zWord, zSt);
+  if( has_flag(zFlags, 'X') || has_flag(zFlags, 'U') ){
+    table_add(g, &g->begin, zWord, zSt, 0);
+    bBegin = 1;
+  }
+  for(i=0; i<g->nRule; i++){
+    const Rule *r = &g->aRule[i];
+    if( !has_flag(zFlags, r->flag) ) continue;
+    if( !has_flag(r->cont, 'X') && !has_flag(r->cont, 'U') ) continue;
+    if( rule_apply(r, zWord, zForm) ){
+      table_add(g, &g->begin, zForm, zSt, 0);
+      bBegin = 1;
+    }
+  }
+  if( !has_flag(zFlags, 'Y') ) return;
+  stem_in_compound(g, zWord, zKey);
+  table_add(g, &g->head, zKey, zSt, 0);
+  if( !bBegin ){
+    size_t n = strlen(zWord);
+    table_add(g, &g->begin, zWord, zSt, 0);
+    if( zWord[n-1]!='s' && n+1<MAXW ){
+      memcpy(zForm, zWord, n);
+      strcpy(zForm+n, "s");
+      table_add(g, &g->begin, zForm, zSt, 0);
+    }
+  }
+}
+
+/* Pass 2: definite neuter forms Snowball leaves whole (rules B and C). */
+static void add_fixes(Gen *g, const char *zWord, const char *zFlags){
+  char zSt[MAXW+8], zKey[MAXW+8], zForm[MAXW+8];
+  int i;
+  if( !is_plain_word(zWord) || !has_flag(zFlags, 'Y') ) return;
+  stem(g, zWord, zSt);
+  for(i=0; i<g->nRule; i++){
+    const Rule *r = &g->aRule[i];
+    size_t na = strlen(r->add);
+    if( (r->flag!='B' && r->flag!='C') || !has_flag(zFlags, r->flag) ) continue;
+    if( na==0 || r->add[na-1]!='t' ) continue;
+    if( rule_apply(r, zWord, zForm) ){
+      stem_in_compound(g, zForm, zKey);
+      if( strcmp(zKey, zSt)!=0 ) table_add(g, &g->head, zKey, zSt, DICT_FIX);
+    }
+  }
+}
+
+/* Read the .dic file into lines "word" and flags; call x for each. */
+static void for_each_word(Gen *g, const char *zPath,
+                          void (*x)(Gen*, const char*, const char*)){
+  char zLine[512];
+  FILE *f = fopen(zPath, "r");
+  int nLine = 0;
+  if( f==0 ) die("cannot open", zPath);
+  while( fgets(zLine, sizeof(zLine), f) ){
+    char *zFlags;
+    if( nLine++==0 ) continue;                     /* the word count */
+    zLine[strcspn(zLine, " \t\r\n")] = 0;
+    zFlags = strchr(zLine, '/');
+    if( zFlags ) *zFlags++ = 0; else zFlags = zLine + strlen(zLine);
+    if( strlen(zLine)<MAXW ) x(g, zLine, zFlags);
+  }
+  if( ferror(f) ) die("read error", zPath);
+  fclose(f);
+  if( nLine<1000 ) die("too few words (not a hunspell .dic file?)", zPath);
+}
+
+/* The separator before array element i, n elements a line. */
+static const char *sep(size_t i, size_t n){
+  return i==0 ? "\n" : (i%n) ? "," : ",\n";
+}
+
+static void print_slots(const char *zName, const Table *t){
+  uint32_t i;
+  printf("static const uint32_t %s[%u] = {", zName, t->mask+1);
+  for(i=0; i<=t->mask; i++) printf("%s%u", sep(i, 16), t->aSlot[i]);
+  printf("\n};\n");
+}
+
+static void print_bloom(const char *zName, const Table *t){
+  size_t i, n = sizeof(t->aBloom)/sizeof(t->aBloom[0]);
+  printf("static const uint64_t %s[%zu] = {", zName, n);
+  for(i=0; i<n; i++){
+    printf("%s0x%llxull", sep(i, 6), (unsigned long long)t->aBloom[i]);
+  }
+  printf("\n};\n");
+}
+
+static void print_c(const Gen *g){
+  size_t i;
+  printf("/* Generated by stemming/tools/mkdict from hunspell-sv. Do not edit. */\n"
+         "#include \"dict.h\"\n\n"
+         "static const unsigned char aBlob[%zu] = {", g->nBlob);
+  for(i=0; i<g->nBlob; i++) printf("%s%u", sep(i, 24), g->blob[i]);
+  printf("\n};\n");
+  print_slots("aBegin", &g->begin);
+  print_slots("aHead", &g->head);
+  print_bloom("aBeginBloom", &g->begin);
+  print_bloom("aHeadBloom", &g->head);
+  printf("const SwedishDict swedish_dict = {\n"
+         "  aBlob, {{aBegin, %uu, aBeginBloom}, {aHead, %uu, aHeadBloom}}\n"
+         "};\n", g->begin.mask, g->head.mask);
+}
+
+/*
+** First parts hunspell allows only before a hyphen ("när-") but Swedish
+** writes closed: närsjukvård, närområde. Kept short on purpose.
+*/
+static const char *const aExtraBegin[] = { "när" };
+
+int main(int argc, char **argv){
+  Gen g;
+  size_t i;
+  if( argc!=3 ) die("usage: mkdict sv_SE.aff sv_SE.dic > out.c", 0);
+  memset(&g, 0, sizeof(g));
+  g.pStem = sb_stemmer_new("swedish", "UTF_8");
+  if( g.pStem==0 ) die("no Snowball Swedish stemmer", 0);
+  read_aff(&g, argv[1]);
+  blob_add(&g, "", 1);                          /* offset 0 means empty */
+  table_init(&g.begin, 1u<<DICT_BEGIN_BITS);
+  table_init(&g.head, 1u<<DICT_HEAD_BITS);
+  for(i=0; i<sizeof(aExtraBegin)/sizeof(aExtraBegin[0]); i++){
+    table_add(&g, &g.begin, aExtraBegin[i], aExtraBegin[i], 0);
+  }
+  for_each_word(&g, argv[2], add_word);
+  for_each_word(&g, argv[2], add_fixes);
+  fprintf(stderr, "mkdict: %u begin forms, %u heads, %zu bytes of entries\n",
+          g.begin.n, g.head.n, g.nBlob);
+  print_c(&g);
+  if( fflush(stdout)!=0 || ferror(stdout) ) die("write error", 0);
+  sb_stemmer_delete(g.pStem);
+  free(g.aRule);
+  free(g.blob);
+  free(g.begin.aSlot);
+  free(g.head.aSlot);
+  return 0;
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The search page in a real browser: Debian's chromium driven by
+# playwright-core (tests/browser/). Indexes the sample reports, starts
+# searchd on a free port, and runs tests/browser/search.js, which types
+# "mammo", picks the suggestion with the keyboard, checks a highlighted hit,
+# filters by year and saves screenshots under build/screenshots/.
+set -eu
+cd "$TOP"
+BUILD=${BUILD:-build}
+
+die() { echo "test_browser: $*" >&2; exit 1; }
+[ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing: run 'make deps' (Debian package chromium)"
+command -v node >/dev/null 2>&1 || die "node is missing: run 'make deps' (Debian packages nodejs npm)"
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  echo "test_browser: installing playwright-core into tests/browser/node_modules" >&2
+  (cd tests/browser && { npm ci --no-audit --no-fund --loglevel=error ||
+                         npm install --no-audit --no-fund --loglevel=error; }) >&2 ||
+    die "npm could not install playwright-core (is the npm registry reachable?)"
+fi
+
+tmp=$(mktemp -d)
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+"$BUILD/indexer" --quiet --db "$tmp/t.db" tests/fixtures/reports ||
+  die "indexer failed"
+"$BUILD/searchd" --db "$tmp/t.db" --listen 127.0.0.1:0 \
+  --port-file "$tmp/port" --quiet 2>"$tmp/searchd.log" &
+pid=$!
+i=0
+while [ ! -s "$tmp/port" ]; do
+  i=$((i+1))
+  [ $i -gt 100 ] && { cat "$tmp/searchd.log" >&2; die "searchd did not start"; }
+  kill -0 "$pid" 2>/dev/null || { cat "$tmp/searchd.log" >&2; die "searchd exited"; }
+  sleep 0.1
+done
+port=$(cat "$tmp/port")
+
+mkdir -p build/screenshots
+rm -f build/screenshots/search-"$(echo "$BUILD" | tr / -)"-*.png
+name=$(echo "$BUILD" | tr '/' '-')
+node tests/browser/search.js "http://127.0.0.1:$port" \
+  "$TOP/build/screenshots/search-$name" || {
+  echo "--- searchd log" >&2; tail -20 "$tmp/searchd.log" >&2
+  die "the browser test failed (screenshot: build/screenshots/search-$name-failed.png)"
+}

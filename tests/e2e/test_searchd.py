@@ -1,0 +1,464 @@
+#!/usr/bin/env python3
+"""searchd end to end: the real server on an ephemeral port over an index of
+the sample reports (tests/fixtures/reports), made by the real indexer.
+
+Checks hits, highlights, facets, filters, pagination, relaxed mode, every
+error code, limits, signals (SIGHUP, SIGTERM), refusal to start on a bad
+index, and a table of hostile requests sent over raw sockets."""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+TOP = os.environ.get('TOP', os.getcwd())
+BUILD = os.path.join(TOP, os.environ.get('BUILD', 'build'))
+SEARCHD = os.path.join(BUILD, 'searchd')
+INDEXER = os.path.join(BUILD, 'indexer')
+REPORTS = os.path.join(TOP, 'tests', 'fixtures', 'reports')
+
+
+def make_index(tmp, name='t.db', src=REPORTS):
+    db = os.path.join(tmp, name)
+    subprocess.run([INDEXER, '--db', db, '--quiet', src], check=True)
+    return db
+
+
+class Server:
+    """A running searchd; stop() always kills it."""
+
+    def __init__(self, tmp, db, *flags):
+        self.port_file = os.path.join(tmp, 'port.%d' % time.monotonic_ns())
+        self.err_path = os.path.join(tmp, 'stderr.%d' % time.monotonic_ns())
+        self.err = open(self.err_path, 'wb')
+        self.proc = subprocess.Popen(
+            [SEARCHD, '--db', db, '--listen', '127.0.0.1:0', '--port-file',
+             self.port_file, '--threads', '2'] + list(flags),
+            stdout=subprocess.DEVNULL, stderr=self.err)
+        deadline = time.monotonic() + 20
+        while not os.path.exists(self.port_file):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError('searchd did not start: ' + self.log())
+            time.sleep(0.02)
+        with open(self.port_file) as f:
+            self.port = int(f.read())
+
+    def log(self):
+        self.err.flush()
+        with open(self.err_path, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
+
+    def get(self, path, method='GET', headers=None):
+        c = http.client.HTTPConnection('127.0.0.1', self.port, timeout=20)
+        try:
+            c.request(method, path, headers=headers or {})
+            r = c.getresponse()
+            return r.status, dict(r.getheaders()), r.read()
+        finally:
+            c.close()
+
+    def search(self, expect=200, **params):
+        st, hd, body = self.get('/search?' + urllib.parse.urlencode(params))
+        assert st == expect, (st, body)
+        assert hd.get('Content-Type', '').startswith('application/json')
+        return json.loads(body)
+
+    def raw(self, data, timeout=10):
+        """Send bytes, return the status code of the reply (0 if none)."""
+        s = socket.create_connection(('127.0.0.1', self.port), timeout=timeout)
+        try:
+            s.sendall(data)
+            try:
+                s.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            buf = b''
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except (ConnectionResetError, socket.timeout):
+                    break
+                if not chunk:
+                    break
+                buf += chunk
+        finally:
+            s.close()
+        if not buf.startswith(b'HTTP/1.'):
+            return 0
+        return int(buf.split(b' ', 2)[1])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.err.close()
+
+
+def plain(html):
+    return html.replace('<mark>', '').replace('</mark>', '')
+
+
+class SearchdTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='searchd-e2e-')
+        cls.db = make_index(cls.tmp)
+        cls.srv = Server(cls.tmp, cls.db, '--cors-origin', 'http://portal.example')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_health(self):
+        st, hd, body = self.srv.get('/health')
+        self.assertEqual(st, 200)
+        h = json.loads(body)
+        self.assertEqual(h['status'], 'ok')
+        self.assertEqual(h['reports'], 2)
+        self.assertEqual(h['rows'], 29)
+        self.assertTrue(h['analysis_version'].startswith('swedish-'))
+
+    def test_hits_and_highlights(self):
+        r = self.srv.search(q='nära vård')
+        self.assertFalse(r['relaxed'])
+        self.assertEqual(r['query'], 'nära vård')
+        self.assertGreater(r['total'], 0)
+        self.assertGreater(len(r['hits']), 0)
+        for h in r['hits']:
+            for k in ('report_date', 'row', 'report_title', 'assignment',
+                      'source', 'status', 'score', 'highlights'):
+                self.assertIn(k, h)
+            self.assertEqual(plain(h['highlights']['assignment']),
+                             h['assignment'].replace('&', '&amp;')
+                             .replace('<', '&lt;').replace('>', '&gt;')
+                             .replace('"', '&quot;').replace("'", '&#39;'))
+            self.assertNotIn('<', plain(h['highlights']['status']))
+        top = r['hits'][0]
+        self.assertIn('<mark>', top['highlights']['assignment'])
+        self.assertIn('nära', top['assignment'].lower())
+        scores = [h['score'] for h in r['hits']]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+
+    def test_proximity(self):
+        # Rows saying "nära ... vård" close together rank above rows where
+        # the words stand far apart.
+        r = self.srv.search(q='nära vård', limit=3)
+        for h in r['hits']:
+            self.assertRegex(h['assignment'].lower(), r'nära( \w+){0,3} vård')
+
+    def test_facets_total(self):
+        r = self.srv.search(q='vård', limit=100)
+        self.assertEqual(sum(r['facets']['year'].values()), r['total'])
+        self.assertEqual(len(r['hits']), min(100, r['total']))
+        self.assertEqual(set(r['facets']['year']),
+                         {h['report_date'][:4] for h in r['hits']})
+
+    def test_filters(self):
+        r = self.srv.search(q='vård', **{'from': '2021-01-01'})
+        self.assertGreater(r['total'], 0)
+        self.assertTrue(all(h['report_date'] >= '2021-01-01' for h in r['hits']))
+        self.assertEqual(list(r['facets']['year']), ['2021'])
+        r = self.srv.search(q='vård', to='2018-12-31')
+        self.assertGreater(r['total'], 0)
+        self.assertTrue(all(h['report_date'] <= '2018-12-31' for h in r['hits']))
+        src = self.srv.search(q='vård')['hits'][0]['source']
+        r = self.srv.search(q='vård', source=src)
+        self.assertGreater(r['total'], 0)
+        self.assertTrue(all(src.lower() in h['source'].lower() for h in r['hits']))
+        r = self.srv.search(q='vård', source='no such source at all')
+        self.assertEqual(r['total'], 0)
+
+    def test_pagination(self):
+        all4 = self.srv.search(q='vård', limit=4)['hits']
+        p1 = self.srv.search(q='vård', limit=2)['hits']
+        p2 = self.srv.search(q='vård', limit=2, offset=2)['hits']
+        key = lambda h: (h['report_date'], h['row'])
+        self.assertEqual([key(h) for h in p1 + p2], [key(h) for h in all4])
+        r = self.srv.search(q='vård', offset=1000)
+        self.assertEqual(r['hits'], [])
+        self.assertGreater(r['total'], 0)
+        self.assertEqual(self.srv.search(q='vård', limit=0)['hits'], [])
+
+    def test_relaxed(self):
+        r = self.srv.search(q='mammografi zzzyxq')
+        self.assertTrue(r['relaxed'])
+        self.assertGreater(r['total'], 0)
+        self.assertIn('mammografi', r['hits'][0]['assignment'].lower())
+        # More matching words first.
+        r = self.srv.search(q='nära vård zzzyxq')
+        self.assertTrue(r['relaxed'])
+        s = [h['score'] for h in r['hits']]
+        self.assertEqual(s, sorted(s, reverse=True))
+        self.assertGreaterEqual(s[0], 2.0)
+        r = self.srv.search(q='zzzyxq qqqzzy')
+        self.assertTrue(r['relaxed'])
+        self.assertEqual(r['total'], 0)
+
+    def test_operators(self):
+        phrase = self.srv.search(q='"nära vård"', limit=100)
+        self.assertGreater(phrase['total'], 0)
+        for h in phrase['hits']:
+            text = ' '.join([h['assignment'], h['status'], h['source']]).lower()
+            self.assertIn('nära vård', text)
+        minus = self.srv.search(q='vård -omsorg', limit=100)
+        for h in minus['hits']:
+            text = ' '.join([h['assignment'], h['status'], h['source']]).lower()
+            self.assertNotRegex(text, r'\bomsorg\b')
+        both = self.srv.search(q='mammografi OR kulturplan', limit=100)
+        a = self.srv.search(q='mammografi', limit=100)['total']
+        b = self.srv.search(q='kulturplan', limit=100)['total']
+        self.assertGreaterEqual(both['total'], max(a, b))
+        self.assertGreater(self.srv.search(q='mammo*')['total'], 0)
+        self.assertEqual(self.srv.search(q='mammo')['total'] == 0, True)
+        # Stop words do not narrow a query: "vård och omsorg" = "vård omsorg".
+        self.assertEqual(self.srv.search(q='vård och omsorg')['total'],
+                         self.srv.search(q='vård omsorg')['total'])
+        self.assertGreater(self.srv.search(q='och')['total'], 0)
+
+    def test_literal_text(self):
+        for q in ['covid-19', 'e-hälsa', 'RS:', '(RS)', 'NEAR', 'AND', 'a"b',
+                  '"', '""', '-', '*', 'OR', 'NOT', '{assignment}:vård',
+                  'assignment:vård', '^vård', 'vård)', 'x' * 5000,
+                  ' '.join(['vård'] * 1000)]:
+            r = self.srv.search(q=q)
+            self.assertIn('total', r)
+
+    def test_cors(self):
+        st, hd, _ = self.srv.get('/search?q=v', headers={'Origin': 'http://portal.example'})
+        self.assertEqual(hd.get('Access-Control-Allow-Origin'), 'http://portal.example')
+        st, hd, _ = self.srv.get('/search?q=v', headers={'Origin': 'http://evil.example'})
+        self.assertNotIn('Access-Control-Allow-Origin', hd)
+
+    def test_errors(self):
+        cases = [
+            ('/search', 400), ('/search?q=', 400), ('/search?q=x&limit=101', 400),
+            ('/search?q=x&limit=-1', 400), ('/search?q=x&limit=abc', 400),
+            ('/search?q=x&offset=-5', 400), ('/search?q=x&offset=99999999999', 400),
+            ('/search?q=x&from=2021', 400), ('/search?q=x&to=yesterday', 400),
+            ('/search?q=%zz', 400), ('/search?q=a%00b', 400),
+            ('/nope', 404), ('/search/', 404), ('/metricsx', 404),
+            ('/search?q=' + 'x' * 9000, 414),
+        ]
+        for path, want in cases:
+            st, hd, body = self.srv.get(path)
+            self.assertEqual(st, want, path[:80])
+            self.assertIn('error', json.loads(body))
+        st, hd, body = self.srv.get('/search?q=x', method='POST')
+        self.assertEqual(st, 405)
+        self.assertIn('error', json.loads(body))
+        st, _, _ = self.srv.get('/health', method='DELETE')
+        self.assertEqual(st, 405)
+        self.assertEqual(self.srv.raw(b'GET /search?q=x HTTP/1.1\r\nHost: a\r\nX-Big: '
+                                      + b'a' * 40000 + b'\r\n\r\n'), 413)
+        self.assertEqual(self.srv.raw(b'GET /search?q=' + b'a' * 20000
+                                      + b' HTTP/1.1\r\nHost: a\r\n\r\n'), 414)
+
+    def test_metrics(self):
+        self.srv.search(q='vård')
+        st, hd, body = self.srv.get('/metrics')
+        self.assertEqual(st, 200)
+        self.assertTrue(hd['Content-Type'].startswith('text/plain'))
+        text = body.decode()
+        self.assertIn('searchd_requests_total{endpoint="search",status="200"}', text)
+        self.assertIn('searchd_request_duration_seconds_bucket{le="+Inf"}', text)
+        self.assertRegex(text, r'searchd_index_size_bytes [1-9]')
+
+    def test_access_log(self):
+        self.srv.get('/health?from=log-test')
+        time.sleep(0.1)
+        self.assertRegex(self.srv.log(), r'GET /health 200 [0-9.]+ms')
+
+    def test_hostile(self):
+        big = b'a' * 70000
+        reqs = [
+            b'GET /search?q=%E0%A4%A HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%G0 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=% HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%%%% HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=a%00b HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=a\x00b HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /sea\x00rch?q=a HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search%00?q=a HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'\x00\x00\x00\x00\r\n\r\n',
+            b'GET /search?q=%FF%FE%FD HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%C3%28 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%ED%A0%80 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%C0%AF HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=\xff\xfe HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%22 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%22%22%22 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%22abc HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=abc%22+%22 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=OR+AND+NOT+NEAR HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=-+-+* HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=*** HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=(((( HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=NEAR(a+b) HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=%7Bassignment%7D:x HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=^x HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&limit=-1 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&limit=99999999999999999999999 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&offset=-99999999999999 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&offset=18446744073709551616 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&limit=1e2 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&limit=0x10 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&from=9999-99-99 HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&from=%27;DROP HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&source=%25%25%5F HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x&q=y&q=z HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?&&&=&=&q HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=' + b'%22' * 3000 + b' HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=' + b'a+' * 2500 + b' HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=' + b'-a+' * 1500 + b' HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=' + b'a*+' * 1500 + b' HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=' + b'a+OR+' * 1000 + b' HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=' + big + b' HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /search?q=x HTTP/1.1\r\nHost: a\r\nX: ' + big + b'\r\n\r\n',
+            b'GET /search?q=x HTTP/1.1\r\n' + b'X-A: b\r\n' * 3000 + b'\r\n',
+            b'POST /search?q=x HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n' + b'a' * 100000,
+            b'POST /search HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+            b'GET /search?q=x HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n',
+            b'GET /search?q=x HTTP/9.9\r\n\r\n',
+            b'GET /search?q=x\r\n\r\n',
+            b'GET\r\n\r\n',
+            b'FOO /search?q=x HTTP/1.1\r\n\r\n',
+            b'PATCH /search?q=x HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'OPTIONS /search HTTP/1.1\r\nHost: a\r\nOrigin: http://x\r\n\r\n',
+            b'CONNECT a:80 HTTP/1.1\r\n\r\n',
+            b'TRACE / HTTP/1.1\r\n\r\n',
+            b'GET http://evil/search?q=x HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET //search?q=x HTTP/1.1\r\n\r\n',
+            b'GET /../../etc/passwd HTTP/1.1\r\n\r\n',
+            b'GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n\r\n',
+            b'GET * HTTP/1.1\r\n\r\n',
+            b'GET /search?q=x HTTP/1.1\r\nHost: a\r\n',          # no end of headers
+            b'GET /search?q=x HTTP/1.1\n\n',
+            b'GET /search?q=x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+            b'GET /search?q=x HTTP/1.1\r\n: nohdr\r\n\r\n',
+            b'GET /search?q=x HTTP/1.1\r\n \r\n\r\n',
+            b'GET /search?q=x HTTP/1.1\r\nOrigin: ' + b'\xff' * 100 + b'\r\n\r\n',
+            b'\r\n\r\n\r\n',
+            b'GARBAGE' * 100,
+            b'GET /search?q=x HTTP/1.1\r\nHost: a\r\n\r\nGET /search?q=y HTTP/1.1\r\nHost: a\r\n\r\n',
+            b'GET /health HTTP/1.0\r\n\r\n',
+        ]
+        self.assertGreaterEqual(len(reqs), 50)
+        for i, data in enumerate(reqs):
+            st = self.srv.raw(data)
+            self.assertLess(st, 500, 'request %d: %r' % (i, data[:80]))
+            self.assertEqual(self.srv.get('/health')[0], 200, 'after %d' % i)
+        self.assertIsNone(self.srv.proc.poll())
+
+
+class ServerTest(unittest.TestCase):
+    """Tests with their own server or index."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='searchd-e2e-')
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start(self, db, *flags):
+        s = Server(self.tmp, db, *flags)
+        self.servers.append(s)
+        return s
+
+    def test_refuses_bad_index(self):
+        missing = os.path.join(self.tmp, 'missing.db')
+        text = os.path.join(self.tmp, 'text.db')
+        with open(text, 'w') as f:
+            f.write('not a database at all\n' * 100)
+        empty = os.path.join(self.tmp, 'empty.db')
+        sqlite3.connect(empty).execute('CREATE TABLE t(x)').connection.commit()
+        wrongver = make_index(self.tmp, 'wrong.db')
+        c = sqlite3.connect(wrongver)
+        c.execute("UPDATE meta SET value='swedish-0/old' WHERE key='analysis_version'")
+        c.commit()
+        c.close()
+        for db, words in [(missing, 'missing.db'), (text, 'not a database'),
+                          (empty, 'not an index'), (wrongver, 're-index')]:
+            p = subprocess.run([SEARCHD, '--db', db, '--listen', '127.0.0.1:0'],
+                               capture_output=True, timeout=20)
+            self.assertNotEqual(p.returncode, 0, db)
+            self.assertIn(words, p.stderr.decode(), db)
+        p = subprocess.run([SEARCHD, '--help'], capture_output=True, timeout=20)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn(b'--db', p.stdout)
+        p = subprocess.run([SEARCHD, '--db'], capture_output=True, timeout=20)
+        self.assertEqual(p.returncode, 2)
+        p = subprocess.run([SEARCHD, '--db', 'x', '--threads', 'lots'],
+                           capture_output=True, timeout=20)
+        self.assertEqual(p.returncode, 2)
+
+    def test_time_limit_503(self):
+        db = make_index(self.tmp)
+        s = self.start(db, '--query-ms', '0')
+        st, _, body = s.get('/search?q=v%C3%A5rd')
+        self.assertEqual(st, 503)
+        self.assertIn('error', json.loads(body))
+        self.assertEqual(s.get('/health')[0], 200)
+
+    def test_new_reports_sighup_sigterm(self):
+        src = os.path.join(self.tmp, 'reports')
+        os.mkdir(src)
+        shutil.copy(os.path.join(REPORTS, '2021-05-05.txt'), src)
+        db = make_index(self.tmp, src=src)
+        s = self.start(db)
+        self.assertEqual(s.search(q='kulturplan')['total'], 0)
+        # A report indexed while searchd runs is seen without restart (WAL),
+        # and the result cache does not hide it.
+        shutil.copy(os.path.join(REPORTS, '2018-12-05.txt'), src)
+        subprocess.run([INDEXER, '--db', db, '--quiet', src], check=True)
+        self.assertGreater(s.search(q='kulturplan')['total'], 0)
+        s.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.2)
+        for _ in range(4):     # every worker reopens at its next request
+            self.assertGreater(s.search(q='kulturplan')['total'], 0)
+        self.assertIn('SIGHUP', s.log())
+        self.assertIsNone(s.proc.poll())
+        s.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(s.proc.wait(timeout=20), 0)
+
+    def test_slowloris(self):
+        db = make_index(self.tmp)
+        s = self.start(db, '--timeout', '1', '--threads', '1')
+        slow = socket.create_connection(('127.0.0.1', s.port), timeout=10)
+        slow.sendall(b'GET /search?q=')
+        # A slow client does not hold the (only) worker ...
+        self.assertEqual(s.get('/health')[0], 200)
+        # ... and is dropped when its timeout passes.
+        slow.settimeout(10)
+        t0 = time.monotonic()
+        try:
+            data = slow.recv(1024)
+        except ConnectionResetError:
+            data = b''
+        self.assertLess(time.monotonic() - t0, 9.5)
+        self.assertFalse(data.startswith(b'HTTP/1.1 2'))
+        slow.close()
+
+    def test_quiet_and_cache_off(self):
+        db = make_index(self.tmp)
+        s = self.start(db, '--quiet', '--cache-size', '0')
+        a = s.search(q='vård')
+        b = s.search(q='vård')
+        self.assertEqual(a['hits'], b['hits'])
+        self.assertNotIn('GET /search', s.log())
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=1)

@@ -1,0 +1,133 @@
+/*
+** check_correct.c: edit distance, and corrections from a vocab table that
+** the test fills itself (in a real index the indexer keeps it).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "db.h"
+#include "../../searchd/correct.h"
+#include "../../searchd/fold.h"
+#include "box_fixture.h"
+
+static const struct {
+  const char *a, *b;
+  int nMax, want;
+} aDist[] = {
+  {"mamografi", "mammografi", 2, 1},
+  {"abc", "acb", 2, 1},                   /* transposition */
+  {"kitten", "sitting", 3, 3},
+  {"kitten", "sitting", 2, 3},            /* past nMax: nMax+1 */
+  {"vård", "vard", 2, 1},                 /* å is one code point */
+  {"", "abc", 2, 3},
+  {"", "", 1, 0},
+  {"närsjukvård", "närsjukvård", 2, 0},
+  {"ab", "ba", 1, 1},
+};
+
+START_TEST(test_distance){
+  int d = correct_distance(aDist[_i].a, (int)strlen(aDist[_i].a), aDist[_i].b,
+                           (int)strlen(aDist[_i].b), aDist[_i].nMax);
+  ck_assert_msg(d==aDist[_i].want, "%s/%s: %d, want %d", aDist[_i].a,
+                aDist[_i].b, d, aDist[_i].want);
+}
+END_TEST
+
+static const struct { const char *z; const char *zWant; } aPlain[] = {
+  {"läkemedelsgenomgång", "lakemedelsgenomgang"},
+  {"över", "over"}, {"idé", "ide"}, {"müller", "muller"}, {"", ""},
+};
+
+START_TEST(test_plain){
+  char *z = 0;
+  ck_assert_int_eq(fold_plain(aPlain[_i].z, (int)strlen(aPlain[_i].z), &z),
+                   SQLITE_OK);
+  ck_assert_str_eq(z, aPlain[_i].zWant);
+  sqlite3_free(z);
+}
+END_TEST
+
+static const struct { const char *zIn; const char *zWant; } aCorrect[] = {
+  {"lakemedelsgenomgang", "läkemedelsgenomgång"},
+  {"Lakemedelsgenomgang", "läkemedelsgenomgång"},
+  {"narsjukvard",         "närsjukvård"},
+  {"mamografi",           "mammografi"},      /* distance 1, most docs */
+  {"MAMOGRAFI",           "mammografi"},
+  {"mammografivagnr",     "mammografivagnar"},
+  {"suicdprevention",     "suicidprevention"},
+  {"xyzzyq",              0},
+  {"covid-19",            0},                 /* not one word */
+  {"ab",                  0},                 /* too short for a typo */
+  {"",                    0},
+  {"mamo",                0},                 /* distance 2, short word */
+};
+
+START_TEST(test_correct){
+  struct box_fixture f;
+  struct correct *p = 0;
+  char *zTo = 0;
+  box_fixture_open(&f);
+  ck_assert_int_eq(correct_new(f.db, &p), SQLITE_OK);
+  ck_assert_int_eq(correct_word(p, aCorrect[_i].zIn,
+                                (int)strlen(aCorrect[_i].zIn), &zTo),
+                   SQLITE_OK);
+  if( aCorrect[_i].zWant==0 ){
+    ck_assert_msg(zTo==0, "%s -> %s, want none", aCorrect[_i].zIn, zTo);
+  }else{
+    ck_assert_msg(zTo && strcmp(zTo, aCorrect[_i].zWant)==0,
+                  "%s -> %s, want %s", aCorrect[_i].zIn, zTo,
+                  aCorrect[_i].zWant);
+  }
+  sqlite3_free(zTo);
+  correct_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
+static const struct { const char *zMatch; int bFound; } aFound[] = {
+  {"\"mammografi\"", 1}, {"\"mamografi\"", 0}, {"\"närsjukvård\"", 1},
+  {"\"narsjukvard\"", 0}, {"\"mamografi\" OR \"vården\"", 1},
+};
+
+START_TEST(test_found){
+  struct box_fixture f;
+  struct correct *p = 0;
+  int bFound = -1;
+  box_fixture_open(&f);
+  ck_assert_int_eq(correct_new(f.db, &p), SQLITE_OK);
+  ck_assert_int_eq(correct_found(p, aFound[_i].zMatch, &bFound), SQLITE_OK);
+  ck_assert_msg(bFound==aFound[_i].bFound, "%s: %d", aFound[_i].zMatch,
+                bFound);
+  correct_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_no_vocab){
+  sqlite3 *db = 0;
+  struct correct *p = (struct correct*)1;
+  ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+  ck_assert_int_ne(correct_new(db, &p), SQLITE_OK);
+  ck_assert_ptr_null(p);
+  correct_free(0);
+  sqlite3_close(db);
+}
+END_TEST
+
+Suite *correct_suite(void){
+  Suite *s = suite_create("correct");
+  TCase *tc = tcase_create("correct");
+  tcase_add_loop_test(tc, test_distance, 0, sizeof(aDist)/sizeof(aDist[0]));
+  tcase_add_loop_test(tc, test_plain, 0, sizeof(aPlain)/sizeof(aPlain[0]));
+  tcase_add_loop_test(tc, test_correct, 0,
+                      sizeof(aCorrect)/sizeof(aCorrect[0]));
+  tcase_add_loop_test(tc, test_found, 0, sizeof(aFound)/sizeof(aFound[0]));
+  tcase_add_test(tc, test_no_vocab);
+  suite_add_tcase(s, tc);
+  return s;
+}

@@ -1,0 +1,247 @@
+/*
+** check_synonyms.c: loading synonym files and matching query words.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "swedish.h"
+#include "../../searchd/conf.h"
+#include "../../searchd/query.h"
+#include "../../searchd/synonyms.h"
+
+#define SHIPPED "../searchd/synonyms.txt"
+
+/* Write zText to a new temporary file; returns its path (free it). */
+static char *write_temp(const char *zText, size_t n){
+  char *zPath = strdup("/tmp/check_synonyms_XXXXXX");
+  int fd;
+  ck_assert_ptr_nonnull(zPath);
+  fd = mkstemp(zPath);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq((int)write(fd, zText, n), (int)n);
+  ck_assert_int_eq(close(fd), 0);
+  return zPath;
+}
+
+static sqlite3 *tokenizer_db(void){
+  sqlite3 *db = 0;
+  ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+  ck_assert_int_eq(swedish_register(db), SQLITE_OK);
+  return db;
+}
+
+/* Split zQuery on spaces and match; return the alternatives joined by '|'. */
+static void match_words(const struct synonyms *p, sqlite3 *db,
+                        const char *zQuery, int *pnUsed, char *zOut,
+                        size_t nOut){
+  const char *az[16];
+  int an[16];
+  int n = 0, i;
+  struct synonyms_hit hit;
+  const char *z = zQuery;
+  while( *z && n<16 ){
+    const char *zEnd = strchr(z, ' ');
+    int len = zEnd ? (int)(zEnd - z) : (int)strlen(z);
+    az[n] = z; an[n] = len; n++;
+    z += len + (zEnd ? 1 : 0);
+  }
+  ck_assert_int_eq(synonyms_match(p, db, az, an, n, &hit), SQLITE_OK);
+  *pnUsed = hit.nUsed;
+  zOut[0] = 0;
+  for(i=0; i<hit.nAlt; i++){
+    size_t k = strlen(zOut);
+    snprintf(zOut+k, nOut-k, "%s%s", i ? "|" : "", hit.azAlt[i]);
+  }
+}
+
+static const struct {
+  const char *zQuery;
+  int nUsed;
+  const char *zAlt;
+} aMatch[] = {
+  {"självmord",              1, "suicid"},
+  {"självmordet",            1, "suicid"},
+  {"självmordens",           1, "suicid"},
+  {"Suicid",                 1, "självmord"},
+  {"KNS",                    1, "Kiruna nya sjukhus"},
+  {"kns ska",                1, "Kiruna nya sjukhus"},
+  {"Kiruna nya sjukhus",     3, "KNS"},
+  {"IVA",                    1, "intensivvård|intensivvårdsavdelning"},
+  {"BUP",                    1, "barn- och ungdomspsykiatri"},
+  {"barn- och ungdomspsykiatri", 3, "BUP"},
+  {"RUS",                    1, "regional utvecklingsstrategi"},
+  {"regionala utvecklingsstrategier", 2, "RUS"},
+  {"vård",                   0, ""},
+  {"Kiruna",                 0, ""},
+  {"",                       0, ""},
+};
+
+START_TEST(test_match){
+  struct synonyms *p = 0;
+  sqlite3 *db = tokenizer_db();
+  char *zErr = 0;
+  char zAlt[512];
+  int nUsed = -1;
+  ck_assert_msg(synonyms_load(SHIPPED, &p, &zErr)==SQLITE_OK, "%s", zErr);
+  ck_assert_ptr_null(zErr);
+  match_words(p, db, aMatch[_i].zQuery, &nUsed, zAlt, sizeof(zAlt));
+  /* The alternatives begin with the expected ones (a word the stemmer
+  ** does not reduce may bring one more inflection). */
+  ck_assert_msg(nUsed==aMatch[_i].nUsed
+                && strncmp(zAlt, aMatch[_i].zAlt, strlen(aMatch[_i].zAlt))==0
+                && (aMatch[_i].zAlt[0] || zAlt[0]==0),
+                "'%s': used %d alt '%s', want %d '%s'", aMatch[_i].zQuery,
+                nUsed, zAlt, aMatch[_i].nUsed, aMatch[_i].zAlt);
+  synonyms_free(p);
+  sqlite3_close(db);
+}
+END_TEST
+
+static const struct {
+  const char *zText;
+  int rc;
+  const char *zErrPart;     /* expected in the message */
+  int nSet;
+} aFile[] = {
+  {"a, b\n",                              SQLITE_OK, 0, 1},
+  {"# only a comment\n\n   \n",           SQLITE_OK, 0, 0},
+  {"a, b # trailing comment\r\nc,d,e",    SQLITE_OK, 0, 2},
+  {"\xef\xbb\xbf" "a, b\n",               SQLITE_OK, 0, 1},
+  {"a, b,\n",                             SQLITE_OK, 0, 1},
+  {"a\n",                                 SQLITE_FORMAT, ":1: a set needs", 0},
+  {"a, b\nc\n",                           SQLITE_FORMAT, ":2: a set needs", 0},
+  {"a, b\nc, A\n",                        SQLITE_FORMAT, ":2: 'a' is already", 0},
+  {"a, ---\n",                            SQLITE_FORMAT, "has no words", 0},
+  {"a, \xff\xfe\n",                       SQLITE_FORMAT, "not valid UTF-8", 0},
+  {"a, b c d e f g h i j\n",              SQLITE_FORMAT, "too many words", 0},
+  {"",                                    SQLITE_OK, 0, 0},
+};
+
+START_TEST(test_file){
+  char *zPath = write_temp(aFile[_i].zText, strlen(aFile[_i].zText));
+  struct synonyms *p = 0;
+  char *zErr = 0;
+  int rc = synonyms_load(zPath, &p, &zErr);
+  ck_assert_msg(rc==aFile[_i].rc, "case %d: rc %d (%s)", _i, rc, zErr);
+  if( rc==SQLITE_OK ){
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(synonyms_count(p), aFile[_i].nSet);
+  }else{
+    ck_assert_ptr_null(p);
+    ck_assert_ptr_nonnull(zErr);
+    ck_assert_msg(strstr(zErr, aFile[_i].zErrPart)!=0, "case %d: %s", _i,
+                  zErr);
+    ck_assert_msg(strstr(zErr, zPath)!=0, "message names the file: %s", zErr);
+  }
+  sqlite3_free(zErr);
+  synonyms_free(p);
+  unlink(zPath);
+  free(zPath);
+}
+END_TEST
+
+START_TEST(test_missing_and_big){
+  struct synonyms *p = (struct synonyms*)1;
+  char *zErr = 0;
+  char *zBig, *zPath;
+  ck_assert_int_eq(synonyms_load("/nonexistent/syn.txt", &p, &zErr),
+                   SQLITE_CANTOPEN);
+  ck_assert_ptr_null(p);
+  ck_assert_ptr_nonnull(strstr(zErr, "/nonexistent/syn.txt"));
+  sqlite3_free(zErr);
+  zBig = malloc(SYNONYMS_MAX_FILE + 10);
+  ck_assert_ptr_nonnull(zBig);
+  memset(zBig, '#', SYNONYMS_MAX_FILE + 10);
+  zPath = write_temp(zBig, SYNONYMS_MAX_FILE + 10);
+  ck_assert_int_eq(synonyms_load(zPath, &p, &zErr), SQLITE_TOOBIG);
+  sqlite3_free(zErr);
+  unlink(zPath);
+  free(zPath);
+  free(zBig);
+  ck_assert_int_eq(synonyms_load(0, &p, &zErr), SQLITE_OK);
+  ck_assert_int_eq(synonyms_count(p), 0);
+  synonyms_free(p);
+}
+END_TEST
+
+/* Rewrite the file at zPath with zText. */
+static void rewrite(const char *zPath, const char *zText){
+  FILE *f = fopen(zPath, "w");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(fputs(zText, f) >= 0, 1);
+  ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The alternatives the module gives the one-term query zQuery. */
+static void module_alts(void *pState, const char *zQuery, char *zOut,
+                        size_t nOut){
+  struct query_opts o;
+  struct query *q = 0;
+  const struct query_term *t;
+  int i;
+  o.xExpand = synonyms_module_expand;
+  o.pExpandArg = pState;
+  ck_assert_int_eq(query_parse(zQuery, (int)strlen(zQuery), &o, &q),
+                   QUERY_OK);
+  t = query_term(q, 0);
+  zOut[0] = 0;
+  for(i=1; i<t->nAlt; i++){
+    size_t k = strlen(zOut);
+    ck_assert_int_eq(t->aAltKind[i], QUERY_ALT_SYNONYM);
+    snprintf(zOut+k, nOut-k, "%s%s", i>1 ? "|" : "", t->azAlt[i]);
+  }
+  query_free(q);
+}
+
+/* What a worker does at start and again after SIGHUP: open the module. */
+START_TEST(test_module_reload){
+  char *zPath = write_temp("alfa, beta\n", 11);
+  struct conf conf;
+  sqlite3 *db = tokenizer_db();
+  void *pState = 0;
+  char zAlt[256];
+  memset(&conf, 0, sizeof(conf));
+  conf.zSynonyms = zPath;
+  ck_assert_int_eq(synonyms_module_open(&conf, db, &pState), 0);
+  module_alts(pState, "alfa", zAlt, sizeof(zAlt));
+  ck_assert_str_eq(zAlt, "beta");
+  module_alts(pState, "\"kns\"", zAlt, sizeof(zAlt));
+  ck_assert_str_eq(zAlt, "");
+  synonyms_module_close(pState);
+  rewrite(zPath, "alfa, gamma, \"delta epsilon\"\n");
+  ck_assert_int_eq(synonyms_module_open(&conf, db, &pState), 0);
+  module_alts(pState, "alfa", zAlt, sizeof(zAlt));
+  ck_assert_str_eq(zAlt, "gamma|\"delta epsilon\"");
+  module_alts(pState, "\"Delta Epsilon\"", zAlt, sizeof(zAlt));
+  ck_assert_str_eq(zAlt, "alfa|gamma");
+  synonyms_module_close(pState);
+  rewrite(zPath, "alfa\n");               /* a bad file: logged, refused */
+  ck_assert_int_eq(synonyms_module_open(&conf, db, &pState), -1);
+  ck_assert_ptr_null(pState);
+  synonyms_module_close(0);
+  conf.zSynonyms = "";                     /* none */
+  ck_assert_int_eq(synonyms_module_open(&conf, db, &pState), 0);
+  module_alts(pState, "alfa", zAlt, sizeof(zAlt));
+  ck_assert_str_eq(zAlt, "");
+  synonyms_module_close(pState);
+  sqlite3_close(db);
+  unlink(zPath);
+  free(zPath);
+}
+END_TEST
+
+Suite *synonyms_suite(void){
+  Suite *s = suite_create("synonyms");
+  TCase *tc = tcase_create("synonyms");
+  tcase_add_loop_test(tc, test_match, 0, sizeof(aMatch)/sizeof(aMatch[0]));
+  tcase_add_loop_test(tc, test_file, 0, sizeof(aFile)/sizeof(aFile[0]));
+  tcase_add_test(tc, test_missing_and_big);
+  tcase_add_test(tc, test_module_reload);
+  suite_add_tcase(s, tc);
+  return s;
+}
