@@ -19,11 +19,13 @@
 #
 # Env: BUILD (build), BENCH_DIR (/tmp/aar-bench), SHARED (../shared),
 #   BENCH_SECONDS per load (10), BENCH_RUNS (1), BENCH_CONNECTIONS ("16 64"),
-#   BENCH_REPORTS (5000), BENCH_ZIPF_S (1.0), BENCH_TAIL (2000 long-tail
-#   queries for the warm run), BENCH_WARMUP (s of Zipf load before the warm
-#   figures, default 5), SPHINX_QUERIES (mysqlslap queries per
+#   BENCH_REPORTS (5000), BENCH_ZIPF_S (1.0), BENCH_TAIL (long-tail queries
+#   from the corpus appended to the warm run's list, default 0: with a tail
+#   the warm figure measures cache misses), BENCH_WARMUP (s of unmeasured
+#   load through the whole list before the warm figures, default 10), SPHINX_QUERIES (mysqlslap queries per
 #   concurrency; default 600 x BENCH_SECONDS), SEARCHD_THREADS (searchd's
-#   default), SEARCHD_CACHE (warm cache size; searchd's default), INDEXER and
+#   default), SEARCHD_CACHE (warm cache size; searchd's default), SEARCHD_FLAGS
+#   (more flags for both searchd runs, e.g. "--rerank 30"), INDEXER and
 #   SEARCHD (the programs; default $BUILD/indexer, $BUILD/searchd).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
@@ -37,8 +39,8 @@ RUNS=${BENCH_RUNS:-1}
 CONNS=${BENCH_CONNECTIONS:-16 64}
 REPORTS=${BENCH_REPORTS:-5000}
 ZIPF_S=${BENCH_ZIPF_S:-1.0}
-TAIL=${BENCH_TAIL:-2000}
-WARMUP=${BENCH_WARMUP:-5}
+TAIL=${BENCH_TAIL:-0}
+WARMUP=${BENCH_WARMUP:-10}
 NSLAP=${SPHINX_QUERIES:-$((600 * SECS))}
 INDEXER=${INDEXER:-$TOP/$BUILD/indexer}
 SEARCHD=${SEARCHD:-$TOP/$BUILD/searchd}
@@ -52,11 +54,11 @@ export PEERS_WORK=$BENCH_DIR/peers
 die() { echo "bench_searchd: $*" >&2; exit 1; }
 note() { echo "bench_searchd: $*" >&2; }
 
-SPID= NPID=
+SPID='' NPID=''
 cleanup() {
     [[ $SPID ]] && stop_pid "$SPID" "$(basename "$SEARCHD" | cut -c1-15)" TERM 20
     [[ $NPID ]] && stop_pid "$NPID" nginx QUIT 20
-    SPID= NPID=
+    SPID='' NPID=''
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -86,7 +88,8 @@ make_corpus() {
     flock 9 || die "cannot lock $BENCH_DIR/r$REPORTS.lock"
     if [[ ! -d $CORPUS ]]; then
         note "generating $REPORTS reports into $CORPUS"
-        tmp=$(mktemp -d "$BENCH_DIR/r$REPORTS.tmp.XXXXXX") && chmod 755 "$tmp" || die "mktemp failed"
+        tmp=$(mktemp -d "$BENCH_DIR/r$REPORTS.tmp.XXXXXX") || die "mktemp failed"
+        chmod 755 "$tmp"
         "$SHARED/tools/gen-reports" --out "$tmp" --reports "$REPORTS" --quiet \
             || { rm -rf "$tmp"; die "gen-reports failed"; }
         mv -T "$tmp" "$CORPUS" || { rm -rf "$tmp"; die "cannot rename $tmp to $CORPUS"; }
@@ -110,8 +113,11 @@ make_index() {
     rc=$?
     # 1 is "indexed, with warnings about some files" (as tools/demo accepts)
     ((rc <= 1)) || { tail "$BENCH_DIR/indexer.log" >&2; die "indexer failed (exit $rc)"; }
-    [[ -e $tmp-wal ]] && ! [[ -s $tmp-wal ]] && rm -f "$tmp-wal" "$tmp-shm"
-    [[ -e $tmp-wal ]] && die "indexer left a non-empty WAL beside $tmp"
+    # one file to rename: fold any WAL the indexer left into the database
+    if [[ -s $tmp-wal ]]; then
+        sqlite3 "$tmp" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || die "cannot checkpoint $tmp-wal"
+    fi
+    rm -f "$tmp-wal" "$tmp-shm"
     rm -f "$DB-wal" "$DB-shm"
     mv -f "$tmp" "$DB" || die "cannot rename $tmp"
     metric searchd.index.wall "$(elapsed "$t0" "$(now)")" s
@@ -133,10 +139,10 @@ make_sphinx_index() {
 }
 
 # queries.txt: ours then the peers' list (cold run, Sphinx, probe);
-# zipf.txt: the same followed by a long tail of corpus words (warm run).
+# zipf.txt: the same, then BENCH_TAIL long-tail queries of corpus words (warm run).
 make_query_lists() {
     { queries "$HERE/queries.txt"; queries "$PEERS_DIR/queries-sv.txt"; } | awk '!seen[$0]++' > "$W/queries.txt"
-    { cat "$W/queries.txt"; "$PY" "$HERE/tail.py" "$PEERS_WORK/rows.tsv" "$TAIL"; } \
+    { cat "$W/queries.txt"; ((TAIL == 0)) || "$PY" "$HERE/tail.py" "$PEERS_WORK/rows.tsv" "$TAIL"; } \
         | awk '!seen[$0]++' > "$W/zipf.txt" || die "tail.py failed"
     note "$(wc -l < "$W/queries.txt") queries, $(wc -l < "$W/zipf.txt") with the Zipf tail"
 }
@@ -152,6 +158,8 @@ start_searchd() {
     SPORT=${args[3]##*:}
     searchd_flag --quiet && args+=(--quiet)
     [[ ${SEARCHD_THREADS:-} ]] && args+=(--threads "$SEARCHD_THREADS")
+    # shellcheck disable=SC2206  # word splitting wanted: several flags
+    [[ ${SEARCHD_FLAGS:-} ]] && args+=($SEARCHD_FLAGS)
     if searchd_flag --cache-size; then
         if [[ $1 == cold ]]; then args+=(--cache-size 0)
         elif [[ ${SEARCHD_CACHE:-} ]]; then args+=(--cache-size "$SEARCHD_CACHE"); fi
@@ -227,6 +235,10 @@ load() {
 # memory NAME: VmRSS and VmHWM of the running searchd, MiB.
 memory() {
     local k
+    if ! [[ -r /proc/$SPID/status ]] || [[ $(awk '{print $3}' "/proc/$SPID/stat") == Z ]]; then
+        note "searchd pid $SPID is gone: it died under load (see $W/searchd-*.log)"
+        return 1
+    fi
     for k in rss:VmRSS hwm:VmHWM; do
         metric "$1.${k%:*}" "$(awk -v k="${k#*:}:" '$1 == k {printf "%.1f", $2 / 1024}' "/proc/$SPID/status")" MiB
     done
@@ -252,9 +264,9 @@ one_run() {
     memory searchd.cold
     cleanup
     start_searchd warm
-    # fill the cache first (another seed: not the measured sequence)
-    ((WARMUP > 0)) && wrk -t2 -c16 -d"${WARMUP}s" -s "$HERE/zipf.lua" "http://127.0.0.1:$SPORT" -- \
-        "$W/zipf.txt" "$ZIPF_S" 1000 > "$RD/wrk-warmup.log" 2>&1
+    # fill every worker's cache first: the whole list in turn, unmeasured
+    ((WARMUP > 0)) && wrk -t2 -c16 -d"${WARMUP}s" -s "$HERE/cycle.lua" "http://127.0.0.1:$SPORT" -- \
+        "$W/zipf.txt" > "$RD/wrk-warmup.log" 2>&1
     for c in $CONNS; do load searchd.warm "$c" "http://127.0.0.1:$SPORT" "$HERE/zipf.lua" "$W/zipf.txt" "$ZIPF_S" 1; done
     memory searchd.warm
     cleanup
@@ -288,6 +300,9 @@ main() {
         { printf "%s\t%s\t%s\n", $2, $4, ($2 in ours) ? ours[$2] : "-" }' \
         "$W/probe.tsv" "$W/run1/sphinx-hits.tsv" > "$W/hits-compare.tsv" 2>/dev/null \
         && note "matches per query, Sphinx vs searchd: $W/hits-compare.tsv"
+    # Sphinx's own query time (SHOW META), one query at a time: beside searchd's took_ms
+    awk -F'\t' '$5 ~ /^[0-9.]+$/ { s += $5; n++ } END { if (n) printf "sphinx.probe.took_ms.mean %.3f ms\n", s / n }' \
+        "$W/run1/sphinx-hits.tsv" 2>/dev/null
     "$PY" "$HERE/summary.py" "$W"/run[0-9]*
     metric searchd.bench.wall "$(elapsed "$t0" "$(now)")" s
 }

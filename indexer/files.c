@@ -24,6 +24,7 @@ static int files_push(struct files *p, const char *zPath, long long nSize){
   z = strdup(zPath);
   if( z==0 ) return -1;
   p->a[p->n].zPath = z;
+  p->a[p->n].zKnownSha[0] = 0;
   p->a[p->n++].nSize = nSize;
   p->nBytes += nSize;
   return 0;

@@ -19,6 +19,7 @@
 struct files_entry {
   char *zPath;              /* canonical path, owned */
   long long nSize;          /* size in bytes at listing time */
+  char zKnownSha[65];       /* SHA-256 as indexed, "" if not (store.h) */
 };
 
 struct files {

@@ -170,7 +170,7 @@ static int html_is_inline(const char *z, size_t n){
 ** *pbBreak to whether it breaks words; else return 0 (a literal `<`).
 */
 static size_t html_tag(const char *z, size_t i, size_t n, int *pbBreak){
-  size_t j = i+1, k;
+  size_t j = i+1, k, e;
   int c = j<n ? (unsigned char)z[j] : 0;
   char q = 0;
   if( !((c|0x20)>='a' && (c|0x20)<='z') && c!='/' && c!='!' && c!='?' ){
@@ -182,8 +182,8 @@ static size_t html_tag(const char *z, size_t i, size_t n, int *pbBreak){
     return zEnd ? (size_t)(zEnd+3-&z[i]) : 0;
   }
   if( c=='/' ) j++;
-  for(k=j; k<n && ((z[k]|0x20)>='a' && (z[k]|0x20)<='z'); k++){}
-  for(; k<n && j<n; k++){                 /* quotes may hide a `>` */
+  for(e=j; e<n && ((z[e]|0x20)>='a' && (z[e]|0x20)<='z'); e++){}
+  for(k=e; k<n; k++){                     /* quotes may hide a `>` */
     if( q ){ if( z[k]==q ) q = 0; }
     else if( z[k]=='"' || z[k]=='\'' ) q = z[k];
     else if( z[k]=='>' ) break;
@@ -193,11 +193,7 @@ static size_t html_tag(const char *z, size_t i, size_t n, int *pbBreak){
     if( zGt==0 ) return 0;
     k = (size_t)(zGt-z);
   }
-  {
-    size_t e = j;
-    while( e<n && ((z[e]|0x20)>='a' && (z[e]|0x20)<='z') ) e++;
-    if( c!='!' && c!='?' && html_is_inline(&z[j], e-j) ) *pbBreak = 0;
-  }
+  if( c!='!' && c!='?' && html_is_inline(&z[j], e-j) ) *pbBreak = 0;
   return k+1-i;
 }
 

@@ -4,7 +4,8 @@
 **   indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...
 **
 ** Options, the run loop, the transaction policy, logging, progress and the
-** summary live here; parsing is report.c, writing store.c.
+** summary live here; reading and parsing are report.c (run ahead in a
+** reader thread by prefetch.c), writing store.c.
 */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,8 +19,10 @@
 #include "db.h"
 #include "digest.h"
 #include "files.h"
+#include "prefetch.h"
 #include "report.h"
 #include "store.h"
+#include "vocab.h"
 
 #define EXIT_INPUT 1           /* some input rejected or warned */
 #define EXIT_DB    2           /* usage or database error */
@@ -33,6 +36,7 @@
 #define BATCH_SECONDS 2.0
 #define WARN_SHOWN_PER_FILE 20
 #define PROGRESS_AFTER 2.0      /* seconds before a progress bar shows */
+#define PREFETCH_AHEAD 8        /* files read and parsed ahead of the writer */
 
 static const char zUsage[] =
 "usage: indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...\n"
@@ -179,81 +183,109 @@ static int batch_begin(struct indexer *p){
   return rc;
 }
 
-/*
-** Parse the file's bytes and put the report in the index. A rejected file
-** keeps its previous report, if any.
-*/
-static int index_parsed(struct indexer *p, const char *zPath, const char *z,
-                        size_t n, const char *zSha, int bFound){
-  struct report *pReport = 0;
-  int rc = report_parse(zPath, z, n, warn_input, p, &pReport);
-  if( rc==REPORT_NOMEM ){
-    log_msg(p, LOG_ERROR, "%s: out of memory", zPath);
-    return SQLITE_NOMEM;
-  }
-  if( rc==REPORT_REJECTED ){
-    p->nRejected++;
-    if( bFound ) log_msg(p, LOG_WARN, "%s: its previous index is kept", zPath);
-    return SQLITE_OK;
-  }
-  rc = batch_begin(p);
+/* Put a parsed report in the index, in the current batch. */
+static int index_put(struct indexer *p, const struct prefetch_item *pItem){
+  int rc = batch_begin(p);
   if( rc==SQLITE_OK ){
-    rc = store_put(p->pStore, zPath, zSha, pReport);
-    if( rc!=SQLITE_OK ) db_fail(p, rc, zPath);
+    rc = store_put(p->pStore, pItem->zPath, pItem->zSha, pItem->pReport,
+                   pItem->pCounts);
+    if( rc!=SQLITE_OK ) db_fail(p, rc, pItem->zPath);
   }
   if( rc==SQLITE_OK ){
     p->nIndexed++;
-    p->nRows += pReport->nRow;
-    p->nBatchBytes += (long long)n;
+    p->nRows += pItem->pReport->nRow;
+    p->nBatchBytes += (long long)pItem->nBytes;
   }
-  report_free(pReport);
   return rc;
 }
 
-/* Read one file; index it unless its content is unchanged. */
-static int index_file(struct indexer *p, const char *zPath){
-  char *z = 0;
-  size_t n = 0;
-  char zSha[DIGEST_HEX_LEN+1], zOld[DIGEST_HEX_LEN+1];
-  int bFound = 0, rc;
-  p->nFileWarn = 0;
-  rc = report_read(zPath, warn_input, p, &z, &n);
-  if( rc!=REPORT_OK ){
-    if( rc==REPORT_NOMEM ) log_msg(p, LOG_ERROR, "%s: out of memory", zPath);
-    else p->nRejected++;
-    return rc==REPORT_NOMEM ? SQLITE_NOMEM : SQLITE_OK;
+/* Show (and count) the warnings the reader kept for this file. */
+static void index_warnings(struct indexer *p, const struct prefetch_item *pItem){
+  int i;
+  for(i=0; i<pItem->nWarn; i++){
+    warn_input(p, pItem->zPath, pItem->aWarn[i].iLine, pItem->aWarn[i].zMsg);
   }
-  p->nRead++;
-  p->nBytesDone += (long long)n;
-  if( digest_sha256_hex(z, n, zSha)!=0 ){
-    log_msg(p, LOG_ERROR, "%s: SHA-256 failed", zPath);
-    rc = SQLITE_NOMEM;
-  }else if( (rc = store_find(p->pStore, zPath, &bFound, zOld))!=SQLITE_OK ){
-    db_fail(p, rc, zPath);
-  }else if( bFound && strcmp(zSha, zOld)==0 ){
-    p->nUnchanged++;
-  }else{
-    rc = index_parsed(p, zPath, z, n, zSha, bFound);
-  }
-  free(z);
   if( p->nFileWarn > WARN_SHOWN_PER_FILE ){
-    log_msg(p, LOG_WARN, "%s: %d more warnings not shown", zPath,
+    log_msg(p, LOG_WARN, "%s: %d more warnings not shown", pItem->zPath,
             p->nFileWarn - WARN_SHOWN_PER_FILE);
   }
-  return rc;
+}
+
+/*
+** One file as the reader thread left it: unchanged (same SHA-256 as
+** indexed), rejected (its previous report, if any, is kept) or indexed.
+*/
+static int index_item(struct indexer *p, const struct prefetch_item *pItem){
+  char zOld[DIGEST_HEX_LEN+1];
+  int bFound = 0, rc;
+  p->nFileWarn = 0;
+  if( pItem->eRead==REPORT_NOMEM || pItem->eParse==REPORT_NOMEM
+   || (pItem->eRead==REPORT_OK && pItem->zSha[0]==0) ){
+    log_msg(p, LOG_ERROR, "%s: out of memory", pItem->zPath);
+    return SQLITE_NOMEM;
+  }
+  if( pItem->eRead!=REPORT_OK ){
+    index_warnings(p, pItem);
+    p->nRejected++;
+    return SQLITE_OK;
+  }
+  p->nRead++;
+  p->nBytesDone += (long long)pItem->nBytes;
+  rc = store_find(p->pStore, pItem->zPath, &bFound, zOld);
+  if( rc!=SQLITE_OK ) return db_fail(p, rc, pItem->zPath);
+  if( bFound && strcmp(pItem->zSha, zOld)==0 ){
+    p->nUnchanged++;                   /* its warnings were shown before */
+    return SQLITE_OK;
+  }
+  if( pItem->bKnown ){                 /* another writer changed the index */
+    log_msg(p, LOG_WARN, "%s: index changed during the run; not indexed, "
+            "run again", pItem->zPath);
+    p->nRejected++;
+    return SQLITE_OK;
+  }
+  index_warnings(p, pItem);
+  if( pItem->eParse!=REPORT_OK ){
+    p->nRejected++;
+    if( bFound ){
+      log_msg(p, LOG_WARN, "%s: its previous index is kept", pItem->zPath);
+    }
+    return SQLITE_OK;
+  }
+  return index_put(p, pItem);
 }
 
 /* Index every file of the list, committing in batches, then prune. */
-static int index_all(struct indexer *p, const struct files *pFiles){
-  size_t i;
+static int index_all(struct indexer *p, struct files *pFiles){
+  struct prefetch *pPre = 0;
+  struct vocab *pCounter = 0;
   int rc = SQLITE_OK;
   p->nBytes = pFiles->nBytes;
   p->tBatch = now_seconds();
-  for(i=0; rc==SQLITE_OK && i<pFiles->n; i++){
-    rc = index_file(p, pFiles->a[i].zPath);
+  rc = store_known(p->pStore, pFiles);
+  if( rc!=SQLITE_OK ) return db_fail(p, rc, "read reports");
+  rc = vocab_open_counter(p->db, &pCounter);
+  if( rc!=SQLITE_OK ) return db_fail(p, rc, "tokenizer");
+  if( prefetch_start(pFiles, PREFETCH_AHEAD, pCounter, &pPre)!=0 ){
+    log_msg(p, LOG_ERROR, "cannot start the reader thread");
+    vocab_close(pCounter);
+    return SQLITE_NOMEM;
+  }
+  while( rc==SQLITE_OK ){
+    struct prefetch_item *pItem = 0;
+    int bEnd;
+    if( prefetch_next(pPre, &pItem)!=0 ){
+      log_msg(p, LOG_ERROR, "out of memory reading files");
+      rc = SQLITE_NOMEM;
+    }
+    bEnd = rc==SQLITE_OK && pItem==0;
+    if( rc==SQLITE_OK && pItem ) rc = index_item(p, pItem);
+    if( !bEnd ) prefetch_done(pPre, pItem);
+    if( bEnd ) break;
     if( rc==SQLITE_OK ) rc = batch_maybe_commit(p, 0);
     progress_tick(p);
   }
+  prefetch_stop(pPre);
+  vocab_close(pCounter);
   if( rc==SQLITE_OK && p->bPrune ){
     rc = batch_begin(p);
     if( rc==SQLITE_OK ){
@@ -381,14 +413,16 @@ int main(int argc, char **argv){
     free(ctx.azArg);
     return EXIT_DB;
   }
-  rc = store_open(ctx.db, &ctx.pStore);
-  if( rc!=SQLITE_OK ){
-    db_fail(&ctx, rc, "prepare");
-    eExit = EXIT_DB;
-  }else if( ctx.nArg>0 || ctx.bPrune ){
-    eExit = run_index(&ctx);
+  if( ctx.nArg>0 || ctx.bPrune ){       /* --check alone needs no store */
+    rc = store_open(ctx.db, &ctx.pStore);
+    if( rc!=SQLITE_OK ){
+      db_fail(&ctx, rc, "prepare");
+      eExit = EXIT_DB;
+    }else{
+      eExit = run_index(&ctx);
+    }
   }
-  if( eExit!=EXIT_DB && ctx.bCheck ){
+  if( ctx.bCheck ){
     int eCheck = run_check(&ctx);
     if( eCheck ) eExit = eCheck;
   }

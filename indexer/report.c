@@ -81,7 +81,9 @@ static int report_repair(struct report_parse *p, const char *zIn, size_t n){
   int iLine = 1;
   char *zOut;
   for(i=0; i<n; ){                   /* count first: most files are valid */
-    int len = report_utf8_len(&z[i], n-i);
+    int len;
+    if( z[i]>0 && z[i]<0x80 ){ i++; continue; }     /* ASCII fast path */
+    len = report_utf8_len(&z[i], n-i);
     if( len==0 ){ nBad++; i++; }else i += (size_t)len;
   }
   zOut = malloc(n + 2*nBad + 1);

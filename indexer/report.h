@@ -32,6 +32,7 @@
 **                 -> a line break inside that row's status: joined to it
 **                    with a space;
 **       1 field anywhere else -> not a row: skipped with a warning;
+**     a line of only spaces and TABs counts as blank;
 **     a row whose three fields are all empty after cleaning is skipped
 **     with a warning; an empty source is normal (no warning);
 **   - rows are numbered 1, 2, ... in file order, skipped lines not counted;

@@ -12,7 +12,7 @@
 /* The statements a store reuses; the order of azSql in store_open(). */
 enum {
   ST_FIND, ST_OLD_ROWS, ST_DELETE, ST_REPORT, ST_ROW, ST_ALL, ST_MOVE,
-  ST_CLEAR, ST_COUNT
+  ST_CLEAR, ST_KNOWN, ST_COUNT
 };
 
 /*
@@ -43,6 +43,7 @@ static const char *const azSql[ST_COUNT] = {
                     " source, status) SELECT report_id, row, assignment,"
                     " source, status FROM temp.stage ORDER BY rowid",
   /* ST_CLEAR */    "DELETE FROM temp.stage",
+  /* ST_KNOWN */    "SELECT path, sha256 FROM reports ORDER BY path",
 };
 
 struct store {
@@ -106,9 +107,26 @@ int store_find(struct store *p, const char *zPath, int *pbFound, char *zSha){
   return rc;
 }
 
+/* A merge join: both the list and the query are in byte order of path. */
+int store_known(struct store *p, struct files *pList){
+  sqlite3_stmt *pStmt = p->apStmt[ST_KNOWN];
+  size_t i = 0;
+  int rc;
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW && i<pList->n ){
+    const char *zPath = (const char*)sqlite3_column_text(pStmt, 0);
+    const char *zSha = (const char*)sqlite3_column_text(pStmt, 1);
+    int c = -1;
+    if( zPath==0 || zSha==0 ) continue;
+    while( i<pList->n && (c = strcmp(pList->a[i].zPath, zPath))<0 ) i++;
+    if( c==0 && strlen(zSha)==64 ) memcpy(pList->a[i].zKnownSha, zSha, 65);
+  }
+  if( rc==SQLITE_ROW || rc==SQLITE_DONE ) rc = sqlite3_reset(pStmt);
+  else sqlite3_reset(pStmt);
+  return rc;
+}
+
 int store_begin(struct store *p){
-  return sqlite3_exec(p->db, "BEGIN IMMEDIATE; PRAGMA defer_foreign_keys=ON",
-                      0, 0, 0);
+  return sqlite3_exec(p->db, "BEGIN IMMEDIATE", 0, 0, 0);
 }
 
 /* Run a reused statement that returns no rows. */
@@ -176,7 +194,8 @@ static int store_insert_report(struct store *p, const char *zPath,
 }
 
 int store_put(struct store *p, const char *zPath, const char *zSha,
-              const struct report *pReport){
+              const struct report *pReport,
+              const struct vocab_counts *pCounts){
   sqlite3_stmt *pRow = p->apStmt[ST_ROW];
   sqlite3_int64 iOld = 0, iId = 0;
   int rc = store_lookup(p, zPath, &iOld, 0);
@@ -197,8 +216,11 @@ int store_put(struct store *p, const char *zPath, const char *zSha,
     sqlite3_bind_text64(pRow, 5, az[2], an[2], SQLITE_STATIC, SQLITE_UTF8);
     sqlite3_step(pRow);
     rc = sqlite3_reset(pRow);
-    if( rc==SQLITE_OK ) rc = vocab_add_row(p->pVocab, az, an, 3, +1);
+    if( rc==SQLITE_OK && pCounts==0 ){
+      rc = vocab_add_row(p->pVocab, az, an, 3, +1);
+    }
   }
+  if( rc==SQLITE_OK && pCounts ) rc = vocab_merge(p->pVocab, pCounts);
   return rc;
 }
 

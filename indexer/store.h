@@ -16,7 +16,9 @@
 
 #include <sqlite3.h>
 
+#include "files.h"
 #include "report.h"
+#include "vocab.h"
 
 struct store;
 
@@ -35,6 +37,13 @@ void store_close(struct store *p);
 */
 int store_find(struct store *p, const char *zPath, int *pbFound, char *zSha);
 
+/*
+** Copy each listed file's indexed SHA-256 into its zKnownSha ("" if the
+** path is not indexed), so the reader thread can skip parsing unchanged
+** files. pList must be sorted (files_sort). One pass over reports.
+*/
+int store_known(struct store *p, struct files *pList);
+
 /* BEGIN IMMEDIATE a write transaction. */
 int store_begin(struct store *p);
 
@@ -46,11 +55,14 @@ void store_rollback(struct store *p);
 
 /*
 ** Replace the report indexed from zPath (if any) with pReport, content
-** hash zSha. indexed_at is set to the current UTC time. Inside a
+** hash zSha. indexed_at is set to the current UTC time. pCounts, if not
+** NULL, are pReport's vocab word counts made beforehand by a counter
+** (vocab.h, the reader thread); else the rows are counted here. Inside a
 ** transaction.
 */
 int store_put(struct store *p, const char *zPath, const char *zSha,
-              const struct report *pReport);
+              const struct report *pReport,
+              const struct vocab_counts *pCounts);
 
 /*
 ** Remove every report whose file no longer exists (stat fails with ENOENT

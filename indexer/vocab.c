@@ -44,18 +44,75 @@ static int vocab_fts5_api(sqlite3 *db, fts5_api **ppApi){
   return rc;
 }
 
-int vocab_open(sqlite3 *db, struct vocab **ppVocab){
+static int vocab_count(struct vocab *p, const char *z, int n, int delta,
+                       int bRow);
+
+/* The tokenizer part of vocab_open(): unicode61, remove_diacritics 0. */
+static int vocab_tokenizer(sqlite3 *db, struct vocab *p){
   static const char *azArg[] = {"remove_diacritics", "0"};
-  struct vocab *p = calloc(1, sizeof(*p));
   fts5_api *pApi = 0;
   void *pUserData = 0;
-  int rc = p ? SQLITE_OK : SQLITE_NOMEM;
-  if( rc==SQLITE_OK ) rc = vocab_fts5_api(db, &pApi);
+  int rc = vocab_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
-    p->db = db;
     rc = pApi->xFindTokenizer(pApi, "unicode61", &pUserData, &p->tok);
   }
   if( rc==SQLITE_OK ) rc = p->tok.xCreate(pUserData, azArg, 2, &p->pTok);
+  return rc;
+}
+
+int vocab_open_counter(sqlite3 *db, struct vocab **ppVocab){
+  struct vocab *p = calloc(1, sizeof(*p));
+  int rc = p ? vocab_tokenizer(db, p) : SQLITE_NOMEM;
+  if( rc!=SQLITE_OK ){
+    vocab_close(p);
+    p = 0;
+  }
+  *ppVocab = p;
+  return rc;
+}
+
+struct vocab_counts {
+  struct vocab_entry *aEntry;
+  size_t nSlot;
+  char *zArena;
+};
+
+int vocab_take(struct vocab *p, struct vocab_counts **ppCounts){
+  struct vocab_counts *pC = calloc(1, sizeof(*pC));
+  *ppCounts = pC;
+  if( pC==0 ){
+    vocab_reset(p);
+    return SQLITE_NOMEM;
+  }
+  pC->aEntry = p->aEntry;  pC->nSlot = p->nSlot;  pC->zArena = p->zArena;
+  p->aEntry = 0;  p->nSlot = 0;  p->nEntry = 0;
+  p->zArena = 0;  p->nArena = 0;  p->nArenaAlloc = 0;
+  return SQLITE_OK;
+}
+
+int vocab_merge(struct vocab *p, const struct vocab_counts *pC){
+  int rc = SQLITE_OK;
+  size_t i;
+  for(i=0; rc==SQLITE_OK && i<pC->nSlot; i++){
+    const struct vocab_entry *pE = &pC->aEntry[i];
+    if( pE->iWord && pE->delta ){
+      rc = vocab_count(p, &pC->zArena[pE->iWord], pE->nWord, pE->delta, 0);
+    }
+  }
+  return rc;
+}
+
+void vocab_counts_free(struct vocab_counts *pC){
+  if( pC==0 ) return;
+  free(pC->aEntry);
+  free(pC->zArena);
+  free(pC);
+}
+
+int vocab_open(sqlite3 *db, struct vocab **ppVocab){
+  struct vocab *p = calloc(1, sizeof(*p));
+  int rc = p ? vocab_tokenizer(db, p) : SQLITE_NOMEM;
+  if( rc==SQLITE_OK ) p->db = db;
   if( rc==SQLITE_OK ) rc = sqlite3_prepare_v3(db,
       "INSERT INTO vocab(word, plain, docs) VALUES(?1, ?2, ?3)"
       " ON CONFLICT(word) DO UPDATE SET docs = docs + excluded.docs",
@@ -110,7 +167,7 @@ static unsigned vocab_hash(const char *z, int n){
 
 /* Double the slot array (or make the first one) and rehash. */
 static int vocab_grow(struct vocab *p){
-  size_t nNew = p->nSlot ? p->nSlot*2 : 4096, i;
+  size_t nNew = p->nSlot ? p->nSlot*2 : 1024, i;
   struct vocab_entry *aNew = calloc(nNew, sizeof(*aNew));
   if( aNew==0 ) return SQLITE_NOMEM;
   for(i=0; i<p->nSlot; i++){
@@ -146,8 +203,12 @@ static size_t vocab_store(struct vocab *p, const char *z, int n){
   return iOff;
 }
 
-/* Count word z (n bytes) once for the current row. */
-static int vocab_count(struct vocab *p, const char *z, int n){
+/*
+** Add delta to word z (n bytes). bRow: once per row (the row stamp), as
+** when tokenizing; else always, as when merging another object's counts.
+*/
+static int vocab_count(struct vocab *p, const char *z, int n, int delta,
+                       int bRow){
   unsigned h = vocab_hash(z, n);
   size_t j;
   struct vocab_entry *pE;
@@ -158,7 +219,8 @@ static int vocab_count(struct vocab *p, const char *z, int n){
     pE = &p->aEntry[j];
     if( pE->hash==h && pE->nWord==n
      && memcmp(&p->zArena[pE->iWord], z, (size_t)n)==0 ){
-      if( pE->stamp!=p->stamp ){ pE->stamp = p->stamp; pE->delta += p->iSign; }
+      if( !bRow ) pE->delta += delta;
+      else if( pE->stamp!=p->stamp ){ pE->stamp = p->stamp; pE->delta += delta; }
       return SQLITE_OK;
     }
   }
@@ -168,7 +230,7 @@ static int vocab_count(struct vocab *p, const char *z, int n){
   pE->nWord = n;
   pE->hash = h;
   pE->stamp = p->stamp;
-  pE->delta = p->iSign;
+  pE->delta = delta;
   p->nEntry++;
   return SQLITE_OK;
 }
@@ -180,7 +242,7 @@ static int vocab_token(void *pCtx, int tflags, const char *pToken, int nToken,
   if( (tflags & FTS5_TOKEN_COLOCATED) || !vocab_keep(pToken, nToken) ){
     return SQLITE_OK;
   }
-  return vocab_count(p, pToken, nToken);
+  return vocab_count(p, pToken, nToken, p->iSign, 1);
 }
 
 int vocab_add_row(struct vocab *p, const char *const *azField,

@@ -37,6 +37,31 @@ struct vocab;
 int vocab_open(sqlite3 *db, struct vocab **ppVocab);
 
 /*
+** A counter: like vocab_open() but without statements (no flush), for a
+** thread other than db's to count words with; its counts go to a full
+** vocab object through vocab_take() and vocab_merge(). The tokenizer is
+** found through db (on db's thread); the counter itself needs nothing of
+** db afterwards, and must be used from one thread at a time.
+*/
+int vocab_open_counter(sqlite3 *db, struct vocab **ppVocab);
+
+/* Word counts taken out of a vocab object (opaque). */
+struct vocab_counts;
+
+/*
+** Move p's pending counts into a new vocab_counts (*ppCounts, free with
+** vocab_counts_free); p is left empty. Returns SQLITE_OK or SQLITE_NOMEM
+** (the counts are then dropped and *ppCounts is NULL).
+*/
+int vocab_take(struct vocab *p, struct vocab_counts **ppCounts);
+
+/* Add the counts pC to p's pending changes. SQLITE_OK or SQLITE_NOMEM. */
+int vocab_merge(struct vocab *p, const struct vocab_counts *pC);
+
+/* Free counts from vocab_take(). Accepts NULL. */
+void vocab_counts_free(struct vocab_counts *pC);
+
+/*
 ** Count the words of one row, made of nField texts azField[i] of anField[i]
 ** bytes: each distinct word gets iSign (+1 for a row added, -1 for a row
 ** removed). Returns SQLITE_OK or SQLITE_NOMEM (or a tokenizer error).

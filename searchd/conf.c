@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -28,10 +29,11 @@ static const struct conf_opt aOpt[] = {
    "HOST:PORT  address to listen on; port 0 picks a free one"},
   {"--port-file", CONF_STR, O(zPortFile), 0,0,0, 0,
    "PATH  write the bound port there once listening"},
-  {"--threads", CONF_INT, O(nThreads), 4, 1, 256, 0, "N  worker threads"},
+  {"--threads", CONF_INT, O(nThreads), 0, 0, 256, 0,
+   "N  worker threads; 0: one per online CPU"},
   {"--quiet", CONF_BOOL, O(bQuiet), 0, 0, 1, 0, "  no access log"},
   {"--max-headers", CONF_INT, O(nMaxHeaders), 16384, 256, 1<<20, 0,
-   "BYTES  request line and headers (larger: 413)"},
+   "BYTES  request header lines (larger: 413)"},
   {"--max-body", CONF_INT, O(nMaxBody), 4096, 0, 1<<20, 0,
    "BYTES  request body (larger: 413)"},
   {"--max-uri", CONF_INT, O(nMaxUri), 16384, 64, 1<<20, 0,
@@ -116,6 +118,10 @@ int conf_parse(int argc, char **argv, struct conf *p, char **pzErr){
     }else{
       rc = conf_set(p, &aOpt[j], argv[++i], pzErr);
     }
+  }
+  if( rc==CONF_OK && p->nThreads==0 ){
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    p->nThreads = n<1 ? 1 : (n>256 ? 256 : n);
   }
   if( rc==CONF_OK && p->zDb==0 ){
     *pzErr = sqlite3_mprintf("--db PATH is required (see --help)");

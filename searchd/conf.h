@@ -16,7 +16,7 @@ struct conf {
   const char *zDb;            /* --db PATH (required) */
   const char *zListen;        /* --listen HOST:PORT */
   const char *zPortFile;      /* --port-file PATH: write the bound port */
-  long nThreads;              /* --threads */
+  long nThreads;              /* --threads (0 resolved to the CPU count) */
   long bQuiet;                /* --quiet: no access log */
   long nMaxHeaders;           /* --max-headers: request line + headers */
   long nMaxBody;              /* --max-body */

@@ -66,8 +66,8 @@ void correct_free(struct correct *p){
 int correct_found(struct correct *p, const char *zMatch, int *pbFound){
   int rc;
   *pbFound = 0;
-  sqlite3_bind_text(p->pFound, 1, zMatch, -1, SQLITE_STATIC);
-  rc = sqlite3_step(p->pFound);
+  rc = sqlite3_bind_text(p->pFound, 1, zMatch, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_step(p->pFound);
   if( rc==SQLITE_ROW ){
     *pbFound = 1;
     rc = SQLITE_OK;
@@ -133,10 +133,10 @@ int correct_distance(const char *a, int na, const char *b, int nb, int nMax){
 /* Step 1: the most frequent vocab word with the same plain form. */
 static int correct_by_plain(struct correct *p, const char *zWord,
                             const char *zPlain, char **pzTo){
-  int rc;
-  sqlite3_bind_text(p->pPlain, 1, zPlain, -1, SQLITE_STATIC);
-  sqlite3_bind_text(p->pPlain, 2, zWord, -1, SQLITE_STATIC);
-  rc = sqlite3_step(p->pPlain);
+  int rc = sqlite3_bind_text(p->pPlain, 1, zPlain, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pPlain, 2, zWord, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_step(p->pPlain);
   if( rc==SQLITE_ROW ){
     *pzTo = sqlite3_mprintf("%s", sqlite3_column_text(p->pPlain, 0));
     rc = *pzTo ? SQLITE_OK : SQLITE_NOMEM;
@@ -149,20 +149,24 @@ static int correct_by_plain(struct correct *p, const char *zWord,
 }
 
 /* Bind the first-letter range and length window of step 2. */
-static void correct_bind_near(struct correct *p, const char *zWord,
+static int correct_bind_near(struct correct *p, const char *zWord,
                               const char *zPlain, int nChar, int nMax,
                               char *zLo, char *zHi){
   const unsigned char *u = (const unsigned char*)zPlain;
   int nFirst = u[0]<0xc0 ? 1 : u[0]<0xe0 ? 2 : u[0]<0xf0 ? 3 : 4;
+  int rc;
   memcpy(zLo, zPlain, nFirst);
   memcpy(zHi, zPlain, nFirst);
   zLo[nFirst] = zHi[nFirst] = 0;
   zHi[nFirst-1]++;                  /* never overflows: a UTF-8 final byte */
-  sqlite3_bind_text(p->pNear, 1, zLo, -1, SQLITE_STATIC);
-  sqlite3_bind_text(p->pNear, 2, zHi, -1, SQLITE_STATIC);
-  sqlite3_bind_int(p->pNear, 3, nChar - nMax);
-  sqlite3_bind_int(p->pNear, 4, nChar + nMax);
-  sqlite3_bind_text(p->pNear, 5, zWord, -1, SQLITE_STATIC);
+  rc = sqlite3_bind_text(p->pNear, 1, zLo, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pNear, 2, zHi, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(p->pNear, 3, nChar - nMax);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(p->pNear, 4, nChar + nMax);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pNear, 5, zWord, -1,
+                                             SQLITE_STATIC);
+  return rc;
 }
 
 /* Step 2: the nearest vocab word by edit distance, then by documents. */
@@ -174,12 +178,13 @@ static int correct_by_distance(struct correct *p, const char *zWord,
   char zLo[8], zHi[8];
   int nPlain = (int)strlen(zPlain);
   int rc;
-  correct_bind_near(p, zWord, zPlain, nChar, nMax, zLo, zHi);
-  while( (rc = sqlite3_step(p->pNear))==SQLITE_ROW ){
+  rc = correct_bind_near(p, zWord, zPlain, nChar, nMax, zLo, zHi);
+  while( rc==SQLITE_OK && (rc = sqlite3_step(p->pNear))==SQLITE_ROW ){
     const char *zCand = (const char*)sqlite3_column_text(p->pNear, 1);
     int nCand = sqlite3_column_bytes(p->pNear, 1);
     sqlite3_int64 nDocs = sqlite3_column_int64(p->pNear, 2);
     int dist = correct_distance(zPlain, nPlain, zCand, nCand, nMax);
+    rc = SQLITE_OK;
     if( dist>nMax ) continue;
     if( dist<bestDist || (dist==bestDist && nDocs>bestDocs) ){
       sqlite3_free(*pzTo);

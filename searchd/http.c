@@ -162,6 +162,20 @@ static void http_reply(struct request_ctx *ctx, int status){
   if( pErr ) evbuffer_free(pErr);
 }
 
+/*
+** The path as the access log shows it: control bytes (a decoded %0A could
+** forge a log line) become '?', and it is cut at 200 bytes.
+*/
+static void http_log_path(const char *zPath, char *zOut, size_t nOut){
+  size_t i;
+  if( zPath==0 ) zPath = "-";
+  for(i=0; zPath[i] && i+1<nOut; i++){
+    unsigned char ch = (unsigned char)zPath[i];
+    zOut[i] = (ch<0x20 || ch==0x7f) ? '?' : (char)ch;
+  }
+  zOut[i] = 0;
+}
+
 static double http_ms_since(const struct timespec *t0){
   struct timespec t1;
   if( clock_gettime(CLOCK_MONOTONIC, &t1)!=0 ) return 0;
@@ -196,9 +210,10 @@ static void http_dispatch(struct evhttp_request *req, void *pArg){
   ms = http_ms_since(&t0);
   metrics_count(env->metrics, iRoute, status, ms);
   if( !env->conf->bQuiet ){
+    char zLog[201];
+    http_log_path(zPath, zLog, sizeof(zLog));
     log_msg(LOG_INFO, "%s %s %d %.3fms",
-            http_method(evhttp_request_get_command(req)),
-            zPath ? zPath : "-", status, ms);
+            http_method(evhttp_request_get_command(req)), zLog, status, ms);
   }
   evbuffer_free(ctx.out);
   free(zPath);

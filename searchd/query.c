@@ -88,6 +88,13 @@ static int query_next(const char *z, int n, int *pi, struct query_tok *pTok){
   return 0;
 }
 
+/* Number of UTF-8 characters (non-continuation bytes) in z[0..n). */
+static int query_chars(const char *z, int n){
+  int i, nChar = 0;
+  for(i=0; i<n; i++) nChar += ((unsigned char)z[i] & 0xc0)!=0x80;
+  return nChar;
+}
+
 /* Turn the operators of a WORD token (-x, x*, OR) into its fields. */
 static void query_classify(struct query_tok *t){
   if( t->kind!=QUERY_WORD ) return;
@@ -105,7 +112,8 @@ static void query_classify(struct query_tok *t){
     while( m>0 && t->z[m-1]=='*' ) m--;
     if( query_has_token(t->z, m) ){
       t->n = m;
-      t->kind = QUERY_PREFIX;
+      /* A short prefix matches thousands of terms: search it as a word. */
+      if( query_chars(t->z, m)>=QUERY_MIN_PREFIX ) t->kind = QUERY_PREFIX;
     }
   }
 }

@@ -3,7 +3,8 @@
 **
 ** The language is a web search box's: words (all must match), "quoted
 ** phrases", -word and -"phrase" to exclude, OR between two terms, word* for
-** a prefix. Everything else is literal text: a stray quote, a hyphen
+** a prefix (of at least QUERY_MIN_PREFIX characters). Everything else is
+** literal text: a stray quote, a hyphen
 ** (covid-19 becomes the phrase "covid-19", which the tokenizer splits into
 ** covid 19), colons, parentheses, NEAR, AND, lower-case "or". Every user
 ** term reaches MATCH as a quoted FTS5 string with '"' doubled, never as raw
@@ -37,6 +38,11 @@
 ** alternatives per term is refused with QUERY_EFULL. */
 #define QUERY_MAX_TERMS 32
 #define QUERY_MAX_ALTS  8
+
+/* A prefix (word*) needs this many characters before the '*'; a shorter
+** one ("a*", which would merge the doclists of thousands of terms) is
+** searched as the word itself. */
+#define QUERY_MIN_PREFIX 3
 
 /* Kinds of user term. */
 enum query_kind {

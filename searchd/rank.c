@@ -54,6 +54,8 @@ struct rank {
   struct rank_phrase aPhrase[RANK_MAX_PHRASE];
   struct rank_tok *aTok;          /* scratch: one column's words */
   int nTokAlloc;
+  const sqlite3_int64 *aCand;     /* searchd_is_cand()'s set, sorted */
+  int nCand;
 };
 
 /* Per-call state of a tokenizer callback. */
@@ -341,12 +343,64 @@ static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   sqlite3_result_double(pCtx, rel);
 }
 
+/*
+** searchd_quick(): the first-pass score. Per phrase, idf times the
+** saturated sum of its instances' column weights; no row length (reading
+** each row's size from %_docsize is what makes bm25() slow on a broad
+** word) and no text. Larger is better.
+*/
+static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                          sqlite3_context *pCtx, int nVal,
+                          sqlite3_value **apVal){
+  struct rank *p = (struct rank*)pApi->xUserData(pFts);
+  double aFreq[RANK_MAX_PHRASE], s = 0;
+  int nInst = 0, i, rc = SQLITE_OK;
+  (void)nVal; (void)apVal;
+  if( p->q && !p->bReady ) rc = rank_prepare(p, pApi, pFts);
+  if( rc==SQLITE_OK && p->q ) rc = pApi->xInstCount(pFts, &nInst);
+  /* Only the used part: this runs for every matching row. */
+  memset(aFreq, 0, sizeof(aFreq[0]) * (p->q ? p->nPhrase : 0));
+  for(i=0; rc==SQLITE_OK && i<nInst; i++){
+    int iPhrase, iCol, iOff;
+    rc = pApi->xInst(pFts, i, &iPhrase, &iCol, &iOff);
+    if( rc==SQLITE_OK && iPhrase<p->nPhrase && iCol>=0 && iCol<RANK_NCOL ){
+      aFreq[iPhrase] += aColWeight[iCol];
+    }
+  }
+  for(i=0; rc==SQLITE_OK && p->q && i<p->nPhrase; i++){
+    if( aFreq[i]>0 ) s += p->aPhrase[i].idf * aFreq[i] / (aFreq[i] + RANK_K1);
+  }
+  if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
+  else sqlite3_result_double(pCtx, s);
+}
+
 static void rank_destroy(void *pArg){
   struct rank *p = (struct rank*)pArg;
   if( p ){
     sqlite3_free(p->aTok);
     sqlite3_free(p);
   }
+}
+
+void rank_set_candidates(struct rank *p, const sqlite3_int64 *aId, int n){
+  p->aCand = aId;
+  p->nCand = aId ? n : 0;
+}
+
+/* searchd_is_cand(rowid): is rowid in the set of rank_set_candidates()? */
+static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
+                            sqlite3_value **apArg){
+  struct rank *p = (struct rank*)sqlite3_user_data(pCtx);
+  sqlite3_int64 id = sqlite3_value_int64(apArg[0]);
+  int lo = 0, hi = p->nCand - 1, bIn = 0;
+  (void)nArg;
+  while( lo<=hi && !bIn ){
+    int mid = lo + (hi-lo)/2;
+    if( p->aCand[mid]==id ) bIn = 1;
+    else if( p->aCand[mid]<id ) lo = mid+1;
+    else hi = mid-1;
+  }
+  sqlite3_result_int(pCtx, bIn);
 }
 
 void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
@@ -377,9 +431,20 @@ int rank_register(sqlite3 *db, struct rank **ppOut){
   if( p ) memset(p, 0, sizeof(*p));
   if( rc==SQLITE_OK ) rc = rank_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
+    /* No destructor: p belongs to the auxiliary function below. */
+    rc = sqlite3_create_function(db, RANK_CAND_FUNCTION, 1,
+                                 SQLITE_UTF8|SQLITE_DETERMINISTIC, p,
+                                 rank_is_cand_fn, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
     /* On success the connection owns p and calls rank_destroy at close;
     ** on failure FTS5 has not kept it. */
-    rc = pApi->xCreateFunction(pApi, RANK_FUNCTION, p, rank_fn, rank_destroy);
+    rc = pApi->xCreateFunction(pApi, RANK_QUICK_FUNCTION, p, rank_quick_fn,
+                               0);
+    if( rc==SQLITE_OK ){
+      rc = pApi->xCreateFunction(pApi, RANK_FUNCTION, p, rank_fn,
+                                 rank_destroy);
+    }
   }
   if( rc!=SQLITE_OK ){
     rank_destroy(p);

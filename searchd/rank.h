@@ -23,7 +23,10 @@
 **
 ** Scores are larger-is-better and positive. The function is expensive (it
 ** reads and tokenizes the row's text), so search.c calls it only on the
-** best bm25() candidates.
+** best candidates of searchd_quick(assignments_fts): per phrase, idf times
+** the saturated sum f/(f+k1) of its instances' column weights, from the
+** doclist alone (no row size, no text), for the first pass over every
+** matching row. Both use the query set with rank_set_query().
 **
 ** Thread safety: the state is per connection, used on the connection's
 ** thread only.
@@ -35,8 +38,10 @@
 
 #include "query.h"
 
-/* The SQL name of the auxiliary function. */
+/* The SQL names of the auxiliary functions. */
 #define RANK_FUNCTION "searchd_rank"
+#define RANK_QUICK_FUNCTION "searchd_quick"
+#define RANK_CAND_FUNCTION "searchd_is_cand"
 
 struct rank;   /* opaque per-connection state */
 
@@ -54,6 +59,16 @@ int rank_register(sqlite3 *db, struct rank **ppOut);
 ** relaxed score. q must outlive its use by statements on the connection.
 */
 void rank_set_query(struct rank *p, const struct query *q, int bRelaxed);
+
+/*
+** Set the rowids that the SQL function searchd_is_cand(rowid) says 1 for
+** (aId sorted ascending, n of them; aId NULL: none). Lets one statement
+** over a rowid range score or highlight only chosen rows: FTS5 answers a
+** prefix query with rowid=? by merging every matching term's doclist
+** again, so one statement per candidate cost ~10 ms each for "vår*".
+** aId must outlive its use.
+*/
+void rank_set_candidates(struct rank *p, const sqlite3_int64 *aId, int n);
 
 /*
 ** Fold z[0..n) for comparison of surface words, as unicode61 does for

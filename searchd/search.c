@@ -18,25 +18,34 @@
 #define SEARCH_MARK_OPEN  "\x02"
 #define SEARCH_MARK_CLOSE "\x03"
 
-enum { ST_VERSION, ST_SCAN, ST_RANK, ST_PAGE, ST_HEALTH, ST_N };
+enum { ST_BEGIN, ST_COMMIT, ST_VERSION, ST_SCAN, ST_RANK, ST_PAGE, ST_HEALTH,
+       ST_N };
 
 static const char *const azSql[ST_N] = {
+  /* One read transaction per search: one WAL snapshot for the attributes
+  ** and every statement, and no lock round trip per candidate row. */
+  "BEGIN",
+  "COMMIT",
   /* ST_VERSION: changes whenever another connection commits. */
   "PRAGMA data_version",
   /* ST_SCAN: the cheap first pass; filters and facets are done in C on
   ** the in-memory attributes (attrs.h), so only the FTS index is read. */
-  "SELECT rowid, bm25(assignments_fts, 5.0, 2.0, 1.0) FROM assignments_fts"
+  "SELECT rowid, -" RANK_QUICK_FUNCTION "(assignments_fts) FROM assignments_fts"
   " WHERE assignments_fts MATCH ?1",
-  /* ST_RANK: the full ranking of one candidate. */
-  "SELECT " RANK_FUNCTION "(assignments_fts) FROM assignments_fts"
-  " WHERE assignments_fts MATCH ?1 AND rowid=?2",
-  /* ST_PAGE: what a hit shows. */
+  /* ST_RANK: the full ranking of the candidates, in one pass over their
+  ** rowid range (?2..?3); searchd_is_cand() skips the others before any
+  ** ranking work. */
+  "SELECT rowid, " RANK_FUNCTION "(assignments_fts) FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
+  " AND " RANK_CAND_FUNCTION "(rowid)",
+  /* ST_PAGE: what the page's hits show, the same way. */
   "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status,"
   " highlight(assignments_fts, 0, char(2), char(3)),"
-  " snippet(assignments_fts, 1, char(2), char(3), '…', 30)"
+  " snippet(assignments_fts, 1, char(2), char(3), '…', 30), f.rowid"
   " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid"
   " JOIN reports r ON r.id=a.report_id"
-  " WHERE assignments_fts MATCH ?1 AND f.rowid=?2",
+  " WHERE assignments_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
+  " AND " RANK_CAND_FUNCTION "(f.rowid)",
   /* ST_HEALTH */
   "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM assignments),"
   " (SELECT value FROM meta WHERE key='analysis_version'),"
@@ -68,9 +77,11 @@ struct search_req {
 struct search_cand {
   sqlite3_int64 id;
   int date;                       /* yyyymmdd */
-  double bm25;                    /* FTS5 bm25(): smaller is better */
+  double first;                   /* -searchd_quick(): smaller is better */
   double score;                   /* searchd_rank(): larger is better */
 };
+
+static int search_check_version(struct search_state *p);
 
 /* Progress handler: interrupt a statement past the request's deadline. */
 static int search_progress(void *pArg){
@@ -127,6 +138,12 @@ int search_state_new(sqlite3 *db, const struct conf *conf,
   if( rc==SQLITE_OK && cache_new(conf->nCache, &p->cache)!=0 ){
     rc = SQLITE_NOMEM;
   }
+  if( rc==SQLITE_OK ){
+    /* A bigger page cache than the default 2 MB: a broad word's doclist
+    ** and the candidates' rows stay cached between requests. */
+    rc = sqlite3_exec(db, "PRAGMA cache_size=-2000", 0, 0, 0);
+  }
+  if( rc==SQLITE_OK ) rc = search_check_version(p);
   if( rc==SQLITE_OK ){
     sqlite3_progress_handler(db, 100, search_progress, p);
   }else{
@@ -229,25 +246,25 @@ static int search_filter_ok(const struct search_filter *f,
   return 1;
 }
 
-/* Keep the nMax smallest bm25 values: a max-heap on bm25, worst on top. */
+/* Keep the nMax smallest first-pass values: a max-heap, worst on top. */
 static void search_heap_push(struct search_cand *a, int *pn, int nMax,
                              const struct search_cand *c){
   int i, n = *pn;
   if( nMax<=0 ) return;
   if( n<nMax ){
     i = n++;
-    while( i>0 && a[(i-1)/2].bm25 < c->bm25 ){ a[i] = a[(i-1)/2]; i = (i-1)/2; }
+    while( i>0 && a[(i-1)/2].first < c->first ){ a[i] = a[(i-1)/2]; i = (i-1)/2; }
     a[i] = *c;
     *pn = n;
     return;
   }
-  if( c->bm25 >= a[0].bm25 ) return;
+  if( c->first >= a[0].first ) return;
   i = 0;
   for(;;){
     int l = 2*i+1, r = l+1, m = i;
-    double v = c->bm25;
-    if( l<n && a[l].bm25 > v ) m = l, v = a[l].bm25;
-    if( r<n && a[r].bm25 > v ) m = r;
+    double v = c->first;
+    if( l<n && a[l].first > v ) m = l, v = a[l].first;
+    if( r<n && a[r].first > v ) m = r;
     if( m==i ) break;
     a[i] = a[m];
     i = m;
@@ -272,7 +289,7 @@ static int search_facet_json(const struct search_state *p,
 
 /*
 ** The first pass: every row matching zExpr, filtered on the attributes,
-** counted by year into p->aYear and *pnTotal, the nMax best by bm25 kept
+** counted by year into p->aYear and *pnTotal, the nMax best by searchd_quick() kept
 ** in aCand (*pnCand of them, in no order).
 */
 static int search_scan(struct search_state *p, const char *zExpr,
@@ -289,7 +306,7 @@ static int search_scan(struct search_state *p, const char *zExpr,
     c.id = sqlite3_column_int64(pStmt, 0);
     r = attrs_find(p->attrs, c.id);
     if( r==0 || !search_filter_ok(f, r) ) continue;
-    c.bm25 = sqlite3_column_double(pStmt, 1);
+    c.first = sqlite3_column_double(pStmt, 1);
     c.date = r->date;
     c.score = 0;
     p->aYear[(r->date/10000) % 10000]++;
@@ -300,24 +317,52 @@ static int search_scan(struct search_state *p, const char *zExpr,
   return rc;
 }
 
-/* Second pass: searchd_rank() of each candidate. */
-static int search_rerank(struct search_state *p, const char *zExpr,
-                         struct search_cand *aCand, int n){
-  sqlite3_stmt *pStmt = p->apStmt[ST_RANK];
-  int i, rc = SQLITE_OK;
-  for(i=0; rc==SQLITE_OK && i<n; i++){
-    rc = search_bind(pStmt, zExpr);
-    if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, aCand[i].id);
-    if( rc==SQLITE_OK ){
-      int s = sqlite3_step(pStmt);
-      if( s==SQLITE_ROW ) aCand[i].score = sqlite3_column_double(pStmt, 0);
-      rc = sqlite3_reset(pStmt);
-    }
-  }
+static int search_cmp_id(const void *pA, const void *pB){
+  const struct search_cand *a = pA, *b = pB;
+  return a->id < b->id ? -1 : (a->id > b->id);
+}
+
+static int search_cmp_i64(const void *pA, const void *pB){
+  sqlite3_int64 a = *(const sqlite3_int64*)pA, b = *(const sqlite3_int64*)pB;
+  return a < b ? -1 : (a > b);
+}
+
+/*
+** Bind zExpr and the rowid range of the n sorted ids to pStmt, and make
+** them searchd_is_cand()'s set.
+*/
+static int search_bind_range(struct search_state *p, sqlite3_stmt *pStmt,
+                             const char *zExpr, const sqlite3_int64 *aId,
+                             int n){
+  int rc = search_bind(pStmt, zExpr);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, aId[0]);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 3, aId[n-1]);
+  rank_set_candidates(p->rank, aId, n);
   return rc;
 }
 
-/* Best first; ties: newer report, then earlier row. */
+/* Second pass: searchd_rank() of every candidate (aCand ends sorted by id). */
+static int search_rerank(struct search_state *p, const char *zExpr,
+                         struct search_cand *aCand, int n){
+  sqlite3_stmt *pStmt = p->apStmt[ST_RANK];
+  sqlite3_int64 *aId = malloc(sizeof(*aId) * n);
+  int i, rc = aId ? SQLITE_OK : SQLITE_NOMEM;
+  qsort(aCand, n, sizeof(*aCand), search_cmp_id);
+  for(i=0; aId && i<n; i++) aId[i] = aCand[i].id;
+  if( rc==SQLITE_OK ) rc = search_bind_range(p, pStmt, zExpr, aId, n);
+  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    struct search_cand key, *pHit;
+    key.id = sqlite3_column_int64(pStmt, 0);
+    pHit = bsearch(&key, aCand, n, sizeof(*aCand), search_cmp_id);
+    if( pHit ) pHit->score = sqlite3_column_double(pStmt, 1);
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
+  rank_set_candidates(p->rank, 0, 0);
+  free(aId);
+  return rc;
+}
+
+/* Best first; ties: newer report, then row order. */
 static int search_cmp(const void *pA, const void *pB){
   const struct search_cand *a = pA, *b = pB;
   if( a->score!=b->score ) return a->score > b->score ? -1 : 1;
@@ -340,37 +385,31 @@ static int search_col_html(struct evbuffer *out, sqlite3_stmt *pStmt, int i){
                           SEARCH_MARK_OPEN[0], SEARCH_MARK_CLOSE[0]);
 }
 
-/* Append one hit object for candidate c. */
-static int search_hit(struct search_state *p, const char *zExpr,
-                      const struct search_cand *c, struct evbuffer *out){
+/* Append the hit object of ST_PAGE's current row, with its score. */
+static int search_hit(sqlite3_stmt *pStmt, double score,
+                      struct evbuffer *out){
   static const struct { const char *zKey; int iCol; } aField[] = {
     {"report_title", 2}, {"assignment", 3}, {"source", 4}, {"status", 5},
   };
-  sqlite3_stmt *pStmt = p->apStmt[ST_PAGE];
-  int rc = search_bind(pStmt, zExpr), e = 0;
+  int e = 0;
   size_t i;
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, c->id);
-  if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
-    e |= json_raw(out, "{\"report_date\":");
-    e |= search_col_str(out, pStmt, 0);
-    e |= json_raw(out, ",\"row\":");
-    e |= json_int(out, sqlite3_column_int64(pStmt, 1));
-    for(i=0; i<sizeof(aField)/sizeof(aField[0]); i++){
-      e |= json_raw(out, ",");
-      e |= json_key(out, aField[i].zKey);
-      e |= search_col_str(out, pStmt, aField[i].iCol);
-    }
-    e |= json_raw(out, ",\"score\":");
-    e |= json_double(out, c->score);
-    e |= json_raw(out, ",\"highlights\":{\"assignment\":");
-    e |= search_col_html(out, pStmt, 6);
-    e |= json_raw(out, ",\"status\":");
-    e |= search_col_html(out, pStmt, 7);
-    e |= json_raw(out, "}}");
+  e |= json_raw(out, "{\"report_date\":");
+  e |= search_col_str(out, pStmt, 0);
+  e |= json_raw(out, ",\"row\":");
+  e |= json_int(out, sqlite3_column_int64(pStmt, 1));
+  for(i=0; i<sizeof(aField)/sizeof(aField[0]); i++){
+    e |= json_raw(out, ",");
+    e |= json_key(out, aField[i].zKey);
+    e |= search_col_str(out, pStmt, aField[i].iCol);
   }
-  if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
-  if( rc==SQLITE_OK && e ) rc = SQLITE_NOMEM;
-  return rc;
+  e |= json_raw(out, ",\"score\":");
+  e |= json_double(out, score);
+  e |= json_raw(out, ",\"highlights\":{\"assignment\":");
+  e |= search_col_html(out, pStmt, 6);
+  e |= json_raw(out, ",\"status\":");
+  e |= search_col_html(out, pStmt, 7);
+  e |= json_raw(out, "}}");
+  return e ? SQLITE_NOMEM : SQLITE_OK;
 }
 
 /* Append "corrected":{...} for the first correction the hook made. */
@@ -390,17 +429,57 @@ static int search_corrected(const struct query *q, struct evbuffer *out){
   return 0;
 }
 
+/*
+** Render the page's rows (one ST_PAGE pass over their rowid range, in
+** rowid order) into apHit[j] for page position j.
+*/
+static int search_page_rows(struct search_state *p, const char *zExpr,
+                            const struct search_cand *aPage, int m,
+                            struct evbuffer **apHit){
+  sqlite3_stmt *pStmt = p->apStmt[ST_PAGE];
+  sqlite3_int64 *aId = malloc(sizeof(*aId) * m);
+  int j, rc = aId ? SQLITE_OK : SQLITE_NOMEM;
+  for(j=0; aId && j<m; j++) aId[j] = aPage[j].id;
+  if( aId ) qsort(aId, m, sizeof(*aId), search_cmp_i64);
+  if( rc==SQLITE_OK ) rc = search_bind_range(p, pStmt, zExpr, aId, m);
+  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    sqlite3_int64 id = sqlite3_column_int64(pStmt, 8);
+    for(j=0; j<m && (aPage[j].id!=id || apHit[j]); j++){}
+    if( j==m ) continue;
+    apHit[j] = evbuffer_new();
+    rc = apHit[j] ? search_hit(pStmt, aPage[j].score, apHit[j]) : SQLITE_NOMEM;
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
+  else sqlite3_reset(pStmt);
+  rank_set_candidates(p->rank, 0, 0);
+  free(aId);
+  return rc;
+}
+
 /* Append the hits of page [offset, offset+limit) of the sorted aCand. */
 static int search_page(struct search_state *p, const char *zExpr,
                        const struct search_req *pReq,
                        const struct search_cand *aCand, int nCand,
                        struct evbuffer *out){
-  int i, rc = SQLITE_OK;
-  for(i=(int)pReq->nOffset; rc==SQLITE_OK && i<nCand
-      && i<pReq->nOffset+pReq->nLimit; i++){
-    if( i>pReq->nOffset && json_raw(out, ",") ) rc = SQLITE_NOMEM;
-    if( rc==SQLITE_OK ) rc = search_hit(p, zExpr, &aCand[i], out);
+  int first = (int)pReq->nOffset, m, j, bAny = 0, rc = SQLITE_OK;
+  struct evbuffer **apHit;
+  m = nCand - first;
+  if( m>pReq->nLimit ) m = (int)pReq->nLimit;
+  if( m<=0 ) return SQLITE_OK;
+  apHit = calloc(m, sizeof(*apHit));
+  if( apHit==0 ) return SQLITE_NOMEM;
+  rc = search_page_rows(p, zExpr, aCand+first, m, apHit);
+  for(j=0; j<m; j++){
+    if( rc==SQLITE_OK && apHit[j] ){
+      if( bAny && json_raw(out, ",") ) rc = SQLITE_NOMEM;
+      if( rc==SQLITE_OK && evbuffer_add_buffer(out, apHit[j]) ){
+        rc = SQLITE_NOMEM;
+      }
+      bAny = 1;
+    }
+    if( apHit[j] ) evbuffer_free(apHit[j]);
   }
+  free(apHit);
   return rc;
 }
 
@@ -422,20 +501,21 @@ static int search_run(struct search_state *p, const struct query *q,
   rc = aCand ? search_filter_init(p, pReq, &f) : SQLITE_NOMEM;
   if( aCand==0 ) memset(&f, 0, sizeof(f));
   memset(p->aYear, 0, sizeof(p->aYear));
+  rank_set_query(p->rank, q, 0);
   if( rc==SQLITE_OK && zExpr ){
     rc = search_scan(p, zExpr, &f, aCand, nMax, &nCand, &nTotal);
   }
   if( rc==SQLITE_OK && nTotal==0 && query_relaxed(q) ){
     zExpr = query_relaxed(q);
     bRelaxed = 1;
+    rank_set_query(p->rank, q, 1);
     rc = search_scan(p, zExpr, &f, aCand, nMax, &nCand, &nTotal);
   }
   if( rc==SQLITE_OK && nCand>0 ){
-    rank_set_query(p->rank, q, bRelaxed);
     rc = search_rerank(p, zExpr, aCand, nCand);
-    rank_set_query(p->rank, 0, 0);
     qsort(aCand, nCand, sizeof(*aCand), search_cmp);
   }
+  rank_set_query(p->rank, 0, 0);
   if( rc==SQLITE_OK ){
     e |= search_corrected(q, out);
     e |= json_raw(out, "\"total\":");
@@ -494,6 +574,13 @@ static int search_check_version(struct search_state *p){
   return rc;
 }
 
+/* Run a statement that returns no rows (BEGIN, COMMIT). */
+static int search_step(struct search_state *p, int iStmt){
+  sqlite3_stmt *pStmt = p->apStmt[iStmt];
+  sqlite3_step(pStmt);
+  return sqlite3_reset(pStmt);
+}
+
 static double search_ms_since(const struct timespec *t0){
   struct timespec t1;
   if( clock_gettime(CLOCK_MONOTONIC, &t1)!=0 ) return 0;
@@ -510,12 +597,13 @@ static int search_tail(struct search_state *p, const struct query *q,
                                pReq->zSource ? pReq->zSource : "\x1f");
   const char *zHit;
   size_t nHit = 0;
-  int rc = zKey ? search_check_version(p) : SQLITE_NOMEM;
+  int rc = zKey ? search_step(p, ST_BEGIN) : SQLITE_NOMEM;
   if( rc==SQLITE_OK ){
-    zHit = cache_get(p->cache, zKey, &nHit);
+    rc = search_check_version(p);
+    zHit = rc==SQLITE_OK ? cache_get(p->cache, zKey, &nHit) : 0;
     if( zHit ){
       rc = evbuffer_add(tail, zHit, nHit) ? SQLITE_NOMEM : SQLITE_OK;
-    }else{
+    }else if( rc==SQLITE_OK ){
       search_set_deadline(p);
       rc = search_run(p, q, pReq, tail);
       p->bDeadline = 0;
@@ -524,6 +612,10 @@ static int search_tail(struct search_state *p, const struct query *q,
         const char *z = (const char*)evbuffer_pullup(tail, -1);
         if( z ) cache_put(p->cache, zKey, z, n);
       }
+    }
+    if( sqlite3_get_autocommit(p->db)==0 ){
+      int rc2 = search_step(p, ST_COMMIT);
+      if( rc==SQLITE_OK ) rc = rc2;
     }
   }
   sqlite3_free(zKey);

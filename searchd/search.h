@@ -3,14 +3,16 @@
 **
 ** A search runs in two passes, so a broad word that matches a third of the
 ** index does not get the expensive ranking on every row:
-**   1. SQL: the rows matching the FTS5 expression (query.h) and the filters,
-**      ordered by FTS5's built-in bm25() with column weights, LIMIT K
-**      (K = --rerank, or offset+limit if larger); the same MATCH grouped by
-**      year gives the facets and the total.
+**   1. One pass over every row matching the FTS5 expression (query.h),
+**      reading only the FTS index and the cheap searchd_quick() score;
+**      the in-memory attributes (attrs.h) apply the date and source
+**      filters and count the total and the year facets; a heap keeps the
+**      best K (K = --rerank, or offset+limit if larger).
 **   2. Each candidate is scored by searchd_rank() (rank.h), which reads and
 **      re-tokenizes its text; candidates are sorted by that score, then
 **      newer report, then row; the requested page gets highlight() and
 **      snippet().
+** All of it runs in one read transaction: one snapshot, one lock.
 ** When the AND of all words finds nothing, both passes run again on the
 ** relaxed expression (any word) and the response says "relaxed": true.
 **

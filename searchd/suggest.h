@@ -6,10 +6,11 @@
 ** word < prefix || 0xFF), most documents first. Each suggestion is q as
 ** typed up to the last word, then the completed surface word ("nära vår"
 ** -> "nära vård"). A prefix of one letter, or q ending in a space or
-** punctuation, gives no suggestions. The hits are the first rows (in index
-** order) that match the earlier words and any of the top three
-** suggestions (FTS5, no ranking, so a broad word costs no more than a rare
-** one).
+** punctuation, gives no suggestions. Answers for prefixes of up to three
+** letters (which match thousands of words) are cached per worker until the
+** database changes. The hits are the first rows (in index order) that
+** match the earlier words and the top suggestion (FTS5, no ranking, so a
+** broad word costs no more than a rare one).
 **
 ** Response: {"query":q, "suggestions":[{"text":…, "count":N}…],
 **            "hits":[{"report_date":…, "row":N, "assignment":…}…]}

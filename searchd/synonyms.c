@@ -40,12 +40,12 @@ struct synonyms {
 /* --- terms through the swedish tokenizer ------------------------------- */
 
 /* A tokenizer instance of db's "swedish", for one call's use. */
-struct syn_tok {
+struct synonyms_stemmer {
   fts5_tokenizer mod;
   Fts5Tokenizer *pTok;
 };
 
-static int syn_tok_open(sqlite3 *db, struct syn_tok *t){
+static int syn_tok_open(sqlite3 *db, struct synonyms_stemmer *t){
   sqlite3_stmt *pStmt = 0;
   fts5_api *pApi = 0;
   void *pUser = 0;
@@ -66,9 +66,27 @@ static int syn_tok_open(sqlite3 *db, struct syn_tok *t){
   return rc;
 }
 
-static void syn_tok_close(struct syn_tok *t){
+static void syn_tok_close(struct synonyms_stemmer *t){
   if( t->pTok ) t->mod.xDelete(t->pTok);
   t->pTok = 0;
+}
+
+int synonyms_stemmer_new(sqlite3 *db, struct synonyms_stemmer **ppOut){
+  struct synonyms_stemmer *t = calloc(1, sizeof(*t));
+  int rc = t ? syn_tok_open(db, t) : SQLITE_NOMEM;
+  if( rc!=SQLITE_OK ){
+    free(t);
+    t = 0;
+  }
+  *ppOut = t;
+  return rc;
+}
+
+void synonyms_stemmer_free(struct synonyms_stemmer *t){
+  if( t ){
+    syn_tok_close(t);
+    free(t);
+  }
 }
 
 /* Collects terms for syn_terms(). */
@@ -92,7 +110,7 @@ static int syn_terms_cb(void *pCtx, int tflags, const char *pToken,
 ** Append the query terms of z[0..n) to pStr, space separated (with a space
 ** before them if pStr is not empty), and add their number to *pnTerm.
 */
-static int syn_terms(struct syn_tok *t, const char *z, int n,
+static int syn_terms(struct synonyms_stemmer *t, const char *z, int n,
                      sqlite3_str *pStr, int *pnTerm){
   struct syn_terms_ctx c;
   int rc;
@@ -196,7 +214,7 @@ static char *syn_trim(char *z, size_t *pn){
 struct syn_build {
   struct synonyms *p;
   int nAlloc;
-  struct syn_tok tok;
+  struct synonyms_stemmer tok;
   const char *zPath;
   char **pzErr;
 };
@@ -385,22 +403,19 @@ static const struct syn_key *syn_find(const struct synonyms *p,
 ** 0..i joined (a prefix of the next), so the longest member is found by
 ** trying the longest prefix first.
 */
-int synonyms_match(const struct synonyms *p, sqlite3 *db,
+int synonyms_match(const struct synonyms *p, struct synonyms_stemmer *pStem,
                    const char *const *azWord, const int *anWord, int nWord,
                    struct synonyms_hit *pHit){
   char *azKey[SYNONYMS_MAX_WORDS];
-  struct syn_tok tok;
   sqlite3_str *pStr = 0;
   int nKey = 0, nTerm = 0, i;
   int rc = SQLITE_OK;
   memset(pHit, 0, sizeof(*pHit));
-  memset(&tok, 0, sizeof(tok));
   if( p==0 || p->nKey==0 || nWord<=0 ) return SQLITE_OK;
   if( nWord>p->nMaxWords ) nWord = p->nMaxWords;
-  rc = syn_tok_open(db, &tok);
   pStr = sqlite3_str_new(0);
   for(i=0; rc==SQLITE_OK && i<nWord; i++){
-    rc = syn_terms(&tok, azWord[i], anWord[i], pStr, &nTerm);
+    rc = syn_terms(pStem, azWord[i], anWord[i], pStr, &nTerm);
     if( rc==SQLITE_OK ){
       azKey[nKey] = sqlite3_mprintf("%s", sqlite3_str_value(pStr));
       rc = azKey[nKey] ? SQLITE_OK : SQLITE_NOMEM;
@@ -418,7 +433,6 @@ int synonyms_match(const struct synonyms *p, sqlite3 *db,
   }
   for(i=0; i<nKey; i++) sqlite3_free(azKey[i]);
   sqlite3_free(sqlite3_str_finish(pStr));
-  syn_tok_close(&tok);
   return rc;
 }
 
@@ -426,7 +440,7 @@ int synonyms_match(const struct synonyms *p, sqlite3 *db,
 
 struct syn_module {
   struct synonyms *pTable;
-  sqlite3 *db;
+  struct synonyms_stemmer *pStem;   /* on the worker's connection */
 };
 
 int synonyms_module_open(const struct conf *conf, sqlite3 *db,
@@ -446,11 +460,11 @@ int synonyms_module_open(const struct conf *conf, sqlite3 *db,
   if( rc==SQLITE_OK ){
     const char *z = conf->zSynonyms ? conf->zSynonyms : zPath;
     rc = synonyms_load(z[0] ? z : 0, &m->pTable, &zErr);
-    m->db = db;
   }
+  if( rc==SQLITE_OK ) rc = synonyms_stemmer_new(db, &m->pStem);
   if( rc!=SQLITE_OK ){
     log_msg(LOG_ERROR, "synonyms: %s", zErr ? zErr : sqlite3_errstr(rc));
-    free(m);
+    synonyms_module_close(m);
     m = 0;
   }
   sqlite3_free(zErr);
@@ -463,6 +477,7 @@ void synonyms_module_close(void *pState){
   struct syn_module *m = (struct syn_module*)pState;
   if( m ){
     synonyms_free(m->pTable);
+    synonyms_stemmer_free(m->pStem);
     free(m);
   }
 }
@@ -484,7 +499,7 @@ int synonyms_module_expand(void *pState, struct query_term *pTerm){
     }
     z += n + (zEnd ? 1 : 0);
   }
-  if( synonyms_match(m->pTable, m->db, azWord, anWord, nWord, &hit)
+  if( synonyms_match(m->pTable, m->pStem, azWord, anWord, nWord, &hit)
       !=SQLITE_OK || hit.nUsed!=nWord ) return QUERY_OK;
   for(i=0; rc==QUERY_OK && i<hit.nAlt; i++){
     rc = query_term_add_alt(pTerm, hit.azAlt[i], (int)strlen(hit.azAlt[i]),

@@ -59,15 +59,24 @@ void synonyms_free(struct synonyms *p);
 int synonyms_count(const struct synonyms *p);
 
 /*
+** A "swedish" tokenizer instance of connection db (any connection with the
+** tokenizer registered), for synonyms_match(). Returns SQLITE_OK and sets
+** *ppOut (free with synonyms_stemmer_free before closing db), or an SQLite
+** code with *ppOut NULL. Not thread safe: one per thread, like db.
+*/
+struct synonyms_stemmer;
+int synonyms_stemmer_new(sqlite3 *db, struct synonyms_stemmer **ppOut);
+void synonyms_stemmer_free(struct synonyms_stemmer *pStem);
+
+/*
 ** Look for the longest member of a set that the words azWord[0..nWord)
 ** (anWord[i] bytes each, user text as typed) begin with. The words are
-** tokenized with the "swedish" tokenizer of db (any connection that has it
-** registered), so inflections match. On a match sets *pHit and returns
-** SQLITE_OK; with no match pHit->nUsed is 0. Returns an SQLite code on
-** failure (e.g. SQLITE_NOMEM). p may be NULL (no match). Thread safety: p
-** may be shared; db as the connection.
+** tokenized with pStem, so inflections match. On a match sets *pHit and
+** returns SQLITE_OK; with no match pHit->nUsed is 0. Returns an SQLite code
+** on failure (e.g. SQLITE_NOMEM). p may be NULL (no match). Thread safety:
+** p may be shared; pStem is the caller's.
 */
-int synonyms_match(const struct synonyms *p, sqlite3 *db,
+int synonyms_match(const struct synonyms *p, struct synonyms_stemmer *pStem,
                    const char *const *azWord, const int *anWord, int nWord,
                    struct synonyms_hit *pHit);
 

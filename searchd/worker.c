@@ -26,7 +26,7 @@ struct worker {
   atomic_uint *pGen;
   unsigned iGen;                  /* generation the connection was opened at */
   int fd;                         /* our duplicate of the listening socket,
-                                  ** until the evhttp listener owns it */
+                                  ** until the listener owns it */
   struct event_base *base;
   struct evhttp *http;
   struct evhttp_bound_socket *bound;
@@ -93,7 +93,7 @@ static void worker_on_stop(evutil_socket_t fd, short what, void *pArg){
   struct timeval tv = {0, WORKER_DRAIN_MS*1000};
   (void)fd; (void)what;
   if( w->bound ){
-    evhttp_del_accept_socket(w->http, w->bound);
+    evhttp_del_accept_socket(w->http, w->bound);   /* closes our fd */
     w->bound = 0;
   }
   event_base_loopexit(w->base, &tv);

@@ -37,8 +37,8 @@ int worker_start(struct worker *w);
 
 /*
 ** Ask the worker to stop: it stops accepting, lets the replies in flight
-** go out (up to a second) and leaves its loop. Thread safe (callable
-** from the main thread); returns at once.
+** go out (250 ms) and leaves its loop. Thread safe (callable from the main
+** thread); returns at once.
 */
 void worker_stop(struct worker *w);
 

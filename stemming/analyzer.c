@@ -32,9 +32,9 @@
 #define ANALYZER_MAX_DEPTH 4      /* parts in one split; levels of splits */
 #define ANALYZER_MIN_NESTED 4     /* characters of a part of a part */
 
-#define CACHE_SLOTS 16384        /* power of two */
+#define CACHE_SLOTS 32768        /* power of two */
 #define CACHE_KEY   40            /* longer tokens are not cached */
-#define CACHE_OUT   77            /* bytes of terms a slot holds: 128-byte slots */
+#define CACHE_OUT   76            /* bytes of terms a slot holds: 128-byte slots */
 
 /* The analysis of one token: the whole term then the part terms. */
 typedef struct Analysis Analysis;
@@ -50,6 +50,7 @@ typedef struct CacheSlot CacheSlot;
 struct CacheSlot {
   unsigned char nKey;             /* 0: empty */
   unsigned char nTerm;
+  unsigned char bRecent;          /* the more recently used of its pair */
   unsigned char aLen[1+ANALYZER_MAX_PARTS];
   char aKey[CACHE_KEY];
   char aOut[CACHE_OUT];
@@ -376,9 +377,56 @@ static int analysis_run(SwedishAnalyzer *p, const char *z, int n,
   return SQLITE_OK;
 }
 
-/* Store analysis a of token z[0..n) in its cache slot, if it fits. */
-static void cache_put(CacheSlot *pSlot, const char *z, int n,
-                      const Analysis *a){
+/* 4 and 8 bytes from z, in host order. */
+static uint64_t load4(const char *z){ uint32_t w; memcpy(&w, z, 4); return w; }
+static uint64_t load8(const char *z){ uint64_t w; memcpy(&w, z, 8); return w; }
+
+static uint64_t mix(uint64_t h, uint64_t w){
+  h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 29);
+}
+
+/*
+** The cache slot hash of a token, n >= 4: 8 bytes a step, the last step
+** overlapping the one before, because it is computed for every token and
+** FNV's byte steps would cost as much as the rest of a cache hit.
+*/
+static uint32_t cache_hash(const char *z, int n){
+  uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull;
+  int i;
+  if( n<8 ){
+    h = mix(h, load4(z) | (load4(z+n-4) << 32));
+  }else{
+    for(i=0; i+8<n; i+=8) h = mix(h, load8(z+i));
+    h = mix(h, load8(z+n-8));
+  }
+  return (uint32_t)(h ^ (h >> 32));
+}
+
+/*
+** The cache is two-way set associative: a token's hash picks a pair of
+** slots and it may sit in either. Returns the slot holding z[0..n) and
+** marks it the recent one of its pair, or NULL and sets *ppVictim to the
+** slot of the pair used less recently.
+*/
+static CacheSlot *cache_find(SwedishAnalyzer *p, const char *z, int n,
+                             CacheSlot **ppVictim){
+  CacheSlot *aPair = &p->aCache[cache_hash(z, n) & (CACHE_SLOTS-2)];
+  int k;
+  for(k=0; k<2; k++){
+    if( aPair[k].nKey==n && memcmp(aPair[k].aKey, z, (size_t)n)==0 ){
+      aPair[k].bRecent = 1;
+      aPair[1-k].bRecent = 0;
+      return &aPair[k];
+    }
+  }
+  *ppVictim = aPair[0].bRecent ? &aPair[1] : &aPair[0];
+  return 0;
+}
+
+/* Store analysis a of token z[0..n) in victim slot pSlot, if it fits. */
+static void cache_put(SwedishAnalyzer *p, CacheSlot *pSlot,
+                      const char *z, int n, const Analysis *a){
   int i, nOut = 0;
   for(i=0; i<a->nTerm; i++) nOut += a->aLen[i];
   if( n>CACHE_KEY || nOut>CACHE_OUT ) return;
@@ -390,6 +438,8 @@ static void cache_put(CacheSlot *pSlot, const char *z, int n,
   memcpy(pSlot->aKey, z, (size_t)n);
   pSlot->nKey = (unsigned char)n;
   pSlot->nTerm = (unsigned char)a->nTerm;
+  pSlot->bRecent = 1;
+  p->aCache[(pSlot - p->aCache) ^ 1].bRecent = 0;
 }
 
 /* Emit the terms of a cache slot: the whole word, then colocated parts. */
@@ -419,61 +469,31 @@ static int emit_analysis(const Analysis *a, int bParts, int tflags,
   return rc;
 }
 
-/*
-** The cache slot hash of a token: 8 bytes a step, because it is computed
-** for every token and FNV's byte steps cost as much as the rest of a hit.
-*/
-static uint32_t cache_hash(const char *z, int n){
-  uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull, w;
-  int i = 0;
-  for(; i+8<=n; i+=8){
-    memcpy(&w, z+i, 8);
-    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-    h ^= h >> 29;
-  }
-  if( i<n ){
-    w = 0;
-    memcpy(&w, z+i, (size_t)(n-i));
-    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-    h ^= h >> 29;
-  }
-  return (uint32_t)(h ^ (h >> 32));
-}
 
-/*
-** 1 if the token is at most 3 characters long. Snowball Swedish changes
-** only its R1 region, which starts after the third character at the
-** earliest, and no dictionary entry or exception is that short: such a
-** token ("och", "i", "på", "år") is its own term.
-*/
-static int is_short(const char *z, int n){
-  int i, nCh = 0;
-  if( n<=3 ) return 1;
-  if( n>6 ) return 0;
-  for(i=0; i<n; i++) nCh += !is_utf8_cont(z[i]);
-  return nCh<=3;
-}
-
-int analyzer_emit(
-  SwedishAnalyzer *p, int flags, int tflags,
-  const char *pToken, int nToken, int iStart, int iEnd,
-  void *pCtx, int (*xToken)(void*, int, const char*, int, int, int)
-){
-  int bParts = (flags & (FTS5_TOKENIZE_DOCUMENT|FTS5_TOKENIZE_AUX))!=0;
+int analyzer_emit(const AnalyzerSink *pSink, int tflags,
+                  const char *pToken, int nToken, int iStart, int iEnd){
+  SwedishAnalyzer *p = pSink->p;
+  int bParts = pSink->bParts;
+  void *pCtx = pSink->pCtx;
+  int (*xToken)(void*, int, const char*, int, int, int) = pSink->xToken;
   CacheSlot *pSlot = 0;
   int rc;
-  if( nToken>ANALYZER_MAX_STEM || is_short(pToken, nToken) ){
+  /* A token of at most 3 bytes is its own term: Snowball Swedish changes
+  ** only its R1 region, which starts after the third character at the
+  ** earliest, and no dictionary entry or exception is that short ("och",
+  ** "i", "på", "år"). */
+  if( nToken>ANALYZER_MAX_STEM || nToken<=3 ){
     return xToken(pCtx, tflags, pToken, nToken, iStart, iEnd);
   }
   if( nToken<=CACHE_KEY ){
-    pSlot = &p->aCache[cache_hash(pToken, nToken) & (CACHE_SLOTS-1)];
-    if( pSlot->nKey==nToken && memcmp(pSlot->aKey, pToken, nToken)==0 ){
-      return emit_slot(pSlot, bParts, tflags, iStart, iEnd, pCtx, xToken);
+    const CacheSlot *pHit = cache_find(p, pToken, nToken, &pSlot);
+    if( pHit ){
+      return emit_slot(pHit, bParts, tflags, iStart, iEnd, pCtx, xToken);
     }
   }
   rc = analysis_run(p, pToken, nToken, &p->res);
   if( rc!=SQLITE_OK ) return rc;
-  if( pSlot ) cache_put(pSlot, pToken, nToken, &p->res);
+  if( pSlot ) cache_put(p, pSlot, pToken, nToken, &p->res);
   return emit_analysis(&p->res, bParts, tflags, iStart, iEnd, pCtx, xToken);
 }
 

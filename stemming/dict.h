@@ -29,7 +29,7 @@
 #define DICT_MAX_KEY    60    /* longest key or term, in bytes */
 #define DICT_BEGIN_BITS 18
 #define DICT_HEAD_BITS  18
-#define DICT_BLOOM_BITS 19    /* bits of each table's filter (64 KB) */
+#define DICT_BLOOM_BITS 21    /* bits of each table's filter (256 KB) */
 
 #define DICT_FIX        0x01  /* entry flag: an inflected form to rewrite */
 

@@ -43,10 +43,7 @@ struct Pending {
 /* Per-call state of swedish_tokenize(), on its stack. */
 typedef struct SwedishCb SwedishCb;
 struct SwedishCb {
-  SwedishTokenizer *p;
-  void *pCtx;
-  int flags;                      /* FTS5_TOKENIZE_* of this call */
-  int (*xToken)(void*, int, const char*, int, int, int);
+  AnalyzerSink sink;              /* where terms go */
   const char *pText;              /* the text of this call, for lookahead */
   int nText;
   int nPending;
@@ -114,8 +111,7 @@ out:
 /* Emit the terms of one token. */
 static int cb_emit(SwedishCb *c, int tflags, const char *z, int n,
                    int iStart, int iEnd){
-  return analyzer_emit(c->p->pAnalyzer, c->flags, tflags, z, n, iStart, iEnd,
-                       c->pCtx, c->xToken);
+  return analyzer_emit(&c->sink, tflags, z, n, iStart, iEnd);
 }
 
 /*
@@ -126,6 +122,8 @@ static int cb_emit(SwedishCb *c, int tflags, const char *z, int n,
 static int cb_flush(SwedishCb *c, const char *zHead, int nHead){
   int rc = SQLITE_OK, i;
   int iTail = zHead ? analyzer_tail(zHead, nHead) : 0;
+  AnalyzerSink whole = c->sink;   /* the completed form's whole term only */
+  whole.bParts = 0;
   for(i=0; rc==SQLITE_OK && i<c->nPending; i++){
     Pending *q = &c->aPending[i];
     char z[SWEDISH_PENDING_TEXT*2];
@@ -134,9 +132,8 @@ static int cb_flush(SwedishCb *c, const char *zHead, int nHead){
      && q->n+nHead-iTail<=(int)sizeof(z) ){
       memcpy(z, q->z, (size_t)q->n);
       memcpy(z+q->n, zHead+iTail, (size_t)(nHead-iTail));
-      rc = analyzer_emit(c->p->pAnalyzer, FTS5_TOKENIZE_QUERY,
-                         FTS5_TOKEN_COLOCATED, z, q->n+nHead-iTail,
-                         q->iStart, q->iEnd, c->pCtx, c->xToken);
+      rc = analyzer_emit(&whole, FTS5_TOKEN_COLOCATED, z, q->n+nHead-iTail,
+                         q->iStart, q->iEnd);
     }
   }
   c->nPending = 0;
@@ -171,8 +168,16 @@ static int is_conjunction(const char *z, int n){
   return (n==3 && memcmp(z, "och", 3)==0) || (n==5 && memcmp(z, "eller", 5)==0);
 }
 
+/* Called by the parent for each folded token at query time. */
+static int swedish_query_cb(
+  void *pCtx, int tflags, const char *pToken, int nToken, int iStart, int iEnd
+){
+  return analyzer_emit(&((SwedishCb*)pCtx)->sink, tflags, pToken, nToken,
+                       iStart, iEnd);
+}
+
 /*
-** Called by the parent for each folded token. At index and aux time, runs
+** Called by the parent for each folded token at index and aux time: runs
 ** the coordinated-compound state machine over the held-back tokens: hanging
 ** words, then one conjunction, then the head word that completes them.
 */
@@ -182,7 +187,7 @@ static int swedish_cb(
   SwedishCb *c = (SwedishCb*)pCtx;
   int rc = SQLITE_OK;
   int bHang;
-  if( (c->flags & (FTS5_TOKENIZE_DOCUMENT|FTS5_TOKENIZE_AUX))==0 ){
+  if( c->nPending==0 && !is_hanging(c, iEnd) ){      /* the common case */
     return cb_emit(c, tflags, pToken, nToken, iStart, iEnd);
   }
   bHang = is_hanging(c, iEnd);
@@ -210,14 +215,15 @@ static int swedish_tokenize(
   SwedishTokenizer *p = (SwedishTokenizer*)pTok;
   SwedishCb c;
   int rc;
-  c.p = p;
-  c.pCtx = pCtx;
-  c.flags = flags;
-  c.xToken = xToken;
+  c.sink.p = p->pAnalyzer;
+  c.sink.bParts = (flags & (FTS5_TOKENIZE_DOCUMENT|FTS5_TOKENIZE_AUX))!=0;
+  c.sink.pCtx = pCtx;
+  c.sink.xToken = xToken;
   c.pText = pText;
   c.nText = nText;
   c.nPending = 0;
-  rc = p->parent.xTokenize(p->pParent, &c, flags, pText, nText, swedish_cb);
+  rc = p->parent.xTokenize(p->pParent, &c, flags, pText, nText,
+                           c.sink.bParts ? swedish_cb : swedish_query_cb);
   if( rc==SQLITE_OK ) rc = cb_flush(&c, 0, 0);
   return rc;
 }

@@ -19,20 +19,25 @@ int analyzer_new(SwedishAnalyzer **ppOut);
 /* Free an analyzer. Accepts NULL. */
 void analyzer_free(SwedishAnalyzer *p);
 
+/* Where analyzer_emit() sends terms: fixed for one xTokenize call. */
+typedef struct AnalyzerSink AnalyzerSink;
+struct AnalyzerSink {
+  SwedishAnalyzer *p;             /* the instance's analyzer */
+  int bParts;                     /* emit compound parts (DOCUMENT, AUX) */
+  void *pCtx;                     /* xToken's first argument */
+  int (*xToken)(void*, int, const char*, int, int, int);
+};
+
 /*
 ** Emit the terms of one folded token (as given by unicode61) through
-** xToken: the stemmed word, and at index time (flags has
-** FTS5_TOKENIZE_DOCUMENT) its compound parts as colocated tokens. iStart and
-** iEnd are the byte offsets of the word in the original text and are passed
-** on unchanged for every term. tflags is the parent's token flag (0 or
-** FTS5_TOKEN_COLOCATED). Returns the first non-OK code of xToken, or
-** SQLITE_NOMEM.
+** pSink->xToken: the whole word's term with flag tflags (the parent's:
+** 0 or FTS5_TOKEN_COLOCATED), then, if pSink->bParts, its compound parts
+** as FTS5_TOKEN_COLOCATED. iStart and iEnd are the byte offsets of the
+** word in the original text, passed on unchanged for every term. Returns
+** the first non-OK code of xToken, or SQLITE_NOMEM.
 */
-int analyzer_emit(
-  SwedishAnalyzer *p, int flags, int tflags,
-  const char *pToken, int nToken, int iStart, int iEnd,
-  void *pCtx, int (*xToken)(void*, int, const char*, int, int, int)
-);
+int analyzer_emit(const AnalyzerSink *pSink, int tflags,
+                  const char *pToken, int nToken, int iStart, int iEnd);
 
 /*
 ** Stem the folded word z[0..n) into a buffer owned by p, valid until the

@@ -8,7 +8,8 @@ skipped) to 127.0.0.1:PORT over one keep-alive connection and writes
 OUT_TSV: query, HTTP status, body bytes, total, relaxed, took_ms. The body
 of median size among the 200 answers goes to BODY_FILE: the static file
 nginx serves as the HTTP ceiling, so both servers send the same bytes.
-Prints `metric value unit` lines; exit status 1 when no query got a 200.
+Prints `metric value unit` lines (counts, response sizes, the server's own
+took_ms over the queries, one at a time); exit status 1 when no query got a 200.
 """
 import http.client, json, statistics, sys, urllib.parse
 
@@ -45,6 +46,13 @@ def main():
             f.write('\t'.join(str(x) for x in r) + '\n')
     print(f'searchd.probe.queries {len(rows)} queries')
     print(f'searchd.probe.errors {len(rows) - len(ok)} queries')
+    took = sorted(float(r[5]) for r in rows if isinstance(r[5], (int, float)))
+    if took:
+        pick = lambda f: took[min(len(took) - 1, int(f * len(took)))]
+        print(f'searchd.probe.took_ms.median {pick(0.5):.3f} ms')
+        print(f'searchd.probe.took_ms.p90 {pick(0.9):.3f} ms')
+        print(f'searchd.probe.took_ms.max {took[-1]:.3f} ms')
+        print(f'searchd.probe.took_ms.mean {statistics.mean(took):.3f} ms')
     if not ok:
         return 1
     ok.sort(key=len)

@@ -7,8 +7,8 @@ ROWS_TSV is ../shared/peers/to-tsv's output (id, date, assignment, source,
 status). Prints N distinct queries, one per line, in a seeded random order
 (the same file and seed give the same list): two thirds single words of the
 assignment texts that occur in 5 to 5,000 rows, one third two adjacent
-words of an assignment. Appended after the hand-written list, they are the
-rarely asked queries a result cache mostly misses.
+words of an assignment. Appended after the hand-written list (BENCH_TAIL=N),
+they are the rarely asked queries a result cache mostly misses.
 """
 import collections, random, re, sys
 

@@ -110,7 +110,8 @@
       const k = options.length;
       li.addEventListener('mousedown', (e) => { e.preventDefault(); pick(k); });
       list.append(li);
-      options.push(d.suggestions && d.suggestions.length ? d.suggestions[0].text : typed);
+      /* Picking a row searches for it: its first words as a phrase. */
+      options.push('"' + h.assignment.replace(/["*]/g, ' ').split(/\s+/).filter(Boolean).slice(0, 12).join(' ') + '"');
     });
     if (options.length) {
       list.hidden = false;

@@ -28,7 +28,8 @@
 ** names and abbreviations are never parts. Entry layout in the blob:
 ** flags, nKey, key bytes, nKeep, nAdd, add bytes; the term is the first
 ** nKeep bytes of the key followed by the add bytes. Offset 0 is a pad byte,
-** so a slot holding 0 is empty.
+** so a slot holding 0 is empty. Each table also gets a one-hash bit filter
+** (DICT_BLOOM_BITS) that lookups test first.
 **
 ** A tool, not a library: it prints a message and exits non-zero on error.
 */

@@ -48,3 +48,11 @@ node tests/browser/search.js "http://127.0.0.1:$port" \
   echo "--- searchd log" >&2; tail -20 "$tmp/searchd.log" >&2
   die "the browser test failed (screenshot: build/screenshots/search-$name-failed.png)"
 }
+# Stop searchd; the sanitizer build reports leaks and errors at exit.
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null || true
+pid=""
+if grep -q -e 'Sanitizer' -e 'runtime error:' "$tmp/searchd.log"; then
+  cat "$tmp/searchd.log" >&2
+  die "searchd reported a sanitizer error"
+fi

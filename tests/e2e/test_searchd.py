@@ -97,10 +97,24 @@ class Server:
         return int(buf.split(b' ', 2)[1])
 
     def stop(self):
+        """SIGTERM (a clean exit lets the sanitizers report leaks), then
+        SIGKILL if needed. Returns the log."""
         if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        log = self.log()
         self.err.close()
+        return log
+
+
+def assert_clean(test, log):
+    """No sanitizer report in a server's stderr."""
+    for bad in ('Sanitizer', 'runtime error', 'LeakSanitizer'):
+        test.assertNotIn(bad, log)
 
 
 def plain(html):
@@ -116,8 +130,14 @@ class SearchdTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.srv.stop()
+        log = cls.srv.stop()
+        rc = cls.srv.proc.returncode
         shutil.rmtree(cls.tmp, ignore_errors=True)
+        for bad in ('Sanitizer', 'runtime error'):
+            if bad in log:
+                raise AssertionError('searchd stderr: ' + log[-3000:])
+        if rc != 0:
+            raise AssertionError('searchd exit %s: %s' % (rc, log[-3000:]))
 
     def test_health(self):
         st, hd, body = self.srv.get('/health')
@@ -368,9 +388,10 @@ class ServerTest(unittest.TestCase):
         self.servers = []
 
     def tearDown(self):
-        for s in self.servers:
-            s.stop()
+        logs = [s.stop() for s in self.servers]
         shutil.rmtree(self.tmp, ignore_errors=True)
+        for log in logs:
+            assert_clean(self, log)
 
     def start(self, db, *flags):
         s = Server(self.tmp, db, *flags)

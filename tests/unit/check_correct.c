@@ -122,6 +122,8 @@ END_TEST
 Suite *correct_suite(void){
   Suite *s = suite_create("correct");
   TCase *tc = tcase_create("correct");
+  /* Each case writes a small index to /tmp: allow for a busy machine. */
+  tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, test_distance, 0, sizeof(aDist)/sizeof(aDist[0]));
   tcase_add_loop_test(tc, test_plain, 0, sizeof(aPlain)/sizeof(aPlain[0]));
   tcase_add_loop_test(tc, test_correct, 0,

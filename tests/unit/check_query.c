@@ -26,6 +26,9 @@ static const struct {
   {"a1 OR b2 c3", "((\"a1\" OR \"b2\") AND (\"c3\"))",
    "((\"a1\" OR \"b2\") OR (\"c3\"))"},
   {"mammo*", "((\"mammo\" *))", 0},
+  {"vår*", "((\"vår\" *))", 0},
+  {"vå*", "((\"vå\"))", 0},
+  {"a*", "((\"a\"))", 0},
   {"mammo** vård", "((\"mammo\" *) AND (\"vård\"))",
    "((\"mammo\" *) OR (\"vård\"))"},
   /* stop words: dropped from multi-word queries, kept when all are */

@@ -99,6 +99,36 @@ START_TEST(test_hits){
 }
 END_TEST
 
+/* Short prefixes are cached, until the database changes. */
+START_TEST(test_cache_invalidation){
+  struct box_fixture f;
+  struct suggest *p = 0;
+  struct suggest_result r;
+  sqlite3 *dbw = 0;
+  char *zErr = 0;
+  int k;
+  box_fixture_open(&f);
+  ck_assert_int_eq(suggest_new(f.db, &p), SQLITE_OK);
+  for(k=0; k<2; k++){           /* the second answer comes from the cache */
+    ck_assert_int_eq(suggest_run(p, "Mam", 3, 8, 0, &r), SQLITE_OK);
+    ck_assert_str_eq(r.aItem[0].zText, "mammografi");
+    suggest_result_clear(&r);
+  }
+  ck_assert_msg(db_open(f.zPath, DB_READWRITE, &dbw, &zErr)==SQLITE_OK, "%s",
+                zErr);
+  ck_assert_int_eq(sqlite3_exec(dbw, "INSERT INTO vocab VALUES"
+                                "('mamsell','mamsell',99)", 0, 0, 0),
+                   SQLITE_OK);
+  sqlite3_close(dbw);
+  ck_assert_int_eq(suggest_run(p, "Mam", 3, 8, 0, &r), SQLITE_OK);
+  ck_assert_str_eq(r.aItem[0].zText, "mamsell");
+  ck_assert_int_eq(r.aItem[0].nDocs, 99);
+  suggest_result_clear(&r);
+  suggest_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
 /* A long q is cut at SUGGEST_MAX_Q bytes; nothing breaks. */
 START_TEST(test_long){
   struct box_fixture f;
@@ -121,9 +151,12 @@ END_TEST
 Suite *suggest_suite(void){
   Suite *s = suite_create("suggest");
   TCase *tc = tcase_create("suggest");
+  /* Each case writes a small index to /tmp: allow for a busy machine. */
+  tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, test_suggest, 0, sizeof(aCase)/sizeof(aCase[0]));
   tcase_add_test(tc, test_hits);
   tcase_add_test(tc, test_long);
+  tcase_add_test(tc, test_cache_invalidation);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -43,6 +43,7 @@ static void match_words(const struct synonyms *p, sqlite3 *db,
   int an[16];
   int n = 0, i;
   struct synonyms_hit hit;
+  struct synonyms_stemmer *pStem = 0;
   const char *z = zQuery;
   while( *z && n<16 ){
     const char *zEnd = strchr(z, ' ');
@@ -50,7 +51,9 @@ static void match_words(const struct synonyms *p, sqlite3 *db,
     az[n] = z; an[n] = len; n++;
     z += len + (zEnd ? 1 : 0);
   }
-  ck_assert_int_eq(synonyms_match(p, db, az, an, n, &hit), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stemmer_new(db, &pStem), SQLITE_OK);
+  ck_assert_int_eq(synonyms_match(p, pStem, az, an, n, &hit), SQLITE_OK);
+  synonyms_stemmer_free(pStem);
   *pnUsed = hit.nUsed;
   zOut[0] = 0;
   for(i=0; i<hit.nAlt; i++){

@@ -125,14 +125,14 @@ START_TEST(test_many){
   size_t n = 0;
   int i;
   ck_assert_ptr_nonnull(z);
-  for(i=0; i<20000; i++) n += (size_t)sprintf(&z[n], "ord%c%c%c ",
+  for(i=0; i<4000; i++) n += (size_t)sprintf(&z[n], "ord%c%c%c ",
       'a'+i%26, 'a'+(i/26)%26, 'a'+(i/676)%26);
   ck_assert_int_eq(vocab_open(db, &p), SQLITE_OK);
   add_row(p, z, "", "", 1);
   add_row(p, z, "", "", 1);
-  ck_assert_uint_eq(vocab_pending(p), 17576);
+  ck_assert_uint_eq(vocab_pending(p), 4000);
   ck_assert_int_eq(vocab_flush(p), SQLITE_OK);
-  ck_assert_int_eq(docs_of(db, "ordzzz", 0), 2);
+  ck_assert_int_eq(docs_of(db, "ordvxf", 0), 2);
   vocab_close(p);
   sqlite3_close(db);
   free(z);

@@ -1,0 +1,145 @@
+/*
+** check_rank.c: the searchd_rank() auxiliary function (searchd/rank.c) on
+** a small FTS5 table with the swedish tokenizer: proximity, match kind,
+** column weights, relaxed scores.
+*/
+#include <string.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "swedish.h"
+#include "../../searchd/query.h"
+#include "../../searchd/rank.h"
+
+/* Rows: (assignment, status, source). */
+static const char *const azRow[][3] = {
+  /* 1 */ {"god, nära och samordnad vård", "", ""},
+  /* 2 */ {"vård i hela länet med många olika insatser och mer nära", "", ""},
+  /* 3 */ {"vården i länet", "", ""},
+  /* 4 */ {"vård i länet", "", ""},
+  /* 5 */ {"primärvård i länet", "", ""},
+  /* 6 */ {"ett uppdrag", "vård i länet", ""},
+  /* 7 */ {"ett uppdrag", "", "vård i länet"},
+};
+
+static sqlite3 *g_db;
+static struct rank *g_rank;
+
+static void setup(void){
+  sqlite3_stmt *pIns = 0;
+  size_t i;
+  ck_assert_int_eq(sqlite3_open(":memory:", &g_db), SQLITE_OK);
+  ck_assert_int_eq(swedish_register(g_db), SQLITE_OK);
+  ck_assert_int_eq(rank_register(g_db, &g_rank), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(g_db, "CREATE VIRTUAL TABLE t USING "
+      "fts5(assignment, status, source, tokenize='swedish')", 0, 0, 0),
+      SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(g_db,
+      "INSERT INTO t(rowid, assignment, status, source) VALUES(?,?,?,?)",
+      -1, &pIns, 0), SQLITE_OK);
+  for(i=0; i<sizeof(azRow)/sizeof(azRow[0]); i++){
+    sqlite3_bind_int(pIns, 1, (int)i+1);
+    sqlite3_bind_text(pIns, 2, azRow[i][0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(pIns, 3, azRow[i][1], -1, SQLITE_STATIC);
+    sqlite3_bind_text(pIns, 4, azRow[i][2], -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(pIns), SQLITE_DONE);
+    sqlite3_reset(pIns);
+  }
+  sqlite3_finalize(pIns);
+}
+
+static void teardown(void){
+  sqlite3_close(g_db);
+  g_db = 0;
+}
+
+/* searchd_rank() of row iRow for the user query zQ (0 if no match). */
+static double score(const char *zQ, int bRelaxed, int iRow){
+  struct query *q = 0;
+  sqlite3_stmt *pStmt = 0;
+  double s = 0;
+  ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
+  rank_set_query(g_rank, q, bRelaxed);
+  ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT " RANK_FUNCTION "(t) "
+      "FROM t WHERE t MATCH ?1 AND rowid=?2", -1, &pStmt, 0), SQLITE_OK);
+  sqlite3_bind_text(pStmt, 1, bRelaxed ? query_relaxed(q) : query_match(q),
+                    -1, SQLITE_STATIC);
+  sqlite3_bind_int(pStmt, 2, iRow);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) s = sqlite3_column_double(pStmt, 0);
+  ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+  rank_set_query(g_rank, 0, 0);
+  query_free(q);
+  return s;
+}
+
+START_TEST(test_proximity)
+{
+  double a = score("nära vård", 0, 1), b = score("nära vård", 0, 2);
+  ck_assert_msg(a>b && b>0, "close %g, far %g", a, b);
+}
+END_TEST
+
+START_TEST(test_kind)
+{
+  /* "vården" as typed beats the stem-only "vård" for the query vården. */
+  double exact = score("vården", 0, 3), stem = score("vården", 0, 4);
+  ck_assert_msg(exact>stem && stem>0, "exact %g, stem %g", exact, stem);
+  /* vård: the whole word beats a compound part (if the index has parts). */
+  if( score("vård", 0, 5)>0 ){
+    ck_assert(score("vård", 0, 4) > score("vård", 0, 5));
+  }
+}
+END_TEST
+
+START_TEST(test_columns)
+{
+  double a = score("vård", 0, 4), s = score("vård", 0, 6);
+  double src = score("vård", 0, 7);
+  ck_assert_msg(a>s && s>src && src>0, "%g %g %g", a, s, src);
+}
+END_TEST
+
+START_TEST(test_relaxed)
+{
+  double two = score("nära vård zzzq", 1, 1), one = score("nära vård zzzq", 1, 4);
+  ck_assert_msg(two>=2.0 && two<3.0, "two %g", two);
+  ck_assert_msg(one>=1.0 && one<2.0, "one %g", one);
+}
+END_TEST
+
+START_TEST(test_no_query)
+{
+  sqlite3_stmt *pStmt = 0;
+  ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT " RANK_FUNCTION "(t) "
+      "FROM t WHERE t MATCH 'vård'", -1, &pStmt, 0), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ROW);
+  ck_assert(sqlite3_column_double(pStmt, 0)==0.0);
+  sqlite3_finalize(pStmt);
+}
+END_TEST
+
+/* rank_fold: ASCII and Latin-1 upper case to lower, other bytes kept. */
+START_TEST(test_fold)
+{
+  const char *zIn = "VÅRD Ärende ÖVER x\xff";
+  char z[64];
+  int n = rank_fold(zIn, (int)strlen(zIn), z);
+  z[n] = 0;
+  ck_assert_str_eq(z, "vård ärende över x\xff");
+}
+END_TEST
+
+Suite *rank_suite(void){
+  Suite *s = suite_create("rank");
+  TCase *tc = tcase_create("rank");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_proximity);
+  tcase_add_test(tc, test_kind);
+  tcase_add_test(tc, test_columns);
+  tcase_add_test(tc, test_relaxed);
+  tcase_add_test(tc, test_no_query);
+  tcase_add_test(tc, test_fold);
+  suite_add_tcase(s, tc);
+  return s;
+}

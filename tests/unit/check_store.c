@@ -1,0 +1,174 @@
+/*
+** check_store.c: the indexer's database writes (indexer/store.c): put,
+** replace, prune, rollback, check.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "db.h"
+#include "../../indexer/report.h"
+#include "../../indexer/store.h"
+
+#define TITLE "\xC3\x85terrapportering av regionstyrelsens uppdrag till " \
+              "regiondirekt\xC3\xB6ren"
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static sqlite3 *db;
+static struct store *pStore;
+static char zDir[64];
+static char zDbPath[128];
+
+static void setup(void){
+  char *zErr = 0;
+  strcpy(zDir, "/tmp/check_store.XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(zDir));
+  snprintf(zDbPath, sizeof(zDbPath), "%s/t.db", zDir);
+  ck_assert_int_eq(db_open(zDbPath, DB_READWRITE, &db, &zErr), SQLITE_OK);
+  ck_assert_int_eq(store_open(db, &pStore), SQLITE_OK);
+}
+
+static void teardown(void){
+  char zCmd[128];
+  store_close(pStore);
+  sqlite3_close(db);
+  snprintf(zCmd, sizeof(zCmd), "rm -rf %s", zDir);
+  ck_assert_int_eq(system(zCmd), 0);
+}
+
+static struct report *parse(const char *z){
+  struct report *pR = 0;
+  ck_assert_int_eq(report_parse("t.txt", z, strlen(z), 0, 0, &pR), REPORT_OK);
+  return pR;
+}
+
+static long long one(const char *zSql){
+  sqlite3_stmt *pStmt = 0;
+  long long v = -1;
+  ck_assert_int_eq(sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0), SQLITE_OK);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) v = sqlite3_column_int64(pStmt, 0);
+  sqlite3_finalize(pStmt);
+  return v;
+}
+
+static void put(const char *zPath, const char *zSha, const char *zText){
+  struct report *pR = parse(zText);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, zPath, zSha, pR, 0), SQLITE_OK);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  report_free(pR);
+}
+
+START_TEST(test_put_replace){
+  char zSha[65];
+  int bFound = 1;
+  int bSound = 0;
+  char *zMsg = 0;
+  ck_assert_int_eq(store_find(pStore, "/x/a.txt", &bFound, zSha), SQLITE_OK);
+  ck_assert_int_eq(bFound, 0);
+  put("/x/a.txt", SHA_A, TITLE " 2020-01-02\nmammografi\tRS\tklar\nb\tc\td");
+  ck_assert_int_eq(store_find(pStore, "/x/a.txt", &bFound, zSha), SQLITE_OK);
+  ck_assert_int_eq(bFound, 1);
+  ck_assert_str_eq(zSha, SHA_A);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 2);
+  ck_assert_int_eq(one("SELECT rows FROM reports"), 2);
+  ck_assert_int_eq(one("SELECT docs FROM vocab WHERE word='mammografi'"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments_fts"
+                       " WHERE assignments_fts MATCH 'mammografi'"), 1);
+  /* replace: the old rows, FTS entries and vocab counts go */
+  put("/x/a.txt", SHA_B, TITLE " 2020-01-03\nnytt\tRS\tklart");
+  ck_assert_int_eq(one("SELECT count(*) FROM reports"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM vocab WHERE word='mammografi'"), 0);
+  ck_assert_int_eq(one("SELECT docs FROM vocab WHERE word='nytt'"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments_fts"
+                       " WHERE assignments_fts MATCH 'mammografi'"), 0);
+  ck_assert_int_eq(store_find(pStore, "/x/a.txt", &bFound, zSha), SQLITE_OK);
+  ck_assert_str_eq(zSha, SHA_B);
+  ck_assert_int_eq(store_check(db, &bSound, &zMsg), SQLITE_OK);
+  ck_assert_msg(bSound, "%s", zMsg ? zMsg : "");
+}
+END_TEST
+
+START_TEST(test_rollback){
+  struct report *pR = parse(TITLE " 2020-01-02\na\tb\tc");
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0), SQLITE_OK);
+  store_rollback(pStore);
+  report_free(pR);
+  ck_assert_int_eq(one("SELECT count(*) FROM reports"), 0);
+  ck_assert_int_eq(one("SELECT count(*) FROM vocab"), 0);
+  put("/x/b.txt", SHA_B, TITLE " 2020-01-02\nd\te\tf");
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM vocab"), 0);  /* 1-char words */
+}
+END_TEST
+
+START_TEST(test_prune){
+  char zReal[160];
+  FILE *f;
+  int nPruned = 0;
+  snprintf(zReal, sizeof(zReal), "%s/kept.txt", zDir);
+  f = fopen(zReal, "w");
+  ck_assert_ptr_nonnull(f);
+  fclose(f);
+  put(zReal, SHA_A, TITLE " 2020-01-02\nbeh\xC3\xA5llen\tRS\tx");
+  put("/no/such/dir/gone.txt", SHA_B, TITLE " 2020-01-02\nborta\tRS\tx");
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_prune(pStore, &nPruned), SQLITE_OK);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  ck_assert_int_eq(nPruned, 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM reports"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM vocab WHERE word='borta'"), 0);
+  ck_assert_int_eq(one("SELECT docs FROM vocab WHERE word='beh\xC3\xA5llen'"), 1);
+}
+END_TEST
+
+START_TEST(test_check_detects){
+  int bSound = 1;
+  char *zMsg = 0;
+  put("/x/a.txt", SHA_A, TITLE " 2020-01-02\nett\ttv\xC3\xA5\ttre");
+  /* no UPDATE trigger: the FTS index no longer matches the content */
+  ck_assert_int_eq(sqlite3_exec(db, "UPDATE assignments SET status='annat'",
+                                0, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_check(db, &bSound, &zMsg), SQLITE_OK);
+  ck_assert_int_eq(bSound, 0);
+  ck_assert_ptr_nonnull(zMsg);
+  ck_assert_ptr_nonnull(strstr(zMsg, "fts5"));
+  sqlite3_free(zMsg);
+}
+END_TEST
+
+/* store_known: the indexed hash of each listed path, by a merge join. */
+START_TEST(test_known){
+  struct files_entry a[3];
+  struct files list;
+  memset(a, 0, sizeof(a));
+  a[0].zPath = "/x/a.txt"; a[1].zPath = "/x/b.txt"; a[2].zPath = "/x/c.txt";
+  list.a = a; list.n = list.nAlloc = 3; list.nBytes = 0;
+  put("/x/0.txt", SHA_B, TITLE " 2020-01-02\nett\tRS\tx");
+  put("/x/b.txt", SHA_A, TITLE " 2020-01-02\nett\tRS\tx");
+  put("/x/d.txt", SHA_B, TITLE " 2020-01-02\nett\tRS\tx");
+  ck_assert_int_eq(store_known(pStore, &list), SQLITE_OK);
+  ck_assert_str_eq(a[0].zKnownSha, "");
+  ck_assert_str_eq(a[1].zKnownSha, SHA_A);
+  ck_assert_str_eq(a[2].zKnownSha, "");
+}
+END_TEST
+
+Suite *store_suite(void){
+  Suite *s = suite_create("store");
+  TCase *tc = tcase_create("store");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_put_replace);
+  tcase_add_test(tc, test_rollback);
+  tcase_add_test(tc, test_prune);
+  tcase_add_test(tc, test_check_detects);
+  tcase_add_test(tc, test_known);
+  suite_add_tcase(s, tc);
+  return s;
+}
