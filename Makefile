@@ -83,6 +83,70 @@ $(BUILD)/fts5_baseline: $(BUILD)/obj/bench/fts5_baseline.o \
     $(BUILD)/obj/indexer/files.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE)
 
+# The /suggest work without HTTP (bench/bench_suggest.sh).
+$(BUILD)/suggest_inproc: $(BUILD)/obj/bench/suggest_inproc.o $(SEARCHD_OBJ) \
+    $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_HTTP)
+
+# --- fuzzing (tests/fuzz/, see tests/README.md) ---
+# make fuzz: the libFuzzer targets built with clang (ASan, UBSan) into
+# $(BUILD)/fuzz/ and each run FUZZ_SECONDS, one at a time; new inputs go to
+# $(BUILD)/fuzz/corpus/TARGET, crashes to $(BUILD)/fuzz/TARGET-crash-*.
+# fuzz-replay: the same targets built with $(CC) and tests/fuzz/driver.c
+# (a main() over corpus files) into $(BUILD)/fuzz-replay/, which
+# tests/e2e/test_fuzz_corpus.sh runs over tests/fuzz/corpus/ in make check.
+FUZZ_TARGETS  = html report query tokenizer params json
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_ARGS    ?=
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=c11 -O1 -g -fPIC -Wall -Wextra -MMD -MP $(FUZZ_SAN) \
+                -fsanitize=fuzzer-no-link \
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# What the targets test, and what that needs: nothing else is built, so
+# work in progress elsewhere does not stop a fuzz run.
+FUZZ_LIB_SRC  = $(STEM_SRC) $(GEN_SRC) indexer/html.c indexer/report.c \
+                searchd/query.c searchd/params.c searchd/json.c
+FUZZ_BIN      = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+REPLAY_BIN    = $(patsubst %,$(BUILD)/fuzz-replay/fuzz_%,$(FUZZ_TARGETS))
+LDLIBS_ALL    = $(LDLIBS_CORE) $(LDLIBS_HTTP) $(LDLIBS_INDEXER)
+
+.PHONY: fuzz fuzz-build fuzz-replay
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/libfuzzed.a: $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRC))
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_%.o $(BUILD)/fuzz/libfuzzed.a
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/fuzz-replay/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o \
+    $(BUILD)/obj/tests/fuzz/driver.o $(call obj,$(FUZZ_LIB_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+fuzz-build: $(FUZZ_BIN)
+fuzz-replay: $(REPLAY_BIN)
+
+# clang and its fuzzer runtime (a Recommends of clang, so named here) are
+# needed only here, not by make check.
+fuzz:
+	@sh tools/deps clang libclang-rt-14-dev
+	$(MAKE) fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/fuzz/corpus/$$t || exit 1; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	  echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(BUILD)/fuzz/$$t- $(FUZZ_ARGS) \
+	    $(BUILD)/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 deps:
 	@sh tools/deps
 

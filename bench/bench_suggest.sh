@@ -11,9 +11,24 @@
 # word, some behind an earlier word ("nära vår"). wrk cycles through them
 # (bench/suggest/prefixes.lua) for BENCH_SECONDS at each connection count.
 #
-# Prints `metric value unit` lines: suggest.cN.qps, .p50, .p99, .non2xx.
+# Each load runs SUGGEST_RUNS times; the figures are the medians of the
+# runs (the machine is shared: one run says little), each run is kept in
+# $W/wrk-cN-rK.txt, and the 1-minute load average before and after is
+# printed with them.
+#
+# Then the same prefixes without HTTP, in one process (bench/suggest_inproc.c:
+# per prefix the fastest of three passes, and all calls of the warm passes),
+# which says what the suggest code itself costs, apart from the network
+# stack and from the other jobs on a shared machine.
+#
+# Prints `metric value unit` lines: suggest.cN.qps, .p50, .p99 (medians),
+# .p99.max, .non2xx (sum), suggest.load1.before/.after, suggest.searchd.hwm,
+# suggest.inproc.{p50,p99,max,warm.mean,warm.p50,warm.p99}.
 # Env: BUILD (build), BENCH_DIR (/tmp/aar-bench), SHARED (../shared),
-#   BENCH_SECONDS (10), BENCH_REPORTS (5000), SUGGEST_CONNECTIONS ("16 64").
+#   BENCH_SECONDS (10), BENCH_REPORTS (5000), SUGGEST_CONNECTIONS ("16 64"),
+#   SUGGEST_RUNS (3), SUGGEST_DB (an existing index to use as it is,
+#   e.g. one made by another build's indexer), SUGGEST_FLAGS (more searchd
+#   flags, e.g. "--threads 2").
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -24,6 +39,8 @@ SHARED=${SHARED:-$(cd "$TOP/.." && pwd)/shared}
 SECS=${BENCH_SECONDS:-10}
 REPORTS=${BENCH_REPORTS:-5000}
 CONNS=${SUGGEST_CONNECTIONS:-16 64}
+RUNS=${SUGGEST_RUNS:-3}
+FLAGS=${SUGGEST_FLAGS:-}
 INDEXER=$TOP/$BUILD/indexer
 SEARCHD=$TOP/$BUILD/searchd
 CORPUS=$BENCH_DIR/r$REPORTS
@@ -45,6 +62,7 @@ trap 'exit 130' INT TERM
 command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
 command -v sqlite3 >/dev/null || die "sqlite3 is missing (apt-get install sqlite3)"
 [[ -x $SEARCHD && -x $INDEXER ]] || die "build first: make BUILD=$BUILD all"
+make -s BUILD="$BUILD" "$BUILD/suggest_inproc" >&2 || die "cannot build $BUILD/suggest_inproc"
 mkdir -p "$W" || die "cannot create $W"
 
 # The corpus, made once under the lock bench_searchd.sh also takes.
@@ -59,8 +77,10 @@ if [[ ! -d $CORPUS ]]; then
 fi
 exec 9>&-
 
-DB=$BENCH_DIR/search.db
-if ! [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER && ! -e $DB-wal ]]; then
+DB=${SUGGEST_DB:-$BENCH_DIR/search.db}
+if [[ -n ${SUGGEST_DB:-} ]]; then
+  [[ -s $DB ]] || die "SUGGEST_DB $DB: no such index"
+elif ! [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER && ! -e $DB-wal ]]; then
   DB=$BENCH_DIR/suggest.db
   if ! [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER ]]; then
     note "indexing $CORPUS into $DB"
@@ -93,8 +113,9 @@ print("\n".join(out))
 PY
 note "$(wc -l < "$W/prefixes.txt") prefixes from $(wc -l < "$W/words.txt") words"
 
+# shellcheck disable=SC2086  # FLAGS is a list of flags
 "$SEARCHD" --db "$DB" --listen 127.0.0.1:0 --port-file "$W/port" --quiet \
-  2> "$W/searchd.log" &
+  $FLAGS 2> "$W/searchd.log" &
 SPID=$!
 for _ in $(seq 100); do [[ -s $W/port ]] && break; sleep 0.1; done
 [[ -s $W/port ]] || { cat "$W/searchd.log" >&2; die "searchd did not start"; }
@@ -111,18 +132,34 @@ to_ms() {
 # Warm the page cache and every worker's statements once.
 wrk -t2 -c16 -d2s -s bench/suggest/prefixes.lua "http://127.0.0.1:$PORT" \
   -- "$W/prefixes.txt" > /dev/null 2>&1
+# The median of numbers, one per line.
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR+1)/2)] }'; }
+
+metric suggest.load1.before "$(cut -d' ' -f1 /proc/loadavg)" load
 for c in $CONNS; do
-  out=$(wrk -t2 -c"$c" -d"${SECS}s" --latency -s bench/suggest/prefixes.lua \
-        "http://127.0.0.1:$PORT" -- "$W/prefixes.txt") || die "wrk failed"
-  echo "$out" > "$W/wrk-c$c.txt"
-  qps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
-  p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
-  p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
-  bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
-  metric "suggest.c$c.qps" "${qps:-0}" req/s
-  metric "suggest.c$c.p50" "$(to_ms "${p50:-0}")" ms
-  metric "suggest.c$c.p99" "$(to_ms "${p99:-0}")" ms
-  metric "suggest.c$c.non2xx" "${bad:-0}" responses
+  : > "$W/runs-c$c.txt"
+  for r in $(seq "$RUNS"); do
+    out=$(wrk -t"$((c < 2 ? c : 2))" -c"$c" -d"${SECS}s" --latency \
+          -s bench/suggest/prefixes.lua \
+          "http://127.0.0.1:$PORT" -- "$W/prefixes.txt") || die "wrk failed"
+    echo "$out" > "$W/wrk-c$c-r$r.txt"
+    qps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
+    p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
+    p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+    bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
+    echo "${qps:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${bad:-0}" \
+      >> "$W/runs-c$c.txt"
+    note "c$c run $r: $(tail -1 "$W/runs-c$c.txt") (qps p50 p99 non2xx)," \
+      "load $(cut -d' ' -f1 /proc/loadavg)"
+  done
+  metric "suggest.c$c.qps" "$(awk '{print $1}' "$W/runs-c$c.txt" | median)" req/s
+  metric "suggest.c$c.p50" "$(awk '{print $2}' "$W/runs-c$c.txt" | median)" ms
+  metric "suggest.c$c.p99" "$(awk '{print $3}' "$W/runs-c$c.txt" | median)" ms
+  metric "suggest.c$c.p99.max" "$(awk '{print $3}' "$W/runs-c$c.txt" | sort -g | tail -1)" ms
+  metric "suggest.c$c.non2xx" "$(awk '{s += $4} END {print s + 0}' "$W/runs-c$c.txt")" responses
 done
+metric suggest.load1.after "$(cut -d' ' -f1 /proc/loadavg)" load
 rss=$(awk '/VmHWM/ { print $2 }' "/proc/$SPID/status" 2>/dev/null)
 metric suggest.searchd.hwm "${rss:-0}" kB
+cleanup
+"$TOP/$BUILD/suggest_inproc" "$DB" "$W/prefixes.txt" || die "suggest_inproc failed"

@@ -12,6 +12,21 @@
 #define DB_STR(x) DB_STR2(x)
 
 /*
+** An UPDATE of a row (someone fixing a row with the sqlite3 shell) takes
+** its old text out of the FTS index and puts the new text in. Added after
+** schema version 1 shipped without it; additive, so the version stays 1
+** and db_open() in DB_READWRITE mode adds it to an index that lacks it
+** (see db_migrate()).
+*/
+#define DB_UPDATE_TRIGGER \
+  "CREATE TRIGGER IF NOT EXISTS assignments_au AFTER UPDATE ON assignments" \
+  " BEGIN INSERT INTO assignments_fts(assignments_fts, rowid, assignment," \
+  "   status, source) VALUES ('delete', old.id, old.assignment, old.status," \
+  "   old.source);" \
+  "  INSERT INTO assignments_fts(rowid, assignment, status, source)" \
+  "   VALUES (new.id, new.assignment, new.status, new.source); END"
+
+/*
 ** Triggers keep the external-content FTS index in step with assignments,
 ** so every writer (the indexer, a person with the sqlite3 shell) keeps the
 ** index consistent. Deleting a report cascades to its rows and so to the
@@ -48,6 +63,7 @@ static const char zSchema[] =
   " BEGIN INSERT INTO assignments_fts(assignments_fts, rowid, assignment,"
   "   status, source) VALUES ('delete', old.id, old.assignment, old.status,"
   "   old.source); END;"
+  DB_UPDATE_TRIGGER ";"
   "CREATE TABLE IF NOT EXISTS vocab("
   "  word TEXT PRIMARY KEY, plain TEXT NOT NULL, docs INTEGER NOT NULL)"
   "  WITHOUT ROWID;"
@@ -128,6 +144,31 @@ static int db_check_versions(sqlite3 *db, char **pzErr){
   return rc;
 }
 
+/*
+** Bring an index of the current schema version up to date with additions
+** that need no re-index: the UPDATE trigger. Only when it is missing, so
+** that opening a current index writes nothing.
+*/
+static int db_migrate(sqlite3 *db, char **pzErr){
+  sqlite3_stmt *pStmt = 0;
+  int bHave = 0;
+  int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE"
+                              " type='trigger' AND name='assignments_au'",
+                              -1, &pStmt, 0);
+  if( rc==SQLITE_OK ){
+    bHave = sqlite3_step(pStmt)==SQLITE_ROW;
+    rc = sqlite3_finalize(pStmt);
+  }
+  if( rc==SQLITE_OK && !bHave ){
+    rc = sqlite3_exec(db, DB_UPDATE_TRIGGER, 0, 0, 0);
+  }
+  if( rc!=SQLITE_OK ){
+    db_error(pzErr, "cannot add trigger assignments_au: %s%s",
+             sqlite3_errmsg(db), "");
+  }
+  return rc;
+}
+
 /* Does the database hold any table yet? */
 static int db_is_empty(sqlite3 *db, int *pbEmpty){
   sqlite3_stmt *pStmt = 0;
@@ -180,6 +221,7 @@ int db_open(const char *path, enum db_mode mode, sqlite3 **ppDb, char **pzErr){
     goto out;
   }
   rc = db_check_versions(db, pzErr);
+  if( rc==SQLITE_OK && mode==DB_READWRITE ) rc = db_migrate(db, pzErr);
 out:
   if( rc!=SQLITE_OK ){
     sqlite3_close(db);

@@ -10,7 +10,9 @@
 **   reports(id, date, title, path UNIQUE, sha256, rows, indexed_at)
 **   assignments(id, report_id, row, assignment, source, status)
 **   assignments_fts                   FTS5 over assignment, status, source,
-**                                     external content = assignments
+**                                     external content = assignments,
+**                                     kept in step by triggers on INSERT,
+**                                     DELETE and UPDATE of assignments
 **   vocab(word PRIMARY KEY, plain, docs)
 **                                     surface words as unicode61 folds them
 **                                     (lower case, å ä ö kept), the word with
@@ -42,8 +44,10 @@ enum db_mode {
 /*
 ** Open the index at path: WAL journal, foreign keys on, a busy timeout, the
 ** swedish tokenizer registered. In DB_READWRITE mode a new or empty file
-** gets the schema and the current versions. In both modes the versions in
-** meta are checked against this build's.
+** gets the schema and the current versions, and an index of the current
+** schema version that lacks the UPDATE trigger (made before it was added)
+** gets it. In both modes the versions in meta are checked against this
+** build's.
 **
 ** On success returns SQLITE_OK and sets *ppDb (the caller owns it and closes
 ** it with sqlite3_close). On failure returns an SQLite error code, sets

@@ -57,6 +57,14 @@ static int files_walk(struct files *p, const char *zDir, report_warn_fn xWarn,
       rc = files_walk(p, zPath, xWarn, pCtx, pnBad);
     }else if( files_is_txt(pEnt->d_name)
            && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) ){
+      /* Never walk a symlinked directory: "loop.txt" -> "." would recurse
+      ** until the stack overflows. */
+      if( S_ISLNK(st.st_mode) && stat(zPath, &st)==0 && S_ISDIR(st.st_mode) ){
+        xWarn(pCtx, zPath, 0, "skipped: a symlink to a directory (not "
+              "followed)");
+        (*pnBad)++;
+        continue;
+      }
       rc = files_add(p, zPath, xWarn, pCtx, pnBad);
     }
   }

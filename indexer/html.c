@@ -217,7 +217,8 @@ size_t html_clean(char *z, size_t n){
     }
     if( c=='&' && (nUsed = html_decode(z, i, n, aBuf, &nBuf))>0 ){
       i += nUsed;
-      if( nBuf==1 && aBuf[0]==' ' ){ bSpace = 1; continue; }
+      /* &nbsp; and white space written as &#9; &#10; &#32; ... */
+      if( nBuf==1 && html_is_space(aBuf[0]) ){ bSpace = 1; continue; }
     }else{
       aBuf[0] = (char)c; nBuf = 1; i++;
     }

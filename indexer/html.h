@@ -16,8 +16,9 @@
 **     and numeric ones (&#246; &#xF6;) are decoded; &nbsp; becomes a plain
 **     space; NUL, surrogates and code points past U+10FFFF become U+FFFD;
 **     an `&` that starts no known entity is kept as text;
-**   - runs of white space (space, TAB, CR, LF, FF, VT) become one space,
-**     with none at either end.
+**   - runs of white space (space, TAB, CR, LF, FF, VT, also written as
+**     entities: &#9; &#10; &#32;) become one space, with none at either
+**     end.
 **
 ** The text must be UTF-8 (the report parser repairs it first); multibyte
 ** characters are copied unchanged.

@@ -25,6 +25,8 @@ struct store;
 /*
 ** Make a store over db (opened by db_open in DB_READWRITE mode). Sets
 ** *ppStore (NULL on failure). Close it with store_close() before db.
+** Sets the writer's pragmas on db: temp_store=MEMORY (rows are staged in a
+** TEMP table of at most a few MB, see store.c) and an 8 MB page cache.
 */
 int store_open(sqlite3 *db, struct store **ppStore);
 

@@ -115,7 +115,7 @@ int cache_put(struct cache *p, const char *zKey, const char *z, size_t n){
     return -1;
   }
   memcpy(e->zKey, zKey, nKey+1);
-  memcpy(e->zVal, z, n);
+  if( n>0 ) memcpy(e->zVal, z, n);   /* an empty value may come as NULL */
   e->nVal = n;
   e->h = h;
   pOld = cache_find(p, zKey, h);

@@ -31,7 +31,8 @@ const char *cache_get(struct cache *p, const char *zKey, size_t *pn);
 
 /*
 ** Store a copy of z[0..n) under a copy of zKey, replacing any entry with
-** that key. Returns 0, or -1 on out-of-memory (the cache is unchanged).
+** that key (z may be NULL when n is 0). Returns 0, or -1 on out-of-memory
+** (the cache is unchanged).
 */
 int cache_put(struct cache *p, const char *zKey, const char *z, size_t n);
 

@@ -23,9 +23,11 @@ struct conf {
   long nMaxUri;               /* --max-uri: longer request targets get 414 */
   long nMaxQuery;             /* --max-query: longer q gets 414 */
   long nTimeout;              /* --timeout: idle/read/write, seconds */
+  long nMaxConns;             /* --max-conns: open connections, process */
   long nQueryMs;              /* --query-ms: per-query time limit */
   long nCache;                /* --cache-size: cached results per worker */
   long nRerank;               /* --rerank: candidates fully ranked */
+  long nWindow;               /* --window: newest matches scored; 0: all */
   long nMaxOffset;            /* --max-offset */
   int nCors;                  /* --cors-origin, repeatable */
   const char *azCors[CONF_MAX_CORS];

@@ -6,9 +6,11 @@
 #include <sqlite3.h>
 
 #include "correct.h"
+#include "ext.h"
 #include "fold.h"
 #include "log.h"
 #include "query.h"
+#include "swedish.h"
 
 struct correct {
   struct fold *pFold;
@@ -21,7 +23,7 @@ static const char zFoundSql[] =
   "SELECT 1 FROM assignments_fts WHERE assignments_fts MATCH ?1 LIMIT 1";
 static const char zPlainSql[] =
   "SELECT word FROM vocab WHERE plain=?1 AND word<>?2 AND docs>0"
-  " ORDER BY docs DESC, word LIMIT 1";
+  " ORDER BY docs DESC, word LIMIT 16";
 /* The vocab_plain index gives the range; length() filters in the index. */
 static const char zNearSql[] =
   "SELECT word, plain, docs FROM vocab"
@@ -131,18 +133,28 @@ int correct_distance(const char *a, int na, const char *b, int nb, int nMax){
 }
 
 /* Step 1: the most frequent vocab word with the same plain form. */
+/*
+** Is column 0 of pStmt's row (a vocab word) a stop word? A correction to
+** one would search a word that is in most rows ("ar" is far likelier "år"
+** than "är"), so stop words are never offered.
+*/
+static int correct_is_stopword(sqlite3_stmt *pStmt){
+  const char *z = (const char*)sqlite3_column_text(pStmt, 0);
+  return z==0 || swedish_is_stopword(z, sqlite3_column_bytes(pStmt, 0));
+}
+
 static int correct_by_plain(struct correct *p, const char *zWord,
                             const char *zPlain, char **pzTo){
   int rc = sqlite3_bind_text(p->pPlain, 1, zPlain, -1, SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pPlain, 2, zWord, -1,
                                              SQLITE_STATIC);
-  if( rc==SQLITE_OK ) rc = sqlite3_step(p->pPlain);
-  if( rc==SQLITE_ROW ){
-    *pzTo = sqlite3_mprintf("%s", sqlite3_column_text(p->pPlain, 0));
-    rc = *pzTo ? SQLITE_OK : SQLITE_NOMEM;
-  }else if( rc==SQLITE_DONE ){
+  while( rc==SQLITE_OK && (rc = sqlite3_step(p->pPlain))==SQLITE_ROW ){
     rc = SQLITE_OK;
+    if( correct_is_stopword(p->pPlain) ) continue;
+    *pzTo = sqlite3_mprintf("%s", sqlite3_column_text(p->pPlain, 0));
+    rc = *pzTo ? SQLITE_DONE : SQLITE_NOMEM;
   }
+  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
   sqlite3_reset(p->pPlain);
   sqlite3_clear_bindings(p->pPlain);
   return rc;
@@ -185,7 +197,7 @@ static int correct_by_distance(struct correct *p, const char *zWord,
     sqlite3_int64 nDocs = sqlite3_column_int64(p->pNear, 2);
     int dist = correct_distance(zPlain, nPlain, zCand, nCand, nMax);
     rc = SQLITE_OK;
-    if( dist>nMax ) continue;
+    if( dist>nMax || correct_is_stopword(p->pNear) ) continue;
     if( dist<bestDist || (dist==bestDist && nDocs>bestDocs) ){
       sqlite3_free(*pzTo);
       *pzTo = sqlite3_mprintf("%s", sqlite3_column_text(p->pNear, 0));
@@ -235,16 +247,16 @@ out:
 
 /* --- the "correct" extension module ------------------------------------ */
 
-int correct_module_open(const struct conf *conf, sqlite3 *db,
-                        void **ppState){
+int correct_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
+                        void **ppState, char **pzErr){
   struct correct *p = 0;
-  (void)conf;
+  (void)conf; (void)pPrev; (void)pzErr;
   if( correct_new(db, &p)!=SQLITE_OK ){
     log_msg(LOG_ERROR, "correct: %s (is this an index with a vocab table?)",
             sqlite3_errmsg(db));
   }
   *ppState = p;
-  return p ? 0 : -1;
+  return p ? EXT_OK : EXT_SKIP;
 }
 
 void correct_module_close(void *pState){

@@ -69,8 +69,8 @@ struct conf;
 struct query_term;
 
 /* xOpen: a struct correct on the worker's db; 0, or -1 after logging. */
-int correct_module_open(const struct conf *conf, sqlite3 *db,
-                        void **ppState);
+int correct_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
+                        void **ppState, char **pzErr);
 
 /* xClose. Accepts NULL. */
 void correct_module_close(void *pState);

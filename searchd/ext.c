@@ -18,12 +18,12 @@ const struct ext_module aExtModule[] = {
   /* Synonyms before corrections: a word found through a synonym is not
   ** "corrected" (correct.h). */
   {"synonyms", synonyms_module_open, synonyms_module_close,
-   synonyms_module_expand},
+   synonyms_module_expand, synonyms_module_span},
   {"correct",  correct_module_open,  correct_module_close,
-   correct_module_expand},
-  {"suggest",  suggest_module_open,  suggest_module_close,  0},
-  {"static",   static_module_open,   static_module_close,   0},
-  {0, 0, 0, 0},
+   correct_module_expand, 0},
+  {"suggest",  suggest_module_open,  suggest_module_close,  0, 0},
+  {"static",   static_module_open,   static_module_close,   0, 0},
+  {0, 0, 0, 0, 0},
 };
 
 #define EXT_N_MODULE ((int)(sizeof(aExtModule)/sizeof(aExtModule[0])) - 1)
@@ -32,17 +32,25 @@ struct ext_set {
   void *apState[EXT_N_MODULE + 1];    /* +1: never a zero-length array */
 };
 
-int ext_open(const struct conf *conf, sqlite3 *db, struct ext_set **ppOut){
+int ext_open(const struct conf *conf, sqlite3 *db, struct ext_set *pPrev,
+             struct ext_set **ppOut, char **pzErr){
   struct ext_set *p = calloc(1, sizeof(*p));
-  int i;
+  int i, rc = p ? EXT_OK : EXT_FATAL;
   *ppOut = 0;
-  if( p==0 ) return -1;
-  for(i=0; i<EXT_N_MODULE; i++){
-    if( aExtModule[i].xOpen(conf, db, &p->apState[i])!=0 ){
+  *pzErr = 0;
+  for(i=0; rc!=EXT_FATAL && i<EXT_N_MODULE; i++){
+    void *pOld = pPrev ? pPrev->apState[i] : 0;
+    rc = aExtModule[i].xOpen(conf, db, pOld, &p->apState[i], pzErr);
+    if( rc!=EXT_OK ) p->apState[i] = 0;
+    if( rc==EXT_SKIP ){
       log_msg(LOG_WARN, "extension %s not available in this worker",
               aExtModule[i].zName);
-      p->apState[i] = 0;
     }
+  }
+  if( rc==EXT_FATAL ){
+    if( *pzErr==0 ) *pzErr = sqlite3_mprintf("out of memory");
+    ext_close(p);
+    return -1;
   }
   *ppOut = p;
   return 0;
@@ -80,9 +88,25 @@ static int ext_expand_all(void *pArg, struct query_term *pTerm){
   return rc;
 }
 
+/* query_opts.xSpan: the first open module's xSpan that joins words. */
+static int ext_span_all(void *pArg, const char *const *azWord,
+                        const int *anWord, int nWord, int *pnUsed){
+  struct ext_set *p = (struct ext_set*)pArg;
+  int i, rc = QUERY_OK;
+  *pnUsed = 0;
+  for(i=0; rc==QUERY_OK && *pnUsed==0 && i<EXT_N_MODULE; i++){
+    if( p->apState[i] && aExtModule[i].xSpan ){
+      rc = aExtModule[i].xSpan(p->apState[i], azWord, anWord, nWord, pnUsed);
+    }
+  }
+  return rc;
+}
+
 struct query_opts ext_query_opts(struct ext_set *p){
   struct query_opts o;
+  memset(&o, 0, sizeof(o));
   o.xExpand = p ? ext_expand_all : 0;
+  o.xSpan = p ? ext_span_all : 0;
   o.pExpandArg = p;
   return o;
 }

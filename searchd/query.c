@@ -36,19 +36,22 @@ static int query_is_space(char c){
 }
 
 /*
-** Can z[0..n) yield a token for unicode61? ASCII letters and digits do, and
-** so may any non-ASCII byte; ASCII punctuation never does. A term without
-** one would be an empty FTS5 phrase, so it is not kept.
+** Can z[0..n) yield a token? ASCII letters and digits do, ASCII punctuation
+** never does; for non-ASCII text the tokenizer decides (opts->xHasToken),
+** or, without the hook, any non-ASCII byte is taken as a possible letter.
+** A term without a token would be an empty FTS5 phrase, so it is not kept.
 */
-static int query_has_token(const char *z, int n){
-  int i;
+static int query_has_token(const struct query_opts *opts, const char *z,
+                           int n){
+  int i, bHigh = 0;
   for(i=0; i<n; i++){
     unsigned char c = (unsigned char)z[i];
-    if( c>=0x80 || (c>='0' && c<='9') || ((c|0x20)>='a' && (c|0x20)<='z') ){
-      return 1;
-    }
+    if( (c>='0' && c<='9') || ((c|0x20)>='a' && (c|0x20)<='z') ) return 1;
+    bHigh |= c>=0x80;
   }
-  return 0;
+  if( !bHigh ) return 0;
+  if( opts==0 || opts->xHasToken==0 ) return 1;
+  return opts->xHasToken(opts->pTokenArg, z, n);
 }
 
 /*
@@ -96,13 +99,14 @@ static int query_chars(const char *z, int n){
 }
 
 /* Turn the operators of a WORD token (-x, x*, OR) into its fields. */
-static void query_classify(struct query_tok *t){
+static void query_classify(const struct query_opts *opts,
+                           struct query_tok *t){
   if( t->kind!=QUERY_WORD ) return;
   if( t->n==2 && memcmp(t->z, "OR", 2)==0 ){
     t->bOr = 1;
     return;
   }
-  if( t->n>1 && t->z[0]=='-' && query_has_token(t->z+1, t->n-1) ){
+  if( t->n>1 && t->z[0]=='-' && query_has_token(opts, t->z+1, t->n-1) ){
     t->bNot = 1;
     t->z++;
     t->n--;
@@ -110,7 +114,7 @@ static void query_classify(struct query_tok *t){
   if( t->n>1 && t->z[t->n-1]=='*' ){
     int m = t->n;
     while( m>0 && t->z[m-1]=='*' ) m--;
-    if( query_has_token(t->z, m) ){
+    if( query_has_token(opts, t->z, m) ){
       t->n = m;
       /* A short prefix matches thousands of terms: search it as a word. */
       if( query_chars(t->z, m)>=QUERY_MIN_PREFIX ) t->kind = QUERY_PREFIX;
@@ -162,19 +166,20 @@ struct query_item {
 ** between two positive terms it joins them into one clause, anywhere else
 ** it is the literal word. Returns the number of items.
 */
-static int query_scan(const char *z, int n, struct query_item *aItem){
+static int query_scan(const struct query_opts *opts, const char *z, int n,
+                      struct query_item *aItem){
   struct query_tok t, next;
   int i = 0, nItem = 0, nClause = 0, bHaveNext;
   bHaveNext = query_next(z, n, &i, &next);
   while( bHaveNext && nItem<QUERY_MAX_TERMS ){
     t = next;
     bHaveNext = query_next(z, n, &i, &next);
-    query_classify(&t);
+    query_classify(opts, &t);
     if( t.bOr ){
       struct query_tok peek = next;
-      query_classify(&peek);
+      query_classify(opts, &peek);
       if( bHaveNext && nItem>0 && !aItem[nItem-1].t.bNot
-       && !peek.bNot && !peek.bOr && query_has_token(peek.z, peek.n) ){
+       && !peek.bNot && !peek.bOr && query_has_token(opts, peek.z, peek.n) ){
         t = peek;
         bHaveNext = query_next(z, n, &i, &next);
         aItem[nItem].t = t;
@@ -184,7 +189,7 @@ static int query_scan(const char *z, int n, struct query_item *aItem){
       }
       t.bOr = 0;                          /* a literal "OR" */
     }
-    if( !query_has_token(t.z, t.n) ) continue;
+    if( !query_has_token(opts, t.z, t.n) ) continue;
     aItem[nItem].t = t;
     aItem[nItem].iClause = t.bNot ? -1 : nClause++;
     aItem[nItem++].bDrop = 0;
@@ -218,6 +223,71 @@ static void query_stopwords(struct query_item *aItem, int nItem){
       aItem[i].iClause = i;
     }
   }
+}
+
+/* Texts of joined spans, alive until query_parse() has copied them. */
+struct query_scratch {
+  int n;
+  char *az[QUERY_MAX_TERMS];
+};
+
+/* May item i be part of a span: an unquoted positive word alone in its
+** clause (a word OR'ed with another belongs to that choice)? */
+static int query_span_ok(const struct query_item *aItem, int nItem, int i){
+  const struct query_item *p = &aItem[i];
+  return p->t.kind==QUERY_WORD && !p->t.bNot
+      && (i==0 || aItem[i-1].iClause!=p->iClause)
+      && (i+1==nItem || aItem[i+1].iClause!=p->iClause);
+}
+
+/* Make items i..i+n one phrase item: the words joined by single spaces
+** (so that spacing does not change query_key()). */
+static int query_join(struct query_item *aItem, int *pnItem, int i, int n,
+                      struct query_scratch *pS){
+  sqlite3_str *pStr = sqlite3_str_new(0);
+  char *z;
+  int k;
+  for(k=0; k<n; k++){
+    if( k ) sqlite3_str_appendchar(pStr, 1, ' ');
+    sqlite3_str_append(pStr, aItem[i+k].t.z, aItem[i+k].t.n);
+  }
+  z = sqlite3_str_finish(pStr);
+  if( z==0 ) return QUERY_ENOMEM;
+  pS->az[pS->n++] = z;
+  aItem[i].t.z = z;
+  aItem[i].t.n = (int)strlen(z);
+  aItem[i].t.kind = QUERY_PHRASE;
+  memmove(&aItem[i+1], &aItem[i+n], (*pnItem - i - n)*sizeof(aItem[0]));
+  *pnItem -= n-1;
+  return QUERY_OK;
+}
+
+/*
+** Ask the span hook, at each position of each run of eligible words,
+** whether the words there form one unit (longest first, left to right),
+** and join those into a phrase item.
+*/
+static int query_spans(const struct query_opts *opts, struct query_item *aItem,
+                       int *pnItem, struct query_scratch *pS){
+  int i, rc = QUERY_OK;
+  if( opts==0 || opts->xSpan==0 ) return QUERY_OK;
+  for(i=0; rc==QUERY_OK && i+1<*pnItem; i++){
+    const char *az[QUERY_MAX_SPAN];
+    int an[QUERY_MAX_SPAN];
+    int n = 0, nUsed = 0;
+    while( n<QUERY_MAX_SPAN && i+n<*pnItem
+        && query_span_ok(aItem, *pnItem, i+n) ){
+      az[n] = aItem[i+n].t.z;
+      an[n] = aItem[i+n].t.n;
+      n++;
+    }
+    if( n<2 ) continue;
+    rc = opts->xSpan(opts->pExpandArg, az, an, n, &nUsed);
+    if( rc==QUERY_OK && nUsed>=2 && nUsed<=n ){
+      rc = query_join(aItem, pnItem, i, nUsed, pS);
+    }
+  }
+  return rc;
 }
 
 /* Copy the kept items into q->aTerm, numbering clauses from 0. */
@@ -350,16 +420,19 @@ static int query_expand(struct query *q, const struct query_opts *opts){
 int query_parse(const char *zText, int nText, const struct query_opts *opts,
                 struct query **ppOut){
   struct query_item aItem[QUERY_MAX_TERMS];
+  struct query_scratch scratch;
   struct query *q = sqlite3_malloc(sizeof(*q));
-  int nItem, rc = QUERY_OK;
+  int nItem, i, rc = QUERY_OK;
+  scratch.n = 0;
   if( q==0 ){
     rc = QUERY_ENOMEM;
     goto out;
   }
   memset(q, 0, sizeof(*q));
-  nItem = query_scan(zText, nText, aItem);
+  nItem = query_scan(opts, zText, nText, aItem);
+  rc = query_spans(opts, aItem, &nItem, &scratch);
   query_stopwords(aItem, nItem);
-  rc = query_copy(q, aItem, nItem);
+  if( rc==QUERY_OK ) rc = query_copy(q, aItem, nItem);
   if( rc==QUERY_OK ) rc = query_expand(q, opts);
   if( rc!=QUERY_OK ) goto out;
   query_phrases(q);
@@ -374,6 +447,7 @@ int query_parse(const char *zText, int nText, const struct query_opts *opts,
     if( q->zRelaxed==0 ) rc = QUERY_ENOMEM;
   }
 out:
+  for(i=0; i<scratch.n; i++) sqlite3_free(scratch.az[i]);
   if( rc!=QUERY_OK ){
     query_free(q);
     q = 0;

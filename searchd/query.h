@@ -19,6 +19,11 @@
 **   ivf OR "fertilitet"   (("ivf") OR ("fertilitet"))
 **   mammo*                ("mammo" *)
 **
+** Before stop words are dropped, the span hook may join consecutive
+** unquoted words into one phrase term (a multi-word synonym typed without
+** quotes: Kiruna nya sjukhus becomes the term "Kiruna nya sjukhus", then
+** ("Kiruna nya sjukhus" OR "KNS")); see query_span_fn.
+**
 ** Stop words (swedish_is_stopword, surface form) are dropped from unquoted
 ** multi-word queries unless every word is one; a term alone in an OR clause
 ** is the only kind dropped.
@@ -83,9 +88,41 @@ struct query_term {
 */
 typedef int (*query_expand_fn)(void *pArg, struct query_term *pTerm);
 
+/*
+** The span hook, which joins consecutive words into one phrase term (a
+** multi-word synonym typed without quotes: Kiruna nya sjukhus). Called
+** before stop words are dropped, at each position of a run of unquoted
+** words that are positive, alone in their clause and not prefixes:
+** azWord[0..nWord) (anWord[i] bytes each, as typed, not NUL-terminated;
+** 2 <= nWord <= QUERY_MAX_SPAN) are the words from that position to the
+** end of the run. The hook sets *pnUsed to the number of leading words
+** (2..nWord) that form one unit it knows, longest first, or to 0. Those
+** words then become one QUERY_PHRASE term (the words joined by single
+** spaces), which the expansion hook sees like a quoted phrase; the rest of
+** the query is unchanged. pArg is query_opts.pExpandArg. Returns QUERY_OK,
+** or any other code to fail query_parse() with it.
+*/
+#define QUERY_MAX_SPAN 8
+typedef int (*query_span_fn)(void *pArg, const char *const *azWord,
+                             const int *anWord, int nWord, int *pnUsed);
+
+/*
+** The token hook: does z[0..n) (a term as typed, not empty) hold at least
+** one token for the index's tokenizer? Returns 1 or 0. It is asked only
+** about terms with non-ASCII bytes (for ASCII the answer is plain: letters
+** and digits are tokens, punctuation is not). A term without a token would
+** be an FTS5 phrase that matches nothing and, AND'ed, empties the result
+** (e.g. a typed en dash or euro sign), so such terms are dropped. pArg is
+** query_opts.pTokenArg.
+*/
+typedef int (*query_token_fn)(void *pArg, const char *z, int n);
+
 struct query_opts {
   query_expand_fn xExpand;   /* NULL: no expansion */
   void *pExpandArg;
+  query_span_fn xSpan;       /* NULL: words are never joined */
+  query_token_fn xHasToken;  /* NULL: any non-ASCII byte counts as a token */
+  void *pTokenArg;
 };
 
 /*

@@ -39,6 +39,7 @@ struct rank_tok {
 /* What the first token of a phrase looks like, for the kind test. */
 struct rank_phrase {
   double idf;
+  sqlite3_int64 nHit;             /* rows holding the phrase */
   uint64_t hStem;
   int nFold;
   char zFold[RANK_MAX_FOLD];
@@ -48,6 +49,7 @@ struct rank {
   const struct query *q;
   int bRelaxed;
   int bReady;                     /* aPhrase/aAvgLen computed for q */
+  int bBound;                     /* score the upper bound (rank.h) */
   int bMapped;                    /* FTS5 phrases match query_phrase() */
   int nPhrase;
   double aAvgLen[RANK_NCOL];      /* average tokens per column */
@@ -102,6 +104,7 @@ static int rank_token_cb(void *pCtx, int tflags, const char *pToken,
     c->aTok[c->nTok].hStem = rank_hash(pToken, nToken);
   }
   c->nTok++;
+  if( c->aTok && c->nTok>=c->nMax ) return SQLITE_DONE;
   return (c->bFirstOnly && c->nTok>=1) ? SQLITE_DONE : SQLITE_OK;
 }
 
@@ -130,6 +133,31 @@ static int rank_phrase_word(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   return rc;
 }
 
+/*
+** idf per user term, not per phrase: the alternatives of one term (its
+** synonyms, corrections, restored diacritics) share the idf of the most
+** frequent of them, as Lucene's SynonymQuery does, so a rare synonym
+** cannot outrank the word the user typed. The Lucene form
+** log(1 + (N - n + 0.5) / (n + 0.5)) stays positive, so a word found in
+** over half of the rows still counts a little, instead of nothing.
+*/
+static void rank_set_idf(struct rank *p, sqlite3_int64 nRow){
+  int i, j;
+  for(i=0; i<p->nPhrase; i++){
+    sqlite3_int64 nHit = p->aPhrase[i].nHit;
+    if( p->bMapped ){
+      int iTerm = query_phrase(p->q, i)->iTerm;
+      for(j=0; j<p->nPhrase; j++){
+        if( query_phrase(p->q, j)->iTerm==iTerm && p->aPhrase[j].nHit>nHit ){
+          nHit = p->aPhrase[j].nHit;
+        }
+      }
+    }
+    if( nHit>nRow ) nHit = nRow;
+    p->aPhrase[i].idf = log(1.0 + (nRow - nHit + 0.5) / (nHit + 0.5));
+  }
+}
+
 /* Compute the per-query values: idf and first word of each phrase. */
 static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
                         Fts5Context *pFts){
@@ -146,27 +174,29 @@ static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
   }
   for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
     struct rank_phrase *ph = &p->aPhrase[i];
-    sqlite3_int64 nHit = 0;
-    double idf;
     memset(ph, 0, sizeof(*ph));
-    rc = pApi->xQueryPhrase(pFts, i, &nHit, rank_count_cb);
-    idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
-    ph->idf = idf>1e-6 ? idf : 1e-6;
+    rc = pApi->xQueryPhrase(pFts, i, &ph->nHit, rank_count_cb);
     if( rc==SQLITE_OK && p->bMapped ){
       rc = rank_phrase_word(pApi, pFts, query_phrase(p->q, i)->zText, ph);
     }
   }
+  if( rc==SQLITE_OK ) rank_set_idf(p, nRow);
   if( rc==SQLITE_OK ) p->bReady = 1;
   return rc;
 }
 
-/* Tokenize column iCol of the current row into p->aTok; *pnTok words. */
+/*
+** Tokenize column iCol of the current row into p->aTok, up to word iLast
+** (the last instance's: the words after it are never looked at, and the
+** analyzer is most of the cost of this function); *pnTok words.
+*/
 static int rank_tokenize(struct rank *p, const Fts5ExtensionApi *pApi,
-                         Fts5Context *pFts, int iCol, const char **pz,
-                         int *pnTok){
+                         Fts5Context *pFts, int iCol, int iLast,
+                         const char **pz, int *pnTok){
   struct rank_tokcb c = {0, 0, 0, 0};
   int nSize = 0, n = 0, rc;
   rc = pApi->xColumnSize(pFts, iCol, &nSize);
+  if( nSize>iLast+1 ) nSize = iLast + 1;
   if( rc==SQLITE_OK && nSize>p->nTokAlloc ){
     struct rank_tok *aNew = sqlite3_realloc64(p->aTok,
                                               sizeof(*aNew) * (nSize + 64));
@@ -178,9 +208,20 @@ static int rank_tokenize(struct rank *p, const Fts5ExtensionApi *pApi,
     c.aTok = p->aTok;
     c.nMax = nSize;
     rc = pApi->xTokenize(pFts, *pz, n, &c, rank_token_cb);
+    if( rc==SQLITE_DONE ) rc = SQLITE_OK;
   }
   *pnTok = c.nTok<c.nMax ? c.nTok : c.nMax;
   return rc;
+}
+
+/* The largest weight rank_kind() can give phrase iPhrase. */
+static double rank_kind_max(const struct rank *p, int iPhrase){
+  const struct query_phrase *qp;
+  double w;
+  if( !p->bMapped ) return RANK_W_STEM;
+  qp = query_phrase(p->q, iPhrase);
+  w = qp->kind==QUERY_PREFIX ? RANK_W_STEM : RANK_W_EXACT;
+  return qp->altKind==QUERY_ALT_SYNONYM ? w * RANK_W_SYN : w;
 }
 
 /* Weight of a phrase instance at word iOff, by match kind. */
@@ -192,6 +233,7 @@ static double rank_kind(const struct rank *p, int iPhrase, const char *zCol,
   char zFold[RANK_MAX_FOLD];
   int nWord;
   double w;
+  if( p->bBound ) return rank_kind_max(p, iPhrase);
   if( !p->bMapped || iOff<0 || iOff>=nTok || zCol==0 ) return RANK_W_STEM;
   qp = query_phrase(p->q, iPhrase);
   t = &p->aTok[iOff];
@@ -255,15 +297,17 @@ static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
   rc = pApi->xInstCount(pFts, &nInst);
   for(c=0; rc==SQLITE_OK && c<RANK_NCOL; c++){
     const char *zCol = 0;
-    int nTok = 0, nHit = 0, bAny = 0, nLen = 0;
+    int nTok = 0, nHit = 0, iLast = -1, nLen = 0;
     double norm;
-    for(i=0; rc==SQLITE_OK && i<nInst && !bAny; i++){
+    for(i=0; rc==SQLITE_OK && i<nInst; i++){
       int iPhrase, iCol, iOff;
       rc = pApi->xInst(pFts, i, &iPhrase, &iCol, &iOff);
-      bAny = iCol==c;
+      if( iCol==c && iOff>iLast ) iLast = iOff;
     }
-    if( !bAny ) continue;
-    if( rc==SQLITE_OK ) rc = rank_tokenize(p, pApi, pFts, c, &zCol, &nTok);
+    if( iLast<0 ) continue;
+    if( rc==SQLITE_OK && !p->bBound ){
+      rc = rank_tokenize(p, pApi, pFts, c, iLast, &zCol, &nTok);
+    }
     if( rc==SQLITE_OK ) rc = pApi->xColumnSize(pFts, c, &nLen);
     norm = 1.0 - RANK_B + RANK_B * nLen / p->aAvgLen[c];
     for(i=0; rc==SQLITE_OK && i<nInst; i++){
@@ -407,6 +451,11 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
   p->q = q;
   p->bRelaxed = bRelaxed;
   p->bReady = 0;
+  p->bBound = 0;
+}
+
+void rank_set_bound(struct rank *p, int bBound){
+  p->bBound = bBound;
 }
 
 /* Fetch the fts5_api pointer of db, as fts5.h documents. */

@@ -61,6 +61,17 @@ int rank_register(sqlite3 *db, struct rank **ppOut);
 void rank_set_query(struct rank *p, const struct query *q, int bRelaxed);
 
 /*
+** bBound 1: until the next call (or rank_set_query), searchd_rank() returns
+** an upper bound of its score instead: every instance weighted as the best
+** match kind its phrase allows (the word as typed), so no text is read or
+** tokenized. The score is increasing in every instance weight, so
+** bound >= score for every row: the caller can bound-score all candidates
+** and compute the exact score only of those whose bound can still reach
+** the page (branch and bound). bBound 0: the exact score.
+*/
+void rank_set_bound(struct rank *p, int bBound);
+
+/*
 ** Set the rowids that the SQL function searchd_is_cand(rowid) says 1 for
 ** (aId sorted ascending, n of them; aId NULL: none). Lets one statement
 ** over a rowid range score or highlight only chosen rows: FTS5 answers a

@@ -1,6 +1,7 @@
 /*
 ** search.c: GET /search and GET /health; see search.h.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include "attrs.h"
 #include "cache.h"
 #include "db.h"
+#include "fold.h"
 #include "json.h"
 #include "log.h"
 #include "rank.h"
@@ -17,9 +19,13 @@
 #define SEARCH_MAX_SOURCE 256
 #define SEARCH_MARK_OPEN  "\x02"
 #define SEARCH_MARK_CLOSE "\x03"
+/* Older assignment matches considered: the window's size over this. */
+#define SEARCH_OLDER_DIV 4
+/* A cache hit asks whether the index changed at most this often, ms. */
+#define SEARCH_RECHECK_MS 5
 
-enum { ST_BEGIN, ST_COMMIT, ST_VERSION, ST_SCAN, ST_RANK, ST_PAGE, ST_HEALTH,
-       ST_N };
+enum { ST_BEGIN, ST_COMMIT, ST_VERSION, ST_COUNT, ST_SCAN, ST_OLDER, ST_QCAND,
+       ST_RANK, ST_PAGE, ST_HEALTH, ST_N };
 
 static const char *const azSql[ST_N] = {
   /* One read transaction per search: one WAL snapshot for the attributes
@@ -28,10 +34,24 @@ static const char *const azSql[ST_N] = {
   "COMMIT",
   /* ST_VERSION: changes whenever another connection commits. */
   "PRAGMA data_version",
-  /* ST_SCAN: the cheap first pass; filters and facets are done in C on
-  ** the in-memory attributes (attrs.h), so only the FTS index is read. */
+  /* ST_COUNT: the matches older than the window (rowid < ?2), rowids only
+  ** (no auxiliary function: ~25 ns a row); filters, total and facets are
+  ** done in C on the in-memory attributes (attrs.h), so only the FTS index
+  ** is read. */
+  "SELECT rowid FROM assignments_fts WHERE assignments_fts MATCH ?1"
+  " AND rowid < ?2",
+  /* ST_SCAN: the cheap score of the matches, newest first, until the
+  ** window is full. */
   "SELECT rowid, -" RANK_QUICK_FUNCTION "(assignments_fts) FROM assignments_fts"
-  " WHERE assignments_fts MATCH ?1",
+  " WHERE assignments_fts MATCH ?1 ORDER BY rowid DESC",
+  /* ST_OLDER: rows older than the window (rowid < ?2), newest first, of
+  ** the expression ?1 that also asks for the words in the assignment. */
+  "SELECT rowid FROM assignments_fts WHERE assignments_fts MATCH ?1"
+  " AND rowid < ?2 ORDER BY rowid DESC",
+  /* ST_QCAND: the cheap score of chosen rows (searchd_is_cand) only. */
+  "SELECT rowid, -" RANK_QUICK_FUNCTION "(assignments_fts) FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
+  " AND " RANK_CAND_FUNCTION "(rowid)",
   /* ST_RANK: the full ranking of the candidates, in one pass over their
   ** rowid range (?2..?3); searchd_is_cand() skips the others before any
   ** ranking work. */
@@ -56,9 +76,11 @@ struct search_state {
   sqlite3 *db;
   const struct conf *conf;
   struct rank *rank;
+  struct fold *fold;              /* query_opts.xHasToken's tokenizer */
   struct query_opts opts;
   struct cache *cache;
   sqlite3_int64 iDataVersion;
+  long long iCheckedMs;           /* when search_recheck() last asked */
   struct attrs *attrs;            /* snapshot of row attributes */
   sqlite3_stmt *apStmt[ST_N];
   int aYear[10000];               /* scratch: matches per year */
@@ -79,6 +101,7 @@ struct search_cand {
   int date;                       /* yyyymmdd */
   double first;                   /* -searchd_quick(): smaller is better */
   double score;                   /* searchd_rank(): larger is better */
+  double bound;                   /* an upper bound of score */
 };
 
 static int search_check_version(struct search_state *p);
@@ -113,6 +136,7 @@ void search_state_free(struct search_state *p){
   if( p->rank ) rank_set_query(p->rank, 0, 0);
   cache_free(p->cache);
   attrs_free(p->attrs);
+  fold_free(p->fold);
   free(p);
 }
 
@@ -127,6 +151,7 @@ int search_state_new(sqlite3 *db, const struct conf *conf,
     p->iDataVersion = -1;
     rc = rank_register(db, &p->rank);
   }
+  if( rc==SQLITE_OK ) rc = fold_new(db, &p->fold);
   for(i=0; rc==SQLITE_OK && i<ST_N; i++){
     rc = sqlite3_prepare_v3(db, azSql[i], -1, SQLITE_PREPARE_PERSISTENT,
                             &p->apStmt[i], 0);
@@ -154,9 +179,29 @@ int search_state_new(sqlite3 *db, const struct conf *conf,
   return rc;
 }
 
+static int search_token_cb(void *pCtx, const char *zTok, int nTok,
+                           int iStart, int iEnd){
+  (void)zTok; (void)nTok; (void)iStart; (void)iEnd;
+  *(int*)pCtx = 1;
+  return SQLITE_DONE;
+}
+
+/* query_token_fn: ask the index's own segmentation (unicode61, which the
+** swedish tokenizer wraps) whether z[0..n) holds a word. */
+static int search_has_token(void *pArg, const char *z, int n){
+  int bFound = 0;
+  if( fold_tokens((struct fold*)pArg, z, n, &bFound, search_token_cb)
+      !=SQLITE_OK ){
+    return 1;     /* cannot tell: keep the term, as without the hook */
+  }
+  return bFound;
+}
+
 void search_state_set_opts(struct search_state *p,
                            const struct query_opts *opts){
   p->opts = *opts;
+  p->opts.xHasToken = search_has_token;
+  p->opts.pTokenArg = p->fold;
   cache_clear(p->cache);
 }
 
@@ -287,20 +332,75 @@ static int search_facet_json(const struct search_state *p,
   return e ? SQLITE_NOMEM : SQLITE_OK;
 }
 
+/* Count into p->aYear and *pnTotal a row that passed the filters. */
+static void search_tally(struct search_state *p, const struct attr_row *r,
+                         long long *pnTotal){
+  p->aYear[(r->date/10000) % 10000]++;
+  (*pnTotal)++;
+}
+
 /*
-** The first pass: every row matching zExpr, filtered on the attributes,
-** counted by year into p->aYear and *pnTotal, the nMax best by searchd_quick() kept
-** in aCand (*pnCand of them, in no order).
+** Newest first, score the rows matching zExpr that pass the filters with
+** searchd_quick() into the heap aCand (nMax, *pnCand of them) and count
+** them, until nWin have been (nWin 0: no limit). *piLow is then the oldest
+** row scored, or 0 if no row was left out.
 */
-static int search_scan(struct search_state *p, const char *zExpr,
-                       const struct search_filter *f, struct search_cand *aCand,
-                       int nMax, int *pnCand, long long *pnTotal){
+static int search_newest(struct search_state *p, const char *zExpr,
+                         long nWin, const struct search_filter *f,
+                         struct search_cand *aCand, int nMax, int *pnCand,
+                         long long *pnTotal, sqlite3_int64 *piLow){
   sqlite3_stmt *pStmt = p->apStmt[ST_SCAN];
-  int rc = search_bind(pStmt, zExpr);
-  *pnCand = 0;
-  *pnTotal = 0;
-  memset(p->aYear, 0, sizeof(p->aYear));
+  int rc = search_bind(pStmt, zExpr), rc2;
+  sqlite3_int64 iLast = 0;
+  *piLow = 0;
   while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    struct search_cand c;
+    const struct attr_row *r;
+    c.id = sqlite3_column_int64(pStmt, 0);
+    r = attrs_find(p->attrs, c.id);
+    if( r==0 || !search_filter_ok(f, r) ) continue;
+    if( nWin>0 && *pnTotal>=nWin ){
+      *piLow = iLast;             /* one more passes: the window is full */
+      break;
+    }
+    c.first = sqlite3_column_double(pStmt, 1);
+    c.date = r->date;
+    c.score = 0;
+    search_heap_push(aCand, pnCand, nMax, &c);
+    search_tally(p, r, pnTotal);
+    iLast = c.id;
+  }
+  rc2 = sqlite3_reset(pStmt);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
+/* Count the rows older than iLow that match zExpr and pass the filters. */
+static int search_count(struct search_state *p, const char *zExpr,
+                        sqlite3_int64 iLow, const struct search_filter *f,
+                        long long *pnTotal){
+  sqlite3_stmt *pStmt = p->apStmt[ST_COUNT];
+  int rc = search_bind(pStmt, zExpr), rc2;
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, iLow);
+  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    const struct attr_row *r = attrs_find(p->attrs,
+                                          sqlite3_column_int64(pStmt, 0));
+    if( r && search_filter_ok(f, r) ) search_tally(p, r, pnTotal);
+  }
+  rc2 = sqlite3_reset(pStmt);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
+/*
+** Score with searchd_quick() the rows of statement iStmt (bound by the
+** caller) that pass the filters, keeping the nMax best in the heap aCand
+** (*pnCand of them, in no order).
+*/
+static int search_scan(struct search_state *p, int iStmt,
+                       const struct search_filter *f, struct search_cand *aCand,
+                       int nMax, int *pnCand){
+  sqlite3_stmt *pStmt = p->apStmt[iStmt];
+  int rc = SQLITE_OK;
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
     struct search_cand c;
     const struct attr_row *r;
     c.id = sqlite3_column_int64(pStmt, 0);
@@ -309,11 +409,79 @@ static int search_scan(struct search_state *p, const char *zExpr,
     c.first = sqlite3_column_double(pStmt, 1);
     c.date = r->date;
     c.score = 0;
-    p->aYear[(r->date/10000) % 10000]++;
-    (*pnTotal)++;
     search_heap_push(aCand, pnCand, nMax, &c);
   }
+  rc = sqlite3_reset(pStmt);
+  return rc;
+}
+
+static int search_cmp_i64(const void *pA, const void *pB){
+  sqlite3_int64 a = *(const sqlite3_int64*)pA, b = *(const sqlite3_int64*)pB;
+  return a < b ? -1 : (a > b);
+}
+
+/*
+** The older rows whose assignment alone matches zExpr: the newest nMax of
+** those below rowid iLow that pass the filters, into aId (ascending).
+*/
+static int search_older(struct search_state *p, const char *zExpr,
+                        sqlite3_int64 iLow, const struct search_filter *f,
+                        sqlite3_int64 *aId, int nMax, int *pn){
+  sqlite3_stmt *pStmt = p->apStmt[ST_OLDER];
+  char *zCol = sqlite3_mprintf("(%s) AND {assignment} : (%s)", zExpr, zExpr);
+  int rc = zCol ? search_bind(pStmt, zCol) : SQLITE_NOMEM;
+  int n = 0;
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, iLow);
+  while( rc==SQLITE_OK && n<nMax && sqlite3_step(pStmt)==SQLITE_ROW ){
+    sqlite3_int64 id = sqlite3_column_int64(pStmt, 0);
+    const struct attr_row *r = attrs_find(p->attrs, id);
+    if( r && search_filter_ok(f, r) ) aId[n++] = id;
+  }
   if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
+  else sqlite3_reset(pStmt);
+  sqlite3_free(zCol);
+  qsort(aId, n, sizeof(*aId), search_cmp_i64);
+  *pn = n;
+  return rc;
+}
+
+static int search_bind_range(struct search_state *p, sqlite3_stmt *pStmt,
+                             const char *zExpr, const sqlite3_int64 *aId,
+                             int n);
+
+/*
+** The first pass: total and facets over every match, and the nMax best
+** candidates by searchd_quick() into aCand (see search.h: a broad query
+** scores only its newest window, plus, if bOlder, older rows matching in
+** the assignment).
+*/
+static int search_candidates(struct search_state *p, const char *zExpr,
+                             int bOlder, const struct search_filter *f,
+                             struct search_cand *aCand, int nMax,
+                             int *pnCand, long long *pnTotal){
+  long nWin = p->conf->nWindow;
+  int nOldMax = 0, nOld = 0, rc;
+  sqlite3_int64 *aOld = 0, iLow = 0;
+  if( nWin>0 && nWin<nMax ) nWin = nMax;
+  *pnCand = 0;
+  *pnTotal = 0;
+  memset(p->aYear, 0, sizeof(p->aYear));
+  rc = search_newest(p, zExpr, nWin, f, aCand, nMax, pnCand, pnTotal, &iLow);
+  if( rc==SQLITE_OK && iLow>0 ){
+    rc = search_count(p, zExpr, iLow, f, pnTotal);
+    nOldMax = bOlder ? (int)(nWin/SEARCH_OLDER_DIV) : 0;
+  }
+  if( rc==SQLITE_OK && nOldMax>0 ){
+    aOld = malloc(sizeof(*aOld) * nOldMax);
+    rc = aOld ? search_older(p, zExpr, iLow, f, aOld, nOldMax, &nOld)
+              : SQLITE_NOMEM;
+  }
+  if( rc==SQLITE_OK && nOld>0 ){
+    rc = search_bind_range(p, p->apStmt[ST_QCAND], zExpr, aOld, nOld);
+    if( rc==SQLITE_OK ) rc = search_scan(p, ST_QCAND, f, aCand, nMax, pnCand);
+    rank_set_candidates(p->rank, 0, 0);
+  }
+  free(aOld);
   return rc;
 }
 
@@ -322,10 +490,6 @@ static int search_cmp_id(const void *pA, const void *pB){
   return a->id < b->id ? -1 : (a->id > b->id);
 }
 
-static int search_cmp_i64(const void *pA, const void *pB){
-  sqlite3_int64 a = *(const sqlite3_int64*)pA, b = *(const sqlite3_int64*)pB;
-  return a < b ? -1 : (a > b);
-}
 
 /*
 ** Bind zExpr and the rowid range of the n sorted ids to pStmt, and make
@@ -341,23 +505,92 @@ static int search_bind_range(struct search_state *p, sqlite3_stmt *pStmt,
   return rc;
 }
 
-/* Second pass: searchd_rank() of every candidate (aCand ends sorted by id). */
-static int search_rerank(struct search_state *p, const char *zExpr,
-                         struct search_cand *aCand, int n){
+/*
+** searchd_rank() of the candidates whose ids are aId[0..n) (ascending),
+** into their score in aCand (sorted by id), in one statement.
+*/
+static int search_rank_ids(struct search_state *p, const char *zExpr,
+                           struct search_cand *aCand, int nCand,
+                           const sqlite3_int64 *aId, int n){
   sqlite3_stmt *pStmt = p->apStmt[ST_RANK];
-  sqlite3_int64 *aId = malloc(sizeof(*aId) * n);
-  int i, rc = aId ? SQLITE_OK : SQLITE_NOMEM;
-  qsort(aCand, n, sizeof(*aCand), search_cmp_id);
-  for(i=0; aId && i<n; i++) aId[i] = aCand[i].id;
-  if( rc==SQLITE_OK ) rc = search_bind_range(p, pStmt, zExpr, aId, n);
+  int rc = search_bind_range(p, pStmt, zExpr, aId, n);
   while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
     struct search_cand key, *pHit;
     key.id = sqlite3_column_int64(pStmt, 0);
-    pHit = bsearch(&key, aCand, n, sizeof(*aCand), search_cmp_id);
+    pHit = bsearch(&key, aCand, nCand, sizeof(*aCand), search_cmp_id);
     if( pHit ) pHit->score = sqlite3_column_double(pStmt, 1);
   }
   if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
+  else sqlite3_reset(pStmt);
   rank_set_candidates(p->rank, 0, 0);
+  return rc;
+}
+
+/* Larger bound first (the order in which exact scores are worth having). */
+static int search_cmp_bound(const void *pA, const void *pB){
+  const struct search_cand *a = *(struct search_cand *const*)pA;
+  const struct search_cand *b = *(struct search_cand *const*)pB;
+  if( a->bound!=b->bound ) return a->bound > b->bound ? -1 : 1;
+  return a->id < b->id ? -1 : (a->id > b->id);
+}
+
+static int search_cmp_desc(const void *pA, const void *pB){
+  double a = *(const double*)pA, b = *(const double*)pB;
+  return a > b ? -1 : (a < b);
+}
+
+/*
+** May the candidates not yet scored (apOrd[nDone..n), by bound) still
+** reach the first nNeed places? Only if the best of their bounds is at
+** least the nNeed-th best exact score so far (equal: a tie may go to the
+** newer row).
+*/
+static int search_more(struct search_cand **apOrd, int nDone, int n,
+                       int nNeed, double *aScratch){
+  int i;
+  if( nDone>=n ) return 0;
+  if( nDone<nNeed ) return 1;
+  for(i=0; i<nDone; i++) aScratch[i] = apOrd[i]->score;
+  qsort(aScratch, nDone, sizeof(*aScratch), search_cmp_desc);
+  return apOrd[nDone]->bound >= aScratch[nNeed-1];
+}
+
+/*
+** Second pass, branch and bound: an upper bound of searchd_rank() for every
+** candidate (rank_set_bound(): no text read), then exact scores in order of
+** bound, a page's worth per statement, until no bound left can reach the
+** first nNeed places. The order of those places is the same as if every
+** candidate had been scored; the others sort last (score -HUGE_VAL).
+** aCand ends sorted by id.
+*/
+static int search_rerank(struct search_state *p, const char *zExpr,
+                         struct search_cand *aCand, int n, int nNeed){
+  sqlite3_int64 *aId = malloc(sizeof(*aId) * n);
+  struct search_cand **apOrd = malloc(sizeof(*apOrd) * n);
+  double *aScratch = malloc(sizeof(*aScratch) * n);
+  int i, nDone = 0, rc = (aId && apOrd && aScratch) ? SQLITE_OK : SQLITE_NOMEM;
+  qsort(aCand, n, sizeof(*aCand), search_cmp_id);
+  for(i=0; rc==SQLITE_OK && i<n; i++){
+    aId[i] = aCand[i].id;
+    apOrd[i] = &aCand[i];
+  }
+  rank_set_bound(p->rank, 1);
+  if( rc==SQLITE_OK ) rc = search_rank_ids(p, zExpr, aCand, n, aId, n);
+  rank_set_bound(p->rank, 0);
+  for(i=0; rc==SQLITE_OK && i<n; i++){
+    aCand[i].bound = aCand[i].score;
+    aCand[i].score = -HUGE_VAL;
+  }
+  if( rc==SQLITE_OK ) qsort(apOrd, n, sizeof(*apOrd), search_cmp_bound);
+  while( rc==SQLITE_OK && search_more(apOrd, nDone, n, nNeed, aScratch) ){
+    int m = (n - nDone < nNeed) ? n - nDone : nNeed;
+    for(i=0; i<m; i++) aId[i] = apOrd[nDone+i]->id;
+    qsort(aId, m, sizeof(*aId), search_cmp_i64);
+    rc = search_rank_ids(p, zExpr, aCand, n, aId, m);
+    nDone += m;
+  }
+  free(aScratch);
+  free(apOrd);
   free(aId);
   return rc;
 }
@@ -484,6 +717,19 @@ static int search_page(struct search_state *p, const char *zExpr,
 }
 
 /*
+** Does q search a prefix (word*)? FTS5 answers each statement of one by
+** merging the doclists of every term with that prefix again, so the pass
+** over older assignment matches (two more statements) is skipped for it.
+*/
+static int search_has_prefix(const struct query *q){
+  int i;
+  for(i=0; i<query_phrase_count(q); i++){
+    if( query_phrase(q, i)->kind==QUERY_PREFIX ) return 1;
+  }
+  return 0;
+}
+
+/*
 ** Run query q for pReq and append the cacheable part of the response
 ** ("total" ... "facets") to out.
 */
@@ -494,6 +740,7 @@ static int search_run(struct search_state *p, const struct query *q,
   struct search_cand *aCand = 0;
   long long nTotal = 0;
   int nMax = (int)p->conf->nRerank, nCand = 0, bRelaxed = 0, rc, e = 0;
+  int bOlder = !search_has_prefix(q);
   if( pReq->nOffset + pReq->nLimit > nMax ){
     nMax = (int)(pReq->nOffset + pReq->nLimit);
   }
@@ -503,16 +750,19 @@ static int search_run(struct search_state *p, const struct query *q,
   memset(p->aYear, 0, sizeof(p->aYear));
   rank_set_query(p->rank, q, 0);
   if( rc==SQLITE_OK && zExpr ){
-    rc = search_scan(p, zExpr, &f, aCand, nMax, &nCand, &nTotal);
+    rc = search_candidates(p, zExpr, bOlder, &f, aCand, nMax, &nCand,
+                           &nTotal);
   }
   if( rc==SQLITE_OK && nTotal==0 && query_relaxed(q) ){
     zExpr = query_relaxed(q);
     bRelaxed = 1;
     rank_set_query(p->rank, q, 1);
-    rc = search_scan(p, zExpr, &f, aCand, nMax, &nCand, &nTotal);
+    rc = search_candidates(p, zExpr, bOlder, &f, aCand, nMax, &nCand,
+                           &nTotal);
   }
   if( rc==SQLITE_OK && nCand>0 ){
-    rc = search_rerank(p, zExpr, aCand, nCand);
+    int nNeed = (int)(pReq->nOffset + pReq->nLimit);
+    rc = nNeed>0 ? search_rerank(p, zExpr, aCand, nCand, nNeed) : SQLITE_OK;
     qsort(aCand, nCand, sizeof(*aCand), search_cmp);
   }
   rank_set_query(p->rank, 0, 0);
@@ -587,36 +837,108 @@ static double search_ms_since(const struct timespec *t0){
   return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
 }
 
-/* The tail of the response for q, from the cache or a fresh search. */
-static int search_tail(struct search_state *p, const struct query *q,
-                       const struct search_req *pReq, struct evbuffer *tail){
-  char *zKey = sqlite3_mprintf("%s\x1d%ld\x1d%ld\x1d%s\x1d%s\x1d%s",
-                               query_key(q), pReq->nLimit, pReq->nOffset,
-                               pReq->zFrom ? pReq->zFrom : "",
-                               pReq->zTo ? pReq->zTo : "",
-                               pReq->zSource ? pReq->zSource : "\x1f");
-  const char *zHit;
-  size_t nHit = 0;
-  int rc = zKey ? search_step(p, ST_BEGIN) : SQLITE_NOMEM;
+/*
+** The cache key of a request: q with every run of the query language's
+** white space made one space (and none at the ends), then the other
+** parameters. Case is kept: OR is an operator and or is not, and the
+** response echoes the typed word in "corrected". sqlite3_free() it;
+** NULL when out of memory.
+*/
+static char *search_key(const struct search_req *pReq){
+  static const char zSpace[] = " \t\n\r\f\v";
+  size_t n = strlen(pReq->zQ), i, j = 0;
+  char *zQ = sqlite3_malloc64(n + 1), *zKey;
+  if( zQ==0 ) return 0;
+  for(i=0; i<n; i++){
+    if( strchr(zSpace, pReq->zQ[i])==0 ){
+      zQ[j++] = pReq->zQ[i];
+    }else if( j>0 && zQ[j-1]!=' ' ){
+      zQ[j++] = ' ';
+    }
+  }
+  if( j>0 && zQ[j-1]==' ' ) j--;
+  zQ[j] = 0;
+  zKey = sqlite3_mprintf("%s\x1d%ld\x1d%ld\x1d%s\x1d%s\x1d%s", zQ,
+                         pReq->nLimit, pReq->nOffset,
+                         pReq->zFrom ? pReq->zFrom : "",
+                         pReq->zTo ? pReq->zTo : "",
+                         pReq->zSource ? pReq->zSource : "\x1f");
+  sqlite3_free(zQ);
+  return zKey;
+}
+
+/*
+** Before a cache lookup: at most every SEARCH_RECHECK_MS, ask whether the
+** index changed (PRAGMA data_version, which costs a read-transaction round
+** trip, as much as the rest of a hit) and empty the cache if so; the miss
+** that follows reloads the attributes under its own transaction. So a new
+** report is seen at most SEARCH_RECHECK_MS late; a miss always checks.
+*/
+static int search_recheck(struct search_state *p){
+  sqlite3_stmt *pStmt = p->apStmt[ST_VERSION];
+  struct timespec now;
+  sqlite3_int64 v = -1;
+  long long ms;
+  int rc;
+  if( clock_gettime(CLOCK_MONOTONIC_COARSE, &now)!=0 ) return SQLITE_OK;
+  ms = (long long)now.tv_sec*1000 + now.tv_nsec/1000000;
+  if( ms - p->iCheckedMs < SEARCH_RECHECK_MS && ms>=p->iCheckedMs ){
+    return SQLITE_OK;
+  }
+  p->iCheckedMs = ms;
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) v = sqlite3_column_int64(pStmt, 0);
+  rc = sqlite3_reset(pStmt);
+  if( rc==SQLITE_OK && v!=p->iDataVersion ) cache_clear(p->cache);
+  return rc;
+}
+
+/* Parse, then search in one read transaction; cache what comes out. */
+static int search_fresh(struct search_state *p, const struct search_req *pReq,
+                        const char *zKey, struct evbuffer *tail){
+  struct query *q = 0;
+  int rc = query_parse(pReq->zQ, (int)strlen(pReq->zQ), &p->opts, &q);
+  if( rc!=QUERY_OK ) return SQLITE_NOMEM;
+  rc = search_step(p, ST_BEGIN);
+  if( rc==SQLITE_OK ) rc = search_check_version(p);
   if( rc==SQLITE_OK ){
-    rc = search_check_version(p);
-    zHit = rc==SQLITE_OK ? cache_get(p->cache, zKey, &nHit) : 0;
-    if( zHit ){
-      rc = evbuffer_add(tail, zHit, nHit) ? SQLITE_NOMEM : SQLITE_OK;
-    }else if( rc==SQLITE_OK ){
-      search_set_deadline(p);
-      rc = search_run(p, q, pReq, tail);
-      p->bDeadline = 0;
-      if( rc==SQLITE_OK && p->cache ){
-        size_t n = evbuffer_get_length(tail);
-        const char *z = (const char*)evbuffer_pullup(tail, -1);
-        if( z ) cache_put(p->cache, zKey, z, n);
-      }
-    }
-    if( sqlite3_get_autocommit(p->db)==0 ){
-      int rc2 = search_step(p, ST_COMMIT);
-      if( rc==SQLITE_OK ) rc = rc2;
-    }
+    search_set_deadline(p);
+    rc = search_run(p, q, pReq, tail);
+    p->bDeadline = 0;
+  }
+  if( rc==SQLITE_OK && p->cache ){
+    size_t n = evbuffer_get_length(tail);
+    const char *z = (const char*)evbuffer_pullup(tail, -1);
+    if( z ) cache_put(p->cache, zKey, z, n);
+  }
+  if( sqlite3_get_autocommit(p->db)==0 ){
+    int rc2 = search_step(p, ST_COMMIT);
+    if( rc==SQLITE_OK ) rc = rc2;
+  }
+  query_free(q);
+  return rc;
+}
+
+/*
+** The tail of the response ("total" ... "facets"), from the cache or a
+** fresh search. The cache is looked up under the request as typed, before
+** the query is parsed: parsing runs the expansion hooks (synonyms, spelling
+** corrections with their vocabulary lookups), which cost more than the
+** rest of a hit.
+*/
+static int search_tail(struct search_state *p, const struct search_req *pReq,
+                       struct evbuffer *tail){
+  char *zKey = search_key(pReq);
+  const char *zHit = 0;
+  size_t nHit = 0;
+  int rc = zKey ? SQLITE_OK : SQLITE_NOMEM;
+  if( rc==SQLITE_OK && p->cache ){
+    rc = search_recheck(p);
+    if( rc==SQLITE_OK ) zHit = cache_get(p->cache, zKey, &nHit);
+  }
+  if( zHit ){
+    rc = evbuffer_add(tail, zHit, nHit) ? SQLITE_NOMEM : SQLITE_OK;
+  }else if( rc==SQLITE_OK ){
+    rc = search_fresh(p, pReq, zKey, tail);
   }
   sqlite3_free(zKey);
   return rc;
@@ -625,19 +947,13 @@ static int search_tail(struct search_state *p, const struct query *q,
 int search_handle(struct request_ctx *ctx){
   struct search_state *p = ctx->search;
   struct search_req req;
-  struct query *q = 0;
   struct evbuffer *tail = evbuffer_new();
   struct timespec t0;
   int status, rc, e = 0;
   if( clock_gettime(CLOCK_MONOTONIC, &t0)!=0 ) memset(&t0, 0, sizeof(t0));
   status = tail ? search_params(ctx, &req) : route_error(ctx, 503, "busy");
   if( status!=200 ) goto out;
-  rc = query_parse(req.zQ, (int)strlen(req.zQ), &p->opts, &q);
-  if( rc!=QUERY_OK ){
-    status = route_error(ctx, 503, "cannot parse query (out of memory)");
-    goto out;
-  }
-  rc = search_tail(p, q, &req, tail);
+  rc = search_tail(p, &req, tail);
   if( rc!=SQLITE_OK ){
     status = search_sql_error(ctx, rc);
     goto out;
@@ -650,7 +966,6 @@ int search_handle(struct request_ctx *ctx){
   e |= evbuffer_add_buffer(ctx->out, tail);
   status = e ? route_error(ctx, 503, "out of memory") : 200;
 out:
-  query_free(q);
   if( tail ) evbuffer_free(tail);
   return status;
 }

@@ -3,22 +3,31 @@
 **
 ** A search runs in two passes, so a broad word that matches a third of the
 ** index does not get the expensive ranking on every row:
-**   1. One pass over every row matching the FTS5 expression (query.h),
-**      reading only the FTS index and the cheap searchd_quick() score;
-**      the in-memory attributes (attrs.h) apply the date and source
-**      filters and count the total and the year facets; a heap keeps the
-**      best K (K = --rerank, or offset+limit if larger).
-**   2. Each candidate is scored by searchd_rank() (rank.h), which reads and
-**      re-tokenizes its text; candidates are sorted by that score, then
-**      newer report, then row; the requested page gets highlight() and
-**      snippet().
+**   1. The matches of the FTS5 expression (query.h), newest first, get the
+**      cheap searchd_quick() score from the FTS index alone, until
+**      --window (2,000) of them have passed the date and source filters
+**      (applied on the in-memory attributes, attrs.h); the older matches
+**      are only counted (rowids, no auxiliary function). Total and year
+**      facets are exact. When the window cut rows off, up to a quarter of
+**      the window's size of older rows whose assignment alone matches are
+**      scored too (not for prefix queries). A heap keeps the best K (K =
+**      --rerank, or offset+limit if larger).
+**   2. Branch and bound with searchd_rank() (rank.h): an upper bound for
+**      every candidate (no text read), then the exact score (which
+**      re-tokenizes the text) in order of bound until no bound left can
+**      reach the page; candidates are sorted by score, then newer report,
+**      then row; the requested page gets highlight() and snippet().
+** The scoring and page statements over chosen rows run over their rowid
+** range with searchd_is_cand() letting only them through.
 ** All of it runs in one read transaction: one snapshot, one lock.
 ** When the AND of all words finds nothing, both passes run again on the
 ** relaxed expression (any word) and the response says "relaxed": true.
 **
-** Responses are cached per worker (LRU, --cache-size) under the parsed
-** query and the parameters; the cache is emptied whenever the database
-** changes (PRAGMA data_version) or is reopened.
+** Responses are cached per worker (LRU, --cache-size) under the request as
+** typed (q with white space runs collapsed, and the other parameters),
+** looked up before the query is parsed and expanded; the cache is emptied
+** whenever the database changes (PRAGMA data_version, asked at most every
+** 5 ms on a hit and always on a miss) or is reopened.
 **
 ** Thread safety: a search_state belongs to one worker thread.
 */

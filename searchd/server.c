@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <event2/event.h>
@@ -23,11 +25,16 @@
 #include "server.h"
 #include "worker.h"
 
+/* listen() backlog of each socket. */
+#define SERVER_BACKLOG 1024
+
 struct server {
   const struct conf *conf;
-  int fd;                         /* the listening socket */
+  int *aFd;                       /* a listening socket per worker */
+  int nFd;
   int port;                       /* its bound port */
   atomic_uint gen;                /* reload generation, bumped by SIGHUP */
+  atomic_long nOpen;              /* open client connections (conns.h) */
   struct event_base *base;
   struct event *evHup, *evTerm, *evInt;
   int nWorker;
@@ -89,29 +96,93 @@ static int server_parse_addr(const char *z, struct sockaddr_storage *pSs,
   return -1;
 }
 
-/* Bind and listen on conf->zListen; logs the bound address. */
+/*
+** One listening socket bound to *pSs (len bytes), with SO_REUSEPORT if
+** bShare. TCP_NODELAY is set on it because accepted sockets inherit it
+** (Linux): without it an answer over 16 KB, which libevent writes in two
+** writev() calls, waits for the client's delayed ACK (40 ms) under Nagle.
+** Returns the fd, or -1 with errno set.
+*/
+static int server_socket(const struct sockaddr_storage *pSs, socklen_t len,
+                         int bShare){
+  int one = 1, e;
+  int fd = socket(pSs->ss_family, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0);
+  if( fd<0 ) return -1;
+  if( setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
+   || (bShare && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+   || setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
+   || bind(fd, (const struct sockaddr*)pSs, len)
+   || (bShare && listen(fd, SERVER_BACKLOG)) ){
+    e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+/*
+** Bind and listen on conf->zListen: one socket per worker, all on the same
+** port with SO_REUSEPORT, so that the kernel spreads new connections over
+** the workers (with one shared socket, the worker that wakes first takes a
+** whole burst of connections and the others idle). A plain bind without
+** SO_REUSEPORT comes first: it fails if anyone already listens there
+** (another searchd included, which SO_REUSEPORT alone would let share the
+** port), and with port 0 it picks the port the others then take. Logs the
+** bound address.
+*/
 static int server_listen(struct server *s){
   struct sockaddr_storage ss;
   socklen_t n = sizeof(ss), len = 0;
-  int one = 1, fd = -1;
+  int fd, i, rc = -1;
   char zAddr[128];
   if( server_parse_addr(s->conf->zListen, &ss, &len)!=0 ){
     log_msg(LOG_ERROR, "--listen %s: want HOST:PORT with a numeric address "
             "(127.0.0.1:8080, [::1]:8080)", s->conf->zListen);
     return -1;
   }
-  fd = socket(ss.ss_family, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0);
-  if( fd<0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
-   || bind(fd, (struct sockaddr*)&ss, len) || listen(fd, 1024)
-   || getsockname(fd, (struct sockaddr*)&ss, &n) ){
+  s->aFd = malloc(sizeof(*s->aFd) * s->conf->nThreads);
+  if( s->aFd==0 ) return -1;
+  fd = server_socket(&ss, len, 0);
+  if( fd>=0 && getsockname(fd, (struct sockaddr*)&ss, &n)==0 ){
+    close(fd);                  /* the port is known now; free it */
+    fd = -1;
+    rc = 0;
+  }
+  for(i=0; rc==0 && i<s->conf->nThreads; i++){
+    s->aFd[i] = server_socket(&ss, len, 1);
+    if( s->aFd[i]<0 ) rc = -1;
+    else s->nFd++;
+  }
+  if( rc!=0 ){
     log_msg(LOG_ERROR, "--listen %s: %s", s->conf->zListen, strerror(errno));
     if( fd>=0 ) close(fd);
     return -1;
   }
-  s->fd = fd;
   server_format(&ss, zAddr, sizeof(zAddr), &s->port);
-  log_msg(LOG_INFO, "listening on %s", zAddr);
+  log_msg(LOG_INFO, "listening on %s (%d sockets)", zAddr, s->nFd);
   return 0;
+}
+
+/*
+** Make room for --max-conns connections in RLIMIT_NOFILE: the cap, plus
+** what one accept burst per worker may hold before it is turned away (the
+** backlog), plus the process's own files. Raises the soft limit up to the
+** hard one if needed; if even that is short, warns: accept() may then
+** fail with EMFILE before the cap is reached.
+*/
+static void server_fd_limit(const struct conf *conf){
+  struct rlimit rl;
+  rlim_t need = (rlim_t)conf->nMaxConns
+              + (rlim_t)conf->nThreads * (SERVER_BACKLOG + 16) + 256;
+  if( getrlimit(RLIMIT_NOFILE, &rl)!=0 || rl.rlim_cur>=need ) return;
+  rl.rlim_cur = (rl.rlim_max==RLIM_INFINITY || rl.rlim_max>=need)
+              ? need : rl.rlim_max;
+  if( setrlimit(RLIMIT_NOFILE, &rl)!=0 || rl.rlim_cur<need ){
+    log_msg(LOG_WARN, "open-file limit %llu is below the %llu that "
+            "--max-conns %ld needs", (unsigned long long)rl.rlim_cur,
+            (unsigned long long)need, conf->nMaxConns);
+  }
 }
 
 /* Write the bound port to conf->zPortFile, atomically (write, rename). */
@@ -171,8 +242,8 @@ static int server_workers(struct server *s){
     char *zErr = 0;
     if( metrics_new(nRoute, &s->all.ap[i]) ) return -1;
     s->all.n++;
-    if( worker_new(s->conf, s->fd, &s->gen, s->all.ap[i], &s->all,
-                   &s->apWorker[i], &zErr) ){
+    if( worker_new(s->conf, s->aFd[i], &s->gen, &s->nOpen, s->all.ap[i],
+                   &s->all, &s->apWorker[i], &zErr) ){
       log_msg(LOG_ERROR, "%s", zErr ? zErr : "cannot start worker");
       sqlite3_free(zErr);
       return -1;
@@ -192,7 +263,8 @@ static void server_free(struct server *s){
   if( s->evTerm ) event_free(s->evTerm);
   if( s->evInt ) event_free(s->evInt);
   if( s->base ) event_base_free(s->base);
-  if( s->fd>=0 ) close(s->fd);
+  for(i=0; i<s->nFd; i++) close(s->aFd[i]);
+  free(s->aFd);
 }
 
 int server_run(const struct conf *conf){
@@ -200,9 +272,10 @@ int server_run(const struct conf *conf){
   int rc = -1, i, nStarted = 0;
   memset(&s, 0, sizeof(s));
   s.conf = conf;
-  s.fd = -1;
   atomic_init(&s.gen, 0);
+  atomic_init(&s.nOpen, 0);
   s.base = event_base_new();
+  server_fd_limit(conf);
   if( s.base==0 || server_signals(&s) || server_listen(&s)
    || server_workers(&s) ){
     goto out;

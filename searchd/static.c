@@ -101,15 +101,16 @@ char *static_find_default(const char *zName){
   return 0;
 }
 
-int static_module_open(const struct conf *conf, sqlite3 *db, void **ppState){
+int static_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
+                       void **ppState, char **pzErr){
   struct static_root *p = 0;
   char *zDir = conf->zWww ? 0 : static_find_default("www");
   char *zErr = 0;
-  (void)db;
+  (void)db; (void)pPrev; (void)pzErr;
   *ppState = 0;
   if( conf->zWww==0 && zDir==0 ){
     log_msg(LOG_ERROR, "no searchd/www next to the binary (use --www DIR)");
-    return -1;
+    return EXT_SKIP;
   }
   if( static_root_new(conf->zWww ? conf->zWww : zDir, &p, &zErr) ){
     log_msg(LOG_ERROR, "%s", zErr ? zErr : "out of memory");
@@ -117,7 +118,7 @@ int static_module_open(const struct conf *conf, sqlite3 *db, void **ppState){
   sqlite3_free(zErr);
   sqlite3_free(zDir);
   *ppState = p;
-  return p ? 0 : -1;
+  return p ? EXT_OK : EXT_SKIP;
 }
 
 void static_module_close(void *pState){

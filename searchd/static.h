@@ -71,7 +71,8 @@ struct conf;
 ** returns 0, or -1 after logging why (the worker then answers 404 for the
 ** page). xClose frees it.
 */
-int static_module_open(const struct conf *conf, sqlite3 *db, void **ppState);
+int static_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
+                       void **ppState, char **pzErr);
 void static_module_close(void *pState);
 
 /*

@@ -15,6 +15,13 @@
 ** Response: {"query":q, "suggestions":[{"text":…, "count":N}…],
 **            "hits":[{"report_date":…, "row":N, "assignment":…}…]}
 **
+** Each request runs under a time limit (suggest_set_time_limit; in searchd
+** the smaller of --query-ms and SUGGEST_MAX_MS), enforced by a progress
+** handler: past it the answer is 503. The work is bounded whatever q is:
+** at most SUGGEST_MAX_Q bytes (longer: 414), the first
+** SUGGEST_MAX_EARLIER earlier words, one range scan and one FTS5 query
+** with a LIMIT.
+**
 ** A struct suggest holds a folding tokenizer and prepared statements on one
 ** connection: one per worker, not thread safe.
 */
@@ -30,6 +37,10 @@ struct request_ctx;
 #define SUGGEST_MAX_HITS      3
 #define SUGGEST_MAX_Q         256     /* bytes of q looked at (longer: 414) */
 #define SUGGEST_MIN_CHARS     2       /* shorter last words: no suggestions */
+#define SUGGEST_MAX_EARLIER   8       /* earlier words used for the hits */
+/* The time limit in searchd, ms: a suggestion later than this is of no use
+** to someone typing (--query-ms applies if smaller). */
+#define SUGGEST_MAX_MS        250
 
 struct suggest;
 
@@ -53,10 +64,16 @@ struct suggest_result {
 };
 
 /*
-** Prepare on db (an index opened with db_open). Returns SQLITE_OK and sets
-** *ppOut (free with suggest_free), or an SQLite code with *ppOut NULL.
+** Prepare on db (an index opened with db_open). Installs the time limit's
+** progress handler on db, replacing any other (SQLite keeps one per
+** connection): give it a connection of its own. Returns SQLITE_OK and sets
+** *ppOut (free with suggest_free, which removes the handler), or an SQLite
+** code with *ppOut NULL. No time limit until suggest_set_time_limit().
 */
 int suggest_new(sqlite3 *db, struct suggest **ppOut);
+
+/* Limit each following suggest_run() to nMs milliseconds (<0: none). */
+void suggest_set_time_limit(struct suggest *p, long nMs);
 
 /* Free. Accepts NULL. */
 void suggest_free(struct suggest *p);
@@ -76,9 +93,14 @@ void suggest_result_clear(struct suggest_result *pRes);
 
 struct conf;
 
-/* The "suggest" extension module (ext.h): a struct suggest per worker. */
-int suggest_module_open(const struct conf *conf, sqlite3 *db,
-                        void **ppState);
+/*
+** The "suggest" extension module (ext.h): a struct suggest per worker, on
+** a read-only connection of its own to conf->zDb (see suggest_new), with
+** the time limit set. Returns EXT_OK, or EXT_SKIP after logging why
+** (/suggest then answers 503).
+*/
+int suggest_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
+                        void **ppState, char **pzErr);
 void suggest_module_close(void *pState);
 
 /*

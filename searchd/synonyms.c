@@ -8,6 +8,7 @@
 ** beyond the terms of the query words.
 */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "conf.h"
+#include "ext.h"
 #include "log.h"
 #include "query.h"
 #include "static.h"
@@ -30,6 +32,7 @@ struct syn_key {
 };
 
 struct synonyms {
+  atomic_int nRef;                /* owners: synonyms_ref, synonyms_free */
   int nSet;
   int nKey;
   int nMaxWords;                  /* longest key, in terms */
@@ -130,9 +133,14 @@ static int syn_key_cmp(const void *a, const void *b){
                 ((const struct syn_key*)b)->zKey);
 }
 
+struct synonyms *synonyms_ref(struct synonyms *p){
+  if( p ) atomic_fetch_add(&p->nRef, 1);
+  return p;
+}
+
 void synonyms_free(struct synonyms *p){
   int i;
-  if( p==0 ) return;
+  if( p==0 || atomic_fetch_sub(&p->nRef, 1)>1 ) return;
   for(i=0; i<p->nKey; i++){
     sqlite3_free(p->aKey[i].zKey);
     free(p->aKey[i].azAlt);
@@ -160,9 +168,11 @@ static int syn_read_file(const char *zPath, char **pzText, char **pzErr){
   }
   z = malloc(SYNONYMS_MAX_FILE + 2);
   if( z==0 ){ rc = SQLITE_NOMEM; goto out; }
+  errno = 0;
   n = fread(z, 1, SYNONYMS_MAX_FILE + 1, f);
   if( ferror(f) ){
-    *pzErr = sqlite3_mprintf("%s: read error", zPath);
+    *pzErr = sqlite3_mprintf("%s: %s", zPath,
+                             errno ? strerror(errno) : "read error");
     rc = SQLITE_IOERR;
   }else if( n>SYNONYMS_MAX_FILE ){
     *pzErr = sqlite3_mprintf("%s: larger than %d bytes", zPath,
@@ -365,6 +375,7 @@ int synonyms_load(const char *zPath, struct synonyms **ppOut, char **pzErr){
   b.pzErr = &zErr;
   b.p = calloc(1, sizeof(*b.p));
   if( b.p==0 ){ rc = SQLITE_NOMEM; goto out; }
+  atomic_init(&b.p->nRef, 1);
   if( zPath==0 ){ rc = SQLITE_OK; goto out; }
   rc = syn_read_file(zPath, &zText, &zErr);
   if( rc==SQLITE_OK ) rc = syn_open_tokenizer_db(&db);
@@ -390,48 +401,61 @@ out:
 
 /* --- matching ---------------------------------------------------------- */
 
-static const struct syn_key *syn_find(const struct synonyms *p,
-                                      const char *zKey){
-  struct syn_key k;
-  memset(&k, 0, sizeof(k));
-  k.zKey = (char*)zKey;
-  return bsearch(&k, p->aKey, p->nKey, sizeof(k), syn_key_cmp);
+/*
+** The first key >= zKey (nKey bytes), or p->nKey. Keys are terms joined by
+** ' ', and terms hold no byte below ' ', so the keys that extend zKey by
+** more terms follow it directly.
+*/
+static int syn_lower_bound(const struct synonyms *p, const char *zKey){
+  int lo = 0, hi = p->nKey;
+  while( lo<hi ){
+    int mid = lo + (hi-lo)/2;
+    if( strcmp(p->aKey[mid].zKey, zKey)<0 ) lo = mid+1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /*
-** Terms of the first words of the query: azTerm[i] is the key of words
-** 0..i joined (a prefix of the next), so the longest member is found by
-** trying the longest prefix first.
+** Look zKey up: returns the key equal to it or NULL, and sets *pbLonger if
+** some key extends it by more terms (so more words are worth reading).
+*/
+static const struct syn_key *syn_find(const struct synonyms *p,
+                                      const char *zKey, int *pbLonger){
+  int i = syn_lower_bound(p, zKey), n = (int)strlen(zKey);
+  const struct syn_key *pEq = 0;
+  *pbLonger = 0;
+  if( i<p->nKey && strcmp(p->aKey[i].zKey, zKey)==0 ) pEq = &p->aKey[i++];
+  if( i<p->nKey && strncmp(p->aKey[i].zKey, zKey, n)==0
+   && p->aKey[i].zKey[n]==' ' ) *pbLonger = 1;
+  return pEq;
+}
+
+/*
+** Add the terms of one word after another to a key, looking each longer
+** key up, and stop as soon as no member begins with the key: most words
+** cost one tokenization and one binary search.
 */
 int synonyms_match(const struct synonyms *p, struct synonyms_stemmer *pStem,
                    const char *const *azWord, const int *anWord, int nWord,
                    struct synonyms_hit *pHit){
-  char *azKey[SYNONYMS_MAX_WORDS];
   sqlite3_str *pStr = 0;
-  int nKey = 0, nTerm = 0, i;
+  int nTerm = 0, i, bLonger = 1;
   int rc = SQLITE_OK;
   memset(pHit, 0, sizeof(*pHit));
   if( p==0 || p->nKey==0 || nWord<=0 ) return SQLITE_OK;
-  if( nWord>p->nMaxWords ) nWord = p->nMaxWords;
   pStr = sqlite3_str_new(0);
-  for(i=0; rc==SQLITE_OK && i<nWord; i++){
+  for(i=0; rc==SQLITE_OK && bLonger && i<nWord && i<p->nMaxWords; i++){
+    const struct syn_key *pK;
     rc = syn_terms(pStem, azWord[i], anWord[i], pStr, &nTerm);
-    if( rc==SQLITE_OK ){
-      azKey[nKey] = sqlite3_mprintf("%s", sqlite3_str_value(pStr));
-      rc = azKey[nKey] ? SQLITE_OK : SQLITE_NOMEM;
-      if( rc==SQLITE_OK ) nKey++;
-    }
-  }
-  for(i=nKey-1; rc==SQLITE_OK && i>=0; i--){
-    const struct syn_key *pK = azKey[i][0] ? syn_find(p, azKey[i]) : 0;
+    if( rc!=SQLITE_OK || sqlite3_str_length(pStr)==0 ) continue;
+    pK = syn_find(p, sqlite3_str_value(pStr), &bLonger);
     if( pK ){
       pHit->nUsed = i+1;
       pHit->nAlt = pK->nAlt;
       pHit->azAlt = pK->azAlt;
-      break;
     }
   }
-  for(i=0; i<nKey; i++) sqlite3_free(azKey[i]);
   sqlite3_free(sqlite3_str_finish(pStr));
   return rc;
 }
@@ -439,38 +463,77 @@ int synonyms_match(const struct synonyms *p, struct synonyms_stemmer *pStem,
 /* --- the "synonyms" extension module -------------------------------- */
 
 struct syn_module {
-  struct synonyms *pTable;
+  struct synonyms *pTable;          /* a reference (synonyms_ref) */
   struct synonyms_stemmer *pStem;   /* on the worker's connection */
 };
 
-int synonyms_module_open(const struct conf *conf, sqlite3 *db,
-                         void **ppState){
-  struct syn_module *m = calloc(1, sizeof(*m));
+/*
+** The file to load: conf->zSynonyms, or the shipped one (*pzPath, to be
+** freed), or NULL for none. A missing shipped file is not an error (an
+** installed binary may have none): logged, no synonyms.
+*/
+static const char *syn_module_path(const struct conf *conf, char **pzPath){
+  *pzPath = 0;
+  if( conf->zSynonyms ) return conf->zSynonyms[0] ? conf->zSynonyms : 0;
+  *pzPath = static_find_default("synonyms.txt");
+  if( *pzPath==0 ){
+    log_msg(LOG_WARN, "synonyms: no searchd/synonyms.txt next to the binary "
+            "(use --synonyms PATH); searching without synonyms");
+  }
+  return *pzPath;
+}
+
+/*
+** Load the table, or on a reload (pPrev) keep the previous one if the
+** file is broken: a typo in the file must not take synonyms away from a
+** running server, nor stop the database reopen that SIGHUP also asks for.
+*/
+static int syn_module_table(const struct conf *conf,
+                            const struct syn_module *pPrev,
+                            struct synonyms **ppTable, char **pzErr){
   char *zPath = 0, *zErr = 0;
-  int rc = m ? SQLITE_OK : SQLITE_NOMEM;
-  *ppState = 0;
-  if( rc==SQLITE_OK && conf->zSynonyms==0 ){
-    zPath = static_find_default("synonyms.txt");
-    if( zPath==0 ){
-      zErr = sqlite3_mprintf("no searchd/synonyms.txt next to the binary "
-                             "(use --synonyms PATH)");
-      rc = SQLITE_NOTFOUND;
-    }
-  }
+  const char *z = syn_module_path(conf, &zPath);
+  int rc = synonyms_load(z, ppTable, &zErr);
   if( rc==SQLITE_OK ){
-    const char *z = conf->zSynonyms ? conf->zSynonyms : zPath;
-    rc = synonyms_load(z[0] ? z : 0, &m->pTable, &zErr);
-  }
-  if( rc==SQLITE_OK ) rc = synonyms_stemmer_new(db, &m->pStem);
-  if( rc!=SQLITE_OK ){
-    log_msg(LOG_ERROR, "synonyms: %s", zErr ? zErr : sqlite3_errstr(rc));
-    synonyms_module_close(m);
-    m = 0;
+    log_msg(LOG_INFO, "synonyms: %d sets from %s", synonyms_count(*ppTable),
+            z ? z : "(none)");
+  }else if( pPrev && pPrev->pTable ){
+    log_msg(LOG_ERROR, "synonyms: %s; keeping the previous %d sets",
+            zErr ? zErr : sqlite3_errstr(rc), synonyms_count(pPrev->pTable));
+    *ppTable = synonyms_ref(pPrev->pTable);
+    rc = SQLITE_OK;
+  }else{
+    *pzErr = sqlite3_mprintf("synonyms: %s", zErr ? zErr : sqlite3_errstr(rc));
   }
   sqlite3_free(zErr);
   sqlite3_free(zPath);
+  return rc;
+}
+
+int synonyms_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
+                         void **ppState, char **pzErr){
+  struct syn_module *m = calloc(1, sizeof(*m));
+  int rc = m ? SQLITE_OK : SQLITE_NOMEM;
+  *ppState = 0;
+  if( rc==SQLITE_OK ){
+    rc = syn_module_table(conf, (const struct syn_module*)pPrev, &m->pTable,
+                          pzErr);
+  }
+  if( rc==SQLITE_OK ){
+    rc = synonyms_stemmer_new(db, &m->pStem);
+    if( rc!=SQLITE_OK ){
+      *pzErr = sqlite3_mprintf("synonyms: no swedish tokenizer: %s",
+                               sqlite3_errstr(rc));
+    }
+  }
+  if( rc!=SQLITE_OK ){
+    if( *pzErr==0 ) *pzErr = sqlite3_mprintf("synonyms: %s",
+                                             sqlite3_errstr(rc));
+    synonyms_module_close(m);
+    return EXT_FATAL;
+  }
   *ppState = m;
-  return m ? 0 : -1;
+  return EXT_OK;
 }
 
 void synonyms_module_close(void *pState){
@@ -506,4 +569,15 @@ int synonyms_module_expand(void *pState, struct query_term *pTerm){
                             QUERY_ALT_SYNONYM);
   }
   return rc==QUERY_EFULL ? QUERY_OK : rc;
+}
+
+int synonyms_module_span(void *pState, const char *const *azWord,
+                         const int *anWord, int nWord, int *pnUsed){
+  struct syn_module *m = (struct syn_module*)pState;
+  struct synonyms_hit hit;
+  *pnUsed = 0;
+  if( synonyms_match(m->pTable, m->pStem, azWord, anWord, nWord, &hit)
+      ==SQLITE_NOMEM ) return QUERY_ENOMEM;
+  if( hit.nUsed>=2 ) *pnUsed = hit.nUsed;
+  return QUERY_OK;
 }

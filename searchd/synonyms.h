@@ -52,7 +52,13 @@ struct synonyms_hit {
 */
 int synonyms_load(const char *zPath, struct synonyms **ppOut, char **pzErr);
 
-/* Free a table. Accepts NULL. */
+/*
+** Tables are reference counted, so a worker reloading a broken file can
+** keep the table it had: synonyms_ref() adds an owner and returns p (NULL
+** for NULL); synonyms_free() drops one and frees the table with the last.
+** Both accept NULL and are thread safe.
+*/
+struct synonyms *synonyms_ref(struct synonyms *p);
 void synonyms_free(struct synonyms *p);
 
 /* The number of sets in the table (0 for NULL). */
@@ -86,14 +92,19 @@ struct conf;
 struct query_term;
 
 /*
-** xOpen: load conf->zSynonyms (NULL: the shipped searchd/synonyms.txt next
-** to the binary; "": none) for one worker, which applies it with db's
-** tokenizer. A worker opens its modules again on SIGHUP, so an edited file
-** applies without a restart or re-index. Returns 0, or -1 after logging why
-** (the worker then searches without synonyms).
+** xOpen (ext.h): load conf->zSynonyms (NULL: the shipped
+** searchd/synonyms.txt next to the binary, none if it is not there; "":
+** none) for one worker, which applies it with db's tokenizer. A worker
+** opens its modules again on SIGHUP, so an edited file applies without a
+** restart or re-index.
+** Returns EXT_OK, or EXT_FATAL with *pzErr naming the file and line
+** (sqlite3_free it) when the file cannot be read or has an error and
+** there is no previous table: searchd then refuses to start. On a reopen
+** (pPrev, the worker's previous state) a bad file is logged with its
+** file and line and the previous table is kept.
 */
-int synonyms_module_open(const struct conf *conf, sqlite3 *db,
-                         void **ppState);
+int synonyms_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
+                         void **ppState, char **pzErr);
 
 /* xClose. Accepts NULL. */
 void synonyms_module_close(void *pState);
@@ -104,5 +115,15 @@ void synonyms_module_close(void *pState);
 ** QUERY_ALT_SYNONYM alternatives. Returns QUERY_OK or QUERY_ENOMEM.
 */
 int synonyms_module_expand(void *pState, struct query_term *pTerm);
+
+/*
+** xSpan (query.h): when the words azWord[0..] begin with a member of
+** several words (Kiruna nya sjukhus, typed without quotes), set *pnUsed to
+** its number of words (the longest member), else to 0. The query then
+** searches those words as a phrase, which xExpand gives the set's other
+** members. Returns QUERY_OK or QUERY_ENOMEM.
+*/
+int synonyms_module_span(void *pState, const char *const *azWord,
+                         const int *anWord, int nWord, int *pnUsed);
 
 #endif /* SYNONYMS_H */

@@ -2,9 +2,10 @@
 ** worker.h: a worker thread with its own event_base, evhttp and read-only
 ** SQLite connection.
 **
-** Every worker accepts on its own duplicate of the listening socket
-** (evhttp_accept_socket_with_handle), so the kernel spreads connections
-** and nothing is shared or locked on the request path. Before each request
+** Every worker accepts on its own listening socket (server.c binds one per
+** worker with SO_REUSEPORT; the worker uses a dup of it with
+** evhttp_accept_socket_with_handle), so the kernel spreads connections over
+** the workers and nothing is shared or locked on the request path. Before each request
 ** the worker compares the server's reload generation (bumped by SIGHUP)
 ** with the one it opened at; if it moved, it reopens its database
 ** connection, search state and extension modules first, keeping the old
@@ -23,14 +24,16 @@ struct worker;
 /*
 ** Create a worker: opens conf->zDb read-only with db_open() and sets up
 ** evhttp on a duplicate of fdListen. pGen is the server's reload
-** generation, read atomically. m is this worker's metrics (not owned), all
-** every worker's. Runs on the caller's thread; the worker's objects are
+** generation, read atomically; pOpen the process's count of open
+** connections, capped at conf->nMaxConns (conns.h). m is this worker's
+** metrics (not owned), all every worker's. Runs on the caller's thread; the worker's objects are
 ** handed to its thread by worker_start(). Returns 0 and sets *ppOut, or -1
 ** with *pzErr (sqlite3_free it) saying why and *ppOut NULL.
 */
 int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
-               struct metrics *m, const struct metrics_set *all,
-               struct worker **ppOut, char **pzErr);
+               atomic_long *pOpen, struct metrics *m,
+               const struct metrics_set *all, struct worker **ppOut,
+               char **pzErr);
 
 /* Start the worker's thread. Returns 0, or an errno value. */
 int worker_start(struct worker *w);

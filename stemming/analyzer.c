@@ -8,22 +8,17 @@
 ** the instance: report text repeats its words, and the cache makes a repeated
 ** word cost one hash and one memcmp instead of a stemmer pass and a split.
 */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <libstemmer.h>
 
 #include "dict.h"
 #include "swedish.h"
 #include "swedish_int.h"
-
-/*
-** Words longer than this are indexed as written, unstemmed: Snowball works
-** on a copy of its input, and no Swedish word is this long, so a 1 MB
-** "token" (a base64 blob, say) costs one memcpy instead of a stemmer pass.
-*/
-#define ANALYZER_MAX_STEM 64
 
 /* Stems shorter than this (bytes) are not split: two 3-letter parts + 1. */
 #define ANALYZER_MIN_SPLIT 7
@@ -32,7 +27,24 @@
 #define ANALYZER_MAX_DEPTH 4      /* parts in one split; levels of splits */
 #define ANALYZER_MIN_NESTED 4     /* characters of a part of a part */
 
-#define CACHE_SLOTS 32768        /* power of two */
+/*
+** The token cache starts small and grows once, when it has missed as many
+** times as it has slots: to 4 MB when indexing (the indexer, a bulk
+** INSERT: a miss costs a stemmer pass and a dictionary split, and 50 MB of
+** reports hold some 57,000 distinct words), to 512 KB when tokenizing
+** queries and rows for ranking (searchd has an instance per worker
+** connection). Up to 512 KB it is calloc'ed, so pages never reached stay
+** unresident; the 4 MB one is on huge pages (see cache_alloc()).
+*/
+#ifndef CACHE_MIN_SLOTS
+#define CACHE_MIN_SLOTS 1024      /* power of two; 128 KB */
+#endif
+#ifndef CACHE_MAX_SLOTS
+#define CACHE_MAX_SLOTS 32768     /* power of two; 4 MB, DOCUMENT */
+#endif
+#define CACHE_QUERY_SLOTS 4096    /* power of two; 512 KB, QUERY and AUX */
+#define CACHE_ALIGN 128           /* a slot is 2 cache lines, never 3 */
+#define CACHE_HUGE (2u << 20)     /* a transparent huge page (x86-64) */
 #define CACHE_KEY   40            /* longer tokens are not cached */
 #define CACHE_OUT   76            /* bytes of terms a slot holds: 128-byte slots */
 
@@ -50,7 +62,8 @@ typedef struct CacheSlot CacheSlot;
 struct CacheSlot {
   unsigned char nKey;             /* 0: empty */
   unsigned char nTerm;
-  unsigned char bRecent;          /* the more recently used of its pair */
+  unsigned char iRecent;          /* first slot of a pair: which of the two
+                                  ** was used more recently (0 or 1) */
   unsigned char aLen[1+ANALYZER_MAX_PARTS];
   char aKey[CACHE_KEY];
   char aOut[CACHE_OUT];
@@ -59,7 +72,10 @@ struct CacheSlot {
 struct SwedishAnalyzer {
   struct sb_stemmer *pStemmer;
   Analysis res;                   /* the last token's terms */
-  CacheSlot *aCache;              /* CACHE_SLOTS slots */
+  void *pCacheMem;                /* the cache as calloc'ed; NULL: none yet */
+  CacheSlot *aCache;              /* nSlot slots, CACHE_ALIGN aligned */
+  unsigned nSlot;                 /* 0 or a power of two */
+  unsigned nMiss;                 /* misses since the cache got nSlot */
 };
 
 int analyzer_new(SwedishAnalyzer **ppOut){
@@ -68,9 +84,7 @@ int analyzer_new(SwedishAnalyzer **ppOut){
   if( p==0 ) goto out;
   memset(p, 0, sizeof(*p));
   p->pStemmer = sb_stemmer_new("swedish", "UTF_8");
-  p->aCache = sqlite3_malloc64(sizeof(CacheSlot)*CACHE_SLOTS);
-  if( p->pStemmer==0 || p->aCache==0 ) goto out;
-  memset(p->aCache, 0, sizeof(CacheSlot)*CACHE_SLOTS);
+  if( p->pStemmer==0 ) goto out;
   rc = SQLITE_OK;
 out:
   if( rc!=SQLITE_OK ){
@@ -84,7 +98,7 @@ out:
 void analyzer_free(SwedishAnalyzer *p){
   if( p ){
     if( p->pStemmer ) sb_stemmer_delete(p->pStemmer);
-    sqlite3_free(p->aCache);
+    free(p->pCacheMem);
     sqlite3_free(p);
   }
 }
@@ -243,9 +257,10 @@ static int split_nested_ok(const Split *sp, int n){
 /*
 ** Words that are never split, nor their compound form with -s-, although
 ** the dictionary would: the parts are real words but not what the word
-** means, and a search for them should not find it.
+** means, and a search for them should not find it (landsting: land+ting;
+** sjukhus: sjuk+hus, since hus is one of the short heads mkdict allows).
 */
-static const char *const aNoSplit[] = { "landsting" };
+static const char *const aNoSplit[] = { "landsting", "sjukhus" };
 
 static int is_nosplit(const char *s, int n){
   int i;
@@ -273,7 +288,8 @@ static void analysis_parts(Analysis *a, const char *s, int n,
     sp = *pKnown;
   }else if( depth<=0 || n<ANALYZER_MIN_SPLIT || is_nosplit(s, n)
    || !split_stem(s, n, 2, eLast, &sp)
-   || (depth<ANALYZER_MAX_DEPTH && !split_nested_ok(&sp, n)) ){
+   || (depth<ANALYZER_MAX_DEPTH && !split_nested_ok(&sp, n))
+   || (sp.aEntry[sp.nPart-1].flags & DICT_WHOLE) ){
     return;
   }
   for(k=0; k<sp.nPart; k++) analysis_add_entry(a, &sp.aEntry[k]);
@@ -291,16 +307,27 @@ static void analysis_parts(Analysis *a, const char *s, int n,
 **   myndighet  Snowball strips -ighet: "myndighet" -> "mynd", the stem of
 **              "myndig" (of age) too;
 **   insats,    Snowball strips the final -s of the base form only:
-**   resurs     "insats" -> "insat" but "insatser" -> "insats".
+**   resurs     "insats" -> "insat" but "insatser" -> "insats";
+**   nära       Snowball: "när", the stop word (when) and the first part of
+**              närsjukvård; "nära vård" must not find every "när".
+**              Compounds keep it: kundnära, patientnära.
 ** Neuter definite forms that Snowball leaves whole (uppdraget, mötet,
 ** arbetet) need no entry: the dictionary rewrites them (DICT_FIX).
+**
+** aExceptionWord: words that are their own term only when they stand
+** alone, not at the end of a longer word:
+**   våra       Snowball: "vår", the term of "våren" (the spring) too; not
+**              as an ending, which would take "svåra" (difficult).
 */
 typedef struct Str Str;
 struct Str { const char *z; int n; };
 #define STR(s) { s, (int)sizeof(s)-1 }
 
 static const Str aExceptionBase[] = {
-  STR("myndighet"), STR("insats"), STR("resurs"),
+  STR("myndighet"), STR("insats"), STR("resurs"), STR("nära"),
+};
+static const Str aExceptionWord[] = {
+  STR("våra"),
 };
 static const Str aExceptionEnding[] = {
   STR(""), STR("s"), STR("en"), STR("ens"), STR("er"), STR("ers"),
@@ -333,6 +360,12 @@ static int analysis_exception(Analysis *a, const char *z, int n){
   DictEntry e;
   int i, iBase = -1;
   const Str *pBase = 0;
+  for(i=0; i<COUNT(aExceptionWord); i++){
+    if( n==aExceptionWord[i].n && memcmp(z, aExceptionWord[i].z, n)==0 ){
+      analysis_add(a, z, n, "", 0);
+      return 1;
+    }
+  }
   for(i=0; i<COUNT(aExceptionBase) && iBase<0; i++){
     pBase = &aExceptionBase[i];
     iBase = exception_match(z, n, pBase);
@@ -371,7 +404,11 @@ static int analysis_run(SwedishAnalyzer *p, const char *z, int n,
   bSplit = nStem>=ANALYZER_MIN_SPLIT && !is_nosplit(s, nStem)
         && split_stem(s, nStem, 2, DICT_HEAD, &sp);
   analysis_whole(a, s, nStem, bSplit ? &sp : 0);
-  if( bSplit ){
+  /* A head too short to be a part (DICT_WHOLE) only rewrites the whole
+  ** term: hälsovalet is hälsoval, underlaget underlag, with no parts. The
+  ** whole term decides too: sjukhuset is sjukhus once rewritten. */
+  if( bSplit && a->nTerm>0 && !(sp.aEntry[sp.nPart-1].flags & DICT_WHOLE)
+   && !is_nosplit(a->zBuf+a->aOff[0], a->aLen[0]) ){
     analysis_parts(a, s, nStem, DICT_HEAD, ANALYZER_MAX_DEPTH, &sp);
   }
   return SQLITE_OK;
@@ -404,23 +441,112 @@ static uint32_t cache_hash(const char *z, int n){
 }
 
 /*
+** 1 if the n bytes at z, 4 <= n <= CACHE_KEY, are the key of slot q. Word
+** loads like cache_hash(), never past z[n-1]: a libc memcmp call costs
+** more than the compare of a short word.
+*/
+static int cache_key_eq(const CacheSlot *q, const char *z, int n){
+  int i;
+  if( q->nKey!=n ) return 0;
+  if( n<8 ){
+    return load4(q->aKey)==load4(z) && load4(q->aKey+n-4)==load4(z+n-4);
+  }
+  for(i=0; i+8<n; i+=8){
+    if( load8(q->aKey+i)!=load8(z+i) ) return 0;
+  }
+  return load8(q->aKey+n-8)==load8(z+n-8);
+}
+
+/* The first slot of the pair that z[0..n) hashes to in a cache of nSlot. */
+static CacheSlot *cache_pair(CacheSlot *aCache, unsigned nSlot,
+                             const char *z, int n){
+  return &aCache[cache_hash(z, n) & (nSlot-2)];
+}
+
+/*
+** Zeroed memory for nByte of cache slots, CACHE_ALIGN aligned; *ppMem gets
+** what to free(). Up to CACHE_HUGE bytes: calloc, whose fresh pages stay
+** unresident until touched. From CACHE_HUGE on (the 4 MB indexing cache,
+** which indexing fills anyway): aligned to CACHE_HUGE and advised to use
+** transparent huge pages, because its hits land on random pages of it: a
+** TLB miss per token (a two-level page walk in a VM) can cost more than
+** the rest of a hit (perf puts half the hit path's time on the slot load;
+** one paired benchmark set: 2.0-2.1x with 2 MB pages, 2.2-2.7x without).
+** NULL when out of memory.
+*/
+static CacheSlot *cache_alloc(size_t nByte, void **ppMem){
+  void *pMem = 0;
+  CacheSlot *aSlot = 0;
+  if( nByte>=CACHE_HUGE ){
+    if( posix_memalign(&pMem, CACHE_HUGE, nByte)!=0 ) pMem = 0;
+    if( pMem ){
+      /* advice only: without huge pages it works the same, slower */
+      if( madvise(pMem, nByte, MADV_HUGEPAGE)!=0 ){ /* nothing to undo */ }
+      memset(pMem, 0, nByte);
+      aSlot = (CacheSlot*)pMem;
+    }
+  }else{
+    pMem = calloc(1, nByte + CACHE_ALIGN);
+    if( pMem ){
+      aSlot = (CacheSlot*)(((uintptr_t)pMem + CACHE_ALIGN-1)
+                           & ~(uintptr_t)(CACHE_ALIGN-1));
+    }
+  }
+  *ppMem = pMem;
+  return aSlot;
+}
+
+/*
+** Allocate the cache (CACHE_MIN_SLOTS) on first use, or grow it to nMax
+** slots once it has missed as many times as it has slots, moving the words
+** it holds. If the allocation fails the old cache stays (or there is none
+** and tokens are analysed uncached): slower, not wrong.
+*/
+static void cache_grow(SwedishAnalyzer *p, unsigned nMax){
+  unsigned nNew = p->nSlot ? nMax : CACHE_MIN_SLOTS, i;
+  CacheSlot *aNew;
+  void *pMem;
+  p->nMiss = 0;
+  if( p->nSlot>=nNew ) return;
+  aNew = cache_alloc(sizeof(CacheSlot)*nNew, &pMem);
+  if( aNew==0 ) return;
+  for(i=0; i<p->nSlot; i++){
+    const CacheSlot *q = &p->aCache[i];
+    CacheSlot *aPair;
+    if( q->nKey==0 ) continue;
+    aPair = cache_pair(aNew, nNew, q->aKey, q->nKey);
+    aPair[aPair[0].nKey!=0] = *q;
+  }
+  free(p->pCacheMem);
+  p->pCacheMem = pMem;
+  p->aCache = aNew;
+  p->nSlot = nNew;
+}
+
+/*
 ** The cache is two-way set associative: a token's hash picks a pair of
 ** slots and it may sit in either. Returns the slot holding z[0..n) and
 ** marks it the recent one of its pair, or NULL and sets *ppVictim to the
-** slot of the pair used less recently.
+** slot of the pair used less recently (NULL if there is no cache). bDoc:
+** indexing, see CACHE_MAX_SLOTS.
 */
-static CacheSlot *cache_find(SwedishAnalyzer *p, const char *z, int n,
-                             CacheSlot **ppVictim){
-  CacheSlot *aPair = &p->aCache[cache_hash(z, n) & (CACHE_SLOTS-2)];
+static CacheSlot *cache_find(SwedishAnalyzer *p, int bDoc, const char *z,
+                             int n, CacheSlot **ppVictim){
+  CacheSlot *aPair;
   int k;
+  if( p->nMiss>=p->nSlot ){
+    cache_grow(p, bDoc ? CACHE_MAX_SLOTS : CACHE_QUERY_SLOTS);
+    if( p->nSlot==0 ) return 0;
+  }
+  aPair = cache_pair(p->aCache, p->nSlot, z, n);
   for(k=0; k<2; k++){
-    if( aPair[k].nKey==n && memcmp(aPair[k].aKey, z, (size_t)n)==0 ){
-      aPair[k].bRecent = 1;
-      aPair[1-k].bRecent = 0;
+    if( cache_key_eq(&aPair[k], z, n) ){
+      if( aPair[0].iRecent!=k ) aPair[0].iRecent = (unsigned char)k;
       return &aPair[k];
     }
   }
-  *ppVictim = aPair[0].bRecent ? &aPair[1] : &aPair[0];
+  *ppVictim = &aPair[1-aPair[0].iRecent];
+  p->nMiss++;
   return 0;
 }
 
@@ -438,63 +564,73 @@ static void cache_put(SwedishAnalyzer *p, CacheSlot *pSlot,
   memcpy(pSlot->aKey, z, (size_t)n);
   pSlot->nKey = (unsigned char)n;
   pSlot->nTerm = (unsigned char)a->nTerm;
-  pSlot->bRecent = 1;
-  p->aCache[(pSlot - p->aCache) ^ 1].bRecent = 0;
+  p->aCache[(pSlot - p->aCache) & ~(ptrdiff_t)1].iRecent =
+      (unsigned char)((pSlot - p->aCache) & 1);
 }
 
-/* Emit the terms of a cache slot: the whole word, then colocated parts. */
-static int emit_slot(const CacheSlot *pSlot, int bParts, int tflags,
-                     int iStart, int iEnd, void *pCtx,
-                     int (*xToken)(void*, int, const char*, int, int, int)){
-  int rc = SQLITE_OK, i, nOff = 0;
-  int nTerm = bParts ? pSlot->nTerm : 1;
-  for(i=0; rc==SQLITE_OK && i<nTerm; i++){
-    rc = xToken(pCtx, i ? FTS5_TOKEN_COLOCATED : tflags, pSlot->aOut+nOff,
-                pSlot->aLen[i], iStart, iEnd);
+/* Emit the parts of a cache slot (terms 1..nTerm-1), colocated. */
+static int emit_slot_parts(const CacheSlot *pSlot, const AnalyzerSink *pSink,
+                           int iStart, int iEnd){
+  int rc = SQLITE_OK, i, nOff = pSlot->aLen[0];
+  for(i=1; rc==SQLITE_OK && i<pSlot->nTerm; i++){
+    rc = pSink->xToken(pSink->pCtx, FTS5_TOKEN_COLOCATED, pSlot->aOut+nOff,
+                       pSlot->aLen[i], iStart, iEnd);
     nOff += pSlot->aLen[i];
   }
   return rc;
 }
 
-/* Emit the terms of analysis a, like emit_slot(). */
-static int emit_analysis(const Analysis *a, int bParts, int tflags,
-                         int iStart, int iEnd, void *pCtx,
-                         int (*xToken)(void*, int, const char*, int, int, int)){
-  int rc = SQLITE_OK, i;
-  int nTerm = bParts ? a->nTerm : 1;
-  for(i=0; rc==SQLITE_OK && i<nTerm; i++){
-    rc = xToken(pCtx, i ? FTS5_TOKEN_COLOCATED : tflags, a->zBuf+a->aOff[i],
-                a->aLen[i], iStart, iEnd);
+/*
+** Emit the terms of a cache slot: the whole word, then (if pSink->bParts)
+** the colocated parts. Most words have no parts: one call.
+*/
+static int emit_slot(const CacheSlot *pSlot, const AnalyzerSink *pSink,
+                     int tflags, int iStart, int iEnd){
+  int rc = pSink->xToken(pSink->pCtx, tflags, pSlot->aOut, pSlot->aLen[0],
+                         iStart, iEnd);
+  if( rc==SQLITE_OK && pSlot->nTerm>1 && pSink->bParts ){
+    rc = emit_slot_parts(pSlot, pSink, iStart, iEnd);
   }
   return rc;
 }
 
+/* Emit the terms of analysis a, like emit_slot(). */
+static int emit_analysis(const Analysis *a, const AnalyzerSink *pSink,
+                         int tflags, int iStart, int iEnd){
+  int rc = SQLITE_OK, i;
+  int nTerm = pSink->bParts ? a->nTerm : 1;
+  for(i=0; rc==SQLITE_OK && i<nTerm; i++){
+    rc = pSink->xToken(pSink->pCtx, i ? FTS5_TOKEN_COLOCATED : tflags,
+                       a->zBuf+a->aOff[i], a->aLen[i], iStart, iEnd);
+  }
+  return rc;
+}
 
-int analyzer_emit(const AnalyzerSink *pSink, int tflags,
-                  const char *pToken, int nToken, int iStart, int iEnd){
+/*
+** A token not in the cache: analyse it, keep the result in victim slot
+** pSlot (if not NULL), emit it. Out of line so that the cache hit path,
+** analyzer_emit_word(), stays small.
+*/
+static __attribute__((noinline)) int emit_miss(
+  const AnalyzerSink *pSink, CacheSlot *pSlot, int tflags,
+  const char *pToken, int nToken, int iStart, int iEnd
+){
   SwedishAnalyzer *p = pSink->p;
-  int bParts = pSink->bParts;
-  void *pCtx = pSink->pCtx;
-  int (*xToken)(void*, int, const char*, int, int, int) = pSink->xToken;
-  CacheSlot *pSlot = 0;
-  int rc;
-  /* A token of at most 3 bytes is its own term: Snowball Swedish changes
-  ** only its R1 region, which starts after the third character at the
-  ** earliest, and no dictionary entry or exception is that short ("och",
-  ** "i", "på", "år"). */
-  if( nToken>ANALYZER_MAX_STEM || nToken<=3 ){
-    return xToken(pCtx, tflags, pToken, nToken, iStart, iEnd);
-  }
-  if( nToken<=CACHE_KEY ){
-    const CacheSlot *pHit = cache_find(p, pToken, nToken, &pSlot);
-    if( pHit ){
-      return emit_slot(pHit, bParts, tflags, iStart, iEnd, pCtx, xToken);
-    }
-  }
-  rc = analysis_run(p, pToken, nToken, &p->res);
+  int rc = analysis_run(p, pToken, nToken, &p->res);
   if( rc!=SQLITE_OK ) return rc;
   if( pSlot ) cache_put(p, pSlot, pToken, nToken, &p->res);
-  return emit_analysis(&p->res, bParts, tflags, iStart, iEnd, pCtx, xToken);
+  return emit_analysis(&p->res, pSink, tflags, iStart, iEnd);
+}
+
+int analyzer_emit_word(const AnalyzerSink *pSink, int tflags,
+                       const char *pToken, int nToken, int iStart, int iEnd){
+  CacheSlot *pSlot = 0;
+  if( nToken<=CACHE_KEY ){
+    const CacheSlot *pHit = cache_find(pSink->p, pSink->bDocument, pToken, nToken,
+                                         &pSlot);
+    if( pHit ) return emit_slot(pHit, pSink, tflags, iStart, iEnd);
+  }
+  return emit_miss(pSink, pSlot, tflags, pToken, nToken, iStart, iEnd);
 }
 
 int analyzer_tail(const char *z, int n){

@@ -32,6 +32,10 @@
 #define DICT_BLOOM_BITS 21    /* bits of each table's filter (256 KB) */
 
 #define DICT_FIX        0x01  /* entry flag: an inflected form to rewrite */
+#define DICT_WHOLE      0x02  /* entry flag: with DICT_FIX, a rewrite of
+                              ** the whole word only, never a compound part:
+                              ** laget -> lag, underlaget -> underlag, but
+                              ** underlaget has no part "lag" */
 
 enum dict_table { DICT_BEGIN = 0, DICT_HEAD = 1 };
 

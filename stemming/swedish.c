@@ -35,6 +35,7 @@ struct SwedishTokenizer {
 typedef struct Pending Pending;
 struct Pending {
   int bHang;                      /* word with a hanging hyphen */
+  int bJoin;                      /* word before a joining hyphen */
   int tflags, iStart, iEnd;
   int n;
   char z[SWEDISH_PENDING_TEXT];
@@ -147,6 +148,7 @@ static int cb_hold(SwedishCb *c, int bHang, int tflags, const char *z, int n,
   if( c->nPending>=SWEDISH_MAX_PENDING || n>SWEDISH_PENDING_TEXT ) return 0;
   q = &c->aPending[c->nPending++];
   q->bHang = bHang;
+  q->bJoin = 0;
   q->tflags = tflags;
   q->iStart = iStart;
   q->iEnd = iEnd;
@@ -156,12 +158,52 @@ static int cb_hold(SwedishCb *c, int bHang, int tflags, const char *z, int n,
 }
 
 /* Is the token ending at iEnd followed by a hanging hyphen ("barn- och")? */
-static int is_hanging(const SwedishCb *c, int iEnd){
+static inline int is_hanging(const SwedishCb *c, int iEnd){
   char d;
   if( iEnd<0 || iEnd>=c->nText || c->pText[iEnd]!='-' ) return 0;
   if( iEnd+1==c->nText ) return 0;
   d = c->pText[iEnd+1];
   return d==' ' || d==',' || d=='\t' || d=='\n' || d=='\r';
+}
+
+/*
+** Hyphenated words are also written solid (covid-19 and covid19, e-hälsa
+** and ehälsa, Norrbottens-program and Norrbottensprogram): a word directly
+** followed by "-" and another word is held back until that word arrives,
+** and the joined form's whole-word term is emitted colocated with the
+** first word (its position and offsets). Not between two numbers: a date
+** or a range (2021-05-05, 2019-2021) is no word.
+*/
+static int is_joining(const SwedishCb *c, const char *z, int iEnd){
+  unsigned char d;
+  if( iEnd<0 || iEnd+1>=c->nText || c->pText[iEnd]!='-' ) return 0;
+  d = (unsigned char)c->pText[iEnd+1];
+  if( d<0x80 && !((d>='a' && d<='z') || (d>='A' && d<='Z')
+                  || (d>='0' && d<='9')) ){
+    return 0;
+  }
+  return !(z[0]>='0' && z[0]<='9' && d>='0' && d<='9');
+}
+
+/*
+** The held-back word before a joining hyphen, and the token after it:
+** emit the word, then, if the token follows the hyphen directly, their
+** joined form colocated (whole-word term only).
+*/
+static int cb_join(SwedishCb *c, const char *pToken, int nToken, int iStart){
+  Pending *q = &c->aPending[0];
+  char z[SWEDISH_PENDING_TEXT*2];
+  AnalyzerSink whole = c->sink;
+  int rc = cb_emit(c, q->tflags, q->z, q->n, q->iStart, q->iEnd);
+  c->nPending = 0;
+  whole.bParts = 0;
+  if( rc==SQLITE_OK && iStart==q->iEnd+1 && q->n+nToken<=(int)sizeof(z) ){
+    memcpy(z, q->z, (size_t)q->n);
+    memcpy(z+q->n, pToken, (size_t)nToken);
+    rc = analyzer_emit(&whole, FTS5_TOKEN_COLOCATED, z, q->n+nToken,
+                       q->iStart, q->iEnd);
+  }
+  return rc;
 }
 
 static int is_conjunction(const char *z, int n){
@@ -177,20 +219,25 @@ static int swedish_query_cb(
 }
 
 /*
-** Called by the parent for each folded token at index and aux time: runs
-** the coordinated-compound state machine over the held-back tokens: hanging
-** words, then one conjunction, then the head word that completes them.
+** The coordinated-compound state machine of swedish_cb() over the
+** held-back tokens: hanging words, then one conjunction, then the head
+** word that completes them. Out of line: swedish_cb() is called for every
+** token, and this for a few.
 */
-static int swedish_cb(
-  void *pCtx, int tflags, const char *pToken, int nToken, int iStart, int iEnd
+static __attribute__((noinline)) int swedish_cb_pending(
+  SwedishCb *c, int tflags, const char *pToken, int nToken, int iStart, int iEnd
 ){
-  SwedishCb *c = (SwedishCb*)pCtx;
   int rc = SQLITE_OK;
-  int bHang;
-  if( c->nPending==0 && !is_hanging(c, iEnd) ){      /* the common case */
-    return cb_emit(c, tflags, pToken, nToken, iStart, iEnd);
+  int bHang = is_hanging(c, iEnd);
+  if( c->nPending==1 && c->aPending[0].bJoin ){
+    rc = cb_join(c, pToken, nToken, iStart);
+    if( rc!=SQLITE_OK ) return rc;
   }
-  bHang = is_hanging(c, iEnd);
+  if( c->nPending==0 && !bHang && is_joining(c, pToken, iEnd)
+   && cb_hold(c, 0, tflags, pToken, nToken, iStart, iEnd) ){
+    c->aPending[0].bJoin = 1;
+    return rc;
+  }
   if( c->nPending>0 ){
     const Pending *pLast = &c->aPending[c->nPending-1];
     if( (bHang && pLast->bHang) || (pLast->bHang && is_conjunction(pToken, nToken)) ){
@@ -207,6 +254,18 @@ static int swedish_cb(
   return rc;
 }
 
+/* Called by the parent for each folded token at index and aux time. */
+static int swedish_cb(
+  void *pCtx, int tflags, const char *pToken, int nToken, int iStart, int iEnd
+){
+  SwedishCb *c = (SwedishCb*)pCtx;
+  if( c->nPending==0 && (iEnd>=c->nText || c->pText[iEnd]!='-') ){
+    /* the common case: no hyphen after the word, nothing held back */
+    return cb_emit(c, tflags, pToken, nToken, iStart, iEnd);
+  }
+  return swedish_cb_pending(c, tflags, pToken, nToken, iStart, iEnd);
+}
+
 static int swedish_tokenize(
   Fts5Tokenizer *pTok, void *pCtx, int flags,
   const char *pText, int nText,
@@ -217,6 +276,7 @@ static int swedish_tokenize(
   int rc;
   c.sink.p = p->pAnalyzer;
   c.sink.bParts = (flags & (FTS5_TOKENIZE_DOCUMENT|FTS5_TOKENIZE_AUX))!=0;
+  c.sink.bDocument = (flags & FTS5_TOKENIZE_DOCUMENT)!=0;
   c.sink.pCtx = pCtx;
   c.sink.xToken = xToken;
   c.pText = pText;

@@ -40,7 +40,7 @@
 ** version string also names the libstemmer release it was built against,
 ** since a new Snowball release can change stems.
 */
-#define SWEDISH_ANALYSIS_REVISION 1
+#define SWEDISH_ANALYSIS_REVISION 2
 #define SWEDISH_LIBSTEMMER_VERSION "2.2.0"
 
 /*
@@ -49,7 +49,7 @@
 #define SWEDISH_TOKENIZER_NAME "swedish"
 
 /*
-** Return the analysis version string, e.g. "swedish-1/libstemmer-2.2.0".
+** Return the analysis version string, e.g. "swedish-2/libstemmer-2.2.0".
 ** The returned string is static; never NULL.
 */
 const char *swedish_analysis_version(void);

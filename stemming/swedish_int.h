@@ -24,9 +24,30 @@ typedef struct AnalyzerSink AnalyzerSink;
 struct AnalyzerSink {
   SwedishAnalyzer *p;             /* the instance's analyzer */
   int bParts;                     /* emit compound parts (DOCUMENT, AUX) */
+  int bDocument;                  /* indexing (DOCUMENT): the token cache
+                                  ** may grow to its largest size */
   void *pCtx;                     /* xToken's first argument */
   int (*xToken)(void*, int, const char*, int, int, int);
 };
+
+/*
+** Words longer than this (bytes) are indexed as written, unstemmed:
+** Snowball works on a copy of its input, and no Swedish word is this long,
+** so a 1 MB "token" (a base64 blob, say) costs nothing more. A token of at
+** most ANALYZER_MAX_SAME bytes is its own term: Snowball Swedish changes
+** only its R1 region, which starts after the third character at the
+** earliest, and no dictionary entry or exception is that short ("och",
+** "i", "på", "år").
+*/
+#define ANALYZER_MAX_STEM 64
+#define ANALYZER_MAX_SAME 3
+
+/*
+** analyzer_emit() for a token of ANALYZER_MAX_SAME+1 to ANALYZER_MAX_STEM
+** bytes, the ones that need analysis. Same contract.
+*/
+int analyzer_emit_word(const AnalyzerSink *pSink, int tflags,
+                       const char *pToken, int nToken, int iStart, int iEnd);
 
 /*
 ** Emit the terms of one folded token (as given by unicode61) through
@@ -34,10 +55,17 @@ struct AnalyzerSink {
 ** 0 or FTS5_TOKEN_COLOCATED), then, if pSink->bParts, its compound parts
 ** as FTS5_TOKEN_COLOCATED. iStart and iEnd are the byte offsets of the
 ** word in the original text, passed on unchanged for every term. Returns
-** the first non-OK code of xToken, or SQLITE_NOMEM.
+** the first non-OK code of xToken, or SQLITE_NOMEM. Inline, because it is
+** called for every token and most tokens need no analysis at all.
 */
-int analyzer_emit(const AnalyzerSink *pSink, int tflags,
-                  const char *pToken, int nToken, int iStart, int iEnd);
+static inline int analyzer_emit(const AnalyzerSink *pSink, int tflags,
+                                const char *pToken, int nToken,
+                                int iStart, int iEnd){
+  if( nToken>ANALYZER_MAX_STEM || nToken<=ANALYZER_MAX_SAME ){
+    return pSink->xToken(pSink->pCtx, tflags, pToken, nToken, iStart, iEnd);
+  }
+  return analyzer_emit_word(pSink, tflags, pToken, nToken, iStart, iEnd);
+}
 
 /*
 ** Stem the folded word z[0..n) into a buffer owned by p, valid until the

@@ -96,6 +96,7 @@
       li.setAttribute('role', 'option');
       li.setAttribute('aria-selected', 'false');
       li.addEventListener('mousedown', (e) => { e.preventDefault(); pick(i); });
+      li.addEventListener('mousemove', () => { if (active !== i) setActive(i); });
       list.append(li);
       options.push(s.text);
     });
@@ -109,6 +110,7 @@
       li.title = h.assignment;
       const k = options.length;
       li.addEventListener('mousedown', (e) => { e.preventDefault(); pick(k); });
+      li.addEventListener('mousemove', () => { if (active !== k) setActive(k); });
       list.append(li);
       /* Picking a row searches for it: its first words as a phrase. */
       options.push('"' + h.assignment.replace(/["*]/g, ' ').split(/\s+/).filter(Boolean).slice(0, 12).join(' ') + '"');
@@ -117,6 +119,15 @@
       list.hidden = false;
       input.setAttribute('aria-expanded', 'true');
     }
+    announce(options.length ? (options.length === 1 ? '1 förslag' : options.length + ' förslag') +
+      ', välj med pil upp och ned' : '');
+  }
+
+  /* Tell screen readers how many suggestions there are (once it settles). */
+  let announceTimer = 0;
+  function announce(text) {
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => { $('sug-status').textContent = text; }, 400);
   }
 
   async function fetchSuggestions() {
@@ -148,16 +159,19 @@
     timer = setTimeout(fetchSuggestions, SUGGEST_DELAY_MS);
   });
 
+  /* The ARIA combobox keys: down and up move through the list and back to
+   * the box (no option active), Enter picks, Escape closes. */
   input.addEventListener('keydown', (e) => {
     const n = options.length;
+    if (e.isComposing || e.keyCode === 229) return;   /* an IME is composing */
     if (e.key === 'ArrowDown') {
-      if (list.hidden) { fetchSuggestions(); return; }
       e.preventDefault();
-      setActive(n ? (active + 1) % n : -1);
+      if (list.hidden) { fetchSuggestions(); return; }
+      setActive(active + 1 < n ? active + 1 : -1);
     } else if (e.key === 'ArrowUp') {
       if (list.hidden) return;
       e.preventDefault();
-      setActive(active <= 0 ? n - 1 : active - 1);
+      setActive(active === -1 ? n - 1 : active - 1);
     } else if (e.key === 'Enter') {
       if (!list.hidden && active >= 0) { e.preventDefault(); pick(active); }
     } else if (e.key === 'Escape') {
@@ -193,6 +207,8 @@
     $('intro').hidden = !!state.q;
     syncYearControls();
     if (!state.q) {
+      if (searchCtl) searchCtl.abort();
+      document.title = 'Sök i återrapporteringen';
       status.textContent = '';
       $('results').replaceChildren();
       $('notices').replaceChildren();
@@ -201,21 +217,74 @@
       return;
     }
     if (searchCtl) searchCtl.abort();
-    searchCtl = new AbortController();
+    const ctl = new AbortController();
+    searchCtl = ctl;
     document.body.classList.add('busy');
+    $('results').setAttribute('aria-busy', 'true');
     try {
-      const r = await fetch(searchUrl(), { signal: searchCtl.signal });
-      const d = await r.json();
-      if (!r.ok) throw new Error(d.error || ('HTTP ' + r.status));
+      let r;
+      try {
+        r = await fetch(searchUrl(), { signal: ctl.signal });
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        throw new SearchFailure(0, String(e));
+      }
+      let d = null;
+      try {
+        d = await r.json();
+      } catch (e) {
+        if (e.name === 'AbortError') throw e;
+        d = null;                       /* not JSON: a proxy's HTML page */
+      }
+      if (!r.ok || !d) throw new SearchFailure(r.ok ? 502 : r.status, d && d.error);
       render(d);
     } catch (e) {
       if (e.name === 'AbortError') return;
-      status.textContent = 'Sökningen misslyckades: ' + e.message;
-      $('results').replaceChildren();
-      $('pages').replaceChildren();
+      if (e instanceof SearchFailure) renderError(e.status, e.detail);
+      else { console.warn('showing the results failed:', e); renderError(-1, ''); }
     } finally {
-      document.body.classList.remove('busy');
+      if (searchCtl === ctl) {          /* not when a newer search took over */
+        document.body.classList.remove('busy');
+        $('results').removeAttribute('aria-busy');
+      }
     }
+  }
+
+  /* A failed /search: HTTP status (0: no answer at all) and searchd's message. */
+  function SearchFailure(status, detail) {
+    this.status = status;
+    this.detail = detail || '';
+  }
+
+  /* What went wrong, in words for the person searching, by HTTP status. */
+  const ERRORS = [
+    [0, 'Kunde inte nå söktjänsten. Kontrollera nätverksanslutningen och försök igen.', true],
+    [503, 'Sökningen tog för lång tid, eller söktjänsten är upptagen just nu. Försök igen om en stund, ' +
+          'eller gör sökningen mer precis med fler ord eller ett årsintervall.', true],
+    [414, 'Sökfrågan är för lång. Korta ner den och försök igen.', false],
+    [413, 'Sökfrågan är för lång. Korta ner den och försök igen.', false],
+    [400, 'Sökningen kunde inte göras med de här inställningarna. Ändra sökfrågan eller filtren och försök igen.', false],
+    [429, 'Söktjänsten får för många frågor just nu. Vänta en stund och försök igen.', true],
+  ];
+
+  function renderError(code, detail) {
+    const known = ERRORS.find((x) => x[0] === code);
+    const text = known ? known[1] : 'Något gick fel' + (code > 0 ? ' i söktjänsten (fel ' + code + ')' : '') +
+      '. Försök igen om en stund.';
+    const retry = known ? known[2] : true;
+    if (detail) console.warn('search failed:', code, detail);
+    $('status').textContent = 'Sökningen misslyckades';
+    const p = el('div', { className: 'notice error' }, [el('p', { textContent: text })]);
+    p.setAttribute('role', 'alert');
+    if (retry) {
+      const b = el('button', { type: 'button', className: 'again', textContent: 'Försök igen' });
+      b.addEventListener('click', () => runSearch());
+      p.append(b);
+    }
+    $('notices').replaceChildren(p);
+    $('results').replaceChildren();
+    $('pages').replaceChildren();
+    $('year-facet').replaceChildren();
   }
 
   const MONTHS = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli',
@@ -224,6 +293,12 @@
   function formatDate(iso) {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
     return m ? parseInt(m[3], 10) + ' ' + MONTHS[parseInt(m[2], 10) - 1] + ' ' + m[1] : (iso || '');
+  }
+
+  /* At most n characters of z (a pasted page of text need not be echoed whole). */
+  function shorten(z, n) {
+    const chars = Array.from(z);
+    return chars.length > n ? chars.slice(0, n - 1).join('') + '…' : z;
   }
 
   function yearLabel() {
@@ -238,24 +313,44 @@
     const box = $('notices');
     box.replaceChildren();
     if (d.corrected) {
-      const again = el('button', { type: 'button', className: 'link', textContent: d.corrected.from });
-      again.addEventListener('click', () => { input.value = d.corrected.from; submit(); });
-      const p = el('p', { className: 'notice did-you-mean' }, [
-        'Inga träffar för ', el('q', { textContent: d.corrected.from }), '. Visar träffar för ',
+      /* "Did you mean": the typed word found nothing, so the results are
+       * for the correction; one click puts the correction in the box. */
+      const from = d.corrected.from.toLowerCase();
+      const fixed = state.q.split(/\s+/).map((w) => (w.toLowerCase() === from ? d.corrected.to : w)).join(' ');
+      const why = el('span', { className: 'why' }, [
+        'Inga träffar för ', el('q', { textContent: d.corrected.from }), ', så träffarna nedan gäller ',
         el('strong', { textContent: d.corrected.to }), '.',
       ]);
+      const p = el('p', { className: 'notice did-you-mean' });
+      if (fixed !== state.q) {
+        const fix = el('button', { type: 'button', className: 'link', textContent: fixed });
+        fix.addEventListener('click', () => { input.value = fixed; submit(); });
+        p.append('Menade du ', fix, '? ');
+      }
+      p.append(why);
       box.append(p);
-      const fix = el('button', { type: 'button', className: 'link', textContent: 'Sök på ' + d.corrected.to });
-      fix.addEventListener('click', () => {
-        input.value = state.q.split(/\s+/).map((w) => (w === d.corrected.from ? d.corrected.to : w)).join(' ');
-        submit();
-      });
-      p.append(' ', fix);
     }
-    if (d.relaxed) {
+    if (d.relaxed && d.total > 0) {
       box.append(el('p', { className: 'notice relaxed',
         textContent: 'Ingen rad innehöll alla orden. Visar rader med några av dem, flest först.' }));
     }
+  }
+
+  /* No hits: say what to try, and offer to drop the year filter. */
+  function renderEmpty() {
+    const tips = el('ul', {}, [
+      el('li', { textContent: 'Kontrollera stavningen, eller prova ordets grundform.' }),
+      el('li', { textContent: 'Prova färre ord, eller andra ord med samma betydelse.' }),
+      el('li', {}, ['Sök på början av ett ord med ', el('code', { textContent: '*' }),
+        ', till exempel ', el('code', { textContent: 'mammo*' }), '.']),
+    ]);
+    const box = el('div', { className: 'notice empty' }, [el('p', { textContent: 'Förslag:' }), tips]);
+    if (state.from || state.to) {
+      const all = el('button', { type: 'button', className: 'link', textContent: 'Sök i alla år' });
+      all.addEventListener('click', () => setYears('', ''));
+      box.prepend(el('p', {}, ['Sökningen gäller bara' + yearLabel() + '. ', all]));
+    }
+    $('notices').append(box);
   }
 
   function renderHit(h) {
@@ -279,10 +374,12 @@
     const first = state.page * PAGE_SIZE + 1;
     const last = Math.min(total, first + (d.hits || []).length - 1);
     let text = total === 0 ? 'Inga träffar' : (total === 1 ? '1 träff' : total.toLocaleString('sv-SE') + ' träffar');
-    text += ' för ”' + state.q + '”' + yearLabel();
+    text += ' för ”' + shorten(state.q, 80) + '”' + yearLabel();
     if (total > PAGE_SIZE) text += ' · visar ' + first + '–' + last;
     $('status').textContent = text;
+    document.title = state.q + ' – Sök i återrapporteringen';
     renderNotices(d);
+    if (total === 0) renderEmpty();
     $('results').replaceChildren(...(d.hits || []).map(renderHit));
     renderFacet((d.facets && d.facets.year) || {});
     renderPages(total);

@@ -15,14 +15,19 @@
 **          that may end a compound but has no such form also gets itself and
 **          itself + "s" (hjälpmedel -> hjälpmedels), the Swedish default.
 **          The term of an entry is the Snowball stem of the word it came
-**          from (självmords -> självmord).
+**          from (självmords -> självmord); for a bound form (ONLYINCOMPOUND,
+**          Z), the stem of the free word it stands for (hälso -> hälsa ->
+**          häls). Plus aExtraBegin (när, corona, covid).
 **   head   the words that may end a compound (COMPOUNDEND, Y), keyed by
 **          their Snowball stem as it comes out at the end of a longer word
 **          (the stemmer's R1 region starts earlier in a compound), with the
-**          stem of the word alone as term. Also the definite neuter forms
-**          (uppdraget, mötet, arbetet) that Snowball 2.2 leaves whole, keyed
-**          by their stem and marked DICT_FIX: the analyzer rewrites them to
-**          the word's stem (uppdrag, möt, arbet).
+**          stem of the word alone as term. Also the forms of hunspell's noun
+**          inflection rules whose stem is not the word's (uppdraget, mötet,
+**          psykiatrin, områdena, platser), keyed by their stem and marked
+**          DICT_FIX: the analyzer rewrites them to the word's stem
+**          (uppdrag, möt, psykiatri, områd, plat). A head's term and key
+**          have at least DICT_MIN_HEAD characters, or the term is one of
+**          aShortHead; a rewrite too short for a head is DICT_WHOLE.
 **
 ** Only lower-case words of letters, at least 3 characters long, are used:
 ** names and abbreviations are never parts. Entry layout in the blob:
@@ -67,6 +72,8 @@ struct Gen {
   unsigned char *blob;
   size_t nBlob, nAlloc;
   Table begin, head;
+  char **azWord;                  /* every plain word of the .dic, sorted */
+  size_t nWord, nWordAlloc;
 };
 
 static void die(const char *zMsg, const char *zArg){
@@ -227,6 +234,39 @@ static void table_init(Table *t, uint32_t nSlot){
   t->n = 0;
 }
 
+/*
+** Heads of 3 letters that are real words worth finding inside compounds
+** (dialogmöte, ungdomsråd, tobaksfri, vardag, rådhus), as terms. Any other
+** head whose term, or key, is shorter than DICT_MIN_HEAD is left out: the
+** term is what a search finds, so "underlaget" must not give the head
+** "lag" (law) through laget -> lag, while "möt" (möte) is worth its noise.
+** Not "tid": framtid, väntetid, tidig... split far more often wrongly
+** (fram|tid) than usefully.
+*/
+static const char *const aShortHead[] = { "möt", "råd", "fri", "dag", "hus" };
+
+/* 1 if a head with this key and term is long enough, or a short real word. */
+static int head_ok(const char *zKey, const char *zTerm){
+  size_t i;
+  for(i=0; i<sizeof(aShortHead)/sizeof(aShortHead[0]); i++){
+    if( strcmp(zTerm, aShortHead[i])==0 ) return utf8_len(zKey)>=DICT_MIN_PART;
+  }
+  return utf8_len(zKey)>=DICT_MIN_HEAD && utf8_len(zTerm)>=DICT_MIN_HEAD;
+}
+
+/*
+** The flags a head entry is stored with, or -1 to leave it out: a rewrite
+** (DICT_FIX) too short to be a head is still right for the word alone
+** (målet -> mål, laget -> lag), so it is kept as DICT_WHOLE.
+*/
+static int head_flags(const char *zKey, const char *zTerm, int flags){
+  if( head_ok(zKey, zTerm) ) return flags;
+  if( (flags & DICT_FIX) && utf8_len(zKey)>=DICT_MIN_HEAD ){
+    return flags | DICT_WHOLE;
+  }
+  return -1;
+}
+
 /* Add key -> term with flags to t, unless the key is there already. */
 static void table_add(Gen *g, Table *t, const char *zKey, const char *zTerm,
                       int flags){
@@ -234,7 +274,9 @@ static void table_add(Gen *g, Table *t, const char *zKey, const char *zTerm,
   uint32_t h;
   unsigned char hdr[2];
   if( nKey==0 || nKey>DICT_MAX_KEY || nTerm>DICT_MAX_KEY ) return;
-  if( utf8_len(zKey)<(t==&g->head ? DICT_MIN_HEAD : DICT_MIN_PART) ) return;
+  if( t==&g->head ) flags = head_flags(zKey, zTerm, flags);
+  else if( utf8_len(zKey)<DICT_MIN_PART ) flags = -1;
+  if( flags<0 ) return;
   for(h=dict_hash(zKey, (int)nKey)&t->mask; t->aSlot[h]; h=(h+1)&t->mask){
     const unsigned char *e = g->blob + t->aSlot[h];
     if( e[1]==nKey && memcmp(e+2, zKey, nKey)==0 ) return;
@@ -260,12 +302,70 @@ static int has_flag(const char *zFlags, char c){
   return strchr(zFlags, c)!=0;
 }
 
+static int cmp_str(const void *a, const void *b){
+  return strcmp(*(char *const*)a, *(char *const*)b);
+}
+
+/* Pass 0: collect the plain words, for is_word(); sorted afterwards. */
+static void collect_word(Gen *g, const char *zWord, const char *zFlags){
+  (void)zFlags;
+  if( !is_plain_word(zWord) ) return;
+  if( g->nWord>=g->nWordAlloc ){
+    g->nWordAlloc = g->nWordAlloc ? 2*g->nWordAlloc : 65536;
+    g->azWord = xrealloc(g->azWord, sizeof(char*)*g->nWordAlloc);
+  }
+  g->azWord[g->nWord] = strdup(zWord);
+  if( g->azWord[g->nWord]==0 ) die("out of memory", 0);
+  g->nWord++;
+}
+
+/* 1 if z is a plain word of the dictionary. */
+static int is_word(const Gen *g, const char *z){
+  return bsearch(&z, g->azWord, g->nWord, sizeof(char*), cmp_str)!=0;
+}
+
+/*
+** Try zWord with its last nStrip bytes replaced by zAdd: 1 and the word in
+** zOut if that is a dictionary word.
+*/
+static int try_free(const Gen *g, const char *zWord, size_t nStrip,
+                    const char *zAdd, char *zOut){
+  size_t n = strlen(zWord);
+  if( nStrip>n || n-nStrip+strlen(zAdd)>=MAXW ) return 0;
+  memcpy(zOut, zWord, n-nStrip);
+  strcpy(zOut+n-nStrip, zAdd);
+  return is_word(g, zOut);
+}
+
+/*
+** The free word a bound first part (hunspell's ONLYINCOMPOUND, flag Z)
+** stands for, if the dictionary has it: -o/-e/-u for -a (hälso, kvinno,
+** folkhälso -> hälsa, kvinna, folkhälsa), -ie for -ium (akvarie ->
+** akvarium), + e (affärsidkar -> affärsidkare). 1 and the word in zOut,
+** or 0: the part keeps its own stem.
+*/
+static int free_form(const Gen *g, const char *zWord, char *zOut){
+  size_t n = strlen(zWord);
+  char c = n ? zWord[n-1] : 0;
+  if( (c=='o' || c=='e' || c=='u') && try_free(g, zWord, 1, "a", zOut) ){
+    return 1;
+  }
+  if( c=='e' && n>=2 && zWord[n-2]=='i' && try_free(g, zWord, 1, "um", zOut) ){
+    return 1;
+  }
+  return try_free(g, zWord, 0, "e", zOut);
+}
+
 /* Pass 1: begin forms and plain heads of one dictionary word. */
 static void add_word(Gen *g, const char *zWord, const char *zFlags){
   char zSt[MAXW+8], zKey[MAXW+8], zForm[MAXW+8];
   int bBegin = 0, i;
   if( !is_plain_word(zWord) || has_flag(zFlags, '%') ) return;
-  stem(g, zWord, zSt);
+  if( has_flag(zFlags, 'Z') && free_form(g, zWord, zForm) ){
+    stem(g, zForm, zSt);            /* hälso -> hälsa -> häls */
+  }else{
+    stem(g, zWord, zSt);
+  }
   if( has_flag(zFlags, 'X') || has_flag(zFlags, 'U') ){
     table_add(g, &g->begin, zWord, zSt, 0);
     bBegin = 1;
@@ -293,20 +393,71 @@ static void add_word(Gen *g, const char *zWord, const char *zFlags){
   }
 }
 
-/* Pass 2: definite neuter forms Snowball leaves whole (rules B and C). */
+/*
+** hunspell-sv's noun inflection flags (sv_SE.aff): definite neuter
+** (B -et, C -t), definite common gender (D -en, E -n), definite plural
+** (F -en, -na), plurals (G -ar, H -er, I -r, -nar, J -er, -na). Not the
+** verb (K..R, m), adjective (O, P, Q) or derivation (T, e, d) flags: an
+** adjective's -t form or a verb's forms are not this word.
+*/
+static const char zNounFlags[] = "BCDEFGHIJ";
+
+/*
+** 1 if rule r makes an inflected form of a noun: a noun flag, and an
+** ending that adds letters. Not the participles and -ande nouns of B, D
+** and F (+nde, +ndet, +ndena: forms of a verb), nor what J does besides
+** plurals (the imperatives a -> 0, the ":" and "-" forms), nor genitives:
+** Snowball strips their -s itself (psykiatrins -> psykiatrin, the key of
+** psykiatrin), and the keys only they make are other words' stems
+** (rapporters -> rapporter, the stem of the verb rapportera).
+*/
+static int is_noun_rule(const Rule *r){
+  size_t n = strlen(r->add);
+  return strchr(zNounFlags, r->flag)!=0 && n>0 && r->add[n-1]!='s'
+      && strncmp(r->add, "nd", 2)!=0 && strpbrk(r->add, ":-")==0;
+}
+
+/*
+** 1 if the dictionary has form z, or z without its genitive -s, or z + "s"
+** (a first-part form of its own, "samverkans/UXZ"), as a word: then it is
+** a word in its own right (samverkan, not a form of the verb samverka)
+** and keeps its own stem, which is also the term of its first-part form.
+*/
+static int is_lemma_form(const Gen *g, const char *z){
+  char zS[MAXW+8];
+  size_t n = strlen(z);
+  if( is_word(g, z) || n+1>=MAXW ) return 1;
+  memcpy(zS, z, n);
+  strcpy(zS+n, "s");
+  if( is_word(g, zS) ) return 1;
+  if( n>1 && z[n-1]=='s' ){
+    zS[n-1] = 0;
+    if( is_word(g, zS) || is_lemma_form(g, zS) ) return 1;
+  }
+  return 0;
+}
+
+/*
+** Pass 2: inflected forms of nouns that Snowball 2.2 leaves whole or cuts
+** elsewhere than the word itself (uppdraget, mötet; psykiatrin, hälsan;
+** områdena; platser -> plats but plats -> plat), keyed by their stem at
+** the end of a longer word and rewritten to the stem of the word.
+*/
 static void add_fixes(Gen *g, const char *zWord, const char *zFlags){
-  char zSt[MAXW+8], zKey[MAXW+8], zForm[MAXW+8];
+  char zSt[MAXW+8], zKey[MAXW+8], zForm[MAXW+8], zFormSt[MAXW+8];
   int i;
   if( !is_plain_word(zWord) || !has_flag(zFlags, 'Y') ) return;
   stem(g, zWord, zSt);
   for(i=0; i<g->nRule; i++){
     const Rule *r = &g->aRule[i];
-    size_t na = strlen(r->add);
-    if( (r->flag!='B' && r->flag!='C') || !has_flag(zFlags, r->flag) ) continue;
-    if( na==0 || r->add[na-1]!='t' ) continue;
-    if( rule_apply(r, zWord, zForm) ){
-      stem_in_compound(g, zForm, zKey);
-      if( strcmp(zKey, zSt)!=0 ) table_add(g, &g->head, zKey, zSt, DICT_FIX);
+    if( !is_noun_rule(r) || !has_flag(zFlags, r->flag) ) continue;
+    if( !rule_apply(r, zWord, zForm) ) continue;
+    stem_in_compound(g, zForm, zKey);
+    if( is_lemma_form(g, zForm) ){
+      stem(g, zForm, zFormSt);          /* akutsamverkan: a head of its own */
+      table_add(g, &g->head, zKey, zFormSt, 0);
+    }else if( strcmp(zKey, zSt)!=0 ){
+      table_add(g, &g->head, zKey, zSt, DICT_FIX);
     }
   }
 }
@@ -369,10 +520,14 @@ static void print_c(const Gen *g){
 }
 
 /*
-** First parts hunspell allows only before a hyphen ("när-") but Swedish
-** writes closed: närsjukvård, närområde. Kept short on purpose.
+** First parts missing from hunspell-sv, kept short on purpose, each with
+** the stem of the word as term:
+**   när     hunspell allows it only before a hyphen ("när-"), but Swedish
+**           writes it closed: närsjukvård, närområde;
+**   corona, words of this domain newer than the dictionary:
+**   covid   coronapandemin, coronavaccin, covidvård, covidpatienter.
 */
-static const char *const aExtraBegin[] = { "när" };
+static const char *const aExtraBegin[] = { "när", "corona", "covid" };
 
 int main(int argc, char **argv){
   Gen g;
@@ -386,8 +541,12 @@ int main(int argc, char **argv){
   table_init(&g.begin, 1u<<DICT_BEGIN_BITS);
   table_init(&g.head, 1u<<DICT_HEAD_BITS);
   for(i=0; i<sizeof(aExtraBegin)/sizeof(aExtraBegin[0]); i++){
-    table_add(&g, &g.begin, aExtraBegin[i], aExtraBegin[i], 0);
+    char zSt[MAXW+8];
+    stem(&g, aExtraBegin[i], zSt);
+    table_add(&g, &g.begin, aExtraBegin[i], zSt, 0);
   }
+  for_each_word(&g, argv[2], collect_word);
+  qsort(g.azWord, g.nWord, sizeof(char*), cmp_str);
   for_each_word(&g, argv[2], add_word);
   for_each_word(&g, argv[2], add_fixes);
   fprintf(stderr, "mkdict: %u begin forms, %u heads, %zu bytes of entries\n",
@@ -395,6 +554,8 @@ int main(int argc, char **argv){
   print_c(&g);
   if( fflush(stdout)!=0 || ferror(stdout) ) die("write error", 0);
   sb_stemmer_delete(g.pStem);
+  for(i=0; i<g.nWord; i++) free(g.azWord[i]);
+  free(g.azWord);
   free(g.aRule);
   free(g.blob);
   free(g.begin.aSlot);

@@ -34,6 +34,8 @@ EXTRA_ROWS = [
      "Fler läkemedelsgenomgångar har gjorts under året."),
     ("Planera inflyttningen i Kiruna nya sjukhus", "RS 201111",
      "Inflyttningen planeras till hösten."),
+    ("Korta köerna till barn- och ungdomspsykiatri", "RS 201111",
+     "Väntetiden har minskat."),
 ]
 EXTRA = "\n\n%s 2020-03-04\n\n" % TITLE + "\n".join(
     "\t".join(r) for r in EXTRA_ROWS)
@@ -50,7 +52,8 @@ class Server:
     def __init__(self, db, *flags):
         self.dir = tempfile.mkdtemp(prefix="box-srv-")
         port_file = os.path.join(self.dir, "port")
-        self.log = open(os.path.join(self.dir, "log"), "w+")
+        self.log_path = os.path.join(self.dir, "log")
+        self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [os.path.join(BUILD, "searchd"), "--db", db, "--listen",
              "127.0.0.1:0", "--port-file", port_file, "--quiet"] + list(flags),
@@ -71,9 +74,11 @@ class Server:
         self.port = int(read(port_file).strip())
 
     def log_text(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
+        """searchd's output so far. Read through a file of its own: seeking
+        the one searchd writes to would move searchd's offset too (a shared
+        open file), and its next lines would overwrite the first."""
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
 
     def get(self, path, headers=None):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -99,8 +104,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        out = self.log_text()
         self.log.close()
+        out = self.log_text()
         shutil.rmtree(self.dir, ignore_errors=True)
         if ("Sanitizer" in out or "runtime error:" in out
                 or self.proc.returncode not in (0, -signal.SIGTERM)):
@@ -213,6 +218,54 @@ class BoxTest(unittest.TestCase):
         status, _, _ = self.srv.get("/suggest?q=%ff%fe%fd")
         self.assertEqual(status, 200)
 
+    def test_suggest_hostile(self):
+        """Bounded work whatever q is: many words, only punctuation, FTS5
+        syntax, invalid UTF-8, control bytes. Always a JSON answer."""
+        many = "a " * 120 + "mammo"
+        common = "och " * 60 + "mammo"
+        cases = [many, common, "!" * 256, "mammo" + "x" * 251,
+                 '"" NEAR( OR AND NOT ) : ^ * mammo', 'x" OR "y mammo',
+                 "-mammo", "mammo*", "col:mammo", "\x01\x02 mammo",
+                 "\u202e\ufeff mammo"]
+        for q in cases:
+            self.assertLessEqual(len(q.encode()), 256, q)
+            status, d = self.srv.json("/suggest", q=q)
+            self.assertEqual(status, 200, (q, d))
+            self.assertLessEqual(len(d["suggestions"]), 8)
+            self.assertLessEqual(len(d["hits"]), 3)
+        _, d = self.srv.json("/suggest", q=many)
+        self.assertIn(many[:-5] + "mammografi", texts(d))
+        _, d = self.srv.json("/suggest", q=common)
+        self.assertTrue(d["hits"], "common earlier words still find rows")
+        for raw in ("%ff%fe%fd", "mammo%ff", "%c3%a5%c3", "%ed%a0%80mammo",
+                    "%f4%90%80%80+mammo", "%c0%afmammo", "mam%01mo"):
+            status, _, body = self.srv.get("/suggest?q=" + raw)
+            self.assertEqual(status, 200, raw)
+            d = json.loads(body.decode("utf-8"))      # valid UTF-8 JSON
+            self.assertIsInstance(d["query"], str)
+        status, d = self.srv.json("/suggest", q="å\u0000mammo")  # a NUL
+        self.assertEqual(status, 400)
+        self.assertIn("error", d)
+        status, d = self.srv.json("/suggest", q="x" * 256)
+        self.assertEqual(status, 200)
+        status, d = self.srv.json("/suggest", q="x" * 257)
+        self.assertEqual(status, 414)
+        self.assertIn("error", d)
+
+    def test_suggest_time_limit(self):
+        """Past its time limit /suggest answers 503 with a JSON error, like
+        /search (--query-ms 0: the limit has passed at the first step)."""
+        srv = Server(self.db, "--query-ms", "0")
+        try:
+            for q in ("mammo", "nära vår", "mammografiv"):
+                status, d = srv.json("/suggest", q=q)
+                self.assertEqual(status, 503, q)
+                self.assertIn("too long", d["error"])
+            status, d = srv.json("/suggest", q="m")     # no work: no limit
+            self.assertEqual(status, 200)
+        finally:
+            srv.stop()
+
     # ---- forgiving queries -----------------------------------------------
 
     def test_diacritics_restored(self):
@@ -259,6 +312,27 @@ class BoxTest(unittest.TestCase):
         self.assertEqual(kns, self.rows('"Kiruna nya sjukhus"'))
         self.assertEqual(kns, self.rows("kns"))
 
+    def test_synonym_multiword_unquoted(self):
+        # A member of several words typed without quotes is matched as
+        # consecutive words and searched as (phrase OR the set's others).
+        kns = self.rows("KNS")
+        self.assertEqual(self.rows("Kiruna nya sjukhus"), kns)
+        self.assertEqual(self.rows("kiruna  NYA sjukhus"), kns)
+        bup = self.rows("BUP")
+        self.assertIn(("2020-03-04", 5), bup)
+        self.assertTrue(any(d == "2018-12-05" for d, _ in bup), bup)
+        self.assertEqual(self.rows("barn- och ungdomspsykiatri"), bup)
+        self.assertEqual(self.rows('"barn- och ungdomspsykiatri"'), bup)
+        # The rest of the query stays as typed.
+        self.assertEqual(self.rows("inflyttningen Kiruna nya sjukhus"),
+                         {("2020-03-04", 4)})
+        self.assertEqual(self.rows("inflyttningen KNS"), {("2020-03-04", 4)})
+        self.assertEqual(self.rows("köerna barn- och ungdomspsykiatri"),
+                         {("2020-03-04", 5)})
+        d = self.search("Kiruna nya sjukhus")
+        self.assertNotIn("corrected", d)
+        self.assertIn("<mark>", json.dumps(d["hits"]))
+
 
 class ReloadTest(unittest.TestCase):
     """Editing the synonyms file and sending SIGHUP needs no re-index."""
@@ -286,30 +360,110 @@ class ReloadTest(unittest.TestCase):
         self.assertEqual(status, 200, d)
         return d["total"]
 
-    def wait_total(self, q, cond):
-        """Workers reopen at their next request after SIGHUP; the signal is
-        handled asynchronously, so ask until every worker has seen it."""
-        for _ in range(100):
-            if all(cond(self.total(q)) for _ in range(4)):
+    def wait_log(self, text, count):
+        """Workers reopen at their next request after SIGHUP (each logs the
+        synonyms it loaded): ask until text is in the log count times."""
+        for _ in range(500):
+            if self.srv.log_text().count(text) >= count:
                 return True
-            time.sleep(0.05)
+            self.total("vård")
+            time.sleep(0.01)
         return False
 
     def test_sighup_reload(self):
+        loaded = "synonyms: 1 sets from " + self.syn
         self.assertEqual(self.total("glesbygdssjukvård"), 0)
-        self.assertGreater(self.total("självmord"), 0)
+        self.assertGreater(self.total("självmord"), 1)
         with open(self.syn, "w") as f:
             f.write("glesbygdssjukvård, mammografi\n")
         self.srv.proc.send_signal(signal.SIGHUP)
-        self.assertTrue(self.wait_total("glesbygdssjukvård", lambda n: n > 0),
-                        self.srv.log_text())
-        # A broken file: logged; the server keeps answering.
+        self.assertTrue(self.wait_log(loaded, 4), self.srv.log_text())
+        for _ in range(8):
+            self.assertGreater(self.total("glesbygdssjukvård"), 0)
+        # A broken file: every worker logs it with file and line and keeps
+        # the sets it had; the server keeps answering.
         with open(self.syn, "w") as f:
-            f.write("only-one-member\n")
+            f.write("glesbygdssjukvård, mammografi\nonly-one-member\n")
         self.srv.proc.send_signal(signal.SIGHUP)
-        time.sleep(0.2)
-        self.assertIsNotNone(self.total("mammografi"))
-        self.assertIn("a set needs at least two members", self.srv.log_text())
+        want = "%s:2: a set needs at least two members" % self.syn
+        for _ in range(500):
+            self.assertGreater(self.total("glesbygdssjukvård"), 0)
+            if self.srv.log_text().count(want) >= 2:
+                break
+            time.sleep(0.01)
+        log = self.srv.log_text()
+        self.assertEqual(log.count(want), 2, log)
+        self.assertEqual(log.count("keeping the previous 1 sets"), 2, log)
+        for _ in range(8):
+            self.assertGreater(self.total("glesbygdssjukvård"), 0)
+            # Only the 2018 report says "självmordsprevention" itself.
+            self.assertEqual(self.total("självmord"), 1)
+        # Fixed again: the new sets apply.
+        with open(self.syn, "w") as f:
+            f.write("suicid, självmord\n")
+        self.srv.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(self.wait_log(loaded, 6), self.srv.log_text())
+        for _ in range(8):
+            self.assertEqual(self.total("glesbygdssjukvård"), 0)
+            self.assertGreater(self.total("självmord"), 1)
+
+
+class StartupTest(unittest.TestCase):
+    """A synonyms file that is broken or cannot be read stops searchd at
+    start-up, with a message naming the file (and line)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="box-start-")
+        try:
+            cls.db = build_index(cls.tmp)
+        except BaseException:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def start(self, syn):
+        """Run searchd with --synonyms syn; return (exit code, stderr)."""
+        p = subprocess.run(
+            [os.path.join(BUILD, "searchd"), "--db", self.db, "--listen",
+             "127.0.0.1:0", "--threads", "2", "--synonyms", syn],
+            capture_output=True, text=True, timeout=60)
+        self.assertNotIn("Sanitizer", p.stderr)
+        return p.returncode, p.stderr
+
+    def test_broken_file(self):
+        for text, want in (
+                ("suicid, självmord\nBUP\n".encode(),
+                 ":2: a set needs at least two members"),
+                (b"a, b\n\nc, A\n", ":3: 'a' is already in the set on line 1"),
+                (b"a, b\nc, \xff\n", ": not valid UTF-8")):
+            syn = os.path.join(self.tmp, "bad.txt")
+            with open(syn, "wb") as f:
+                f.write(text)
+            rc, err = self.start(syn)
+            self.assertNotEqual(rc, 0, err)
+            self.assertIn(syn + want, err)
+
+    def test_unreadable_file(self):
+        missing = os.path.join(self.tmp, "missing.txt")
+        rc, err = self.start(missing)
+        self.assertNotEqual(rc, 0, err)
+        self.assertIn(missing + ": No such file or directory", err)
+        rc, err = self.start(self.tmp)        # a folder
+        self.assertNotEqual(rc, 0, err)
+        self.assertIn(self.tmp + ": Is a directory", err)
+
+    def test_no_synonyms(self):
+        srv = Server(self.db, "--synonyms", "")
+        try:
+            status, d = srv.json("/search", q="KNS")
+            self.assertEqual(status, 200)
+            self.assertEqual(d["total"], 1)     # the row that says KNS
+        finally:
+            srv.stop()
 
 
 class StaticTest(unittest.TestCase):

@@ -33,14 +33,10 @@ def connect(db):
     return sqlite3.connect(db)
 
 
-def match(db, query):
-    """Rows (date, row) matching an FTS5 query, through the sqlite3 shell
-    with the swedish tokenizer loaded (Python's sqlite3 module may be built
-    without extension loading)."""
-    sql = ("SELECT r.date, a.row FROM assignments_fts f JOIN assignments a"
-           " ON a.id=f.rowid JOIN reports r ON r.id=a.report_id"
-           " WHERE assignments_fts MATCH '%s' ORDER BY 1, 2;"
-           % query.replace("'", "''"))
+def shell(db, sql):
+    """Run sql through the sqlite3 shell with the swedish tokenizer loaded
+    (Python's sqlite3 module may be built without extension loading);
+    returns its output."""
     env = dict(os.environ)
     if "asan" in os.environ.get("BUILD", ""):
         # an ASan-built extension needs the sanitizer runtimes loaded first
@@ -54,8 +50,17 @@ def match(db, query):
                        capture_output=True, text=True, timeout=60, env=env)
     if p.returncode != 0:
         raise AssertionError("sqlite3: " + p.stderr)
+    return p.stdout
+
+
+def match(db, query):
+    """Rows (date, row) matching an FTS5 query, through the sqlite3 shell."""
+    sql = ("SELECT r.date, a.row FROM assignments_fts f JOIN assignments a"
+           " ON a.id=f.rowid JOIN reports r ON r.id=a.report_id"
+           " WHERE assignments_fts MATCH '%s' ORDER BY 1, 2;"
+           % query.replace("'", "''"))
     out = []
-    for line in p.stdout.splitlines():
+    for line in shell(db, sql).splitlines():
         d, r = line.split("|")
         out.append((d, int(r)))
     return out
@@ -268,9 +273,10 @@ class IndexerTest(unittest.TestCase):
         rc, out, err = run("--db", self.db, "--check")
         self.assertEqual(rc, 0, err)
         self.assertIn("check ok", out)
-        # change the content behind the index's back (no trigger for
-        # UPDATE): FTS5's integrity-check against the content must fail
+        # change the content behind the index's back (the UPDATE trigger
+        # dropped): FTS5's integrity-check against the content must fail
         con = sqlite3.connect(self.db)
+        con.execute("DROP TRIGGER assignments_au")
         con.execute("UPDATE assignments SET status='helt annan text'"
                     " WHERE id=1")
         con.commit()
@@ -278,6 +284,33 @@ class IndexerTest(unittest.TestCase):
         rc, out, err = run("--db", self.db, "--check")
         self.assertEqual(rc, 2)
         self.assertIn("check failed", err)
+
+    def test_update_by_hand(self):
+        """A row fixed with the sqlite3 shell: the UPDATE trigger keeps the
+        FTS index in step (new text found, old text not, --check passes),
+        and an index made before the trigger existed gets it back."""
+        self.assertEqual(run("--db", self.db, self.dir)[0], 0)
+        old = match(self.db, "mammografi")
+        self.assertTrue(old)
+        shell(self.db, "UPDATE assignments SET assignment='Rättad rad om"
+              " suicidprevention', status='', source='' WHERE id IN"
+              " (SELECT f.rowid FROM assignments_fts f"
+              "  WHERE assignments_fts MATCH 'mammografi');")
+        self.assertEqual(match(self.db, "mammografi"), [])
+        self.assertTrue(set(old) <= set(match(self.db, "prevention")))
+        rc, out, err = run("--db", self.db, "--check")
+        self.assertEqual(rc, 0, err)
+        con = sqlite3.connect(self.db)
+        con.execute("DROP TRIGGER assignments_au")
+        con.commit()
+        con.close()
+        rc, out, err = run("--db", self.db, "--check")
+        self.assertEqual(rc, 0, err)
+        con = sqlite3.connect(self.db)
+        n = con.execute("SELECT count(*) FROM sqlite_schema"
+                        " WHERE name='assignments_au'").fetchone()[0]
+        con.close()
+        self.assertEqual(n, 1)
 
     def test_check_damaged_pages(self):
         self.assertEqual(run("--db", self.db, self.dir)[0], 0)

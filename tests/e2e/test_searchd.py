@@ -245,6 +245,18 @@ class SearchdTest(unittest.TestCase):
                          self.srv.search(q='vård omsorg')['total'])
         self.assertGreater(self.srv.search(q='och')['total'], 0)
 
+    def test_symbols_are_not_words(self):
+        # Typed or pasted symbols hold no word for the tokenizer: they
+        # must not turn into phrases that match nothing and force relaxed
+        # mode ("nära – vård" is "nära vård").
+        want = self.srv.search(q='nära vård', limit=100)
+        self.assertGreater(want['total'], 0)
+        for q in ['nära – vård', 'nära vård €', '• nära vård', 'nära § vård',
+                  'nära vård -–']:
+            r = self.srv.search(q=q, limit=100)
+            self.assertFalse(r['relaxed'], q)
+            self.assertEqual(r['total'], want['total'], q)
+
     def test_literal_text(self):
         for q in ['covid-19', 'e-hälsa', 'RS:', '(RS)', 'NEAR', 'AND', 'a"b',
                   '"', '""', '-', '*', 'OR', 'NOT', '{assignment}:vård',
@@ -471,6 +483,83 @@ class ServerTest(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 9.5)
         self.assertFalse(data.startswith(b'HTTP/1.1 2'))
         slow.close()
+
+    def test_max_conns(self):
+        db = make_index(self.tmp)
+        s = self.start(db, '--max-conns', '3')
+        held = []
+        try:
+            # Three keep-alive connections, each answered once: all counted.
+            for _ in range(3):
+                c = http.client.HTTPConnection('127.0.0.1', s.port, timeout=20)
+                c.request('GET', '/health')
+                r = c.getresponse()
+                self.assertEqual(r.status, 200)
+                r.read()
+                held.append(c)
+            # A fourth is turned away at once: a 503 and closed (or just
+            # closed), never left waiting, and never given a search.
+            for _ in range(3):
+                st = s.raw(b'GET /health HTTP/1.1\r\nHost: x\r\n\r\n')
+                self.assertIn(st, (0, 503))
+            x = socket.create_connection(('127.0.0.1', s.port), timeout=20)
+            data = b''
+            while True:
+                chunk = x.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            x.close()
+            self.assertTrue(data.startswith(b'HTTP/1.1 503'), data)
+            self.assertIn(b'"error"', data)
+            # The held connections are still served.
+            for c in held:
+                c.request('GET', '/search?q=v%C3%A5rd')
+                r = c.getresponse()
+                self.assertEqual(r.status, 200)
+                r.read()
+        finally:
+            for c in held:
+                c.close()
+        # Once they close, new connections are served again (the close is
+        # seen on the server's next loop turn: poll for it).
+        deadline = time.monotonic() + 20
+        while True:
+            st = s.raw(b'GET /health HTTP/1.1\r\nHost: x\r\n'
+                       b'Connection: close\r\n\r\n')
+            if st == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(st, 200)
+        self.assertIsNone(s.proc.poll())
+
+    def test_port_in_use(self):
+        # One listening socket per worker shares the port (SO_REUSEPORT);
+        # a second searchd on the same address still fails to start.
+        db = make_index(self.tmp)
+        s = self.start(db)
+        p = subprocess.run([SEARCHD, '--db', db, '--listen',
+                            '127.0.0.1:%d' % s.port], capture_output=True,
+                           timeout=20)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b'in use', p.stderr)
+        self.assertEqual(s.get('/health')[0], 200)
+
+    def test_cache_key_spacing(self):
+        # The cache is keyed by the request as typed, spaces collapsed; an
+        # upper-case OR (an operator) is not the word "or".
+        db = make_index(self.tmp)
+        s = self.start(db)
+        a = s.search(q='nära vård')
+        b = s.search(q='  nära \t  vård ')
+        self.assertEqual(a['hits'], b['hits'])
+        self.assertEqual(a['total'], b['total'])
+        self.assertEqual(b['query'], '  nära \t  vård ')
+        c = s.search(q='mammografi OR kulturplan')
+        d = s.search(q='mammografi or kulturplan')
+        self.assertFalse(c['relaxed'])      # either word
+        self.assertTrue(d['relaxed'])       # both words (or is a stop word)
+        self.assertEqual(c['hits'], s.search(q='mammografi  OR kulturplan')['hits'])
 
     def test_quiet_and_cache_off(self):
         db = make_index(self.tmp)

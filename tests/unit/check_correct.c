@@ -89,6 +89,33 @@ START_TEST(test_correct){
 }
 END_TEST
 
+/* A stop word is never the correction, however frequent: "ar" is "år",
+** not "är"; and "varr" is "vård", not "var" or "vara". */
+START_TEST(test_not_stopword){
+  struct box_fixture f;
+  struct correct *p = 0;
+  char *zTo = 0;
+  sqlite3 *w = 0;
+  box_fixture_open(&f);
+  ck_assert_int_eq(sqlite3_open(f.zPath, &w), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(w,
+      "INSERT OR REPLACE INTO vocab(word, plain, docs) VALUES"
+      "('\xc3\xa4r','ar',500),('\xc3\xa5r','ar',3),"
+      "('vara','vara',400),('var','var',300),('v\xc3\xa5rd','vard',7)",
+      0, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_close(w), SQLITE_OK);
+  ck_assert_int_eq(correct_new(f.db, &p), SQLITE_OK);
+  ck_assert_int_eq(correct_word(p, "ar", 2, &zTo), SQLITE_OK);
+  ck_assert_pstr_eq(zTo, "\xc3\xa5r");
+  sqlite3_free(zTo);
+  ck_assert_int_eq(correct_word(p, "varr", 4, &zTo), SQLITE_OK);
+  ck_assert_pstr_eq(zTo, "v\xc3\xa5rd");
+  sqlite3_free(zTo);
+  correct_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
 static const struct { const char *zMatch; int bFound; } aFound[] = {
   {"\"mammografi\"", 1}, {"\"mamografi\"", 0}, {"\"närsjukvård\"", 1},
   {"\"narsjukvard\"", 0}, {"\"mamografi\" OR \"vården\"", 1},
@@ -130,6 +157,7 @@ Suite *correct_suite(void){
                       sizeof(aCorrect)/sizeof(aCorrect[0]));
   tcase_add_loop_test(tc, test_found, 0, sizeof(aFound)/sizeof(aFound[0]));
   tcase_add_test(tc, test_no_vocab);
+  tcase_add_test(tc, test_not_stopword);
   suite_add_tcase(s, tc);
   return s;
 }

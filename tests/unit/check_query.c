@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <check.h>
 
@@ -135,7 +136,7 @@ static int expand_test(void *pArg, struct query_term *t){
 
 START_TEST(test_expand)
 {
-  struct query_opts o = {expand_test, 0};
+  struct query_opts o = {.xExpand = expand_test};
   struct query *q = 0;
   const char *z = "suicid mamografi -suicid";
   ck_assert_int_eq(query_parse(z, (int)strlen(z), &o, &q), QUERY_OK);
@@ -146,6 +147,124 @@ START_TEST(test_expand)
   ck_assert_int_eq(query_phrase(q, 1)->iClause, 0);
   ck_assert_int_eq(query_phrase(q, 3)->altKind, QUERY_ALT_CORRECTION);
   query_free(q);
+}
+END_TEST
+
+/*
+** The span hook: multi-word units (as a synonyms file has them) typed
+** without quotes become one phrase term; the expansion hook then sees it
+** as it sees a quoted phrase. Units here: (lower-case ASCII words) and
+** their one alternative.
+*/
+static const char *const azUnit[][2] = {
+  {"kiruna nya sjukhus", "KNS"},
+  {"nya sjukhus", "NS"},
+  {"barn- och ungdomspsykiatri", "BUP"},
+};
+#define N_UNIT ((int)(sizeof(azUnit)/sizeof(azUnit[0])))
+
+/* Does unit zUnit consist of the words az[0..n) (case-insensitive)? */
+static int unit_is(const char *zUnit, const char *const *az, const int *an,
+                   int n){
+  int i;
+  for(i=0; i<n; i++){
+    int k = (int)strcspn(zUnit, " ");
+    if( k!=an[i] || strncasecmp(zUnit, az[i], k)!=0 ) return 0;
+    zUnit += k;
+    if( i+1<n && *zUnit++!=' ' ) return 0;
+  }
+  return *zUnit==0;
+}
+
+static int span_test(void *pArg, const char *const *az, const int *an,
+                     int n, int *pnUsed){
+  int k, u;
+  (void)pArg;
+  ck_assert_int_ge(n, 2);
+  ck_assert_int_le(n, QUERY_MAX_SPAN);
+  *pnUsed = 0;
+  for(k=n; k>=2; k--){
+    for(u=0; u<N_UNIT; u++){
+      if( unit_is(azUnit[u][0], az, an, k) ){
+        *pnUsed = k;
+        return QUERY_OK;
+      }
+    }
+  }
+  return QUERY_OK;
+}
+
+static int span_expand(void *pArg, struct query_term *t){
+  int u;
+  (void)pArg;
+  for(u=0; u<N_UNIT && t->kind==QUERY_PHRASE; u++){
+    if( strcasecmp(t->azAlt[0], azUnit[u][0])==0 ){
+      return query_term_add_alt(t, azUnit[u][1], (int)strlen(azUnit[u][1]),
+                                QUERY_ALT_SYNONYM);
+    }
+  }
+  return QUERY_OK;
+}
+
+static const struct {
+  const char *zIn;
+  const char *zMatch;
+} aSpan[] = {
+  {"Kiruna nya sjukhus", "(((\"Kiruna nya sjukhus\" OR \"KNS\")))"},
+  {"\"Kiruna nya sjukhus\"", "(((\"Kiruna nya sjukhus\" OR \"KNS\")))"},
+  {" Kiruna  nya\tsjukhus ", "(((\"Kiruna nya sjukhus\" OR \"KNS\")))"},
+  {"planera Kiruna nya sjukhus hösten",
+   "((\"planera\") AND ((\"Kiruna nya sjukhus\" OR \"KNS\")) AND "
+   "(\"hösten\"))"},
+  /* longest first, then on after the unit */
+  {"nya sjukhus i Kiruna",
+   "(((\"nya sjukhus\" OR \"NS\")) AND (\"Kiruna\"))"},
+  {"Kiruna nya sjukhus nya sjukhus",
+   "(((\"Kiruna nya sjukhus\" OR \"KNS\")) AND "
+   "((\"nya sjukhus\" OR \"NS\")))"},
+  /* a stop word inside a unit stays */
+  {"barn- och ungdomspsykiatri",
+   "(((\"barn- och ungdomspsykiatri\" OR \"BUP\")))"},
+  {"BARN- OCH UNGDOMSPSYKIATRI",
+   "(((\"BARN- OCH UNGDOMSPSYKIATRI\" OR \"BUP\")))"},
+  /* never across an operator, an exclusion or a prefix */
+  {"Kiruna OR nya sjukhus",
+   "((\"Kiruna\" OR \"nya\") AND (\"sjukhus\"))"},
+  {"Kiruna -nya sjukhus",
+   "((\"Kiruna\") AND (\"sjukhus\")) NOT (\"nya\")"},
+  {"Kiruna nya sjukhus*",
+   "((\"Kiruna\") AND (\"nya\") AND (\"sjukhus\" *))"},
+  {"Kiruna \"nya sjukhus\"",
+   "((\"Kiruna\") AND ((\"nya sjukhus\" OR \"NS\")))"},
+  {"Kiruna nya", "((\"Kiruna\") AND (\"nya\"))"},
+  {"sjukhus", "((\"sjukhus\"))"},
+};
+
+START_TEST(test_span)
+{
+  struct query_opts o = {.xExpand = span_expand, .xSpan = span_test};
+  struct query *q = 0;
+  const char *zIn = aSpan[_i].zIn;
+  ck_assert_int_eq(query_parse(zIn, (int)strlen(zIn), &o, &q), QUERY_OK);
+  ck_assert_msg(strcmp(query_match(q), aSpan[_i].zMatch)==0,
+                "input [%s]: match [%s], want [%s]", zIn, query_match(q),
+                aSpan[_i].zMatch);
+  query_free(q);
+}
+END_TEST
+
+/* A joined unit is the same query (same cache key) as the quoted one. */
+START_TEST(test_span_key)
+{
+  struct query_opts o = {.xExpand = span_expand, .xSpan = span_test};
+  struct query *a = 0, *b = 0;
+  const char *zA = "Kiruna   nya sjukhus", *zB = "\"Kiruna nya sjukhus\"";
+  ck_assert_int_eq(query_parse(zA, (int)strlen(zA), &o, &a), QUERY_OK);
+  ck_assert_int_eq(query_parse(zB, (int)strlen(zB), &o, &b), QUERY_OK);
+  ck_assert_str_eq(query_key(a), query_key(b));
+  ck_assert_int_eq(query_term_count(a), 1);
+  ck_assert_int_eq(query_term(a, 0)->kind, QUERY_PHRASE);
+  query_free(a); query_free(b);
 }
 END_TEST
 
@@ -193,6 +312,41 @@ START_TEST(test_key)
 }
 END_TEST
 
+/* A token hook that knows no symbol but the letters of "é" and "ö". */
+static int token_test(void *pArg, const char *z, int n){
+  (void)pArg;
+  return (n>=2 && memcmp(z, "\xc3\xa9", 2)==0)
+      || (n>=2 && memcmp(z, "\xc3\xb6", 2)==0);
+}
+
+/* Terms the hook says hold no token are dropped, like ASCII punctuation;
+** without the hook every non-ASCII term is kept. */
+static const struct { const char *zIn, *zHook, *zNoHook; } aTok[] = {
+  {"n\xc3\xa4ra \xe2\x80\x93 v", "((\"n\xc3\xa4ra\") AND (\"v\"))",
+   "((\"n\xc3\xa4ra\") AND (\"\xe2\x80\x93\") AND (\"v\"))"},
+  {"a \xe2\x82\xac", "((\"a\"))", "((\"a\") AND (\"\xe2\x82\xac\"))"},
+  {"\xc3\xb6 b", "((\"\xc3\xb6\") AND (\"b\"))",
+   "((\"\xc3\xb6\") AND (\"b\"))"},
+  {"x -\xe2\x80\xa2", "((\"x\"))",
+   "((\"x\")) NOT (\"\xe2\x80\xa2\")"},
+};
+
+START_TEST(test_token_hook)
+{
+  struct query_opts o = {.xHasToken = token_test};
+  struct query *q = 0;
+  const char *z = aTok[_i].zIn;
+  ck_assert_int_eq(query_parse(z, (int)strlen(z), &o, &q), QUERY_OK);
+  ck_assert_msg(strcmp(query_match(q), aTok[_i].zHook)==0,
+                "[%s]: [%s], want [%s]", z, query_match(q), aTok[_i].zHook);
+  query_free(q);
+  ck_assert_int_eq(query_parse(z, (int)strlen(z), 0, &q), QUERY_OK);
+  ck_assert_msg(strcmp(query_match(q), aTok[_i].zNoHook)==0,
+                "[%s]: [%s], want [%s]", z, query_match(q), aTok[_i].zNoHook);
+  query_free(q);
+}
+END_TEST
+
 Suite *query_suite(void){
   Suite *s = suite_create("query");
   TCase *tc = tcase_create("translate");
@@ -200,6 +354,11 @@ Suite *query_suite(void){
                       (int)(sizeof(aCase)/sizeof(aCase[0])));
   tcase_add_test(tc, test_phrases);
   tcase_add_test(tc, test_expand);
+  tcase_add_loop_test(tc, test_span, 0,
+                      (int)(sizeof(aSpan)/sizeof(aSpan[0])));
+  tcase_add_test(tc, test_span_key);
+  tcase_add_loop_test(tc, test_token_hook, 0,
+                      (int)(sizeof(aTok)/sizeof(aTok[0])));
   tcase_add_test(tc, test_long);
   tcase_add_test(tc, test_nul);
   tcase_add_test(tc, test_key);

@@ -1,7 +1,7 @@
 /*
 ** check_rank.c: the searchd_rank() auxiliary function (searchd/rank.c) on
 ** a small FTS5 table with the swedish tokenizer: proximity, match kind,
-** column weights, relaxed scores.
+** column weights, relaxed scores, the upper bound of rank_set_bound().
 */
 #include <string.h>
 
@@ -54,13 +54,15 @@ static void teardown(void){
   g_db = 0;
 }
 
-/* searchd_rank() of row iRow for the user query zQ (0 if no match). */
-static double score(const char *zQ, int bRelaxed, int iRow){
+/* searchd_rank() of row iRow for the user query zQ (0 if no match);
+** with bBound, its upper bound (rank_set_bound). */
+static double score_mode(const char *zQ, int bRelaxed, int iRow, int bBound){
   struct query *q = 0;
   sqlite3_stmt *pStmt = 0;
   double s = 0;
   ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
   rank_set_query(g_rank, q, bRelaxed);
+  rank_set_bound(g_rank, bBound);
   ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT " RANK_FUNCTION "(t) "
       "FROM t WHERE t MATCH ?1 AND rowid=?2", -1, &pStmt, 0), SQLITE_OK);
   sqlite3_bind_text(pStmt, 1, bRelaxed ? query_relaxed(q) : query_match(q),
@@ -71,6 +73,10 @@ static double score(const char *zQ, int bRelaxed, int iRow){
   rank_set_query(g_rank, 0, 0);
   query_free(q);
   return s;
+}
+
+static double score(const char *zQ, int bRelaxed, int iRow){
+  return score_mode(zQ, bRelaxed, iRow, 0);
 }
 
 START_TEST(test_proximity)
@@ -119,6 +125,30 @@ START_TEST(test_no_query)
 }
 END_TEST
 
+/* The bound (no text read) is never below the exact score, for every row
+** and query kind; a row matching only as typed gets it exactly. */
+static const struct { const char *zQ; int bRelaxed; } aBoundCase[] = {
+  {"vård", 0}, {"vården", 0}, {"nära vård", 0}, {"\"nära vård\"", 0},
+  {"vår*", 0}, {"vård OR länet", 0}, {"nära vård zzzq", 1},
+  {"uppdrag vård", 1},
+};
+
+START_TEST(test_bound)
+{
+  const char *zQ = aBoundCase[_i].zQ;
+  int bRelaxed = aBoundCase[_i].bRelaxed, iRow;
+  for(iRow=1; iRow<=(int)(sizeof(azRow)/sizeof(azRow[0])); iRow++){
+    double exact = score_mode(zQ, bRelaxed, iRow, 0);
+    double bound = score_mode(zQ, bRelaxed, iRow, 1);
+    ck_assert_msg(bound>=exact, "%s row %d: bound %g < exact %g", zQ, iRow,
+                  bound, exact);
+  }
+  if( _i==0 ){
+    ck_assert(score_mode("vård", 0, 4, 1)==score_mode("vård", 0, 4, 0));
+  }
+}
+END_TEST
+
 /* rank_fold: ASCII and Latin-1 upper case to lower, other bytes kept. */
 START_TEST(test_fold)
 {
@@ -140,6 +170,8 @@ Suite *rank_suite(void){
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_no_query);
   tcase_add_test(tc, test_fold);
+  tcase_add_loop_test(tc, test_bound, 0,
+                      (int)(sizeof(aBoundCase)/sizeof(aBoundCase[0])));
   suite_add_tcase(s, tc);
   return s;
 }

@@ -108,6 +108,59 @@ START_TEST(test_rollback){
 }
 END_TEST
 
+/*
+** A big report: its rows leave the stage for assignments (and the FTS
+** index) in the middle of the transaction, every couple of MB. A rollback
+** still takes all of it back; a commit keeps all of it, consistent.
+*/
+static char *big_report(int nRow, int nRowBytes){
+  static const char zWord[] = "suicidprevention ";
+  size_t nWord = sizeof(zWord)-1, nOut = 0;
+  char *z = malloc(sizeof(TITLE) + 16 + (size_t)nRow*((size_t)nRowBytes+16));
+  int i;
+  ck_assert_ptr_nonnull(z);
+  nOut += (size_t)sprintf(z, "%s 2020-01-02\n", TITLE);
+  for(i=0; i<nRow; i++){
+    size_t k;
+    nOut += (size_t)sprintf(z+nOut, "rad %d\tRS\t", i);
+    for(k=0; k+nWord<=(size_t)nRowBytes; k+=nWord){
+      memcpy(z+nOut, zWord, nWord);
+      nOut += nWord;
+    }
+    z[nOut++] = '\n';
+  }
+  z[nOut] = 0;
+  return z;
+}
+
+START_TEST(test_stage_moves){
+  char *zText = big_report(6, 1<<20);
+  struct report *pR = parse(zText);
+  int bSound = 0;
+  char *zMsg = 0;
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0), SQLITE_OK);
+  ck_assert_int_gt(one("SELECT count(*) FROM assignments"), 0);  /* moved */
+  store_rollback(pStore);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 0);
+  ck_assert_int_eq(one("SELECT count(*) FROM temp.stage"), 0);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0), SQLITE_OK);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  put("/x/b.txt", SHA_B, TITLE " 2020-01-02\nett\tRS\tmammografi");
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 7);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments_fts WHERE"
+                       " assignments_fts MATCH 'prevention'"), 6);
+  ck_assert_int_eq(one("SELECT docs FROM vocab WHERE word='suicidprevention'"),
+                   6);
+  ck_assert_int_eq(store_check(db, &bSound, &zMsg), SQLITE_OK);
+  ck_assert_msg(bSound, "%s", zMsg ? zMsg : "");
+  sqlite3_free(zMsg);
+  report_free(pR);
+  free(zText);
+}
+END_TEST
+
 START_TEST(test_prune){
   char zReal[160];
   FILE *f;
@@ -132,14 +185,58 @@ START_TEST(test_check_detects){
   int bSound = 1;
   char *zMsg = 0;
   put("/x/a.txt", SHA_A, TITLE " 2020-01-02\nett\ttv\xC3\xA5\ttre");
-  /* no UPDATE trigger: the FTS index no longer matches the content */
-  ck_assert_int_eq(sqlite3_exec(db, "UPDATE assignments SET status='annat'",
+  /* change the content behind the index's back (without the UPDATE
+  ** trigger): the FTS index no longer matches the content */
+  ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER assignments_au;"
+                                "UPDATE assignments SET status='annat'",
                                 0, 0, 0), SQLITE_OK);
   ck_assert_int_eq(store_check(db, &bSound, &zMsg), SQLITE_OK);
   ck_assert_int_eq(bSound, 0);
   ck_assert_ptr_nonnull(zMsg);
   ck_assert_ptr_nonnull(strstr(zMsg, "fts5"));
   sqlite3_free(zMsg);
+}
+END_TEST
+
+/* An UPDATE through SQL (the sqlite3 shell) keeps the FTS index in step. */
+START_TEST(test_update_trigger){
+  int bSound = 0;
+  char *zMsg = 0;
+  put("/x/a.txt", SHA_A, TITLE " 2020-01-02\nett\tRS\tmammografi i Kalix");
+  ck_assert_int_eq(sqlite3_exec(db, "UPDATE assignments SET"
+                                " status='suicidprevention i Pite\xC3\xA5'",
+                                0, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_check(db, &bSound, &zMsg), SQLITE_OK);
+  ck_assert_msg(bSound, "%s", zMsg ? zMsg : "");
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments_fts"
+                       " WHERE assignments_fts MATCH 'prevention'"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments_fts"
+                       " WHERE assignments_fts MATCH 'mammografi'"), 0);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments_fts"
+                       " WHERE assignments_fts MATCH 'kalix'"), 0);
+  sqlite3_free(zMsg);
+}
+END_TEST
+
+/*
+** An index made before the UPDATE trigger existed (same schema version)
+** gets it when opened for writing, and keeps its rows.
+*/
+START_TEST(test_update_trigger_migrated){
+  sqlite3 *db2 = 0;
+  char *zErr = 0;
+  put("/x/a.txt", SHA_A, TITLE " 2020-01-02\nett\tRS\tmammografi");
+  ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER assignments_au", 0, 0, 0),
+                   SQLITE_OK);
+  ck_assert_int_eq(db_open(zDbPath, DB_READONLY, &db2, &zErr), SQLITE_OK);
+  sqlite3_close(db2);
+  ck_assert_int_eq(one("SELECT count(*) FROM sqlite_schema"
+                       " WHERE name='assignments_au'"), 0);
+  ck_assert_int_eq(db_open(zDbPath, DB_READWRITE, &db2, &zErr), SQLITE_OK);
+  sqlite3_close(db2);
+  ck_assert_int_eq(one("SELECT count(*) FROM sqlite_schema"
+                       " WHERE name='assignments_au'"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 1);
 }
 END_TEST
 
@@ -166,8 +263,11 @@ Suite *store_suite(void){
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_put_replace);
   tcase_add_test(tc, test_rollback);
+  tcase_add_test(tc, test_stage_moves);
   tcase_add_test(tc, test_prune);
   tcase_add_test(tc, test_check_detects);
+  tcase_add_test(tc, test_update_trigger);
+  tcase_add_test(tc, test_update_trigger_migrated);
   tcase_add_test(tc, test_known);
   suite_add_tcase(s, tc);
   return s;

@@ -148,6 +148,102 @@ START_TEST(test_long){
 }
 END_TEST
 
+/* The hits of a top completion are cached: the same rows, byte for byte,
+** for "mammo" asked twice and for "mammog" (same top completion). */
+START_TEST(test_hits_cache){
+  struct box_fixture f;
+  struct suggest *p = 0;
+  struct suggest_result a, b;
+  const char *azQ[] = {"mammo", "mammo", "mammog"};
+  int k, i;
+  box_fixture_open(&f);
+  ck_assert_int_eq(suggest_new(f.db, &p), SQLITE_OK);
+  ck_assert_int_eq(suggest_run(p, "mammo", 5, 8, 3, &a), SQLITE_OK);
+  ck_assert_int_gt(a.nHit, 0);
+  for(k=1; k<3; k++){
+    ck_assert_int_eq(suggest_run(p, azQ[k], (int)strlen(azQ[k]), 8, 3, &b),
+                     SQLITE_OK);
+    ck_assert_str_eq(a.aItem[0].zText, b.aItem[0].zText);
+    ck_assert_int_eq(a.nHit, b.nHit);
+    for(i=0; i<a.nHit; i++){
+      ck_assert_int_eq(a.aHit[i].iRow, b.aHit[i].iRow);
+      ck_assert_str_eq(a.aHit[i].zDate, b.aHit[i].zDate);
+      ck_assert_str_eq(a.aHit[i].zAssignment, b.aHit[i].zAssignment);
+    }
+    suggest_result_clear(&b);
+  }
+  /* Fewer hits asked: another entry, not a cut of the first. */
+  ck_assert_int_eq(suggest_run(p, "mammo", 5, 8, 1, &b), SQLITE_OK);
+  ck_assert_int_eq(b.nHit, 1);
+  ck_assert_int_eq(b.aHit[0].iRow, a.aHit[0].iRow);
+  suggest_result_clear(&b);
+  suggest_result_clear(&a);
+  suggest_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
+/*
+** Past the time limit a request stops with SQLITE_INTERRUPT and an empty
+** result; the next one, with time to spare, answers. A limit of 0 ms has
+** passed before the first statement's first progress check.
+*/
+START_TEST(test_time_limit){
+  struct box_fixture f;
+  struct suggest *p = 0;
+  struct suggest_result r;
+  box_fixture_open(&f);
+  ck_assert_int_eq(suggest_new(f.db, &p), SQLITE_OK);
+  suggest_set_time_limit(p, 0);
+  ck_assert_int_eq(suggest_run(p, "mammo", 5, 8, 3, &r), SQLITE_INTERRUPT);
+  ck_assert_int_eq(r.nItem, 0);
+  ck_assert_int_eq(r.nHit, 0);
+  suggest_set_time_limit(p, 10000);
+  ck_assert_int_eq(suggest_run(p, "mammo", 5, 8, 3, &r), SQLITE_OK);
+  ck_assert_int_gt(r.nItem, 0);
+  suggest_result_clear(&r);
+  /* The handler belongs to the request: other statements on the
+  ** connection run without a limit in between. */
+  suggest_set_time_limit(p, 0);
+  ck_assert_int_eq(sqlite3_exec(f.db, "SELECT count(*) FROM vocab", 0, 0, 0),
+                   SQLITE_OK);
+  suggest_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
+/* Hostile input: many words, only punctuation, invalid UTF-8, quotes and
+** FTS5 syntax in earlier words, NUL bytes. Each gives an answer (maybe
+** empty), never an error. */
+static const char *const azHostile[] = {
+  "a b c d e f g h i j k l m n o p q r s t u v w x y z å ä ö mammo",
+  "och och och och och och och och och och och och har ha",
+  "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+  "\"\"\"\" *** NEAR( OR AND NOT ) : ^ mammo",
+  "mammo\xff\xfe", "\xc3\xa5\xc3", "\xed\xa0\x80\xed\xb0\x80" "ab",
+  "\xf4\x90\x80\x80 mammo", "mam\x01\x02mo",
+  "x\" OR \"y mammo", "col:mammo", "-mammo", "mammo*",
+};
+
+START_TEST(test_hostile){
+  struct box_fixture f;
+  struct suggest *p = 0;
+  struct suggest_result r;
+  const char *z = azHostile[_i];
+  box_fixture_open(&f);
+  ck_assert_int_eq(suggest_new(f.db, &p), SQLITE_OK);
+  ck_assert_msg(suggest_run(p, z, (int)strlen(z), 20, 3, &r)==SQLITE_OK,
+                "case %d", _i);
+  ck_assert_int_le(r.nItem, 20);
+  ck_assert_int_le(r.nHit, 3);
+  suggest_result_clear(&r);
+  ck_assert_int_eq(suggest_run(p, "mam\0mo", 6, 8, 3, &r), SQLITE_OK);
+  suggest_result_clear(&r);
+  suggest_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
 Suite *suggest_suite(void){
   Suite *s = suite_create("suggest");
   TCase *tc = tcase_create("suggest");
@@ -157,6 +253,10 @@ Suite *suggest_suite(void){
   tcase_add_test(tc, test_hits);
   tcase_add_test(tc, test_long);
   tcase_add_test(tc, test_cache_invalidation);
+  tcase_add_test(tc, test_time_limit);
+  tcase_add_test(tc, test_hits_cache);
+  tcase_add_loop_test(tc, test_hostile, 0,
+                      sizeof(azHostile)/sizeof(azHostile[0]));
   suite_add_tcase(s, tc);
   return s;
 }

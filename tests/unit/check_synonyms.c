@@ -11,6 +11,7 @@
 
 #include "swedish.h"
 #include "../../searchd/conf.h"
+#include "../../searchd/ext.h"
 #include "../../searchd/query.h"
 #include "../../searchd/synonyms.h"
 
@@ -180,15 +181,23 @@ static void rewrite(const char *zPath, const char *zText){
   ck_assert_int_eq(fclose(f), 0);
 }
 
+/* The query options of one synonyms module state, as ext.c makes them. */
+static struct query_opts module_opts(void *pState){
+  struct query_opts o;
+  memset(&o, 0, sizeof(o));
+  o.xExpand = synonyms_module_expand;
+  o.xSpan = synonyms_module_span;
+  o.pExpandArg = pState;
+  return o;
+}
+
 /* The alternatives the module gives the one-term query zQuery. */
 static void module_alts(void *pState, const char *zQuery, char *zOut,
                         size_t nOut){
-  struct query_opts o;
+  struct query_opts o = module_opts(pState);
   struct query *q = 0;
   const struct query_term *t;
   int i;
-  o.xExpand = synonyms_module_expand;
-  o.pExpandArg = pState;
   ck_assert_int_eq(query_parse(zQuery, (int)strlen(zQuery), &o, &q),
                    QUERY_OK);
   t = query_term(q, 0);
@@ -201,39 +210,144 @@ static void module_alts(void *pState, const char *zQuery, char *zOut,
   query_free(q);
 }
 
+/* Open the module on zPath (NULL: none given), previous state pPrev. */
+static int module_open(const char *zPath, sqlite3 *db, void *pPrev,
+                       void **ppState, char **pzErr){
+  struct conf conf;
+  memset(&conf, 0, sizeof(conf));
+  conf.zSynonyms = zPath;
+  *pzErr = 0;
+  return synonyms_module_open(&conf, db, pPrev, ppState, pzErr);
+}
+
 /* What a worker does at start and again after SIGHUP: open the module. */
 START_TEST(test_module_reload){
   char *zPath = write_temp("alfa, beta\n", 11);
-  struct conf conf;
   sqlite3 *db = tokenizer_db();
-  void *pState = 0;
+  void *pState = 0, *pNew = 0;
+  char *zErr = 0;
   char zAlt[256];
-  memset(&conf, 0, sizeof(conf));
-  conf.zSynonyms = zPath;
-  ck_assert_int_eq(synonyms_module_open(&conf, db, &pState), 0);
+  ck_assert_int_eq(module_open(zPath, db, 0, &pState, &zErr), EXT_OK);
   module_alts(pState, "alfa", zAlt, sizeof(zAlt));
   ck_assert_str_eq(zAlt, "beta");
   module_alts(pState, "\"kns\"", zAlt, sizeof(zAlt));
   ck_assert_str_eq(zAlt, "");
-  synonyms_module_close(pState);
   rewrite(zPath, "alfa, gamma, \"delta epsilon\"\n");
-  ck_assert_int_eq(synonyms_module_open(&conf, db, &pState), 0);
+  ck_assert_int_eq(module_open(zPath, db, pState, &pNew, &zErr), EXT_OK);
+  synonyms_module_close(pState);
+  pState = pNew;
   module_alts(pState, "alfa", zAlt, sizeof(zAlt));
   ck_assert_str_eq(zAlt, "gamma|\"delta epsilon\"");
   module_alts(pState, "\"Delta Epsilon\"", zAlt, sizeof(zAlt));
   ck_assert_str_eq(zAlt, "alfa|gamma");
+  /* A bad file on a reload: the previous sets stay, even once the
+  ** previous state is closed (the table is shared, not copied). */
+  rewrite(zPath, "alfa, gamma\nbeta\n");
+  ck_assert_int_eq(module_open(zPath, db, pState, &pNew, &zErr), EXT_OK);
+  ck_assert_ptr_null(zErr);
   synonyms_module_close(pState);
-  rewrite(zPath, "alfa\n");               /* a bad file: logged, refused */
-  ck_assert_int_eq(synonyms_module_open(&conf, db, &pState), -1);
-  ck_assert_ptr_null(pState);
-  synonyms_module_close(0);
-  conf.zSynonyms = "";                     /* none */
-  ck_assert_int_eq(synonyms_module_open(&conf, db, &pState), 0);
+  pState = pNew;
+  module_alts(pState, "alfa", zAlt, sizeof(zAlt));
+  ck_assert_str_eq(zAlt, "gamma|\"delta epsilon\"");
+  synonyms_module_close(pState);
+  ck_assert_int_eq(module_open("", db, 0, &pState, &zErr), EXT_OK);
   module_alts(pState, "alfa", zAlt, sizeof(zAlt));
   ck_assert_str_eq(zAlt, "");
   synonyms_module_close(pState);
   sqlite3_close(db);
   unlink(zPath);
+  free(zPath);
+}
+END_TEST
+
+/*
+** Multi-word members typed without quotes (the span hook): the words are
+** joined into one phrase term that gets the set's other members; the
+** other words stay as they are. Terms are shown as text, [phrase], and
+** =first alternative.
+*/
+static const struct {
+  const char *zQuery;
+  const char *zTerms;
+} aSpan[] = {
+  {"Kiruna nya sjukhus",                "[Kiruna nya sjukhus]=KNS"},
+  {"kiruna NYA  Sjukhus",               "[kiruna NYA Sjukhus]=KNS"},
+  {"planera Kiruna nya sjukhus hösten",
+   "planera [Kiruna nya sjukhus]=KNS hösten"},
+  {"barn- och ungdomspsykiatri",        "[barn- och ungdomspsykiatri]=BUP"},
+  {"BUP barn- och ungdomspsykiatri",
+   "BUP=barn- och ungdomspsykiatri [barn- och ungdomspsykiatri]=BUP"},
+  {"regionala utvecklingsstrategin",    "[regionala utvecklingsstrategin]=RUS"},
+  {"Sveriges Kommuner och Regioner",    "[Sveriges Kommuner och Regioner]=SKR"},
+  {"Sveriges Kommuner",                 "Sveriges Kommuner"},
+  {"Kiruna nya",                        "Kiruna nya"},
+  {"nya sjukhus",                       "nya sjukhus"},
+  {"Kiruna -nya sjukhus",               "Kiruna -nya sjukhus"},
+  {"Kiruna OR nya sjukhus",             "Kiruna nya sjukhus"},
+  {"\"Kiruna nya sjukhus\"",            "[Kiruna nya sjukhus]=KNS"},
+};
+
+/* Describe q's terms as aSpan[].zTerms does. */
+static void describe(const struct query *q, char *zOut, size_t nOut){
+  int i, n = query_term_count(q);
+  zOut[0] = 0;
+  for(i=0; i<n; i++){
+    const struct query_term *t = query_term(q, i);
+    size_t k = strlen(zOut);
+    snprintf(zOut+k, nOut-k, "%s%s%s%s%s%s%s", i ? " " : "",
+             t->bNot ? "-" : "", t->kind==QUERY_PHRASE ? "[" : "",
+             t->azAlt[0], t->kind==QUERY_PHRASE ? "]" : "",
+             t->nAlt>1 ? "=" : "", t->nAlt>1 ? t->azAlt[1] : "");
+  }
+}
+
+START_TEST(test_module_span){
+  sqlite3 *db = tokenizer_db();
+  void *pState = 0;
+  char *zErr = 0;
+  char zOut[512];
+  struct query_opts o;
+  struct query *q = 0;
+  const char *zQ = aSpan[_i].zQuery;
+  ck_assert_int_eq(module_open(SHIPPED, db, 0, &pState, &zErr), EXT_OK);
+  o = module_opts(pState);
+  ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), &o, &q), QUERY_OK);
+  describe(q, zOut, sizeof(zOut));
+  ck_assert_msg(strcmp(zOut, aSpan[_i].zTerms)==0, "'%s': '%s', want '%s'",
+                zQ, zOut, aSpan[_i].zTerms);
+  query_free(q);
+  synonyms_module_close(pState);
+  sqlite3_close(db);
+}
+END_TEST
+
+/* At start-up (no previous state) a bad or unreadable file is fatal, with
+** a message naming the file and the line. */
+static const struct {
+  const char *zText;          /* NULL: the file does not exist */
+  const char *zErrPart;
+} aFatal[] = {
+  {"alfa, beta\nbeta\n",       ":2: a set needs at least two members"},
+  {"a, b\nc, A\n",              ":2: 'a' is already in the set on line 1"},
+  {"a, \xff\n",                 "not valid UTF-8"},
+  {0,                          "No such file or directory"},
+};
+
+START_TEST(test_module_fatal){
+  char *zPath = aFatal[_i].zText
+      ? write_temp(aFatal[_i].zText, strlen(aFatal[_i].zText))
+      : strdup("/nonexistent/synonyms.txt");
+  sqlite3 *db = tokenizer_db();
+  void *pState = (void*)1;
+  char *zErr = 0;
+  ck_assert_int_eq(module_open(zPath, db, 0, &pState, &zErr), EXT_FATAL);
+  ck_assert_ptr_null(pState);
+  ck_assert_ptr_nonnull(zErr);
+  ck_assert_msg(strstr(zErr, zPath) && strstr(zErr, aFatal[_i].zErrPart),
+                "case %d: %s", _i, zErr);
+  sqlite3_free(zErr);
+  sqlite3_close(db);
+  if( aFatal[_i].zText ) unlink(zPath);
   free(zPath);
 }
 END_TEST
@@ -245,6 +359,10 @@ Suite *synonyms_suite(void){
   tcase_add_loop_test(tc, test_file, 0, sizeof(aFile)/sizeof(aFile[0]));
   tcase_add_test(tc, test_missing_and_big);
   tcase_add_test(tc, test_module_reload);
+  tcase_add_loop_test(tc, test_module_span, 0,
+                      sizeof(aSpan)/sizeof(aSpan[0]));
+  tcase_add_loop_test(tc, test_module_fatal, 0,
+                      sizeof(aFatal)/sizeof(aFatal[0]));
   suite_add_tcase(s, tc);
   return s;
 }
