@@ -98,13 +98,7 @@ static int cmp_double(const void *a, const void *b){
 
 static fts5_api *fts5_api_of(sqlite3 *db){
   fts5_api *pApi = 0;
-  sqlite3_stmt *pStmt = 0;
-  if( sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, 0)==SQLITE_OK ){
-    sqlite3_bind_pointer(pStmt, 1, (void*)&pApi, "fts5_api_ptr", 0);
-    sqlite3_step(pStmt);
-  }
-  sqlite3_finalize(pStmt);
-  return pApi;
+  return swedish_fts5_api(db, &pApi)==SQLITE_OK ? pApi : 0;
 }
 
 int main(int argc, char **argv){

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "swedish.h"
 #include "vocab.h"
 
 struct vocab_entry {
@@ -31,19 +32,6 @@ struct vocab {
   int iSign;               /* of the current row */
 };
 
-static int vocab_fts5_api(sqlite3 *db, fts5_api **ppApi){
-  sqlite3_stmt *pStmt = 0;
-  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, 0);
-  *ppApi = 0;
-  if( rc==SQLITE_OK ){
-    sqlite3_bind_pointer(pStmt, 1, (void*)ppApi, "fts5_api_ptr", 0);
-    sqlite3_step(pStmt);
-    rc = sqlite3_finalize(pStmt);
-  }
-  if( rc==SQLITE_OK && *ppApi==0 ) rc = SQLITE_ERROR;
-  return rc;
-}
-
 static int vocab_count(struct vocab *p, const char *z, int n, int delta,
                        int bRow);
 
@@ -52,7 +40,7 @@ static int vocab_tokenizer(sqlite3 *db, struct vocab *p){
   static const char *azArg[] = {"remove_diacritics", "0"};
   fts5_api *pApi = 0;
   void *pUserData = 0;
-  int rc = vocab_fts5_api(db, &pApi);
+  int rc = swedish_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
     rc = pApi->xFindTokenizer(pApi, "unicode61", &pUserData, &p->tok);
   }

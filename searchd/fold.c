@@ -6,25 +6,12 @@
 #include <sqlite3.h>
 
 #include "fold.h"
+#include "swedish.h"
 
 struct fold {
   fts5_tokenizer mod;
   Fts5Tokenizer *pTok;
 };
-
-/* Fetch db's fts5_api pointer, as fts5.h documents. */
-static int fold_api(sqlite3 *db, fts5_api **ppApi){
-  sqlite3_stmt *pStmt = 0;
-  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, 0);
-  *ppApi = 0;
-  if( rc==SQLITE_OK ){
-    sqlite3_bind_pointer(pStmt, 1, (void*)ppApi, "fts5_api_ptr", 0);
-    sqlite3_step(pStmt);
-    rc = sqlite3_finalize(pStmt);
-  }
-  if( rc==SQLITE_OK && *ppApi==0 ) rc = SQLITE_ERROR;
-  return rc;
-}
 
 int fold_new(sqlite3 *db, struct fold **ppOut){
   static const char *azArg[] = {"remove_diacritics", "0"};
@@ -33,7 +20,7 @@ int fold_new(sqlite3 *db, struct fold **ppOut){
   void *pUser = 0;
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
   if( p ) memset(p, 0, sizeof(*p));
-  if( rc==SQLITE_OK ) rc = fold_api(db, &pApi);
+  if( rc==SQLITE_OK ) rc = swedish_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
     rc = pApi->xFindTokenizer(pApi, "unicode61", &pUser, &p->mod);
   }

@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "rank.h"
+#include "swedish.h"
 
 #define RANK_NCOL 3
 #define RANK_MAX_PHRASE (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
@@ -458,27 +459,12 @@ void rank_set_bound(struct rank *p, int bBound){
   p->bBound = bBound;
 }
 
-/* Fetch the fts5_api pointer of db, as fts5.h documents. */
-static int rank_fts5_api(sqlite3 *db, fts5_api **ppApi){
-  sqlite3_stmt *pStmt = 0;
-  int rc;
-  *ppApi = 0;
-  rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, 0);
-  if( rc==SQLITE_OK ){
-    sqlite3_bind_pointer(pStmt, 1, (void*)ppApi, "fts5_api_ptr", 0);
-    sqlite3_step(pStmt);
-    rc = sqlite3_finalize(pStmt);
-  }
-  if( rc==SQLITE_OK && *ppApi==0 ) rc = SQLITE_ERROR;
-  return rc;
-}
-
 int rank_register(sqlite3 *db, struct rank **ppOut){
   struct rank *p = sqlite3_malloc(sizeof(*p));
   fts5_api *pApi = 0;
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
   if( p ) memset(p, 0, sizeof(*p));
-  if( rc==SQLITE_OK ) rc = rank_fts5_api(db, &pApi);
+  if( rc==SQLITE_OK ) rc = swedish_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
     /* No destructor: p belongs to the auxiliary function below. */
     rc = sqlite3_create_function(db, RANK_CAND_FUNCTION, 1,

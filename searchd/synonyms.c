@@ -49,18 +49,11 @@ struct synonyms_stemmer {
 };
 
 static int syn_tok_open(sqlite3 *db, struct synonyms_stemmer *t){
-  sqlite3_stmt *pStmt = 0;
   fts5_api *pApi = 0;
   void *pUser = 0;
   int rc;
   memset(t, 0, sizeof(*t));
-  rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, 0);
-  if( rc==SQLITE_OK ){
-    sqlite3_bind_pointer(pStmt, 1, (void*)&pApi, "fts5_api_ptr", 0);
-    sqlite3_step(pStmt);
-    rc = sqlite3_finalize(pStmt);
-  }
-  if( rc==SQLITE_OK && pApi==0 ) rc = SQLITE_ERROR;
+  rc = swedish_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
     rc = pApi->xFindTokenizer(pApi, SWEDISH_TOKENIZER_NAME, &pUser, &t->mod);
   }

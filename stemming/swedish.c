@@ -288,8 +288,7 @@ static int swedish_tokenize(
   return rc;
 }
 
-/* Fetch the fts5_api pointer of db, as fts5.h documents. */
-static int swedish_fts5_api(sqlite3 *db, fts5_api **ppApi){
+int swedish_fts5_api(sqlite3 *db, fts5_api **ppApi){
   sqlite3_stmt *pStmt = 0;
   int rc;
   *ppApi = 0;

@@ -65,6 +65,15 @@ const char *swedish_analysis_version(void);
 int swedish_register(sqlite3 *db);
 
 /*
+** Fetch db's fts5_api pointer into *ppApi, the way fts5.h documents it
+** (SELECT fts5(?1) with a bound pointer), for callers that find FTS5
+** tokenizers or register auxiliary functions. Returns SQLITE_OK, or an
+** SQLite code with *ppApi NULL (SQLITE_ERROR when FTS5 is not available).
+** The pointer is valid as long as db is open.
+*/
+int swedish_fts5_api(sqlite3 *db, fts5_api **ppApi);
+
+/*
 ** Return 1 if the n bytes at z, as written (any case), are a Swedish stop
 ** word of the Snowball stop-word list, else 0. The test is on the surface
 ** form, not the stem: "nära" is not a stop word although it stems to "när",

@@ -19,6 +19,8 @@ import time
 import unittest
 import urllib.parse
 
+import searchd_proc
+
 TOP = os.environ.get("TOP", os.getcwd())
 BUILD = os.path.join(TOP, os.environ.get("BUILD", "build"))
 SAMPLES = os.path.join(TOP, "tests", "fixtures", "reports")
@@ -46,48 +48,23 @@ def read(path):
         return f.read()
 
 
-class Server:
-    """searchd on an ephemeral port; always stopped by stop()."""
+class Server(searchd_proc.Searchd):
+    """searchd --quiet on an ephemeral port; always stopped by stop(), which
+    fails if it crashed or a sanitizer complained (the ASan/UBSan build
+    reports leaks at exit)."""
 
     def __init__(self, db, *flags):
-        self.dir = tempfile.mkdtemp(prefix="box-srv-")
-        port_file = os.path.join(self.dir, "port")
-        self.log_path = os.path.join(self.dir, "log")
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [os.path.join(BUILD, "searchd"), "--db", db, "--listen",
-             "127.0.0.1:0", "--port-file", port_file, "--quiet"] + list(flags),
-            stdout=self.log, stderr=self.log)
-        for _ in range(200):
-            if os.path.exists(port_file) and read(port_file).strip():
-                break
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        else:
-            self.stop()
-            raise AssertionError("searchd did not start")
-        if self.proc.poll() is not None:
-            out = self.log_text()
-            self.stop()
-            raise AssertionError("searchd exited: " + out)
-        self.port = int(read(port_file).strip())
+        try:
+            super().__init__(os.path.join(BUILD, "searchd"), db,
+                             ["--quiet"] + list(flags))
+        except RuntimeError as e:
+            raise AssertionError(str(e))
 
     def log_text(self):
-        """searchd's output so far. Read through a file of its own: seeking
-        the one searchd writes to would move searchd's offset too (a shared
-        open file), and its next lines would overwrite the first."""
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
+        return self.log()
 
     def get(self, path, headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            c.request("GET", path, headers=headers or {})
-            r = c.getresponse()
-            return r.status, dict(r.getheaders()), r.read()
-        finally:
-            c.close()
+        return super().get(path, "GET", headers)
 
     def json(self, path, **params):
         q = urllib.parse.urlencode(params)
@@ -95,22 +72,12 @@ class Server:
         return status, json.loads(body.decode("utf-8"))
 
     def stop(self):
-        """Stop searchd; fail if it crashed or a sanitizer complained (the
-        ASan/UBSan build reports leaks at exit)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        out = self.log_text()
-        shutil.rmtree(self.dir, ignore_errors=True)
-        if ("Sanitizer" in out or "runtime error:" in out
+        out = super().stop()
+        if (searchd_proc.sanitizer_report(out)
                 or self.proc.returncode not in (0, -signal.SIGTERM)):
             raise AssertionError("searchd exit %s:\n%s"
                                  % (self.proc.returncode, out[-3000:]))
+        return out
 
 
 def build_index(tmp):

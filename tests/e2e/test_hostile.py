@@ -16,7 +16,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -25,6 +24,8 @@ import time
 import unittest
 import urllib.parse
 
+import searchd_proc
+
 TOP = os.environ.get('TOP', os.getcwd())
 BUILD = os.path.join(TOP, os.environ.get('BUILD', 'build'))
 SEARCHD = os.path.join(BUILD, 'searchd')
@@ -32,8 +33,7 @@ INDEXER = os.path.join(BUILD, 'indexer')
 REPORTS = os.path.join(TOP, 'tests', 'fixtures', 'reports')
 N = int(os.environ.get('HOSTILE_N', '300'))
 SEED = int(os.environ.get('HOSTILE_SEED', '20261123'))
-SANITIZER_WORDS = ('AddressSanitizer', 'LeakSanitizer', 'runtime error:',
-                   'UndefinedBehaviorSanitizer')
+SANITIZER_WORDS = searchd_proc.SANITIZER_WORDS
 
 # Cases the generated run found (minimal forms); see tests/README.md.
 REGRESSIONS = [
@@ -211,38 +211,23 @@ class HostileTest(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix='hostile-e2e-')
         db = os.path.join(cls.tmp, 't.db')
         subprocess.run([INDEXER, '--db', db, '--quiet', REPORTS], check=True)
-        cls.err_path = os.path.join(cls.tmp, 'stderr')
-        cls.err = open(cls.err_path, 'wb')
-        port_file = os.path.join(cls.tmp, 'port')
-        cls.proc = subprocess.Popen(
-            [SEARCHD, '--db', db, '--listen', '127.0.0.1:0', '--port-file',
-             port_file, '--threads', '2', '--quiet', '--timeout', '2'],
-            stdout=subprocess.DEVNULL, stderr=cls.err)
-        deadline = time.monotonic() + 20
-        while not os.path.exists(port_file) or os.path.getsize(port_file) == 0:
-            if cls.proc.poll() is not None or time.monotonic() > deadline:
-                cls.tearDownClass()
-                raise RuntimeError('searchd did not start')
-            time.sleep(0.02)
-        with open(port_file) as f:
-            cls.port = int(f.read())
+        try:
+            cls.srv = searchd_proc.Searchd(
+                SEARCHD, db, ['--threads', '2', '--quiet', '--timeout', '2'],
+                cls.tmp)
+        except RuntimeError:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+        cls.proc = cls.srv.proc
+        cls.port = cls.srv.port
 
     @classmethod
     def tearDownClass(cls):
-        if cls.proc.poll() is None:
-            cls.proc.send_signal(signal.SIGTERM)
-            try:
-                cls.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                cls.proc.kill()
-                cls.proc.wait()
-        cls.err.close()
+        cls.srv.stop()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def log(self):
-        self.err.flush()
-        with open(self.err_path, 'rb') as f:
-            return f.read().decode('utf-8', 'replace')
+        return self.srv.log()
 
     def assert_alive(self, what):
         self.assertIsNone(self.proc.poll(), 'searchd died after %s: %s'
@@ -340,61 +325,42 @@ class FdExhaustionTest(unittest.TestCase):
     def test_emfile(self):
         tmp = tempfile.mkdtemp(prefix='hostile-e2e-')
         conns = []
-        proc = None
+        srv = None
         try:
             db = os.path.join(tmp, 't.db')
             subprocess.run([INDEXER, '--db', db, '--quiet', REPORTS],
                            check=True)
-            port_file = os.path.join(tmp, 'port')
-            err_path = os.path.join(tmp, 'stderr')
-            with open(err_path, 'wb') as err:
-                proc = subprocess.Popen(
-                    ['prlimit', '--nofile=96:96', SEARCHD, '--db', db,
-                     '--listen', '127.0.0.1:0', '--port-file', port_file,
-                     '--threads', '2', '--quiet'],
-                    stdout=subprocess.DEVNULL, stderr=err)
-            deadline = time.monotonic() + 20
-            while (not os.path.exists(port_file)
-                   or os.path.getsize(port_file) == 0):
-                self.assertIsNone(proc.poll(), 'searchd did not start')
-                self.assertLess(time.monotonic(), deadline)
-                time.sleep(0.02)
-            with open(port_file) as f:
-                port = int(f.read())
+            srv = searchd_proc.Searchd(SEARCHD, db, ['--threads', '2',
+                                                     '--quiet'], tmp,
+                                       prefix=['prlimit', '--nofile=96:96'])
             for _ in range(150):
-                conns.append(socket.create_connection(('127.0.0.1', port)))
+                conns.append(socket.create_connection(('127.0.0.1',
+                                                       srv.port)))
             time.sleep(1.0)
             for c in conns:
                 c.close()
             conns = []
             deadline = time.monotonic() + 10
             while True:
-                st = statuses(exchange(port, b'GET /health HTTP/1.1\r\n'
+                st = statuses(exchange(srv.port, b'GET /health HTTP/1.1\r\n'
                                        b'Host: a\r\n'
                                        b'Connection: close\r\n\r\n'))
                 if st[:1] == [200] or time.monotonic() > deadline:
                     break
                 time.sleep(0.1)
             self.assertEqual(st[:1], [200], 'no /health after EMFILE')
-            with open(err_path, 'rb') as f:
-                log = f.read().decode('utf-8', 'replace')
+            log = srv.log()
             lines = [l for l in log.splitlines() if 'accept' in l]
             self.assertTrue(lines, 'no EMFILE warning: ' + log[-2000:])
             # Spinning logs thousands of lines a second; pausing logs about
             # ten per second and worker.
             self.assertLess(len(lines), 200, log[-2000:])
-            for w in SANITIZER_WORDS:
-                self.assertNotIn(w, log)
+            self.assertIsNone(searchd_proc.sanitizer_report(log), log)
         finally:
             for c in conns:
                 c.close()
-            if proc is not None and proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            if srv is not None:
+                srv.stop()
             shutil.rmtree(tmp, ignore_errors=True)
 
 

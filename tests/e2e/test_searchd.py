@@ -19,6 +19,8 @@ import time
 import unittest
 import urllib.parse
 
+import searchd_proc
+
 TOP = os.environ.get('TOP', os.getcwd())
 BUILD = os.path.join(TOP, os.environ.get('BUILD', 'build'))
 SEARCHD = os.path.join(BUILD, 'searchd')
@@ -32,39 +34,14 @@ def make_index(tmp, name='t.db', src=REPORTS):
     return db
 
 
-class Server:
-    """A running searchd; stop() always kills it."""
+class Server(searchd_proc.Searchd):
+    """A running searchd (two workers) in tmp; stop() always kills it."""
 
     def __init__(self, tmp, db, *flags):
-        self.port_file = os.path.join(tmp, 'port.%d' % time.monotonic_ns())
-        self.err_path = os.path.join(tmp, 'stderr.%d' % time.monotonic_ns())
-        self.err = open(self.err_path, 'wb')
-        self.proc = subprocess.Popen(
-            [SEARCHD, '--db', db, '--listen', '127.0.0.1:0', '--port-file',
-             self.port_file, '--threads', '2'] + list(flags),
-            stdout=subprocess.DEVNULL, stderr=self.err)
-        deadline = time.monotonic() + 20
-        while not os.path.exists(self.port_file):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError('searchd did not start: ' + self.log())
-            time.sleep(0.02)
-        with open(self.port_file) as f:
-            self.port = int(f.read())
-
-    def log(self):
-        self.err.flush()
-        with open(self.err_path, 'rb') as f:
-            return f.read().decode('utf-8', 'replace')
+        super().__init__(SEARCHD, db, ['--threads', '2'] + list(flags), tmp)
 
     def get(self, path, method='GET', headers=None):
-        c = http.client.HTTPConnection('127.0.0.1', self.port, timeout=20)
-        try:
-            c.request(method, path, headers=headers or {})
-            r = c.getresponse()
-            return r.status, dict(r.getheaders()), r.read()
-        finally:
-            c.close()
+        return super().get(path, method, headers, timeout=20)
 
     def search(self, expect=200, **params):
         st, hd, body = self.get('/search?' + urllib.parse.urlencode(params))
@@ -95,20 +72,6 @@ class Server:
         if not buf.startswith(b'HTTP/1.'):
             return 0
         return int(buf.split(b' ', 2)[1])
-
-    def stop(self):
-        """SIGTERM (a clean exit lets the sanitizers report leaks), then
-        SIGKILL if needed. Returns the log."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        log = self.log()
-        self.err.close()
-        return log
 
 
 def assert_clean(test, log):

@@ -93,16 +93,9 @@ static int fuzz_init(struct fuzz_state *s){
   sqlite3 **pDb = &s->db;
   void *pUser = 0;
   fts5_api *pApi = 0;
-  sqlite3_stmt *pStmt = 0;
   int rc = sqlite3_open(":memory:", pDb);
   if( rc==SQLITE_OK ) rc = swedish_register(*pDb);
-  if( rc==SQLITE_OK ) rc = sqlite3_prepare_v2(*pDb, "SELECT fts5(?1)", -1, &pStmt, 0);
-  if( rc==SQLITE_OK ){
-    sqlite3_bind_pointer(pStmt, 1, (void*)&pApi, "fts5_api_ptr", 0);
-    sqlite3_step(pStmt);
-    rc = sqlite3_finalize(pStmt);
-  }
-  if( rc==SQLITE_OK && pApi==0 ) rc = SQLITE_ERROR;
+  if( rc==SQLITE_OK ) rc = swedish_fts5_api(*pDb, &pApi);
   if( rc==SQLITE_OK ){
     rc = pApi->xCreateFunction(pApi, "fuzz_phrases", 0, fuzz_phrases, 0);
   }

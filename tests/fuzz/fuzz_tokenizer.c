@@ -128,18 +128,11 @@ static void fuzz_check_same(const struct fuzz_toks *a,
 /* Open the connection, find the tokenizer and make the instances. */
 static int fuzz_init(struct fuzz_state *s){
   fts5_api *pApi = 0;
-  sqlite3_stmt *pStmt = 0;
   void *pUser = 0;
   int rc, i;
   rc = sqlite3_open(":memory:", &s->db);
   if( rc==SQLITE_OK ) rc = swedish_register(s->db);
-  if( rc==SQLITE_OK ) rc = sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &pStmt, 0);
-  if( rc==SQLITE_OK ){
-    sqlite3_bind_pointer(pStmt, 1, (void*)&pApi, "fts5_api_ptr", 0);
-    sqlite3_step(pStmt);
-    rc = sqlite3_finalize(pStmt);
-  }
-  if( rc==SQLITE_OK && pApi==0 ) rc = SQLITE_ERROR;
+  if( rc==SQLITE_OK ) rc = swedish_fts5_api(s->db, &pApi);
   if( rc==SQLITE_OK ){
     rc = pApi->xFindTokenizer(pApi, SWEDISH_TOKENIZER_NAME, &pUser, &s->tok);
   }

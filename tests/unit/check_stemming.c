@@ -37,12 +37,7 @@ struct Out {
 
 static fts5_api *fts5_api_of(sqlite3 *db){
   fts5_api *pApi = 0;
-  sqlite3_stmt *pStmt = 0;
-  ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, 0),
-                   SQLITE_OK);
-  sqlite3_bind_pointer(pStmt, 1, (void*)&pApi, "fts5_api_ptr", 0);
-  sqlite3_step(pStmt);
-  ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+  ck_assert_int_eq(swedish_fts5_api(db, &pApi), SQLITE_OK);
   ck_assert_ptr_nonnull(pApi);
   return pApi;
 }

@@ -1,0 +1,90 @@
+"""A real searchd for the end-to-end tests (shared by test_*.py; not a test
+itself): started on an ephemeral port of 127.0.0.1 (--port-file), its
+stderr kept in a file of its own, always stopped by stop().
+
+Standard library only."""
+import http.client
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+SANITIZER_WORDS = ('AddressSanitizer', 'LeakSanitizer', 'runtime error:',
+                   'UndefinedBehaviorSanitizer')
+
+
+def sanitizer_report(log):
+    """The first sanitizer word found in a log, or None."""
+    for w in SANITIZER_WORDS:
+        if w in log:
+            return w
+    return None
+
+
+class Searchd:
+    """searchd --db DB --listen 127.0.0.1:0 FLAGS..., run as
+    PREFIX + [binary, ...] (e.g. prlimit). Raises RuntimeError (after
+    stopping it) if it does not come up within 20 s."""
+
+    def __init__(self, binary, db, flags=(), workdir=None, prefix=()):
+        self.own_dir = workdir is None
+        self.final_log = None
+        self.dir = workdir or tempfile.mkdtemp(prefix='searchd-')
+        stamp = time.monotonic_ns()
+        self.port_file = os.path.join(self.dir, 'port.%d' % stamp)
+        self.err_path = os.path.join(self.dir, 'stderr.%d' % stamp)
+        self.err = open(self.err_path, 'wb')
+        self.proc = subprocess.Popen(
+            list(prefix) + [binary, '--db', db, '--listen', '127.0.0.1:0',
+                            '--port-file', self.port_file] + list(flags),
+            stdout=subprocess.DEVNULL, stderr=self.err)
+        deadline = time.monotonic() + 20
+        while (not os.path.exists(self.port_file)
+               or os.path.getsize(self.port_file) == 0):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                log = self.stop()
+                raise RuntimeError('searchd did not start (exit %s): %s'
+                                   % (self.proc.returncode, log[-3000:]))
+            time.sleep(0.02)
+        with open(self.port_file) as f:
+            self.port = int(f.read())
+
+    def log(self):
+        """searchd's stderr so far. Read through a file object of our own:
+        seeking the one searchd writes to would move its offset too."""
+        if self.final_log is not None:
+            return self.final_log
+        self.err.flush()
+        with open(self.err_path, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
+
+    def get(self, path, method='GET', headers=None, timeout=30):
+        """One request on a new connection: (status, headers, body)."""
+        c = http.client.HTTPConnection('127.0.0.1', self.port,
+                                       timeout=timeout)
+        try:
+            c.request(method, path, headers=headers or {})
+            r = c.getresponse()
+            return r.status, dict(r.getheaders()), r.read()
+        finally:
+            c.close()
+
+    def stop(self):
+        """SIGTERM (a clean exit lets the sanitizers report leaks), then
+        SIGKILL after 20 s. Returns the log. Safe to call twice."""
+        if self.final_log is not None:
+            return self.final_log
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.final_log = self.log()
+        self.err.close()
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        return self.final_log
