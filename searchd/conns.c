@@ -84,8 +84,17 @@ static struct bufferevent *conns_bev(struct event_base *base, void *pArg){
   struct conns *p = (struct conns*)pArg;
   struct conns_new_conn *c = malloc(sizeof(*c));
   struct timeval tv = {0, 0};
-  /* Options 0, as evhttp's own: evhttp closes the socket itself. */
-  struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
+  /*
+  ** BEV_OPT_CLOSE_ON_FREE, unlike evhttp's own (options 0, evhttp closes
+  ** the socket): our reference below may outlive evhttp's free of the
+  ** connection, and a socket closed while its bufferevent still holds
+  ** events would let the next accept() reuse the fd number under a stale
+  ** registration (the new client is never read). With the flag, evhttp
+  ** leaves the close to the bufferevent (libevent >= 2.1.9), which deletes
+  ** its events first, when the last reference goes.
+  */
+  struct bufferevent *bev = bufferevent_socket_new(base, -1,
+                                                   BEV_OPT_CLOSE_ON_FREE);
   if( c==0 || bev==0 ){
     free(c);
     return bev;                   /* served uncounted; NULL: evhttp tries */

@@ -858,11 +858,17 @@ static char *search_key(const struct search_req *pReq){
   }
   if( j>0 && zQ[j-1]==' ' ) j--;
   zQ[j] = 0;
-  zKey = sqlite3_mprintf("%s\x1d%ld\x1d%ld\x1d%s\x1d%s\x1d%s", zQ,
+  /* Every field carries its length and every optional one its presence,
+  ** so no value, whatever bytes it holds, can spell another request's key
+  ** (source="" and no source differ, a separator byte in q is just text). */
+  zKey = sqlite3_mprintf("%d:%s|%ld|%ld|%s%s|%s%s|%s%d:%s", (int)j, zQ,
                          pReq->nLimit, pReq->nOffset,
+                         pReq->zFrom ? "+" : "-",
                          pReq->zFrom ? pReq->zFrom : "",
-                         pReq->zTo ? pReq->zTo : "",
-                         pReq->zSource ? pReq->zSource : "\x1f");
+                         pReq->zTo ? "+" : "-", pReq->zTo ? pReq->zTo : "",
+                         pReq->zSource ? "+" : "-",
+                         pReq->zSource ? (int)strlen(pReq->zSource) : 0,
+                         pReq->zSource ? pReq->zSource : "");
   sqlite3_free(zQ);
   return zKey;
 }
@@ -905,14 +911,14 @@ static int search_fresh(struct search_state *p, const struct search_req *pReq,
     rc = search_run(p, q, pReq, tail);
     p->bDeadline = 0;
   }
+  if( sqlite3_get_autocommit(p->db)==0 ){
+    int rc2 = search_step(p, ST_COMMIT);
+    if( rc==SQLITE_OK ) rc = rc2;
+  }
   if( rc==SQLITE_OK && p->cache ){
     size_t n = evbuffer_get_length(tail);
     const char *z = (const char*)evbuffer_pullup(tail, -1);
     if( z ) cache_put(p->cache, zKey, z, n);
-  }
-  if( sqlite3_get_autocommit(p->db)==0 ){
-    int rc2 = search_step(p, ST_COMMIT);
-    if( rc==SQLITE_OK ) rc = rc2;
   }
   query_free(q);
   return rc;

@@ -524,6 +524,37 @@ class ServerTest(unittest.TestCase):
         self.assertTrue(d['relaxed'])       # both words (or is a stop word)
         self.assertEqual(c['hits'], s.search(q='mammografi  OR kulturplan')['hits'])
 
+    def test_cache_key_not_forgeable(self):
+        # No parameter value may spell another request's cache key: a
+        # source of one control byte once shared the key of "no source"
+        # and cached its empty answer for everyone.
+        db = make_index(self.tmp)
+        s = self.start(db, '--threads', '1')
+        want = s.search(q='vård', limit=5)['total']   # another key
+        self.assertGreater(want, 0)
+        self.assertEqual(s.search(q='vård', source='\x1f')['total'], 0)
+        self.assertEqual(s.search(q='vård')['total'], want)
+        for src in ['', '-', '+0:', '|']:
+            s.search(q='nära vård', source=src)
+            self.assertEqual(s.search(q='nära vård')['total'],
+                             s.search(q='nära vård', limit=5)['total'],
+                             repr(src))
+
+    def test_connect_close_storm(self):
+        # Clients that connect and hang up at once (health checks, port
+        # scanners) must not leave a stale registration behind for the
+        # next connection that gets the same fd number.
+        db = make_index(self.tmp)
+        s = self.start(db, '--threads', '1', '--timeout', '30')
+        for i in range(200):
+            c = socket.create_connection(('127.0.0.1', s.port))
+            c.close()
+            if i % 10 == 0:
+                c = http.client.HTTPConnection('127.0.0.1', s.port, timeout=5)
+                c.request('GET', '/health')
+                self.assertEqual(c.getresponse().status, 200)
+                c.close()
+
     def test_quiet_and_cache_off(self):
         db = make_index(self.tmp)
         s = self.start(db, '--quiet', '--cache-size', '0')
