@@ -25,16 +25,7 @@ make -s BUILD="$BUILD" "$BUILD/indexer" "$BUILD/fts5_baseline" || exit 2
 work=$(mktemp -d "$BENCH_DIR/indexer-run.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT INT TERM
 
-corpus() {    # corpus N: make $BENCH_DIR/rN unless it holds N reports
-  d="$BENCH_DIR/r$1"
-  have=$(find "$d" -name '*.txt' 2>/dev/null | wc -l)
-  if [ "$have" -ne "$1" ]; then
-    python3 "$SHARED/tools/gen-reports" --out "$d" --reports "$1" --quiet ||
-      return 1
-  fi
-  echo "$d"
-}
-
+. ./bench/lib.sh
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # timed OUT_PREFIX CMD...: run, record "seconds peak_kb cpu_seconds" in
@@ -48,7 +39,7 @@ timed() {
 
 rc=0
 for n in $SIZES; do
-  dir=$(corpus "$n") || { rc=1; continue; }
+  dir=$(bench_corpus "$n") || { rc=1; continue; }
   runs=${BENCH_RUNS:-$([ "$n" -le 5000 ] && echo 3 || echo 1)}
   mb=$(du -sb --apparent-size "$dir" | awk '{printf "%.1f", $1/1e6}')
   : >"$work/ours" ; : >"$work/base" ; : >"$work/rss"

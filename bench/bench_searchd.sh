@@ -51,6 +51,7 @@ W=$BENCH_DIR/searchd
 export PEERS_WORK=$BENCH_DIR/peers
 # shellcheck source=/dev/null
 . "$SHARED/peers/lib.sh" || { echo "bench_searchd: no $SHARED/peers/lib.sh" >&2; exit 2; }
+. "$TOP/bench/lib.sh"
 die() { echo "bench_searchd: $*" >&2; exit 1; }
 note() { echo "bench_searchd: $*" >&2; }
 
@@ -80,47 +81,21 @@ install_deps() {
              >> "$BENCH_DIR/apt.log" 2>&1 || { tail "$BENCH_DIR/apt.log" >&2; die "apt-get install failed"; }
 }
 
-# The indexer benchmark uses the same corpus: whoever comes first makes it in
-# a temporary directory and renames it into place, under a lock.
+# The corpus (shared with the other benchmarks) and our index of it, both
+# made once (bench/lib.sh).
 make_corpus() {
-    local tmp
-    exec 9> "$BENCH_DIR/r$REPORTS.lock"
-    flock 9 || die "cannot lock $BENCH_DIR/r$REPORTS.lock"
-    if [[ ! -d $CORPUS ]]; then
-        note "generating $REPORTS reports into $CORPUS"
-        tmp=$(mktemp -d "$BENCH_DIR/r$REPORTS.tmp.XXXXXX") || die "mktemp failed"
-        chmod 755 "$tmp"
-        "$SHARED/tools/gen-reports" --out "$tmp" --reports "$REPORTS" --quiet \
-            || { rm -rf "$tmp"; die "gen-reports failed"; }
-        mv -T "$tmp" "$CORPUS" || { rm -rf "$tmp"; die "cannot rename $tmp to $CORPUS"; }
-    fi
-    exec 9>&-
+    bench_corpus "$REPORTS" > /dev/null || die "no corpus"
 }
 
-# Our index, rebuilt only when the corpus or the indexer binary is newer.
 make_index() {
-    local tmp rc t0
+    local rc t0
     [[ -x $INDEXER ]] || die "no indexer at $INDEXER (make BUILD=$BUILD all)"
-    if [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER ]]; then
-        note "reusing $DB"
-        return 0
-    fi
-    tmp=$BENCH_DIR/search.db.tmp
-    rm -f "$tmp" "$tmp-wal" "$tmp-shm"
-    note "indexing $CORPUS into $DB"
     t0=$(now)
-    "$INDEXER" --db "$tmp" --quiet "$CORPUS" > "$BENCH_DIR/indexer.log" 2>&1
+    bench_index "$INDEXER" "$CORPUS" "$DB" "$BENCH_DIR/indexer.log"
     rc=$?
-    # 1 is "indexed, with warnings about some files" (as tools/demo accepts)
-    ((rc <= 1)) || { tail "$BENCH_DIR/indexer.log" >&2; die "indexer failed (exit $rc)"; }
-    # one file to rename: fold any WAL the indexer left into the database
-    if [[ -s $tmp-wal ]]; then
-        sqlite3 "$tmp" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || die "cannot checkpoint $tmp-wal"
-    fi
-    rm -f "$tmp-wal" "$tmp-shm"
-    rm -f "$DB-wal" "$DB-shm"
-    mv -f "$tmp" "$DB" || die "cannot rename $tmp"
-    metric searchd.index.wall "$(elapsed "$t0" "$(now)")" s
+    ((rc == 0 || rc == 10)) || die "cannot index $CORPUS into $DB"
+    ((rc == 10)) && metric searchd.index.wall "$(elapsed "$t0" "$(now)")" s
+    return 0
 }
 
 make_sphinx_index() {
@@ -260,14 +235,14 @@ one_run() {
     for c in $CONNS; do load nginx "$c" "http://127.0.0.1:$NPORT/search.json"; done
     cleanup
     start_searchd cold
-    for c in $CONNS; do load searchd.cold "$c" "http://127.0.0.1:$SPORT" "$HERE/cycle.lua" "$W/queries.txt"; done
+    for c in $CONNS; do load searchd.cold "$c" "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt"; done
     memory searchd.cold
     cleanup
     start_searchd warm
     # fill every worker's cache first: the whole list in turn, unmeasured
-    ((WARMUP > 0)) && wrk -t2 -c16 -d"${WARMUP}s" -s "$HERE/cycle.lua" "http://127.0.0.1:$SPORT" -- \
+    ((WARMUP > 0)) && wrk -t2 -c16 -d"${WARMUP}s" -s "$TOP/bench/wrk/cycle.lua" "http://127.0.0.1:$SPORT" -- \
         "$W/zipf.txt" > "$RD/wrk-warmup.log" 2>&1
-    for c in $CONNS; do load searchd.warm "$c" "http://127.0.0.1:$SPORT" "$HERE/zipf.lua" "$W/zipf.txt" "$ZIPF_S" 1; done
+    for c in $CONNS; do load searchd.warm "$c" "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/zipf.lua" "$W/zipf.txt" "$ZIPF_S" 1; done
     memory searchd.warm
     cleanup
 }

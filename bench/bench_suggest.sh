@@ -2,14 +2,12 @@
 # bench_suggest.sh: GET /suggest as a search box sends it, over 5,000
 # generated reports (issue 5: p99 under 2 ms at 16 connections).
 #
-# The corpus is shared with the other benchmarks ($BENCH_DIR/r5000, made by
-# gen-reports under the same lock as bench_searchd.sh). The index is
-# $BENCH_DIR/search.db when it is newer than the corpus and the indexer,
-# else our own $BENCH_DIR/suggest.db (kept for the next run). The prefixes
+# The corpus and the index are the ones bench_searchd.sh uses
+# ($BENCH_DIR/r5000 and search.db, made once: bench/lib.sh). The prefixes
 # are what typing produces: for words of the vocabulary (the most frequent
 # and a spread of rarer ones), every prefix from 2 letters to the whole
 # word, some behind an earlier word ("nära vår"). wrk cycles through them
-# (bench/suggest/prefixes.lua) for BENCH_SECONDS at each connection count.
+# (bench/wrk/cycle.lua) for BENCH_SECONDS at each connection count.
 #
 # Each load runs SUGGEST_RUNS times; the figures are the medians of the
 # runs (the machine is shared: one run says little), each run is kept in
@@ -48,6 +46,7 @@ W=$BENCH_DIR/suggest
 die() { echo "bench_suggest: $*" >&2; exit 1; }
 note() { echo "bench_suggest: $*" >&2; }
 metric() { echo "$1 $2 $3"; }
+TARGET='/suggest?limit=8&q='          # cycle.lua: the request before each prefix
 
 SPID=
 cleanup() {
@@ -65,32 +64,16 @@ command -v sqlite3 >/dev/null || die "sqlite3 is missing (apt-get install sqlite
 make -s BUILD="$BUILD" "$BUILD/suggest_inproc" >&2 || die "cannot build $BUILD/suggest_inproc"
 mkdir -p "$W" || die "cannot create $W"
 
-# The corpus, made once under the lock bench_searchd.sh also takes.
-exec 9> "$BENCH_DIR/r$REPORTS.lock"
-flock 9 || die "cannot lock $BENCH_DIR/r$REPORTS.lock"
-if [[ ! -d $CORPUS ]]; then
-  note "generating $REPORTS reports into $CORPUS"
-  tmp=$(mktemp -d "$BENCH_DIR/r$REPORTS.tmp.XXXXXX") || die "mktemp failed"
-  "$SHARED/tools/gen-reports" --out "$tmp" --reports "$REPORTS" --quiet ||
-    { rm -rf "$tmp"; die "gen-reports failed"; }
-  mv -T "$tmp" "$CORPUS" || die "cannot rename $tmp"
-fi
-exec 9>&-
-
+# The corpus and the index bench_searchd.sh uses too (bench/lib.sh).
+. "$TOP/bench/lib.sh"
+bench_corpus "$REPORTS" > /dev/null || die "no corpus"
 DB=${SUGGEST_DB:-$BENCH_DIR/search.db}
 if [[ -n ${SUGGEST_DB:-} ]]; then
   [[ -s $DB ]] || die "SUGGEST_DB $DB: no such index"
-elif ! [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER && ! -e $DB-wal ]]; then
-  DB=$BENCH_DIR/suggest.db
-  if ! [[ -s $DB && $DB -nt $CORPUS && $DB -nt $INDEXER ]]; then
-    note "indexing $CORPUS into $DB"
-    rm -f "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"
-    "$INDEXER" --quiet --db "$DB.tmp" "$CORPUS" > "$W/indexer.log" 2>&1
-    rc=$?
-    ((rc <= 1)) || { tail "$W/indexer.log" >&2; die "indexer failed ($rc)"; }
-    mv -f "$DB.tmp" "$DB" || die "cannot rename $DB.tmp"
-    rm -f "$DB.tmp-wal" "$DB.tmp-shm"
-  fi
+else
+  bench_index "$INDEXER" "$CORPUS" "$DB" "$W/indexer.log"
+  rc=$?
+  ((rc == 0 || rc == 10)) || die "cannot index $CORPUS into $DB"
 fi
 note "index $DB"
 
@@ -130,8 +113,8 @@ to_ms() {
 }
 
 # Warm the page cache and every worker's statements once.
-wrk -t2 -c16 -d2s -s bench/suggest/prefixes.lua "http://127.0.0.1:$PORT" \
-  -- "$W/prefixes.txt" > /dev/null 2>&1
+wrk -t2 -c16 -d2s -s bench/wrk/cycle.lua "http://127.0.0.1:$PORT" \
+  -- "$W/prefixes.txt" "$TARGET" > /dev/null 2>&1
 # The median of numbers, one per line.
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR+1)/2)] }'; }
 
@@ -140,8 +123,8 @@ for c in $CONNS; do
   : > "$W/runs-c$c.txt"
   for r in $(seq "$RUNS"); do
     out=$(wrk -t"$((c < 2 ? c : 2))" -c"$c" -d"${SECS}s" --latency \
-          -s bench/suggest/prefixes.lua \
-          "http://127.0.0.1:$PORT" -- "$W/prefixes.txt") || die "wrk failed"
+          -s bench/wrk/cycle.lua \
+          "http://127.0.0.1:$PORT" -- "$W/prefixes.txt" "$TARGET") || die "wrk failed"
     echo "$out" > "$W/wrk-c$c-r$r.txt"
     qps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
     p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')

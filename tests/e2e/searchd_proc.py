@@ -7,6 +7,7 @@ import http.client
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -21,6 +22,33 @@ def sanitizer_report(log):
         if w in log:
             return w
     return None
+
+
+def exchange(port, data, half_close=True, timeout=5):
+    """Send raw bytes to 127.0.0.1:port (half-closing after them unless
+    told not to) and read until the server closes or timeout seconds pass;
+    returns the bytes read."""
+    s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+    buf = b''
+    try:
+        try:
+            s.sendall(data)
+            if half_close:
+                s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass                            # the server may close first
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except OSError:                 # reset, timeout
+                break
+            if not chunk:
+                break
+            buf += chunk
+    finally:
+        s.close()
+    return buf
 
 
 class Searchd:

@@ -180,29 +180,7 @@ def statuses(buf):
     return [int(m.group(1)) for m in STATUS_RE.finditer(buf)]
 
 
-def exchange(port, data, half_close=True, timeout=5):
-    """Send data, read until the server closes (or timeout); the bytes."""
-    s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
-    buf = b''
-    try:
-        try:
-            s.sendall(data)
-            if half_close:
-                s.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass                            # the server may close first
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                chunk = s.recv(65536)
-            except (ConnectionResetError, socket.timeout, OSError):
-                break
-            if not chunk:
-                break
-            buf += chunk
-    finally:
-        s.close()
-    return buf
+exchange = searchd_proc.exchange
 
 
 class HostileTest(unittest.TestCase):

@@ -51,24 +51,7 @@ class Server(searchd_proc.Searchd):
 
     def raw(self, data, timeout=10):
         """Send bytes, return the status code of the reply (0 if none)."""
-        s = socket.create_connection(('127.0.0.1', self.port), timeout=timeout)
-        try:
-            s.sendall(data)
-            try:
-                s.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-            buf = b''
-            while True:
-                try:
-                    chunk = s.recv(65536)
-                except (ConnectionResetError, socket.timeout):
-                    break
-                if not chunk:
-                    break
-                buf += chunk
-        finally:
-            s.close()
+        buf = searchd_proc.exchange(self.port, data, timeout=timeout)
         if not buf.startswith(b'HTTP/1.'):
             return 0
         return int(buf.split(b' ', 2)[1])

@@ -10,40 +10,18 @@
 -- The CDF and the requests are built once in init(); request() is a binary
 -- search over the CDF.
 
-local next_id = 0
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local lib = dofile(here .. "lib.lua")
 
-function setup(thread)
-  thread:set("thread_id", next_id)
-  next_id = next_id + 1
-end
-
-local function urlencode(s)
-  return (s:gsub("[^%w%-%._~]", function(c)
-    return string.format("%%%02X", string.byte(c))
-  end))
-end
-
-local function read_queries(path)
-  local list = {}
-  for line in io.lines(path) do
-    line = line:gsub("^%s+", ""):gsub("%s+$", "")
-    if line ~= "" and line:sub(1, 1) ~= "#" then
-      list[#list + 1] = line
-    end
-  end
-  return list
-end
+setup = lib.number_threads
 
 function init(args)
   local path = args[1] or error("usage: wrk ... -s zipf.lua URL -- QUERY_FILE [S] [SEED]")
   local s = tonumber(args[2] or "1.0")
   local seed = tonumber(args[3] or "1")
-  local list = read_queries(path)
-  assert(#list > 0, "no queries in " .. path)
-  reqs, cdf = {}, {}
+  reqs, cdf = lib.requests(path, "/search?q="), {}
   local sum = 0
-  for i, q in ipairs(list) do
-    reqs[i] = wrk.format("GET", "/search?q=" .. urlencode(q))
+  for i = 1, #reqs do
     sum = sum + 1 / i ^ s
     cdf[i] = sum
   end
