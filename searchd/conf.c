@@ -53,6 +53,10 @@ static const struct conf_opt aOpt[] = {
   {"--window", CONF_INT, O(nWindow), 2000, 0, 100000000, 0,
    "N  a query with more matches scores only the newest N (and older rows "
    "matching in the assignment); 0: score every match"},
+  {"--lookup-us", CONF_INT, O(nLookupUs), 20, 0, 1000000, 0,
+   "US  what reading one chosen row by rowid costs, against walking the "
+   "matches of its rowid range (tuning; 0: always by rowid; 1000000: "
+   "always the range)"},
   {"--max-offset", CONF_INT, O(nMaxOffset), 1000, 0, 1000000, 0,
    "N  largest offset accepted (larger: 400)"},
   {"--synonyms", CONF_STR, O(zSynonyms), 0,0,0, 0,

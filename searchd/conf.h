@@ -28,6 +28,7 @@ struct conf {
   long nCache;                /* --cache-size: cached results per worker */
   long nRerank;               /* --rerank: candidates fully ranked */
   long nWindow;               /* --window: newest matches scored; 0: all */
+  long nLookupUs;             /* --lookup-us: cost of a rowid=? lookup */
   long nMaxOffset;            /* --max-offset */
   int nCors;                  /* --cors-origin, repeatable */
   const char *azCors[CONF_MAX_CORS];

@@ -27,8 +27,11 @@ int main(int argc, char **argv){
     sqlite3_free(zErr);
     return 2;
   }
-  /* A client closing early must give EPIPE, not kill the process. */
+  /* A client closing early must give EPIPE, not kill the process. No
+  ** allocation statistics: keeping them takes one global mutex around every
+  ** SQLite allocation, which the worker threads would contend for. */
   if( signal(SIGPIPE, SIG_IGN)==SIG_ERR
+   || sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0)!=SQLITE_OK
    || log_route_libraries()!=0 || evthread_use_pthreads()!=0
    || sqlite3_initialize()!=SQLITE_OK ){
     fprintf(stderr, "searchd: cannot initialise libraries\n");

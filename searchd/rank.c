@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "db.h"
 #include "rank.h"
 #include "swedish.h"
@@ -19,6 +20,8 @@
 #define RANK_NCOL 3
 #define RANK_MAX_PHRASE (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
 #define RANK_MAX_FOLD 128
+/* Phrases whose document count is kept (rank_phrase_hits()). */
+#define RANK_HITS_MAX 4096
 #define RANK_K1 1.2
 #define RANK_B  0.75
 
@@ -59,6 +62,7 @@ struct rank {
   int nTokAlloc;
   const sqlite3_int64 *aCand;     /* searchd_is_cand()'s set, sorted */
   int nCand;
+  struct cache *pHits;            /* phrase key -> rows holding it */
 };
 
 /* Per-call state of a tokenizer callback. */
@@ -159,6 +163,35 @@ static void rank_set_idf(struct rank *p, sqlite3_int64 nRow){
   }
 }
 
+/*
+** The number of rows holding phrase i. Counting walks the phrase's whole
+** doclist (xQueryPhrase), which for a broad word costs as much as the rest
+** of the query, so the counts are kept per phrase, as a term dictionary
+** keeps document frequencies, until rank_clear_hits() (the index changed).
+** The key is the phrase as the query parser made it: kind and text.
+*/
+static int rank_phrase_hits(struct rank *p, const Fts5ExtensionApi *pApi,
+                            Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
+  const struct query_phrase *qp = p->bMapped ? query_phrase(p->q, i) : 0;
+  char *zKey = qp ? sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText) : 0;
+  const char *zVal = 0;
+  size_t n = 0;
+  int rc = SQLITE_OK;
+  *pnHit = 0;
+  if( zKey ) zVal = cache_get(p->pHits, zKey, &n);
+  if( zVal && n==sizeof(*pnHit) ){
+    memcpy(pnHit, zVal, sizeof(*pnHit));
+  }else{
+    rc = pApi->xQueryPhrase(pFts, i, pnHit, rank_count_cb);
+    /* Not kept when out of memory: counted again next time. */
+    if( rc==SQLITE_OK && zKey ){
+      cache_put(p->pHits, zKey, (const char*)pnHit, sizeof(*pnHit));
+    }
+  }
+  sqlite3_free(zKey);
+  return rc;
+}
+
 /* Compute the per-query values: idf and first word of each phrase. */
 static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
                         Fts5Context *pFts){
@@ -176,7 +209,7 @@ static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
   for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
     struct rank_phrase *ph = &p->aPhrase[i];
     memset(ph, 0, sizeof(*ph));
-    rc = pApi->xQueryPhrase(pFts, i, &ph->nHit, rank_count_cb);
+    rc = rank_phrase_hits(p, pApi, pFts, i, &ph->nHit);
     if( rc==SQLITE_OK && p->bMapped ){
       rc = rank_phrase_word(pApi, pFts, query_phrase(p->q, i)->zText, ph);
     }
@@ -422,6 +455,7 @@ static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
 static void rank_destroy(void *pArg){
   struct rank *p = (struct rank*)pArg;
   if( p ){
+    cache_free(p->pHits);
     sqlite3_free(p->aTok);
     sqlite3_free(p);
   }
@@ -459,11 +493,16 @@ void rank_set_bound(struct rank *p, int bBound){
   p->bBound = bBound;
 }
 
+void rank_clear_hits(struct rank *p){
+  cache_clear(p->pHits);
+}
+
 int rank_register(sqlite3 *db, struct rank **ppOut){
   struct rank *p = sqlite3_malloc(sizeof(*p));
   fts5_api *pApi = 0;
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
   if( p ) memset(p, 0, sizeof(*p));
+  if( p && cache_new(RANK_HITS_MAX, &p->pHits) ) rc = SQLITE_NOMEM;
   if( rc==SQLITE_OK ) rc = swedish_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
     /* No destructor: p belongs to the auxiliary function below. */

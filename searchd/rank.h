@@ -72,6 +72,11 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed);
 void rank_set_bound(struct rank *p, int bBound);
 
 /*
+** Forget the phrase document counts kept for idf (see rank.c): call when
+** the index may have changed, before the next query is scored.
+*/
+void rank_clear_hits(struct rank *p);
+/*
 ** Set the rowids that the SQL function searchd_is_cand(rowid) says 1 for
 ** (aId sorted ascending, n of them; aId NULL: none). Lets one statement
 ** over a rowid range score or highlight only chosen rows: FTS5 answers a

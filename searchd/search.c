@@ -25,7 +25,8 @@
 #define SEARCH_RECHECK_MS 5
 
 enum { ST_BEGIN, ST_COMMIT, ST_VERSION, ST_COUNT, ST_SCAN, ST_OLDER, ST_QCAND,
-       ST_RANK, ST_PAGE, ST_HEALTH, ST_N };
+       ST_RANK, ST_PAGE, ST_QCAND_ID, ST_RANK_ID, ST_PAGE_ID, ST_HEALTH,
+       ST_N };
 
 static const char *const azSql[ST_N] = {
   /* One read transaction per search: one WAL snapshot for the attributes
@@ -66,6 +67,19 @@ static const char *const azSql[ST_N] = {
   " JOIN reports r ON r.id=a.report_id"
   " WHERE assignments_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
   " AND " RANK_CAND_FUNCTION "(f.rowid)",
+  /* ST_QCAND_ID, ST_RANK_ID, ST_PAGE_ID: the same for one row (?2), run
+  ** once per chosen row when that costs less than the range (see
+  ** search_rows_open()). */
+  "SELECT rowid, -" RANK_QUICK_FUNCTION "(assignments_fts) FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
+  "SELECT rowid, " RANK_FUNCTION "(assignments_fts) FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
+  "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status,"
+  " highlight(assignments_fts, 0, char(2), char(3)),"
+  " snippet(assignments_fts, 1, char(2), char(3), '…', 30), f.rowid"
+  " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid"
+  " JOIN reports r ON r.id=a.report_id"
+  " WHERE assignments_fts MATCH ?1 AND f.rowid = ?2",
   /* ST_HEALTH */
   "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM assignments),"
   " (SELECT value FROM meta WHERE key='analysis_version'),"
@@ -86,6 +100,13 @@ struct search_state {
   int aYear[10000];               /* scratch: matches per year */
   struct timespec deadline;
   int bDeadline;
+  /* What the first pass saw of the current expression, for search_by_id():
+  ** matches walked, their rowid span, the cost of walking one. */
+  long long nSeen;
+  sqlite3_int64 iMinSeen, iMaxSeen;
+  double nsPerRow;
+  int bPrefix;                    /* the query has a word* */
+  int bNot;                       /* the query excludes a -word */
 };
 
 /* The parameters of one /search request, validated. */
@@ -114,6 +135,12 @@ static int search_progress(void *pArg){
   if( clock_gettime(CLOCK_MONOTONIC, &now)!=0 ) return 0;
   return now.tv_sec>p->deadline.tv_sec
       || (now.tv_sec==p->deadline.tv_sec && now.tv_nsec>=p->deadline.tv_nsec);
+}
+
+static double search_ms_since(const struct timespec *t0){
+  struct timespec t1;
+  if( clock_gettime(CLOCK_MONOTONIC, &t1)!=0 ) return 0;
+  return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
 }
 
 static void search_set_deadline(struct search_state *p){
@@ -339,6 +366,13 @@ static void search_tally(struct search_state *p, const struct attr_row *r,
   (*pnTotal)++;
 }
 
+/* Note a match the first pass walked (search_by_id()'s statistics). */
+static void search_seen(struct search_state *p, sqlite3_int64 id){
+  if( p->nSeen==0 || id<p->iMinSeen ) p->iMinSeen = id;
+  if( p->nSeen==0 || id>p->iMaxSeen ) p->iMaxSeen = id;
+  p->nSeen++;
+}
+
 /*
 ** Newest first, score the rows matching zExpr that pass the filters with
 ** searchd_quick() into the heap aCand (nMax, *pnCand of them) and count
@@ -357,6 +391,7 @@ static int search_newest(struct search_state *p, const char *zExpr,
     struct search_cand c;
     const struct attr_row *r;
     c.id = sqlite3_column_int64(pStmt, 0);
+    search_seen(p, c.id);
     r = attrs_find(p->attrs, c.id);
     if( r==0 || !search_filter_ok(f, r) ) continue;
     if( nWin>0 && *pnTotal>=nWin ){
@@ -382,37 +417,116 @@ static int search_count(struct search_state *p, const char *zExpr,
   int rc = search_bind(pStmt, zExpr), rc2;
   if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, iLow);
   while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
-    const struct attr_row *r = attrs_find(p->attrs,
-                                          sqlite3_column_int64(pStmt, 0));
+    sqlite3_int64 id = sqlite3_column_int64(pStmt, 0);
+    const struct attr_row *r = attrs_find(p->attrs, id);
+    search_seen(p, id);
     if( r && search_filter_ok(f, r) ) search_tally(p, r, pnTotal);
   }
   rc2 = sqlite3_reset(pStmt);
   return rc==SQLITE_OK ? rc2 : rc;
 }
 
+/* A pass over chosen rows aId[0..n) (ascending) of an expression's
+** matches: search_rows_open(), _step(), _close(). */
+struct search_rows {
+  struct search_state *p;
+  sqlite3_stmt *pStmt;
+  const sqlite3_int64 *aId;
+  int n, i;
+  int bById;                      /* a rowid=? lookup per row */
+  int bLive;                      /* pStmt has run for aId[i-1] */
+};
+
 /*
-** Score with searchd_quick() the rows of statement iStmt (bound by the
-** caller) that pass the filters, keeping the nMax best in the heap aCand
-** (*pnCand of them, in no order).
+** Which costs less for the n chosen rows: one statement over their rowid
+** range, which walks every match in it (searchd_is_cand() skipping the
+** others), or a rowid=? lookup per row, which seeks each term's doclist
+** (--lookup-us, ~20 us; but for a prefix, FTS5 merges the doclists of
+** every term with the prefix again, ~3 ms)? The first pass measured how
+** many matches there are, over which rowids, and what walking one costs.
+** Either way the same rows come out: only the time differs.
 */
-static int search_scan(struct search_state *p, int iStmt,
+static int search_by_id(const struct search_state *p,
+                        const sqlite3_int64 *aId, int n){
+  double nIn;
+  if( p->bPrefix || p->nSeen<=0 || n<=0 ) return 0;
+  nIn = (double)p->nSeen * (double)(aId[n-1] - aId[0] + 1)
+        / (double)(p->iMaxSeen - p->iMinSeen + 1);
+  return n * 1e3 * (double)p->conf->nLookupUs <= nIn * p->nsPerRow;
+}
+
+static int search_bind_range(struct search_state *p, sqlite3_stmt *pStmt,
+                             const char *zExpr, const sqlite3_int64 *aId,
+                             int n);
+
+/*
+** Start a pass of statement iStmt (ST_QCAND, ST_RANK or ST_PAGE; or its
+** _ID twin, as search_by_id() says) over the rows aId[0..n) of zExpr.
+*/
+static int search_rows_open(struct search_state *p, int iStmt,
+                            const char *zExpr, const sqlite3_int64 *aId,
+                            int n, struct search_rows *r){
+  memset(r, 0, sizeof(*r));
+  r->p = p;
+  r->aId = aId;
+  r->n = n;
+  r->bById = search_by_id(p, aId, n);
+  if( r->bById ){
+    r->pStmt = p->apStmt[iStmt + (ST_QCAND_ID - ST_QCAND)];
+    return search_bind(r->pStmt, zExpr);
+  }
+  r->pStmt = p->apStmt[iStmt];
+  return search_bind_range(p, r->pStmt, zExpr, aId, n);
+}
+
+/* The next row of the pass: SQLITE_ROW, SQLITE_DONE or an error code. */
+static int search_rows_step(struct search_rows *r){
+  int rc;
+  if( !r->bById ) return sqlite3_step(r->pStmt);
+  for(;;){
+    if( r->bLive ){
+      rc = sqlite3_step(r->pStmt);
+      if( rc!=SQLITE_DONE ) return rc;
+    }
+    if( r->i>=r->n ) return SQLITE_DONE;
+    sqlite3_reset(r->pStmt);
+    rc = sqlite3_bind_int64(r->pStmt, 2, r->aId[r->i++]);
+    if( rc!=SQLITE_OK ) return rc;
+    r->bLive = 1;
+  }
+}
+
+/* End the pass; returns the first error of its statement, or SQLITE_OK. */
+static int search_rows_close(struct search_rows *r){
+  int rc = sqlite3_reset(r->pStmt);
+  rank_set_candidates(r->p->rank, 0, 0);
+  return rc;
+}
+
+/*
+** Score with searchd_quick() the rows aId[0..n) of zExpr that pass the
+** filters, keeping the nMax best in the heap aCand (*pnCand of them, in no
+** order).
+*/
+static int search_scan(struct search_state *p, const char *zExpr,
+                       const sqlite3_int64 *aId, int n,
                        const struct search_filter *f, struct search_cand *aCand,
                        int nMax, int *pnCand){
-  sqlite3_stmt *pStmt = p->apStmt[iStmt];
-  int rc = SQLITE_OK;
-  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+  struct search_rows rows;
+  int rc = search_rows_open(p, ST_QCAND, zExpr, aId, n, &rows), rc2;
+  while( rc==SQLITE_OK && search_rows_step(&rows)==SQLITE_ROW ){
     struct search_cand c;
     const struct attr_row *r;
-    c.id = sqlite3_column_int64(pStmt, 0);
+    c.id = sqlite3_column_int64(rows.pStmt, 0);
     r = attrs_find(p->attrs, c.id);
     if( r==0 || !search_filter_ok(f, r) ) continue;
-    c.first = sqlite3_column_double(pStmt, 1);
+    c.first = sqlite3_column_double(rows.pStmt, 1);
     c.date = r->date;
     c.score = 0;
     search_heap_push(aCand, pnCand, nMax, &c);
   }
-  rc = sqlite3_reset(pStmt);
-  return rc;
+  rc2 = search_rows_close(&rows);
+  return rc==SQLITE_OK ? rc2 : rc;
 }
 
 static int search_cmp_i64(const void *pA, const void *pB){
@@ -428,7 +542,12 @@ static int search_older(struct search_state *p, const char *zExpr,
                         sqlite3_int64 iLow, const struct search_filter *f,
                         sqlite3_int64 *aId, int nMax, int *pn){
   sqlite3_stmt *pStmt = p->apStmt[ST_OLDER];
-  char *zCol = sqlite3_mprintf("(%s) AND {assignment} : (%s)", zExpr, zExpr);
+  /* Without a -word, the matches in the assignment are matches: FTS5 need
+  ** not walk the expression twice. With one, "-x" in the column filter
+  ** would only exclude x from the assignment. */
+  char *zCol = p->bNot
+             ? sqlite3_mprintf("(%s) AND {assignment} : (%s)", zExpr, zExpr)
+             : sqlite3_mprintf("{assignment} : (%s)", zExpr);
   int rc = zCol ? search_bind(pStmt, zCol) : SQLITE_NOMEM;
   int n = 0;
   if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, iLow);
@@ -445,10 +564,6 @@ static int search_older(struct search_state *p, const char *zExpr,
   return rc;
 }
 
-static int search_bind_range(struct search_state *p, sqlite3_stmt *pStmt,
-                             const char *zExpr, const sqlite3_int64 *aId,
-                             int n);
-
 /*
 ** The first pass: total and facets over every match, and the nMax best
 ** candidates by searchd_quick() into aCand (see search.h: a broad query
@@ -462,24 +577,26 @@ static int search_candidates(struct search_state *p, const char *zExpr,
   long nWin = p->conf->nWindow;
   int nOldMax = 0, nOld = 0, rc;
   sqlite3_int64 *aOld = 0, iLow = 0;
+  struct timespec t0;
   if( nWin>0 && nWin<nMax ) nWin = nMax;
   *pnCand = 0;
   *pnTotal = 0;
   memset(p->aYear, 0, sizeof(p->aYear));
+  p->nSeen = 0;
+  if( clock_gettime(CLOCK_MONOTONIC, &t0)!=0 ) memset(&t0, 0, sizeof(t0));
   rc = search_newest(p, zExpr, nWin, f, aCand, nMax, pnCand, pnTotal, &iLow);
   if( rc==SQLITE_OK && iLow>0 ){
     rc = search_count(p, zExpr, iLow, f, pnTotal);
     nOldMax = bOlder ? (int)(nWin/SEARCH_OLDER_DIV) : 0;
   }
+  p->nsPerRow = p->nSeen>0 ? search_ms_since(&t0) * 1e6 / p->nSeen : 0;
   if( rc==SQLITE_OK && nOldMax>0 ){
     aOld = malloc(sizeof(*aOld) * nOldMax);
     rc = aOld ? search_older(p, zExpr, iLow, f, aOld, nOldMax, &nOld)
               : SQLITE_NOMEM;
   }
   if( rc==SQLITE_OK && nOld>0 ){
-    rc = search_bind_range(p, p->apStmt[ST_QCAND], zExpr, aOld, nOld);
-    if( rc==SQLITE_OK ) rc = search_scan(p, ST_QCAND, f, aCand, nMax, pnCand);
-    rank_set_candidates(p->rank, 0, 0);
+    rc = search_scan(p, zExpr, aOld, nOld, f, aCand, nMax, pnCand);
   }
   free(aOld);
   return rc;
@@ -512,18 +629,16 @@ static int search_bind_range(struct search_state *p, sqlite3_stmt *pStmt,
 static int search_rank_ids(struct search_state *p, const char *zExpr,
                            struct search_cand *aCand, int nCand,
                            const sqlite3_int64 *aId, int n){
-  sqlite3_stmt *pStmt = p->apStmt[ST_RANK];
-  int rc = search_bind_range(p, pStmt, zExpr, aId, n);
-  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+  struct search_rows rows;
+  int rc = search_rows_open(p, ST_RANK, zExpr, aId, n, &rows), rc2;
+  while( rc==SQLITE_OK && search_rows_step(&rows)==SQLITE_ROW ){
     struct search_cand key, *pHit;
-    key.id = sqlite3_column_int64(pStmt, 0);
+    key.id = sqlite3_column_int64(rows.pStmt, 0);
     pHit = bsearch(&key, aCand, nCand, sizeof(*aCand), search_cmp_id);
-    if( pHit ) pHit->score = sqlite3_column_double(pStmt, 1);
+    if( pHit ) pHit->score = sqlite3_column_double(rows.pStmt, 1);
   }
-  if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
-  else sqlite3_reset(pStmt);
-  rank_set_candidates(p->rank, 0, 0);
-  return rc;
+  rc2 = search_rows_close(&rows);
+  return rc==SQLITE_OK ? rc2 : rc;
 }
 
 /* Larger bound first (the order in which exact scores are worth having). */
@@ -672,24 +787,24 @@ static int search_corrected(const struct query *q, struct evbuffer *out){
 static int search_page_rows(struct search_state *p, const char *zExpr,
                             const struct search_cand *aPage, int m,
                             struct evbuffer **apHit){
-  sqlite3_stmt *pStmt = p->apStmt[ST_PAGE];
+  struct search_rows rows;
   sqlite3_int64 *aId = malloc(sizeof(*aId) * m);
-  int j, rc = aId ? SQLITE_OK : SQLITE_NOMEM;
-  for(j=0; aId && j<m; j++) aId[j] = aPage[j].id;
-  if( aId ) qsort(aId, m, sizeof(*aId), search_cmp_i64);
-  if( rc==SQLITE_OK ) rc = search_bind_range(p, pStmt, zExpr, aId, m);
-  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
-    sqlite3_int64 id = sqlite3_column_int64(pStmt, 8);
+  int j, rc = aId ? SQLITE_OK : SQLITE_NOMEM, rc2;
+  if( aId==0 ) return rc;
+  for(j=0; j<m; j++) aId[j] = aPage[j].id;
+  qsort(aId, m, sizeof(*aId), search_cmp_i64);
+  rc = search_rows_open(p, ST_PAGE, zExpr, aId, m, &rows);
+  while( rc==SQLITE_OK && search_rows_step(&rows)==SQLITE_ROW ){
+    sqlite3_int64 id = sqlite3_column_int64(rows.pStmt, 8);
     for(j=0; j<m && (aPage[j].id!=id || apHit[j]); j++){}
     if( j==m ) continue;
     apHit[j] = evbuffer_new();
-    rc = apHit[j] ? search_hit(pStmt, aPage[j].score, apHit[j]) : SQLITE_NOMEM;
+    rc = apHit[j] ? search_hit(rows.pStmt, aPage[j].score, apHit[j])
+                  : SQLITE_NOMEM;
   }
-  if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
-  else sqlite3_reset(pStmt);
-  rank_set_candidates(p->rank, 0, 0);
+  rc2 = search_rows_close(&rows);
   free(aId);
-  return rc;
+  return rc==SQLITE_OK ? rc2 : rc;
 }
 
 /* Append the hits of page [offset, offset+limit) of the sorted aCand. */
@@ -719,6 +834,15 @@ static int search_page(struct search_state *p, const char *zExpr,
   return rc;
 }
 
+/* Does q exclude a word (-word)? */
+static int search_has_not(const struct query *q){
+  int i;
+  for(i=0; i<query_term_count(q); i++){
+    if( query_term(q, i)->bNot ) return 1;
+  }
+  return 0;
+}
+
 /*
 ** Does q search a prefix (word*)? FTS5 answers each statement of one by
 ** merging the doclists of every term with that prefix again, so the pass
@@ -744,6 +868,8 @@ static int search_run(struct search_state *p, const struct query *q,
   long long nTotal = 0;
   int nMax = (int)p->conf->nRerank, nCand = 0, bRelaxed = 0, rc, e = 0;
   int bOlder = !search_has_prefix(q);
+  p->bPrefix = !bOlder;
+  p->bNot = search_has_not(q);
   if( pReq->nOffset + pReq->nLimit > nMax ){
     nMax = (int)(pReq->nOffset + pReq->nLimit);
   }
@@ -822,6 +948,7 @@ static int search_check_version(struct search_state *p){
       p->attrs = pNew;
       p->iDataVersion = v;
       cache_clear(p->cache);
+      rank_clear_hits(p->rank);
     }
   }
   return rc;
@@ -832,12 +959,6 @@ static int search_step(struct search_state *p, int iStmt){
   sqlite3_stmt *pStmt = p->apStmt[iStmt];
   sqlite3_step(pStmt);
   return sqlite3_reset(pStmt);
-}
-
-static double search_ms_since(const struct timespec *t0){
-  struct timespec t1;
-  if( clock_gettime(CLOCK_MONOTONIC, &t1)!=0 ) return 0;
-  return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
 }
 
 /*
