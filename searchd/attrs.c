@@ -170,6 +170,10 @@ const struct attr_row *attrs_find(const struct attrs *p, sqlite3_int64 id){
   return 0;
 }
 
+sqlite3_int64 attrs_dense_limit(const struct attrs *p){
+  return p->aDirect ? p->nDirect : 0;
+}
+
 int attrs_source_count(const struct attrs *p){ return p->nSource; }
 const char *attrs_source(const struct attrs *p, int i){
   return p->azSource[i];

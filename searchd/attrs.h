@@ -41,6 +41,13 @@ void attrs_free(struct attrs *p);
 /* The attributes of row id, or NULL if it is not in the snapshot. */
 const struct attr_row *attrs_find(const struct attrs *p, sqlite3_int64 id);
 
+/*
+** One more than the largest rowid when the rowids are dense (at most about
+** four times as many ids as rows), else 0: a bitmap of rowids (rowset.h)
+** fits then.
+*/
+sqlite3_int64 attrs_dense_limit(const struct attrs *p);
+
 /* Number of distinct sources, and source i (owned by p). */
 int attrs_source_count(const struct attrs *p);
 const char *attrs_source(const struct attrs *p, int i);

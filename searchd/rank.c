@@ -15,6 +15,7 @@
 #include "cache.h"
 #include "db.h"
 #include "rank.h"
+#include "rowset.h"
 #include "swedish.h"
 
 #define RANK_NCOL 3
@@ -63,6 +64,9 @@ struct rank {
   const sqlite3_int64 *aCand;     /* searchd_is_cand()'s set, sorted */
   int nCand;
   struct cache *pHits;            /* phrase key -> rows holding it */
+  struct rowset *aWalk;           /* rank_set_walk()'s sets, or NULL */
+  int nWalk;
+  int bWalked;                    /* rank_prepare() filled them */
 };
 
 /* Per-call state of a tokenizer callback. */
@@ -192,14 +196,88 @@ static int rank_phrase_hits(struct rank *p, const Fts5ExtensionApi *pApi,
   return rc;
 }
 
+/* xQueryPhrase callback of a walk: add the row to the clause's set. */
+struct rank_walkcb {
+  struct rowset *pSet;
+  sqlite3_int64 nHit;
+  int bOut;                       /* a rowid did not fit the set */
+};
+
+static int rank_walk_cb(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                        void *pCtx){
+  struct rank_walkcb *c = (struct rank_walkcb*)pCtx;
+  if( rowset_add(c->pSet, pApi->xRowid(pFts)) ) c->bOut = 1;
+  c->nHit++;
+  return SQLITE_OK;
+}
+
+/* The set that phrase i's rows go to: its clause's, or the excluded. */
+static struct rowset *rank_walk_set(const struct rank *p, int i){
+  int iClause = query_phrase(p->q, i)->iClause;
+  if( iClause<0 ) return &p->aWalk[p->nWalk-1];
+  return iClause<p->nWalk-1 ? &p->aWalk[iClause] : 0;
+}
+
+/*
+** Is walking every phrase's doclist (~18 ns a row) worth it, against
+** stepping the expression's matches (~50 ns each, and at most as many as
+** the smallest clause has rows)? Always for one phrase; otherwise only
+** when every phrase's count is known and their sum is at most 2.5 times
+** the smallest clause's.
+*/
+static int rank_walk_worth(struct rank *p){
+  sqlite3_int64 aClause[QUERY_MAX_TERMS], nAll = 0, nMin = -1;
+  int i, nClause = query_clause_count(p->q);
+  if( p->aWalk==0 || !p->bMapped || nClause>QUERY_MAX_TERMS ) return 0;
+  if( nClause!=p->nWalk-1 ) return 0;
+  if( p->nPhrase==1 ) return 1;
+  memset(aClause, 0, sizeof(aClause));
+  for(i=0; i<p->nPhrase; i++){
+    const struct query_phrase *qp = query_phrase(p->q, i);
+    char *zKey = sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText);
+    size_t nVal = 0;
+    const char *zVal = zKey ? cache_get(p->pHits, zKey, &nVal) : 0;
+    sqlite3_int64 n = 0;
+    sqlite3_free(zKey);
+    if( zVal==0 || nVal!=sizeof(n) ) return 0;
+    memcpy(&n, zVal, sizeof(n));
+    nAll += n;
+    if( qp->iClause>=0 && qp->iClause<nClause ) aClause[qp->iClause] += n;
+  }
+  for(i=0; i<nClause; i++){
+    if( nMin<0 || aClause[i]<nMin ) nMin = aClause[i];
+  }
+  return nAll*2 <= nMin*5;
+}
+
+/* Walk phrase i's doclist into its set; its count into *pnHit. */
+static int rank_walk_phrase(struct rank *p, const Fts5ExtensionApi *pApi,
+                            Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
+  const struct query_phrase *qp = query_phrase(p->q, i);
+  struct rank_walkcb c = {rank_walk_set(p, i), 0, 0};
+  char *zKey;
+  int rc;
+  if( c.pSet==0 ) return SQLITE_ERROR;
+  rc = pApi->xQueryPhrase(pFts, i, &c, rank_walk_cb);
+  if( rc==SQLITE_OK && c.bOut ) rc = SQLITE_RANGE;
+  *pnHit = c.nHit;
+  zKey = sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText);
+  if( rc==SQLITE_OK && zKey ){
+    cache_put(p->pHits, zKey, (const char*)pnHit, sizeof(*pnHit));
+  }
+  sqlite3_free(zKey);
+  return rc;
+}
+
 /* Compute the per-query values: idf and first word of each phrase. */
 static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
                         Fts5Context *pFts){
   sqlite3_int64 nRow = 0, nTotal = 0;
-  int i, rc;
+  int i, rc, bWalk;
   p->nPhrase = pApi->xPhraseCount(pFts);
   if( p->nPhrase>RANK_MAX_PHRASE ) p->nPhrase = RANK_MAX_PHRASE;
   p->bMapped = p->nPhrase==query_phrase_count(p->q);
+  bWalk = rank_walk_worth(p);
   rc = pApi->xRowCount(pFts, &nRow);
   for(i=0; rc==SQLITE_OK && i<RANK_NCOL; i++){
     rc = pApi->xColumnTotalSize(pFts, i, &nTotal);
@@ -209,13 +287,24 @@ static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
   for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
     struct rank_phrase *ph = &p->aPhrase[i];
     memset(ph, 0, sizeof(*ph));
-    rc = rank_phrase_hits(p, pApi, pFts, i, &ph->nHit);
+    if( bWalk ){
+      rc = rank_walk_phrase(p, pApi, pFts, i, &ph->nHit);
+      /* A walk that cannot finish is only a missed shortcut: the caller
+      ** counts by statement instead. */
+      if( rc!=SQLITE_OK && rc!=SQLITE_NOMEM && rc!=SQLITE_INTERRUPT ){
+        bWalk = 0;
+        rc = rank_phrase_hits(p, pApi, pFts, i, &ph->nHit);
+      }
+    }else{
+      rc = rank_phrase_hits(p, pApi, pFts, i, &ph->nHit);
+    }
     if( rc==SQLITE_OK && p->bMapped ){
       rc = rank_phrase_word(pApi, pFts, query_phrase(p->q, i)->zText, ph);
     }
   }
   if( rc==SQLITE_OK ) rank_set_idf(p, nRow);
   if( rc==SQLITE_OK ) p->bReady = 1;
+  p->bWalked = rc==SQLITE_OK && bWalk;
   return rc;
 }
 
@@ -487,6 +576,17 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
   p->bRelaxed = bRelaxed;
   p->bReady = 0;
   p->bBound = 0;
+  p->bWalked = 0;
+}
+
+void rank_set_walk(struct rank *p, struct rowset *aSet, int nSet){
+  p->aWalk = aSet;
+  p->nWalk = aSet ? nSet : 0;
+  p->bWalked = 0;
+}
+
+int rank_walked(const struct rank *p){
+  return p->bWalked;
 }
 
 void rank_set_bound(struct rank *p, int bBound){

@@ -72,6 +72,23 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed);
 void rank_set_bound(struct rank *p, int bBound);
 
 /*
+** Walking: until the next call, the first searchd_quick()/searchd_rank()
+** call of a query (which computes idf) may also walk every phrase's
+** doclist with xQueryPhrase, adding each row to aSet[c] for a phrase of
+** clause c (query_phrase()->iClause) and to aSet[nSet-1] for an excluded
+** one, so the caller gets the query's matches as (AND of the clause sets)
+** AND NOT the last, faster than by stepping them (see rowset.h). It does
+** so only for one phrase, or when the phrases' document counts are known
+** and walking them all costs less than stepping (rank.c), and only with
+** nSet = query_clause_count() + 1 sets big enough for every rowid.
+** rank_walked() then says 1; a walk that went wrong says 0 and leaves the
+** sets partly filled. aSet NULL: no walking. The caller owns the sets,
+** which must outlive the statement.
+*/
+struct rowset;
+void rank_set_walk(struct rank *p, struct rowset *aSet, int nSet);
+int rank_walked(const struct rank *p);
+/*
 ** Forget the phrase document counts kept for idf (see rank.c): call when
 ** the index may have changed, before the next query is scored.
 */

@@ -13,12 +13,16 @@
 #include "json.h"
 #include "log.h"
 #include "rank.h"
+#include "rowset.h"
 #include "search.h"
 
 #define SEARCH_MAX_LIMIT 100
 #define SEARCH_MAX_SOURCE 256
 #define SEARCH_MARK_OPEN  "\x02"
 #define SEARCH_MARK_CLOSE "\x03"
+/* Walking (rank_set_walk) is tried for queries of at most this many
+** clauses: a bitmap each, ~16 KB per 125,000 rows. */
+#define SEARCH_WALK_CLAUSES 8
 /* Older assignment matches considered: the window's size over this. */
 #define SEARCH_OLDER_DIV 4
 /* A cache hit asks whether the index changed at most this often, ms. */
@@ -105,8 +109,11 @@ struct search_state {
   long long nSeen;
   sqlite3_int64 iMinSeen, iMaxSeen;
   double nsPerRow;
+  long long nWinSeen;             /* rows the scan stepped, to its last */
   int bPrefix;                    /* the query has a word* */
   int bNot;                       /* the query excludes a -word */
+  const struct query *q;          /* the query being run */
+  int bRelaxed;                   /* ... with its relaxed expression */
 };
 
 /* The parameters of one /search request, validated. */
@@ -386,10 +393,17 @@ static int search_newest(struct search_state *p, const char *zExpr,
   sqlite3_stmt *pStmt = p->apStmt[ST_SCAN];
   int rc = search_bind(pStmt, zExpr), rc2;
   sqlite3_int64 iLast = 0;
+  struct timespec t0;
+  memset(&t0, 0, sizeof(t0));
   *piLow = 0;
+  p->nWinSeen = 0;
   while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
     struct search_cand c;
     const struct attr_row *r;
+    /* Timed from the second row: the first one computes idf (a walk). */
+    if( p->nSeen==0 && clock_gettime(CLOCK_MONOTONIC, &t0)!=0 ){
+      memset(&t0, 0, sizeof(t0));
+    }
     c.id = sqlite3_column_int64(pStmt, 0);
     search_seen(p, c.id);
     r = attrs_find(p->attrs, c.id);
@@ -404,8 +418,10 @@ static int search_newest(struct search_state *p, const char *zExpr,
     search_heap_push(aCand, pnCand, nMax, &c);
     search_tally(p, r, pnTotal);
     iLast = c.id;
+    p->nWinSeen = p->nSeen;
   }
   rc2 = sqlite3_reset(pStmt);
+  p->nsPerRow = p->nSeen>1 ? search_ms_since(&t0) * 1e6 / (p->nSeen-1) : 0;
   return rc==SQLITE_OK ? rc2 : rc;
 }
 
@@ -565,6 +581,52 @@ static int search_older(struct search_state *p, const char *zExpr,
 }
 
 /*
+** The sets for a walk of the current query (rank_set_walk), empty, into
+** aSet[0..*pnSet): none (*pnSet 0) for a relaxed query, one of too many
+** clauses, or sparse rowids. SQLITE_NOMEM only if out of memory.
+*/
+static int search_walk_sets(struct search_state *p, struct rowset *aSet,
+                            int *pnSet){
+  sqlite3_int64 nLimit = attrs_dense_limit(p->attrs);
+  int n = p->q ? query_clause_count(p->q) + 1 : 0, i, rc = SQLITE_OK;
+  *pnSet = 0;
+  if( p->bRelaxed || n<2 || n>SEARCH_WALK_CLAUSES+1 || nLimit<=0 ){
+    return SQLITE_OK;
+  }
+  for(i=0; rc==SQLITE_OK && i<n; i++) rc = rowset_init(&aSet[i], nLimit);
+  if( rc!=SQLITE_OK ){
+    while( i-- > 0 ) rowset_free(&aSet[i]);
+    return rc;
+  }
+  *pnSet = n;
+  return SQLITE_OK;
+}
+
+/*
+** After a walk: the matches are (AND of the clause sets) AND NOT the last
+** set (into aSet[0]). If those at or above iLow are exactly the rows the
+** scan stepped (a check that the sets mean what the expression means),
+** count the ones below iLow that pass the filters, as search_count()
+** would, and return 1; else return 0 and count nothing.
+*/
+static int search_walk_rest(struct search_state *p, struct rowset *aSet,
+                            int nSet, sqlite3_int64 iLow,
+                            const struct search_filter *f,
+                            long long *pnTotal){
+  sqlite3_int64 id = iLow;
+  int i;
+  for(i=1; i<nSet-1; i++) rowset_and(&aSet[0], &aSet[i]);
+  rowset_andnot(&aSet[0], &aSet[nSet-1]);
+  if( rowset_count_from(&aSet[0], iLow)!=p->nWinSeen ) return 0;
+  while( rowset_prev(&aSet[0], id, &id) ){
+    const struct attr_row *r = attrs_find(p->attrs, id);
+    search_seen(p, id);
+    if( r && search_filter_ok(f, r) ) search_tally(p, r, pnTotal);
+  }
+  return 1;
+}
+
+/*
 ** The first pass: total and facets over every match, and the nMax best
 ** candidates by searchd_quick() into aCand (see search.h: a broad query
 ** scores only its newest window, plus, if bOlder, older rows matching in
@@ -575,21 +637,29 @@ static int search_candidates(struct search_state *p, const char *zExpr,
                              struct search_cand *aCand, int nMax,
                              int *pnCand, long long *pnTotal){
   long nWin = p->conf->nWindow;
-  int nOldMax = 0, nOld = 0, rc;
+  int nOldMax = 0, nOld = 0, nSet = 0, rc, i;
   sqlite3_int64 *aOld = 0, iLow = 0;
-  struct timespec t0;
+  struct rowset aSet[SEARCH_WALK_CLAUSES + 1];
   if( nWin>0 && nWin<nMax ) nWin = nMax;
   *pnCand = 0;
   *pnTotal = 0;
   memset(p->aYear, 0, sizeof(p->aYear));
   p->nSeen = 0;
-  if( clock_gettime(CLOCK_MONOTONIC, &t0)!=0 ) memset(&t0, 0, sizeof(t0));
-  rc = search_newest(p, zExpr, nWin, f, aCand, nMax, pnCand, pnTotal, &iLow);
+  rc = search_walk_sets(p, aSet, &nSet);
+  rank_set_walk(p->rank, nSet ? aSet : 0, nSet);
+  if( rc==SQLITE_OK ){
+    rc = search_newest(p, zExpr, nWin, f, aCand, nMax, pnCand, pnTotal,
+                       &iLow);
+  }
   if( rc==SQLITE_OK && iLow>0 ){
-    rc = search_count(p, zExpr, iLow, f, pnTotal);
+    if( !rank_walked(p->rank)
+     || !search_walk_rest(p, aSet, nSet, iLow, f, pnTotal) ){
+      rc = search_count(p, zExpr, iLow, f, pnTotal);
+    }
     nOldMax = bOlder ? (int)(nWin/SEARCH_OLDER_DIV) : 0;
   }
-  p->nsPerRow = p->nSeen>0 ? search_ms_since(&t0) * 1e6 / p->nSeen : 0;
+  rank_set_walk(p->rank, 0, 0);
+  for(i=0; i<nSet; i++) rowset_free(&aSet[i]);
   if( rc==SQLITE_OK && nOldMax>0 ){
     aOld = malloc(sizeof(*aOld) * nOldMax);
     rc = aOld ? search_older(p, zExpr, iLow, f, aOld, nOldMax, &nOld)
@@ -878,6 +948,8 @@ static int search_run(struct search_state *p, const struct query *q,
   if( aCand==0 ) memset(&f, 0, sizeof(f));
   memset(p->aYear, 0, sizeof(p->aYear));
   rank_set_query(p->rank, q, 0);
+  p->q = q;
+  p->bRelaxed = 0;
   if( rc==SQLITE_OK && zExpr ){
     rc = search_candidates(p, zExpr, bOlder, &f, aCand, nMax, &nCand,
                            &nTotal);
@@ -885,6 +957,7 @@ static int search_run(struct search_state *p, const struct query *q,
   if( rc==SQLITE_OK && nTotal==0 && query_relaxed(q) ){
     zExpr = query_relaxed(q);
     bRelaxed = 1;
+    p->bRelaxed = 1;
     rank_set_query(p->rank, q, 1);
     rc = search_candidates(p, zExpr, bOlder, &f, aCand, nMax, &nCand,
                            &nTotal);
@@ -895,6 +968,7 @@ static int search_run(struct search_state *p, const struct query *q,
     qsort(aCand, nCand, sizeof(*aCand), search_cmp);
   }
   rank_set_query(p->rank, 0, 0);
+  p->q = 0;
   if( rc==SQLITE_OK ){
     e |= search_corrected(q, out);
     e |= json_raw(out, "\"total\":");

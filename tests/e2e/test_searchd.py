@@ -556,6 +556,29 @@ class ServerTest(unittest.TestCase):
                     self.assertEqual(page['hits'], pages[0]['hits'], q)
                     self.assertEqual(page['total'], pages[0]['total'], q)
 
+    def test_window_counts_exact(self):
+        # With a window, the matches older than it are counted apart: by
+        # walking the phrases' doclists into bitmaps (searchd/rowset.h) or
+        # by statement. total and facets must equal those of ranking every
+        # match (--window 0). Each query runs twice on one worker: the
+        # second time its phrases' counts are known, which lets
+        # multi-phrase queries walk too.
+        db = make_index(self.tmp, 'window.db')
+        # The window is at least --rerank rows: 10 of the sample's 29.
+        small = self.start(db, '--cache-size', '0', '--window', '3',
+                           '--rerank', '10', '--threads', '1')
+        whole = self.start(db, '--cache-size', '0', '--window', '0')
+        for q in ('vård', 'arbetet', 'vår*', 'och i', '"och" -vård',
+                  'arbetet OR vård', 'och arbetet', 'och -arbetet -vård',
+                  'nära vård', 'vård -psykiatri', '"nära vård"',
+                  'hälso- och sjukvård', 'självmord'):
+            for params in ({}, {'from': '2019-01-01'}, {'source': 'RS'}):
+                want = whole.search(q=q, **params)
+                for _ in range(2):
+                    got = small.search(q=q, **params)
+                    self.assertEqual(got['total'], want['total'], (q, params))
+                    self.assertEqual(got['facets'], want['facets'], q)
+
     def test_idf_follows_new_reports(self):
         # searchd keeps each phrase's document count between queries (for
         # idf); a report indexed while it runs must change them, so its

@@ -1,0 +1,108 @@
+/*
+** check_rowset.c: the rowid bitmap (searchd/rowset.c), against a plain
+** array of flags over random sets and at the word edges.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "../../searchd/rowset.h"
+
+#define N 1000
+
+/* Fill set and flags with about one id in nEvery, from seed. */
+static void fill(struct rowset *p, char *ab, unsigned *pSeed, int nEvery){
+  int i;
+  memset(ab, 0, N);
+  for(i=0; i<N; i++){
+    if( rand_r(pSeed) % nEvery ) continue;
+    ab[i] = 1;
+    ck_assert_int_eq(rowset_add(p, i), 0);
+  }
+}
+
+/* The set holds exactly the ids flagged in ab: by count and by walk. */
+static void same(const struct rowset *p, const char *ab){
+  sqlite3_int64 id = N, iFrom;
+  int i = N;
+  for(iFrom=0; iFrom<=N; iFrom+=37){
+    sqlite3_int64 n = 0;
+    for(i=(int)iFrom; i<N; i++) n += ab[i];
+    ck_assert_int_eq(rowset_count_from(p, iFrom), n);
+  }
+  for(i=N-1; i>=0; i--){
+    if( !ab[i] ) continue;
+    ck_assert_int_eq(rowset_prev(p, id, &id), 1);
+    ck_assert_int_eq(id, i);
+  }
+  ck_assert_int_eq(rowset_prev(p, id, &id), 0);
+}
+
+START_TEST(test_ops)
+{
+  unsigned seed = 7 + _i;
+  char ab[N], ab2[N];
+  struct rowset a, b;
+  int i;
+  ck_assert_int_eq(rowset_init(&a, N), SQLITE_OK);
+  ck_assert_int_eq(rowset_init(&b, N), SQLITE_OK);
+  fill(&a, ab, &seed, 1 + _i % 5);
+  same(&a, ab);
+  fill(&b, ab2, &seed, 2);
+  rowset_and(&a, &b);
+  for(i=0; i<N; i++) ab[i] = ab[i] && ab2[i];
+  same(&a, ab);
+  memset(b.a, 0, sizeof(*b.a) * b.nWord);
+  fill(&b, ab2, &seed, 3);
+  rowset_andnot(&a, &b);
+  for(i=0; i<N; i++) ab[i] = ab[i] && !ab2[i];
+  same(&a, ab);
+  rowset_free(&a);
+  rowset_free(&b);
+}
+END_TEST
+
+START_TEST(test_edges)
+{
+  static const sqlite3_int64 aId[] = {0, 1, 62, 63, 64, 127, 128, 191};
+  struct rowset s;
+  sqlite3_int64 id;
+  size_t i;
+  ck_assert_int_eq(rowset_init(&s, 192), SQLITE_OK);
+  ck_assert_int_eq(rowset_prev(&s, 192, &id), 0);
+  for(i=0; i<sizeof(aId)/sizeof(aId[0]); i++){
+    ck_assert_int_eq(rowset_add(&s, aId[i]), 0);
+  }
+  ck_assert_int_eq(rowset_add(&s, 192), -1);     /* past the capacity */
+  ck_assert_int_eq(rowset_add(&s, -1), -1);
+  ck_assert_int_eq(rowset_count_from(&s, 0), 8);
+  ck_assert_int_eq(rowset_count_from(&s, 64), 4);
+  ck_assert_int_eq(rowset_count_from(&s, 65), 3);
+  ck_assert_int_eq(rowset_count_from(&s, 1000), 0);
+  ck_assert_int_eq(rowset_prev(&s, 1000, &id), 1);   /* clamped */
+  ck_assert_int_eq(id, 191);
+  ck_assert_int_eq(rowset_prev(&s, 128, &id), 1);
+  ck_assert_int_eq(id, 127);
+  ck_assert_int_eq(rowset_prev(&s, 64, &id), 1);
+  ck_assert_int_eq(id, 63);
+  ck_assert_int_eq(rowset_prev(&s, 1, &id), 1);
+  ck_assert_int_eq(id, 0);
+  ck_assert_int_eq(rowset_prev(&s, 0, &id), 0);
+  rowset_free(&s);
+  ck_assert_int_eq(rowset_init(&s, 0), SQLITE_OK);   /* no capacity */
+  ck_assert_int_eq(rowset_add(&s, 0), -1);
+  ck_assert_int_eq(rowset_count_from(&s, 0), 0);
+  ck_assert_int_eq(rowset_prev(&s, 10, &id), 0);
+  rowset_free(&s);
+}
+END_TEST
+
+Suite *rowset_suite(void){
+  Suite *s = suite_create("rowset");
+  TCase *tc = tcase_create("rowset");
+  tcase_add_loop_test(tc, test_ops, 0, 20);
+  tcase_add_test(tc, test_edges);
+  suite_add_tcase(s, tc);
+  return s;
+}
