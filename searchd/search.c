@@ -23,6 +23,8 @@
 /* Walking (rank_set_walk) is tried for queries of at most this many
 ** clauses: a bitmap each, ~16 KB per 125,000 rows. */
 #define SEARCH_WALK_CLAUSES 8
+/* Exact scores per rerank statement, at least (search_rerank()). */
+#define SEARCH_RERANK_MIN 20
 /* Older assignment matches considered: the window's size over this. */
 #define SEARCH_OLDER_DIV 4
 /* A cache hit asks whether the index changed at most this often, ms. */
@@ -745,12 +747,14 @@ static int search_more(struct search_cand **apOrd, int nDone, int n,
 /*
 ** Second pass, branch and bound: an upper bound of searchd_rank() for every
 ** candidate (rank_set_bound(): no text read), then exact scores in order of
-** bound, two pages' worth (2 * nNeed) per statement, until no bound left
+** bound, two pages' worth (2 * nNeed, at least SEARCH_RERANK_MIN) per
+** statement, until no bound left
 ** can reach the first nNeed places. The order of those places is the same
 ** as if every candidate had been scored; the others sort last (score
 ** -HUGE_VAL). Two pages, not one: each statement merges the doclists over
 ** its rowid range again, which costs more than a few more exact scores
-** (with one page a statement, the bench's queries took 3.9 on average).
+** (with one page a statement, the bench's queries took 3.9 on average;
+** a page of one, limit=1, would take up to K/2).
 ** aCand ends sorted by id.
 */
 static int search_rerank(struct search_state *p, const char *zExpr,
@@ -773,7 +777,8 @@ static int search_rerank(struct search_state *p, const char *zExpr,
   }
   if( rc==SQLITE_OK ) qsort(apOrd, n, sizeof(*apOrd), search_cmp_bound);
   while( rc==SQLITE_OK && search_more(apOrd, nDone, n, nNeed, aScratch) ){
-    int m = (n - nDone < 2*nNeed) ? n - nDone : 2*nNeed;
+    int m = 2*nNeed<SEARCH_RERANK_MIN ? SEARCH_RERANK_MIN : 2*nNeed;
+    if( m>n-nDone ) m = n - nDone;
     for(i=0; i<m; i++) aId[i] = apOrd[nDone+i]->id;
     qsort(aId, m, sizeof(*aId), search_cmp_i64);
     rc = search_rank_ids(p, zExpr, aCand, n, aId, m);
