@@ -22,17 +22,31 @@ const char conns_zRefusal[] =
 
 _Static_assert(sizeof(CONNS_BODY) - 1 == 44, "Content-Length of the 503");
 
+struct conns_new_conn;
+
 struct conns {
   struct event_base *base;
   atomic_long *pOpen;
   long nMax;
+  struct conns_new_conn *pPending;  /* accepted, not yet set up */
 };
 
-/* A connection between its accept and the next turn of the loop. */
+/*
+** A connection between its accept and the next turn of the loop. Listed
+** in its conns, so that conns_free() can let go of those whose turn never
+** came (the loop stopped first).
+*/
 struct conns_new_conn {
   struct conns *p;
   struct bufferevent *bev;        /* we hold a reference */
+  struct conns_new_conn *pPrev, *pNext;
 };
+
+static void conns_unlink(struct conns_new_conn *c){
+  if( c->pPrev ) c->pPrev->pNext = c->pNext;
+  else c->p->pPending = c->pNext;
+  if( c->pNext ) c->pNext->pPrev = c->pPrev;
+}
 
 static void conns_on_close(struct evhttp_connection *evcon, void *pArg){
   struct conns *p = (struct conns*)pArg;
@@ -75,6 +89,7 @@ static void conns_on_setup(evutil_socket_t fd, short what, void *pArg){
       evhttp_connection_set_closecb(evcon, conns_on_close, c->p);
     }
   }
+  conns_unlink(c);
   bufferevent_decref(c->bev);
   free(c);
 }
@@ -105,7 +120,12 @@ static struct bufferevent *conns_bev(struct event_base *base, void *pArg){
   if( event_base_once(base, -1, EV_TIMEOUT, conns_on_setup, c, &tv)!=0 ){
     bufferevent_decref(bev);
     free(c);
+    return bev;
   }
+  c->pPrev = 0;
+  c->pNext = p->pPending;
+  if( p->pPending ) p->pPending->pPrev = c;
+  p->pPending = c;
   return bev;
 }
 
@@ -123,5 +143,12 @@ int conns_new(struct event_base *base, struct evhttp *http,
 }
 
 void conns_free(struct conns *p){
+  if( p==0 ) return;
+  while( p->pPending ){
+    struct conns_new_conn *c = p->pPending;
+    conns_unlink(c);
+    bufferevent_decref(c->bev);
+    free(c);
+  }
   free(p);
 }

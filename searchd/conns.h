@@ -41,8 +41,9 @@ struct conns;
 int conns_new(struct event_base *base, struct evhttp *http,
               atomic_long *pOpen, long nMax, struct conns **ppOut);
 
-/* Free. Accepts NULL. Call after evhttp_free() and after the base's loop
-** has ended. */
+/* Free, with the references to connections accepted in the loop's last
+** turn, whose set-up never ran. Accepts NULL. Call after evhttp_free(),
+** after the base's loop has ended and before event_base_free(). */
 void conns_free(struct conns *p);
 
 /* The canned answer to a connection over the cap (a full HTTP response). */
