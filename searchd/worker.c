@@ -149,7 +149,13 @@ static void *worker_main(void *pArg){
   struct worker *w = (struct worker*)pArg;
   pThreadWorker = w;
   if( event_base_dispatch(w->base)<0 ){
-    log_msg(LOG_ERROR, "worker event loop failed");
+    log_msg(LOG_ERROR, "worker event loop failed; its socket is closed");
+    /* Its own SO_REUSEPORT socket: left open, the kernel would go on
+    ** handing it a share of the new connections, which nobody accepts. */
+    if( w->bound ){
+      evhttp_del_accept_socket(w->http, w->bound);
+      w->bound = 0;
+    }
   }
   return 0;
 }
