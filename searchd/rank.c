@@ -63,6 +63,8 @@ struct rank {
   int nTokAlloc;
   const sqlite3_int64 *aCand;     /* searchd_is_cand()'s set, sorted */
   int nCand;
+  const sqlite3_int64 *aExact;    /* rank_set_exact()'s set, sorted */
+  int nExact;
   struct cache *pHits;            /* phrase key -> rows holding it */
   struct rowset *aWalk;           /* rank_set_walk()'s sets, or NULL */
   int nWalk;
@@ -75,6 +77,17 @@ struct rank_tokcb {
   int nTok, nMax;
   int bFirstOnly;                 /* stop after the first word */
 };
+
+/* Is id in the sorted set a[0..n)? */
+static int rank_in(const sqlite3_int64 *a, int n, sqlite3_int64 id){
+  int lo = 0, hi = n - 1;
+  while( lo<=hi ){
+    int mid = lo + (hi-lo)/2;
+    if( a[mid]==id ) return 1;
+    if( a[mid]<id ) lo = mid+1; else hi = mid-1;
+  }
+  return 0;
+}
 
 static uint64_t rank_hash(const char *z, int n){
   uint64_t h = 14695981039346656037ULL;
@@ -483,11 +496,15 @@ static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   struct rank_hit *aHit = 0;
   uint64_t mask = 0;
   double prox = 1.0, rel = 0;
-  int nInst = 0, rc = SQLITE_OK;
+  int nInst = 0, rc = SQLITE_OK, bBound = p->bBound;
   (void)nVal; (void)apVal;
   if( p->q==0 ){
     sqlite3_result_double(pCtx, 0.0);
     return;
+  }
+  /* rank_set_exact()'s rows get the exact score in a bound pass. */
+  if( bBound && rank_in(p->aExact, p->nExact, pApi->xRowid(pFts)) ){
+    p->bBound = 0;
   }
   if( !p->bReady ) rc = rank_prepare(p, pApi, pFts);
   if( rc==SQLITE_OK ) rc = pApi->xInstCount(pFts, &nInst);
@@ -500,6 +517,7 @@ static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
     rc = rank_instances(p, pApi, pFts, aHit, aFreq, &mask, &prox);
   }
   if( rc==SQLITE_OK ) rel = rank_bm25f(p, aFreq);
+  p->bBound = bBound;
   sqlite3_free(aHit);
   if( rc!=SQLITE_OK ){
     sqlite3_result_error_code(pCtx, rc);
@@ -560,15 +578,8 @@ static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
                             sqlite3_value **apArg){
   struct rank *p = (struct rank*)sqlite3_user_data(pCtx);
   sqlite3_int64 id = sqlite3_value_int64(apArg[0]);
-  int lo = 0, hi = p->nCand - 1, bIn = 0;
   (void)nArg;
-  while( lo<=hi && !bIn ){
-    int mid = lo + (hi-lo)/2;
-    if( p->aCand[mid]==id ) bIn = 1;
-    else if( p->aCand[mid]<id ) lo = mid+1;
-    else hi = mid-1;
-  }
-  sqlite3_result_int(pCtx, bIn);
+  sqlite3_result_int(pCtx, rank_in(p->aCand, p->nCand, id));
 }
 
 void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
@@ -577,6 +588,8 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
   p->bReady = 0;
   p->bBound = 0;
   p->bWalked = 0;
+  p->aExact = 0;
+  p->nExact = 0;
 }
 
 void rank_set_walk(struct rank *p, struct rowset *aSet, int nSet){
@@ -591,6 +604,11 @@ int rank_walked(const struct rank *p){
 
 void rank_set_bound(struct rank *p, int bBound){
   p->bBound = bBound;
+}
+
+void rank_set_exact(struct rank *p, const sqlite3_int64 *aId, int n){
+  p->aExact = aId;
+  p->nExact = aId ? n : 0;
 }
 
 void rank_clear_hits(struct rank *p){

@@ -70,6 +70,13 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed);
 ** the page (branch and bound). bBound 0: the exact score.
 */
 void rank_set_bound(struct rank *p, int bBound);
+/*
+** While bBound is 1, the rows whose ids are in aId[0..n) (sorted
+** ascending) get their exact score all the same, so one pass can give the
+** likely best candidates their score and the others their bound. aId NULL:
+** none. aId must outlive its use.
+*/
+void rank_set_exact(struct rank *p, const sqlite3_int64 *aId, int n);
 
 /*
 ** Walking: until the next call, the first searchd_quick()/searchd_rank()

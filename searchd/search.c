@@ -132,6 +132,7 @@ struct search_cand {
   double first;                   /* -searchd_quick(): smaller is better */
   double score;                   /* searchd_rank(): larger is better */
   double bound;                   /* an upper bound of score */
+  int bExact;                     /* score is the exact searchd_rank() */
 };
 
 static int search_check_version(struct search_state *p);
@@ -728,64 +729,114 @@ static int search_cmp_desc(const void *pA, const void *pB){
   return a > b ? -1 : (a < b);
 }
 
-/*
-** May the candidates not yet scored (apOrd[nDone..n), by bound) still
-** reach the first nNeed places? Only if the best of their bounds is at
-** least the nNeed-th best exact score so far (equal: a tie may go to the
-** newer row).
-*/
-static int search_more(struct search_cand **apOrd, int nDone, int n,
-                       int nNeed, double *aScratch){
-  int i;
-  if( nDone>=n ) return 0;
-  if( nDone<nNeed ) return 1;
-  for(i=0; i<nDone; i++) aScratch[i] = apOrd[i]->score;
-  qsort(aScratch, nDone, sizeof(*aScratch), search_cmp_desc);
-  return apOrd[nDone]->bound >= aScratch[nNeed-1];
+/* Smaller first-pass value first: the likely best candidates. */
+static int search_cmp_first(const void *pA, const void *pB){
+  const struct search_cand *a = pA, *b = pB;
+  if( a->first!=b->first ) return a->first < b->first ? -1 : 1;
+  return a->id < b->id ? -1 : (a->id > b->id);
 }
 
 /*
-** Second pass, branch and bound: an upper bound of searchd_rank() for every
-** candidate (rank_set_bound(): no text read), then exact scores in order of
-** bound, two pages' worth (2 * nNeed, at least SEARCH_RERANK_MIN) per
-** statement, until no bound left
-** can reach the first nNeed places. The order of those places is the same
-** as if every candidate had been scored; the others sort last (score
-** -HUGE_VAL). Two pages, not one: each statement merges the doclists over
-** its rowid range again, which costs more than a few more exact scores
-** (with one page a statement, the bench's queries took 3.9 on average;
-** a page of one, limit=1, would take up to K/2).
+** The candidates still worth an exact score, into aId (ascending), at most
+** m: those not scored exactly whose bound reaches the nNeed-th best exact
+** score so far (equal: a tie may go to the newer row), best bound first;
+** all of them while fewer than nNeed are exact. apOrd is by bound.
+** Returns how many.
+*/
+static int search_more(struct search_cand **apOrd, int n, int nNeed, int m,
+                       double *aScratch, sqlite3_int64 *aId){
+  double floor = -HUGE_VAL;
+  int i, nExact = 0, k = 0;
+  for(i=0; i<n; i++){
+    if( apOrd[i]->bExact ) aScratch[nExact++] = apOrd[i]->score;
+  }
+  if( nExact>=nNeed ){
+    qsort(aScratch, nExact, sizeof(*aScratch), search_cmp_desc);
+    floor = aScratch[nNeed-1];
+  }
+  for(i=0; i<n && k<m && apOrd[i]->bound>=floor; i++){
+    if( !apOrd[i]->bExact ) aId[k++] = apOrd[i]->id;
+  }
+  qsort(aId, k, sizeof(*aId), search_cmp_i64);
+  return k;
+}
+
+/* Mark the candidates whose ids are aId[0..k) as scored exactly. */
+static void search_mark_exact(struct search_cand *aCand, int n,
+                              const sqlite3_int64 *aId, int k){
+  int i;
+  for(i=0; i<k; i++){
+    struct search_cand key, *pHit;
+    key.id = aId[i];
+    pHit = bsearch(&key, aCand, n, sizeof(*aCand), search_cmp_id);
+    if( pHit ) pHit->bExact = 1;
+  }
+}
+
+/*
+** The bound pass over aCand (sorted by id): every candidate's bound, and
+** the exact score of those marked bExact. aId and aExact are scratch of n
+** ids each.
+*/
+static int search_rank_first(struct search_state *p, const char *zExpr,
+                             struct search_cand *aCand, int n,
+                             sqlite3_int64 *aId, sqlite3_int64 *aExact){
+  int i, k = 0, rc;
+  for(i=0; i<n; i++){
+    aId[i] = aCand[i].id;
+    if( aCand[i].bExact ) aExact[k++] = aCand[i].id;
+  }
+  rank_set_bound(p->rank, 1);
+  rank_set_exact(p->rank, aExact, k);
+  rc = search_rank_ids(p, zExpr, aCand, n, aId, n);
+  rank_set_exact(p->rank, 0, 0);
+  rank_set_bound(p->rank, 0);
+  for(i=0; i<n; i++){
+    aCand[i].bound = aCand[i].score;
+    if( !aCand[i].bExact ) aCand[i].score = -HUGE_VAL;
+  }
+  return rc;
+}
+
+/*
+** Second pass, branch and bound: one statement gives every candidate an
+** upper bound of searchd_rank() (rank_set_bound(): no text read), except
+** the m best by the first pass, which get their exact score right away
+** (rank_set_exact(): they are the likely page, and a statement fewer
+** saves more than a few exact scores too many cost). Then exact scores in
+** order of bound, m per statement, until no bound left can reach the
+** first nNeed places. m = two pages (2 * nNeed), at least
+** SEARCH_RERANK_MIN: each statement merges the doclists over its rowid
+** range again. The order of the first nNeed places is the same as if every
+** candidate had been scored; the others sort last (score -HUGE_VAL).
 ** aCand ends sorted by id.
 */
 static int search_rerank(struct search_state *p, const char *zExpr,
                          struct search_cand *aCand, int n, int nNeed){
   sqlite3_int64 *aId = malloc(sizeof(*aId) * n);
+  sqlite3_int64 *aExact = malloc(sizeof(*aExact) * n);
   struct search_cand **apOrd = malloc(sizeof(*apOrd) * n);
   double *aScratch = malloc(sizeof(*aScratch) * n);
-  int i, nDone = 0, rc = (aId && apOrd && aScratch) ? SQLITE_OK : SQLITE_NOMEM;
+  int m = 2*nNeed<SEARCH_RERANK_MIN ? SEARCH_RERANK_MIN : 2*nNeed;
+  int i, k, rc = (aId && aExact && apOrd && aScratch) ? SQLITE_OK
+                                                      : SQLITE_NOMEM;
+  if( m>n ) m = n;
+  qsort(aCand, n, sizeof(*aCand), search_cmp_first);
+  for(i=0; i<n; i++){
+    aCand[i].bExact = i<m;
+  }
   qsort(aCand, n, sizeof(*aCand), search_cmp_id);
-  for(i=0; rc==SQLITE_OK && i<n; i++){
-    aId[i] = aCand[i].id;
-    apOrd[i] = &aCand[i];
-  }
-  rank_set_bound(p->rank, 1);
-  if( rc==SQLITE_OK ) rc = search_rank_ids(p, zExpr, aCand, n, aId, n);
-  rank_set_bound(p->rank, 0);
-  for(i=0; rc==SQLITE_OK && i<n; i++){
-    aCand[i].bound = aCand[i].score;
-    aCand[i].score = -HUGE_VAL;
-  }
+  for(i=0; i<n; i++) apOrd[i] = &aCand[i];
+  if( rc==SQLITE_OK ) rc = search_rank_first(p, zExpr, aCand, n, aId, aExact);
   if( rc==SQLITE_OK ) qsort(apOrd, n, sizeof(*apOrd), search_cmp_bound);
-  while( rc==SQLITE_OK && search_more(apOrd, nDone, n, nNeed, aScratch) ){
-    int m = 2*nNeed<SEARCH_RERANK_MIN ? SEARCH_RERANK_MIN : 2*nNeed;
-    if( m>n-nDone ) m = n - nDone;
-    for(i=0; i<m; i++) aId[i] = apOrd[nDone+i]->id;
-    qsort(aId, m, sizeof(*aId), search_cmp_i64);
-    rc = search_rank_ids(p, zExpr, aCand, n, aId, m);
-    nDone += m;
+  while( rc==SQLITE_OK
+      && (k = search_more(apOrd, n, nNeed, m, aScratch, aId))>0 ){
+    rc = search_rank_ids(p, zExpr, aCand, n, aId, k);
+    search_mark_exact(aCand, n, aId, k);
   }
   free(aScratch);
   free(apOrd);
+  free(aExact);
   free(aId);
   return rc;
 }

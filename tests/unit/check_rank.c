@@ -25,6 +25,8 @@ static const char *const azRow[][3] = {
 
 static sqlite3 *g_db;
 static struct rank *g_rank;
+static const sqlite3_int64 *g_aExact;   /* rank_set_exact() for score_mode */
+static int g_nExact;
 
 static void setup(void){
   sqlite3_stmt *pIns = 0;
@@ -63,6 +65,7 @@ static double score_mode(const char *zQ, int bRelaxed, int iRow, int bBound){
   ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
   rank_set_query(g_rank, q, bRelaxed);
   rank_set_bound(g_rank, bBound);
+  rank_set_exact(g_rank, g_aExact, g_nExact);
   ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT " RANK_FUNCTION "(t) "
       "FROM t WHERE t MATCH ?1 AND rowid=?2", -1, &pStmt, 0), SQLITE_OK);
   sqlite3_bind_text(pStmt, 1, bRelaxed ? query_relaxed(q) : query_match(q),
@@ -149,6 +152,26 @@ START_TEST(test_bound)
 }
 END_TEST
 
+/* In a bound pass, rank_set_exact()'s rows get their exact score and the
+** others their bound; the set is forgotten with the query. */
+START_TEST(test_exact_in_bound)
+{
+  static const sqlite3_int64 aExact[] = {2, 5};
+  double exact5 = score_mode("vård", 0, 5, 0);
+  double bound5 = score_mode("vård", 0, 5, 1);
+  double bound3 = score_mode("vård", 0, 3, 1);
+  ck_assert(bound5>exact5);      /* a compound part: bound above exact */
+  g_aExact = aExact;
+  g_nExact = 2;
+  ck_assert(score_mode("vård", 0, 5, 1)==exact5);
+  ck_assert(score_mode("vård", 0, 3, 1)==bound3);
+  ck_assert(score_mode("vård", 0, 2, 1)==score_mode("vård", 0, 2, 0));
+  g_aExact = 0;
+  g_nExact = 0;
+  ck_assert(score_mode("vård", 0, 5, 1)==bound5);
+}
+END_TEST
+
 /* rank_fold: ASCII and Latin-1 upper case to lower, other bytes kept. */
 START_TEST(test_fold)
 {
@@ -170,6 +193,7 @@ Suite *rank_suite(void){
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_no_query);
   tcase_add_test(tc, test_fold);
+  tcase_add_test(tc, test_exact_in_bound);
   tcase_add_loop_test(tc, test_bound, 0,
                       (int)(sizeof(aBoundCase)/sizeof(aBoundCase[0])));
   suite_add_tcase(s, tc);
