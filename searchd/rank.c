@@ -539,17 +539,20 @@ static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
                           sqlite3_value **apVal){
   struct rank *p = (struct rank*)pApi->xUserData(pFts);
   double aFreq[RANK_MAX_PHRASE], s = 0;
-  int nInst = 0, i, rc = SQLITE_OK;
+  int i, rc = SQLITE_OK;
   (void)nVal; (void)apVal;
   if( p->q && !p->bReady ) rc = rank_prepare(p, pApi, pFts);
-  if( rc==SQLITE_OK && p->q ) rc = pApi->xInstCount(pFts, &nInst);
-  /* Only the used part: this runs for every matching row. */
+  /* Only the used part: this runs for every matching row. Per phrase with
+  ** xPhraseFirst/Next, which read its position list as it is, rather than
+  ** xInst, which first merges every phrase's into one sorted array. */
   memset(aFreq, 0, sizeof(aFreq[0]) * (p->q ? p->nPhrase : 0));
-  for(i=0; rc==SQLITE_OK && i<nInst; i++){
-    int iPhrase, iCol, iOff;
-    rc = pApi->xInst(pFts, i, &iPhrase, &iCol, &iOff);
-    if( rc==SQLITE_OK && iPhrase<p->nPhrase && iCol>=0 && iCol<RANK_NCOL ){
-      aFreq[iPhrase] += aColWeight[iCol];
+  for(i=0; rc==SQLITE_OK && p->q && i<p->nPhrase; i++){
+    Fts5PhraseIter it;
+    int iCol = -1, iOff = 0;
+    rc = pApi->xPhraseFirst(pFts, i, &it, &iCol, &iOff);
+    while( rc==SQLITE_OK && iCol>=0 ){
+      if( iCol<RANK_NCOL ) aFreq[i] += aColWeight[iCol];
+      pApi->xPhraseNext(pFts, &it, &iCol, &iOff);
     }
   }
   for(i=0; rc==SQLITE_OK && p->q && i<p->nPhrase; i++){
