@@ -447,33 +447,48 @@ static int search_count(struct search_state *p, const char *zExpr,
   return rc==SQLITE_OK ? rc2 : rc;
 }
 
-/* A pass over chosen rows aId[0..n) (ascending) of an expression's
-** matches: search_rows_open(), _step(), _close(). */
+/*
+** A pass over chosen rows aId[0..n) (ascending) of an expression's
+** matches: search_rows_open(), _step(), _close(). The first nById rows
+** are looked up one by one (rowid=?), the rest read by their rowid range.
+*/
 struct search_rows {
   struct search_state *p;
-  sqlite3_stmt *pStmt;
+  sqlite3_stmt *pStmt;            /* the statement now stepping */
+  sqlite3_stmt *pRange;           /* the range statement */
+  const char *zExpr;
   const sqlite3_int64 *aId;
   int n, i;
-  int bById;                      /* a rowid=? lookup per row */
+  int nById;                      /* aId[0..nById) by rowid=? */
   int bLive;                      /* pStmt has run for aId[i-1] */
 };
 
 /*
-** Which costs less for the n chosen rows: one statement over their rowid
-** range, which walks every match in it (searchd_is_cand() skipping the
-** others), or a rowid=? lookup per row, which seeks each term's doclist
-** (--lookup-us, ~20 us; but for a prefix, FTS5 merges the doclists of
-** every term with the prefix again, ~3 ms)? The first pass measured how
-** many matches there are, over which rowids, and what walking one costs.
-** Either way the same rows come out: only the time differs.
+** How to read the n chosen rows: one statement over a rowid range walks
+** every match in it (searchd_is_cand() skipping the others); a rowid=?
+** lookup per row seeks each term's doclist (--lookup-us, ~20 us; but for
+** a prefix, FTS5 merges the doclists of every term with the prefix again,
+** ~3 ms). The first pass measured how many matches there are, over which
+** rowids, and what walking one costs. Chosen rows are often a dense run
+** of new ones (the window) and a few old ones far below, so the cheapest
+** split is looked for: the lowest j rows by lookup, the others by range.
+** Returns j (0: all by range; n: all by lookup). Either way the same rows
+** come out: only the time differs.
 */
-static int search_by_id(const struct search_state *p,
+static int search_split(const struct search_state *p,
                         const sqlite3_int64 *aId, int n){
-  double nIn;
+  double perId = 1e3 * (double)p->conf->nLookupUs, best, perSpan;
+  int j, jBest = 0;
   if( p->bPrefix || p->nSeen<=0 || n<=0 ) return 0;
-  nIn = (double)p->nSeen * (double)(aId[n-1] - aId[0] + 1)
-        / (double)(p->iMaxSeen - p->iMinSeen + 1);
-  return n * 1e3 * (double)p->conf->nLookupUs <= nIn * p->nsPerRow;
+  perSpan = (double)p->nSeen * p->nsPerRow
+            / (double)(p->iMaxSeen - p->iMinSeen + 1);
+  best = (double)(aId[n-1] - aId[0] + 1) * perSpan;
+  for(j=1; j<=n; j++){
+    double c = j * perId;
+    if( j<n ) c += (double)(aId[n-1] - aId[j] + 1) * perSpan;
+    if( c<=best ){ best = c; jBest = j; }
+  }
+  return jBest;
 }
 
 static int search_bind_range(struct search_state *p, sqlite3_stmt *pStmt,
@@ -481,40 +496,56 @@ static int search_bind_range(struct search_state *p, sqlite3_stmt *pStmt,
                              int n);
 
 /*
-** Start a pass of statement iStmt (ST_QCAND, ST_RANK or ST_PAGE; or its
-** _ID twin, as search_by_id() says) over the rows aId[0..n) of zExpr.
+** Start a pass of statement iStmt (ST_QCAND, ST_RANK or ST_PAGE, and its
+** _ID twin for the lookups) over the rows aId[0..n) of zExpr.
 */
 static int search_rows_open(struct search_state *p, int iStmt,
                             const char *zExpr, const sqlite3_int64 *aId,
                             int n, struct search_rows *r){
   memset(r, 0, sizeof(*r));
   r->p = p;
+  r->zExpr = zExpr;
   r->aId = aId;
   r->n = n;
-  r->bById = search_by_id(p, aId, n);
-  if( r->bById ){
+  r->nById = search_split(p, aId, n);
+  r->pRange = p->apStmt[iStmt];
+  if( r->nById>0 ){
     r->pStmt = p->apStmt[iStmt + (ST_QCAND_ID - ST_QCAND)];
     return search_bind(r->pStmt, zExpr);
   }
-  r->pStmt = p->apStmt[iStmt];
+  r->pStmt = r->pRange;
   return search_bind_range(p, r->pStmt, zExpr, aId, n);
 }
 
-/* The next row of the pass: SQLITE_ROW, SQLITE_DONE or an error code. */
-static int search_rows_step(struct search_rows *r){
+/* The lookups' next row: SQLITE_ROW, SQLITE_DONE or an error code. */
+static int search_rows_lookup(struct search_rows *r){
   int rc;
-  if( !r->bById ) return sqlite3_step(r->pStmt);
   for(;;){
     if( r->bLive ){
       rc = sqlite3_step(r->pStmt);
       if( rc!=SQLITE_DONE ) return rc;
     }
-    if( r->i>=r->n ) return SQLITE_DONE;
+    if( r->i>=r->nById ) return SQLITE_DONE;
     sqlite3_reset(r->pStmt);
     rc = sqlite3_bind_int64(r->pStmt, 2, r->aId[r->i++]);
     if( rc!=SQLITE_OK ) return rc;
     r->bLive = 1;
   }
+}
+
+/* The next row of the pass: SQLITE_ROW, SQLITE_DONE or an error code. */
+static int search_rows_step(struct search_rows *r){
+  int rc;
+  if( r->pStmt==r->pRange ) return sqlite3_step(r->pStmt);
+  rc = search_rows_lookup(r);
+  if( rc!=SQLITE_DONE || r->nById>=r->n ) return rc;
+  /* The lookups are done: on to the range of the rest. */
+  rc = sqlite3_reset(r->pStmt);
+  if( rc!=SQLITE_OK ) return rc;
+  r->pStmt = r->pRange;
+  rc = search_bind_range(r->p, r->pStmt, r->zExpr, r->aId + r->nById,
+                         r->n - r->nById);
+  return rc==SQLITE_OK ? sqlite3_step(r->pStmt) : rc;
 }
 
 /* End the pass; returns the first error of its statement, or SQLITE_OK. */
