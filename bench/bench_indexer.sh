@@ -10,6 +10,8 @@
 #   - the baseline: build/fts5_baseline (bench/fts5_baseline.c), the same
 #     parser and the same rows inserted into a plain FTS5 table with
 #     unicode61, one transaction; same number of runs, median;
+#   - FTS5 segments at the end of the last run (a bulk run merges them
+#     into one: indexer/README.md);
 #   - a re-run over the unchanged corpus (no writes).
 # Prints "name value unit" lines. Targets: ratio >= 0.70, RSS < 100 MB and
 # flat from 5,000 to 50,000 reports.
@@ -63,6 +65,8 @@ for n in $SIZES; do
   rss=$(sort -n "$work/rss" | tail -1)
   isize=$(du -sb --apparent-size "$work"/i.db* | awk '{s+=$1} END {printf "%.1f", s/1e6}')
   bsize=$(du -sb --apparent-size "$work"/b.db* | awk '{s+=$1} END {printf "%.1f", s/1e6}')
+  segs=$(sqlite3 "$work/i.db" \
+    "SELECT count(DISTINCT segid) FROM assignments_fts_idx") || segs=-1
   timed "$work/r" "$BUILD/indexer" --db "$work/i.db" "$dir" || rc=1
   rerun=$(awk '{print $1}' "$work/r.t")
   # where the gap comes from: the same rows (from the baseline's table)
@@ -79,7 +83,8 @@ for n in $SIZES; do
   rm -f "$work"/t.db*
   awk -v n="$n" -v rows="$rows" -v ours="$ours" -v base="$base" -v mb="$mb" \
       -v rss="$rss" -v isize="$isize" -v bsize="$bsize" -v runs="$runs" \
-      -v rerun="$rerun" -v ourscpu="$ourscpu" -v basecpu="$basecpu" 'BEGIN {
+      -v rerun="$rerun" -v ourscpu="$ourscpu" -v basecpu="$basecpu" \
+      -v segs="$segs" 'BEGIN {
     p = "indexer_" n "_";
     printf "%sreports %d reports\n", p, n
     printf "%sinput_size %.1f MB\n", p, mb
@@ -99,6 +104,7 @@ for n in $SIZES; do
     printf "%sindex_size %.1f MB\n", p, isize
     printf "%sindex_to_input %.2f ratio\n", p, isize/mb
     printf "%sbaseline_index_size %.1f MB\n", p, bsize
+    printf "%sfts_segments %d segments\n", p, segs
     printf "%srerun_unchanged_seconds %.2f s\n", p, rerun
   }'
 done

@@ -49,10 +49,13 @@ static int files_walk(struct files *p, const char *zDir, report_warn_fn xWarn,
   while( rc==0 && (pEnt = readdir(pDir))!=0 ){
     char zPath[PATH_MAX];
     struct stat st;
+    int bLink;
     if( pEnt->d_name[0]=='.' ) continue;
-    if( snprintf(zPath, sizeof(zPath), "%s/%s", zDir, pEnt->d_name)
-        >= (int)sizeof(zPath) ) continue;
+    if( snprintf(zPath, sizeof(zPath), "%s%s%s", zDir,
+                 zDir[0] && zDir[strlen(zDir)-1]=='/' ? "" : "/",
+                 pEnt->d_name) >= (int)sizeof(zPath) ) continue;
     if( lstat(zPath, &st)!=0 ) continue;
+    bLink = S_ISLNK(st.st_mode);      /* st may become the target's below */
     if( S_ISDIR(st.st_mode) ){
       rc = files_walk(p, zPath, xWarn, pCtx, pnBad);
     }else if( files_is_txt(pEnt->d_name)
@@ -65,7 +68,13 @@ static int files_walk(struct files *p, const char *zDir, report_warn_fn xWarn,
         (*pnBad)++;
         continue;
       }
-      rc = files_add(p, zPath, xWarn, pCtx, pnBad);
+      /* zDir is canonical and a regular file's name is no link: zPath is
+      ** canonical as it is (realpath would cost 4 syscalls a file) */
+      if( !bLink ){
+        rc = files_push(p, zPath, (long long)st.st_size);
+      }else{
+        rc = files_add(p, zPath, xWarn, pCtx, pnBad);
+      }
     }
   }
   closedir(pDir);

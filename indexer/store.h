@@ -25,8 +25,9 @@ struct store;
 /*
 ** Make a store over db (opened by db_open in DB_READWRITE mode). Sets
 ** *ppStore (NULL on failure). Close it with store_close() before db.
-** Sets the writer's pragmas on db: temp_store=MEMORY (rows are staged in a
-** TEMP table of at most a few MB, see store.c) and an 8 MB page cache.
+** Sets the writer's pragmas on db: temp_store=MEMORY and an 8 MB page
+** cache, and registers on db the virtual table indexer_pending (pending.h)
+** where rows wait, a few MB at most, before they move into assignments.
 */
 int store_open(sqlite3 *db, struct store **ppStore);
 
@@ -46,11 +47,32 @@ int store_find(struct store *p, const char *zPath, int *pbFound, char *zSha);
 */
 int store_known(struct store *p, struct files *pList);
 
-/* BEGIN IMMEDIATE a write transaction. */
+/*
+** Is this a bulk run: have the rows inserted and deleted through p reached
+** a quarter of the rows the index held when p was opened (always true for
+** an empty index)? Returns 1 or 0.
+*/
+int store_is_bulk(const struct store *p);
+
+/*
+** BEGIN IMMEDIATE a write transaction. In a bulk run (store_is_bulk) it
+** also turns FTS5's automerge off and raises its crisismerge for this
+** transaction; store_commit() restores the index's own settings before
+** the COMMIT, so no committed state carries them.
+*/
 int store_begin(struct store *p);
 
-/* Write the pending vocab counts and COMMIT. */
+/* Write the pending vocab counts (restore the merge settings) and COMMIT. */
 int store_commit(struct store *p);
+
+/*
+** After the run's last commit, outside a transaction: if the run was bulk
+** (store_is_bulk) and changed some rows, merge the FTS index into one
+** segment (FTS5 'optimize') in a transaction of its own, and set *pbDone
+** to 1; else do nothing and set it to 0. A crash during the merge leaves
+** the index as committed before it (complete, more segments).
+*/
+int store_optimize(struct store *p, int *pbDone);
 
 /* ROLLBACK (if a transaction is open) and drop pending vocab counts. */
 void store_rollback(struct store *p);

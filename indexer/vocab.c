@@ -32,8 +32,9 @@ struct vocab {
   int iSign;               /* of the current row */
 };
 
-static int vocab_count(struct vocab *p, const char *z, int n, int delta,
-                       int bRow);
+static int vocab_count(struct vocab *p, const char *z, int n, unsigned h,
+                       int delta, int bRow);
+static unsigned vocab_hash(const char *z, int n);
 
 /* The tokenizer part of vocab_open(): unicode61, remove_diacritics 0. */
 static int vocab_tokenizer(sqlite3 *db, struct vocab *p){
@@ -84,7 +85,8 @@ int vocab_merge(struct vocab *p, const struct vocab_counts *pC){
   for(i=0; rc==SQLITE_OK && i<pC->nSlot; i++){
     const struct vocab_entry *pE = &pC->aEntry[i];
     if( pE->iWord && pE->delta ){
-      rc = vocab_count(p, &pC->zArena[pE->iWord], pE->nWord, pE->delta, 0);
+      rc = vocab_count(p, &pC->zArena[pE->iWord], pE->nWord, pE->hash,
+                       pE->delta, 0);
     }
   }
   return rc;
@@ -192,12 +194,12 @@ static size_t vocab_store(struct vocab *p, const char *z, int n){
 }
 
 /*
-** Add delta to word z (n bytes). bRow: once per row (the row stamp), as
-** when tokenizing; else always, as when merging another object's counts.
+** Add delta to word z (n bytes, vocab_hash h: a merge reuses the hash its
+** source computed). bRow: once per row (the row stamp), as when
+** tokenizing; else always, as when merging another object's counts.
 */
-static int vocab_count(struct vocab *p, const char *z, int n, int delta,
-                       int bRow){
-  unsigned h = vocab_hash(z, n);
+static int vocab_count(struct vocab *p, const char *z, int n, unsigned h,
+                       int delta, int bRow){
   size_t j;
   struct vocab_entry *pE;
   if( (p->nEntry+1)*2 > p->nSlot && vocab_grow(p)!=SQLITE_OK ){
@@ -230,7 +232,8 @@ static int vocab_token(void *pCtx, int tflags, const char *pToken, int nToken,
   if( (tflags & FTS5_TOKEN_COLOCATED) || !vocab_keep(pToken, nToken) ){
     return SQLITE_OK;
   }
-  return vocab_count(p, pToken, nToken, p->iSign, 1);
+  return vocab_count(p, pToken, nToken, vocab_hash(pToken, nToken), p->iSign,
+                     1);
 }
 
 int vocab_add_row(struct vocab *p, const char *const *azField,

@@ -321,6 +321,41 @@ class IndexerTest(unittest.TestCase):
         rc, out, err = run("--db", self.db, "--check")
         self.assertEqual(rc, 2)
 
+    # -- segments: bulk runs end merged, small runs do not rewrite ------
+    def segments(self):
+        con = connect(self.db)
+        try:
+            return con.execute("SELECT count(DISTINCT segid)"
+                               " FROM assignments_fts_idx").fetchone()[0]
+        finally:
+            con.close()
+
+    def fts_options(self):
+        con = connect(self.db)
+        try:
+            return dict(con.execute("SELECT k, v FROM assignments_fts_config"
+                                    " WHERE k <> 'version'"))
+        finally:
+            con.close()
+
+    def test_bulk_run_ends_with_one_segment(self):
+        big = os.path.join(self.tmp, "big")
+        subprocess.run([sys.executable, GEN, "--out", big, "--reports", "60",
+                        "--quiet"], check=True, timeout=600)
+        self.assertEqual(run("--db", self.db, big, self.dir)[0], 0)
+        self.assertEqual(self.segments(), 1)
+        self.assertEqual(self.fts_options(), {"automerge": 4,
+                         "crisismerge": 16, "hashsize": 1048576})
+        # one changed report of 62: a new segment, the rest not rewritten
+        path = os.path.join(self.dir, sorted(os.listdir(self.dir))[0])
+        with open(path, "a", encoding="utf-8") as f:
+            f.write("\nxyzzyrad\tRS 2024\tsamverkan med kommunerna\n")
+        self.assertEqual(run("--db", self.db, big, self.dir)[0], 0)
+        self.assertGreater(self.segments(), 1)
+        self.assertEqual(run("--db", self.db, "--check")[0], 0)
+        self.assertEqual(len(match(self.db, "xyzzyrad")), 1)
+        self.assert_vocab_exact()
+
     # -- crash safety --------------------------------------------------
     def test_kill_9(self):
         big = os.path.join(self.tmp, "big")
@@ -336,6 +371,8 @@ class IndexerTest(unittest.TestCase):
         p.wait()
         rc, out, err = run("--db", self.db, "--check")
         self.assertEqual(rc, 0, err)
+        # a bulk run's merge settings never reach a commit
+        self.assertNotEqual(self.fts_options().get("automerge"), 0)
         c = self.counts()
         self.assertEqual(c["2018-12-05"], 19)
         self.assertEqual(c["2021-05-05"], 10)

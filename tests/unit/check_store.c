@@ -109,9 +109,10 @@ START_TEST(test_rollback){
 END_TEST
 
 /*
-** A big report: its rows leave the stage for assignments (and the FTS
-** index) in the middle of the transaction, every couple of MB. A rollback
-** still takes all of it back; a commit keeps all of it, consistent.
+** A big report: its rows leave memory (indexer_pending) for assignments
+** (and the FTS index) in the middle of the transaction, every 2 MB (8 MB
+** in a bulk run, as this one, into an empty index). A rollback still
+** takes all of it back; a commit keeps all of it, consistent.
 */
 static char *big_report(int nRow, int nRowBytes){
   static const char zWord[] = "suicidprevention ";
@@ -134,7 +135,7 @@ static char *big_report(int nRow, int nRowBytes){
 }
 
 START_TEST(test_stage_moves){
-  char *zText = big_report(6, 1<<20);
+  char *zText = big_report(10, 1<<20);
   struct report *pR = parse(zText);
   int bSound = 0;
   char *zMsg = 0;
@@ -143,16 +144,16 @@ START_TEST(test_stage_moves){
   ck_assert_int_gt(one("SELECT count(*) FROM assignments"), 0);  /* moved */
   store_rollback(pStore);
   ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 0);
-  ck_assert_int_eq(one("SELECT count(*) FROM temp.stage"), 0);
+  ck_assert_int_eq(one("SELECT count(*) FROM indexer_pending"), 0);
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
   ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0), SQLITE_OK);
   ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
   put("/x/b.txt", SHA_B, TITLE " 2020-01-02\nett\tRS\tmammografi");
-  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 7);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 11);
   ck_assert_int_eq(one("SELECT count(*) FROM assignments_fts WHERE"
-                       " assignments_fts MATCH 'prevention'"), 6);
+                       " assignments_fts MATCH 'prevention'"), 10);
   ck_assert_int_eq(one("SELECT docs FROM vocab WHERE word='suicidprevention'"),
-                   6);
+                   10);
   ck_assert_int_eq(store_check(db, &bSound, &zMsg), SQLITE_OK);
   ck_assert_msg(bSound, "%s", zMsg ? zMsg : "");
   sqlite3_free(zMsg);
@@ -257,6 +258,92 @@ START_TEST(test_known){
 }
 END_TEST
 
+/* An FTS5 option's value in the index's config table, -1 if unset. */
+static long long option(const char *zKey){
+  char zSql[128];
+  snprintf(zSql, sizeof(zSql), "SELECT v FROM assignments_fts_config"
+           " WHERE k='%s'", zKey);
+  return one(zSql);
+}
+
+static long long segments(void){
+  return one("SELECT count(DISTINCT segid) FROM assignments_fts_idx");
+}
+
+/* Reopen the store, as a new run does (it reads the index's row count). */
+static void reopen(void){
+  store_close(pStore);
+  pStore = 0;
+  ck_assert_int_eq(store_open(db, &pStore), SQLITE_OK);
+}
+
+/*
+** Into an empty index a run is bulk: automerge off inside each
+** transaction, the index's own settings back before each COMMIT (and
+** after a rollback), one segment after store_optimize().
+*/
+START_TEST(test_bulk_run){
+  static const char *const azPath[] = {"/x/a.txt", "/x/b.txt", "/x/c.txt"};
+  struct report *pR = parse(TITLE " 2020-01-02\nett\tRS\tmammografi");
+  int i, bDone = 0;
+  ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO assignments_fts("
+                   "assignments_fts, rank) VALUES('automerge', 8)", 0, 0, 0),
+                   SQLITE_OK);
+  reopen();
+  ck_assert_int_eq(store_is_bulk(pStore), 1);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(option("automerge"), 0);
+  store_rollback(pStore);
+  ck_assert_int_eq(option("automerge"), 8);
+  for(i=0; i<3; i++){     /* three commits: three segments */
+    ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+    ck_assert_int_eq(option("automerge"), 0);
+    ck_assert_int_eq(option("hashsize"), 8<<20);
+    ck_assert_int_eq(store_put(pStore, azPath[i], SHA_A, pR, 0), SQLITE_OK);
+    ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+    ck_assert_int_eq(option("automerge"), 8);
+    ck_assert_int_eq(option("crisismerge"), 16);
+    ck_assert_int_eq(option("hashsize"), 1<<20);
+  }
+  ck_assert_int_eq(segments(), 3);
+  ck_assert_int_eq(store_optimize(pStore, &bDone), SQLITE_OK);
+  ck_assert_int_eq(bDone, 1);
+  ck_assert_int_eq(segments(), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments_fts WHERE"
+                       " assignments_fts MATCH 'mammografi'"), 3);
+  report_free(pR);
+}
+END_TEST
+
+/*
+** A small run over a larger index (one report of twenty replaced) is not
+** bulk: the index's settings stay, and store_optimize() does nothing.
+** Also a run that changed nothing (--prune alone) does not optimize.
+*/
+START_TEST(test_small_run_not_bulk){
+  struct report *pR = parse(TITLE " 2020-01-02\nett\tRS\tmammografi");
+  char zPath[32];
+  int i, bDone = 1;
+  for(i=0; i<20; i++){
+    snprintf(zPath, sizeof(zPath), "/x/%02d.txt", i);
+    put(zPath, SHA_A, TITLE " 2020-01-02\nett\tRS\tx");
+  }
+  reopen();
+  ck_assert_int_eq(store_optimize(pStore, &bDone), SQLITE_OK);
+  ck_assert_int_eq(bDone, 0);               /* nothing changed */
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_is_bulk(pStore), 0);
+  ck_assert_int_eq(option("automerge"), 4);     /* not turned off */
+  ck_assert_int_eq(store_put(pStore, "/x/05.txt", SHA_B, pR, 0), SQLITE_OK);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_is_bulk(pStore), 0);  /* 2 rows changed of 20 */
+  ck_assert_int_eq(store_optimize(pStore, &bDone), SQLITE_OK);
+  ck_assert_int_eq(bDone, 0);
+  ck_assert_int_gt(segments(), 1);
+  report_free(pR);
+}
+END_TEST
+
 Suite *store_suite(void){
   Suite *s = suite_create("store");
   TCase *tc = tcase_create("store");
@@ -269,6 +356,8 @@ Suite *store_suite(void){
   tcase_add_test(tc, test_update_trigger);
   tcase_add_test(tc, test_update_trigger_migrated);
   tcase_add_test(tc, test_known);
+  tcase_add_test(tc, test_bulk_run);
+  tcase_add_test(tc, test_small_run_not_bulk);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,0 +1,56 @@
+/*
+** pending.h: rows waiting to go into the assignments table, served to SQL
+** as an eponymous virtual table.
+**
+** The writer collects the rows of a few MB of reports here and moves them
+** into assignments with one INSERT ... SELECT (one statement: FTS5 flushes
+** its pending terms at every statement, see store.c). The rows are copied
+** into memory owned by the pending object and read by the statement in
+** place: no temporary table to fill, read and empty.
+**
+** The virtual table has the columns (report_id, row, assignment, source,
+** status) and yields the rows in the order they were added. It exists only
+** on the connection it was registered with. One thread at a time (the
+** connection's).
+*/
+#ifndef PENDING_H
+#define PENDING_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+struct pending;
+
+/*
+** Make a pending object and register it on db as the eponymous virtual
+** table zName (e.g. "indexer_pending", read with "SELECT ... FROM
+** indexer_pending"). db owns the object and frees it when it closes; *pp
+** stays valid until then. Returns SQLITE_OK and sets *pp, or an SQLite
+** code with *pp NULL.
+*/
+int pending_register(sqlite3 *db, const char *zName, struct pending **pp);
+
+/*
+** Add a row: report iReport, ordinal iRow, and its three texts azText[0..2]
+** (assignment, source, status) of anText[i] bytes, which are copied.
+** Returns SQLITE_OK, SQLITE_NOMEM or SQLITE_TOOBIG (a text over 2 GB). Do
+** not call while a statement reads the table.
+*/
+int pending_add(struct pending *p, sqlite3_int64 iReport, int iRow,
+                const char *const *azText, const size_t *anText);
+
+/* Bytes of row text held. */
+size_t pending_bytes(const struct pending *p);
+
+/* Number of rows held. */
+size_t pending_rows(const struct pending *p);
+
+/*
+** Forget every row (keeping the memory for the next ones, unless it grew
+** past a few times the usual, for one huge report). Not while a statement
+** reads the table.
+*/
+void pending_clear(struct pending *p);
+
+#endif /* PENDING_H */
