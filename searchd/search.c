@@ -75,7 +75,7 @@ static const char *const azSql[ST_N] = {
   " AND " RANK_CAND_FUNCTION "(f.rowid)",
   /* ST_QCAND_ID, ST_RANK_ID, ST_PAGE_ID: the same for one row (?2), run
   ** once per chosen row when that costs less than the range (see
-  ** search_rows_open()). */
+  ** search_split()). */
   "SELECT rowid, -" RANK_QUICK_FUNCTION "(assignments_fts) FROM assignments_fts"
   " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
   "SELECT rowid, " RANK_FUNCTION "(assignments_fts) FROM assignments_fts"
@@ -106,7 +106,7 @@ struct search_state {
   int aYear[10000];               /* scratch: matches per year */
   struct timespec deadline;
   int bDeadline;
-  /* What the first pass saw of the current expression, for search_by_id():
+  /* What the first pass saw of the current expression, for search_split():
   ** matches walked, their rowid span, the cost of walking one. */
   long long nSeen;
   sqlite3_int64 iMinSeen, iMaxSeen;
@@ -378,7 +378,7 @@ static void search_tally(struct search_state *p, const struct attr_row *r,
   (*pnTotal)++;
 }
 
-/* Note a match the first pass walked (search_by_id()'s statistics). */
+/* Note a match the first pass walked (search_split()'s statistics). */
 static void search_seen(struct search_state *p, sqlite3_int64 id){
   if( p->nSeen==0 || id<p->iMinSeen ) p->iMinSeen = id;
   if( p->nSeen==0 || id>p->iMaxSeen ) p->iMaxSeen = id;
