@@ -2,7 +2,9 @@
 # bench_tokenizer.sh: tokens per second of the "swedish" tokenizer against
 # plain "unicode61 remove_diacritics 0" over the same ~50 MB of generated
 # report text, in one run (issue 2, "Tests and measures"; target: ratio at
-# most 2.0). Median of BENCH_RUNS (3) runs each, alternating.
+# most 2.0). Median of BENCH_RUNS (3) runs each, alternating. Also swedish
+# in FTS5_TOKENIZE_AUX mode (highlight, snippet, ranking), as
+# tokenizer_swedish_aux and tokenizer_aux_ratio.
 #
 # Once, cached in $BENCH_DIR: BENCH_TOK_REPORTS (3400) reports from
 # gen-reports in $BENCH_DIR/tok, concatenated into $BENCH_DIR/tok.txt.

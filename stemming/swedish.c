@@ -25,7 +25,7 @@ struct SwedishTokenizer {
 
 /*
 ** Coordinated compounds ("barn- och ungdomspsykiatri") are completed at
-** index and aux time: a word followed by a hanging hyphen is held back,
+** index time: a word followed by a hanging hyphen is held back,
 ** with the "och"/"eller" after it, until the head word arrives, so that the
 ** completed form ("barnpsykiatri") can be emitted colocated with it.
 */
@@ -123,8 +123,6 @@ static int cb_emit(SwedishCb *c, int tflags, const char *z, int n,
 static int cb_flush(SwedishCb *c, const char *zHead, int nHead){
   int rc = SQLITE_OK, i;
   int iTail = zHead ? analyzer_tail(zHead, nHead) : 0;
-  AnalyzerSink whole = c->sink;   /* the completed form's whole term only */
-  whole.bParts = 0;
   for(i=0; rc==SQLITE_OK && i<c->nPending; i++){
     Pending *q = &c->aPending[i];
     char z[SWEDISH_PENDING_TEXT*2];
@@ -133,8 +131,8 @@ static int cb_flush(SwedishCb *c, const char *zHead, int nHead){
      && q->n+nHead-iTail<=(int)sizeof(z) ){
       memcpy(z, q->z, (size_t)q->n);
       memcpy(z+q->n, zHead+iTail, (size_t)(nHead-iTail));
-      rc = analyzer_emit(&whole, FTS5_TOKEN_COLOCATED, z, q->n+nHead-iTail,
-                         q->iStart, q->iEnd);
+      rc = cb_emit(c, FTS5_TOKEN_COLOCATED|ANALYZER_WHOLE_ONLY, z,
+                   q->n+nHead-iTail, q->iStart, q->iEnd);
     }
   }
   c->nPending = 0;
@@ -193,15 +191,13 @@ static int is_joining(const SwedishCb *c, const char *z, int iEnd){
 static int cb_join(SwedishCb *c, const char *pToken, int nToken, int iStart){
   Pending *q = &c->aPending[0];
   char z[SWEDISH_PENDING_TEXT*2];
-  AnalyzerSink whole = c->sink;
   int rc = cb_emit(c, q->tflags, q->z, q->n, q->iStart, q->iEnd);
   c->nPending = 0;
-  whole.bParts = 0;
   if( rc==SQLITE_OK && iStart==q->iEnd+1 && q->n+nToken<=(int)sizeof(z) ){
     memcpy(z, q->z, (size_t)q->n);
     memcpy(z+q->n, pToken, (size_t)nToken);
-    rc = analyzer_emit(&whole, FTS5_TOKEN_COLOCATED, z, q->n+nToken,
-                       q->iStart, q->iEnd);
+    rc = cb_emit(c, FTS5_TOKEN_COLOCATED|ANALYZER_WHOLE_ONLY, z,
+                 q->n+nToken, q->iStart, q->iEnd);
   }
   return rc;
 }
@@ -210,7 +206,7 @@ static int is_conjunction(const char *z, int n){
   return (n==3 && memcmp(z, "och", 3)==0) || (n==5 && memcmp(z, "eller", 5)==0);
 }
 
-/* Called by the parent for each folded token at query time. */
+/* Called by the parent for each folded token at query and aux time. */
 static int swedish_query_cb(
   void *pCtx, int tflags, const char *pToken, int nToken, int iStart, int iEnd
 ){
@@ -254,7 +250,7 @@ static __attribute__((noinline)) int swedish_cb_pending(
   return rc;
 }
 
-/* Called by the parent for each folded token at index and aux time. */
+/* Called by the parent for each folded token at index time. */
 static int swedish_cb(
   void *pCtx, int tflags, const char *pToken, int nToken, int iStart, int iEnd
 ){
@@ -275,7 +271,12 @@ static int swedish_tokenize(
   SwedishCb c;
   int rc;
   c.sink.p = p->pAnalyzer;
-  c.sink.bParts = (flags & (FTS5_TOKENIZE_DOCUMENT|FTS5_TOKENIZE_AUX))!=0;
+  /* Only DOCUMENT makes colocated terms (parts, completions, joined
+  ** hyphenated forms). AUX serves highlight(), snippet() and searchd's
+  ** ranking, which all skip colocated tokens, so it takes the QUERY path:
+  ** the same whole-word terms, offsets and order as DOCUMENT's
+  ** non-colocated tokens, without the decompounding nobody reads. */
+  c.sink.bParts = (flags & FTS5_TOKENIZE_DOCUMENT)!=0;
   c.sink.bDocument = (flags & FTS5_TOKENIZE_DOCUMENT)!=0;
   c.sink.pCtx = pCtx;
   c.sink.xToken = xToken;

@@ -7,19 +7,21 @@
 **
 **   - stemmed with Snowball Swedish (libstemmer), after a small table of
 **     domain exceptions that Snowball gets wrong;
-**   - at index time (FTS5_TOKENIZE_DOCUMENT) and aux time
-**     (FTS5_TOKENIZE_AUX: highlight, snippet, ranking functions) a compound
-**     word is followed by its stemmed parts as FTS5_TOKEN_COLOCATED tokens
+**   - at index time (FTS5_TOKENIZE_DOCUMENT) a compound word is followed
+**     by its stemmed parts as FTS5_TOKEN_COLOCATED tokens
 **     (mammografiverksamheten: mammografiverksam, +mammografi, +verksam),
 **     so a search for a part finds the compound; a coordinated compound
 **     gets its completed form colocated with the hanging word ("barn- och
 **     ungdomspsykiatri": barn, +barnpsykiatri, ...). At query time
-**     (FTS5_TOKENIZE_QUERY) only the whole word's term is made;
+**     (FTS5_TOKENIZE_QUERY) and aux time (FTS5_TOKENIZE_AUX: highlight,
+**     snippet, ranking functions, which all skip colocated tokens) only
+**     the whole word's term is made: exactly the non-colocated tokens of
+**     DOCUMENT, with the same offsets, in the same order;
 **   - ranking tells a whole-word match from a part match by re-tokenizing
-**     a row with the aux xTokenize: a token without FTS5_TOKEN_COLOCATED is
-**     a whole word (its [iStart,iEnd) is the word's surface text, see
-**     swedish_fold()); the colocated tokens after it are its parts. No
-**     marker terms are stored. See stemming/README.md;
+**     a row with the aux xTokenize: every token is a whole word (its
+**     [iStart,iEnd) is the word's surface text, see swedish_fold()); a row
+**     MATCH found whose whole words do not hold the query term matched it
+**     through a part. No marker terms are stored. See stemming/README.md;
 **   - stop words are kept in the index (phrase queries need them); the
 **     query side decides whether to drop them with swedish_is_stopword().
 **

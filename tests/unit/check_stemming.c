@@ -233,9 +233,27 @@ START_TEST(test_document){
 }
 END_TEST
 
-/* At aux time (highlight, snippet, ranking) the terms are the index's. */
+/*
+** At aux time (highlight, snippet, ranking: they skip colocated tokens)
+** the terms are the index's whole words: the DOCUMENT terms less the
+** colocated ones ("+part").
+*/
 START_TEST(test_aux){
-  check_terms(FTS5_TOKENIZE_AUX, aDoc[_i].zIn, aDoc[_i].zTerms);
+  char zWant[512];
+  const char *z = aDoc[_i].zTerms;
+  size_t n = 0;
+  while( *z ){
+    size_t m = strcspn(z, " ");
+    if( z[0]!='+' ){
+      ck_assert(n+m+2<sizeof(zWant));
+      if( n ) zWant[n++] = ' ';
+      memcpy(zWant+n, z, m);
+      n += m;
+    }
+    z += m + (z[m]==' ');
+  }
+  zWant[n] = 0;
+  check_terms(FTS5_TOKENIZE_AUX, aDoc[_i].zIn, zWant);
 }
 END_TEST
 
@@ -435,33 +453,33 @@ struct Kind {
   const char *zText;              /* the row's column text */
   const char *zTerm;              /* the term looked for (a stem) */
   const char *zSurface;           /* the query word as typed, folded */
-  int bWhole, bPart, bExact;
+  int bWhole, bColocated, bExact;
 };
 
 static int kind_token(void *pCtx, int tflags, const char *z, int n,
                       int iStart, int iEnd){
   Kind *k = (Kind*)pCtx;
   char zFold[64];
+  int m;
+  if( tflags & FTS5_TOKEN_COLOCATED ) k->bColocated = 1;  /* AUX: never */
   if( n!=(int)strlen(k->zTerm) || memcmp(z, k->zTerm, (size_t)n)!=0 ){
     return SQLITE_OK;
   }
-  if( tflags & FTS5_TOKEN_COLOCATED ){
-    k->bPart = 1;
-  }else{
-    int m = swedish_fold(k->zText+iStart, iEnd-iStart, zFold, sizeof(zFold));
-    k->bWhole = 1;
-    if( m==(int)strlen(k->zSurface) && memcmp(zFold, k->zSurface, m)==0 ){
-      k->bExact = 1;
-    }
+  m = swedish_fold(k->zText+iStart, iEnd-iStart, zFold, sizeof(zFold));
+  k->bWhole = 1;
+  if( m==(int)strlen(k->zSurface) && memcmp(zFold, k->zSurface, m)==0 ){
+    k->bExact = 1;
   }
   return SQLITE_OK;
 }
 
 /*
-** match_kind(t, term, surface): 'exact', 'whole', 'part' or 'none' for the
-** current row, the way a ranking function tells a whole-word match from a
-** compound-part match: re-tokenize the column with the aux xTokenize
-** (FTS5_TOKENIZE_AUX) and look at FTS5_TOKEN_COLOCATED.
+** match_kind(t, term, surface): 'exact', 'whole' or 'part' for the
+** current row (which MATCH found), the way a ranking function tells a
+** whole-word match from a compound-part match: re-tokenize the column with
+** the aux xTokenize (FTS5_TOKENIZE_AUX, whole words only); a row none of
+** whose whole words has the term matched through a part. 'colocated' if
+** AUX made a colocated token (it must not).
 */
 static void match_kind(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
                        sqlite3_context *pCtx, int nVal, sqlite3_value **apVal){
@@ -481,8 +499,8 @@ static void match_kind(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
     sqlite3_result_error_code(pCtx, rc);
     return;
   }
-  sqlite3_result_text(pCtx, k.bExact ? "exact" : k.bWhole ? "whole"
-                      : k.bPart ? "part" : "none", -1, SQLITE_STATIC);
+  sqlite3_result_text(pCtx, k.bColocated ? "colocated" : k.bExact ? "exact"
+                      : k.bWhole ? "whole" : "part", -1, SQLITE_STATIC);
 }
 
 static const struct { const char *zMatch, *zTerm, *zSurface, *zWant; }

@@ -1,0 +1,391 @@
+/*
+** check_stemming_stream.c: the token streams of the swedish tokenizer are
+** pinned, and FTS5_TOKENIZE_AUX makes exactly the whole words.
+**
+** Indexes made with analysis swedish-2 must stay valid, so what DOCUMENT
+** and QUERY emit (text, flags, offsets, order) must not change with a
+** change of speed. The streams over the sample reports (one call for a
+** report, and one call per line as the indexer does per field) and over
+** 60,000 made-up compounds (enough distinct words to grow and churn the
+** token cache) are hashed and compared with the hashes the code of
+** 2026-11-23 made before the cache rework (FNV-1a 64 over every token's
+** flags, length, bytes and offsets, the integers as 4 bytes little endian).
+**
+** AUX (highlight, snippet, searchd's ranking) gets the non-colocated
+** tokens of DOCUMENT only: same terms, offsets, order and so positions.
+*/
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "swedish.h"
+
+#define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
+#define FNV_INIT 0xcbf29ce484222325ull
+
+/* A connection and an instance of "swedish". */
+typedef struct Tok Tok;
+struct Tok {
+  sqlite3 *db;
+  fts5_tokenizer mod;
+  Fts5Tokenizer *pTok;
+};
+
+/* What the hashing xToken callback keeps. */
+typedef struct Stream Stream;
+struct Stream {
+  uint64_t h;                     /* FNV-1a 64 of the tokens so far */
+  long nToken, nColocated;
+  int bSkipColocated;             /* hash only whole words */
+};
+
+static void tok_open(Tok *t){
+  fts5_api *pApi = 0;
+  void *pUser = 0;
+  memset(t, 0, sizeof(*t));
+  ck_assert_int_eq(sqlite3_open(":memory:", &t->db), SQLITE_OK);
+  ck_assert_int_eq(swedish_register(t->db), SQLITE_OK);
+  ck_assert_int_eq(swedish_fts5_api(t->db, &pApi), SQLITE_OK);
+  ck_assert_int_eq(pApi->xFindTokenizer(pApi, SWEDISH_TOKENIZER_NAME, &pUser,
+                                        &t->mod), SQLITE_OK);
+  ck_assert_int_eq(t->mod.xCreate(pUser, 0, 0, &t->pTok), SQLITE_OK);
+}
+
+static void tok_close(Tok *t){
+  t->mod.xDelete(t->pTok);
+  sqlite3_close(t->db);
+}
+
+static void hash_bytes(Stream *s, const void *p, size_t n){
+  const unsigned char *z = (const unsigned char*)p;
+  size_t i;
+  for(i=0; i<n; i++){
+    s->h ^= z[i];
+    s->h *= 0x100000001b3ull;
+  }
+}
+
+static void hash_int(Stream *s, int v){
+  unsigned char a[4];
+  uint32_t u = (uint32_t)v;
+  a[0] = (unsigned char)u;
+  a[1] = (unsigned char)(u>>8);
+  a[2] = (unsigned char)(u>>16);
+  a[3] = (unsigned char)(u>>24);
+  hash_bytes(s, a, 4);
+}
+
+static int hash_cb(void *pCtx, int tflags, const char *z, int n,
+                   int iStart, int iEnd){
+  Stream *s = (Stream*)pCtx;
+  if( s->bSkipColocated && (tflags & FTS5_TOKEN_COLOCATED) ) return SQLITE_OK;
+  hash_int(s, tflags);
+  hash_int(s, n);
+  hash_bytes(s, z, (size_t)n);
+  hash_int(s, iStart);
+  hash_int(s, iEnd);
+  s->nToken++;
+  if( tflags & FTS5_TOKEN_COLOCATED ) s->nColocated++;
+  return SQLITE_OK;
+}
+
+/* Read a fixture (the runner runs from tests/) into *pz; free it. */
+static long read_fixture(const char *zPath, char **pz){
+  FILE *f = fopen(zPath, "rb");
+  long n = -1;
+  char *z = 0;
+  ck_assert_msg(f!=0, "cannot open %s", zPath);
+  if( fseek(f, 0, SEEK_END)==0 && (n = ftell(f))>=0
+   && fseek(f, 0, SEEK_SET)==0 ){
+    z = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(z);
+    ck_assert_int_eq((long)fread(z, 1, (size_t)n, f), n);
+  }
+  fclose(f);
+  ck_assert_int_ge(n, 0);
+  *pz = z;
+  return n;
+}
+
+/* Tokenize z[0..n) with flags into s: one call, or one call per line. */
+static void stream_run(Tok *t, int flags, const char *z, long n, int bLines,
+                       Stream *s){
+  long i = 0;
+  if( !bLines ){
+    ck_assert_int_eq(t->mod.xTokenize(t->pTok, s, flags, z, (int)n, hash_cb),
+                     SQLITE_OK);
+    return;
+  }
+  while( i<n ){
+    const char *zEol = memchr(z+i, '\n', (size_t)(n-i));
+    long e = zEol ? (long)(zEol-z) : n;
+    ck_assert_int_eq(t->mod.xTokenize(t->pTok, s, flags, z+i, (int)(e-i),
+                                      hash_cb), SQLITE_OK);
+    i = e + 1;
+  }
+}
+
+static const char *const azReport[] = {
+  "fixtures/reports/2018-12-05.txt", "fixtures/reports/2021-05-05.txt",
+};
+
+/* The pinned streams: made by the code before the cache rework. */
+static const struct {
+  int iReport, flags, bLines;
+  uint64_t h;
+  long nToken, nColocated;
+} aPinned[] = {
+  {0, FTS5_TOKENIZE_DOCUMENT, 0, 0x4d83fee346ff1260ull, 2013, 406},
+  {0, FTS5_TOKENIZE_DOCUMENT, 1, 0x05bbca52542dbb9cull, 2013, 406},
+  {0, FTS5_TOKENIZE_QUERY, 0, 0x394dfde069fdc8bcull, 1607, 0},
+  {0, FTS5_TOKENIZE_QUERY, 1, 0x7dc68a3869b0c7c5ull, 1607, 0},
+  {1, FTS5_TOKENIZE_DOCUMENT, 0, 0xfe05ed6c8c5979d6ull, 1335, 221},
+  {1, FTS5_TOKENIZE_DOCUMENT, 1, 0x4c986a535684628bull, 1335, 221},
+  {1, FTS5_TOKENIZE_QUERY, 0, 0xcb06496f6a665078ull, 1114, 0},
+  {1, FTS5_TOKENIZE_QUERY, 1, 0x288419efafa277ddull, 1114, 0},
+};
+
+/*
+** Each pinned case twice: with a new instance, and with one that has
+** tokenized the same text in AUX and QUERY mode first (the token cache
+** then holds their whole-only entries, which DOCUMENT must not use).
+*/
+START_TEST(test_pinned_reports){
+  int iCase = _i/2, bWarm = _i%2;
+  Tok t;
+  Stream s = {FNV_INIT, 0, 0, 0}, sWarm = {FNV_INIT, 0, 0, 0};
+  char *z = 0;
+  long n = read_fixture(azReport[aPinned[iCase].iReport], &z);
+  tok_open(&t);
+  if( bWarm ){
+    stream_run(&t, FTS5_TOKENIZE_AUX, z, n, aPinned[iCase].bLines, &sWarm);
+    stream_run(&t, FTS5_TOKENIZE_QUERY, z, n, aPinned[iCase].bLines, &sWarm);
+  }
+  stream_run(&t, aPinned[iCase].flags, z, n, aPinned[iCase].bLines, &s);
+  tok_close(&t);
+  free(z);
+  ck_assert_msg(s.h==aPinned[iCase].h && s.nToken==aPinned[iCase].nToken
+                && s.nColocated==aPinned[iCase].nColocated,
+                "%s flags %d lines %d warm %d: %016llx %ld %ld",
+                azReport[aPinned[iCase].iReport], aPinned[iCase].flags,
+                aPinned[iCase].bLines, bWarm, (unsigned long long)s.h,
+                s.nToken, s.nColocated);
+}
+END_TEST
+
+/* The words of both reports (bytes between blanks), for made-up text. */
+typedef struct Words Words;
+struct Words {
+  char *azText[2];
+  const char **az;
+  int *an;
+  int n;
+};
+
+static void words_load(Words *w){
+  int k, nAlloc = 0;
+  memset(w, 0, sizeof(*w));
+  for(k=0; k<COUNT(azReport); k++){
+    char *z;
+    long n = read_fixture(azReport[k], &w->azText[k]), i = 0;
+    z = w->azText[k];
+    while( i<n ){
+      long j = i;
+      while( j<n && z[j]!=' ' && z[j]!='\n' && z[j]!='\t' ) j++;
+      if( j-i>=3 ){
+        if( w->n>=nAlloc ){
+          nAlloc = nAlloc ? nAlloc*2 : 1024;
+          w->az = realloc(w->az, sizeof(char*)*(size_t)nAlloc);
+          w->an = realloc(w->an, sizeof(int)*(size_t)nAlloc);
+          ck_assert(w->az!=0 && w->an!=0);
+        }
+        w->az[w->n] = z+i;
+        w->an[w->n++] = (int)(j-i);
+      }
+      i = j + 1;
+    }
+  }
+}
+
+static void words_free(Words *w){
+  free(w->azText[0]);
+  free(w->azText[1]);
+  free(w->az);
+  free(w->an);
+}
+
+/*
+** Made-up compounds of two report words joined solid, with -s-, a
+** joining or a hanging hyphen or a blank, 60,000 calls of one line each
+** through one instance: tens of thousands of distinct words, so the token
+** cache grows, evicts and serves words again.
+*/
+static void made_up_pass(Tok *t, const Words *w, int flags, Stream *s){
+  static const char *const azLink[] = {"", "s", "-", "- och ", " "};
+  unsigned x = 20261123u;
+  int k;
+  char z[512];
+  for(k=0; k<60000; k++){
+    int a, b, n;
+    const char *zLink;
+    x = x*1103515245u + 12345u;
+    a = (int)((x>>8) % (unsigned)w->n);
+    x = x*1103515245u + 12345u;
+    b = (int)((x>>8) % (unsigned)w->n);
+    zLink = azLink[(x>>4) % COUNT(azLink)];
+    n = snprintf(z, sizeof(z), "%.*s%s%.*s", w->an[a], w->az[a], zLink,
+                 w->an[b], w->az[b]);
+    ck_assert(n>0 && n<(int)sizeof(z));
+    stream_run(t, flags, z, n, 0, s);
+  }
+}
+
+/* The made-up stream with flags; if flagsWarm, after a pass with those. */
+static void made_up_stream(int flags, int bSkipColocated, int flagsWarm,
+                           Stream *s){
+  Words w;
+  Tok t;
+  Stream sWarm = {FNV_INIT, 0, 0, 0};
+  words_load(&w);
+  tok_open(&t);
+  if( flagsWarm ) made_up_pass(&t, &w, flagsWarm, &sWarm);
+  memset(s, 0, sizeof(*s));
+  s->h = FNV_INIT;
+  s->bSkipColocated = bSkipColocated;
+  made_up_pass(&t, &w, flags, s);
+  tok_close(&t);
+  words_free(&w);
+}
+
+static const struct {
+  int flags, flagsWarm;
+  uint64_t h;
+  long nToken, nColocated;
+} aMadeUp[] = {
+  {FTS5_TOKENIZE_DOCUMENT, 0, 0x2b2b443b0693cc69ull, 160456, 39885},
+  {FTS5_TOKENIZE_DOCUMENT, FTS5_TOKENIZE_AUX, 0x2b2b443b0693cc69ull, 160456,
+   39885},
+  {FTS5_TOKENIZE_QUERY, 0, 0x183b51d60d376c66ull, 120571, 0},
+  {FTS5_TOKENIZE_QUERY, FTS5_TOKENIZE_DOCUMENT, 0x183b51d60d376c66ull,
+   120571, 0},
+};
+
+START_TEST(test_pinned_made_up){
+  Stream s;
+  made_up_stream(aMadeUp[_i].flags, 0, aMadeUp[_i].flagsWarm, &s);
+  ck_assert_msg(s.h==aMadeUp[_i].h && s.nToken==aMadeUp[_i].nToken
+                && s.nColocated==aMadeUp[_i].nColocated,
+                "flags %d: %016llx %ld %ld", aMadeUp[_i].flags,
+                (unsigned long long)s.h, s.nToken, s.nColocated);
+}
+END_TEST
+
+/* --- AUX: the whole words of DOCUMENT, nothing else --------------------- */
+
+/*
+** The AUX stream of z[0..n) is the DOCUMENT stream less its colocated
+** tokens, token for token (flags, text, offsets, order), and has no
+** colocated token. Both through one instance, as searchd's connections
+** share theirs between modes; DOCUMENT first, so AUX may meet its words
+** in the cache, and AUX again after (a cold and a warm cache).
+*/
+static void check_aux(const char *z, long n, int bLines){
+  Stream sDoc = {FNV_INIT, 0, 0, 1};
+  Stream sAux = {FNV_INIT, 0, 0, 0};
+  Stream sAux2 = {FNV_INIT, 0, 0, 0};
+  Tok t;
+  tok_open(&t);
+  stream_run(&t, FTS5_TOKENIZE_AUX, z, n, bLines, &sAux);
+  stream_run(&t, FTS5_TOKENIZE_DOCUMENT, z, n, bLines, &sDoc);
+  stream_run(&t, FTS5_TOKENIZE_AUX, z, n, bLines, &sAux2);
+  tok_close(&t);
+  ck_assert_int_eq(sAux.nColocated, 0);
+  ck_assert_int_eq(sAux.nToken, sDoc.nToken);
+  ck_assert_msg(sAux.h==sDoc.h && sAux2.h==sDoc.h,
+                "'%.40s': aux %016llx, document whole words %016llx",
+                z, (unsigned long long)sAux.h, (unsigned long long)sDoc.h);
+  ck_assert_int_eq(sAux2.nToken, sDoc.nToken);
+}
+
+START_TEST(test_aux_reports){
+  char *z = 0;
+  long n = read_fixture(azReport[_i/2], &z);
+  check_aux(z, n, _i%2);
+  free(z);
+}
+END_TEST
+
+/* Inputs where DOCUMENT holds tokens back or makes extra terms. */
+static const char *const azTricky[] = {
+  "barn- och ungdomspsykiatri", "hälso- och sjukvården i Norrbotten",
+  "barn-, ungdoms- och vuxenpsykiatri", "region- och kommunägda bolag",
+  "intensiv- eller intermediärvård", "barn- i skolan", "barn-", "barn- och",
+  "a- b- c- d- e- f- g- h- och vård", "barn- barn- och",
+  "covid-19", "covid-19-pandemin", "e-hälsa", "Norrbottens-program",
+  "2021-05-05", "2019-2021", "-", "--", "- och -", "vård-", "vård--vård",
+  "suicidprevention självmordsprevention mammografiverksamheten",
+  "läkemedelsgenomgångar, närsjukvården; hjälpmedelsförsörjning.",
+  "folkhälsostراتيجية vård МОСКВА 東京 ÅÄÖ ÉÜ",
+  "\xff\xfe v\xc3 vård \xc3\xa5\xc3 \xe2\x82 mötet \xf4\x90\x80\x80 \x80",
+  "självmords\xff\xfeprevention barn\xc3- och vård",
+  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa- "
+  "och ungdomspsykiatri",
+  "ungdomspsykiatriungdomspsykiatriungdomspsykiatriungdomspsykiatri-"
+  "ungdomspsykiatriungdomspsykiatriungdomspsykiatriungdomspsykiatri",
+  "hälsooch- sjukvård hälso -och sjukvård hälso-och-sjukvård",
+  "", " ", "och", "Vården, VÅRDEN; vårdens.",
+};
+
+START_TEST(test_aux_tricky){
+  const char *z = azTricky[_i];
+  check_aux(z, (long)strlen(z), 0);
+}
+END_TEST
+
+/* A 1 MB token, alone and after a hanging word; NUL bytes. */
+START_TEST(test_aux_huge){
+  long n = 1<<20;
+  char *z = malloc((size_t)n);
+  ck_assert_ptr_nonnull(z);
+  memset(z, 'a', (size_t)n);
+  check_aux(z, n, 0);
+  memcpy(z, "hälso- och ", 12);
+  check_aux(z, n, 0);
+  static const char zNul[] = "covid-19\0vård- och\0sjukvård";
+  memcpy(z, zNul, sizeof(zNul)-1);
+  check_aux(z, (long)sizeof(zNul)-1, 0);
+  check_aux(z, n, 0);
+  free(z);
+}
+END_TEST
+
+START_TEST(test_aux_made_up){
+  Stream sDoc, sAux;
+  made_up_stream(FTS5_TOKENIZE_DOCUMENT, 1, 0, &sDoc);
+  made_up_stream(FTS5_TOKENIZE_AUX, 0, 0, &sAux);
+  ck_assert_int_eq(sAux.nColocated, 0);
+  ck_assert_int_eq(sAux.nToken, sDoc.nToken);
+  ck_assert(sAux.h==sDoc.h);
+}
+END_TEST
+
+Suite *stemming_stream_suite(void){
+  Suite *s = suite_create("stemming_stream");
+  TCase *tc = tcase_create("pinned");
+  TCase *tcAux = tcase_create("aux");
+  tcase_add_loop_test(tc, test_pinned_reports, 0, 2*COUNT(aPinned));
+  tcase_add_loop_test(tc, test_pinned_made_up, 0, COUNT(aMadeUp));
+  tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tcase_add_loop_test(tcAux, test_aux_reports, 0, 2*COUNT(azReport));
+  tcase_add_loop_test(tcAux, test_aux_tricky, 0, COUNT(azTricky));
+  tcase_add_test(tcAux, test_aux_huge);
+  tcase_add_test(tcAux, test_aux_made_up);
+  tcase_set_timeout(tcAux, 120);
+  suite_add_tcase(s, tcAux);
+  return s;
+}
