@@ -21,8 +21,10 @@
 #define RANK_NCOL 3
 #define RANK_MAX_PHRASE (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
 #define RANK_MAX_FOLD 128
-/* Phrases whose document count is kept (rank_phrase_hits()). */
+/* Phrases whose document count is kept (rank_phrase_hits()), and the
+** longest kept, bytes: at most ~1 MB per connection, whatever is asked. */
 #define RANK_HITS_MAX 4096
+#define RANK_HITS_TEXT 200
 #define RANK_K1 1.2
 #define RANK_B  0.75
 
@@ -181,6 +183,16 @@ static void rank_set_idf(struct rank *p, sqlite3_int64 nRow){
 }
 
 /*
+** The key of phrase qp's count in pHits (sqlite3_free() it), or NULL if it
+** is not kept: a text over RANK_HITS_TEXT bytes (so that long pasted
+** phrases cannot fill the memory), or out of memory.
+*/
+static char *rank_hits_key(const struct query_phrase *qp){
+  if( strlen(qp->zText)>RANK_HITS_TEXT ) return 0;
+  return sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText);
+}
+
+/*
 ** The number of rows holding phrase i. Counting walks the phrase's whole
 ** doclist (xQueryPhrase), which for a broad word costs as much as the rest
 ** of the query, so the counts are kept per phrase, as a term dictionary
@@ -190,7 +202,7 @@ static void rank_set_idf(struct rank *p, sqlite3_int64 nRow){
 static int rank_phrase_hits(struct rank *p, const Fts5ExtensionApi *pApi,
                             Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
   const struct query_phrase *qp = p->bMapped ? query_phrase(p->q, i) : 0;
-  char *zKey = qp ? sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText) : 0;
+  char *zKey = qp ? rank_hits_key(qp) : 0;
   const char *zVal = 0;
   size_t n = 0;
   int rc = SQLITE_OK;
@@ -247,7 +259,7 @@ static int rank_walk_worth(struct rank *p){
   memset(aClause, 0, sizeof(aClause));
   for(i=0; i<p->nPhrase; i++){
     const struct query_phrase *qp = query_phrase(p->q, i);
-    char *zKey = sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText);
+    char *zKey = rank_hits_key(qp);
     size_t nVal = 0;
     const char *zVal = zKey ? cache_get(p->pHits, zKey, &nVal) : 0;
     sqlite3_int64 n = 0;
@@ -274,7 +286,7 @@ static int rank_walk_phrase(struct rank *p, const Fts5ExtensionApi *pApi,
   rc = pApi->xQueryPhrase(pFts, i, &c, rank_walk_cb);
   if( rc==SQLITE_OK && c.bOut ) rc = SQLITE_RANGE;
   *pnHit = c.nHit;
-  zKey = sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText);
+  zKey = rank_hits_key(qp);
   if( rc==SQLITE_OK && zKey ){
     cache_put(p->pHits, zKey, (const char*)pnHit, sizeof(*pnHit));
   }

@@ -2,6 +2,7 @@
 ** search.c: GET /search and GET /health; see search.h.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -112,6 +113,7 @@ struct search_state {
   sqlite3_int64 iMinSeen, iMaxSeen;
   double nsPerRow;
   long long nWinSeen;             /* rows the scan stepped, to its last */
+  uint64_t hWinSeen;              /* ... and the sum of their rowids */
   int bPrefix;                    /* the query has a word* */
   int bNot;                       /* the query excludes a -word */
   const struct query *q;          /* the query being run */
@@ -400,8 +402,10 @@ static int search_newest(struct search_state *p, const char *zExpr,
   sqlite3_int64 iLast = 0;
   struct timespec t0;
   memset(&t0, 0, sizeof(t0));
+  uint64_t h = 0;
   *piLow = 0;
   p->nWinSeen = 0;
+  p->hWinSeen = 0;
   while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
     struct search_cand c;
     const struct attr_row *r;
@@ -411,6 +415,7 @@ static int search_newest(struct search_state *p, const char *zExpr,
     }
     c.id = sqlite3_column_int64(pStmt, 0);
     search_seen(p, c.id);
+    h += (uint64_t)c.id;
     r = attrs_find(p->attrs, c.id);
     if( r==0 || !search_filter_ok(f, r) ) continue;
     if( nWin>0 && *pnTotal>=nWin ){
@@ -424,6 +429,7 @@ static int search_newest(struct search_state *p, const char *zExpr,
     search_tally(p, r, pnTotal);
     iLast = c.id;
     p->nWinSeen = p->nSeen;
+    p->hWinSeen = h;
   }
   rc2 = sqlite3_reset(pStmt);
   p->nsPerRow = p->nSeen>1 ? search_ms_since(&t0) * 1e6 / (p->nSeen-1) : 0;
@@ -461,6 +467,7 @@ struct search_rows {
   int n, i;
   int nById;                      /* aId[0..nById) by rowid=? */
   int bLive;                      /* pStmt has run for aId[i-1] */
+  int rc;                         /* an error of the switch to the range */
 };
 
 /*
@@ -480,12 +487,13 @@ static int search_split(const struct search_state *p,
   double perId = 1e3 * (double)p->conf->nLookupUs, best, perSpan;
   int j, jBest = 0;
   if( p->bPrefix || p->nSeen<=0 || n<=0 ) return 0;
+  /* Spans in double: rowids may be any 64-bit values. */
   perSpan = (double)p->nSeen * p->nsPerRow
-            / (double)(p->iMaxSeen - p->iMinSeen + 1);
-  best = (double)(aId[n-1] - aId[0] + 1) * perSpan;
+            / ((double)p->iMaxSeen - (double)p->iMinSeen + 1.0);
+  best = ((double)aId[n-1] - (double)aId[0] + 1.0) * perSpan;
   for(j=1; j<=n; j++){
     double c = j * perId;
-    if( j<n ) c += (double)(aId[n-1] - aId[j] + 1) * perSpan;
+    if( j<n ) c += ((double)aId[n-1] - (double)aId[j] + 1.0) * perSpan;
     if( c<=best ){ best = c; jBest = j; }
   }
   return jBest;
@@ -541,18 +549,23 @@ static int search_rows_step(struct search_rows *r){
   if( rc!=SQLITE_DONE || r->nById>=r->n ) return rc;
   /* The lookups are done: on to the range of the rest. */
   rc = sqlite3_reset(r->pStmt);
-  if( rc!=SQLITE_OK ) return rc;
-  r->pStmt = r->pRange;
-  rc = search_bind_range(r->p, r->pStmt, r->zExpr, r->aId + r->nById,
-                         r->n - r->nById);
-  return rc==SQLITE_OK ? sqlite3_step(r->pStmt) : rc;
+  if( rc==SQLITE_OK ){
+    r->pStmt = r->pRange;
+    rc = search_bind_range(r->p, r->pStmt, r->zExpr, r->aId + r->nById,
+                           r->n - r->nById);
+  }
+  if( rc!=SQLITE_OK ){
+    r->rc = rc;                   /* search_rows_close() reports it */
+    return rc;
+  }
+  return sqlite3_step(r->pStmt);
 }
 
 /* End the pass; returns the first error of its statement, or SQLITE_OK. */
 static int search_rows_close(struct search_rows *r){
   int rc = sqlite3_reset(r->pStmt);
   rank_set_candidates(r->p->rank, 0, 0);
-  return rc;
+  return r->rc!=SQLITE_OK ? r->rc : rc;
 }
 
 /*
@@ -610,6 +623,7 @@ static int search_older(struct search_state *p, const char *zExpr,
   }
   if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
   else sqlite3_reset(pStmt);
+  sqlite3_clear_bindings(pStmt);  /* zCol is bound SQLITE_STATIC */
   sqlite3_free(zCol);
   qsort(aId, n, sizeof(*aId), search_cmp_i64);
   *pn = n;
@@ -619,41 +633,48 @@ static int search_older(struct search_state *p, const char *zExpr,
 /*
 ** The sets for a walk of the current query (rank_set_walk), empty, into
 ** aSet[0..*pnSet): none (*pnSet 0) for a relaxed query, one of too many
-** clauses, or sparse rowids. SQLITE_NOMEM only if out of memory.
+** clauses, sparse rowids, no window, or no memory for them (walking is
+** only a shortcut).
 */
-static int search_walk_sets(struct search_state *p, struct rowset *aSet,
-                            int *pnSet){
+static void search_walk_sets(struct search_state *p, struct rowset *aSet,
+                             int *pnSet){
   sqlite3_int64 nLimit = attrs_dense_limit(p->attrs);
   int n = p->q ? query_clause_count(p->q) + 1 : 0, i, rc = SQLITE_OK;
   *pnSet = 0;
-  if( p->bRelaxed || n<2 || n>SEARCH_WALK_CLAUSES+1 || nLimit<=0 ){
-    return SQLITE_OK;
+  if( p->bRelaxed || n<2 || n>SEARCH_WALK_CLAUSES+1 || nLimit<=0
+   || p->conf->nWindow==0 ){
+    return;                       /* nothing to walk for */
   }
   for(i=0; rc==SQLITE_OK && i<n; i++) rc = rowset_init(&aSet[i], nLimit);
   if( rc!=SQLITE_OK ){
+    /* Walking is a shortcut: without memory for it, count by statement. */
     while( i-- > 0 ) rowset_free(&aSet[i]);
-    return rc;
+    return;
   }
   *pnSet = n;
-  return SQLITE_OK;
 }
 
 /*
 ** After a walk: the matches are (AND of the clause sets) AND NOT the last
-** set (into aSet[0]). If those at or above iLow are exactly the rows the
-** scan stepped (a check that the sets mean what the expression means),
-** count the ones below iLow that pass the filters, as search_count()
-** would, and return 1; else return 0 and count nothing.
+** set (into aSet[0]). If those at or above iLow are the rows the scan
+** stepped (same number, same sum of rowids: a check that the sets mean
+** what the expression means), count the ones below iLow that pass the
+** filters, as search_count() would, and return 1; else return 0 and count
+** nothing.
 */
 static int search_walk_rest(struct search_state *p, struct rowset *aSet,
                             int nSet, sqlite3_int64 iLow,
                             const struct search_filter *f,
                             long long *pnTotal){
-  sqlite3_int64 id = iLow;
+  sqlite3_int64 id = (sqlite3_int64)1 << 62;    /* above every member */
+  uint64_t h = 0;
   int i;
   for(i=1; i<nSet-1; i++) rowset_and(&aSet[0], &aSet[i]);
   rowset_andnot(&aSet[0], &aSet[nSet-1]);
   if( rowset_count_from(&aSet[0], iLow)!=p->nWinSeen ) return 0;
+  while( rowset_prev(&aSet[0], id, &id) && id>=iLow ) h += (uint64_t)id;
+  if( h!=p->hWinSeen ) return 0;
+  id = iLow;
   while( rowset_prev(&aSet[0], id, &id) ){
     const struct attr_row *r = attrs_find(p->attrs, id);
     search_seen(p, id);
@@ -681,12 +702,9 @@ static int search_candidates(struct search_state *p, const char *zExpr,
   *pnTotal = 0;
   memset(p->aYear, 0, sizeof(p->aYear));
   p->nSeen = 0;
-  rc = search_walk_sets(p, aSet, &nSet);
+  search_walk_sets(p, aSet, &nSet);
   rank_set_walk(p->rank, nSet ? aSet : 0, nSet);
-  if( rc==SQLITE_OK ){
-    rc = search_newest(p, zExpr, nWin, f, aCand, nMax, pnCand, pnTotal,
-                       &iLow);
-  }
+  rc = search_newest(p, zExpr, nWin, f, aCand, nMax, pnCand, pnTotal, &iLow);
   if( rc==SQLITE_OK && iLow>0 ){
     if( !rank_walked(p->rank)
      || !search_walk_rest(p, aSet, nSet, iLow, f, pnTotal) ){
@@ -857,7 +875,7 @@ static int search_rerank(struct search_state *p, const char *zExpr,
     aCand[i].bExact = i<m;
   }
   qsort(aCand, n, sizeof(*aCand), search_cmp_id);
-  for(i=0; i<n; i++) apOrd[i] = &aCand[i];
+  for(i=0; rc==SQLITE_OK && i<n; i++) apOrd[i] = &aCand[i];
   if( rc==SQLITE_OK ) rc = search_rank_first(p, zExpr, aCand, n, aId, aExact);
   if( rc==SQLITE_OK ) qsort(apOrd, n, sizeof(*apOrd), search_cmp_bound);
   while( rc==SQLITE_OK
