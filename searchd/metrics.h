@@ -9,6 +9,8 @@
 #ifndef SEARCHD_METRICS_H
 #define SEARCHD_METRICS_H
 
+#include <stdatomic.h>
+
 #include <event2/buffer.h>
 
 #include "route.h"
@@ -19,6 +21,7 @@ struct metrics;
 struct metrics_set {
   int n;
   struct metrics **ap;
+  atomic_long *aOpen;             /* open connections per worker, or NULL */
 };
 
 /*
@@ -38,8 +41,8 @@ void metrics_free(struct metrics *p);
 void metrics_count(struct metrics *p, int iRoute, int status, double ms);
 
 /*
-** The /metrics handler (route.h): sums ctx->metrics and adds the index
-** size (the database file and its WAL).
+** The /metrics handler (route.h): sums ctx->metrics, and adds the index
+** size (the database file and its WAL) and each worker's open connections.
 */
 int metrics_handle(struct request_ctx *ctx);
 
