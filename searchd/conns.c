@@ -29,9 +29,6 @@ struct conns {
   atomic_long *pOpen;
   long nMax;
   struct conns_new_conn *pPending;  /* accepted, not yet set up */
-  atomic_long *pMine;               /* this worker's open ones, or NULL */
-  void (*xAccepted)(void*);
-  void *pAccArg;
 };
 
 /*
@@ -51,16 +48,10 @@ static void conns_unlink(struct conns_new_conn *c){
   if( c->pNext ) c->pNext->pPrev = c->pPrev;
 }
 
-/* A connection of this worker is gone (closed, refused or dropped). */
-static void conns_mine_gone(struct conns *p){
-  if( p->pMine ) atomic_fetch_sub(p->pMine, 1);
-}
-
 static void conns_on_close(struct evhttp_connection *evcon, void *pArg){
   struct conns *p = (struct conns*)pArg;
   (void)evcon;
   atomic_fetch_sub(p->pOpen, 1);
-  conns_mine_gone(p);
 }
 
 /* Turn a connection away: the canned 503 if the socket takes it now. */
@@ -94,12 +85,9 @@ static void conns_on_setup(evutil_socket_t fd, short what, void *pArg){
     if( atomic_fetch_add(c->p->pOpen, 1) >= c->p->nMax ){
       atomic_fetch_sub(c->p->pOpen, 1);
       conns_refuse(evcon, c->bev);
-      conns_mine_gone(c->p);
     }else{
       evhttp_connection_set_closecb(evcon, conns_on_close, c->p);
     }
-  }else{
-    conns_mine_gone(c->p);        /* evhttp dropped it already */
   }
   conns_unlink(c);
   bufferevent_decref(c->bev);
@@ -138,8 +126,6 @@ static struct bufferevent *conns_bev(struct event_base *base, void *pArg){
   c->pNext = p->pPending;
   if( p->pPending ) p->pPending->pPrev = c;
   p->pPending = c;
-  if( p->pMine ) atomic_fetch_add(p->pMine, 1);
-  if( p->xAccepted ) p->xAccepted(p->pAccArg);
   return bev;
 }
 
@@ -156,19 +142,11 @@ int conns_new(struct event_base *base, struct evhttp *http,
   return p ? 0 : -1;
 }
 
-void conns_set_balance(struct conns *p, atomic_long *pMine,
-                       void (*xAccepted)(void*), void *pArg){
-  p->pMine = pMine;
-  p->xAccepted = xAccepted;
-  p->pAccArg = pArg;
-}
-
 void conns_free(struct conns *p){
   if( p==0 ) return;
   while( p->pPending ){
     struct conns_new_conn *c = p->pPending;
     conns_unlink(c);
-    conns_mine_gone(p);
     bufferevent_decref(c->bev);
     free(c);
   }

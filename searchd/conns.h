@@ -41,16 +41,6 @@ struct conns;
 int conns_new(struct event_base *base, struct evhttp *http,
               atomic_long *pOpen, long nMax, struct conns **ppOut);
 
-/*
-** Count this worker's connections in *pMine too (from their accept to
-** their close; not owned), and call xAccepted(pArg) right after each
-** accept, inside the listener's accept loop: a balancing worker can stop
-** accepting there (evconnlistener_disable ends the loop). Call once,
-** before the loop runs.
-*/
-void conns_set_balance(struct conns *p, atomic_long *pMine,
-                       void (*xAccepted)(void*), void *pArg);
-
 /* Free, with the references to connections accepted in the loop's last
 ** turn, whose set-up never ran. Accepts NULL. Call after evhttp_free(),
 ** after the base's loop has ended and before event_base_free(). */

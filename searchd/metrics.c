@@ -105,20 +105,6 @@ static int metrics_histogram(const struct metrics_set *m, struct evbuffer *o){
   return e;
 }
 
-/* searchd_worker_connections{worker}: how evenly they are spread. */
-static int metrics_open(const struct metrics_set *all, struct evbuffer *o){
-  int i, e = 0;
-  if( all->aOpen==0 ) return 0;
-  e |= json_raw(o, "# HELP searchd_worker_connections Open client "
-                   "connections per worker.\n"
-                   "# TYPE searchd_worker_connections gauge\n");
-  for(i=0; i<all->n; i++){
-    e |= evbuffer_add_printf(o, "searchd_worker_connections{worker=\"%d\"} "
-                             "%ld\n", i, atomic_load(&all->aOpen[i]))<0;
-  }
-  return e;
-}
-
 /* Bytes of path, or 0 if it cannot be stat'ed (e.g. no WAL file yet). */
 static long long metrics_file_size(const char *zPath){
   struct stat st;
@@ -138,7 +124,6 @@ int metrics_handle(struct request_ctx *ctx){
       "searchd_index_size_bytes %lld\n"
       "# TYPE searchd_workers gauge\nsearchd_workers %d\n",
       nDb + metrics_file_size(zWal), ctx->metrics->n)<0;
-  e |= metrics_open(ctx->metrics, ctx->out);
   ctx->content_type = "text/plain; version=0.0.4; charset=utf-8";
   return e ? route_error(ctx, 503, "out of memory") : 200;
 }

@@ -9,8 +9,6 @@
 #ifndef SEARCHD_METRICS_H
 #define SEARCHD_METRICS_H
 
-#include <stdatomic.h>
-
 #include <event2/buffer.h>
 
 #include "route.h"
@@ -21,7 +19,6 @@ struct metrics;
 struct metrics_set {
   int n;
   struct metrics **ap;
-  atomic_long *aOpen;             /* open connections per worker, or NULL */
 };
 
 /*
@@ -41,8 +38,8 @@ void metrics_free(struct metrics *p);
 void metrics_count(struct metrics *p, int iRoute, int status, double ms);
 
 /*
-** The /metrics handler (route.h): sums ctx->metrics, and adds the index
-** size (the database file and its WAL) and each worker's open connections.
+** The /metrics handler (route.h): sums ctx->metrics and adds the index
+** size (the database file and its WAL).
 */
 int metrics_handle(struct request_ctx *ctx);
 

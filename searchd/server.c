@@ -30,8 +30,8 @@
 
 struct server {
   const struct conf *conf;
-  int fd;                         /* the listening socket, or -1 */
-  atomic_long *aWorkerOpen;       /* open connections per worker */
+  int *aFd;                       /* a listening socket per worker */
+  int nFd;
   int port;                       /* its bound port */
   atomic_uint gen;                /* reload generation, bumped by SIGHUP */
   atomic_long nOpen;              /* open client connections (conns.h) */
@@ -97,20 +97,22 @@ static int server_parse_addr(const char *z, struct sockaddr_storage *pSs,
 }
 
 /*
-** The listening socket, bound to *pSs (len bytes). TCP_NODELAY is set on
-** it because accepted sockets inherit it (Linux): without it an answer
-** over 16 KB, which libevent writes in two writev() calls, waits for the
-** client's delayed ACK (40 ms) under Nagle. Returns the fd, or -1 with
-** errno set.
+** One listening socket bound to *pSs (len bytes), with SO_REUSEPORT if
+** bShare. TCP_NODELAY is set on it because accepted sockets inherit it
+** (Linux): without it an answer over 16 KB, which libevent writes in two
+** writev() calls, waits for the client's delayed ACK (40 ms) under Nagle.
+** Returns the fd, or -1 with errno set.
 */
-static int server_socket(const struct sockaddr_storage *pSs, socklen_t len){
+static int server_socket(const struct sockaddr_storage *pSs, socklen_t len,
+                         int bShare){
   int one = 1, e;
   int fd = socket(pSs->ss_family, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0);
   if( fd<0 ) return -1;
   if( setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
+   || (bShare && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
    || setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
    || bind(fd, (const struct sockaddr*)pSs, len)
-   || listen(fd, SERVER_BACKLOG) ){
+   || (bShare && listen(fd, SERVER_BACKLOG)) ){
     e = errno;
     close(fd);
     errno = e;
@@ -120,30 +122,45 @@ static int server_socket(const struct sockaddr_storage *pSs, socklen_t len){
 }
 
 /*
-** Bind and listen on conf->zListen: one socket, which every worker accepts
-** on (a dup each). Not one SO_REUSEPORT socket per worker: the kernel
-** hashes connections over those, and wrk's 16 went 12/6, 11/7, 10/7 in
-** five bursts, so one worker's queue made the latency tail. The workers
-** balance instead (worker.h). A second searchd on the port fails to bind.
-** Logs the bound address.
+** Bind and listen on conf->zListen: one socket per worker, all on the same
+** port with SO_REUSEPORT, so that the kernel spreads new connections over
+** the workers (with one shared socket, the worker that wakes first takes a
+** whole burst of connections and the others idle). A plain bind without
+** SO_REUSEPORT comes first: it fails if anyone already listens there
+** (another searchd included, which SO_REUSEPORT alone would let share the
+** port), and with port 0 it picks the port the others then take. Logs the
+** bound address.
 */
 static int server_listen(struct server *s){
   struct sockaddr_storage ss;
   socklen_t n = sizeof(ss), len = 0;
+  int fd, i, rc = -1;
   char zAddr[128];
   if( server_parse_addr(s->conf->zListen, &ss, &len)!=0 ){
     log_msg(LOG_ERROR, "--listen %s: want HOST:PORT with a numeric address "
             "(127.0.0.1:8080, [::1]:8080)", s->conf->zListen);
     return -1;
   }
-  s->fd = server_socket(&ss, len);
-  if( s->fd<0 || getsockname(s->fd, (struct sockaddr*)&ss, &n)!=0 ){
+  s->aFd = malloc(sizeof(*s->aFd) * s->conf->nThreads);
+  if( s->aFd==0 ) return -1;
+  fd = server_socket(&ss, len, 0);
+  if( fd>=0 && getsockname(fd, (struct sockaddr*)&ss, &n)==0 ){
+    close(fd);                  /* the port is known now; free it */
+    fd = -1;
+    rc = 0;
+  }
+  for(i=0; rc==0 && i<s->conf->nThreads; i++){
+    s->aFd[i] = server_socket(&ss, len, 1);
+    if( s->aFd[i]<0 ) rc = -1;
+    else s->nFd++;
+  }
+  if( rc!=0 ){
     log_msg(LOG_ERROR, "--listen %s: %s", s->conf->zListen, strerror(errno));
+    if( fd>=0 ) close(fd);
     return -1;
   }
   server_format(&ss, zAddr, sizeof(zAddr), &s->port);
-  log_msg(LOG_INFO, "listening on %s (%ld workers)", zAddr,
-          s->conf->nThreads);
+  log_msg(LOG_INFO, "listening on %s (%d sockets)", zAddr, s->nFd);
   return 0;
 }
 
@@ -218,21 +235,15 @@ static int server_signals(struct server *s){
 /* Create every worker (each opens the database: a bad index stops here). */
 static int server_workers(struct server *s){
   int i, nRoute = route_count();
-  struct worker_share share;
   s->apWorker = calloc(s->conf->nThreads, sizeof(*s->apWorker));
   s->all.ap = calloc(s->conf->nThreads, sizeof(*s->all.ap));
-  s->aWorkerOpen = calloc(s->conf->nThreads, sizeof(*s->aWorkerOpen));
-  if( s->apWorker==0 || s->all.ap==0 || s->aWorkerOpen==0 ) return -1;
-  for(i=0; i<s->conf->nThreads; i++) atomic_init(&s->aWorkerOpen[i], 0);
-  share.aOpen = s->aWorkerOpen;
-  share.n = (int)s->conf->nThreads;
-  s->all.aOpen = s->aWorkerOpen;
+  if( s->apWorker==0 || s->all.ap==0 ) return -1;
   for(i=0; i<s->conf->nThreads; i++){
     char *zErr = 0;
     if( metrics_new(nRoute, &s->all.ap[i]) ) return -1;
     s->all.n++;
-    if( worker_new(s->conf, s->fd, &s->gen, &s->nOpen, &share, i,
-                   s->all.ap[i], &s->all, &s->apWorker[i], &zErr) ){
+    if( worker_new(s->conf, s->aFd[i], &s->gen, &s->nOpen, s->all.ap[i],
+                   &s->all, &s->apWorker[i], &zErr) ){
       log_msg(LOG_ERROR, "%s", zErr ? zErr : "cannot start worker");
       sqlite3_free(zErr);
       return -1;
@@ -252,15 +263,14 @@ static void server_free(struct server *s){
   if( s->evTerm ) event_free(s->evTerm);
   if( s->evInt ) event_free(s->evInt);
   if( s->base ) event_base_free(s->base);
-  if( s->fd>=0 ) close(s->fd);
-  free(s->aWorkerOpen);
+  for(i=0; i<s->nFd; i++) close(s->aFd[i]);
+  free(s->aFd);
 }
 
 int server_run(const struct conf *conf){
   struct server s;
   int rc = -1, i, nStarted = 0;
   memset(&s, 0, sizeof(s));
-  s.fd = -1;
   s.conf = conf;
   atomic_init(&s.gen, 0);
   atomic_init(&s.nOpen, 0);

@@ -2,7 +2,6 @@
 ** worker.c: one worker thread; see worker.h.
 */
 #include <errno.h>
-#include <limits.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -27,10 +26,6 @@
 /* How long accepting pauses after accept() fails (EMFILE, ENFILE), ms. */
 #define WORKER_ACCEPT_PAUSE_MS 100
 
-/* How long a worker holding more connections than another stops
-** accepting, ms (worker_on_accepted()). */
-#define WORKER_BALANCE_MS 1
-
 struct worker {
   const struct conf *conf;
   atomic_uint *pGen;
@@ -43,9 +38,6 @@ struct worker {
   struct conns *conns;            /* the --max-conns cap */
   struct event *evStop;
   struct event *evResume;         /* re-enables accepting after a pause */
-  struct event *evBalance;        /* ... after yielding to other workers */
-  struct worker_share share;
-  int iWorker;
   pthread_t thread;
   int bStarted;
   struct http_env env;
@@ -111,7 +103,6 @@ static void worker_on_stop(evutil_socket_t fd, short what, void *pArg){
   struct timeval tv = {0, WORKER_DRAIN_MS*1000};
   (void)fd; (void)what;
   event_del(w->evResume);
-  event_del(w->evBalance);
   if( w->bound ){
     evhttp_del_accept_socket(w->http, w->bound);   /* closes our fd */
     w->bound = 0;
@@ -146,38 +137,6 @@ static void worker_on_accept_error(struct evconnlistener *lev, void *pArg){
   if( event_add(w->evResume, &tv)!=0 ) evconnlistener_enable(lev);
 }
 
-/*
-** Right after each accept (conns.h): if this worker now holds more
-** connections than another, stop accepting for WORKER_BALANCE_MS, so that
-** the next ones go to a worker with fewer (all wait on the one socket).
-** Runs on the worker's thread.
-*/
-static void worker_on_accepted(void *pArg){
-  struct worker *w = (struct worker*)pArg;
-  struct timeval tv = {0, WORKER_BALANCE_MS*1000};
-  long nMine = atomic_load(&w->share.aOpen[w->iWorker]);
-  int i, bMore = 0;
-  for(i=0; i<w->share.n && !bMore; i++){
-    bMore = i!=w->iWorker && atomic_load(&w->share.aOpen[i]) < nMine;
-  }
-  if( !bMore || w->bound==0 || event_pending(w->evBalance, EV_TIMEOUT, 0) ){
-    return;
-  }
-  evconnlistener_disable(evhttp_bound_socket_get_listener(w->bound));
-  if( event_add(w->evBalance, &tv)!=0 ){
-    evconnlistener_enable(evhttp_bound_socket_get_listener(w->bound));
-  }
-}
-
-/* The balancing pause is over; not while an accept error pauses us. */
-static void worker_on_balance(evutil_socket_t fd, short what, void *pArg){
-  struct worker *w = (struct worker*)pArg;
-  (void)fd; (void)what;
-  if( w->bound && !event_pending(w->evResume, EV_TIMEOUT, 0) ){
-    evconnlistener_enable(evhttp_bound_socket_get_listener(w->bound));
-  }
-}
-
 static void worker_on_resume(evutil_socket_t fd, short what, void *pArg){
   struct worker *w = (struct worker*)pArg;
   (void)fd; (void)what;
@@ -190,10 +149,9 @@ static void *worker_main(void *pArg){
   struct worker *w = (struct worker*)pArg;
   pThreadWorker = w;
   if( event_base_dispatch(w->base)<0 ){
-    log_msg(LOG_ERROR, "worker event loop failed; it stops accepting");
-    /* The others go on accepting from the shared socket; they must not
-    ** yield to this one (worker_on_accepted()). */
-    atomic_store(&w->share.aOpen[w->iWorker], LONG_MAX/2);
+    log_msg(LOG_ERROR, "worker event loop failed; its socket is closed");
+    /* Its own SO_REUSEPORT socket: left open, the kernel would go on
+    ** handing it a share of the new connections, which nobody accepts. */
     if( w->bound ){
       evhttp_del_accept_socket(w->http, w->bound);
       w->bound = 0;
@@ -207,7 +165,6 @@ void worker_free(struct worker *w){
   if( w->bStarted ) pthread_join(w->thread, 0);
   if( w->evStop ) event_free(w->evStop);
   if( w->evResume ) event_free(w->evResume);
-  if( w->evBalance ) event_free(w->evBalance);
   if( w->http ) evhttp_free(w->http);     /* also frees w->bound */
   conns_free(w->conns);                   /* after: evhttp_free uncounts */
   if( w->base ) event_base_free(w->base);
@@ -229,9 +186,6 @@ static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
   if( w->evStop ) w->http = evhttp_new(w->base);
   if( w->http ) w->evResume = event_new(w->base, -1, 0, worker_on_resume, w);
   if( w->evResume ){
-    w->evBalance = event_new(w->base, -1, 0, worker_on_balance, w);
-  }
-  if( w->evBalance ){
     w->bound = evhttp_accept_socket_with_handle(w->http, w->fd);
   }
   if( w->bound ){
@@ -247,14 +201,11 @@ static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
     *pzErr = sqlite3_mprintf("out of memory");
     return -1;
   }
-  conns_set_balance(w->conns, &w->share.aOpen[w->iWorker], worker_on_accepted,
-                    w);
   return http_setup(w->http, &w->env);
 }
 
 int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
-               atomic_long *pOpen, const struct worker_share *pShare,
-               int iWorker, struct metrics *m,
+               atomic_long *pOpen, struct metrics *m,
                const struct metrics_set *all, struct worker **ppOut,
                char **pzErr){
   struct worker *w = calloc(1, sizeof(*w));
@@ -267,8 +218,6 @@ int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
   }
   w->fd = -1;
   w->conf = conf;
-  w->share = *pShare;
-  w->iWorker = iWorker;
   w->pGen = pGen;
   w->iGen = atomic_load(pGen);
   w->env.conf = conf;

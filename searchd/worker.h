@@ -2,13 +2,10 @@
 ** worker.h: a worker thread with its own event_base, evhttp and read-only
 ** SQLite connection.
 **
-** Every worker accepts on a dup of the one listening socket (with
-** evhttp_accept_socket_with_handle). A worker holding more connections
-** than another stops accepting for a millisecond after each accept, so
-** the connections spread evenly over the workers (a connection stays with
-** the worker that accepted it, so an uneven share makes one worker's queue
-** the latency tail); nothing is locked on the request path, the counts
-** are atomics. Before each request
+** Every worker accepts on its own listening socket (server.c binds one per
+** worker with SO_REUSEPORT; the worker uses a dup of it with
+** evhttp_accept_socket_with_handle), so the kernel spreads connections over
+** the workers and nothing is shared or locked on the request path. Before each request
 ** the worker compares the server's reload generation (bumped by SIGHUP)
 ** with the one it opened at; if it moved, it reopens its database
 ** connection, search state and extension modules first, keeping the old
@@ -24,25 +21,17 @@
 
 struct worker;
 
-/* The workers' open connections, one atomic each (owned by the caller). */
-struct worker_share {
-  atomic_long *aOpen;
-  int n;
-};
-
 /*
 ** Create a worker: opens conf->zDb read-only with db_open() and sets up
 ** evhttp on a duplicate of fdListen. pGen is the server's reload
 ** generation, read atomically; pOpen the process's count of open
-** connections, capped at conf->nMaxConns (conns.h); pShare every
-** worker's count, this one's at pShare->aOpen[iWorker]. m is this worker's
+** connections, capped at conf->nMaxConns (conns.h). m is this worker's
 ** metrics (not owned), all every worker's. Runs on the caller's thread; the worker's objects are
 ** handed to its thread by worker_start(). Returns 0 and sets *ppOut, or -1
 ** with *pzErr (sqlite3_free it) saying why and *ppOut NULL.
 */
 int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
-               atomic_long *pOpen, const struct worker_share *pShare,
-               int iWorker, struct metrics *m,
+               atomic_long *pOpen, struct metrics *m,
                const struct metrics_set *all, struct worker **ppOut,
                char **pzErr);
 
