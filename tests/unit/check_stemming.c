@@ -14,16 +14,9 @@
 #include <sqlite3.h>
 
 #include "swedish.h"
+#include "tok_fixture.h"
 
 #define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
-
-/* The tokenizer of one test: a connection and an instance of "swedish". */
-typedef struct Tok Tok;
-struct Tok {
-  sqlite3 *db;
-  fts5_tokenizer mod;
-  Fts5Tokenizer *pTok;
-};
 
 /* What the xToken callback collects. */
 typedef struct Out Out;
@@ -34,30 +27,6 @@ struct Out {
   int nText;                      /* offsets must lie in the text */
   int bOffsetsOk;
 };
-
-static fts5_api *fts5_api_of(sqlite3 *db){
-  fts5_api *pApi = 0;
-  ck_assert_int_eq(swedish_fts5_api(db, &pApi), SQLITE_OK);
-  ck_assert_ptr_nonnull(pApi);
-  return pApi;
-}
-
-static void tok_open(Tok *t){
-  fts5_api *pApi;
-  void *pUser = 0;
-  memset(t, 0, sizeof(*t));
-  ck_assert_int_eq(sqlite3_open(":memory:", &t->db), SQLITE_OK);
-  ck_assert_int_eq(swedish_register(t->db), SQLITE_OK);
-  pApi = fts5_api_of(t->db);
-  ck_assert_int_eq(pApi->xFindTokenizer(pApi, SWEDISH_TOKENIZER_NAME, &pUser,
-                                        &t->mod), SQLITE_OK);
-  ck_assert_int_eq(t->mod.xCreate(pUser, 0, 0, &t->pTok), SQLITE_OK);
-}
-
-static void tok_close(Tok *t){
-  t->mod.xDelete(t->pTok);
-  sqlite3_close(t->db);
-}
 
 static int collect(void *pCtx, int tflags, const char *z, int n,
                    int iStart, int iEnd){
@@ -556,7 +525,6 @@ START_TEST(test_version){
   ck_assert_str_eq(swedish_analysis_version(), "swedish-2/libstemmer-2.2.0");
 }
 END_TEST
-
 
 Suite *stemming_suite(void){
   Suite *s = suite_create("stemming");

@@ -23,17 +23,10 @@
 #include <sqlite3.h>
 
 #include "swedish.h"
+#include "tok_fixture.h"
 
 #define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
 #define FNV_INIT 0xcbf29ce484222325ull
-
-/* A connection and an instance of "swedish". */
-typedef struct Tok Tok;
-struct Tok {
-  sqlite3 *db;
-  fts5_tokenizer mod;
-  Fts5Tokenizer *pTok;
-};
 
 /* What the hashing xToken callback keeps. */
 typedef struct Stream Stream;
@@ -42,23 +35,6 @@ struct Stream {
   long nToken, nColocated;
   int bSkipColocated;             /* hash only whole words */
 };
-
-static void tok_open(Tok *t){
-  fts5_api *pApi = 0;
-  void *pUser = 0;
-  memset(t, 0, sizeof(*t));
-  ck_assert_int_eq(sqlite3_open(":memory:", &t->db), SQLITE_OK);
-  ck_assert_int_eq(swedish_register(t->db), SQLITE_OK);
-  ck_assert_int_eq(swedish_fts5_api(t->db, &pApi), SQLITE_OK);
-  ck_assert_int_eq(pApi->xFindTokenizer(pApi, SWEDISH_TOKENIZER_NAME, &pUser,
-                                        &t->mod), SQLITE_OK);
-  ck_assert_int_eq(t->mod.xCreate(pUser, 0, 0, &t->pTok), SQLITE_OK);
-}
-
-static void tok_close(Tok *t){
-  t->mod.xDelete(t->pTok);
-  sqlite3_close(t->db);
-}
 
 static void hash_bytes(Stream *s, const void *p, size_t n){
   const unsigned char *z = (const unsigned char*)p;
