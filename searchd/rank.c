@@ -192,6 +192,27 @@ static char *rank_hits_key(const struct query_phrase *qp){
   return sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText);
 }
 
+/* The kept count of phrase qp into *pnHit: 1, or 0 if it is not kept. */
+static int rank_hits_get(struct rank *p, const struct query_phrase *qp,
+                         sqlite3_int64 *pnHit){
+  char *zKey = rank_hits_key(qp);
+  size_t n = 0;
+  const char *zVal = zKey ? cache_get(p->pHits, zKey, &n) : 0;
+  sqlite3_free(zKey);
+  if( zVal==0 || n!=sizeof(*pnHit) ) return 0;
+  memcpy(pnHit, zVal, sizeof(*pnHit));
+  return 1;
+}
+
+/* Keep nHit as phrase qp's count (not when out of memory: counted again
+** next time). */
+static void rank_hits_put(struct rank *p, const struct query_phrase *qp,
+                          sqlite3_int64 nHit){
+  char *zKey = rank_hits_key(qp);
+  if( zKey ) cache_put(p->pHits, zKey, (const char*)&nHit, sizeof(nHit));
+  sqlite3_free(zKey);
+}
+
 /*
 ** The number of rows holding phrase i. Counting walks the phrase's whole
 ** doclist (xQueryPhrase), which for a broad word costs as much as the rest
@@ -202,22 +223,11 @@ static char *rank_hits_key(const struct query_phrase *qp){
 static int rank_phrase_hits(struct rank *p, const Fts5ExtensionApi *pApi,
                             Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
   const struct query_phrase *qp = p->bMapped ? query_phrase(p->q, i) : 0;
-  char *zKey = qp ? rank_hits_key(qp) : 0;
-  const char *zVal = 0;
-  size_t n = 0;
-  int rc = SQLITE_OK;
+  int rc;
   *pnHit = 0;
-  if( zKey ) zVal = cache_get(p->pHits, zKey, &n);
-  if( zVal && n==sizeof(*pnHit) ){
-    memcpy(pnHit, zVal, sizeof(*pnHit));
-  }else{
-    rc = pApi->xQueryPhrase(pFts, i, pnHit, rank_count_cb);
-    /* Not kept when out of memory: counted again next time. */
-    if( rc==SQLITE_OK && zKey ){
-      cache_put(p->pHits, zKey, (const char*)pnHit, sizeof(*pnHit));
-    }
-  }
-  sqlite3_free(zKey);
+  if( qp && rank_hits_get(p, qp, pnHit) ) return SQLITE_OK;
+  rc = pApi->xQueryPhrase(pFts, i, pnHit, rank_count_cb);
+  if( rc==SQLITE_OK && qp ) rank_hits_put(p, qp, *pnHit);
   return rc;
 }
 
@@ -259,13 +269,8 @@ static int rank_walk_worth(struct rank *p){
   memset(aClause, 0, sizeof(aClause));
   for(i=0; i<p->nPhrase; i++){
     const struct query_phrase *qp = query_phrase(p->q, i);
-    char *zKey = rank_hits_key(qp);
-    size_t nVal = 0;
-    const char *zVal = zKey ? cache_get(p->pHits, zKey, &nVal) : 0;
     sqlite3_int64 n = 0;
-    sqlite3_free(zKey);
-    if( zVal==0 || nVal!=sizeof(n) ) return 0;
-    memcpy(&n, zVal, sizeof(n));
+    if( !rank_hits_get(p, qp, &n) ) return 0;
     nAll += n;
     if( qp->iClause>=0 && qp->iClause<nClause ) aClause[qp->iClause] += n;
   }
@@ -278,19 +283,13 @@ static int rank_walk_worth(struct rank *p){
 /* Walk phrase i's doclist into its set; its count into *pnHit. */
 static int rank_walk_phrase(struct rank *p, const Fts5ExtensionApi *pApi,
                             Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
-  const struct query_phrase *qp = query_phrase(p->q, i);
   struct rank_walkcb c = {rank_walk_set(p, i), 0, 0};
-  char *zKey;
   int rc;
   if( c.pSet==0 ) return SQLITE_ERROR;
   rc = pApi->xQueryPhrase(pFts, i, &c, rank_walk_cb);
   if( rc==SQLITE_OK && c.bOut ) rc = SQLITE_RANGE;
   *pnHit = c.nHit;
-  zKey = rank_hits_key(qp);
-  if( rc==SQLITE_OK && zKey ){
-    cache_put(p->pHits, zKey, (const char*)pnHit, sizeof(*pnHit));
-  }
-  sqlite3_free(zKey);
+  if( rc==SQLITE_OK ) rank_hits_put(p, query_phrase(p->q, i), c.nHit);
   return rc;
 }
 
