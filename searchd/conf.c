@@ -31,6 +31,10 @@ static const struct conf_opt aOpt[] = {
    "PATH  write the bound port there once listening"},
   {"--threads", CONF_INT, O(nThreads), 0, 0, 256, 0,
    "N  worker threads; 0: one per online CPU"},
+  {"--search-threads", CONF_INT, O(nSearchThreads), -1, -1, 256, 0,
+   "N  threads that run the searches a worker's cache cannot answer, "
+   "oldest first, for every worker; -1: as many as --threads; 0: each "
+   "worker runs its own"},
   {"--quiet", CONF_BOOL, O(bQuiet), 0, 0, 1, 0, "  no access log"},
   {"--max-headers", CONF_INT, O(nMaxHeaders), 16384, 256, 1<<20, 0,
    "BYTES  request header lines (larger: 413)"},
@@ -132,6 +136,7 @@ int conf_parse(int argc, char **argv, struct conf *p, char **pzErr){
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     p->nThreads = n<1 ? 1 : (n>256 ? 256 : n);
   }
+  if( rc==CONF_OK && p->nSearchThreads<0 ) p->nSearchThreads = p->nThreads;
   if( rc==CONF_OK && p->zDb==0 ){
     *pzErr = sqlite3_mprintf("--db PATH is required (see --help)");
     rc = CONF_ERROR;

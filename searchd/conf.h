@@ -17,6 +17,7 @@ struct conf {
   const char *zListen;        /* --listen HOST:PORT */
   const char *zPortFile;      /* --port-file PATH: write the bound port */
   long nThreads;              /* --threads (0 resolved to the CPU count) */
+  long nSearchThreads;        /* --search-threads (-1 resolved); 0: none */
   long bQuiet;                /* --quiet: no access log */
   long nMaxHeaders;           /* --max-headers: request line + headers */
   long nMaxBody;              /* --max-body */

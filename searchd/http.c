@@ -78,17 +78,38 @@ static size_t http_header_bytes(struct evhttp_request *req){
 }
 
 /*
+** A request from dispatch to reply. The handler sees ctx; the rest is ours.
+** On the heap, since a handler may defer the reply (ROUTE_DEFERRED).
+*/
+struct http_call {
+  struct request_ctx ctx;         /* first: ctx is the call */
+  struct http_env *env;
+  struct timespec t0;
+  int iRoute;
+  unsigned nReopen;               /* env->dbe.nReopen at the dispatch */
+  char *zPath;                    /* decoded path, owned */
+  struct params *pParams;         /* owned */
+};
+
+/* Point ctx at the worker's current connection and search state. */
+static void http_bind(struct request_ctx *ctx, const struct http_env *env){
+  ctx->db = env->dbe.db;
+  ctx->search = env->dbe.search;
+  ctx->ext = env->dbe.ext;
+}
+
+/*
 ** Find the route, check method and sizes, decode the parameters, and call
 ** the handler. Returns the status; *piRoute is the route or -1.
 */
-static int http_route(struct http_env *env, struct request_ctx *ctx,
+static int http_route(struct http_env *env, struct http_call *c,
                       int *piRoute){
+  struct request_ctx *ctx = &c->ctx;
   struct evhttp_request *req = ctx->req;
   const char *zUri = evhttp_request_get_uri(req);
   const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(req);
   const struct route *r;
-  struct params *pParams = 0;
-  int status, rc;
+  int rc;
   *piRoute = -1;
   if( http_header_bytes(req)>(size_t)env->conf->nMaxHeaders ){
     return route_error(ctx, 413, "request headers larger than %ld bytes",
@@ -108,7 +129,7 @@ static int http_route(struct http_env *env, struct request_ctx *ctx,
     return route_error(ctx, 405, "method not allowed");
   }
   rc = params_parse(evhttp_uri_get_query(pUri), env->conf->nMaxQuery,
-                    &pParams);
+                    &c->pParams);
   if( rc==PARAMS_EBAD ) return route_error(ctx, 400, "bad percent-encoding");
   if( rc==PARAMS_ETOOLONG ){
     return route_error(ctx, 414, "parameter longer than %ld bytes",
@@ -116,14 +137,10 @@ static int http_route(struct http_env *env, struct request_ctx *ctx,
   }
   if( rc!=PARAMS_OK ) return route_error(ctx, 503, "out of memory");
   if( env->xPrepare ) env->xPrepare(env);
-  ctx->params = pParams;
-  ctx->db = env->db;
-  ctx->search = env->search;
-  ctx->ext = env->ext;
-  status = r->xHandler(ctx);
-  params_free(pParams);
-  ctx->params = 0;
-  return status;
+  ctx->params = c->pParams;
+  http_bind(ctx, env);
+  c->nReopen = env->dbe.nReopen;
+  return r->xHandler(ctx);
 }
 
 /* Decode the request path; NULL if absent, on a NUL byte or no memory. */
@@ -182,41 +199,66 @@ static double http_ms_since(const struct timespec *t0){
   return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
 }
 
+/* request_ctx.xFinish, and the end of every request: reply, log, count. */
+static void http_finish(struct request_ctx *ctx, int status){
+  struct http_call *c = (struct http_call*)ctx;
+  struct http_env *env = c->env;
+  /* Before the reply: evhttp frees a request whose connection is gone as
+  ** soon as it is answered. */
+  const char *zMethod = http_method(evhttp_request_get_command(ctx->req));
+  double ms;
+  http_reply(ctx, status);
+  ms = http_ms_since(&c->t0);
+  metrics_count(env->metrics, c->iRoute, status, ms);
+  if( !env->conf->bQuiet ){
+    char zLog[201];
+    http_log_path(c->zPath, zLog, sizeof(zLog));
+    log_msg(LOG_INFO, "%s %s %d %.3fms", zMethod, zLog, status, ms);
+  }
+  params_free(c->pParams);
+  evbuffer_free(ctx->out);
+  free(c->zPath);
+  free(c);
+}
+
+/* request_ctx.xResume. */
+static int http_resume(struct request_ctx *ctx){
+  struct http_call *c = (struct http_call*)ctx;
+  http_bind(ctx, c->env);
+  return c->env->dbe.nReopen!=c->nReopen;
+}
+
 /* The evhttp generic callback: every request of this worker. */
 static void http_dispatch(struct evhttp_request *req, void *pArg){
   struct http_env *env = (struct http_env*)pArg;
-  struct request_ctx ctx;
-  struct timespec t0;
-  char *zPath = http_path(req);
-  int iRoute = -1, status;
-  double ms;
-  if( clock_gettime(CLOCK_MONOTONIC, &t0)!=0 ) memset(&t0, 0, sizeof(t0));
-  memset(&ctx, 0, sizeof(ctx));
-  ctx.req = req;
-  ctx.path = zPath;
-  ctx.conf = env->conf;
-  ctx.metrics = env->all;
-  ctx.out = evbuffer_new();
-  ctx.content_type = "application/json; charset=utf-8";
-  ctx.out_headers = evhttp_request_get_output_headers(req);
-  if( ctx.out==0 ){
+  struct http_call *c = calloc(1, sizeof(*c));
+  struct request_ctx *ctx = c ? &c->ctx : 0;
+  int status;
+  if( c ) ctx->out = evbuffer_new();
+  if( ctx==0 || ctx->out==0 ){
     evhttp_send_error(req, 503, "Service Unavailable");
-    free(zPath);
+    free(c);
     return;
   }
-  http_cors(env->conf, req, ctx.out_headers);
-  status = http_route(env, &ctx, &iRoute);
-  http_reply(&ctx, status);
-  ms = http_ms_since(&t0);
-  metrics_count(env->metrics, iRoute, status, ms);
-  if( !env->conf->bQuiet ){
-    char zLog[201];
-    http_log_path(zPath, zLog, sizeof(zLog));
-    log_msg(LOG_INFO, "%s %s %d %.3fms",
-            http_method(evhttp_request_get_command(req)), zLog, status, ms);
+  if( clock_gettime(CLOCK_MONOTONIC, &c->t0)!=0 ){
+    memset(&c->t0, 0, sizeof(c->t0));
   }
-  evbuffer_free(ctx.out);
-  free(zPath);
+  c->env = env;
+  c->iRoute = -1;
+  c->zPath = http_path(req);
+  ctx->req = req;
+  ctx->path = c->zPath;
+  ctx->conf = env->conf;
+  ctx->metrics = env->all;
+  ctx->content_type = "application/json; charset=utf-8";
+  ctx->out_headers = evhttp_request_get_output_headers(req);
+  ctx->pool = env->pool;
+  ctx->inbox = env->inbox;
+  ctx->xResume = http_resume;
+  ctx->xFinish = http_finish;
+  http_cors(env->conf, req, ctx->out_headers);
+  status = http_route(env, c, &c->iRoute);
+  if( status!=ROUTE_DEFERRED ) http_finish(ctx, status);
 }
 
 int http_setup(struct evhttp *http, struct http_env *env){

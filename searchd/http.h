@@ -10,22 +10,25 @@
 #include <sqlite3.h>
 
 #include "conf.h"
+#include "dbenv.h"
 #include "ext.h"
 #include "metrics.h"
+#include "pool.h"
 #include "search.h"
 
 /*
-** What a worker lends the dispatcher. The worker may replace db, search and
-** ext in xPrepare (called before each request, e.g. to reopen the database
-** after SIGHUP); the dispatcher reads them after that call.
+** What a worker lends the dispatcher. The worker may replace dbe in
+** xPrepare (called before each request, e.g. to reopen the database after
+** SIGHUP); the dispatcher reads it after that call. pool NULL: handlers
+** run everything inline.
 */
 struct http_env {
   const struct conf *conf;
-  sqlite3 *db;
-  struct search_state *search;
-  struct ext_set *ext;
+  struct dbenv dbe;                   /* the worker's connection */
   struct metrics *metrics;            /* this worker's counters */
   const struct metrics_set *all;      /* every worker's, for /metrics */
+  struct pool *pool;                  /* where searches may go, or NULL */
+  struct pool_inbox *inbox;           /* their way back to this worker */
   void (*xPrepare)(struct http_env *env);
 };
 

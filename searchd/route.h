@@ -28,7 +28,10 @@
 ** Thread safety: a handler runs on a worker thread; ctx and everything it
 ** points to belong to that worker for the duration of the call. ctx->db is
 ** the worker's own read-only connection: no locking needed, and no other
-** thread ever uses it.
+** thread ever uses it. A handler may hand slow work to the pool (pool.h)
+** and return ROUTE_DEFERRED; the pool thread must then not touch ctx->req,
+** ctx->out_headers or anything of the worker's until the job is back on
+** the worker's loop.
 */
 #ifndef SEARCHD_ROUTE_H
 #define SEARCHD_ROUTE_H
@@ -43,6 +46,8 @@ struct conf;          /* conf.h: the server's settings, read-only */
 struct search_state;  /* search.h: per-worker search state (cache, ranking) */
 struct ext_set;       /* ext.h: per-worker state of extension modules */
 struct metrics_set;   /* metrics.h: every worker's counters */
+struct pool;          /* pool.h: the shared search threads */
+struct pool_inbox;
 
 struct request_ctx {
   struct evhttp_request *req;     /* read-only use: headers, URI */
@@ -59,7 +64,27 @@ struct request_ctx {
                                   ** string */
   struct evkeyvalq *out_headers;  /* extra response headers (may add) */
   char zErr[256];                 /* set by route_error() */
+  /* Deferring (see ROUTE_DEFERRED): NULL pool means run inline. */
+  struct pool *pool;              /* pool.h: the shared search threads */
+  struct pool_inbox *inbox;       /* this worker's inbox for their results */
+  /* On the loop thread, after deferring: point db, search and ext at the
+  ** worker's current ones (a SIGHUP may have replaced those of the
+  ** dispatch). Returns 1 if they changed since the dispatch, else 0. */
+  int (*xResume)(struct request_ctx *ctx);
+  /* On the loop thread: send the reply of a deferred request with this
+  ** status, log and count it, and free ctx. */
+  void (*xFinish)(struct request_ctx *ctx, int status);
+  void *pHttp;                    /* http.c's */
 };
+
+/*
+** What a handler returns when it handed its work to the pool: http.c then
+** sends nothing; the job's completion calls ctx->xFinish() exactly once,
+** on the worker's loop thread. ctx, ctx->params and ctx->req stay valid
+** until then (ctx->req may by then belong to a closed connection: the
+** reply is then dropped). Never an HTTP status.
+*/
+#define ROUTE_DEFERRED 1
 
 /* A handler: fills ctx->out, returns an HTTP status (200, 4xx, 503). */
 typedef int (*route_fn)(struct request_ctx *ctx);

@@ -10,9 +10,11 @@
 #include "attrs.h"
 #include "cache.h"
 #include "db.h"
+#include "dbenv.h"
 #include "fold.h"
 #include "json.h"
 #include "log.h"
+#include "pool.h"
 #include "rank.h"
 #include "rowset.h"
 #include "search.h"
@@ -93,6 +95,9 @@ static const char *const azSql[ST_N] = {
   " (SELECT value FROM meta WHERE key='schema_version')",
 };
 
+/* The page cache of a connection that searches (see search_state_new). */
+#define SEARCH_CACHE_PRAGMA "PRAGMA cache_size=-8000"
+
 struct search_state {
   sqlite3 *db;
   const struct conf *conf;
@@ -100,7 +105,9 @@ struct search_state {
   struct fold *fold;              /* query_opts.xHasToken's tokenizer */
   struct query_opts opts;
   struct cache *cache;
-  sqlite3_int64 iDataVersion;
+  unsigned nCleared;              /* times the cache was emptied */
+  sqlite3_int64 iCacheVersion;    /* data_version the cache holds */
+  sqlite3_int64 iDataVersion;     /* data_version attrs were loaded at */
   long long iCheckedMs;           /* when search_recheck() last asked */
   struct attrs *attrs;            /* snapshot of row attributes */
   sqlite3_stmt *apStmt[ST_N];
@@ -179,7 +186,7 @@ void search_state_free(struct search_state *p){
   free(p);
 }
 
-int search_state_new(sqlite3 *db, const struct conf *conf,
+int search_state_new(sqlite3 *db, const struct conf *conf, long nCache,
                      struct search_state **ppOut){
   struct search_state *p = calloc(1, sizeof(*p));
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
@@ -188,6 +195,7 @@ int search_state_new(sqlite3 *db, const struct conf *conf,
     p->db = db;
     p->conf = conf;
     p->iDataVersion = -1;
+    p->iCacheVersion = -1;
     rc = rank_register(db, &p->rank);
   }
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->fold);
@@ -199,7 +207,7 @@ int search_state_new(sqlite3 *db, const struct conf *conf,
               sqlite3_errmsg(db));
     }
   }
-  if( rc==SQLITE_OK && cache_new(conf->nCache, &p->cache)!=0 ){
+  if( rc==SQLITE_OK && cache_new(nCache, &p->cache)!=0 ){
     rc = SQLITE_NOMEM;
   }
   if( rc==SQLITE_OK ){
@@ -207,9 +215,8 @@ int search_state_new(sqlite3 *db, const struct conf *conf,
     ** candidates' rows stay cached between requests. Over the bench's
     ** queries, reads from the OS fell by 37% (16 MB: 56%, but two workers
     ** would then hold half the memory budget). */
-    rc = sqlite3_exec(db, "PRAGMA cache_size=-8000", 0, 0, 0);
+    rc = sqlite3_exec(db, SEARCH_CACHE_PRAGMA, 0, 0, 0);
   }
-  if( rc==SQLITE_OK ) rc = search_check_version(p);
   if( rc==SQLITE_OK ){
     sqlite3_progress_handler(db, 100, search_progress, p);
   }else{
@@ -217,6 +224,26 @@ int search_state_new(sqlite3 *db, const struct conf *conf,
     p = 0;
   }
   *ppOut = p;
+  return rc;
+}
+
+/*
+** Empty the result cache. A search that went to the pool while the cache
+** held older results must not put its own in (search_job_done): its
+** snapshot may be older than what emptied the cache.
+*/
+static void search_cache_clear(struct search_state *p){
+  cache_clear(p->cache);
+  p->nCleared++;
+}
+
+int search_state_load(struct search_state *p){
+  /* Loading scans the whole assignments table: through a page cache of
+  ** 256 KB, so the 8 MB one fills with what searches read instead (pages
+  ** freed later would stay in this thread's malloc arena). */
+  int rc = sqlite3_exec(p->db, "PRAGMA cache_size=-256", 0, 0, 0);
+  if( rc==SQLITE_OK ) rc = search_check_version(p);
+  if( rc==SQLITE_OK ) rc = sqlite3_exec(p->db, SEARCH_CACHE_PRAGMA, 0, 0, 0);
   return rc;
 }
 
@@ -243,7 +270,7 @@ void search_state_set_opts(struct search_state *p,
   p->opts = *opts;
   p->opts.xHasToken = search_has_token;
   p->opts.pTokenArg = p->fold;
-  cache_clear(p->cache);
+  search_cache_clear(p);
 }
 
 /* Is z a date YYYY-MM-DD (digits where digits belong)? */
@@ -1094,7 +1121,8 @@ static int search_run(struct search_state *p, const struct query *q,
 }
 
 /* Map an SQLite error of a search to a status and message. */
-static int search_sql_error(struct request_ctx *ctx, int rc){
+static int search_sql_error(struct request_ctx *ctx, int rc,
+                            const char *zDbErr){
   if( rc==SQLITE_INTERRUPT ){
     return route_error(ctx, 503, "query took longer than %ld ms",
                        ctx->conf->nQueryMs);
@@ -1103,7 +1131,7 @@ static int search_sql_error(struct request_ctx *ctx, int rc){
     return route_error(ctx, 503, "server busy, try again");
   }
   log_msg(LOG_WARN, "search failed: %s (%s)", sqlite3_errstr(rc),
-          sqlite3_errmsg(ctx->db));
+          zDbErr ? zDbErr : "?");
   if( (rc & 0xff)==SQLITE_ERROR ){
     /* Only MATCH text varies between requests: blame the query. */
     return route_error(ctx, 400, "cannot search for this query");
@@ -1128,7 +1156,8 @@ static int search_check_version(struct search_state *p){
       attrs_free(p->attrs);
       p->attrs = pNew;
       p->iDataVersion = v;
-      cache_clear(p->cache);
+      p->iCacheVersion = v;
+      search_cache_clear(p);
       rank_clear_hits(p->rank);
     }
   }
@@ -1199,13 +1228,16 @@ static int search_recheck(struct search_state *p){
   p->iCheckedMs = ms;
   if( sqlite3_step(pStmt)==SQLITE_ROW ) v = sqlite3_column_int64(pStmt, 0);
   rc = sqlite3_reset(pStmt);
-  if( rc==SQLITE_OK && v!=p->iDataVersion ) cache_clear(p->cache);
+  if( rc==SQLITE_OK && v!=p->iCacheVersion ){
+    search_cache_clear(p);
+    p->iCacheVersion = v;
+  }
   return rc;
 }
 
-/* Parse, then search in one read transaction; cache what comes out. */
+/* Parse, then search in one read transaction, into tail. */
 static int search_fresh(struct search_state *p, const struct search_req *pReq,
-                        const char *zKey, struct evbuffer *tail){
+                        struct evbuffer *tail){
   struct query *q = 0;
   int rc = query_parse(pReq->zQ, (int)strlen(pReq->zQ), &p->opts, &q);
   if( rc!=QUERY_OK ) return SQLITE_NOMEM;
@@ -1220,63 +1252,155 @@ static int search_fresh(struct search_state *p, const struct search_req *pReq,
     int rc2 = search_step(p, ST_COMMIT);
     if( rc==SQLITE_OK ) rc = rc2;
   }
-  if( rc==SQLITE_OK && p->cache ){
-    size_t n = evbuffer_get_length(tail);
-    const char *z = (const char*)evbuffer_pullup(tail, -1);
-    if( z ) cache_put(p->cache, zKey, z, n);
-  }
   query_free(q);
   return rc;
 }
 
+static void search_cache_put(struct search_state *p, const char *zKey,
+                             struct evbuffer *tail){
+  size_t n = evbuffer_get_length(tail);
+  const char *z;
+  if( p->cache==0 ) return;
+  z = (const char*)evbuffer_pullup(tail, -1);
+  if( z ) cache_put(p->cache, zKey, z, n);
+}
+
 /*
-** The tail of the response ("total" ... "facets"), from the cache or a
-** fresh search. The cache is looked up under the request as typed, before
-** the query is parsed: parsing runs the expansion hooks (synonyms, spelling
-** corrections with their vocabulary lookups), which cost more than the
-** rest of a hit.
+** The whole response: the query, took_ms, then the tail ("total" ...
+** "facets"), or the error of rc (zDbErr: the failing connection's message).
 */
-static int search_tail(struct search_state *p, const struct search_req *pReq,
-                       struct evbuffer *tail){
-  char *zKey = search_key(pReq);
+static int search_respond(struct request_ctx *ctx,
+                          const struct search_req *pReq,
+                          const struct timespec *t0, int rc,
+                          const char *zDbErr, struct evbuffer *tail){
+  int e = 0;
+  if( rc!=SQLITE_OK ) return search_sql_error(ctx, rc, zDbErr);
+  e |= json_raw(ctx->out, "{\"query\":");
+  e |= json_str(ctx->out, pReq->zQ, strlen(pReq->zQ));
+  e |= json_raw(ctx->out, ",\"took_ms\":");
+  e |= json_double(ctx->out, search_ms_since(t0));
+  e |= json_raw(ctx->out, ",");
+  e |= evbuffer_add_buffer(ctx->out, tail);
+  return e ? route_error(ctx, 503, "out of memory") : 200;
+}
+
+/*
+** A search handed to the pool (pool.h). The pool thread reads req (whose
+** strings live in ctx->params, untouched until xFinish) and writes tail,
+** rc and zDbErr; everything else is the worker's.
+*/
+struct search_job {
+  struct pool_job base;           /* first: the job is the search_job */
+  struct request_ctx *ctx;
+  struct search_req req;
+  struct timespec t0;
+  char *zKey;                     /* the cache key */
+  unsigned nCleared;              /* the worker's cache clears at submit */
+  struct evbuffer *tail;
+  int rc;
+  char *zDbErr;                   /* the pool connection's message */
+};
+
+static void search_job_free(struct search_job *j){
+  if( j->tail ) evbuffer_free(j->tail);
+  sqlite3_free(j->zKey);
+  sqlite3_free(j->zDbErr);
+  free(j);
+}
+
+/* pool_job.xRun: on a pool thread, with its connection. */
+static void search_job_run(struct pool_job *pJob, struct dbenv *pEnv){
+  struct search_job *j = (struct search_job*)pJob;
+  j->rc = search_fresh(pEnv->search, &j->req, j->tail);
+  if( j->rc!=SQLITE_OK ){
+    j->zDbErr = sqlite3_mprintf("%s", sqlite3_errmsg(pEnv->db));
+  }
+}
+
+/* pool_job.xDone: back on the worker's loop: cache, reply. */
+static void search_job_done(struct pool_job *pJob){
+  struct search_job *j = (struct search_job*)pJob;
+  struct request_ctx *ctx = j->ctx;
+  int bReopened = ctx->xResume(ctx);
+  int status;
+  if( pJob->bCancelled ){
+    status = route_error(ctx, 503, "server shutting down, try again");
+  }else{
+    if( j->rc==SQLITE_OK && !bReopened
+     && ctx->search->nCleared==j->nCleared ){
+      search_cache_put(ctx->search, j->zKey, j->tail);
+    }
+    status = search_respond(ctx, &j->req, &j->t0, j->rc, j->zDbErr, j->tail);
+  }
+  ctx->xFinish(ctx, status);
+  search_job_free(j);
+}
+
+/*
+** Hand the search to the pool. Returns ROUTE_DEFERRED, or 0 if it cannot
+** (out of memory, the pool stopping): then run it here.
+*/
+static int search_defer(struct request_ctx *ctx, const struct search_req *pReq,
+                        const struct timespec *t0, char **pzKey){
+  struct search_job *j = calloc(1, sizeof(*j));
+  if( j ) j->tail = evbuffer_new();
+  if( j==0 || j->tail==0 ){
+    if( j ) search_job_free(j);
+    return 0;
+  }
+  j->base.xRun = search_job_run;
+  j->base.xDone = search_job_done;
+  j->base.pInbox = ctx->inbox;
+  j->ctx = ctx;
+  j->req = *pReq;
+  j->t0 = *t0;
+  j->nCleared = ctx->search->nCleared;
+  j->zKey = *pzKey;
+  if( pool_submit(ctx->pool, &j->base)!=0 ){
+    j->zKey = 0;
+    search_job_free(j);
+    return 0;
+  }
+  *pzKey = 0;                       /* the job's now */
+  return ROUTE_DEFERRED;
+}
+
+/*
+** GET /search. The cache is looked up under the request as typed, before
+** the query is parsed: parsing runs the expansion hooks (synonyms,
+** spelling corrections with their vocabulary lookups), which cost more
+** than the rest of a hit. A miss goes to the pool when there is one.
+*/
+int search_handle(struct request_ctx *ctx){
+  struct search_state *p = ctx->search;
+  struct search_req req;
+  struct evbuffer *tail = evbuffer_new();
+  struct timespec t0;
+  char *zKey = 0;
   const char *zHit = 0;
   size_t nHit = 0;
-  int rc = zKey ? SQLITE_OK : SQLITE_NOMEM;
+  int status, rc = SQLITE_OK;
+  if( clock_gettime(CLOCK_MONOTONIC, &t0)!=0 ) memset(&t0, 0, sizeof(t0));
+  status = tail ? search_params(ctx, &req) : route_error(ctx, 503, "busy");
+  if( status!=200 ) goto out;
+  zKey = search_key(&req);
+  if( zKey==0 ) rc = SQLITE_NOMEM;
   if( rc==SQLITE_OK && p->cache ){
     rc = search_recheck(p);
     if( rc==SQLITE_OK ) zHit = cache_get(p->cache, zKey, &nHit);
   }
   if( zHit ){
     rc = evbuffer_add(tail, zHit, nHit) ? SQLITE_NOMEM : SQLITE_OK;
-  }else if( rc==SQLITE_OK ){
-    rc = search_fresh(p, pReq, zKey, tail);
-  }
-  sqlite3_free(zKey);
-  return rc;
-}
-
-int search_handle(struct request_ctx *ctx){
-  struct search_state *p = ctx->search;
-  struct search_req req;
-  struct evbuffer *tail = evbuffer_new();
-  struct timespec t0;
-  int status, rc, e = 0;
-  if( clock_gettime(CLOCK_MONOTONIC, &t0)!=0 ) memset(&t0, 0, sizeof(t0));
-  status = tail ? search_params(ctx, &req) : route_error(ctx, 503, "busy");
-  if( status!=200 ) goto out;
-  rc = search_tail(p, &req, tail);
-  if( rc!=SQLITE_OK ){
-    status = search_sql_error(ctx, rc);
+  }else if( rc==SQLITE_OK && ctx->pool
+         && (status = search_defer(ctx, &req, &t0, &zKey))==ROUTE_DEFERRED ){
     goto out;
+  }else if( rc==SQLITE_OK ){
+    rc = search_fresh(p, &req, tail);
+    if( rc==SQLITE_OK ) search_cache_put(p, zKey, tail);
   }
-  e |= json_raw(ctx->out, "{\"query\":");
-  e |= json_str(ctx->out, req.zQ, strlen(req.zQ));
-  e |= json_raw(ctx->out, ",\"took_ms\":");
-  e |= json_double(ctx->out, search_ms_since(&t0));
-  e |= json_raw(ctx->out, ",");
-  e |= evbuffer_add_buffer(ctx->out, tail);
-  status = e ? route_error(ctx, 503, "out of memory") : 200;
+  status = search_respond(ctx, &req, &t0, rc, sqlite3_errmsg(ctx->db), tail);
 out:
+  sqlite3_free(zKey);
   if( tail ) evbuffer_free(tail);
   return status;
 }
@@ -1297,6 +1421,8 @@ int search_health(struct request_ctx *ctx){
     e |= json_raw(ctx->out, "}");
   }
   rc = sqlite3_reset(pStmt);
-  if( rc!=SQLITE_OK ) return search_sql_error(ctx, rc);
+  if( rc!=SQLITE_OK ){
+    return search_sql_error(ctx, rc, sqlite3_errmsg(ctx->db));
+  }
   return e ? route_error(ctx, 503, "out of memory") : 200;
 }

@@ -23,6 +23,12 @@
 ** When the AND of all words finds nothing, both passes run again on the
 ** relaxed expression (any word) and the response says "relaxed": true.
 **
+** A worker answers from its cache and hands a miss to the shared search
+** threads (pool.h) when there are some: the search runs there on the
+** thread's own connection and comes back to the worker, which caches and
+** sends it; without a pool (--search-threads 0, or while stopping), the
+** worker runs it itself.
+**
 ** Responses are cached per worker (LRU, --cache-size) under the request as
 ** typed (q with white space runs collapsed, and the other parameters),
 ** looked up before the query is parsed and expanded; the cache is emptied
@@ -43,13 +49,22 @@
 struct search_state;
 
 /*
-** Create the search state of a worker for its connection db: registers
+** Create the search state of a worker (or pool thread) for its connection
+** db, with a result cache of nCache entries (0: none): registers
 ** searchd_rank() and a progress handler on db (for the --query-ms limit).
-** db must outlive the state. Returns SQLITE_OK and sets *ppOut, or an
-** SQLite error code with *ppOut NULL.
+** db must outlive the state. The row attributes (attrs.h, ~3 MB) are
+** loaded at the first search or by search_state_load(). Returns SQLITE_OK
+** and sets *ppOut, or an SQLite error code with *ppOut NULL.
 */
-int search_state_new(sqlite3 *db, const struct conf *conf,
+int search_state_new(sqlite3 *db, const struct conf *conf, long nCache,
                      struct search_state **ppOut);
+
+/*
+** Load the row attributes now rather than at the first search (which
+** would then take longer). For states that will search. Returns SQLITE_OK
+** or an SQLite code.
+*/
+int search_state_load(struct search_state *p);
 
 /* Free the state and its prepared statements. Accepts NULL. */
 void search_state_free(struct search_state *p);

@@ -21,6 +21,7 @@
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
+#include "pool.h"
 #include "route.h"
 #include "server.h"
 #include "worker.h"
@@ -39,6 +40,7 @@ struct server {
   struct event *evHup, *evTerm, *evInt;
   int nWorker;
   struct worker **apWorker;
+  struct pool *pool;              /* the search threads, or NULL */
   struct metrics_set all;
 };
 
@@ -235,6 +237,15 @@ static int server_signals(struct server *s){
 /* Create every worker (each opens the database: a bad index stops here). */
 static int server_workers(struct server *s){
   int i, nRoute = route_count();
+  if( s->conf->nSearchThreads>0 ){
+    char *zErr = 0;
+    if( pool_new(s->conf, &s->gen, (int)s->conf->nSearchThreads, &s->pool,
+                 &zErr) ){
+      log_msg(LOG_ERROR, "%s", zErr ? zErr : "cannot start search threads");
+      sqlite3_free(zErr);
+      return -1;
+    }
+  }
   s->apWorker = calloc(s->conf->nThreads, sizeof(*s->apWorker));
   s->all.ap = calloc(s->conf->nThreads, sizeof(*s->all.ap));
   if( s->apWorker==0 || s->all.ap==0 ) return -1;
@@ -242,7 +253,8 @@ static int server_workers(struct server *s){
     char *zErr = 0;
     if( metrics_new(nRoute, &s->all.ap[i]) ) return -1;
     s->all.n++;
-    if( worker_new(s->conf, s->aFd[i], &s->gen, &s->nOpen, s->all.ap[i],
+    if( worker_new(s->conf, s->aFd[i], &s->gen, &s->nOpen, s->pool,
+                   s->all.ap[i],
                    &s->all, &s->apWorker[i], &zErr) ){
       log_msg(LOG_ERROR, "%s", zErr ? zErr : "cannot start worker");
       sqlite3_free(zErr);
@@ -255,7 +267,12 @@ static int server_workers(struct server *s){
 
 static void server_free(struct server *s){
   int i;
+  /* Workers leave their loops only when their pool jobs are back; then the
+  ** pool can stop, and only then can the workers' inboxes go. */
+  for(i=0; i<s->nWorker; i++) worker_join(s->apWorker[i]);
+  pool_stop(s->pool);
   for(i=0; i<s->nWorker; i++) worker_free(s->apWorker[i]);
+  pool_free(s->pool);
   for(i=0; i<s->all.n; i++) metrics_free(s->all.ap[i]);
   free(s->apWorker);
   free(s->all.ap);
@@ -278,6 +295,10 @@ int server_run(const struct conf *conf){
   server_fd_limit(conf);
   if( s.base==0 || server_signals(&s) || server_listen(&s)
    || server_workers(&s) ){
+    goto out;
+  }
+  if( s.pool && (i = pool_start(s.pool))!=0 ){
+    log_msg(LOG_ERROR, "cannot start thread: %s", strerror(i));
     goto out;
   }
   for(i=0; i<s.nWorker; i++){

@@ -13,15 +13,17 @@
 #include <event2/listener.h>
 
 #include "conns.h"
-#include "db.h"
-#include "ext.h"
+#include "dbenv.h"
 #include "http.h"
 #include "log.h"
-#include "search.h"
+#include "pool.h"
 #include "worker.h"
 
 /* How long a stopping worker lets replies in flight drain, ms. */
 #define WORKER_DRAIN_MS 250
+
+/* How often a stopping worker looks whether its pool jobs came back, ms. */
+#define WORKER_POLL_MS 10
 
 /* How long accepting pauses after accept() fails (EMFILE, ENFILE), ms. */
 #define WORKER_ACCEPT_PAUSE_MS 100
@@ -29,7 +31,6 @@
 struct worker {
   const struct conf *conf;
   atomic_uint *pGen;
-  unsigned iGen;                  /* generation the connection was opened at */
   int fd;                         /* our duplicate of the listening socket,
                                   ** until the listener owns it */
   struct event_base *base;
@@ -37,64 +38,32 @@ struct worker {
   struct evhttp_bound_socket *bound;
   struct conns *conns;            /* the --max-conns cap */
   struct event *evStop;
+  struct event *evDrain;          /* waits for replies and pool jobs */
   struct event *evResume;         /* re-enables accepting after a pause */
   pthread_t thread;
   int bStarted;
   struct http_env env;
 };
 
-/* Open the database and what hangs off it, all or nothing. pPrevExt: the
-** modules being replaced (a reopen), or NULL. */
-static int worker_open_db(const struct conf *conf, struct ext_set *pPrevExt,
-                          sqlite3 **ppDb, struct search_state **ppSearch,
-                          struct ext_set **ppExt, char **pzErr){
-  int rc = db_open(conf->zDb, DB_READONLY, ppDb, pzErr);
-  *ppSearch = 0;
-  *ppExt = 0;
-  if( rc==SQLITE_OK ) rc = search_state_new(*ppDb, conf, ppSearch);
-  if( rc==SQLITE_OK && ext_open(conf, *ppDb, pPrevExt, ppExt, pzErr)!=0 ){
-    rc = SQLITE_ERROR;
-  }
-  if( rc==SQLITE_OK ){
-    struct query_opts o = ext_query_opts(*ppExt);
-    search_state_set_opts(*ppSearch, &o);
-  }else{
-    if( pzErr && *pzErr==0 ){
-      *pzErr = sqlite3_mprintf("%s: %s", conf->zDb, sqlite3_errstr(rc));
-    }
-    ext_close(*ppExt);
-    search_state_free(*ppSearch);
-    sqlite3_close(*ppDb);
-    *ppDb = 0; *ppSearch = 0; *ppExt = 0;
-  }
-  return rc;
-}
-
-static void worker_close_db(struct http_env *env){
-  ext_close(env->ext);
-  search_state_free(env->search);
-  sqlite3_close(env->db);
-  env->ext = 0; env->search = 0; env->db = 0;
-}
-
 /* http_env.xPrepare: reopen after SIGHUP, before the next request. */
 static void worker_prepare(struct http_env *env){
   struct worker *w = (struct worker*)((char*)env - offsetof(struct worker, env));
-  unsigned g = atomic_load(w->pGen);
-  sqlite3 *db = 0;
-  struct search_state *s = 0;
-  struct ext_set *x = 0;
-  char *zErr = 0;
-  if( g==w->iGen ) return;
-  w->iGen = g;
-  if( worker_open_db(w->conf, env->ext, &db, &s, &x, &zErr)!=SQLITE_OK ){
-    log_msg(LOG_ERROR, "reopen failed, keeping the old connection: %s",
-            zErr ? zErr : "?");
-    sqlite3_free(zErr);
-    return;
+  dbenv_reopen(w->conf, w->conf->nCache, atomic_load(w->pGen), &env->dbe);
+}
+
+/*
+** Leave the loop once the replies in flight had WORKER_DRAIN_MS to go out
+** and no search of ours is still with the pool (those finish within
+** --query-ms); until then, look again every WORKER_POLL_MS.
+*/
+static void worker_on_drain(evutil_socket_t fd, short what, void *pArg){
+  struct worker *w = (struct worker*)pArg;
+  struct timeval tv = {0, WORKER_POLL_MS*1000};
+  (void)fd; (void)what;
+  if( w->env.inbox==0 || pool_inbox_pending(w->env.inbox)==0
+   || event_add(w->evDrain, &tv)!=0 ){
+    event_base_loopexit(w->base, 0);
   }
-  worker_close_db(env);
-  env->db = db; env->search = s; env->ext = x;
 }
 
 /* Runs on the worker's thread when worker_stop() activates evStop. */
@@ -107,7 +76,8 @@ static void worker_on_stop(evutil_socket_t fd, short what, void *pArg){
     evhttp_del_accept_socket(w->http, w->bound);   /* closes our fd */
     w->bound = 0;
   }
-  event_base_loopexit(w->base, &tv);
+  w->env.pool = 0;     /* requests still arriving are answered inline */
+  if( event_add(w->evDrain, &tv)!=0 ) event_base_loopexit(w->base, &tv);
 }
 
 /*
@@ -160,22 +130,31 @@ static void *worker_main(void *pArg){
   return 0;
 }
 
+void worker_join(struct worker *w){
+  if( w && w->bStarted ) pthread_join(w->thread, 0);
+  if( w ) w->bStarted = 0;
+}
+
 void worker_free(struct worker *w){
   if( w==0 ) return;
-  if( w->bStarted ) pthread_join(w->thread, 0);
+  worker_join(w);
+  /* First the jobs the stopped pool gave back (their requests still have
+  ** their connections), then evhttp. */
+  pool_inbox_free(w->env.inbox);
   if( w->evStop ) event_free(w->evStop);
+  if( w->evDrain ) event_free(w->evDrain);
   if( w->evResume ) event_free(w->evResume);
   if( w->http ) evhttp_free(w->http);     /* also frees w->bound */
   conns_free(w->conns);                   /* after: evhttp_free uncounts */
   if( w->base ) event_base_free(w->base);
   if( w->fd>=0 ) close(w->fd);
-  worker_close_db(&w->env);
+  dbenv_close(&w->env.dbe);
   free(w);
 }
 
 /* The event side: base, stop event, evhttp accepting on our fd. */
 static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
-                         char **pzErr){
+                         struct pool *pPool, char **pzErr){
   w->fd = dup(fdListen);
   if( w->fd<0 ){
     *pzErr = sqlite3_mprintf("dup: %s", strerror(errno));
@@ -183,7 +162,8 @@ static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
   }
   w->base = event_base_new();
   if( w->base ) w->evStop = event_new(w->base, -1, 0, worker_on_stop, w);
-  if( w->evStop ) w->http = evhttp_new(w->base);
+  if( w->evStop ) w->evDrain = evtimer_new(w->base, worker_on_drain, w);
+  if( w->evDrain ) w->http = evhttp_new(w->base);
   if( w->http ) w->evResume = event_new(w->base, -1, 0, worker_on_resume, w);
   if( w->evResume ){
     w->bound = evhttp_accept_socket_with_handle(w->http, w->fd);
@@ -193,10 +173,11 @@ static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
     evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(w->bound),
                                 worker_on_accept_error);
   }
-  if( w->bound==0 ){
+  if( w->bound==0 || (pPool && pool_inbox_new(w->base, &w->env.inbox)) ){
     *pzErr = sqlite3_mprintf("cannot set up the worker's event loop");
     return -1;
   }
+  w->env.pool = pPool;
   if( conns_new(w->base, w->http, pOpen, w->conf->nMaxConns, &w->conns) ){
     *pzErr = sqlite3_mprintf("out of memory");
     return -1;
@@ -205,7 +186,7 @@ static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
 }
 
 int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
-               atomic_long *pOpen, struct metrics *m,
+               atomic_long *pOpen, struct pool *pPool, struct metrics *m,
                const struct metrics_set *all, struct worker **ppOut,
                char **pzErr){
   struct worker *w = calloc(1, sizeof(*w));
@@ -219,17 +200,16 @@ int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
   w->fd = -1;
   w->conf = conf;
   w->pGen = pGen;
-  w->iGen = atomic_load(pGen);
   w->env.conf = conf;
   w->env.metrics = m;
   w->env.all = all;
   w->env.xPrepare = worker_prepare;
-  if( worker_open_db(conf, 0, &w->env.db, &w->env.search, &w->env.ext,
-                     pzErr)!=SQLITE_OK ){
+  if( dbenv_open(conf, conf->nCache, pPool==0, atomic_load(pGen),
+                 &w->env.dbe, pzErr)!=SQLITE_OK ){
     rc = -1;
     goto out;
   }
-  rc = worker_events(w, fdListen, pOpen, pzErr);
+  rc = worker_events(w, fdListen, pOpen, pPool, pzErr);
 out:
   if( rc!=0 ){
     worker_free(w);

@@ -5,7 +5,8 @@
 ** Every worker accepts on its own listening socket (server.c binds one per
 ** worker with SO_REUSEPORT; the worker uses a dup of it with
 ** evhttp_accept_socket_with_handle), so the kernel spreads connections over
-** the workers and nothing is shared or locked on the request path. Before each request
+** the workers. Searches its result cache cannot answer go to the shared
+** pool (pool.h), whichever worker took the connection. Before each request
 ** the worker compares the server's reload generation (bumped by SIGHUP)
 ** with the one it opened at; if it moved, it reopens its database
 ** connection, search state and extension modules first, keeping the old
@@ -18,6 +19,7 @@
 
 #include "conf.h"
 #include "metrics.h"
+#include "pool.h"
 
 struct worker;
 
@@ -25,13 +27,15 @@ struct worker;
 ** Create a worker: opens conf->zDb read-only with db_open() and sets up
 ** evhttp on a duplicate of fdListen. pGen is the server's reload
 ** generation, read atomically; pOpen the process's count of open
-** connections, capped at conf->nMaxConns (conns.h). m is this worker's
+** connections, capped at conf->nMaxConns (conns.h). pPool, if not NULL,
+** runs the searches its cache cannot answer (pool.h; it must be stopped
+** after this worker's thread ended and before worker_free). m is this worker's
 ** metrics (not owned), all every worker's. Runs on the caller's thread; the worker's objects are
 ** handed to its thread by worker_start(). Returns 0 and sets *ppOut, or -1
 ** with *pzErr (sqlite3_free it) saying why and *ppOut NULL.
 */
 int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
-               atomic_long *pOpen, struct metrics *m,
+               atomic_long *pOpen, struct pool *pPool, struct metrics *m,
                const struct metrics_set *all, struct worker **ppOut,
                char **pzErr);
 
@@ -39,13 +43,20 @@ int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
 int worker_start(struct worker *w);
 
 /*
-** Ask the worker to stop: it stops accepting, lets the replies in flight
-** go out (250 ms) and leaves its loop. Thread safe (callable from the main
+** Ask the worker to stop: it stops accepting, answers what still arrives
+** itself, lets the replies in flight go out (250 ms, and until its pool
+** jobs are back) and leaves its loop. Thread safe (callable from the main
 ** thread); returns at once.
 */
 void worker_stop(struct worker *w);
 
-/* Wait for a started worker's thread to end, then free it. Accepts NULL. */
+/* Wait for a started worker's thread to end. Accepts NULL. */
+void worker_join(struct worker *w);
+
+/*
+** Wait for a started worker's thread to end, then free it; its pool must
+** have been stopped. Accepts NULL.
+*/
 void worker_free(struct worker *w);
 
 #endif /* SEARCHD_WORKER_H */

@@ -63,6 +63,11 @@ def assert_clean(test, log):
         test.assertNotIn(bad, log)
 
 
+# A search that keeps a search thread busy for a while, headers unfinished.
+BROAD_REQ = (b'GET /search?q=v%C3%A5rd+OR+uppdrag+OR+arbetet HTTP/1.1\r\n'
+             b'Host: a\r\n')
+
+
 def plain(html):
     return html.replace('<mark>', '').replace('</mark>', '')
 
@@ -634,6 +639,85 @@ class ServerTest(unittest.TestCase):
         b = s.search(q='vård')
         self.assertEqual(a['hits'], b['hits'])
         self.assertNotIn('GET /search', s.log())
+
+    def test_pool_agrees(self):
+        # Searches run by the shared search threads (the default) and by
+        # the workers themselves (--search-threads 0) give the same pages,
+        # with the cache off and on (a deferred search is cached when it
+        # comes back, and the second ask is a hit).
+        db = make_index(self.tmp, 'pool.db')
+        servers = [self.start(db, *f) for f in
+                   (('--search-threads', '0', '--cache-size', '0'),
+                    ('--search-threads', '3', '--cache-size', '0'),
+                    ('--search-threads', '1'))]
+        for q in ('vård', 'nära vård', 'uppdrag -psykiatri', '"nära vård"',
+                  'region OR kommun', 'mammografi*', 'xyzzy', 'och'):
+            for params in ({}, {'limit': 2, 'offset': 1},
+                           {'from': '2019-01-01'}):
+                pages = [s.search(q=q, **params) for s in servers]
+                pages.append(servers[2].search(q=q, **params))
+                for page in pages:
+                    page.pop('took_ms')
+                for page in pages[1:]:
+                    self.assertEqual(page, pages[0], (q, params))
+
+    def test_pool_client_gone(self):
+        # Clients that hang up while their search waits in the shared queue
+        # (or runs): the reply is dropped, nothing else is touched. One
+        # search thread and many broad searches keep the queue long.
+        db = make_index(self.tmp)
+        s = self.start(db, '--search-threads', '1', '--cache-size', '0',
+                       '--window', '0')
+        req = BROAD_REQ + b'\r\n'
+        for _ in range(3):
+            socks = [socket.create_connection(('127.0.0.1', s.port))
+                     for _ in range(40)]
+            for c in socks:
+                c.sendall(req)
+            for c in socks[::2]:
+                c.close()
+            for c in socks[1::2]:         # half of them hang up hard
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             b'\x01\x00\x00\x00\x00\x00\x00\x00')
+                c.close()
+            self.assertEqual(s.get('/health')[0], 200)
+        # Pipelined searches on one connection come back in order.
+        reply = searchd_proc.exchange(
+            s.port, b'GET /search?q=mammografi HTTP/1.1\r\nHost: a\r\n\r\n'
+            b'GET /search?q=suicidprevention HTTP/1.1\r\nHost: a\r\n'
+            b'Connection: close\r\n\r\n', half_close=False, timeout=20)
+        self.assertLess(reply.find(b'"query":"mammografi"'),
+                        reply.find(b'"query":"suicidprevention"'))
+        self.assertGreater(reply.find(b'"query":"mammografi"'), 0)
+        self.assertEqual(s.search(q='vård')['query'], 'vård')
+        self.assertIsNone(s.proc.poll())
+
+    def test_pool_sigterm_in_flight(self):
+        # SIGTERM while searches are queued and running: each one in flight
+        # gets its reply, then searchd exits 0 (and, under the sanitizers,
+        # leak-free).
+        db = make_index(self.tmp)
+        s = self.start(db, '--search-threads', '1', '--cache-size', '0',
+                       '--window', '0')
+        req = BROAD_REQ + b'Connection: close\r\n\r\n'
+        socks = [socket.create_connection(('127.0.0.1', s.port))
+                 for _ in range(30)]
+        for c in socks:
+            c.sendall(req)
+        time.sleep(0.05)
+        s.proc.send_signal(signal.SIGTERM)
+        for c in socks:
+            c.settimeout(30)
+            buf = b''
+            while True:
+                chunk = c.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            c.close()
+            self.assertTrue(buf.startswith(b'HTTP/1.1 200')
+                            or buf.startswith(b'HTTP/1.1 503'), buf[:80])
+        self.assertEqual(s.proc.wait(timeout=30), 0)
 
 
 if __name__ == '__main__':
