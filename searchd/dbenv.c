@@ -24,9 +24,12 @@ static int dbenv_open_with(const struct conf *conf, long nCache,
   if( rc==SQLITE_OK ){
     struct query_opts o = ext_query_opts(pEnv->ext);
     search_state_set_opts(pEnv->search, &o);
-  }else{
+    if( pEnv->bSearch ) rc = search_state_load(pEnv->search);
+  }
+  if( rc!=SQLITE_OK ){
     if( pzErr && *pzErr==0 ){
-      *pzErr = sqlite3_mprintf("%s: %s", conf->zDb, sqlite3_errstr(rc));
+      *pzErr = sqlite3_mprintf("%s: %s", conf->zDb, pEnv->db
+                               ? sqlite3_errmsg(pEnv->db) : sqlite3_errstr(rc));
     }
     dbenv_close(pEnv);
   }
@@ -38,15 +41,9 @@ int dbenv_open(const struct conf *conf, long nCache, int bSearch,
   int rc;
   memset(pEnv, 0, sizeof(*pEnv));
   *pzErr = 0;
-  pEnv->iGen = iGen;
+  pEnv->bSearch = bSearch;
   rc = dbenv_open_with(conf, nCache, 0, pEnv, pzErr);
-  if( rc==SQLITE_OK && bSearch ){
-    rc = search_state_load(pEnv->search);
-    if( rc!=SQLITE_OK ){
-      *pzErr = sqlite3_mprintf("%s: %s", conf->zDb, sqlite3_errmsg(pEnv->db));
-      dbenv_close(pEnv);
-    }
-  }
+  pEnv->iGen = pEnv->iTried = iGen;
   return rc;
 }
 
@@ -54,16 +51,17 @@ int dbenv_reopen(const struct conf *conf, long nCache, unsigned iGen,
                  struct dbenv *pEnv){
   struct dbenv fresh;
   char *zErr = 0;
-  if( iGen==pEnv->iGen ) return 0;
-  pEnv->iGen = iGen;
+  if( iGen==pEnv->iGen || iGen==pEnv->iTried ) return 0;
+  pEnv->iTried = iGen;
   memset(&fresh, 0, sizeof(fresh));
+  fresh.bSearch = pEnv->bSearch;
   if( dbenv_open_with(conf, nCache, pEnv->ext, &fresh, &zErr)!=SQLITE_OK ){
     log_msg(LOG_ERROR, "reopen failed, keeping the old connection: %s",
             zErr ? zErr : "?");
     sqlite3_free(zErr);
     return 0;
   }
-  fresh.iGen = iGen;
+  fresh.iGen = fresh.iTried = iGen;
   fresh.nReopen = pEnv->nReopen + 1;
   dbenv_close(pEnv);
   *pEnv = fresh;

@@ -19,8 +19,10 @@ struct dbenv {
   sqlite3 *db;
   struct search_state *search;
   struct ext_set *ext;
-  unsigned iGen;                  /* reload generation it was opened at */
+  unsigned iGen;                  /* reload generation of what it has open */
+  unsigned iTried;                /* last generation a reopen was tried at */
   unsigned nReopen;               /* times dbenv_reopen replaced it */
+  int bSearch;                    /* it runs searches: load eagerly */
 };
 
 /*
@@ -34,9 +36,11 @@ int dbenv_open(const struct conf *conf, long nCache, int bSearch,
                unsigned iGen, struct dbenv *pEnv, char **pzErr);
 
 /*
-** If iGen differs from the generation pEnv was opened at, open a new one
-** and close the old, or keep the old (and log why) if the reopen fails.
-** Returns 1 if pEnv was replaced, else 0.
+** If iGen differs from the generation pEnv was opened at (and no reopen
+** was tried at iGen yet), open a new one and close the old, or keep the
+** old (and log why) if the reopen fails; pEnv->iGen then stays the old
+** generation, so results of the two can be told apart. Returns 1 if pEnv
+** was replaced, else 0.
 */
 int dbenv_reopen(const struct conf *conf, long nCache, unsigned iGen,
                  struct dbenv *pEnv);

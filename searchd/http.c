@@ -222,9 +222,10 @@ static void http_finish(struct request_ctx *ctx, int status){
 }
 
 /* request_ctx.xResume. */
-static int http_resume(struct request_ctx *ctx){
+static int http_resume(struct request_ctx *ctx, unsigned *piGen){
   struct http_call *c = (struct http_call*)ctx;
   http_bind(ctx, c->env);
+  *piGen = c->env->dbe.iGen;
   return c->env->dbe.nReopen!=c->nReopen;
 }
 

@@ -43,8 +43,10 @@ static void pool_deliver(struct pool_job *pJob){
   bWake = pIn->pDone==0;
   pJob->pNext = pIn->pDone;
   pIn->pDone = pJob;
-  pthread_mutex_unlock(&pIn->mu);
+  /* Under the mutex: once it is released, the loop may take the job, and
+  ** pInbox must not be touched after that. */
   if( bWake ) event_active(pIn->ev, 0, 0);
+  pthread_mutex_unlock(&pIn->mu);
 }
 
 /* The oldest job, or NULL once stopping. */
@@ -114,6 +116,7 @@ int pool_start(struct pool *p){
 }
 
 int pool_submit(struct pool *p, struct pool_job *pJob){
+  struct pool_inbox *pIn = pJob->pInbox;
   int rc = 0;
   pthread_mutex_lock(&p->mu);
   if( p->bStop ){
@@ -128,7 +131,7 @@ int pool_submit(struct pool *p, struct pool_job *pJob){
     pthread_cond_signal(&p->cv);
   }
   pthread_mutex_unlock(&p->mu);
-  if( rc==0 ) pJob->pInbox->nPending++;
+  if( rc==0 ) pIn->nPending++;
   return rc;
 }
 

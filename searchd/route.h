@@ -69,8 +69,9 @@ struct request_ctx {
   struct pool_inbox *inbox;       /* this worker's inbox for their results */
   /* On the loop thread, after deferring: point db, search and ext at the
   ** worker's current ones (a SIGHUP may have replaced those of the
-  ** dispatch). Returns 1 if they changed since the dispatch, else 0. */
-  int (*xResume)(struct request_ctx *ctx);
+  ** dispatch) and set *piGen to the reload generation of the file they
+  ** have open (dbenv.h). Returns 1 if they changed since the dispatch. */
+  int (*xResume)(struct request_ctx *ctx, unsigned *piGen);
   /* On the loop thread: send the reply of a deferred request with this
   ** status, log and count it, and free ctx. */
   void (*xFinish)(struct request_ctx *ctx, int status);

@@ -1235,11 +1235,16 @@ static int search_recheck(struct search_state *p){
   return rc;
 }
 
-/* Parse, then search in one read transaction, into tail. */
+/*
+** Parse, then search in one read transaction, into tail. On an error,
+** *pzErr (sqlite3_free it) is the connection's message, taken before the
+** COMMIT that would reset it.
+*/
 static int search_fresh(struct search_state *p, const struct search_req *pReq,
-                        struct evbuffer *tail){
+                        struct evbuffer *tail, char **pzErr){
   struct query *q = 0;
   int rc = query_parse(pReq->zQ, (int)strlen(pReq->zQ), &p->opts, &q);
+  *pzErr = 0;
   if( rc!=QUERY_OK ) return SQLITE_NOMEM;
   rc = search_step(p, ST_BEGIN);
   if( rc==SQLITE_OK ) rc = search_check_version(p);
@@ -1248,6 +1253,7 @@ static int search_fresh(struct search_state *p, const struct search_req *pReq,
     rc = search_run(p, q, pReq, tail);
     p->bDeadline = 0;
   }
+  if( rc!=SQLITE_OK ) *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(p->db));
   if( sqlite3_get_autocommit(p->db)==0 ){
     int rc2 = search_step(p, ST_COMMIT);
     if( rc==SQLITE_OK ) rc = rc2;
@@ -1296,6 +1302,7 @@ struct search_job {
   struct timespec t0;
   char *zKey;                     /* the cache key */
   unsigned nCleared;              /* the worker's cache clears at submit */
+  unsigned iGen;                  /* reload generation of the pool's file */
   struct evbuffer *tail;
   int rc;
   char *zDbErr;                   /* the pool connection's message */
@@ -1308,25 +1315,36 @@ static void search_job_free(struct search_job *j){
   free(j);
 }
 
-/* pool_job.xRun: on a pool thread, with its connection. */
+/*
+** pool_job.xRun: on a pool thread, with its connection. A search that
+** waited in the queue longer than a search may run is not started: its
+** client has most likely given up (an overloaded server would otherwise
+** work through abandoned searches first).
+*/
 static void search_job_run(struct pool_job *pJob, struct dbenv *pEnv){
   struct search_job *j = (struct search_job*)pJob;
-  j->rc = search_fresh(pEnv->search, &j->req, j->tail);
-  if( j->rc!=SQLITE_OK ){
-    j->zDbErr = sqlite3_mprintf("%s", sqlite3_errmsg(pEnv->db));
+  long nLimit = pEnv->search->conf->nQueryMs;
+  j->iGen = pEnv->iGen;
+  if( nLimit>0 && search_ms_since(&j->t0)>(double)nLimit ){
+    j->rc = SQLITE_BUSY;
+    return;
   }
+  j->rc = search_fresh(pEnv->search, &j->req, j->tail, &j->zDbErr);
 }
 
 /* pool_job.xDone: back on the worker's loop: cache, reply. */
 static void search_job_done(struct pool_job *pJob){
   struct search_job *j = (struct search_job*)pJob;
   struct request_ctx *ctx = j->ctx;
-  int bReopened = ctx->xResume(ctx);
+  unsigned iGen = 0;
+  int bReopened = ctx->xResume(ctx, &iGen);
   int status;
   if( pJob->bCancelled ){
     status = route_error(ctx, 503, "server shutting down, try again");
   }else{
-    if( j->rc==SQLITE_OK && !bReopened
+    /* Cache only what comes from the file the worker has open, and only
+    ** if nothing emptied its cache meanwhile. */
+    if( j->rc==SQLITE_OK && !bReopened && iGen==j->iGen
      && ctx->search->nCleared==j->nCleared ){
       search_cache_put(ctx->search, j->zKey, j->tail);
     }
@@ -1376,7 +1394,7 @@ int search_handle(struct request_ctx *ctx){
   struct search_req req;
   struct evbuffer *tail = evbuffer_new();
   struct timespec t0;
-  char *zKey = 0;
+  char *zKey = 0, *zDbErr = 0;
   const char *zHit = 0;
   size_t nHit = 0;
   int status, rc = SQLITE_OK;
@@ -1395,11 +1413,13 @@ int search_handle(struct request_ctx *ctx){
          && (status = search_defer(ctx, &req, &t0, &zKey))==ROUTE_DEFERRED ){
     goto out;
   }else if( rc==SQLITE_OK ){
-    rc = search_fresh(p, &req, tail);
+    rc = search_fresh(p, &req, tail, &zDbErr);
     if( rc==SQLITE_OK ) search_cache_put(p, zKey, tail);
   }
-  status = search_respond(ctx, &req, &t0, rc, sqlite3_errmsg(ctx->db), tail);
+  status = search_respond(ctx, &req, &t0, rc,
+                          zDbErr ? zDbErr : sqlite3_errmsg(ctx->db), tail);
 out:
+  sqlite3_free(zDbErr);
   sqlite3_free(zKey);
   if( tail ) evbuffer_free(tail);
   return status;

@@ -176,7 +176,8 @@ static int server_listen(struct server *s){
 static void server_fd_limit(const struct conf *conf){
   struct rlimit rl;
   rlim_t need = (rlim_t)conf->nMaxConns
-              + (rlim_t)conf->nThreads * (SERVER_BACKLOG + 16) + 256;
+              + (rlim_t)conf->nThreads * (SERVER_BACKLOG + 16)
+              + (rlim_t)conf->nSearchThreads * 16 + 256;
   if( getrlimit(RLIMIT_NOFILE, &rl)!=0 || rl.rlim_cur>=need ) return;
   rl.rlim_cur = (rl.rlim_max==RLIM_INFINITY || rl.rlim_max>=need)
               ? need : rl.rlim_max;

@@ -39,6 +39,7 @@ struct worker {
   struct conns *conns;            /* the --max-conns cap */
   struct event *evStop;
   struct event *evDrain;          /* waits for replies and pool jobs */
+  int bWaited;                    /* the drain waited for pool jobs */
   struct event *evResume;         /* re-enables accepting after a pause */
   pthread_t thread;
   int bStarted;
@@ -54,16 +55,19 @@ static void worker_prepare(struct http_env *env){
 /*
 ** Leave the loop once the replies in flight had WORKER_DRAIN_MS to go out
 ** and no search of ours is still with the pool (those finish within
-** --query-ms); until then, look again every WORKER_POLL_MS.
+** --query-ms); until then, look again every WORKER_POLL_MS. The last of
+** those replies gets WORKER_DRAIN_MS of its own.
 */
 static void worker_on_drain(evutil_socket_t fd, short what, void *pArg){
   struct worker *w = (struct worker*)pArg;
   struct timeval tv = {0, WORKER_POLL_MS*1000};
+  struct timeval grace = {0, WORKER_DRAIN_MS*1000};
   (void)fd; (void)what;
-  if( w->env.inbox==0 || pool_inbox_pending(w->env.inbox)==0
-   || event_add(w->evDrain, &tv)!=0 ){
-    event_base_loopexit(w->base, 0);
+  if( w->env.inbox && pool_inbox_pending(w->env.inbox)>0 ){
+    w->bWaited = 1;
+    if( event_add(w->evDrain, &tv)==0 ) return;
   }
+  event_base_loopexit(w->base, w->bWaited ? &grace : 0);
 }
 
 /* Runs on the worker's thread when worker_stop() activates evStop. */

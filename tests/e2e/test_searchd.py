@@ -68,6 +68,19 @@ BROAD_REQ = (b'GET /search?q=v%C3%A5rd+OR+uppdrag+OR+arbetet HTTP/1.1\r\n'
              b'Host: a\r\n')
 
 
+def read_to_close(sock, timeout=30):
+    """Read from sock until the server closes it; close it; the bytes."""
+    sock.settimeout(timeout)
+    buf = b''
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    sock.close()
+    return buf
+
+
 def plain(html):
     return html.replace('<mark>', '').replace('</mark>', '')
 
@@ -692,6 +705,24 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(s.search(q='vård')['query'], 'vård')
         self.assertIsNone(s.proc.poll())
 
+    def test_pool_queue_limit(self):
+        # A search that waited in the queue longer than --query-ms is not
+        # started: 503 "server busy", not a search for a client that has
+        # most likely given up.
+        db = make_index(self.tmp)
+        s = self.start(db, '--search-threads', '1', '--cache-size', '0',
+                       '--window', '0', '--query-ms', '1')
+        socks = [socket.create_connection(('127.0.0.1', s.port))
+                 for _ in range(100)]
+        for c in socks:
+            c.sendall(BROAD_REQ + b'Connection: close\r\n\r\n')
+        replies = [read_to_close(c) for c in socks]
+        for buf in replies:
+            self.assertTrue(buf.startswith(b'HTTP/1.1 200')
+                            or buf.startswith(b'HTTP/1.1 503'), buf[:80])
+        self.assertTrue(any(b'server busy' in b for b in replies))
+        self.assertEqual(s.search(q='mammografi')['query'], 'mammografi')
+
     def test_pool_sigterm_in_flight(self):
         # SIGTERM while searches are queued and running: each one in flight
         # gets its reply, then searchd exits 0 (and, under the sanitizers,
@@ -707,14 +738,7 @@ class ServerTest(unittest.TestCase):
         time.sleep(0.05)
         s.proc.send_signal(signal.SIGTERM)
         for c in socks:
-            c.settimeout(30)
-            buf = b''
-            while True:
-                chunk = c.recv(65536)
-                if not chunk:
-                    break
-                buf += chunk
-            c.close()
+            buf = read_to_close(c)
             self.assertTrue(buf.startswith(b'HTTP/1.1 200')
                             or buf.startswith(b'HTTP/1.1 503'), buf[:80])
         self.assertEqual(s.proc.wait(timeout=30), 0)
