@@ -4,8 +4,8 @@
 ** A token becomes its whole-word term (the Snowball stem, after the
 ** exceptions of exceptions.c and the inflected-form fixes of the dictionary)
 ** and, if it is a compound, the terms of its parts (see split_stem()). The
-** result of each token is memoised in a two-way set associative cache owned
-** by the instance: report text repeats its words, and the cache makes a
+** result of each token is memoised in a cache of packed buckets owned by
+** the instance: report text repeats its words, and the cache makes a
 ** repeated word cost one hash and a compare instead of a stemmer pass and a
 ** split. QUERY and AUX, which emit no parts, do not look for them either.
 */
@@ -29,31 +29,35 @@
 #define ANALYZER_MIN_NESTED 4     /* characters of a part of a part */
 
 /*
-** The token cache starts small and grows once, when it has missed as many
-** times as it has slots: to 4 MB when indexing (the indexer, a bulk
-** INSERT: a miss costs a stemmer pass and a dictionary split, some 2,000
-** cycles, and 50 MB of reports hold some 57,000 distinct cacheable words:
-** 4 MB missed 87,000 times over them; 8 MB, 68,000 times, but measured no
-** faster, and the stem memo (STEM_SLOTS) does more with the same memory),
-** to 512 KB when tokenizing queries and rows for ranking (searchd has an
-** instance per worker connection). Up to 512 KB it is calloc'ed, so pages
-** never reached stay unresident; the 4 MB one is on huge pages (see
-** cache_alloc()).
+** The token cache (CacheBucket, below) starts small and grows once, when
+** it has missed as many times as it has buckets: to 4 MB when indexing
+** (the indexer, a bulk INSERT: a miss costs a stemmer pass and a
+** dictionary split, some 2,000 cycles, and 50 MB of reports hold some
+** 57,000 distinct cacheable words: the 4 MB cache of packed buckets holds
+** them all and missed 72,600 times over them; the 4 MB of 128-byte
+** one-word slots it replaced, 86,800 times; 2 MB of buckets took 3 %
+** more instructions), to 512 KB when tokenizing queries and rows for
+** ranking (searchd has an instance per worker connection). Up to 512 KB
+** it is calloc'ed, so pages never reached stay unresident; the 4 MB one
+** is on huge pages (see cache_alloc()). The stem memo (STEM_SLOTS, see
+** analysis_run()) has buckets of the same kind: 1 and 2 MB measured no
+** faster or slower than 4 MB by the clock.
 */
 #ifndef CACHE_MIN_SLOTS
-#define CACHE_MIN_SLOTS 1024      /* power of two; 128 KB */
+#define CACHE_MIN_SLOTS 1024      /* buckets, power of two; 128 KB */
 #endif
 #ifndef CACHE_MAX_SLOTS
-#define CACHE_MAX_SLOTS 32768     /* power of two; 4 MB, DOCUMENT */
+#define CACHE_MAX_SLOTS 32768     /* buckets, power of two; 4 MB, DOCUMENT */
 #endif
-#define CACHE_QUERY_SLOTS 4096    /* power of two; 512 KB, QUERY and AUX */
+#define CACHE_QUERY_SLOTS 4096    /* buckets, power of two; 512 KB, QUERY
+                                  ** and AUX */
 #ifndef STEM_SLOTS
-#define STEM_SLOTS 32768          /* power of two; 4 MB, DOCUMENT only */
+#define STEM_SLOTS 32768          /* buckets, power of two; 4 MB, DOCUMENT
+                                  ** only */
 #endif
-#define CACHE_ALIGN 128           /* a slot is 2 cache lines, never 3 */
+#define CACHE_ALIGN 128           /* a bucket: 2 cache lines, never 3 */
 #define CACHE_HUGE (2u << 20)     /* a transparent huge page (x86-64) */
 #define CACHE_KEY   ANALYZER_MAX_CACHED /* longer tokens are not cached */
-#define CACHE_TEXT  116           /* key and terms a slot holds: 128 bytes */
 
 /* The analysis of one token: the whole term then the part terms. */
 typedef struct Analysis Analysis;
@@ -68,35 +72,58 @@ struct Analysis {
 };
 
 /*
-** The key length of a slot with CACHE_PARTIAL holds a whole-only analysis
-** (made for QUERY or AUX, which never emit parts): QUERY and AUX lookups
-** mask the flag off and use it; DOCUMENT lookups compare the whole byte,
-** never match it, and analyse the word in full.
+** The token cache and the stem memo are arrays of buckets: 128 bytes
+** (two cache lines) of entries packed back to back, the one used last
+** first. An entry is
+**
+**   size (bytes, all of it), key length | CACHE_PARTIAL, number of terms,
+**   the key, the terms' lengths, the terms
+**
+** and a size byte of 0, or the end of the bucket, ends the list. Most
+** entries are short (the median token's, `kommunen` -> `kommun`, is 17
+** bytes), so a bucket holds several: the 57,000 distinct cacheable words
+** of the 50 MB benchmark text fit in the 4 MB cache (in 128-byte slots of
+** one word each, 32,768 did), and a word used often is the first entry of
+** its bucket, in its first cache line, which is all a hit reads (the hit
+** path compares the first entry only; emit_slow() looks further, moves
+** what it finds to the front, and puts new entries there, dropping those
+** pushed off the end). An entry over 128 bytes (a long compound with many
+** parts) is not cached.
+**
+** The key length of an entry with CACHE_PARTIAL holds a whole-only
+** analysis (made for QUERY or AUX, which never emit parts): QUERY and AUX
+** lookups mask the flag off and use it; DOCUMENT lookups compare the whole
+** byte, never match it, and analyse the word in full.
 */
 #define CACHE_PARTIAL 0x80
 _Static_assert(CACHE_KEY < CACHE_PARTIAL, "key lengths below the flag");
 
-typedef struct CacheSlot CacheSlot;
-struct CacheSlot {
-  unsigned char nKey;             /* 0: empty; key length | CACHE_PARTIAL */
-  unsigned char nTerm;
-  unsigned char iRecent;          /* first slot of a pair: which of the two
-                                  ** was used more recently (0 or 1) */
-  unsigned char aLen[1+ANALYZER_MAX_PARTS];
-  char z[CACHE_TEXT];             /* the key, then the terms */
+#define ENTRY_SIZE  0             /* byte offsets in an entry */
+#define ENTRY_KEY   1
+#define ENTRY_NTERM 2
+#define ENTRY_HDR   3             /* then the key (at a fixed offset, so a
+                                  ** lookup compares it without waiting for
+                                  ** the number of terms), the lengths, the
+                                  ** terms */
+
+typedef struct CacheBucket CacheBucket;
+struct CacheBucket {
+  unsigned char a[CACHE_ALIGN];   /* entries, most recently used first */
 };
 
-_Static_assert(sizeof(CacheSlot)==CACHE_ALIGN, "128-byte cache slots");
+_Static_assert(sizeof(CacheBucket)==CACHE_ALIGN, "128-byte buckets");
+_Static_assert(ENTRY_HDR + 1+ANALYZER_MAX_PARTS + CACHE_KEY
+               <= CACHE_ALIGN, "a key fits a bucket");
 
 struct SwedishAnalyzer {
   struct sb_stemmer *pStemmer;
   Analysis res;                   /* the last token's terms */
-  void *pCacheMem;                /* the cache as calloc'ed; NULL: none yet */
-  CacheSlot *aCache;              /* nSlot slots, CACHE_ALIGN aligned */
+  void *pCacheMem;                /* the cache as allocated; NULL: none yet */
+  CacheBucket *aCache;            /* nSlot buckets, CACHE_ALIGN aligned */
   unsigned nSlot;                 /* 0 or a power of two */
   unsigned nMiss;                 /* misses since the cache got nSlot */
   void *pStemMem;                 /* the stem memo as allocated; NULL: none */
-  CacheSlot *aStem;               /* STEM_SLOTS slots, see analysis_run() */
+  CacheBucket *aStem;             /* STEM_SLOTS buckets, see analysis_run() */
 };
 
 int analyzer_new(SwedishAnalyzer **ppOut){
@@ -459,22 +486,24 @@ static void analysis_of_stem(const char *s, int nStem, int bWhole,
 }
 
 /* Cache functions, defined with the cache below. */
-static CacheSlot *stem_pair(SwedishAnalyzer *p, const char *s, int nStem);
-static inline int cache_key_eq(const CacheSlot *q, const char *z, int n,
-                               unsigned mKey);
-static void cache_put(CacheSlot *aPair, const char *z, int n,
+static CacheBucket *stem_bucket(SwedishAnalyzer *p, const char *s,
+                                int nStem);
+static const unsigned char *bucket_use(CacheBucket *b, const char *z, int n,
+                                       unsigned mKey);
+static void cache_put(CacheBucket *b, const char *z, int n,
                       const Analysis *a);
 
-/* Fill empty a with the terms of full (not CACHE_PARTIAL) slot q. */
-static void analysis_from_slot(Analysis *a, const CacheSlot *q){
-  int i, nKey = q->nKey;
-  for(i=0; i<q->nTerm; i++){
+/* Fill empty a with the terms of full (not CACHE_PARTIAL) entry e. */
+static void analysis_from_entry(Analysis *a, const unsigned char *e){
+  int i, nTerm = e[ENTRY_NTERM];
+  const unsigned char *aLen = e + ENTRY_HDR + (e[ENTRY_KEY] & ~CACHE_PARTIAL);
+  for(i=0; i<nTerm; i++){
     a->aOff[i] = a->nBuf;
-    a->aLen[i] = q->aLen[i];
-    a->nBuf += q->aLen[i];
+    a->aLen[i] = aLen[i];
+    a->nBuf += aLen[i];
   }
-  a->nTerm = q->nTerm;
-  memcpy(a->zBuf, q->z+nKey, (size_t)a->nBuf);
+  a->nTerm = nTerm;
+  memcpy(a->zBuf, aLen + nTerm, (size_t)a->nBuf);
 }
 
 /*
@@ -482,8 +511,8 @@ static void analysis_from_slot(Analysis *a, const CacheSlot *q){
 ** term, then, unless bWhole, the parts (see analysis_parts()), without
 ** repeats. With bWhole, a->bPartial tells whether parts were left out.
 ** Indexing (not bWhole) keeps the terms of each stem in a memo of its own
-** (the stem memo, slots like the token cache's): the inflected forms of a
-** word (vården, vårdens; läkemedelsgenomgången, -gångar) are distinct
+** (the stem memo, buckets like the token cache's): the inflected forms of
+** a word (vården, vårdens; läkemedelsgenomgången, -gångar) are distinct
 ** tokens, each a token-cache miss, but one stem, split once.
 */
 static int analysis_run(SwedishAnalyzer *p, const char *z, int n,
@@ -491,7 +520,7 @@ static int analysis_run(SwedishAnalyzer *p, const char *z, int n,
   char s[ANALYZER_MAX_STEM];
   const char *zStem = 0;
   int nStem = 0;
-  CacheSlot *aPair = 0;
+  CacheBucket *b = 0;
   int rc;
   a->nTerm = 0;
   a->nBuf = 0;
@@ -505,19 +534,17 @@ static int analysis_run(SwedishAnalyzer *p, const char *z, int n,
   }
   memcpy(s, zStem, (size_t)nStem);
   if( !bWhole && nStem>=4 && nStem<=CACHE_KEY ){
-    aPair = stem_pair(p, s, nStem);
-    if( aPair ){
-      int k = cache_key_eq(&aPair[0], s, nStem, 0xFF) ? 0
-            : cache_key_eq(&aPair[1], s, nStem, 0xFF) ? 1 : -1;
-      if( k>=0 ){
-        aPair[0].iRecent = (unsigned char)k;
-        analysis_from_slot(a, &aPair[k]);
+    b = stem_bucket(p, s, nStem);
+    if( b ){
+      const unsigned char *e = bucket_use(b, s, nStem, 0xFF);
+      if( e ){
+        analysis_from_entry(a, e);
         return SQLITE_OK;
       }
     }
   }
   analysis_of_stem(s, nStem, bWhole, a);
-  if( aPair ) cache_put(aPair, s, nStem, a);
+  if( b ) cache_put(b, s, nStem, a);
   return SQLITE_OK;
 }
 
@@ -537,26 +564,59 @@ static inline uint64_t mix(uint64_t h, uint64_t w){
 ** final multiply spreads every input bit over its high half, which is
 ** what is used: over the 50 MB benchmark text, 12 % fewer misses (87,000
 ** instead of 99,000) than the folded last mix, whose low bits, which pick
-** the pair, never see its high input bits.
+** the bucket, never see its high input bits.
 */
-static inline uint32_t cache_hash(const char *z, int n){
-  uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull;
-  int i;
-  if( n<8 ){
-    h = mix(h, load4(z) | (load4(z+n-4) << 32));
-  }else{
-    for(i=0; i+8<n; i+=8) h = mix(h, load8(z+i));
-    h = mix(h, load8(z+n-8));
-  }
+static inline uint32_t hash_final(uint64_t h){
   h ^= h >> 32;
   h *= 0xD6E8FEB86659FD93ull;
   return (uint32_t)(h >> 32);
 }
 
 /*
-** 1 if the n bytes at z, 4 <= n <= CACHE_KEY, are the key of slot q. Word
-** loads like cache_hash(), never past z[n-1]: a libc memcmp call costs
-** more than the compare of a short word.
+** A token of n bytes, 4 <= n <= 16 (most words), as two words: *pW0 its
+** first 4 bytes and last 4 (n < 8), or its first 8 and *pW1 its last 8
+** (they overlap). The hit path hashes and compares these, loading the
+** token once.
+*/
+static inline void token_words(const char *z, int n, uint64_t *pW0,
+                               uint64_t *pW1){
+  if( n<8 ){
+    *pW0 = *pW1 = load4(z) | (load4(z+n-4) << 32);
+  }else{
+    *pW0 = load8(z);
+    *pW1 = load8(z+n-8);
+  }
+}
+
+/* cache_hash() of a token of n <= 16 bytes given by token_words(). */
+static inline uint32_t hash_words(int n, uint64_t w0, uint64_t w1){
+  uint64_t h = mix((uint64_t)n * 0x9E3779B97F4A7C15ull, w0);
+  return hash_final(n<8 ? h : mix(h, w1));
+}
+
+/* 1 if the key at zKey of n <= 16 bytes has token_words() w0, w1. */
+static inline int words_eq(const char *zKey, int n, uint64_t w0,
+                           uint64_t w1){
+  if( n<8 ) return (load4(zKey) | (load4(zKey+n-4) << 32))==w0;
+  return load8(zKey)==w0 && load8(zKey+n-8)==w1;
+}
+
+static inline uint32_t cache_hash(const char *z, int n){
+  uint64_t h, w0, w1;
+  int i;
+  if( n<=16 ){
+    token_words(z, n, &w0, &w1);
+    return hash_words(n, w0, w1);
+  }
+  h = mix((uint64_t)n * 0x9E3779B97F4A7C15ull, load8(z));
+  for(i=8; i+8<n; i+=8) h = mix(h, load8(z+i));
+  return hash_final(mix(h, load8(z+n-8)));
+}
+
+/*
+** 1 if the n bytes at z, 4 <= n <= CACHE_KEY, are the n bytes at zKey.
+** Word loads like cache_hash(), never past z[n-1] nor zKey[n-1]: a libc
+** memcmp call costs more than the compare of a short word.
 */
 static inline int key_eq(const char *zKey, const char *z, int n){
   int i;
@@ -569,10 +629,16 @@ static inline int key_eq(const char *zKey, const char *z, int n){
   return load8(zKey+n-8)==load8(z+n-8);
 }
 
-/* mKey: 0xFF, or ~CACHE_PARTIAL to take whole-only entries too. */
-static inline int cache_key_eq(const CacheSlot *q, const char *z, int n,
+/*
+** 1 if entry e (or the 0 that ends a bucket) has key z[0..n). mKey: 0xFF,
+** or ~CACHE_PARTIAL to take whole-only entries too. The key length of an
+** empty bucket's first entry is 0 (never n): buckets start zeroed, and an
+** entry only ever leaves one for another.
+*/
+static inline int entry_key_eq(const unsigned char *e, const char *z, int n,
                                unsigned mKey){
-  return (q->nKey & mKey)==(unsigned)n && key_eq(q->z, z, n);
+  return (e[ENTRY_KEY] & mKey)==(unsigned)n
+      && key_eq((const char*)e + ENTRY_HDR, z, n);
 }
 
 /* The key mask of a sink: whole-only entries do when no parts are made. */
@@ -580,71 +646,116 @@ static inline unsigned sink_key_mask(const AnalyzerSink *pSink){
   return pSink->bParts ? 0xFF : 0xFF & ~CACHE_PARTIAL;
 }
 
-/* The first slot of the pair of hash h in a cache of nSlot. */
-static inline CacheSlot *cache_pair(CacheSlot *aCache, unsigned nSlot,
-                                    uint32_t h){
-  return &aCache[h & (nSlot-2)];
+/* The bucket of hash h in a cache of nSlot buckets. */
+static inline CacheBucket *cache_bucket(CacheBucket *aCache, unsigned nSlot,
+                                        uint32_t h){
+  return &aCache[h & (nSlot-1)];
 }
 
-
+/*
+** The entry of key z[0..n) in bucket b (mKey: see entry_key_eq()), moved
+** to the front of b, so that the words used most stay first; NULL if none.
+** The pointer is valid until b changes.
+*/
+static const unsigned char *bucket_use(CacheBucket *b, const char *z, int n,
+                                       unsigned mKey){
+  int iOff = 0, nSize;
+  unsigned char aTmp[CACHE_ALIGN];
+  while( iOff<CACHE_ALIGN && (nSize = b->a[iOff + ENTRY_SIZE])!=0 ){
+    if( entry_key_eq(&b->a[iOff], z, n, mKey) ) break;
+    iOff += nSize;
+  }
+  if( iOff>=CACHE_ALIGN || nSize==0 ) return 0;
+  if( iOff>0 ){
+    memcpy(aTmp, &b->a[iOff], (size_t)nSize);
+    memmove(&b->a[nSize], b->a, (size_t)iOff);
+    memcpy(b->a, aTmp, (size_t)nSize);
+  }
+  return b->a;
+}
 
 /*
-** Zeroed memory for nByte of cache slots, CACHE_ALIGN aligned; *ppMem gets
-** what to free(). Up to CACHE_HUGE bytes: calloc, whose fresh pages stay
-** unresident until touched. From CACHE_HUGE on (the 4 MB indexing cache,
+** Put entry e (e[ENTRY_SIZE] bytes) first in bucket b, moving the others
+** back and dropping those that no longer fit whole.
+*/
+static void bucket_put(CacheBucket *b, const unsigned char *e){
+  int nSize = e[ENTRY_SIZE], iOff = nSize;
+  memmove(&b->a[nSize], b->a, (size_t)(CACHE_ALIGN - nSize));
+  memcpy(b->a, e, (size_t)nSize);
+  while( iOff<CACHE_ALIGN && b->a[iOff]!=0
+      && iOff + b->a[iOff]<=CACHE_ALIGN ){
+    iOff += b->a[iOff];
+  }
+  if( iOff<CACHE_ALIGN ) b->a[iOff] = 0;
+}
+
+/*
+** Zeroed memory for nByte of cache buckets, CACHE_ALIGN aligned; *ppMem
+** gets what to free(). Up to CACHE_HUGE bytes: calloc, whose fresh pages
+** stay unresident until touched. From CACHE_HUGE on (the indexing cache,
 ** which indexing fills anyway): aligned to CACHE_HUGE and advised to use
 ** transparent huge pages, because its hits land on random pages of it: a
 ** TLB miss per token (a two-level page walk in a VM) can cost more than
-** the rest of a hit (perf puts half the hit path's time on the slot load;
-** one paired benchmark set: 2.0-2.1x with 2 MB pages, 2.2-2.7x without).
-** NULL when out of memory.
+** the rest of a hit (one paired benchmark set: 2.0-2.1x with 2 MB pages,
+** 2.2-2.7x without). NULL when out of memory.
 */
-static CacheSlot *cache_alloc(size_t nByte, void **ppMem){
+static CacheBucket *cache_alloc(size_t nByte, void **ppMem){
   void *pMem = 0;
-  CacheSlot *aSlot = 0;
+  CacheBucket *aBucket = 0;
   if( nByte>=CACHE_HUGE ){
     if( posix_memalign(&pMem, CACHE_HUGE, nByte)!=0 ) pMem = 0;
     if( pMem ){
       /* advice only: without huge pages it works the same, slower */
       if( madvise(pMem, nByte, MADV_HUGEPAGE)!=0 ){ /* nothing to undo */ }
       memset(pMem, 0, nByte);
-      aSlot = (CacheSlot*)pMem;
+      aBucket = (CacheBucket*)pMem;
     }
   }else{
     pMem = calloc(1, nByte + CACHE_ALIGN);
     if( pMem ){
-      aSlot = (CacheSlot*)(((uintptr_t)pMem + CACHE_ALIGN-1)
-                           & ~(uintptr_t)(CACHE_ALIGN-1));
+      aBucket = (CacheBucket*)(((uintptr_t)pMem + CACHE_ALIGN-1)
+                               & ~(uintptr_t)(CACHE_ALIGN-1));
     }
   }
   *ppMem = pMem;
-  return aSlot;
+  return aBucket;
+}
+
+/* Move the entries of bucket b into cache aNew of nNew buckets. */
+static void bucket_rehash(const CacheBucket *b, CacheBucket *aNew,
+                          unsigned nNew){
+  int aOff[CACHE_ALIGN/(ENTRY_HDR + ANALYZER_MAX_SAME+1)]; /* keys of 4+ */
+  int nEntry = 0, iOff = 0;
+  while( iOff<CACHE_ALIGN && b->a[iOff]!=0
+      && nEntry<(int)(sizeof(aOff)/sizeof(aOff[0])) ){
+    aOff[nEntry++] = iOff;
+    iOff += b->a[iOff];
+  }
+  while( nEntry>0 ){             /* the least recently used first */
+    const unsigned char *e = &b->a[aOff[--nEntry]];
+    const char *zKey = (const char*)e + ENTRY_HDR;
+    int nKey = e[ENTRY_KEY] & ~CACHE_PARTIAL;
+    bucket_put(cache_bucket(aNew, nNew, cache_hash(zKey, nKey)), e);
+  }
 }
 
 /*
 ** Allocate the cache (CACHE_MIN_SLOTS) on first use, or grow it to nMax
-** slots once it has missed as many times as it has slots, moving the words
-** it holds. If the allocation fails the old cache stays (or there is none
-** and tokens are analysed uncached): slower, not wrong. Out of line: its
-** calls would make the hit path save registers.
+** buckets once it has missed as many times as it has buckets, moving the
+** words it holds. If the allocation fails the old cache stays (or there
+** is none and tokens are analysed uncached): slower, not wrong. Out of
+** line: its calls would make the hit path save registers.
 */
 static __attribute__((noinline)) void cache_grow(SwedishAnalyzer *p,
                                                  unsigned nMax){
   unsigned nNew = p->nSlot ? nMax : CACHE_MIN_SLOTS, i;
-  CacheSlot *aNew;
+  CacheBucket *aNew;
   void *pMem;
   p->nMiss = 0;
   if( p->nSlot>=nNew ) return;
-  aNew = cache_alloc(sizeof(CacheSlot)*nNew, &pMem);
+  aNew = cache_alloc(sizeof(CacheBucket)*nNew, &pMem);
   if( aNew==0 ) return;
-  for(i=0; i<p->nSlot; i++){
-    const CacheSlot *q = &p->aCache[i];
-    CacheSlot *aPair;
-    if( q->nKey==0 ) continue;
-    aPair = cache_pair(aNew, nNew,
-                       cache_hash(q->z, q->nKey & ~CACHE_PARTIAL));
-    aPair[aPair[0].nKey!=0] = *q;
-  }
+  for(i=0; i<p->nSlot; i++) bucket_rehash(&p->aCache[i], aNew, nNew);
   free(p->pCacheMem);
   p->pCacheMem = pMem;
   p->aCache = aNew;
@@ -652,67 +763,43 @@ static __attribute__((noinline)) void cache_grow(SwedishAnalyzer *p,
 }
 
 /*
-** The pair of the stem memo for stem s[0..nStem), 4 <= nStem <= CACHE_KEY.
-** The memo (STEM_SLOTS) is allocated once the token cache has grown to its
-** indexing size (a bulk INSERT, not a few rows). NULL before that, or if
-** out of memory: stems are then split every time, slower, not wrong.
+** The bucket of the stem memo for stem s[0..nStem), 4 <= nStem <=
+** CACHE_KEY. The memo (STEM_SLOTS) is allocated once the token cache has
+** grown to its indexing size (a bulk INSERT, not a few rows). NULL before
+** that, or if out of memory: stems are then split every time, slower, not
+** wrong.
 */
-static CacheSlot *stem_pair(SwedishAnalyzer *p, const char *s, int nStem){
+static CacheBucket *stem_bucket(SwedishAnalyzer *p, const char *s,
+                                int nStem){
   if( p->aStem==0 ){
     if( p->nSlot<CACHE_MAX_SLOTS ) return 0;
-    p->aStem = cache_alloc(sizeof(CacheSlot)*STEM_SLOTS, &p->pStemMem);
+    p->aStem = cache_alloc(sizeof(CacheBucket)*STEM_SLOTS, &p->pStemMem);
     if( p->aStem==0 ) return 0;
   }
-  return cache_pair(p->aStem, STEM_SLOTS, cache_hash(s, nStem));
+  return cache_bucket(p->aStem, STEM_SLOTS, cache_hash(s, nStem));
 }
 
 /*
-** The cache is two-way set associative: a token's hash picks a pair of
-** slots and it may sit in either. Returns the slot holding z[0..n) and
-** marks it the recent one of its pair, or NULL and sets *ppPair to its
-** pair, for cache_put() (NULL if there is no cache). bDoc:
-** indexing, see CACHE_MAX_SLOTS. mKey: see cache_key_eq().
+** Store analysis a of token z[0..n) first in bucket b, if it fits in a
+** bucket.
 */
-static CacheSlot *cache_find(SwedishAnalyzer *p, int bDoc, unsigned mKey,
-                             const char *z, int n, uint32_t h,
-                             CacheSlot **ppPair){
-  CacheSlot *aPair;
-  int k;
-  if( p->nMiss>=p->nSlot ){
-    cache_grow(p, bDoc ? CACHE_MAX_SLOTS : CACHE_QUERY_SLOTS);
-    if( p->nSlot==0 ) return 0;
-  }
-  aPair = cache_pair(p->aCache, p->nSlot, h);
-  for(k=0; k<2; k++){
-    if( cache_key_eq(&aPair[k], z, n, mKey) ){
-      if( aPair[0].iRecent!=k ) aPair[0].iRecent = (unsigned char)k;
-      return &aPair[k];
-    }
-  }
-  *ppPair = aPair;
-  p->nMiss++;
-  return 0;
-}
-
-/*
-** Store analysis a of token z[0..n) in the slot of pair aPair used less
-** recently, if it fits.
-*/
-static void cache_put(CacheSlot *aPair, const char *z, int n,
+static void cache_put(CacheBucket *b, const char *z, int n,
                       const Analysis *a){
-  int i, k = 1 - aPair[0].iRecent, nText = n;
-  CacheSlot *pSlot = &aPair[k];
-  for(i=0; i<a->nTerm; i++) nText += a->aLen[i];
-  if( n>CACHE_KEY || nText>CACHE_TEXT ) return;
-  memcpy(pSlot->z, z, (size_t)n);
-  for(i=0, nText=n; i<a->nTerm; i++){
-    memcpy(pSlot->z+nText, a->zBuf+a->aOff[i], (size_t)a->aLen[i]);
-    pSlot->aLen[i] = (unsigned char)a->aLen[i];
-    nText += a->aLen[i];
+  unsigned char e[CACHE_ALIGN];
+  int i, nSize = ENTRY_HDR + a->nTerm + n;
+  for(i=0; i<a->nTerm; i++) nSize += a->aLen[i];
+  if( n>CACHE_KEY || nSize>CACHE_ALIGN ) return;
+  e[ENTRY_SIZE] = (unsigned char)nSize;
+  e[ENTRY_KEY] = (unsigned char)(n | (a->bPartial ? CACHE_PARTIAL : 0));
+  e[ENTRY_NTERM] = (unsigned char)a->nTerm;
+  memcpy(&e[ENTRY_HDR], z, (size_t)n);
+  nSize = ENTRY_HDR + n;
+  for(i=0; i<a->nTerm; i++) e[nSize++] = (unsigned char)a->aLen[i];
+  for(i=0; i<a->nTerm; i++){
+    memcpy(&e[nSize], a->zBuf + a->aOff[i], (size_t)a->aLen[i]);
+    nSize += a->aLen[i];
   }
-  pSlot->nKey = (unsigned char)(n | (a->bPartial ? CACHE_PARTIAL : 0));
-  pSlot->nTerm = (unsigned char)a->nTerm;
-  aPair[0].iRecent = (unsigned char)k;
+  bucket_put(b, e);
 }
 
 /*
@@ -734,14 +821,17 @@ static __attribute__((noinline)) int emit_parts(
 }
 
 /*
-** Emit nTerm terms of lengths aLen packed at zOut (a cache slot's): the
-** whole word, then (if pSink->bParts and not ANALYZER_WHOLE_ONLY) the
-** colocated parts. Most words have no parts: a tail call of xToken, so
-** that the hit path keeps nothing live across a call.
+** Emit the terms of cache entry e, of key length n: the whole word, then
+** (if pSink->bParts and not ANALYZER_WHOLE_ONLY) the colocated parts.
+** Most words have no parts: a tail call of xToken, so that the hit path
+** keeps nothing live across a call.
 */
-static inline int emit_terms(const unsigned char *aLen, int nTerm,
-                             const char *zOut, const AnalyzerSink *pSink,
-                             int tflags, int iStart, int iEnd){
+static inline int emit_entry(const unsigned char *e, int n,
+                             const AnalyzerSink *pSink, int tflags,
+                             int iStart, int iEnd){
+  int nTerm = e[ENTRY_NTERM];
+  const unsigned char *aLen = e + ENTRY_HDR + n;
+  const char *zOut = (const char*)aLen + nTerm;
   if( nTerm>1 && pSink->bParts && (tflags & ANALYZER_WHOLE_ONLY)==0 ){
     return emit_parts(aLen, nTerm, zOut, pSink, tflags, iStart, iEnd);
   }
@@ -749,7 +839,7 @@ static inline int emit_terms(const unsigned char *aLen, int nTerm,
                        aLen[0], iStart, iEnd);
 }
 
-/* Emit the terms of analysis a, like emit_terms(). */
+/* Emit the terms of analysis a, like emit_entry(). */
 static int emit_analysis(const Analysis *a, const AnalyzerSink *pSink,
                          int tflags, int iStart, int iEnd){
   int rc = SQLITE_OK, i;
@@ -764,63 +854,58 @@ static int emit_analysis(const Analysis *a, const AnalyzerSink *pSink,
 }
 
 /*
-** A token not in the cache: analyse it, keep the result in cache pair
-** pPair (if not NULL), emit it. Out of line so that the cache hit path,
-** analyzer_emit_word(), stays small.
-*/
-static __attribute__((noinline)) int emit_miss(
-  const AnalyzerSink *pSink, CacheSlot *pPair, int tflags,
-  const char *pToken, int nToken, int iStart, int iEnd
-){
-  SwedishAnalyzer *p = pSink->p;
-  int rc = analysis_run(p, pToken, nToken, !pSink->bParts, &p->res);
-  if( rc!=SQLITE_OK ) return rc;
-  if( pPair ) cache_put(pPair, pToken, nToken, &p->res);
-  return emit_analysis(&p->res, pSink, tflags, iStart, iEnd);
-}
-
-/*
-** analyzer_emit_word() but for a cache hit with no growth due: grows the
-** cache if due, looks the token up (again), or analyses it.
+** analyzer_emit_word() for a token that is not the first entry of its
+** bucket, or with no cache yet or its growth due: grows the cache if due,
+** looks the token up in the rest of its bucket (moving it first), or
+** analyses it, keeps the result first in its bucket and emits it. Out of
+** line so that the cache hit path, analyzer_emit_word(), stays small.
 */
 static __attribute__((noinline)) int emit_slow(
   const AnalyzerSink *pSink, int tflags,
   const char *pToken, int nToken, int iStart, int iEnd
 ){
-  CacheSlot *pPair = 0;
+  SwedishAnalyzer *p = pSink->p;
+  CacheBucket *b = 0;
+  int rc;
   if( nToken<=CACHE_KEY ){
-    const CacheSlot *pHit = cache_find(pSink->p, pSink->bDocument,
-                                       sink_key_mask(pSink), pToken, nToken,
-                                       cache_hash(pToken, nToken), &pPair);
-    if( pHit ){
-      return emit_terms(pHit->aLen, pHit->nTerm, pHit->z+nToken, pSink,
-                        tflags, iStart, iEnd);
+    if( p->nMiss>=p->nSlot ){
+      cache_grow(p, pSink->bDocument ? CACHE_MAX_SLOTS : CACHE_QUERY_SLOTS);
+    }
+    if( p->nSlot ){
+      const unsigned char *e;
+      b = cache_bucket(p->aCache, p->nSlot, cache_hash(pToken, nToken));
+      e = bucket_use(b, pToken, nToken, sink_key_mask(pSink));
+      if( e ) return emit_entry(e, nToken, pSink, tflags, iStart, iEnd);
+      p->nMiss++;
     }
   }
-  return emit_miss(pSink, pPair, tflags, pToken, nToken, iStart, iEnd);
+  rc = analysis_run(p, pToken, nToken, !pSink->bParts, &p->res);
+  if( rc!=SQLITE_OK ) return rc;
+  if( b ) cache_put(b, pToken, nToken, &p->res);
+  return emit_analysis(&p->res, pSink, tflags, iStart, iEnd);
 }
 
 /*
 ** The cache hit path, kept to tail calls only, so that it saves no
-** registers: most tokens end here. Anything else goes to emit_slow().
+** registers: most tokens end here, the first entry of their bucket.
+** Anything else goes to emit_slow().
 */
 int analyzer_emit_word(const AnalyzerSink *pSink, int tflags,
                        const char *pToken, int nToken, int iStart, int iEnd){
   SwedishAnalyzer *p = pSink->p;
-  if( nToken<=CACHE_KEY && p->nMiss<p->nSlot ){
-    CacheSlot *aPair = cache_pair(p->aCache, p->nSlot,
-                                  cache_hash(pToken, nToken));
-    unsigned mKey = sink_key_mask(pSink);
-    int k = cache_key_eq(&aPair[0], pToken, nToken, mKey) ? 0
-          : cache_key_eq(&aPair[1], pToken, nToken, mKey) ? 1 : -1;
-    if( k>=0 ){
-      if( aPair[0].iRecent!=k ) aPair[0].iRecent = (unsigned char)k;
-      return emit_terms(aPair[k].aLen, aPair[k].nTerm, aPair[k].z+nToken,
-                        pSink, tflags, iStart, iEnd);
+  if( nToken<=16 && p->nMiss<p->nSlot ){
+    uint64_t w0, w1;
+    const unsigned char *e;
+    token_words(pToken, nToken, &w0, &w1);
+    e = cache_bucket(p->aCache, p->nSlot, hash_words(nToken, w0, w1))->a;
+    if( (e[ENTRY_KEY] & sink_key_mask(pSink))==(unsigned)nToken
+     && words_eq((const char*)e + ENTRY_HDR, nToken, w0, w1) ){
+      return emit_entry(e, nToken, pSink, tflags, iStart, iEnd);
     }
   }
   return emit_slow(pSink, tflags, pToken, nToken, iStart, iEnd);
 }
+
 int analyzer_tail(const char *z, int n){
   DictEntry e;
   int i;
