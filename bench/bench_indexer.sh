@@ -14,7 +14,12 @@
 #     into one: indexer/README.md);
 #   - a re-run over the unchanged corpus (no writes).
 # Prints "name value unit" lines. Targets: ratio >= 0.70, RSS < 100 MB and
-# flat from 5,000 to 50,000 reports.
+# flat from 5,000 to 50,000 reports. Besides the ratio of the medians, the
+# median of each run's own ratio (indexer and baseline run back to back,
+# so under a load that comes and goes it is the steadier figure), and the
+# load average before and after. The indexer's environment passes through:
+# INDEXER_REPLAY=0 measures it with the swedish analysis on the writer
+# thread (indexer/README.md).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
@@ -45,7 +50,8 @@ for n in $SIZES; do
   runs=${BENCH_RUNS:-$([ "$n" -le 5000 ] && echo 3 || echo 1)}
   mb=$(du -sb --apparent-size "$dir" | awk '{printf "%.1f", $1/1e6}')
   : >"$work/ours" ; : >"$work/base" ; : >"$work/rss"
-  : >"$work/ourscpu" ; : >"$work/basecpu"
+  : >"$work/ourscpu" ; : >"$work/basecpu" ; : >"$work/pairs"
+  load0=$(cut -d' ' -f1 /proc/loadavg)
   i=0
   while [ $i -lt "$runs" ]; do
     i=$((i+1))
@@ -57,7 +63,11 @@ for n in $SIZES; do
     timed "$work/b" "$BUILD/fts5_baseline" "$work/b.db" "$dir" || { rc=1; break; }
     awk '{print $1}' "$work/b.t" >>"$work/base"
     awk '{print $3+$4}' "$work/b.t" >>"$work/basecpu"
+    paste -d' ' "$work/i.t" "$work/b.t" >>"$work/pairs"
   done
+  load1=$(cut -d' ' -f1 /proc/loadavg)
+  pairwall=$(awk '{print $5/$1}' "$work/pairs" | median)
+  paircpu=$(awk '{print ($7+$8)/($3+$4)}' "$work/pairs" | median)
   [ -s "$work/i.db" ] || continue
   rows=$(awk '{print $2}' "$work/b.out")
   ours=$(median <"$work/ours"); base=$(median <"$work/base")
@@ -84,7 +94,8 @@ for n in $SIZES; do
   awk -v n="$n" -v rows="$rows" -v ours="$ours" -v base="$base" -v mb="$mb" \
       -v rss="$rss" -v isize="$isize" -v bsize="$bsize" -v runs="$runs" \
       -v rerun="$rerun" -v ourscpu="$ourscpu" -v basecpu="$basecpu" \
-      -v segs="$segs" 'BEGIN {
+      -v segs="$segs" -v pairwall="$pairwall" -v paircpu="$paircpu" \
+      -v load0="$load0" -v load1="$load1" 'BEGIN {
     p = "indexer_" n "_";
     printf "%sreports %d reports\n", p, n
     printf "%sinput_size %.1f MB\n", p, mb
@@ -100,6 +111,9 @@ for n in $SIZES; do
     printf "%scpu_seconds %.2f s\n", p, ourscpu
     printf "%sbaseline_cpu_seconds %.2f s\n", p, basecpu
     printf "%scpu_ratio_vs_fts5_baseline %.2f ratio\n", p, basecpu/ourscpu
+    printf "%sratio_median_of_runs %.2f ratio\n", p, pairwall
+    printf "%scpu_ratio_median_of_runs %.2f ratio\n", p, paircpu
+    printf "%sload_average %s to %s load\n", p, load0, load1
     printf "%speak_rss %.1f MB (target < 100)\n", p, rss/1024
     printf "%sindex_size %.1f MB\n", p, isize
     printf "%sindex_to_input %.2f ratio\n", p, isize/mb

@@ -82,6 +82,13 @@ size_t pending_rows(const struct pending *p){
   return p->nRow;
 }
 
+void pending_text(const struct pending *p, size_t iRow, int k,
+                  const char **pz, size_t *pn){
+  const struct pending_row *r = &p->aRow[iRow];
+  *pz = p->zArena ? &p->zArena[r->aOff[k]] : "";
+  *pn = r->an[k];
+}
+
 void pending_clear(struct pending *p){
   if( p->nArenaAlloc>PENDING_KEEP_BYTES ){
     free(p->zArena);

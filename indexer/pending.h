@@ -47,6 +47,14 @@ size_t pending_bytes(const struct pending *p);
 size_t pending_rows(const struct pending *p);
 
 /*
+** Set *pz and *pn to text k (0 assignment, 1 source, 2 status) of row iRow
+** (0-based, < pending_rows()). The bytes (not NUL-terminated) stay valid
+** and unchanged until the next pending_add() or pending_clear().
+*/
+void pending_text(const struct pending *p, size_t iRow, int k,
+                  const char **pz, size_t *pn);
+
+/*
 ** Forget every row (keeping the memory for the next ones, unless it grew
 ** past a few times the usual, for one huge report). Not while a statement
 ** reads the table.

@@ -64,7 +64,37 @@ struct vocab_counts {
   struct vocab_entry *aEntry;
   size_t nSlot;
   char *zArena;
+  size_t nArenaAlloc;
 };
+
+/*
+** Before counts leave a counter (the reader thread keeps them, a report
+** each, until the writer merges them): only the used slots, and the arena
+** as long as its words. A report's table then takes some 10 KB instead of
+** the 32 KB of slots and 64 KB of arena it grew to. The result is no
+** longer a hash table, which vocab_merge() does not need. On failure to
+** allocate, p is left as it was.
+*/
+static void vocab_compact(struct vocab *p){
+  struct vocab_entry *aDense = 0;
+  size_t i, n = 0;
+  char *z;
+  if( p->nEntry>0 ){
+    aDense = malloc(p->nEntry*sizeof(*aDense));
+    if( aDense==0 ) return;
+    for(i=0; i<p->nSlot; i++){
+      if( p->aEntry[i].iWord ) aDense[n++] = p->aEntry[i];
+    }
+  }
+  free(p->aEntry);
+  p->aEntry = aDense;
+  p->nSlot = n;
+  if( p->nArena>0 && p->nArena<p->nArenaAlloc
+   && (z = realloc(p->zArena, p->nArena))!=0 ){
+    p->zArena = z;
+    p->nArenaAlloc = p->nArena;
+  }
+}
 
 int vocab_take(struct vocab *p, struct vocab_counts **ppCounts){
   struct vocab_counts *pC = calloc(1, sizeof(*pC));
@@ -73,7 +103,9 @@ int vocab_take(struct vocab *p, struct vocab_counts **ppCounts){
     vocab_reset(p);
     return SQLITE_NOMEM;
   }
+  vocab_compact(p);
   pC->aEntry = p->aEntry;  pC->nSlot = p->nSlot;  pC->zArena = p->zArena;
+  pC->nArenaAlloc = p->nArenaAlloc;
   p->aEntry = 0;  p->nSlot = 0;  p->nEntry = 0;
   p->zArena = 0;  p->nArena = 0;  p->nArenaAlloc = 0;
   return SQLITE_OK;
@@ -90,6 +122,11 @@ int vocab_merge(struct vocab *p, const struct vocab_counts *pC){
     }
   }
   return rc;
+}
+
+size_t vocab_counts_bytes(const struct vocab_counts *pC){
+  if( pC==0 ) return 0;
+  return sizeof(*pC) + pC->nSlot*sizeof(pC->aEntry[0]) + pC->nArenaAlloc;
 }
 
 void vocab_counts_free(struct vocab_counts *pC){

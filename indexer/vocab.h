@@ -50,13 +50,17 @@ struct vocab_counts;
 
 /*
 ** Move p's pending counts into a new vocab_counts (*ppCounts, free with
-** vocab_counts_free); p is left empty. Returns SQLITE_OK or SQLITE_NOMEM
+** vocab_counts_free), compacted to the words held (vocab_counts_bytes()
+** tells how much memory that is); p is left empty. Returns SQLITE_OK or SQLITE_NOMEM
 ** (the counts are then dropped and *ppCounts is NULL).
 */
 int vocab_take(struct vocab *p, struct vocab_counts **ppCounts);
 
 /* Add the counts pC to p's pending changes. SQLITE_OK or SQLITE_NOMEM. */
 int vocab_merge(struct vocab *p, const struct vocab_counts *pC);
+
+/* Bytes of memory the counts hold (0 for NULL). */
+size_t vocab_counts_bytes(const struct vocab_counts *pC);
 
 /* Free counts from vocab_take(). Accepts NULL. */
 void vocab_counts_free(struct vocab_counts *pC);
