@@ -39,9 +39,10 @@
 ** more instructions), to 512 KB when tokenizing queries and rows for
 ** ranking (searchd has an instance per worker connection). Up to 512 KB
 ** it is calloc'ed, so pages never reached stay unresident; the 4 MB one
-** is on huge pages (see cache_alloc()). The stem memo (STEM_SLOTS, see
-** analysis_run()) has buckets of the same kind: 1 and 2 MB measured no
-** faster or slower than 4 MB by the clock.
+** is on huge pages (see cache_alloc()). There is no second memo keyed by
+** the stem (a 4 MB one, until 2026-11-23 evening: its probe, a cache miss
+** for every token-cache miss, cost more than the splits its 37 % hits
+** saved; first sights took 12 % less time without it).
 */
 #ifndef CACHE_MIN_SLOTS
 #define CACHE_MIN_SLOTS 1024      /* buckets, power of two; 128 KB */
@@ -51,10 +52,6 @@
 #endif
 #define CACHE_QUERY_SLOTS 4096    /* buckets, power of two; 512 KB, QUERY
                                   ** and AUX */
-#ifndef STEM_SLOTS
-#define STEM_SLOTS 32768          /* buckets, power of two; 4 MB, DOCUMENT
-                                  ** only */
-#endif
 #define CACHE_ALIGN 128           /* a bucket: 2 cache lines, never 3 */
 #define CACHE_HUGE (2u << 20)     /* a transparent huge page (x86-64) */
 #define CACHE_KEY   ANALYZER_MAX_CACHED /* longer tokens are not cached */
@@ -72,7 +69,7 @@ struct Analysis {
 };
 
 /*
-** The token cache and the stem memo are arrays of buckets: 128 bytes
+** The token cache is an array of buckets: 128 bytes
 ** (two cache lines) of entries packed back to back, the one used last
 ** first. An entry is
 **
@@ -122,8 +119,6 @@ struct SwedishAnalyzer {
   CacheBucket *aCache;            /* nSlot buckets, CACHE_ALIGN aligned */
   unsigned nSlot;                 /* 0 or a power of two */
   unsigned nMiss;                 /* misses since the cache got nSlot */
-  void *pStemMem;                 /* the stem memo as allocated; NULL: none */
-  CacheBucket *aStem;             /* STEM_SLOTS buckets, see analysis_run() */
 };
 
 int analyzer_new(SwedishAnalyzer **ppOut){
@@ -147,7 +142,6 @@ void analyzer_free(SwedishAnalyzer *p){
   if( p ){
     if( p->pStemmer ) sb_stemmer_delete(p->pStemmer);
     free(p->pCacheMem);
-    free(p->pStemMem);
     sqlite3_free(p);
   }
 }
@@ -485,42 +479,16 @@ static void analysis_of_stem(const char *s, int nStem, int bWhole,
   }
 }
 
-/* Cache functions, defined with the cache below. */
-static CacheBucket *stem_bucket(SwedishAnalyzer *p, const char *s,
-                                int nStem);
-static const unsigned char *bucket_use(CacheBucket *b, const char *z, int n,
-                                       unsigned mKey);
-static void cache_put(CacheBucket *b, const char *z, int n,
-                      const Analysis *a);
-
-/* Fill empty a with the terms of full (not CACHE_PARTIAL) entry e. */
-static void analysis_from_entry(Analysis *a, const unsigned char *e){
-  int i, nTerm = e[ENTRY_NTERM];
-  const unsigned char *aLen = e + ENTRY_HDR + (e[ENTRY_KEY] & ~CACHE_PARTIAL);
-  for(i=0; i<nTerm; i++){
-    a->aOff[i] = a->nBuf;
-    a->aLen[i] = aLen[i];
-    a->nBuf += aLen[i];
-  }
-  a->nTerm = nTerm;
-  memcpy(a->zBuf, aLen + nTerm, (size_t)a->nBuf);
-}
-
 /*
 ** Analyse folded token z[0..n), n <= ANALYZER_MAX_STEM, into a: the whole
 ** term, then, unless bWhole, the parts (see analysis_parts()), without
 ** repeats. With bWhole, a->bPartial tells whether parts were left out.
-** Indexing (not bWhole) keeps the terms of each stem in a memo of its own
-** (the stem memo, buckets like the token cache's): the inflected forms of
-** a word (vården, vårdens; läkemedelsgenomgången, -gångar) are distinct
-** tokens, each a token-cache miss, but one stem, split once.
+** The stem stays in the stemmer's buffer: nothing here stems again.
 */
 static int analysis_run(SwedishAnalyzer *p, const char *z, int n,
                         int bWhole, Analysis *a){
-  char s[ANALYZER_MAX_STEM];
   const char *zStem = 0;
   int nStem = 0;
-  CacheBucket *b = 0;
   int rc;
   a->nTerm = 0;
   a->nBuf = 0;
@@ -532,19 +500,7 @@ static int analysis_run(SwedishAnalyzer *p, const char *z, int n,
     analysis_add(a, zStem, nStem, "", 0);
     return SQLITE_OK;
   }
-  memcpy(s, zStem, (size_t)nStem);
-  if( !bWhole && nStem>=4 && nStem<=CACHE_KEY ){
-    b = stem_bucket(p, s, nStem);
-    if( b ){
-      const unsigned char *e = bucket_use(b, s, nStem, 0xFF);
-      if( e ){
-        analysis_from_entry(a, e);
-        return SQLITE_OK;
-      }
-    }
-  }
-  analysis_of_stem(s, nStem, bWhole, a);
-  if( b ) cache_put(b, s, nStem, a);
+  analysis_of_stem(zStem, nStem, bWhole, a);
   return SQLITE_OK;
 }
 
@@ -760,23 +716,6 @@ static __attribute__((noinline)) void cache_grow(SwedishAnalyzer *p,
   p->pCacheMem = pMem;
   p->aCache = aNew;
   p->nSlot = nNew;
-}
-
-/*
-** The bucket of the stem memo for stem s[0..nStem), 4 <= nStem <=
-** CACHE_KEY. The memo (STEM_SLOTS) is allocated once the token cache has
-** grown to its indexing size (a bulk INSERT, not a few rows). NULL before
-** that, or if out of memory: stems are then split every time, slower, not
-** wrong.
-*/
-static CacheBucket *stem_bucket(SwedishAnalyzer *p, const char *s,
-                                int nStem){
-  if( p->aStem==0 ){
-    if( p->nSlot<CACHE_MAX_SLOTS ) return 0;
-    p->aStem = cache_alloc(sizeof(CacheBucket)*STEM_SLOTS, &p->pStemMem);
-    if( p->aStem==0 ) return 0;
-  }
-  return cache_bucket(p->aStem, STEM_SLOTS, cache_hash(s, nStem));
 }
 
 /*

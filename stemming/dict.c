@@ -15,10 +15,8 @@ int dict_lookup_hashed(enum dict_table eTab, const char *z, int n, uint32_t h,
   const SwedishDict *d = &swedish_dict;
   uint32_t mask = d->aTab[eTab].mask;
   const uint32_t *aSlot = d->aTab[eTab].aSlot;
-  uint32_t b;
   if( n<=0 || n>DICT_MAX_KEY ) return 0;
-  b = dict_bloom_bit(h);
-  if( ((d->aTab[eTab].aBloom[b>>6] >> (b&63)) & 1)==0 ) return 0;
+  if( !dict_may_have(eTab, h) ) return 0;
   for(h&=mask; aSlot[h]; h=(h+1)&mask){
     const unsigned char *e = d->aBlob + aSlot[h];
     if( e[1]==n && memcmp(e+2, z, (size_t)n)==0 ){

@@ -33,8 +33,8 @@
 ** names and abbreviations are never parts. Entry layout in the blob:
 ** flags, nKey, key bytes, nKeep, nAdd, add bytes; the term is the first
 ** nKeep bytes of the key followed by the add bytes. Offset 0 is a pad byte,
-** so a slot holding 0 is empty. Each table also gets a one-hash bit filter
-** (DICT_BLOOM_BITS) that lookups test first.
+** so a slot holding 0 is empty. Each table also gets a blocked Bloom filter
+** (DICT_BLOOM_BITS; 4 bits per key in one word) that lookups test first.
 **
 ** A tool, not a library: it prints a message and exits non-zero on error.
 */
@@ -283,8 +283,8 @@ static void table_add(Gen *g, Table *t, const char *zKey, const char *zTerm,
   }
   if( (t->n+1)*4 > (t->mask+1)*3 ) die("hash table full", 0);
   {
-    uint32_t b = dict_bloom_bit(dict_hash(zKey, (int)nKey));
-    t->aBloom[b>>6] |= (uint64_t)1 << (b&63);
+    uint32_t hKey = dict_hash(zKey, (int)nKey);
+    t->aBloom[dict_bloom_word(hKey)] |= dict_bloom_mask(hKey);
   }
   while( nKeep<nKey && nKeep<nTerm && zKey[nKeep]==zTerm[nKeep] ) nKeep++;
   hdr[0] = (unsigned char)flags;
