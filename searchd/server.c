@@ -34,6 +34,7 @@ struct server {
   int *aFd;                       /* a listening socket per worker */
   int nFd;
   int port;                       /* its bound port */
+  char zAddr[128];                /* HOST:PORT, for the log */
   atomic_uint gen;                /* reload generation, bumped by SIGHUP */
   atomic_long nOpen;              /* open client connections (conns.h) */
   struct event_base *base;
@@ -99,8 +100,8 @@ static int server_parse_addr(const char *z, struct sockaddr_storage *pSs,
 }
 
 /*
-** One listening socket bound to *pSs (len bytes), with SO_REUSEPORT if
-** bShare. TCP_NODELAY is set on it because accepted sockets inherit it
+** One socket bound to *pSs (len bytes), with SO_REUSEPORT if bShare (it
+** listens only from server_accept(), once everything is ready). TCP_NODELAY is set on it because accepted sockets inherit it
 ** (Linux): without it an answer over 16 KB, which libevent writes in two
 ** writev() calls, waits for the client's delayed ACK (40 ms) under Nagle.
 ** Returns the fd, or -1 with errno set.
@@ -113,8 +114,7 @@ static int server_socket(const struct sockaddr_storage *pSs, socklen_t len,
   if( setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
    || (bShare && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
    || setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
-   || bind(fd, (const struct sockaddr*)pSs, len)
-   || (bShare && listen(fd, SERVER_BACKLOG)) ){
+   || bind(fd, (const struct sockaddr*)pSs, len) ){
     e = errno;
     close(fd);
     errno = e;
@@ -130,14 +130,12 @@ static int server_socket(const struct sockaddr_storage *pSs, socklen_t len,
 ** whole burst of connections and the others idle). A plain bind without
 ** SO_REUSEPORT comes first: it fails if anyone already listens there
 ** (another searchd included, which SO_REUSEPORT alone would let share the
-** port), and with port 0 it picks the port the others then take. Logs the
-** bound address.
+** port), and with port 0 it picks the port the others then take.
 */
 static int server_listen(struct server *s){
   struct sockaddr_storage ss;
   socklen_t n = sizeof(ss), len = 0;
   int fd, i, rc = -1;
-  char zAddr[128];
   if( server_parse_addr(s->conf->zListen, &ss, &len)!=0 ){
     log_msg(LOG_ERROR, "--listen %s: want HOST:PORT with a numeric address "
             "(127.0.0.1:8080, [::1]:8080)", s->conf->zListen);
@@ -161,8 +159,25 @@ static int server_listen(struct server *s){
     if( fd>=0 ) close(fd);
     return -1;
   }
-  server_format(&ss, zAddr, sizeof(zAddr), &s->port);
-  log_msg(LOG_INFO, "listening on %s (%d sockets)", zAddr, s->nFd);
+  server_format(&ss, s->zAddr, sizeof(s->zAddr), &s->port);
+  return 0;
+}
+
+/*
+** Listen on every socket. Called once the workers and search threads have
+** opened the index and loaded what searches need: a client that connects
+** as soon as the port accepts (a health check, a load balancer, a
+** benchmark) must not wait behind that.
+*/
+static int server_accept(struct server *s){
+  int i;
+  for(i=0; i<s->nFd; i++){
+    if( listen(s->aFd[i], SERVER_BACKLOG)!=0 ){
+      log_msg(LOG_ERROR, "listen: %s", strerror(errno));
+      return -1;
+    }
+  }
+  log_msg(LOG_INFO, "listening on %s (%d sockets)", s->zAddr, s->nFd);
   return 0;
 }
 
@@ -295,7 +310,7 @@ int server_run(const struct conf *conf){
   s.base = event_base_new();
   server_fd_limit(conf);
   if( s.base==0 || server_signals(&s) || server_listen(&s)
-   || server_workers(&s) ){
+   || server_workers(&s) || server_accept(&s) ){
     goto out;
   }
   if( s.pool && (i = pool_start(s.pool))!=0 ){
