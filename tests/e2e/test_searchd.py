@@ -467,13 +467,7 @@ class ServerTest(unittest.TestCase):
                 st = s.raw(b'GET /health HTTP/1.1\r\nHost: x\r\n\r\n')
                 self.assertIn(st, (0, 503))
             x = socket.create_connection(('127.0.0.1', s.port), timeout=20)
-            data = b''
-            while True:
-                chunk = x.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            x.close()
+            data = read_to_close(x, timeout=20)
             self.assertTrue(data.startswith(b'HTTP/1.1 503'), data)
             self.assertIn(b'"error"', data)
             # The held connections are still served.
