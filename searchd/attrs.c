@@ -34,6 +34,35 @@ int attrs_date(const char *z){
   return z[10]==0 ? v : 0;
 }
 
+/* One SQLite varint of at most 32 bits at z[0..n): bytes read, 0 if none. */
+static int attrs_varint32(const unsigned char *z, int n, uint32_t *pOut){
+  uint64_t v = 0;
+  int i;
+  for(i=0; i<n && i<5; i++){
+    v = (v<<7) | (z[i] & 0x7f);
+    if( (z[i] & 0x80)==0 ){
+      if( v>0xffffffffu ) return 0;
+      *pOut = (uint32_t)v;
+      return i+1;
+    }
+  }
+  return 0;
+}
+
+int attrs_decode_sizes(const unsigned char *z, int n, unsigned short *aLen){
+  int i, off = 0;
+  for(i=0; z && i<ATTRS_NCOL; i++){
+    uint32_t v = 0;
+    int k = attrs_varint32(z + off, n - off, &v);
+    if( k==0 ) break;
+    off += k;
+    aLen[i] = v>ATTRS_LEN_MAX ? ATTRS_LEN_MAX : (unsigned short)v;
+  }
+  if( z && i==ATTRS_NCOL && off==n ) return 0;
+  for(i=0; i<ATTRS_NCOL; i++) aLen[i] = ATTRS_LEN_UNKNOWN;
+  return -1;
+}
+
 static uint64_t attrs_hash(const char *z){
   uint64_t h = 14695981039346656037ULL;
   for(; *z; z++){ h ^= (unsigned char)*z; h *= 1099511628211ULL; }
@@ -95,6 +124,8 @@ static int attrs_add(struct attrs *p, sqlite3_stmt *pStmt){
   r = &p->a[p->n];
   r->id = sqlite3_column_int64(pStmt, 0);
   r->date = attrs_date((const char*)sqlite3_column_text(pStmt, 1));
+  attrs_decode_sizes(sqlite3_column_blob(pStmt, 3),
+                     sqlite3_column_bytes(pStmt, 3), r->aLen);
   p->n++;
   return attrs_intern(p, zSource ? zSource : "", &r->iSource);
 }
@@ -123,8 +154,14 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
   if( rc==SQLITE_OK ){
     rc = sqlite3_prepare_v2(db,
-        "SELECT a.id, r.date, a.source FROM assignments a"
-        " JOIN reports r ON r.id=a.report_id ORDER BY a.id", -1, &pStmt, 0);
+        /* The docsize record is FTS5's (one varint per column, as
+        ** fts5_storage.c writes it); a row without one, or a record of
+        ** another shape, leaves its lengths unknown and rank.c asks
+        ** xColumnSize() instead. */
+        "SELECT a.id, r.date, a.source, d.sz FROM assignments a"
+        " JOIN reports r ON r.id=a.report_id"
+        " LEFT JOIN assignments_fts_docsize d ON d.id=a.id"
+        " ORDER BY a.id", -1, &pStmt, 0);
   }
   while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
     rc = attrs_add(p, pStmt);

@@ -9,9 +9,14 @@
 ** year facets cost a binary search per matching row. Sources repeat a lot
 ** and are stored once each.
 **
+** Each row also keeps its columns' lengths in tokens, the numbers FTS5's
+** xColumnSize() reads from the assignments_fts_docsize table one b-tree
+** seek at a time: rank.c's first-pass score, computed for thousands of
+** rows per query, needs them for BM25's length normalisation.
+**
 ** The array is a snapshot: search.c reloads it when PRAGMA data_version
-** says another connection (the indexer) committed. Memory: about 24 bytes
-** per row plus the distinct sources (~3 MB for 125,000 rows).
+** says another connection (the indexer) committed. Memory: about 28 bytes
+** per row plus the distinct sources (~3.5 MB for 125,000 rows).
 **
 ** Thread safety: one per worker connection; not shared.
 */
@@ -20,10 +25,18 @@
 
 #include <sqlite3.h>
 
+/* Columns of assignments_fts (DB_FTS_COL_*) whose lengths are kept. */
+#define ATTRS_NCOL 3
+/* aLen[] of a row whose lengths are not known (no or odd docsize). */
+#define ATTRS_LEN_UNKNOWN 0xFFFF
+/* Longer columns are kept as this: a length never above the true one. */
+#define ATTRS_LEN_MAX 0xFFFE
+
 struct attr_row {
   sqlite3_int64 id;       /* assignments.id = assignments_fts.rowid */
   int date;               /* report date as yyyymmdd, 0 if unparsable */
   int iSource;            /* index into the distinct sources */
+  unsigned short aLen[ATTRS_NCOL];  /* tokens per column, see above */
 };
 
 struct attrs;
@@ -51,6 +64,13 @@ sqlite3_int64 attrs_dense_limit(const struct attrs *p);
 /* Number of distinct sources, and source i (owned by p). */
 int attrs_source_count(const struct attrs *p);
 const char *attrs_source(const struct attrs *p, int i);
+
+/*
+** Decode an FTS5 docsize record (one SQLite varint per column) z[0..n)
+** into aLen[0..ATTRS_NCOL), saturated at ATTRS_LEN_MAX. Returns 0, or -1
+** (aLen all ATTRS_LEN_UNKNOWN) if z is NULL or not such a record. Pure.
+*/
+int attrs_decode_sizes(const unsigned char *z, int n, unsigned short *aLen);
 
 /* "YYYY-MM-DD" as yyyymmdd, or 0 if z is not such a date. Pure. */
 int attrs_date(const char *z);

@@ -36,11 +36,24 @@ static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
 #define RANK_W_STEM  0.7
 #define RANK_W_PART  0.4
 #define RANK_W_SYN   0.8
+/* searchd_quick() = the bound times this (rank_score()). */
+#define RANK_BOUND_MARGIN (1.0 + 1e-9)
 
 /* One word of a column: its bytes and the hash of its whole-word stem. */
 struct rank_tok {
   int iStart, iEnd;
   uint64_t hStem;
+};
+
+/* A phrase instance: phrase, column, word offset (xInst's triple). */
+struct rank_inst {
+  int iPhrase, iCol, iOff;
+};
+
+/* A positive phrase instance in one column: word offset and clause. */
+struct rank_hit {
+  int iOff;
+  int iClause;
 };
 
 /* What the first token of a phrase looks like, for the kind test. */
@@ -56,7 +69,6 @@ struct rank {
   const struct query *q;
   int bRelaxed;
   int bReady;                     /* aPhrase/aAvgLen computed for q */
-  int bBound;                     /* score the upper bound (rank.h) */
   int bMapped;                    /* FTS5 phrases match query_phrase() */
   int nPhrase;
   double aAvgLen[RANK_NCOL];      /* average tokens per column */
@@ -65,8 +77,11 @@ struct rank {
   int nTokAlloc;
   const sqlite3_int64 *aCand;     /* searchd_is_cand()'s set, sorted */
   int nCand;
-  const sqlite3_int64 *aExact;    /* rank_set_exact()'s set, sorted */
-  int nExact;
+  struct rank_inst *aInst;        /* scratch: the row's instances */
+  struct rank_hit *aHit;          /* scratch: one column's, for proximity */
+  int nInstAlloc;
+  rank_len_fn xLen;               /* rank_set_lengths() */
+  void *pLenArg;
   struct cache *pHits;            /* phrase key -> rows holding it */
   struct rowset *aWalk;           /* rank_set_walk()'s sets, or NULL */
   int nWalk;
@@ -371,16 +386,17 @@ static double rank_kind_max(const struct rank *p, int iPhrase){
   return qp->altKind==QUERY_ALT_SYNONYM ? w * RANK_W_SYN : w;
 }
 
-/* Weight of a phrase instance at word iOff, by match kind. */
-static double rank_kind(const struct rank *p, int iPhrase, const char *zCol,
-                        int nTok, int iOff){
+/* Weight of a phrase instance at word iOff, by match kind; with bBound,
+** the largest its phrase allows (no text needed). */
+static double rank_kind(const struct rank *p, int bBound, int iPhrase,
+                        const char *zCol, int nTok, int iOff){
   const struct rank_phrase *ph = &p->aPhrase[iPhrase];
   const struct query_phrase *qp;
   const struct rank_tok *t;
   char zFold[RANK_MAX_FOLD];
   int nWord;
   double w;
-  if( p->bBound ) return rank_kind_max(p, iPhrase);
+  if( bBound ) return rank_kind_max(p, iPhrase);
   if( !p->bMapped || iOff<0 || iOff>=nTok || zCol==0 ) return RANK_W_STEM;
   qp = query_phrase(p->q, iPhrase);
   t = &p->aTok[iOff];
@@ -398,12 +414,6 @@ static double rank_kind(const struct rank *p, int iPhrase, const char *zCol,
   if( qp->altKind==QUERY_ALT_SYNONYM ) w *= RANK_W_SYN;
   return w;
 }
-
-/* A positive phrase instance in one column: word offset and clause. */
-struct rank_hit {
-  int iOff;
-  int iClause;
-};
 
 /*
 ** Proximity factor of one column's hits (sorted by offset): find the
@@ -431,49 +441,137 @@ static double rank_window(const struct rank_hit *a, int n, int nClause){
   return 1.0 + ((double)(k-1) / (nClause-1)) / (1.0 + (best-k) / 2.0);
 }
 
+/* Room for n instances in p->aInst and p->aHit. */
+static int rank_reserve(struct rank *p, int n){
+  struct rank_inst *aInst;
+  struct rank_hit *aHit;
+  if( n<=p->nInstAlloc ) return SQLITE_OK;
+  n += 64;
+  aInst = sqlite3_realloc64(p->aInst, sizeof(*aInst) * n);
+  if( aInst==0 ) return SQLITE_NOMEM;
+  p->aInst = aInst;
+  aHit = sqlite3_realloc64(p->aHit, sizeof(*aHit) * n);
+  if( aHit==0 ) return SQLITE_NOMEM;
+  p->aHit = aHit;
+  p->nInstAlloc = n;
+  return SQLITE_OK;
+}
+
+/* The row's instances into p->aInst by xInst: in (column, offset) order. */
+static int rank_inst_all(struct rank *p, const Fts5ExtensionApi *pApi,
+                         Fts5Context *pFts, int *pnInst){
+  int nInst = 0, i, rc = pApi->xInstCount(pFts, &nInst);
+  if( rc==SQLITE_OK ) rc = rank_reserve(p, nInst);
+  for(i=0; rc==SQLITE_OK && i<nInst; i++){
+    struct rank_inst *t = &p->aInst[i];
+    rc = pApi->xInst(pFts, i, &t->iPhrase, &t->iCol, &t->iOff);
+  }
+  *pnInst = rc==SQLITE_OK ? nInst : 0;
+  return rc;
+}
+
+static int rank_inst_before(const struct rank_inst *a,
+                            const struct rank_inst *b){
+  if( a->iCol!=b->iCol ) return a->iCol < b->iCol;
+  if( a->iOff!=b->iOff ) return a->iOff < b->iOff;
+  return a->iPhrase < b->iPhrase;
+}
+
 /*
-** Go through the row's instances column by column: add each one's weight
-** to aFreq[phrase], note matched clauses in *pMask, and return the best
-** column's proximity factor in *pProx.
+** The same list as rank_inst_all(), read phrase by phrase with
+** xPhraseFirst/Next, which walk each position list as it is: xInst first
+** merges them all into one array, too much for every row of a first pass.
+** Each phrase's list is in order already, so the insertion sort that
+** merges them costs little.
+*/
+static int rank_inst_phrases(struct rank *p, const Fts5ExtensionApi *pApi,
+                             Fts5Context *pFts, int *pnInst){
+  int i, n = 0, rc = SQLITE_OK;
+  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
+    Fts5PhraseIter it;
+    int iCol = -1, iOff = 0;
+    rc = pApi->xPhraseFirst(pFts, i, &it, &iCol, &iOff);
+    while( rc==SQLITE_OK && iCol>=0 ){
+      struct rank_inst t;
+      int j = n;
+      rc = rank_reserve(p, n+1);
+      if( rc!=SQLITE_OK ) break;
+      t.iPhrase = i; t.iCol = iCol; t.iOff = iOff;
+      while( j>0 && rank_inst_before(&t, &p->aInst[j-1]) ){
+        p->aInst[j] = p->aInst[j-1];
+        j--;
+      }
+      p->aInst[j] = t;
+      n++;
+      pApi->xPhraseNext(pFts, &it, &iCol, &iOff);
+    }
+  }
+  *pnInst = rc==SQLITE_OK ? n : 0;
+  return rc;
+}
+
+/*
+** The row's column lengths in tokens into aLen: from rank_set_lengths()'s
+** function if it knows the row, else xColumnSize (a b-tree seek).
+*/
+static int rank_lengths(struct rank *p, const Fts5ExtensionApi *pApi,
+                        Fts5Context *pFts, int *aLen){
+  int c, rc = SQLITE_OK;
+  if( p->xLen && p->xLen(p->pLenArg, pApi->xRowid(pFts), aLen) ){
+    return SQLITE_OK;
+  }
+  for(c=0; rc==SQLITE_OK && c<RANK_NCOL; c++){
+    rc = pApi->xColumnSize(pFts, c, &aLen[c]);
+  }
+  return rc;
+}
+
+/* Clauses of the query for the proximity factor (rank_window()). */
+static int rank_clauses(const struct rank *p){
+  return p->bMapped ? query_clause_count(p->q) : p->nPhrase;
+}
+
+/*
+** Go through the row's instances aInst[0..nInst) (in column, offset
+** order) column by column: add each one's weight to aFreq[phrase], note
+** matched clauses in *pMask, and return the best column's proximity
+** factor in *pProx. Without bBound, a column with instances is tokenized
+** up to its last one for the match kinds.
 */
 static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
-                          Fts5Context *pFts, struct rank_hit *aHit,
-                          double *aFreq, uint64_t *pMask, double *pProx){
-  int nInst = 0, c, i, rc;
-  int nClause = p->bMapped ? query_clause_count(p->q) : p->nPhrase;
-  rc = pApi->xInstCount(pFts, &nInst);
-  for(c=0; rc==SQLITE_OK && c<RANK_NCOL; c++){
+                          Fts5Context *pFts, int nInst, const int *aLen,
+                          int bBound, double *aFreq, uint64_t *pMask,
+                          double *pProx){
+  const struct rank_inst *aInst = p->aInst;
+  int nClause = rank_clauses(p);
+  int i = 0, rc = SQLITE_OK;
+  while( rc==SQLITE_OK && i<nInst ){
+    int c = aInst[i].iCol, e = i, nTok = 0, nHit = 0;
     const char *zCol = 0;
-    int nTok = 0, nHit = 0, iLast = -1, nLen = 0;
     double norm;
-    for(i=0; rc==SQLITE_OK && i<nInst; i++){
-      int iPhrase, iCol, iOff;
-      rc = pApi->xInst(pFts, i, &iPhrase, &iCol, &iOff);
-      if( iCol==c && iOff>iLast ) iLast = iOff;
+    while( e<nInst && aInst[e].iCol==c ) e++;
+    if( c<0 || c>=RANK_NCOL ){ i = e; continue; }
+    if( !bBound ){
+      rc = rank_tokenize(p, pApi, pFts, c, aInst[e-1].iOff, &zCol, &nTok);
     }
-    if( iLast<0 ) continue;
-    if( rc==SQLITE_OK && !p->bBound ){
-      rc = rank_tokenize(p, pApi, pFts, c, iLast, &zCol, &nTok);
-    }
-    if( rc==SQLITE_OK ) rc = pApi->xColumnSize(pFts, c, &nLen);
-    norm = 1.0 - RANK_B + RANK_B * nLen / p->aAvgLen[c];
-    for(i=0; rc==SQLITE_OK && i<nInst; i++){
-      int iPhrase, iCol, iOff, iClause;
-      rc = pApi->xInst(pFts, i, &iPhrase, &iCol, &iOff);
-      if( rc!=SQLITE_OK || iCol!=c || iPhrase>=p->nPhrase ) continue;
-      aFreq[iPhrase] += aColWeight[c]
-                        * rank_kind(p, iPhrase, zCol, nTok, iOff) / norm;
+    norm = 1.0 - RANK_B + RANK_B * aLen[c] / p->aAvgLen[c];
+    for(; rc==SQLITE_OK && i<e; i++){
+      int iPhrase = aInst[i].iPhrase, iClause;
+      if( iPhrase>=p->nPhrase ) continue;
+      aFreq[iPhrase] += aColWeight[c] / norm
+          * rank_kind(p, bBound, iPhrase, zCol, nTok, aInst[i].iOff);
       iClause = p->bMapped ? query_phrase(p->q, iPhrase)->iClause
                            : (iPhrase<QUERY_MAX_TERMS ? iPhrase : -1);
       if( iClause<0 || iClause>=QUERY_MAX_TERMS ) continue;
       *pMask |= (uint64_t)1 << iClause;
-      aHit[nHit].iOff = iOff;
-      aHit[nHit++].iClause = iClause;
+      p->aHit[nHit].iOff = aInst[i].iOff;
+      p->aHit[nHit++].iClause = iClause;
     }
     if( rc==SQLITE_OK ){
-      double f = rank_window(aHit, nHit, nClause);
+      double f = rank_window(p->aHit, nHit, nClause);
       if( f>*pProx ) *pProx = f;
     }
+    i = e;
   }
   return rc;
 }
@@ -499,75 +597,99 @@ static int rank_popcount(uint64_t m){
   return n;
 }
 
-/* The auxiliary function itself. */
+/*
+** The score of the current row from its instances in p->aInst[0..nInst):
+** exact, or with bBound the upper bound (rank.h) into *pScore.
+*/
+static int rank_score(struct rank *p, const Fts5ExtensionApi *pApi,
+                      Fts5Context *pFts, int nInst, int bBound,
+                      double *pScore){
+  double aFreq[RANK_MAX_PHRASE], prox = 1.0, rel = 0;
+  int aLen[RANK_NCOL];
+  uint64_t mask = 0;
+  int rc = rank_lengths(p, pApi, pFts, aLen);
+  memset(aFreq, 0, sizeof(aFreq[0]) * p->nPhrase);
+  if( rc==SQLITE_OK ){
+    rc = rank_instances(p, pApi, pFts, nInst, aLen, bBound, aFreq, &mask,
+                        &prox);
+  }
+  if( rc==SQLITE_OK ) rel = rank_bm25f(p, aFreq) * prox;
+  if( p->bRelaxed ) rel = rank_popcount(mask) + rel / (1.0 + rel);
+  /* The bound and the exact score add up the same terms in the same
+  ** order, the bound's each at least as large; the margin covers the
+  ** rounding of the divisions after the sums. */
+  *pScore = bBound ? rel * RANK_BOUND_MARGIN : rel;
+  return rc;
+}
+
+/* searchd_rank(): the exact score. */
 static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
                     sqlite3_context *pCtx, int nVal, sqlite3_value **apVal){
   struct rank *p = (struct rank*)pApi->xUserData(pFts);
-  double aFreq[RANK_MAX_PHRASE];
-  struct rank_hit *aHit = 0;
-  uint64_t mask = 0;
-  double prox = 1.0, rel = 0;
-  int nInst = 0, rc = SQLITE_OK, bBound = p->bBound;
+  double s = 0;
+  int nInst = 0, rc = SQLITE_OK;
   (void)nVal; (void)apVal;
   if( p->q==0 ){
     sqlite3_result_double(pCtx, 0.0);
     return;
   }
-  /* rank_set_exact()'s rows get the exact score in a bound pass. */
-  if( bBound && rank_in(p->aExact, p->nExact, pApi->xRowid(pFts)) ){
-    p->bBound = 0;
-  }
   if( !p->bReady ) rc = rank_prepare(p, pApi, pFts);
-  if( rc==SQLITE_OK ) rc = pApi->xInstCount(pFts, &nInst);
-  if( rc==SQLITE_OK ){
-    aHit = sqlite3_malloc64(sizeof(*aHit) * (nInst + 1));
-    if( aHit==0 ) rc = SQLITE_NOMEM;
-  }
-  memset(aFreq, 0, sizeof(aFreq));
-  if( rc==SQLITE_OK ){
-    rc = rank_instances(p, pApi, pFts, aHit, aFreq, &mask, &prox);
-  }
-  if( rc==SQLITE_OK ) rel = rank_bm25f(p, aFreq);
-  p->bBound = bBound;
-  sqlite3_free(aHit);
-  if( rc!=SQLITE_OK ){
-    sqlite3_result_error_code(pCtx, rc);
-    return;
-  }
-  rel *= prox;
-  if( p->bRelaxed ) rel = rank_popcount(mask) + rel / (1.0 + rel);
-  sqlite3_result_double(pCtx, rel);
+  if( rc==SQLITE_OK ) rc = rank_inst_all(p, pApi, pFts, &nInst);
+  if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &s);
+  if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
+  else sqlite3_result_double(pCtx, s);
 }
 
 /*
-** searchd_quick(): the first-pass score. Per phrase, idf times the
-** saturated sum of its instances' column weights; no row length (reading
-** each row's size from %_docsize is what makes bm25() slow on a broad
-** word) and no text. Larger is better.
+** rank_score()'s bound for a query of one clause, which has no proximity
+** factor, so each phrase's instances are summed as xPhraseFirst/Next give
+** them, unsorted and unstored: the same terms in the same order.
+*/
+static int rank_quick_one(struct rank *p, const Fts5ExtensionApi *pApi,
+                          Fts5Context *pFts, double *pScore){
+  double aFreq[RANK_MAX_PHRASE], aCol[RANK_NCOL], rel;
+  int aLen[RANK_NCOL], i, rc = rank_lengths(p, pApi, pFts, aLen);
+  for(i=0; i<RANK_NCOL; i++){
+    aCol[i] = aColWeight[i] / (1.0 - RANK_B + RANK_B * aLen[i] / p->aAvgLen[i]);
+  }
+  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
+    Fts5PhraseIter it;
+    int iCol = -1, iOff = 0;
+    double w = rank_kind_max(p, i);
+    aFreq[i] = 0;
+    rc = pApi->xPhraseFirst(pFts, i, &it, &iCol, &iOff);
+    while( rc==SQLITE_OK && iCol>=0 ){
+      if( iCol<RANK_NCOL ) aFreq[i] += aCol[iCol] * w;
+      pApi->xPhraseNext(pFts, &it, &iCol, &iOff);
+    }
+  }
+  rel = rc==SQLITE_OK ? rank_bm25f(p, aFreq) : 0;
+  *pScore = rel * RANK_BOUND_MARGIN;
+  return rc;
+}
+
+/*
+** searchd_quick(): the first-pass score, an upper bound of searchd_rank()
+** from the doclist and the kept column lengths alone: every instance
+** weighted as the best match kind its phrase allows, so no text is read.
 */
 static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
                           sqlite3_context *pCtx, int nVal,
                           sqlite3_value **apVal){
   struct rank *p = (struct rank*)pApi->xUserData(pFts);
-  double aFreq[RANK_MAX_PHRASE], s = 0;
-  int i, rc = SQLITE_OK;
+  double s = 0;
+  int nInst = 0, rc = SQLITE_OK;
   (void)nVal; (void)apVal;
-  if( p->q && !p->bReady ) rc = rank_prepare(p, pApi, pFts);
-  /* Only the used part: this runs for every matching row. Per phrase with
-  ** xPhraseFirst/Next, which read its position list as it is, rather than
-  ** xInst, which first merges every phrase's into one sorted array. */
-  memset(aFreq, 0, sizeof(aFreq[0]) * (p->q ? p->nPhrase : 0));
-  for(i=0; rc==SQLITE_OK && p->q && i<p->nPhrase; i++){
-    Fts5PhraseIter it;
-    int iCol = -1, iOff = 0;
-    rc = pApi->xPhraseFirst(pFts, i, &it, &iCol, &iOff);
-    while( rc==SQLITE_OK && iCol>=0 ){
-      if( iCol<RANK_NCOL ) aFreq[i] += aColWeight[iCol];
-      pApi->xPhraseNext(pFts, &it, &iCol, &iOff);
-    }
+  if( p->q==0 ){
+    sqlite3_result_double(pCtx, 0.0);
+    return;
   }
-  for(i=0; rc==SQLITE_OK && p->q && i<p->nPhrase; i++){
-    if( aFreq[i]>0 ) s += p->aPhrase[i].idf * aFreq[i] / (aFreq[i] + RANK_K1);
+  if( !p->bReady ) rc = rank_prepare(p, pApi, pFts);
+  if( rc==SQLITE_OK && rank_clauses(p)<2 && !p->bRelaxed ){
+    rc = rank_quick_one(p, pApi, pFts, &s);
+  }else if( rc==SQLITE_OK ){
+    rc = rank_inst_phrases(p, pApi, pFts, &nInst);
+    if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 1, &s);
   }
   if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
   else sqlite3_result_double(pCtx, s);
@@ -578,6 +700,8 @@ static void rank_destroy(void *pArg){
   if( p ){
     cache_free(p->pHits);
     sqlite3_free(p->aTok);
+    sqlite3_free(p->aInst);
+    sqlite3_free(p->aHit);
     sqlite3_free(p);
   }
 }
@@ -600,10 +724,7 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
   p->q = q;
   p->bRelaxed = bRelaxed;
   p->bReady = 0;
-  p->bBound = 0;
   p->bWalked = 0;
-  p->aExact = 0;
-  p->nExact = 0;
 }
 
 void rank_set_walk(struct rank *p, struct rowset *aSet, int nSet){
@@ -616,13 +737,9 @@ int rank_walked(const struct rank *p){
   return p->bWalked;
 }
 
-void rank_set_bound(struct rank *p, int bBound){
-  p->bBound = bBound;
-}
-
-void rank_set_exact(struct rank *p, const sqlite3_int64 *aId, int n){
-  p->aExact = aId;
-  p->nExact = aId ? n : 0;
+void rank_set_lengths(struct rank *p, rank_len_fn xLen, void *pArg){
+  p->xLen = xLen;
+  p->pLenArg = pArg;
 }
 
 void rank_clear_hits(struct rank *p){

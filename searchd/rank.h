@@ -23,10 +23,15 @@
 **
 ** Scores are larger-is-better and positive. The function is expensive (it
 ** reads and tokenizes the row's text), so search.c calls it only on the
-** best candidates of searchd_quick(assignments_fts): per phrase, idf times
-** the saturated sum f/(f+k1) of its instances' column weights, from the
-** doclist alone (no row size, no text), for the first pass over every
-** matching row. Both use the query set with rank_set_query().
+** best candidates of searchd_quick(assignments_fts), which it runs on
+** every row of its first pass: the same score with every instance weighted
+** as the best match kind its phrase allows (the word as typed), so no text
+** is read and the column lengths come from memory (rank_set_lengths()).
+** Every other factor is computed as searchd_rank() does, and the score is
+** increasing in every instance weight, so quick >= rank for every row:
+** search.c ranks its candidates by quick, and computes rank only for
+** those whose quick can still reach the page (branch and bound). Both use
+** the query set with rank_set_query().
 **
 ** Thread safety: the state is per connection, used on the connection's
 ** thread only.
@@ -61,22 +66,16 @@ int rank_register(sqlite3 *db, struct rank **ppOut);
 void rank_set_query(struct rank *p, const struct query *q, int bRelaxed);
 
 /*
-** bBound 1: until the next call (or rank_set_query), searchd_rank() returns
-** an upper bound of its score instead: every instance weighted as the best
-** match kind its phrase allows (the word as typed), so no text is read or
-** tokenized. The score is increasing in every instance weight, so
-** bound >= score for every row: the caller can bound-score all candidates
-** and compute the exact score only of those whose bound can still reach
-** the page (branch and bound). bBound 0: the exact score.
+** Where both functions take a row's column lengths (tokens per column of
+** assignments_fts, as xColumnSize gives them): xLen(pArg, rowid, aLen)
+** fills aLen[0..3) and returns 1, or returns 0 when it does not know the
+** row, and xColumnSize is asked. A length below the true one only raises
+** a score (it is a normaliser). xLen NULL: xColumnSize always. xLen runs
+** on the connection's thread, inside its statements; pArg must outlive
+** its use.
 */
-void rank_set_bound(struct rank *p, int bBound);
-/*
-** While bBound is 1, the rows whose ids are in aId[0..n) (sorted
-** ascending) get their exact score all the same, so one pass can give the
-** likely best candidates their score and the others their bound. aId NULL:
-** none. aId must outlive its use.
-*/
-void rank_set_exact(struct rank *p, const sqlite3_int64 *aId, int n);
+typedef int (*rank_len_fn)(void *pArg, sqlite3_int64 iRowid, int *aLen);
+void rank_set_lengths(struct rank *p, rank_len_fn xLen, void *pArg);
 
 /*
 ** Walking: until the next call, the first searchd_quick()/searchd_rank()

@@ -186,6 +186,16 @@ void search_state_free(struct search_state *p){
   free(p);
 }
 
+/* rank_set_lengths()'s function: the lengths kept in the attributes. */
+static int search_lengths(void *pArg, sqlite3_int64 iRowid, int *aLen){
+  const struct search_state *p = (const struct search_state*)pArg;
+  const struct attr_row *r = p->attrs ? attrs_find(p->attrs, iRowid) : 0;
+  int i;
+  if( r==0 || r->aLen[0]==ATTRS_LEN_UNKNOWN ) return 0;
+  for(i=0; i<ATTRS_NCOL; i++) aLen[i] = r->aLen[i];
+  return 1;
+}
+
 int search_state_new(sqlite3 *db, const struct conf *conf, long nCache,
                      struct search_state **ppOut){
   struct search_state *p = calloc(1, sizeof(*p));
@@ -198,6 +208,7 @@ int search_state_new(sqlite3 *db, const struct conf *conf, long nCache,
     p->iCacheVersion = -1;
     rc = rank_register(db, &p->rank);
   }
+  if( rc==SQLITE_OK ) rank_set_lengths(p->rank, search_lengths, p);
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->fold);
   for(i=0; rc==SQLITE_OK && i<ST_N; i++){
     rc = sqlite3_prepare_v3(db, azSql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -805,13 +816,6 @@ static int search_cmp_desc(const void *pA, const void *pB){
   return a > b ? -1 : (a < b);
 }
 
-/* Smaller first-pass value first: the likely best candidates. */
-static int search_cmp_first(const void *pA, const void *pB){
-  const struct search_cand *a = pA, *b = pB;
-  if( a->first!=b->first ) return a->first < b->first ? -1 : 1;
-  return a->id < b->id ? -1 : (a->id > b->id);
-}
-
 /*
 ** The candidates still worth an exact score, into aId (ascending), at most
 ** m: those not scored exactly whose bound reaches the nNeed-th best exact
@@ -850,60 +854,29 @@ static void search_mark_exact(struct search_cand *aCand, int n,
 }
 
 /*
-** The bound pass over aCand (sorted by id): every candidate's bound, and
-** the exact score of those marked bExact. aId and aExact are scratch of n
-** ids each.
-*/
-static int search_rank_first(struct search_state *p, const char *zExpr,
-                             struct search_cand *aCand, int n,
-                             sqlite3_int64 *aId, sqlite3_int64 *aExact){
-  int i, k = 0, rc;
-  for(i=0; i<n; i++){
-    aId[i] = aCand[i].id;
-    if( aCand[i].bExact ) aExact[k++] = aCand[i].id;
-  }
-  rank_set_bound(p->rank, 1);
-  rank_set_exact(p->rank, aExact, k);
-  rc = search_rank_ids(p, zExpr, aCand, n, aId, n);
-  rank_set_exact(p->rank, 0, 0);
-  rank_set_bound(p->rank, 0);
-  for(i=0; i<n; i++){
-    aCand[i].bound = aCand[i].score;
-    if( !aCand[i].bExact ) aCand[i].score = -HUGE_VAL;
-  }
-  return rc;
-}
-
-/*
-** Second pass, branch and bound: one statement gives every candidate an
-** upper bound of searchd_rank() (rank_set_bound(): no text read), except
-** the m best by the first pass, which get their exact score right away
-** (rank_set_exact(): they are the likely page, and a statement fewer
-** saves more than a few exact scores too many cost). Then exact scores in
+** Second pass, branch and bound. The first pass's searchd_quick() is an
+** upper bound of searchd_rank() (rank.h). Exact scores are computed in
 ** order of bound, m per statement, until no bound left can reach the
-** first nNeed places. m = two pages (2 * nNeed), at least
+** first nNeed places; m = two pages (2 * nNeed), at least
 ** SEARCH_RERANK_MIN: each statement merges the doclists over its rowid
-** range again. The order of the first nNeed places is the same as if every
-** candidate had been scored; the others sort last (score -HUGE_VAL).
-** aCand ends sorted by id.
+** range again, so the first one scores more than the page. The order of
+** the first nNeed places is the same as if every candidate had been
+** scored; the others sort last (score -HUGE_VAL). aCand ends sorted by id.
 */
 static int search_rerank(struct search_state *p, const char *zExpr,
                          struct search_cand *aCand, int n, int nNeed){
   sqlite3_int64 *aId = malloc(sizeof(*aId) * n);
-  sqlite3_int64 *aExact = malloc(sizeof(*aExact) * n);
   struct search_cand **apOrd = malloc(sizeof(*apOrd) * n);
   double *aScratch = malloc(sizeof(*aScratch) * n);
   int m = 2*nNeed<SEARCH_RERANK_MIN ? SEARCH_RERANK_MIN : 2*nNeed;
-  int i, k, rc = (aId && aExact && apOrd && aScratch) ? SQLITE_OK
-                                                      : SQLITE_NOMEM;
-  if( m>n ) m = n;
-  qsort(aCand, n, sizeof(*aCand), search_cmp_first);
-  for(i=0; i<n; i++){
-    aCand[i].bExact = i<m;
-  }
+  int i, k, rc = (aId && apOrd && aScratch) ? SQLITE_OK : SQLITE_NOMEM;
   qsort(aCand, n, sizeof(*aCand), search_cmp_id);
-  for(i=0; rc==SQLITE_OK && i<n; i++) apOrd[i] = &aCand[i];
-  if( rc==SQLITE_OK ) rc = search_rank_first(p, zExpr, aCand, n, aId, aExact);
+  for(i=0; rc==SQLITE_OK && i<n; i++){
+    aCand[i].bound = -aCand[i].first;
+    aCand[i].score = -HUGE_VAL;
+    aCand[i].bExact = 0;
+    apOrd[i] = &aCand[i];
+  }
   if( rc==SQLITE_OK ) qsort(apOrd, n, sizeof(*apOrd), search_cmp_bound);
   while( rc==SQLITE_OK
       && (k = search_more(apOrd, n, nNeed, m, aScratch, aId))>0 ){
@@ -912,7 +885,6 @@ static int search_rerank(struct search_state *p, const char *zExpr,
   }
   free(aScratch);
   free(apOrd);
-  free(aExact);
   free(aId);
   return rc;
 }

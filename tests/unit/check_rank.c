@@ -1,7 +1,8 @@
 /*
 ** check_rank.c: the searchd_rank() auxiliary function (searchd/rank.c) on
 ** a small FTS5 table with the swedish tokenizer: proximity, match kind,
-** column weights, relaxed scores, the upper bound of rank_set_bound().
+** column weights, relaxed scores, searchd_quick() as an upper bound of it,
+** and the column lengths of rank_set_lengths().
 */
 #include <string.h>
 
@@ -25,8 +26,6 @@ static const char *const azRow[][3] = {
 
 static sqlite3 *g_db;
 static struct rank *g_rank;
-static const sqlite3_int64 *g_aExact;   /* rank_set_exact() for score_mode */
-static int g_nExact;
 
 static void setup(void){
   sqlite3_stmt *pIns = 0;
@@ -57,17 +56,17 @@ static void teardown(void){
 }
 
 /* searchd_rank() of row iRow for the user query zQ (0 if no match);
-** with bBound, its upper bound (rank_set_bound). */
+** with bBound, searchd_quick(), its upper bound. */
 static double score_mode(const char *zQ, int bRelaxed, int iRow, int bBound){
   struct query *q = 0;
   sqlite3_stmt *pStmt = 0;
   double s = 0;
   ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
   rank_set_query(g_rank, q, bRelaxed);
-  rank_set_bound(g_rank, bBound);
-  rank_set_exact(g_rank, g_aExact, g_nExact);
-  ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT " RANK_FUNCTION "(t) "
-      "FROM t WHERE t MATCH ?1 AND rowid=?2", -1, &pStmt, 0), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(g_db, bBound
+      ? "SELECT " RANK_QUICK_FUNCTION "(t) FROM t WHERE t MATCH ?1 AND rowid=?2"
+      : "SELECT " RANK_FUNCTION "(t) FROM t WHERE t MATCH ?1 AND rowid=?2",
+      -1, &pStmt, 0), SQLITE_OK);
   sqlite3_bind_text(pStmt, 1, bRelaxed ? query_relaxed(q) : query_match(q),
                     -1, SQLITE_STATIC);
   sqlite3_bind_int(pStmt, 2, iRow);
@@ -129,46 +128,70 @@ START_TEST(test_no_query)
 END_TEST
 
 /* The bound (no text read) is never below the exact score, for every row
-** and query kind; a row matching only as typed gets it exactly. */
+** and query kind; a row matching only as typed gets it, up to the margin
+** for rounding. */
 static const struct { const char *zQ; int bRelaxed; } aBoundCase[] = {
   {"vård", 0}, {"vården", 0}, {"nära vård", 0}, {"\"nära vård\"", 0},
   {"vår*", 0}, {"vård OR länet", 0}, {"nära vård zzzq", 1},
-  {"uppdrag vård", 1},
+  {"uppdrag vård", 1}, {"vård länet", 0}, {"vård -nära", 0},
 };
 
-START_TEST(test_bound)
-{
-  const char *zQ = aBoundCase[_i].zQ;
-  int bRelaxed = aBoundCase[_i].bRelaxed, iRow;
+static void check_bound(int i){
+  const char *zQ = aBoundCase[i].zQ;
+  int bRelaxed = aBoundCase[i].bRelaxed, iRow;
   for(iRow=1; iRow<=(int)(sizeof(azRow)/sizeof(azRow[0])); iRow++){
     double exact = score_mode(zQ, bRelaxed, iRow, 0);
     double bound = score_mode(zQ, bRelaxed, iRow, 1);
     ck_assert_msg(bound>=exact, "%s row %d: bound %g < exact %g", zQ, iRow,
                   bound, exact);
   }
+}
+
+START_TEST(test_bound)
+{
+  double exact, bound;
+  check_bound(_i);
   if( _i==0 ){
-    ck_assert(score_mode("vård", 0, 4, 1)==score_mode("vård", 0, 4, 0));
+    exact = score_mode("vård", 0, 4, 0);
+    bound = score_mode("vård", 0, 4, 1);
+    ck_assert_msg(exact>0 && bound<=exact*(1+1e-6), "%g %g", bound, exact);
+    /* a compound part: the bound is above the exact score */
+    ck_assert(score_mode("vård", 0, 5, 1) > score_mode("vård", 0, 5, 0));
   }
 }
 END_TEST
 
-/* In a bound pass, rank_set_exact()'s rows get their exact score and the
-** others their bound; the set is forgotten with the query. */
-START_TEST(test_exact_in_bound)
+/* rank_set_lengths(): lengths it knows replace xColumnSize's. */
+static int g_nLenCalls;
+static int g_aLenRow4[3];
+static int len_fn(void *pArg, sqlite3_int64 iRowid, int *aLen){
+  (void)pArg;
+  g_nLenCalls++;
+  if( iRowid!=4 ) return 0;       /* unknown: xColumnSize */
+  memcpy(aLen, g_aLenRow4, sizeof(g_aLenRow4));
+  return 1;
+}
+
+START_TEST(test_lengths)
 {
-  static const sqlite3_int64 aExact[] = {2, 5};
-  double exact5 = score_mode("vård", 0, 5, 0);
-  double bound5 = score_mode("vård", 0, 5, 1);
-  double bound3 = score_mode("vård", 0, 3, 1);
-  ck_assert(bound5>exact5);      /* a compound part: bound above exact */
-  g_aExact = aExact;
-  g_nExact = 2;
-  ck_assert(score_mode("vård", 0, 5, 1)==exact5);
-  ck_assert(score_mode("vård", 0, 3, 1)==bound3);
-  ck_assert(score_mode("vård", 0, 2, 1)==score_mode("vård", 0, 2, 0));
-  g_aExact = 0;
-  g_nExact = 0;
-  ck_assert(score_mode("vård", 0, 5, 1)==bound5);
+  double exact = score_mode("vård", 0, 4, 0);
+  double bound = score_mode("vård", 0, 4, 1);
+  double other = score_mode("vård", 0, 3, 0);
+  size_t i;
+  /* the true lengths (row 4 is "vård i länet"): the same scores */
+  g_aLenRow4[0] = 3; g_aLenRow4[1] = 0; g_aLenRow4[2] = 0;
+  rank_set_lengths(g_rank, len_fn, 0);
+  ck_assert(score_mode("vård", 0, 4, 0)==exact);
+  ck_assert(score_mode("vård", 0, 4, 1)==bound);
+  ck_assert(score_mode("vård", 0, 3, 0)==other);
+  ck_assert_int_gt(g_nLenCalls, 0);
+  /* a longer assignment: lower scores, and still bound >= exact */
+  g_aLenRow4[0] = 30;
+  ck_assert(score_mode("vård", 0, 4, 0) < exact);
+  ck_assert(score_mode("vård", 0, 4, 1) < bound);
+  for(i=0; i<sizeof(aBoundCase)/sizeof(aBoundCase[0]); i++) check_bound((int)i);
+  rank_set_lengths(g_rank, 0, 0);
+  ck_assert(score_mode("vård", 0, 4, 0)==exact);
 }
 END_TEST
 
@@ -193,7 +216,7 @@ Suite *rank_suite(void){
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_no_query);
   tcase_add_test(tc, test_fold);
-  tcase_add_test(tc, test_exact_in_bound);
+  tcase_add_test(tc, test_lengths);
   tcase_add_loop_test(tc, test_bound, 0,
                       (int)(sizeof(aBoundCase)/sizeof(aBoundCase[0])));
   suite_add_tcase(s, tc);
