@@ -9,14 +9,17 @@
 
 struct attrs {
   int n, nAlloc;
-  struct attr_row *a;         /* sorted by id */
+  sqlite3_int64 *aId;         /* the rows' ids, ascending; NULL if direct */
+  struct attr_row *a;         /* row aId[i] at a[i], or if direct row id at
+                              ** a[id] (iSource -1: no such row) */
   int nSource, nSourceAlloc;
   char **azSource;
   int nHash;                  /* power of two > 2 * nSource */
   int *aHash;                 /* source index + 1, 0 for empty */
-  sqlite3_int64 nDirect;      /* ids 0..nDirect-1 are in aDirect */
-  int *aDirect;               /* id -> index in a[] + 1, 0: none; NULL when
-                              ** ids are too sparse for a direct table */
+  sqlite3_int64 nDirect;      /* a[] is direct, of this many slots; or 0 */
+  sqlite3_int64 nLimit;       /* attrs_dense_limit() */
+  int nRun;
+  struct attr_run *aRun;      /* see attrs.h */
 };
 
 int attrs_date(const char *z){
@@ -110,19 +113,28 @@ static int attrs_intern(struct attrs *p, const char *z, int *piOut){
   return SQLITE_OK;
 }
 
+/* Room for nNew rows in aId[] and a[] (nNew >= p->n). */
+static int attrs_resize(struct attrs *p, int nNew){
+  sqlite3_int64 *aId = realloc(p->aId, (nNew ? nNew : 1)*sizeof(*aId));
+  struct attr_row *a;
+  if( aId==0 ) return SQLITE_NOMEM;
+  p->aId = aId;
+  a = realloc(p->a, (nNew ? nNew : 1)*sizeof(*a));
+  if( a==0 ) return SQLITE_NOMEM;
+  p->a = a;
+  p->nAlloc = nNew;
+  return SQLITE_OK;
+}
+
 /* Append one row (rows come in id order). */
 static int attrs_add(struct attrs *p, sqlite3_stmt *pStmt){
   struct attr_row *r;
   const char *zSource = (const char*)sqlite3_column_text(pStmt, 2);
-  if( p->n>=p->nAlloc ){
-    int nNew = p->nAlloc ? p->nAlloc*2 : 1024;
-    struct attr_row *aNew = realloc(p->a, nNew*sizeof(*aNew));
-    if( aNew==0 ) return SQLITE_NOMEM;
-    p->a = aNew;
-    p->nAlloc = nNew;
+  if( p->n>=p->nAlloc && attrs_resize(p, p->nAlloc ? p->nAlloc*2 : 1024) ){
+    return SQLITE_NOMEM;
   }
+  p->aId[p->n] = sqlite3_column_int64(pStmt, 0);
   r = &p->a[p->n];
-  r->id = sqlite3_column_int64(pStmt, 0);
   r->date = attrs_date((const char*)sqlite3_column_text(pStmt, 1));
   attrs_decode_sizes(sqlite3_column_blob(pStmt, 3),
                      sqlite3_column_bytes(pStmt, 3), r->aLen);
@@ -131,21 +143,57 @@ static int attrs_add(struct attrs *p, sqlite3_stmt *pStmt){
 }
 
 /*
-** Ids are dense in practice (INTEGER PRIMARY KEY from 1): then a table
-** indexed by id replaces the binary search, which showed in profiles of
-** broad words (one lookup per matching row).
+** Ids are dense in practice (INTEGER PRIMARY KEY from 1): then a[] becomes
+** a table indexed by id, which replaces the binary search (one lookup per
+** matching row of a broad word showed in profiles) and, against an index
+** of ids into a[], a cache miss per lookup: the first pass reads each
+** scanned row's lengths, date and source. Up to twice as many slots as
+** rows (16 bytes each); the rowid bitmaps (attrs_dense_limit) allow four.
 */
 static int attrs_direct(struct attrs *p){
-  sqlite3_int64 nMax = p->n ? p->a[p->n-1].id + 1 : 0;
-  int i;
-  if( p->n==0 || p->a[0].id<0 || nMax > (sqlite3_int64)p->n*4 + 1024 ){
-    return SQLITE_OK;
-  }
-  p->aDirect = calloc((size_t)nMax, sizeof(int));
-  if( p->aDirect==0 ) return SQLITE_NOMEM;
+  sqlite3_int64 nMax = p->n ? p->aId[p->n-1] + 1 : 0, i;
+  struct attr_row *a;
+  if( p->n==0 || p->aId[0]<0 ) return SQLITE_OK;
+  if( nMax <= (sqlite3_int64)p->n*4 + 1024 ) p->nLimit = nMax;
+  if( nMax > (sqlite3_int64)p->n*2 + 1024 ) return SQLITE_OK;
+  a = malloc((size_t)nMax * sizeof(*a));
+  if( a==0 ) return SQLITE_NOMEM;
+  for(i=0; i<nMax; i++) a[i].iSource = -1;
+  for(i=0; i<p->n; i++) a[p->aId[i]] = p->a[i];
+  free(p->a);
+  free(p->aId);
+  p->a = a;
+  p->aId = 0;
   p->nDirect = nMax;
-  for(i=0; i<p->n; i++) p->aDirect[p->a[i].id] = i+1;
   return SQLITE_OK;
+}
+
+/* Cut the rows (before attrs_direct()) into runs of consecutive ids of
+** one date. */
+static int attrs_runs_build(struct attrs *p){
+  int i, n = 0;
+  for(i=0; i<p->n; i++){
+    if( i==0 || p->aId[i]!=p->aId[i-1]+1 || p->a[i].date!=p->a[i-1].date ){
+      n++;
+    }
+  }
+  p->aRun = malloc(sizeof(*p->aRun) * (n ? n : 1));
+  if( p->aRun==0 ) return SQLITE_NOMEM;
+  for(i=0; i<p->n; i++){
+    struct attr_run *r = p->nRun ? &p->aRun[p->nRun-1] : 0;
+    if( r==0 || p->aId[i]!=r->iEnd || p->a[i].date!=r->date ){
+      r = &p->aRun[p->nRun++];
+      r->iFirst = p->aId[i];
+      r->date = p->a[i].date;
+    }
+    r->iEnd = p->aId[i] + 1;
+  }
+  return SQLITE_OK;
+}
+
+const struct attr_run *attrs_runs(const struct attrs *p, int *pn){
+  *pn = p->nRun;
+  return p->aRun;
 }
 
 int attrs_load(sqlite3 *db, struct attrs **ppOut){
@@ -168,11 +216,9 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
   }
   if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
   else sqlite3_finalize(pStmt);
-  if( rc==SQLITE_OK && p->n<p->nAlloc ){
-    /* Shrink to fit: a worker keeps this until the index changes. */
-    struct attr_row *aFit = realloc(p->a, (p->n ? p->n : 1)*sizeof(*aFit));
-    if( aFit ){ p->a = aFit; p->nAlloc = p->n; }
-  }
+  /* Shrink to fit: a worker keeps this until the index changes. */
+  if( rc==SQLITE_OK && p->n<p->nAlloc ) rc = attrs_resize(p, p->n);
+  if( rc==SQLITE_OK ) rc = attrs_runs_build(p);
   if( rc==SQLITE_OK ) rc = attrs_direct(p);
   if( rc!=SQLITE_OK ){
     attrs_free(p);
@@ -188,27 +234,27 @@ void attrs_free(struct attrs *p){
   for(i=0; i<p->nSource; i++) free(p->azSource[i]);
   free(p->azSource);
   free(p->aHash);
-  free(p->aDirect);
+  free(p->aId);
+  free(p->aRun);
   free(p->a);
   free(p);
 }
 
 const struct attr_row *attrs_find(const struct attrs *p, sqlite3_int64 id){
   int lo = 0, hi = p->n - 1;
-  if( p->aDirect ){
-    int k = (id>=0 && id<p->nDirect) ? p->aDirect[id] : 0;
-    return k ? &p->a[k-1] : 0;
+  if( p->nDirect ){
+    return (id>=0 && id<p->nDirect && p->a[id].iSource>=0) ? &p->a[id] : 0;
   }
   while( lo<=hi ){
     int mid = lo + (hi-lo)/2;
-    if( p->a[mid].id==id ) return &p->a[mid];
-    if( p->a[mid].id<id ) lo = mid+1; else hi = mid-1;
+    if( p->aId[mid]==id ) return &p->a[mid];
+    if( p->aId[mid]<id ) lo = mid+1; else hi = mid-1;
   }
   return 0;
 }
 
 sqlite3_int64 attrs_dense_limit(const struct attrs *p){
-  return p->aDirect ? p->nDirect : 0;
+  return p->nLimit;
 }
 
 int attrs_source_count(const struct attrs *p){ return p->nSource; }

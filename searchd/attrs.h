@@ -15,8 +15,9 @@
 ** rows per query, needs them for BM25's length normalisation.
 **
 ** The array is a snapshot: search.c reloads it when PRAGMA data_version
-** says another connection (the indexer) committed. Memory: about 28 bytes
-** per row plus the distinct sources (~3.5 MB for 125,000 rows).
+** says another connection (the indexer) committed. Memory: 16 bytes per
+** row (up to 32 if many rows were deleted; 24 if more) plus the distinct
+** sources (~2.5 MB for 125,000 rows).
 **
 ** Thread safety: one per worker connection; not shared.
 */
@@ -32,11 +33,22 @@
 /* Longer columns are kept as this: a length never above the true one. */
 #define ATTRS_LEN_MAX 0xFFFE
 
+/* The attributes of one row (assignments.id = assignments_fts.rowid). */
 struct attr_row {
-  sqlite3_int64 id;       /* assignments.id = assignments_fts.rowid */
   int date;               /* report date as yyyymmdd, 0 if unparsable */
   int iSource;            /* index into the distinct sources */
   unsigned short aLen[ATTRS_NCOL];  /* tokens per column, see above */
+};
+
+/*
+** A run of rows: ids iFirst..iEnd-1, every one a row, all of one report
+** date. Rows are indexed report by report, so there are about as many
+** runs as reports, and a set of rowids (rowset.h) is counted per date with
+** a popcount per run instead of a lookup per row.
+*/
+struct attr_run {
+  sqlite3_int64 iFirst, iEnd;
+  int date;
 };
 
 struct attrs;
@@ -54,10 +66,13 @@ void attrs_free(struct attrs *p);
 /* The attributes of row id, or NULL if it is not in the snapshot. */
 const struct attr_row *attrs_find(const struct attrs *p, sqlite3_int64 id);
 
+/* The runs, in id order, holding every row once; *pn of them. */
+const struct attr_run *attrs_runs(const struct attrs *p, int *pn);
+
 /*
 ** One more than the largest rowid when the rowids are dense (at most about
-** four times as many ids as rows), else 0: a bitmap of rowids (rowset.h)
-** fits then.
+** four times as many ids as rows) and not negative, else 0: a bitmap of
+** rowids (rowset.h) fits then.
 */
 sqlite3_int64 attrs_dense_limit(const struct attrs *p);
 

@@ -51,6 +51,33 @@ sqlite3_int64 rowset_count_from(const struct rowset *p, sqlite3_int64 iFrom){
   return n;
 }
 
+sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
+                                 sqlite3_int64 iTo){
+  sqlite3_int64 i, n = 0, iLast;
+  if( iFrom<0 ) iFrom = 0;
+  if( iTo>p->nWord*64 ) iTo = p->nWord*64;
+  if( iFrom>=iTo ) return 0;
+  iLast = (iTo - 1) / 64;
+  for(i=iFrom/64; i<=iLast; i++){
+    uint64_t w = p->a[i];
+    if( i==iFrom/64 ) w &= ~(uint64_t)0 << (iFrom % 64);
+    if( i==iLast ) w &= ~(uint64_t)0 >> (63 - (iTo - 1) % 64);
+    n += __builtin_popcountll(w);
+  }
+  return n;
+}
+
+int rowset_min(const struct rowset *p, sqlite3_int64 *pId){
+  sqlite3_int64 i;
+  for(i=0; i<p->nWord; i++){
+    if( p->a[i] ){
+      *pId = i*64 + __builtin_ctzll(p->a[i]);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int rowset_prev(const struct rowset *p, sqlite3_int64 iBelow,
                 sqlite3_int64 *pId){
   sqlite3_int64 i;

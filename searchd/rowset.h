@@ -43,6 +43,13 @@ void rowset_andnot(struct rowset *pDst, const struct rowset *pSrc);
 /* Number of members >= iFrom. */
 sqlite3_int64 rowset_count_from(const struct rowset *p, sqlite3_int64 iFrom);
 
+/* Number of members in [iFrom, iTo). */
+sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
+                                 sqlite3_int64 iTo);
+
+/* The smallest member into *pId: returns 1, or 0 if the set is empty. */
+int rowset_min(const struct rowset *p, sqlite3_int64 *pId);
+
 /*
 ** The largest member below iBelow into *pId: returns 1, or 0 if there is
 ** none. Walks the set downwards: call again with iBelow = *pId.

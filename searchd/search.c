@@ -693,6 +693,38 @@ static void search_walk_sets(struct search_state *p, struct rowset *aSet,
 }
 
 /*
+** search_walk_rest()'s count of the members of pSet below iLow without a
+** source filter: a popcount per run of rows of one date (attrs_runs()),
+** ~5,000 runs for 125,000 rows, instead of a lookup per member (a broad
+** word has 60,000 and more). The same totals, facets and search_seen()
+** statistics as the loop over members.
+*/
+static void search_tally_runs(struct search_state *p,
+                              const struct rowset *pSet, sqlite3_int64 iLow,
+                              const struct search_filter *f,
+                              long long *pnTotal){
+  int nRun = 0, i;
+  const struct attr_run *a = attrs_runs(p->attrs, &nRun);
+  sqlite3_int64 id = 0, nBelow = rowset_count_range(pSet, 0, iLow);
+  if( nBelow==0 ) return;
+  if( rowset_min(pSet, &id) && (p->nSeen==0 || id<p->iMinSeen) ){
+    p->iMinSeen = id;
+  }
+  if( p->nSeen==0 ) p->iMaxSeen = id;
+  p->nSeen += nBelow;
+  for(i=0; i<nRun && a[i].iFirst<iLow; i++){
+    sqlite3_int64 n;
+    if( (f->from && a[i].date<f->from) || (f->to && a[i].date>f->to) ){
+      continue;
+    }
+    n = rowset_count_range(pSet, a[i].iFirst,
+                           a[i].iEnd<iLow ? a[i].iEnd : iLow);
+    p->aYear[(a[i].date/10000) % 10000] += (int)n;
+    *pnTotal += n;
+  }
+}
+
+/*
 ** After a walk: the matches are (AND of the clause sets) AND NOT the last
 ** set (into aSet[0]). If those at or above iLow are the rows the scan
 ** stepped (same number, same sum of rowids: a check that the sets mean
@@ -712,6 +744,10 @@ static int search_walk_rest(struct search_state *p, struct rowset *aSet,
   if( rowset_count_from(&aSet[0], iLow)!=p->nWinSeen ) return 0;
   while( rowset_prev(&aSet[0], id, &id) && id>=iLow ) h += (uint64_t)id;
   if( h!=p->hWinSeen ) return 0;
+  if( f->abSource==0 ){
+    search_tally_runs(p, &aSet[0], iLow, f, pnTotal);
+    return 1;
+  }
   id = iLow;
   while( rowset_prev(&aSet[0], id, &id) ){
     const struct attr_row *r = attrs_find(p->attrs, id);

@@ -571,20 +571,39 @@ class ServerTest(unittest.TestCase):
     def test_window_counts_exact(self):
         # With a window, the matches older than it are counted apart: by
         # walking the phrases' doclists into bitmaps (searchd/rowset.h) or
-        # by statement. total and facets must equal those of ranking every
+        # by statement; with no source filter, a popcount per run of rows
+        # of one date. total and facets must equal those of ranking every
         # match (--window 0). Each query runs twice on one worker: the
         # second time its phrases' counts are known, which lets
         # multi-phrase queries walk too.
-        db = make_index(self.tmp, 'window.db')
-        # The window is at least --rerank rows: 10 of the sample's 29.
+        # Two more copies of the 2018 report: one dated 2024 and indexed
+        # last, one dated 2023 but indexed first (file names sort so), so
+        # that the rows below a window hold dates on both sides of a
+        # from/to filter.
+        src = os.path.join(self.tmp, 'window-reports')
+        os.mkdir(src)
+        for name in os.listdir(REPORTS):
+            shutil.copy(os.path.join(REPORTS, name), src)
+        with open(os.path.join(REPORTS, '2018-12-05.txt'),
+                  encoding='utf-8') as f:
+            text = f.read()
+        self.assertIn('2018-12-05', text.split('\n', 3)[2])
+        for name, date in (('0-late.txt', '2023-03-01'),
+                           ('zz-new.txt', '2024-02-01')):
+            with open(os.path.join(src, name), 'w', encoding='utf-8') as f:
+                f.write(text.replace('2018-12-05', date, 1))
+        db = make_index(self.tmp, 'window.db', src)
+        # The window is at least --rerank rows: 10 of the 67.
         small = self.start(db, '--cache-size', '0', '--window', '3',
                            '--rerank', '10', '--threads', '1')
         whole = self.start(db, '--cache-size', '0', '--window', '0')
-        for q in ('vård', 'arbetet', 'vår*', 'och i', '"och" -vård',
+        for q in ('vård', 'arbetet', 'vår*', 'och', 'och i', '"och" -vård',
                   'arbetet OR vård', 'och arbetet', 'och -arbetet -vård',
                   'nära vård', 'vård -psykiatri', '"nära vård"',
                   'hälso- och sjukvård', 'självmord'):
-            for params in ({}, {'from': '2019-01-01'}, {'source': 'RS'}):
+            for params in ({}, {'from': '2019-01-01'}, {'to': '2022-12-31'},
+                           {'from': '2018-12-05', 'to': '2021-05-05'},
+                           {'source': 'RS'}):
                 want = whole.search(q=q, **params)
                 for _ in range(2):
                     got = small.search(q=q, **params)

@@ -1,7 +1,8 @@
 /*
 ** check_attrs.c: searchd's in-memory row attributes (searchd/attrs.c):
-** dates, FTS5 docsize records, and a load from a real index whose column
-** lengths must be the ones FTS5's xColumnSize() gives.
+** dates, FTS5 docsize records, a load from a real index whose column
+** lengths must be the ones FTS5's xColumnSize() gives, and the runs of
+** rows of one date.
 */
 #include <string.h>
 
@@ -110,6 +111,9 @@ START_TEST(test_load)
   }
   ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
   ck_assert_ptr_null(attrs_find(p, 1000));
+  ck_assert_ptr_null(attrs_find(p, 0));
+  ck_assert_ptr_null(attrs_find(p, -1));
+  ck_assert_int_eq(attrs_dense_limit(p), 6);
   attrs_free(p);
   box_fixture_close(&f);
 }
@@ -136,6 +140,89 @@ START_TEST(test_no_docsize)
 }
 END_TEST
 
+/* Runs: consecutive ids of one date, every row once; a gap cuts a run. */
+static void check_runs(sqlite3 *db, const sqlite3_int64 (*aWant)[3], int n){
+  struct attrs *p = 0;
+  const struct attr_run *a;
+  int nRun = 0, i;
+  ck_assert_int_eq(attrs_load(db, &p), SQLITE_OK);
+  a = attrs_runs(p, &nRun);
+  ck_assert_int_eq(nRun, n);
+  for(i=0; i<n; i++){
+    ck_assert_int_eq(a[i].iFirst, aWant[i][0]);
+    ck_assert_int_eq(a[i].iEnd, aWant[i][1]);
+    ck_assert_int_eq(a[i].date, aWant[i][2]);
+  }
+  attrs_free(p);
+}
+
+START_TEST(test_runs)
+{
+  static const sqlite3_int64 aAll[][3] = {
+    {1, 3, 20210505}, {3, 6, 20181205},
+  };
+  static const sqlite3_int64 aGap[][3] = {
+    {1, 3, 20210505}, {3, 4, 20181205}, {5, 6, 20181205},
+  };
+  struct box_fixture f;
+  sqlite3 *dbw = 0;
+  char *zErr = 0;
+  box_fixture_open(&f);
+  check_runs(f.db, aAll, 2);
+  ck_assert_msg(db_open(f.zPath, DB_READWRITE, &dbw, &zErr)==SQLITE_OK, "%s",
+                zErr);
+  ck_assert_int_eq(sqlite3_exec(dbw, "DELETE FROM assignments WHERE id=4",
+                                0, 0, 0), SQLITE_OK);
+  sqlite3_close(dbw);
+  check_runs(f.db, aGap, 3);
+  box_fixture_close(&f);
+}
+END_TEST
+
+/*
+** Ids far apart: no direct table and no bitmap limit, rows found by binary
+** search; ids between twice and four times the rows (+ 1024): no direct
+** table, a bitmap limit all the same.
+*/
+START_TEST(test_sparse)
+{
+  static const struct { sqlite3_int64 id; sqlite3_int64 nLimit; } aCase[] = {
+    {1000000, 0}, {1040, 1041},
+  };
+  struct box_fixture f;
+  struct attrs *p = 0;
+  sqlite3 *dbw = 0;
+  char *zErr = 0, *zSql;
+  sqlite3_int64 id, k;
+  int nRun = 0;
+  box_fixture_open(&f);
+  ck_assert_msg(db_open(f.zPath, DB_READWRITE, &dbw, &zErr)==SQLITE_OK, "%s",
+                zErr);
+  id = aCase[_i].id;
+  zSql = sqlite3_mprintf("INSERT INTO assignments(id, report_id, row,"
+      " assignment, source, status) VALUES(%lld, 1, 9, 'en rad', 'RS', '')",
+      id);
+  ck_assert_int_eq(sqlite3_exec(dbw, zSql, 0, 0, 0), SQLITE_OK);
+  sqlite3_free(zSql);
+  sqlite3_close(dbw);
+  ck_assert_int_eq(attrs_load(f.db, &p), SQLITE_OK);
+  ck_assert_int_eq(attrs_dense_limit(p), aCase[_i].nLimit);
+  for(k=1; k<=5; k++) ck_assert_ptr_nonnull(attrs_find(p, k));
+  ck_assert_ptr_nonnull(attrs_find(p, id));
+  ck_assert_int_eq(attrs_find(p, id)->date, 20181205);
+  ck_assert_int_eq(attrs_find(p, id)->aLen[0], 2);
+  ck_assert_ptr_null(attrs_find(p, 6));
+  ck_assert_ptr_null(attrs_find(p, id-1));
+  ck_assert_ptr_null(attrs_find(p, id+1));
+  ck_assert_ptr_null(attrs_find(p, -1));
+  ck_assert_ptr_null(attrs_find(p, 0));
+  attrs_runs(p, &nRun);
+  ck_assert_int_eq(nRun, 3);
+  attrs_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
 Suite *attrs_suite(void){
   Suite *s = suite_create("attrs");
   TCase *tc = tcase_create("attrs");
@@ -144,6 +231,8 @@ Suite *attrs_suite(void){
                       (int)(sizeof(aRec)/sizeof(aRec[0])));
   tcase_add_test(tc, test_load);
   tcase_add_test(tc, test_no_docsize);
+  tcase_add_test(tc, test_runs);
+  tcase_add_loop_test(tc, test_sparse, 0, 2);
   suite_add_tcase(s, tc);
   return s;
 }

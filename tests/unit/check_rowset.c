@@ -22,15 +22,25 @@ static void fill(struct rowset *p, char *ab, unsigned *pSeed, int nEvery){
   }
 }
 
-/* The set holds exactly the ids flagged in ab: by count and by walk. */
+/* The set holds exactly the ids flagged in ab: by counts, minimum and
+** walk. */
 static void same(const struct rowset *p, const char *ab){
-  sqlite3_int64 id = N, iFrom;
+  sqlite3_int64 id = N, iFrom, iTo;
   int i = N;
   for(iFrom=0; iFrom<=N; iFrom+=37){
     sqlite3_int64 n = 0;
     for(i=(int)iFrom; i<N; i++) n += ab[i];
     ck_assert_int_eq(rowset_count_from(p, iFrom), n);
+    for(iTo=iFrom-70; iTo<=N+64; iTo+=29){
+      n = 0;
+      for(i=(int)iFrom; i<iTo && i<N; i++) n += ab[i];
+      ck_assert_int_eq(rowset_count_range(p, iFrom, iTo), n);
+    }
   }
+  for(i=0; i<N && !ab[i]; i++){}
+  ck_assert_int_eq(rowset_min(p, &id), i<N);
+  if( i<N ) ck_assert_int_eq(id, i);
+  id = N;
   for(i=N-1; i>=0; i--){
     if( !ab[i] ) continue;
     ck_assert_int_eq(rowset_prev(p, id, &id), 1);
@@ -80,6 +90,15 @@ START_TEST(test_edges)
   ck_assert_int_eq(rowset_count_from(&s, 64), 4);
   ck_assert_int_eq(rowset_count_from(&s, 65), 3);
   ck_assert_int_eq(rowset_count_from(&s, 1000), 0);
+  ck_assert_int_eq(rowset_count_range(&s, 0, 192), 8);
+  ck_assert_int_eq(rowset_count_range(&s, -5, 1000), 8);   /* clamped */
+  ck_assert_int_eq(rowset_count_range(&s, 63, 64), 1);
+  ck_assert_int_eq(rowset_count_range(&s, 63, 65), 2);
+  ck_assert_int_eq(rowset_count_range(&s, 2, 62), 0);
+  ck_assert_int_eq(rowset_count_range(&s, 64, 64), 0);
+  ck_assert_int_eq(rowset_count_range(&s, 128, 1), 0);
+  ck_assert_int_eq(rowset_min(&s, &id), 1);
+  ck_assert_int_eq(id, 0);
   ck_assert_int_eq(rowset_prev(&s, 1000, &id), 1);   /* clamped */
   ck_assert_int_eq(id, 191);
   ck_assert_int_eq(rowset_prev(&s, 128, &id), 1);
@@ -94,6 +113,8 @@ START_TEST(test_edges)
   ck_assert_int_eq(rowset_add(&s, 0), -1);
   ck_assert_int_eq(rowset_count_from(&s, 0), 0);
   ck_assert_int_eq(rowset_prev(&s, 10, &id), 0);
+  ck_assert_int_eq(rowset_count_range(&s, 0, 10), 0);
+  ck_assert_int_eq(rowset_min(&s, &id), 0);
   rowset_free(&s);
 }
 END_TEST
