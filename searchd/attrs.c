@@ -143,6 +143,18 @@ static int attrs_add(struct attrs *p, sqlite3_stmt *pStmt){
 }
 
 /*
+** One more than the largest id if every id is at least 0 and that is at
+** most nFactor times the rows (+ 1024), else 0.
+*/
+static sqlite3_int64 attrs_dense(const struct attrs *p, int nFactor){
+  sqlite3_int64 nMax;
+  if( p->n==0 || p->aId[0]<0 ) return 0;
+  if( p->aId[p->n-1] > (sqlite3_int64)p->n*nFactor + 1024 ) return 0;
+  nMax = p->aId[p->n-1] + 1;
+  return nMax;
+}
+
+/*
 ** Ids are dense in practice (INTEGER PRIMARY KEY from 1): then a[] becomes
 ** a table indexed by id, which replaces the binary search (one lookup per
 ** matching row of a broad word showed in profiles) and, against an index
@@ -151,11 +163,9 @@ static int attrs_add(struct attrs *p, sqlite3_stmt *pStmt){
 ** rows (16 bytes each); the rowid bitmaps (attrs_dense_limit) allow four.
 */
 static int attrs_direct(struct attrs *p){
-  sqlite3_int64 nMax = p->n ? p->aId[p->n-1] + 1 : 0, i;
+  sqlite3_int64 nMax = attrs_dense(p, 2), i;
   struct attr_row *a;
-  if( p->n==0 || p->aId[0]<0 ) return SQLITE_OK;
-  if( nMax <= (sqlite3_int64)p->n*4 + 1024 ) p->nLimit = nMax;
-  if( nMax > (sqlite3_int64)p->n*2 + 1024 ) return SQLITE_OK;
+  if( nMax==0 ) return SQLITE_OK;
   a = malloc((size_t)nMax * sizeof(*a));
   if( a==0 ) return SQLITE_NOMEM;
   for(i=0; i<nMax; i++) a[i].iSource = -1;
@@ -168,10 +178,14 @@ static int attrs_direct(struct attrs *p){
   return SQLITE_OK;
 }
 
-/* Cut the rows (before attrs_direct()) into runs of consecutive ids of
-** one date. */
+/*
+** Cut the rows (before attrs_direct()) into runs of consecutive ids of
+** one date. Only for dense ids: the runs serve counting from rowid bitmaps,
+** which need them (and ids then stay far from overflow).
+*/
 static int attrs_runs_build(struct attrs *p){
   int i, n = 0;
+  if( p->nLimit==0 ) return SQLITE_OK;
   for(i=0; i<p->n; i++){
     if( i==0 || p->aId[i]!=p->aId[i-1]+1 || p->a[i].date!=p->a[i-1].date ){
       n++;
@@ -218,6 +232,7 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
   else sqlite3_finalize(pStmt);
   /* Shrink to fit: a worker keeps this until the index changes. */
   if( rc==SQLITE_OK && p->n<p->nAlloc ) rc = attrs_resize(p, p->n);
+  if( rc==SQLITE_OK ) p->nLimit = attrs_dense(p, 4);
   if( rc==SQLITE_OK ) rc = attrs_runs_build(p);
   if( rc==SQLITE_OK ) rc = attrs_direct(p);
   if( rc!=SQLITE_OK ){

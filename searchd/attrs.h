@@ -66,7 +66,8 @@ void attrs_free(struct attrs *p);
 /* The attributes of row id, or NULL if it is not in the snapshot. */
 const struct attr_row *attrs_find(const struct attrs *p, sqlite3_int64 id);
 
-/* The runs, in id order, holding every row once; *pn of them. */
+/* The runs, in id order, holding every row once; *pn of them. None (*pn
+** 0) when the ids are not dense (attrs_dense_limit() 0). */
 const struct attr_run *attrs_runs(const struct attrs *p, int *pn);
 
 /*

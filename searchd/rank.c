@@ -36,6 +36,8 @@ static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
 #define RANK_W_STEM  0.7
 #define RANK_W_PART  0.4
 #define RANK_W_SYN   0.8
+/* The largest page rank_set_early() computes exact scores for. */
+#define RANK_EARLY_MAX 200
 /* searchd_quick() = the bound times this (rank_score()). */
 #define RANK_BOUND_MARGIN (1.0 + 1e-9)
 
@@ -86,6 +88,13 @@ struct rank {
   struct rowset *aWalk;           /* rank_set_walk()'s sets, or NULL */
   int nWalk;
   int bWalked;                    /* rank_prepare() filled them */
+  int nEarly;                     /* rank_set_early(): page size, or 0 */
+  rank_early_fn xEarly;
+  void *pEarlyArg;
+  int nFloor;                     /* aFloor: a min-heap of the nEarly best */
+  double aFloor[RANK_EARLY_MAX];  /* exact scores xEarly kept */
+  int nTop;                       /* aTop: a min-heap of the 2 * nEarly */
+  double aTop[2*RANK_EARLY_MAX];  /* best bounds so far */
 };
 
 /* Per-call state of a tokenizer callback. */
@@ -669,6 +678,58 @@ static int rank_quick_one(struct rank *p, const Fts5ExtensionApi *pApi,
 }
 
 /*
+** Keep v among the nMax largest values of the min-heap a (*pn of them,
+** worst on top). Returns 1 if v is among them, 0 if it fell out at once.
+*/
+static int rank_heap_push(double *a, int *pn, int nMax, double v){
+  int i, n = *pn;
+  if( n<nMax ){
+    for(i=n++; i>0 && a[(i-1)/2] > v; i=(i-1)/2) a[i] = a[(i-1)/2];
+    a[i] = v;
+    *pn = n;
+    return 1;
+  }
+  if( v<=a[0] ) return 0;
+  i = 0;
+  for(;;){
+    int l = 2*i+1, r = l+1, m = i;
+    double w = v;
+    if( l<n && a[l] < w ){ m = l; w = a[l]; }
+    if( r<n && a[r] < w ) m = r;
+    if( m==i ) break;
+    a[i] = a[m];
+    i = m;
+  }
+  a[i] = v;
+  return 1;
+}
+
+/*
+** rank_set_early(): after the bound of the current row, its exact score
+** too if the bound reaches the page's floor so far and is among the best
+** two pages of bounds so far, handed to xEarly. (Without the second test,
+** bounds that exceed exact scores by up to the match kinds' ratio let
+** most of a broad word's rows through: ~300 exact scores a query.)
+*/
+static int rank_early(struct rank *p, const Fts5ExtensionApi *pApi,
+                      Fts5Context *pFts, double bound){
+  sqlite3_int64 iRowid;
+  double exact = 0;
+  int nInst = 0, rc;
+  if( !rank_heap_push(p->aTop, &p->nTop, 2*p->nEarly, bound) ){
+    return SQLITE_OK;
+  }
+  if( p->nFloor>=p->nEarly && bound<p->aFloor[0] ) return SQLITE_OK;
+  rc = rank_inst_all(p, pApi, pFts, &nInst);
+  if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &exact);
+  iRowid = pApi->xRowid(pFts);
+  if( rc==SQLITE_OK && p->xEarly(p->pEarlyArg, iRowid, exact) ){
+    rank_heap_push(p->aFloor, &p->nFloor, p->nEarly, exact);
+  }
+  return rc;
+}
+
+/*
 ** searchd_quick(): the first-pass score, an upper bound of searchd_rank()
 ** from the doclist and the kept column lengths alone: every instance
 ** weighted as the best match kind its phrase allows, so no text is read.
@@ -691,6 +752,7 @@ static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
     rc = rank_inst_phrases(p, pApi, pFts, &nInst);
     if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 1, &s);
   }
+  if( rc==SQLITE_OK && p->nEarly>0 ) rc = rank_early(p, pApi, pFts, s);
   if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
   else sqlite3_result_double(pCtx, s);
 }
@@ -725,6 +787,18 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
   p->bRelaxed = bRelaxed;
   p->bReady = 0;
   p->bWalked = 0;
+  p->nEarly = 0;
+  p->nFloor = 0;
+  p->nTop = 0;
+}
+
+void rank_set_early(struct rank *p, int nPage, rank_early_fn xEarly,
+                    void *pArg){
+  p->nEarly = (xEarly && nPage>0 && nPage<=RANK_EARLY_MAX) ? nPage : 0;
+  p->xEarly = xEarly;
+  p->pEarlyArg = pArg;
+  p->nFloor = 0;
+  p->nTop = 0;
 }
 
 void rank_set_walk(struct rank *p, struct rowset *aSet, int nSet){

@@ -30,6 +30,10 @@
 #define SEARCH_RERANK_MIN 20
 /* Older assignment matches considered: the window's size over this. */
 #define SEARCH_OLDER_DIV 4
+/* Slots of the first pass's exact scores (search_state.aEarly), and the
+** most kept: a window of 2,000 rows plus 500 older ones, at worst. */
+#define SEARCH_EARLY_SLOTS 8192
+#define SEARCH_EARLY_MAX   4096
 /* A cache hit asks whether the index changed at most this often, ms. */
 #define SEARCH_RECHECK_MS 5
 
@@ -125,6 +129,18 @@ struct search_state {
   int bNot;                       /* the query excludes a -word */
   const struct query *q;          /* the query being run */
   int bRelaxed;                   /* ... with its relaxed expression */
+  const struct search_filter *pFilter;  /* ... and its filters */
+  int nNeed;                      /* ... and offset+limit */
+  struct search_early *aEarly;    /* exact scores of the first pass, a hash
+                                  ** table of SEARCH_EARLY_SLOTS by rowid */
+  int nEarly;                     /* entries in aEarly */
+};
+
+/* An exact score the first pass computed (rank_set_early). */
+struct search_early {
+  sqlite3_int64 id;
+  double score;
+  int bUsed;
 };
 
 /* The parameters of one /search request, validated. */
@@ -183,6 +199,7 @@ void search_state_free(struct search_state *p){
   cache_free(p->cache);
   attrs_free(p->attrs);
   fold_free(p->fold);
+  free(p->aEarly);
   free(p);
 }
 
@@ -757,6 +774,51 @@ static int search_walk_rest(struct search_state *p, struct rowset *aSet,
   return 1;
 }
 
+static unsigned search_early_slot(sqlite3_int64 id){
+  return (unsigned)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 51);
+}
+
+/* Forget the exact scores; 0, or -1 if there is no memory for them. */
+static int search_early_clear(struct search_state *p){
+  if( p->aEarly==0 ){
+    p->aEarly = calloc(SEARCH_EARLY_SLOTS, sizeof(*p->aEarly));
+    if( p->aEarly==0 ) return -1;
+  }else if( p->nEarly>0 ){
+    memset(p->aEarly, 0, SEARCH_EARLY_SLOTS * sizeof(*p->aEarly));
+  }
+  p->nEarly = 0;
+  return 0;
+}
+
+/* The slot of id in p->aEarly: its entry, or the empty slot it would
+** take. */
+static struct search_early *search_early_find(struct search_state *p,
+                                              sqlite3_int64 id){
+  unsigned h = search_early_slot(id);
+  while( p->aEarly[h].bUsed && p->aEarly[h].id!=id ){
+    h = (h+1) & (SEARCH_EARLY_SLOTS-1);
+  }
+  return &p->aEarly[h];
+}
+
+/*
+** rank_set_early()'s function: keep the exact score (past
+** SEARCH_EARLY_MAX, the rerank computes it again if it needs it), and say
+** whether the row passes the filters, so counts toward the page's floor.
+*/
+static int search_early_cb(void *pArg, sqlite3_int64 iRowid, double score){
+  struct search_state *p = (struct search_state*)pArg;
+  const struct attr_row *r = attrs_find(p->attrs, iRowid);
+  struct search_early *e = search_early_find(p, iRowid);
+  if( !e->bUsed && p->nEarly<SEARCH_EARLY_MAX ){
+    e->bUsed = 1;
+    e->id = iRowid;
+    p->nEarly++;
+  }
+  if( e->bUsed ) e->score = score;
+  return r!=0 && search_filter_ok(p->pFilter, r);
+}
+
 /*
 ** The first pass: total and facets over every match, and the nMax best
 ** candidates by searchd_quick() into aCand (see search.h: a broad query
@@ -776,6 +838,9 @@ static int search_candidates(struct search_state *p, const char *zExpr,
   *pnTotal = 0;
   memset(p->aYear, 0, sizeof(p->aYear));
   p->nSeen = 0;
+  if( search_early_clear(p)==0 ){
+    rank_set_early(p->rank, p->nNeed, search_early_cb, p);
+  }
   search_walk_sets(p, aSet, &nSet);
   rank_set_walk(p->rank, nSet ? aSet : 0, nSet);
   rc = search_newest(p, zExpr, nWin, f, aCand, nMax, pnCand, pnTotal, &iLow);
@@ -796,6 +861,7 @@ static int search_candidates(struct search_state *p, const char *zExpr,
   if( rc==SQLITE_OK && nOld>0 ){
     rc = search_scan(p, zExpr, aOld, nOld, f, aCand, nMax, pnCand);
   }
+  rank_set_early(p->rank, 0, 0, 0);
   free(aOld);
   return rc;
 }
@@ -908,9 +974,11 @@ static int search_rerank(struct search_state *p, const char *zExpr,
   int i, k, rc = (aId && apOrd && aScratch) ? SQLITE_OK : SQLITE_NOMEM;
   qsort(aCand, n, sizeof(*aCand), search_cmp_id);
   for(i=0; rc==SQLITE_OK && i<n; i++){
+    const struct search_early *e = p->aEarly
+                                 ? search_early_find(p, aCand[i].id) : 0;
     aCand[i].bound = -aCand[i].first;
-    aCand[i].score = -HUGE_VAL;
-    aCand[i].bExact = 0;
+    aCand[i].bExact = e && e->bUsed;
+    aCand[i].score = aCand[i].bExact ? e->score : -HUGE_VAL;
     apOrd[i] = &aCand[i];
   }
   if( rc==SQLITE_OK ) qsort(apOrd, n, sizeof(*apOrd), search_cmp_bound);
@@ -1092,6 +1160,8 @@ static int search_run(struct search_state *p, const struct query *q,
   rank_set_query(p->rank, q, 0);
   p->q = q;
   p->bRelaxed = 0;
+  p->pFilter = &f;
+  p->nNeed = (int)(pReq->nOffset + pReq->nLimit);
   if( rc==SQLITE_OK && zExpr ){
     rc = search_candidates(p, zExpr, bOlder, &f, aCand, nMax, &nCand,
                            &nTotal);
@@ -1111,6 +1181,7 @@ static int search_run(struct search_state *p, const struct query *q,
   }
   rank_set_query(p->rank, 0, 0);
   p->q = 0;
+  p->pFilter = 0;
   if( rc==SQLITE_OK ){
     e |= search_corrected(q, out);
     e |= json_raw(out, "\"total\":");
