@@ -61,6 +61,9 @@ static const struct conf_opt aOpt[] = {
    "US  what reading one chosen row by rowid costs, against walking the "
    "matches of its rowid range (tuning; 0: always by rowid; 1000000: "
    "always the range)"},
+  {"--early", CONF_INT, O(nEarly), 200, 0, 200, 0,
+   "N  pages of up to N rows (offset+limit) get the exact scores they need "
+   "in the first pass, not looked up after it (tuning; 0: off)"},
   {"--max-offset", CONF_INT, O(nMaxOffset), 1000, 0, 1000000, 0,
    "N  largest offset accepted (larger: 400)"},
   {"--synonyms", CONF_STR, O(zSynonyms), 0,0,0, 0,

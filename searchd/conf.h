@@ -30,6 +30,8 @@ struct conf {
   long nRerank;               /* --rerank: candidates fully ranked */
   long nWindow;               /* --window: newest matches scored; 0: all */
   long nLookupUs;             /* --lookup-us: cost of a rowid=? lookup */
+  long nEarly;                /* --early: largest page with early exact
+                              ** scores (rank_set_early) */
   long nMaxOffset;            /* --max-offset */
   int nCors;                  /* --cors-origin, repeatable */
   const char *azCors[CONF_MAX_CORS];

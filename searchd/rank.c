@@ -36,8 +36,6 @@ static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
 #define RANK_W_STEM  0.7
 #define RANK_W_PART  0.4
 #define RANK_W_SYN   0.8
-/* The largest page rank_set_early() computes exact scores for. */
-#define RANK_EARLY_MAX 200
 /* searchd_quick() = the bound times this (rank_score()). */
 #define RANK_BOUND_MARGIN (1.0 + 1e-9)
 
@@ -89,7 +87,8 @@ struct rank {
   int nWalk;
   int bWalked;                    /* rank_prepare() filled them */
   int nEarly;                     /* rank_set_early(): page size, or 0 */
-  rank_early_fn xEarly;
+  rank_pass_fn xPass;
+  rank_score_fn xScore;
   void *pEarlyArg;
   int nFloor;                     /* aFloor: a min-heap of the nEarly best */
   double aFloor[RANK_EARLY_MAX];  /* exact scores xEarly kept */
@@ -365,10 +364,10 @@ static int rank_tokenize(struct rank *p, const Fts5ExtensionApi *pApi,
                          Fts5Context *pFts, int iCol, int iLast,
                          const char **pz, int *pnTok){
   struct rank_tokcb c = {0, 0, 0, 0};
-  int nSize = 0, n = 0, rc;
-  rc = pApi->xColumnSize(pFts, iCol, &nSize);
-  if( nSize>iLast+1 ) nSize = iLast + 1;
-  if( rc==SQLITE_OK && nSize>p->nTokAlloc ){
+  /* Words 0..iLast: an instance's offset is below the column's length,
+  ** so no xColumnSize (a %_docsize seek) is needed to bound it. */
+  int nSize = iLast + 1, n = 0, rc = SQLITE_OK;
+  if( nSize>p->nTokAlloc ){
     struct rank_tok *aNew = sqlite3_realloc64(p->aTok,
                                               sizeof(*aNew) * (nSize + 64));
     if( aNew==0 ) rc = SQLITE_NOMEM;
@@ -406,7 +405,11 @@ static double rank_kind(const struct rank *p, int bBound, int iPhrase,
   int nWord;
   double w;
   if( bBound ) return rank_kind_max(p, iPhrase);
-  if( !p->bMapped || iOff<0 || iOff>=nTok || zCol==0 ) return RANK_W_STEM;
+  if( !p->bMapped || iOff<0 || iOff>=nTok || zCol==0 ){
+    /* Text not read: at most what the bound gives (rank.h). */
+    w = rank_kind_max(p, iPhrase);
+    return w<RANK_W_STEM ? w : RANK_W_STEM;
+  }
   qp = query_phrase(p->q, iPhrase);
   t = &p->aTok[iOff];
   nWord = t->iEnd - t->iStart;
@@ -455,7 +458,7 @@ static int rank_reserve(struct rank *p, int n){
   struct rank_inst *aInst;
   struct rank_hit *aHit;
   if( n<=p->nInstAlloc ) return SQLITE_OK;
-  n += 64;
+  n = n<p->nInstAlloc*2 ? p->nInstAlloc*2 : n + 64;
   aInst = sqlite3_realloc64(p->aInst, sizeof(*aInst) * n);
   if( aInst==0 ) return SQLITE_NOMEM;
   p->aInst = aInst;
@@ -658,7 +661,7 @@ static int rank_quick_one(struct rank *p, const Fts5ExtensionApi *pApi,
                           Fts5Context *pFts, double *pScore){
   double aFreq[RANK_MAX_PHRASE], aCol[RANK_NCOL], rel;
   int aLen[RANK_NCOL], i, rc = rank_lengths(p, pApi, pFts, aLen);
-  for(i=0; i<RANK_NCOL; i++){
+  for(i=0; rc==SQLITE_OK && i<RANK_NCOL; i++){
     aCol[i] = aColWeight[i] / (1.0 - RANK_B + RANK_B * aLen[i] / p->aAvgLen[i]);
   }
   for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
@@ -706,24 +709,27 @@ static int rank_heap_push(double *a, int *pn, int nMax, double v){
 
 /*
 ** rank_set_early(): after the bound of the current row, its exact score
-** too if the bound reaches the page's floor so far and is among the best
-** two pages of bounds so far, handed to xEarly. (Without the second test,
-** bounds that exceed exact scores by up to the match kinds' ratio let
-** most of a broad word's rows through: ~300 exact scores a query.)
+** too if the row passes the filters, its bound is among the best two pages
+** of bounds so far and reaches the page's floor so far, handed to xScore.
+** (Without the second test, bounds that exceed exact scores by up to the
+** match kinds' ratio let most of a broad word's rows through: ~300 exact
+** scores a query.)
 */
 static int rank_early(struct rank *p, const Fts5ExtensionApi *pApi,
                       Fts5Context *pFts, double bound){
   sqlite3_int64 iRowid;
   double exact = 0;
   int nInst = 0, rc;
+  iRowid = pApi->xRowid(pFts);
+  if( !p->xPass(p->pEarlyArg, iRowid) ) return SQLITE_OK;
   if( !rank_heap_push(p->aTop, &p->nTop, 2*p->nEarly, bound) ){
     return SQLITE_OK;
   }
   if( p->nFloor>=p->nEarly && bound<p->aFloor[0] ) return SQLITE_OK;
   rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &exact);
-  iRowid = pApi->xRowid(pFts);
-  if( rc==SQLITE_OK && p->xEarly(p->pEarlyArg, iRowid, exact) ){
+  if( rc==SQLITE_OK ){
+    p->xScore(p->pEarlyArg, iRowid, exact);
     rank_heap_push(p->aFloor, &p->nFloor, p->nEarly, exact);
   }
   return rc;
@@ -792,10 +798,12 @@ void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
   p->nTop = 0;
 }
 
-void rank_set_early(struct rank *p, int nPage, rank_early_fn xEarly,
-                    void *pArg){
-  p->nEarly = (xEarly && nPage>0 && nPage<=RANK_EARLY_MAX) ? nPage : 0;
-  p->xEarly = xEarly;
+void rank_set_early(struct rank *p, int nPage, rank_pass_fn xPass,
+                    rank_score_fn xScore, void *pArg){
+  p->nEarly = (xPass && xScore && nPage>0 && nPage<=RANK_EARLY_MAX)
+            ? nPage : 0;
+  p->xPass = xPass;
+  p->xScore = xScore;
   p->pEarlyArg = pArg;
   p->nFloor = 0;
   p->nTop = 0;

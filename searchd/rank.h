@@ -79,19 +79,22 @@ void rank_set_lengths(struct rank *p, rank_len_fn xLen, void *pArg);
 
 /*
 ** Early exact scores: until the next call or rank_set_query(), with
-** 0 < nPage <= 200 (else off), searchd_quick() also computes searchd_rank()
-** of its row when the bound reaches the nPage-th best exact score computed
-** so far (every row, while fewer than nPage have been), and hands it to
-** xEarly(pArg, rowid, score), which returns 1 if the row counts toward
-** that floor (it passes the caller's filters) or 0. A first pass newest
-** first then scores exactly every row whose bound could still make the
-** page, in the statement that already has the row, where a rerank would
-** look each one up again. xEarly runs inside the statement, on the
-** connection's thread; pArg must outlive its use.
+** 0 < nPage <= RANK_EARLY_MAX (else off), searchd_quick() also computes
+** searchd_rank() of its row when the row passes the caller's filters
+** (xPass(pArg, rowid) returns 1), its bound is among the best 2 * nPage
+** bounds of such rows so far, and it reaches the nPage-th best exact score
+** computed so far (every such row while fewer than nPage have been); it
+** hands the score to xScore(pArg, rowid, score). A first pass newest first
+** then scores exactly the rows whose bound could make the page, in the
+** statement that already has each row, where a rerank would look each one
+** up again. The callbacks run inside the statement, on the connection's
+** thread; pArg must outlive their use.
 */
-typedef int (*rank_early_fn)(void *pArg, sqlite3_int64 iRowid, double score);
-void rank_set_early(struct rank *p, int nPage, rank_early_fn xEarly,
-                    void *pArg);
+#define RANK_EARLY_MAX 200
+typedef int (*rank_pass_fn)(void *pArg, sqlite3_int64 iRowid);
+typedef void (*rank_score_fn)(void *pArg, sqlite3_int64 iRowid, double score);
+void rank_set_early(struct rank *p, int nPage, rank_pass_fn xPass,
+                    rank_score_fn xScore, void *pArg);
 
 /*
 ** Walking: until the next call, the first searchd_quick()/searchd_rank()

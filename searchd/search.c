@@ -30,8 +30,10 @@
 #define SEARCH_RERANK_MIN 20
 /* Older assignment matches considered: the window's size over this. */
 #define SEARCH_OLDER_DIV 4
-/* Slots of the first pass's exact scores (search_state.aEarly), and the
-** most kept: a window of 2,000 rows plus 500 older ones, at worst. */
+/* Slots of the first pass's exact scores (search_state.aEarly, a power of
+** two), and the most kept: a default window of 2,000 rows plus 500 older
+** ones need fewer; past it (a larger --window) the rerank computes the
+** rest again, as without early scores. */
 #define SEARCH_EARLY_SLOTS 8192
 #define SEARCH_EARLY_MAX   4096
 /* A cache hit asks whether the index changed at most this often, ms. */
@@ -727,7 +729,7 @@ static void search_tally_runs(struct search_state *p,
   if( rowset_min(pSet, &id) && (p->nSeen==0 || id<p->iMinSeen) ){
     p->iMinSeen = id;
   }
-  if( p->nSeen==0 ) p->iMaxSeen = id;
+  if( p->nSeen==0 && rowset_prev(pSet, iLow, &id) ) p->iMaxSeen = id;
   p->nSeen += nBelow;
   for(i=0; i<nRun && a[i].iFirst<iLow; i++){
     sqlite3_int64 n;
@@ -775,7 +777,8 @@ static int search_walk_rest(struct search_state *p, struct rowset *aSet,
 }
 
 static unsigned search_early_slot(sqlite3_int64 id){
-  return (unsigned)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 51);
+  uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ULL;
+  return (unsigned)(h >> 32) & (SEARCH_EARLY_SLOTS-1);
 }
 
 /* Forget the exact scores; 0, or -1 if there is no memory for them. */
@@ -801,14 +804,18 @@ static struct search_early *search_early_find(struct search_state *p,
   return &p->aEarly[h];
 }
 
-/*
-** rank_set_early()'s function: keep the exact score (past
-** SEARCH_EARLY_MAX, the rerank computes it again if it needs it), and say
-** whether the row passes the filters, so counts toward the page's floor.
-*/
-static int search_early_cb(void *pArg, sqlite3_int64 iRowid, double score){
+/* rank_set_early()'s filter: does the row pass the query's filters? */
+static int search_early_pass(void *pArg, sqlite3_int64 iRowid){
+  const struct search_state *p = (const struct search_state*)pArg;
+  const struct attr_row *r = p->attrs ? attrs_find(p->attrs, iRowid) : 0;
+  return r!=0 && search_filter_ok(p->pFilter, r);
+}
+
+/* rank_set_early()'s sink: keep the exact score (past SEARCH_EARLY_MAX,
+** the rerank computes it again if it needs it). */
+static void search_early_keep(void *pArg, sqlite3_int64 iRowid,
+                              double score){
   struct search_state *p = (struct search_state*)pArg;
-  const struct attr_row *r = attrs_find(p->attrs, iRowid);
   struct search_early *e = search_early_find(p, iRowid);
   if( !e->bUsed && p->nEarly<SEARCH_EARLY_MAX ){
     e->bUsed = 1;
@@ -816,7 +823,6 @@ static int search_early_cb(void *pArg, sqlite3_int64 iRowid, double score){
     p->nEarly++;
   }
   if( e->bUsed ) e->score = score;
-  return r!=0 && search_filter_ok(p->pFilter, r);
 }
 
 /*
@@ -838,8 +844,10 @@ static int search_candidates(struct search_state *p, const char *zExpr,
   *pnTotal = 0;
   memset(p->aYear, 0, sizeof(p->aYear));
   p->nSeen = 0;
-  if( search_early_clear(p)==0 ){
-    rank_set_early(p->rank, p->nNeed, search_early_cb, p);
+  /* Cleared for every query: the rerank takes what the map holds. */
+  if( search_early_clear(p)==0 && p->nNeed<=p->conf->nEarly ){
+    rank_set_early(p->rank, p->nNeed, search_early_pass, search_early_keep,
+                   p);
   }
   search_walk_sets(p, aSet, &nSet);
   rank_set_walk(p->rank, nSet ? aSet : 0, nSet);
@@ -861,7 +869,7 @@ static int search_candidates(struct search_state *p, const char *zExpr,
   if( rc==SQLITE_OK && nOld>0 ){
     rc = search_scan(p, zExpr, aOld, nOld, f, aCand, nMax, pnCand);
   }
-  rank_set_early(p->rank, 0, 0, 0);
+  rank_set_early(p->rank, 0, 0, 0, 0);
   free(aOld);
   return rc;
 }

@@ -568,19 +568,14 @@ class ServerTest(unittest.TestCase):
                     self.assertEqual(page['hits'], pages[0]['hits'], q)
                     self.assertEqual(page['total'], pages[0]['total'], q)
 
-    def test_window_counts_exact(self):
-        # With a window, the matches older than it are counted apart: by
-        # walking the phrases' doclists into bitmaps (searchd/rowset.h) or
-        # by statement; with no source filter, a popcount per run of rows
-        # of one date. total and facets must equal those of ranking every
-        # match (--window 0). Each query runs twice on one worker: the
-        # second time its phrases' counts are known, which lets
-        # multi-phrase queries walk too.
-        # Two more copies of the 2018 report: one dated 2024 and indexed
-        # last, one dated 2023 but indexed first (file names sort so), so
-        # that the rows below a window hold dates on both sides of a
-        # from/to filter.
+    def window_reports(self):
+        """The sample reports plus two copies of the 2018 one: one dated
+        2024 and indexed last, one dated 2023 but indexed first (file names
+        sort so), so that the rows below a window hold dates on both sides
+        of a from/to filter. Returns the directory."""
         src = os.path.join(self.tmp, 'window-reports')
+        if os.path.isdir(src):
+            return src
         os.mkdir(src)
         for name in os.listdir(REPORTS):
             shutil.copy(os.path.join(REPORTS, name), src)
@@ -592,7 +587,47 @@ class ServerTest(unittest.TestCase):
                            ('zz-new.txt', '2024-02-01')):
             with open(os.path.join(src, name), 'w', encoding='utf-8') as f:
                 f.write(text.replace('2018-12-05', date, 1))
-        db = make_index(self.tmp, 'window.db', src)
+        return src
+
+    def test_early_exact_same_pages(self):
+        # Exact scores taken in the first pass (--early) give the pages the
+        # rerank alone gives (--early 0): same rows, scores, totals. Pages
+        # within and past the --early limit run one after another on one
+        # search thread, so a page past it would show scores the page
+        # before left behind, if it took them.
+        db = make_index(self.tmp, 'early.db', self.window_reports())
+        flags = ('--cache-size', '0', '--threads', '1', '--search-threads',
+                 '1', '--window', '5', '--rerank', '10')
+        on = self.start(db, '--early', '12', *flags)
+        off = self.start(db, '--early', '0', *flags)
+        # Queries in turn within each page size: a score left behind would
+        # belong to another query.
+        for params in ({'limit': 3}, {'limit': 10},
+                       {'limit': 10, 'offset': 5}, {'limit': 1},
+                       {'limit': 10, 'from': '2019-01-01'},
+                       {'limit': 5, 'source': 'RS'}):
+            for q in ('vård', 'och', 'arbetet', 'nära vård', 'vår*',
+                      'vård -psykiatri', 'nära vård zzzq', '"nära vård"',
+                      'arbetet OR vård', 'vård'):
+                want = off.search(q=q, **params)
+                got = on.search(q=q, **params)
+                for k in ('total', 'facets', 'relaxed'):
+                    self.assertEqual(got[k], want[k], (q, params, k))
+                self.assertEqual(
+                    [(h['report_date'], h['row'], h['score'])
+                     for h in got['hits']],
+                    [(h['report_date'], h['row'], h['score'])
+                     for h in want['hits']], (q, params))
+
+    def test_window_counts_exact(self):
+        # With a window, the matches older than it are counted apart: by
+        # walking the phrases' doclists into bitmaps (searchd/rowset.h) or
+        # by statement; with no source filter, a popcount per run of rows
+        # of one date. total and facets must equal those of ranking every
+        # match (--window 0). Each query runs twice on one worker: the
+        # second time its phrases' counts are known, which lets
+        # multi-phrase queries walk too.
+        db = make_index(self.tmp, 'window.db', self.window_reports())
         # The window is at least --rerank rows: 10 of the 67.
         small = self.start(db, '--cache-size', '0', '--window', '3',
                            '--rerank', '10', '--threads', '1')
