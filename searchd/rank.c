@@ -91,7 +91,7 @@ struct rank {
   rank_score_fn xScore;
   void *pEarlyArg;
   int nFloor;                     /* aFloor: a min-heap of the nEarly best */
-  double aFloor[RANK_EARLY_MAX];  /* exact scores xEarly kept */
+  double aFloor[RANK_EARLY_MAX];  /* exact scores handed to xScore */
   int nTop;                       /* aTop: a min-heap of the 2 * nEarly */
   double aTop[2*RANK_EARLY_MAX];  /* best bounds so far */
 };
