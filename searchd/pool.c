@@ -12,6 +12,7 @@
 struct pool_thread {
   struct pool *pPool;
   struct dbenv env;
+  unsigned iKick;                 /* the pool's iKick when last looked */
   pthread_t thread;
   int bStarted;
 };
@@ -24,6 +25,7 @@ struct pool {
   struct pool_job *pHead, *pTail; /* the queue, oldest first */
   int nQueued;
   int bStop;
+  unsigned iKick;                 /* bumped by pool_kick() */
   int nThread;
   struct pool_thread *aThread;
 };
@@ -49,31 +51,50 @@ static void pool_deliver(struct pool_job *pJob){
   pthread_mutex_unlock(&pIn->mu);
 }
 
-/* The oldest job, or NULL once stopping. */
-static struct pool_job *pool_take(struct pool *p){
-  struct pool_job *pJob = 0;
+/*
+** Wait for the oldest job (into *ppJob) or a pool_kick() (*ppJob NULL).
+** Returns 0 once stopping.
+*/
+static int pool_take(struct pool *p, struct pool_thread *t,
+                     struct pool_job **ppJob){
+  int bRun;
+  *ppJob = 0;
   pthread_mutex_lock(&p->mu);
-  while( p->pHead==0 && !p->bStop ) pthread_cond_wait(&p->cv, &p->mu);
-  if( !p->bStop ){
-    pJob = p->pHead;
-    p->pHead = pJob->pNext;
+  while( p->pHead==0 && !p->bStop && t->iKick==p->iKick ){
+    pthread_cond_wait(&p->cv, &p->mu);
+  }
+  t->iKick = p->iKick;
+  bRun = !p->bStop;
+  if( bRun && p->pHead ){
+    *ppJob = p->pHead;
+    p->pHead = p->pHead->pNext;
     if( p->pHead==0 ) p->pTail = 0;
     p->nQueued--;
   }
   pthread_mutex_unlock(&p->mu);
-  return pJob;
+  return bRun;
 }
 
 static void *pool_main(void *pArg){
   struct pool_thread *t = (struct pool_thread*)pArg;
   struct pool *p = t->pPool;
   struct pool_job *pJob;
-  while( (pJob = pool_take(p))!=0 ){
+  while( pool_take(p, t, &pJob) ){
     dbenv_reopen(p->conf, 0, atomic_load(p->pGen), &t->env);
-    pJob->xRun(pJob, &t->env);
-    pool_deliver(pJob);
+    if( pJob ){
+      pJob->xRun(pJob, &t->env);
+      pool_deliver(pJob);
+    }
   }
   return 0;
+}
+
+void pool_kick(struct pool *p){
+  if( p==0 ) return;
+  pthread_mutex_lock(&p->mu);
+  p->iKick++;
+  pthread_cond_broadcast(&p->cv);
+  pthread_mutex_unlock(&p->mu);
 }
 
 int pool_new(const struct conf *conf, atomic_uint *pGen, int nThread,

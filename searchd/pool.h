@@ -69,6 +69,14 @@ int pool_start(struct pool *p);
 */
 int pool_submit(struct pool *p, struct pool_job *pJob);
 
+/*
+** A new reload generation: every idle thread reopens now (dbenv_reopen),
+** not at its next job. A thread that sat out a generation would take its
+** "previous" query expansion sets (ext.h: kept when a file is broken) from
+** the one before. Thread safe. Accepts NULL.
+*/
+void pool_kick(struct pool *p);
+
 /* Jobs queued and not yet taken by a thread. Thread safe. */
 int pool_queued(struct pool *p);
 

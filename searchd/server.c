@@ -228,6 +228,8 @@ static void server_on_signal(evutil_socket_t sig, short what, void *pArg){
     unsigned g = atomic_fetch_add(&s->gen, 1) + 1;
     log_msg(LOG_INFO, "SIGHUP: workers reopen the database (generation %u)",
             g);
+    for(i=0; i<s->nWorker; i++) worker_kick(s->apWorker[i]);
+    pool_kick(s->pool);
     return;
   }
   log_msg(LOG_INFO, "signal %d: finishing requests in flight, then exiting",

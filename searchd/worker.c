@@ -41,6 +41,7 @@ struct worker {
   struct event *evDrain;          /* waits for replies and pool jobs */
   int bWaited;                    /* the drain waited for pool jobs */
   struct event *evResume;         /* re-enables accepting after a pause */
+  struct event *evReload;         /* worker_kick(): reopen now */
   pthread_t thread;
   int bStarted;
   struct http_env env;
@@ -50,6 +51,13 @@ struct worker {
 static void worker_prepare(struct http_env *env){
   struct worker *w = (struct worker*)((char*)env - offsetof(struct worker, env));
   dbenv_reopen(w->conf, w->conf->nCache, atomic_load(w->pGen), &env->dbe);
+}
+
+/* Runs on the worker's thread when worker_kick() activates evReload. */
+static void worker_on_reload(evutil_socket_t fd, short what, void *pArg){
+  struct worker *w = (struct worker*)pArg;
+  (void)fd; (void)what;
+  worker_prepare(&w->env);
 }
 
 /*
@@ -148,6 +156,7 @@ void worker_free(struct worker *w){
   if( w->evStop ) event_free(w->evStop);
   if( w->evDrain ) event_free(w->evDrain);
   if( w->evResume ) event_free(w->evResume);
+  if( w->evReload ) event_free(w->evReload);
   if( w->http ) evhttp_free(w->http);     /* also frees w->bound */
   conns_free(w->conns);                   /* after: evhttp_free uncounts */
   if( w->base ) event_base_free(w->base);
@@ -170,6 +179,9 @@ static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
   if( w->evDrain ) w->http = evhttp_new(w->base);
   if( w->http ) w->evResume = event_new(w->base, -1, 0, worker_on_resume, w);
   if( w->evResume ){
+    w->evReload = event_new(w->base, -1, 0, worker_on_reload, w);
+  }
+  if( w->evReload ){
     w->bound = evhttp_accept_socket_with_handle(w->http, w->fd);
   }
   if( w->bound ){
@@ -231,4 +243,8 @@ int worker_start(struct worker *w){
 
 void worker_stop(struct worker *w){
   event_active(w->evStop, 0, 0);
+}
+
+void worker_kick(struct worker *w){
+  event_active(w->evReload, 0, 0);
 }

@@ -50,6 +50,15 @@ int worker_start(struct worker *w);
 */
 void worker_stop(struct worker *w);
 
+/*
+** A new reload generation (SIGHUP): the worker reopens now, on its thread,
+** not before its next request, so that it passes through every
+** generation (a worker that sat out one would keep the query expansion
+** sets of the one before when the next file is broken). Thread safe;
+** returns at once.
+*/
+void worker_kick(struct worker *w);
+
 /* Wait for a started worker's thread to end. Accepts NULL. */
 void worker_join(struct worker *w);
 
