@@ -13,7 +13,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 OPT      ?= -O2 -g
 
-CPPFLAGS += -D_GNU_SOURCE -Istemming -Icommon -I$(BUILD)/gen
+CPPFLAGS += -D_GNU_SOURCE -Istemming -Icommon -Isearchd -I$(BUILD)/gen
 CFLAGS   += -std=c11 $(OPT) -fPIC -Wall -Wextra -Werror -Wshadow \
             -Wstrict-prototypes -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_CORE = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3) -lstemmer
@@ -30,7 +30,7 @@ endif
 STEM_SRC    := $(filter-out stemming/extension.c,$(wildcard stemming/*.c))
 COMMON_SRC  := $(wildcard common/*.c)
 INDEXER_SRC := $(filter-out indexer/main.c,$(wildcard indexer/*.c))
-SEARCHD_SRC := $(filter-out searchd/main.c,$(wildcard searchd/*.c))
+SEARCHD_SRC := $(wildcard searchd/*/*.c)
 GEN_SRC      =
 
 # Files generated at build time (the decompounding dictionary, among others)
@@ -107,7 +107,7 @@ FUZZ_CFLAGS   = -std=c11 -O1 -g -fPIC -Wall -Wextra -MMD -MP $(FUZZ_SAN) \
 # What the targets test, and what that needs: nothing else is built, so
 # work in progress elsewhere does not stop a fuzz run.
 FUZZ_LIB_SRC  = $(STEM_SRC) $(GEN_SRC) indexer/html.c indexer/report.c \
-                searchd/query.c searchd/params.c searchd/json.c
+                searchd/engine/query.c searchd/http/params.c searchd/http/json.c
 FUZZ_BIN      = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 REPLAY_BIN    = $(patsubst %,$(BUILD)/fuzz-replay/fuzz_%,$(FUZZ_TARGETS))
 LDLIBS_ALL    = $(LDLIBS_CORE) $(LDLIBS_HTTP) $(LDLIBS_INDEXER)

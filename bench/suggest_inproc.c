@@ -22,7 +22,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "../searchd/suggest.h"
+#include "../searchd/box/suggest.h"
 
 #define INPROC_PASSES 3
 #define INPROC_MAX_LINE 512

@@ -10,9 +10,9 @@
 #include <event2/thread.h>
 #include <sqlite3.h>
 
-#include "conf.h"
-#include "log.h"
-#include "server.h"
+#include "http/conf.h"
+#include "http/log.h"
+#include "http/server.h"
 
 int main(int argc, char **argv){
   struct conf conf;

@@ -15,7 +15,7 @@
 #include <event2/buffer.h>
 
 #include "fuzz.h"
-#include "../../searchd/json.h"
+#include "../../searchd/http/json.h"
 
 /*
 ** Check z[0..n) is one JSON string and decode it into zOut (room for n

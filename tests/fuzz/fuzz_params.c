@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "../../searchd/params.h"
+#include "../../searchd/http/params.h"
 
 #define FUZZ_PARAMS_MAX 64        /* params.c keeps this many pairs */
 

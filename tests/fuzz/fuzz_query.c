@@ -20,7 +20,7 @@
 #include <sqlite3.h>
 
 #include "fuzz.h"
-#include "../../searchd/query.h"
+#include "../../searchd/engine/query.h"
 #include "swedish.h"
 
 /* Expansion hook: alternatives built from the term's own text. */

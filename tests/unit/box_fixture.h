@@ -17,7 +17,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "../../searchd/fold.h"
+#include "../../searchd/box/fold.h"
 
 struct box_fixture {
   char zPath[64];

@@ -11,7 +11,7 @@
 
 #include "box_fixture.h"
 #include "swedish.h"
-#include "../../searchd/attrs.h"
+#include "../../searchd/engine/attrs.h"
 
 static const struct { const char *z; int v; } aDate[] = {
   {"2021-05-05", 20210505}, {"1999-12-31", 19991231},

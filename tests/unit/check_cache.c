@@ -6,7 +6,7 @@
 
 #include <check.h>
 
-#include "../../searchd/cache.h"
+#include "../../searchd/http/cache.h"
 
 START_TEST(test_lru)
 {

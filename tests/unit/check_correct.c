@@ -11,8 +11,8 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "../../searchd/correct.h"
-#include "../../searchd/fold.h"
+#include "../../searchd/box/correct.h"
+#include "../../searchd/box/fold.h"
 #include "box_fixture.h"
 
 static const struct {

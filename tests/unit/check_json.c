@@ -7,7 +7,7 @@
 #include <check.h>
 #include <event2/buffer.h>
 
-#include "../../searchd/json.h"
+#include "../../searchd/http/json.h"
 
 /* The contents of b as a new NUL-terminated string. */
 static char *buf_str(struct evbuffer *b){

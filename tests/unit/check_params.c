@@ -6,7 +6,7 @@
 
 #include <check.h>
 
-#include "../../searchd/params.h"
+#include "../../searchd/http/params.h"
 
 /* Query string, rc wanted, and for PARAMS_OK the value of q wanted. */
 static const struct { const char *zIn; int rc; const char *zQ; } aCase[] = {

@@ -12,8 +12,8 @@
 #include <sqlite3.h>
 
 #include "box_fixture.h"
-#include "../../searchd/conf.h"
-#include "../../searchd/pool.h"
+#include "../../searchd/http/conf.h"
+#include "../../searchd/http/pool.h"
 
 struct job {
   struct pool_job base;           /* first */

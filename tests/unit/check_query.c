@@ -9,7 +9,7 @@
 
 #include <check.h>
 
-#include "../../searchd/query.h"
+#include "../../searchd/engine/query.h"
 
 /* Input, the MATCH expression wanted ("" for none), the relaxed one. */
 static const struct {

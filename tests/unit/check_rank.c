@@ -10,8 +10,8 @@
 #include <sqlite3.h>
 
 #include "swedish.h"
-#include "../../searchd/query.h"
-#include "../../searchd/rank.h"
+#include "../../searchd/engine/query.h"
+#include "../../searchd/engine/rank.h"
 
 /* Rows: (assignment, status, source). */
 static const char *const azRow[][3] = {

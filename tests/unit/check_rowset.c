@@ -7,7 +7,7 @@
 
 #include <check.h>
 
-#include "../../searchd/rowset.h"
+#include "../../searchd/engine/rowset.h"
 
 #define N 1000
 

@@ -10,7 +10,7 @@
 #include <check.h>
 #include <sqlite3.h>
 
-#include "../../searchd/static.h"
+#include "../../searchd/http/static.h"
 
 static const struct { const char *zName; const char *zType; } aName[] = {
   {"app.js",            "text/javascript; charset=utf-8"},

@@ -8,7 +8,7 @@
 #include <check.h>
 #include <sqlite3.h>
 
-#include "../../searchd/suggest.h"
+#include "../../searchd/box/suggest.h"
 #include "box_fixture.h"
 
 static const struct {

@@ -10,10 +10,10 @@
 #include <sqlite3.h>
 
 #include "swedish.h"
-#include "../../searchd/conf.h"
-#include "../../searchd/ext.h"
-#include "../../searchd/query.h"
-#include "../../searchd/synonyms.h"
+#include "../../searchd/http/conf.h"
+#include "../../searchd/box/ext.h"
+#include "../../searchd/engine/query.h"
+#include "../../searchd/box/synonyms.h"
 
 #define SHIPPED "../searchd/synonyms.txt"
 

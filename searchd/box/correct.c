@@ -1,0 +1,300 @@
+/*
+** correct.c: diacritics restored and typos corrected from vocab (correct.h).
+*/
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "box/correct.h"
+#include "box/ext.h"
+#include "box/fold.h"
+#include "http/log.h"
+#include "engine/query.h"
+#include "swedish.h"
+
+struct correct {
+  struct fold *pFold;
+  sqlite3_stmt *pFound;
+  sqlite3_stmt *pPlain;
+  sqlite3_stmt *pNear;
+};
+
+static const char zFoundSql[] =
+  "SELECT 1 FROM assignments_fts WHERE assignments_fts MATCH ?1 LIMIT 1";
+static const char zPlainSql[] =
+  "SELECT word FROM vocab WHERE plain=?1 AND word<>?2 AND docs>0"
+  " ORDER BY docs DESC, word LIMIT 16";
+/* The vocab_plain index gives the range; length() filters in the index. */
+static const char zNearSql[] =
+  "SELECT word, plain, docs FROM vocab"
+  " WHERE plain>=?1 AND plain<?2 AND length(plain) BETWEEN ?3 AND ?4"
+  "   AND docs>0 AND word<>?5";
+
+int correct_new(sqlite3 *db, struct correct **ppOut){
+  struct correct *p = sqlite3_malloc(sizeof(*p));
+  int rc = p ? SQLITE_OK : SQLITE_NOMEM;
+  if( p ) memset(p, 0, sizeof(*p));
+  if( rc==SQLITE_OK ) rc = fold_new(db, &p->pFold);
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_prepare_v3(db, zFoundSql, -1, SQLITE_PREPARE_PERSISTENT,
+                            &p->pFound, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_prepare_v3(db, zPlainSql, -1, SQLITE_PREPARE_PERSISTENT,
+                            &p->pPlain, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_prepare_v3(db, zNearSql, -1, SQLITE_PREPARE_PERSISTENT,
+                            &p->pNear, 0);
+  }
+  if( rc!=SQLITE_OK ){
+    correct_free(p);
+    p = 0;
+  }
+  *ppOut = p;
+  return rc;
+}
+
+void correct_free(struct correct *p){
+  if( p ){
+    fold_free(p->pFold);
+    sqlite3_finalize(p->pFound);
+    sqlite3_finalize(p->pPlain);
+    sqlite3_finalize(p->pNear);
+    sqlite3_free(p);
+  }
+}
+
+int correct_found(struct correct *p, const char *zMatch, int *pbFound){
+  int rc;
+  *pbFound = 0;
+  rc = sqlite3_bind_text(p->pFound, 1, zMatch, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_step(p->pFound);
+  if( rc==SQLITE_ROW ){
+    *pbFound = 1;
+    rc = SQLITE_OK;
+  }else if( rc==SQLITE_DONE ){
+    rc = SQLITE_OK;
+  }
+  sqlite3_reset(p->pFound);
+  sqlite3_clear_bindings(p->pFound);
+  return rc;
+}
+
+/*
+** Decode UTF-8 z[0..n) into at most nMax code points at a; returns their
+** number, or -1 if there are more. Invalid bytes count as one code point
+** each (they compare unequal to any letter, which is all we need).
+*/
+static int correct_decode(const char *z, int n, unsigned *a, int nMax){
+  const unsigned char *u = (const unsigned char*)z;
+  int i = 0, k = 0;
+  while( i<n ){
+    unsigned c = u[i];
+    int len = c<0xc0 ? 1 : c<0xe0 ? 2 : c<0xf0 ? 3 : 4;
+    int j;
+    if( k==nMax ) return -1;
+    if( i+len>n ) len = 1;
+    for(j=1; j<len; j++) c = (c<<8) | u[i+j];
+    a[k++] = c;
+    i += len;
+  }
+  return k;
+}
+
+static int correct_min3(int a, int b, int c){
+  int m = a<b ? a : b;
+  return m<c ? m : c;
+}
+
+int correct_distance(const char *a, int na, const char *b, int nb, int nMax){
+  unsigned aA[CORRECT_MAX_CHARS], aB[CORRECT_MAX_CHARS];
+  int d[3][CORRECT_MAX_CHARS+1];    /* rows i-2, i-1, i (rolling) */
+  int la = correct_decode(a, na, aA, CORRECT_MAX_CHARS);
+  int lb = correct_decode(b, nb, aB, CORRECT_MAX_CHARS);
+  int i, j;
+  if( la<0 || lb<0 || la-lb>nMax || lb-la>nMax ) return nMax+1;
+  for(j=0; j<=lb; j++) d[0][j] = j;
+  for(i=1; i<=la; i++){
+    int *cur = d[i%3], *prev = d[(i-1)%3], *prev2 = d[(i-2+3)%3];
+    int rowMin;
+    cur[0] = rowMin = i;
+    for(j=1; j<=lb; j++){
+      int cost = aA[i-1]==aB[j-1] ? 0 : 1;
+      int v = correct_min3(prev[j]+1, cur[j-1]+1, prev[j-1]+cost);
+      if( i>1 && j>1 && aA[i-1]==aB[j-2] && aA[i-2]==aB[j-1]
+       && prev2[j-2]+1<v ) v = prev2[j-2]+1;
+      cur[j] = v;
+      if( v<rowMin ) rowMin = v;
+    }
+    if( rowMin>nMax ) return nMax+1;
+  }
+  return d[la%3][lb]>nMax ? nMax+1 : d[la%3][lb];
+}
+
+/* Step 1: the most frequent vocab word with the same plain form. */
+/*
+** Is column 0 of pStmt's row (a vocab word) a stop word? A correction to
+** one would search a word that is in most rows ("ar" is far likelier "år"
+** than "är"), so stop words are never offered.
+*/
+static int correct_is_stopword(sqlite3_stmt *pStmt){
+  const char *z = (const char*)sqlite3_column_text(pStmt, 0);
+  return z==0 || swedish_is_stopword(z, sqlite3_column_bytes(pStmt, 0));
+}
+
+static int correct_by_plain(struct correct *p, const char *zWord,
+                            const char *zPlain, char **pzTo){
+  int rc = sqlite3_bind_text(p->pPlain, 1, zPlain, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pPlain, 2, zWord, -1,
+                                             SQLITE_STATIC);
+  while( rc==SQLITE_OK && (rc = sqlite3_step(p->pPlain))==SQLITE_ROW ){
+    rc = SQLITE_OK;
+    if( correct_is_stopword(p->pPlain) ) continue;
+    *pzTo = sqlite3_mprintf("%s", sqlite3_column_text(p->pPlain, 0));
+    rc = *pzTo ? SQLITE_DONE : SQLITE_NOMEM;
+  }
+  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+  sqlite3_reset(p->pPlain);
+  sqlite3_clear_bindings(p->pPlain);
+  return rc;
+}
+
+/* Bind the first-letter range and length window of step 2. */
+static int correct_bind_near(struct correct *p, const char *zWord,
+                              const char *zPlain, int nChar, int nMax,
+                              char *zLo, char *zHi){
+  const unsigned char *u = (const unsigned char*)zPlain;
+  int nFirst = u[0]<0xc0 ? 1 : u[0]<0xe0 ? 2 : u[0]<0xf0 ? 3 : 4;
+  int rc;
+  memcpy(zLo, zPlain, nFirst);
+  memcpy(zHi, zPlain, nFirst);
+  zLo[nFirst] = zHi[nFirst] = 0;
+  zHi[nFirst-1]++;                  /* never overflows: a UTF-8 final byte */
+  rc = sqlite3_bind_text(p->pNear, 1, zLo, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pNear, 2, zHi, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(p->pNear, 3, nChar - nMax);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(p->pNear, 4, nChar + nMax);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pNear, 5, zWord, -1,
+                                             SQLITE_STATIC);
+  return rc;
+}
+
+/* Step 2: the nearest vocab word by edit distance, then by documents. */
+static int correct_by_distance(struct correct *p, const char *zWord,
+                               const char *zPlain, int nChar, char **pzTo){
+  int nMax = nChar>=8 ? 2 : 1;
+  int bestDist = nMax+1;
+  sqlite3_int64 bestDocs = -1;
+  char zLo[8], zHi[8];
+  int nPlain = (int)strlen(zPlain);
+  int rc;
+  rc = correct_bind_near(p, zWord, zPlain, nChar, nMax, zLo, zHi);
+  while( rc==SQLITE_OK && (rc = sqlite3_step(p->pNear))==SQLITE_ROW ){
+    const char *zCand = (const char*)sqlite3_column_text(p->pNear, 1);
+    int nCand = sqlite3_column_bytes(p->pNear, 1);
+    sqlite3_int64 nDocs = sqlite3_column_int64(p->pNear, 2);
+    int dist = correct_distance(zPlain, nPlain, zCand, nCand, nMax);
+    rc = SQLITE_OK;
+    if( dist>nMax || correct_is_stopword(p->pNear) ) continue;
+    if( dist<bestDist || (dist==bestDist && nDocs>bestDocs) ){
+      sqlite3_free(*pzTo);
+      *pzTo = sqlite3_mprintf("%s", sqlite3_column_text(p->pNear, 0));
+      if( *pzTo==0 ){ rc = SQLITE_NOMEM; break; }
+      bestDist = dist;
+      bestDocs = nDocs;
+    }
+  }
+  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+  sqlite3_reset(p->pNear);
+  sqlite3_clear_bindings(p->pNear);
+  return rc;
+}
+
+/* Number of code points of z, or -1 if it holds an ASCII digit. */
+static int correct_letters(const char *z){
+  int n = 0;
+  for(; *z; z++){
+    if( *z>='0' && *z<='9' ) return -1;
+    if( ((unsigned char)*z & 0xc0)!=0x80 ) n++;
+  }
+  return n;
+}
+
+int correct_word(struct correct *p, const char *z, int n, char **pzTo){
+  char *zWord = 0, *zPlain = 0;
+  int nChar;
+  int rc = fold_word(p->pFold, z, n, &zWord);
+  *pzTo = 0;
+  if( rc!=SQLITE_OK || zWord==0 ) goto out;
+  nChar = correct_letters(zWord);
+  if( nChar<2 || nChar>CORRECT_MAX_CHARS ) goto out;
+  rc = fold_plain(zWord, (int)strlen(zWord), &zPlain);
+  if( rc==SQLITE_OK ) rc = correct_by_plain(p, zWord, zPlain, pzTo);
+  if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 ){
+    rc = correct_by_distance(p, zWord, zPlain, nChar, pzTo);
+  }
+out:
+  if( rc!=SQLITE_OK ){
+    sqlite3_free(*pzTo);
+    *pzTo = 0;
+  }
+  sqlite3_free(zWord);
+  sqlite3_free(zPlain);
+  return rc;
+}
+
+/* --- the "correct" extension module ------------------------------------ */
+
+int correct_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
+                        void **ppState, char **pzErr){
+  struct correct *p = 0;
+  (void)conf; (void)pPrev; (void)pzErr;
+  if( correct_new(db, &p)!=SQLITE_OK ){
+    log_msg(LOG_ERROR, "correct: %s (is this an index with a vocab table?)",
+            sqlite3_errmsg(db));
+  }
+  *ppState = p;
+  return p ? EXT_OK : EXT_SKIP;
+}
+
+void correct_module_close(void *pState){
+  correct_free((struct correct*)pState);
+}
+
+/* The term's alternatives as one FTS5 expression: "a" OR "b". */
+static char *correct_term_expr(const struct query_term *pTerm){
+  sqlite3_str *pStr = sqlite3_str_new(0);
+  int i;
+  for(i=0; i<pTerm->nAlt; i++){
+    const char *z;
+    if( i ) sqlite3_str_appendall(pStr, " OR ");
+    sqlite3_str_appendchar(pStr, 1, '"');
+    for(z=pTerm->azAlt[i]; *z; z++){
+      if( *z=='"' ) sqlite3_str_appendchar(pStr, 1, '"');
+      sqlite3_str_appendchar(pStr, 1, *z);
+    }
+    sqlite3_str_appendchar(pStr, 1, '"');
+  }
+  return sqlite3_str_finish(pStr);
+}
+
+int correct_module_expand(void *pState, struct query_term *pTerm){
+  struct correct *p = (struct correct*)pState;
+  char *zExpr, *zTo = 0;
+  int bFound = 1;
+  int rc = QUERY_OK;
+  if( pTerm->kind!=QUERY_WORD ) return QUERY_OK;
+  zExpr = correct_term_expr(pTerm);
+  if( zExpr==0 ) return QUERY_ENOMEM;
+  if( correct_found(p, zExpr, &bFound)==SQLITE_OK && !bFound
+   && correct_word(p, pTerm->azAlt[0], (int)strlen(pTerm->azAlt[0]),
+                   &zTo)==SQLITE_OK && zTo ){
+    rc = query_term_add_alt(pTerm, zTo, (int)strlen(zTo),
+                            QUERY_ALT_CORRECTION);
+  }
+  sqlite3_free(zTo);
+  sqlite3_free(zExpr);
+  return rc==QUERY_EFULL ? QUERY_OK : rc;
+}

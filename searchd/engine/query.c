@@ -1,0 +1,470 @@
+/*
+** query.c: a search-box query into an FTS5 expression. See query.h.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "engine/query.h"
+#include "swedish.h"
+
+#define QUERY_MAX_PHRASES (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
+
+struct query {
+  int nTerm;
+  struct query_term aTerm[QUERY_MAX_TERMS];
+  int nClause;
+  int nPhrase;
+  struct query_phrase aPhrase[QUERY_MAX_PHRASES];
+  char *zMatch;             /* sqlite3_malloc'ed */
+  char *zRelaxed;
+  char *zKey;
+};
+
+/* One term as found in the input, before it is copied into a query. */
+struct query_tok {
+  const char *z;
+  int n;
+  enum query_kind kind;
+  int bNot;
+  int bOr;                  /* the word OR, a candidate operator */
+};
+
+static int query_is_space(char c){
+  return c==' ' || c=='\t' || c=='\n' || c=='\r' || c=='\f' || c=='\v';
+}
+
+/*
+** Can z[0..n) yield a token? ASCII letters and digits do, ASCII punctuation
+** never does; for non-ASCII text the tokenizer decides (opts->xHasToken),
+** or, without the hook, any non-ASCII byte is taken as a possible letter.
+** A term without a token would be an empty FTS5 phrase, so it is not kept.
+*/
+static int query_has_token(const struct query_opts *opts, const char *z,
+                           int n){
+  int i, bHigh = 0;
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( (c>='0' && c<='9') || ((c|0x20)>='a' && (c|0x20)<='z') ) return 1;
+    bHigh |= c>=0x80;
+  }
+  if( !bHigh ) return 0;
+  if( opts==0 || opts->xHasToken==0 ) return 1;
+  return opts->xHasToken(opts->pTokenArg, z, n);
+}
+
+/*
+** Read the next term from z[*pi..n) into *pTok. Returns 0 at the end of
+** input, else 1. A '"' with a closing partner makes a phrase; a stray one
+** is skipped as literal punctuation.
+*/
+static int query_next(const char *z, int n, int *pi, struct query_tok *pTok){
+  int i = *pi;
+  memset(pTok, 0, sizeof(*pTok));
+  while( i<n ){
+    int iStart, bNot = 0;
+    const char *zClose;
+    while( i<n && query_is_space(z[i]) ) i++;
+    if( i>=n ) break;
+    iStart = i;
+    if( z[i]=='-' && i+1<n && z[i+1]=='"' ){ bNot = 1; i++; }
+    if( z[i]=='"' ){
+      zClose = memchr(z+i+1, '"', n-i-1);
+      if( zClose==0 ){ i = i+1; continue; }       /* stray quote */
+      pTok->z = z+i+1;
+      pTok->n = (int)(zClose - (z+i+1));
+      pTok->kind = QUERY_PHRASE;
+      pTok->bNot = bNot;
+      *pi = (int)(zClose - z) + 1;
+      return 1;
+    }
+    i = iStart;
+    while( i<n && !query_is_space(z[i]) ) i++;
+    pTok->z = z+iStart;
+    pTok->n = i-iStart;
+    pTok->kind = QUERY_WORD;
+    *pi = i;
+    return 1;
+  }
+  *pi = n;
+  return 0;
+}
+
+/* Number of UTF-8 characters (non-continuation bytes) in z[0..n). */
+static int query_chars(const char *z, int n){
+  int i, nChar = 0;
+  for(i=0; i<n; i++) nChar += ((unsigned char)z[i] & 0xc0)!=0x80;
+  return nChar;
+}
+
+/* Turn the operators of a WORD token (-x, x*, OR) into its fields. */
+static void query_classify(const struct query_opts *opts,
+                           struct query_tok *t){
+  if( t->kind!=QUERY_WORD ) return;
+  if( t->n==2 && memcmp(t->z, "OR", 2)==0 ){
+    t->bOr = 1;
+    return;
+  }
+  if( t->n>1 && t->z[0]=='-' && query_has_token(opts, t->z+1, t->n-1) ){
+    t->bNot = 1;
+    t->z++;
+    t->n--;
+  }
+  if( t->n>1 && t->z[t->n-1]=='*' ){
+    int m = t->n;
+    while( m>0 && t->z[m-1]=='*' ) m--;
+    if( query_has_token(opts, t->z, m) ){
+      t->n = m;
+      /* A short prefix matches thousands of terms: search it as a word. */
+      if( query_chars(t->z, m)>=QUERY_MIN_PREFIX ) t->kind = QUERY_PREFIX;
+    }
+  }
+}
+
+int query_term_add_alt(struct query_term *pTerm, const char *z, int n,
+                       enum query_alt_kind kind){
+  char *zCopy;
+  int i;
+  for(i=0; i<pTerm->nAlt; i++){
+    if( (int)strlen(pTerm->azAlt[i])==n && memcmp(pTerm->azAlt[i], z, n)==0 ){
+      return QUERY_OK;
+    }
+  }
+  if( pTerm->nAlt>=QUERY_MAX_ALTS ) return QUERY_EFULL;
+  zCopy = sqlite3_malloc(n+1);
+  if( zCopy==0 ) return QUERY_ENOMEM;
+  memcpy(zCopy, z, n);
+  zCopy[n] = 0;
+  pTerm->azAlt[pTerm->nAlt] = zCopy;
+  pTerm->aAltKind[pTerm->nAlt] = kind;
+  pTerm->nAlt++;
+  return QUERY_OK;
+}
+
+void query_free(struct query *q){
+  int i, j;
+  if( q==0 ) return;
+  for(i=0; i<q->nTerm; i++){
+    for(j=0; j<q->aTerm[i].nAlt; j++) sqlite3_free(q->aTerm[i].azAlt[j]);
+  }
+  sqlite3_free(q->zMatch);
+  sqlite3_free(q->zRelaxed);
+  sqlite3_free(q->zKey);
+  sqlite3_free(q);
+}
+
+/* A term found in the input, with its clause, before copying. */
+struct query_item {
+  struct query_tok t;
+  int iClause;
+  int bDrop;
+};
+
+/*
+** Read up to QUERY_MAX_TERMS terms of z[0..n) into aItem, resolving OR:
+** between two positive terms it joins them into one clause, anywhere else
+** it is the literal word. Returns the number of items.
+*/
+static int query_scan(const struct query_opts *opts, const char *z, int n,
+                      struct query_item *aItem){
+  struct query_tok t, next;
+  int i = 0, nItem = 0, nClause = 0, bHaveNext;
+  bHaveNext = query_next(z, n, &i, &next);
+  while( bHaveNext && nItem<QUERY_MAX_TERMS ){
+    t = next;
+    bHaveNext = query_next(z, n, &i, &next);
+    query_classify(opts, &t);
+    if( t.bOr ){
+      struct query_tok peek = next;
+      query_classify(opts, &peek);
+      if( bHaveNext && nItem>0 && !aItem[nItem-1].t.bNot
+       && !peek.bNot && !peek.bOr && query_has_token(opts, peek.z, peek.n) ){
+        t = peek;
+        bHaveNext = query_next(z, n, &i, &next);
+        aItem[nItem].t = t;
+        aItem[nItem].iClause = aItem[nItem-1].iClause;
+        aItem[nItem++].bDrop = 0;
+        continue;
+      }
+      t.bOr = 0;                          /* a literal "OR" */
+    }
+    if( !query_has_token(opts, t.z, t.n) ) continue;
+    aItem[nItem].t = t;
+    aItem[nItem].iClause = t.bNot ? -1 : nClause++;
+    aItem[nItem++].bDrop = 0;
+  }
+  return nItem;
+}
+
+/*
+** Mark stop words to drop: unquoted single terms alone in their clause, if
+** the query has more than one positive term and not all are stop words.
+** With no positive term at all, the exclusions become plain words (a query
+** must include something, and "-x" alone is then taken literally).
+*/
+static void query_stopwords(struct query_item *aItem, int nItem){
+  int i, nPos = 0, nStop = 0;
+  for(i=0; i<nItem; i++){
+    if( aItem[i].t.bNot ) continue;
+    nPos++;
+    if( aItem[i].t.kind==QUERY_WORD
+     && (i==0 || aItem[i-1].iClause!=aItem[i].iClause)
+     && (i+1==nItem || aItem[i+1].iClause!=aItem[i].iClause)
+     && swedish_is_stopword(aItem[i].t.z, aItem[i].t.n) ){
+      aItem[i].bDrop = 1;
+      nStop++;
+    }
+  }
+  for(i=0; i<nItem; i++){
+    if( nPos<2 || nStop==nPos ) aItem[i].bDrop = 0;
+    if( nPos==0 ){
+      aItem[i].t.bNot = 0;
+      aItem[i].iClause = i;
+    }
+  }
+}
+
+/* Texts of joined spans, alive until query_parse() has copied them. */
+struct query_scratch {
+  int n;
+  char *az[QUERY_MAX_TERMS];
+};
+
+/* May item i be part of a span: an unquoted positive word alone in its
+** clause (a word OR'ed with another belongs to that choice)? */
+static int query_span_ok(const struct query_item *aItem, int nItem, int i){
+  const struct query_item *p = &aItem[i];
+  return p->t.kind==QUERY_WORD && !p->t.bNot
+      && (i==0 || aItem[i-1].iClause!=p->iClause)
+      && (i+1==nItem || aItem[i+1].iClause!=p->iClause);
+}
+
+/* Make items i..i+n one phrase item: the words joined by single spaces
+** (so that spacing does not change query_key()). */
+static int query_join(struct query_item *aItem, int *pnItem, int i, int n,
+                      struct query_scratch *pS){
+  sqlite3_str *pStr = sqlite3_str_new(0);
+  char *z;
+  int k;
+  for(k=0; k<n; k++){
+    if( k ) sqlite3_str_appendchar(pStr, 1, ' ');
+    sqlite3_str_append(pStr, aItem[i+k].t.z, aItem[i+k].t.n);
+  }
+  z = sqlite3_str_finish(pStr);
+  if( z==0 ) return QUERY_ENOMEM;
+  pS->az[pS->n++] = z;
+  aItem[i].t.z = z;
+  aItem[i].t.n = (int)strlen(z);
+  aItem[i].t.kind = QUERY_PHRASE;
+  memmove(&aItem[i+1], &aItem[i+n], (*pnItem - i - n)*sizeof(aItem[0]));
+  *pnItem -= n-1;
+  return QUERY_OK;
+}
+
+/*
+** Ask the span hook, at each position of each run of eligible words,
+** whether the words there form one unit (longest first, left to right),
+** and join those into a phrase item.
+*/
+static int query_spans(const struct query_opts *opts, struct query_item *aItem,
+                       int *pnItem, struct query_scratch *pS){
+  int i, rc = QUERY_OK;
+  if( opts==0 || opts->xSpan==0 ) return QUERY_OK;
+  for(i=0; rc==QUERY_OK && i+1<*pnItem; i++){
+    const char *az[QUERY_MAX_SPAN];
+    int an[QUERY_MAX_SPAN];
+    int n = 0, nUsed = 0;
+    while( n<QUERY_MAX_SPAN && i+n<*pnItem
+        && query_span_ok(aItem, *pnItem, i+n) ){
+      az[n] = aItem[i+n].t.z;
+      an[n] = aItem[i+n].t.n;
+      n++;
+    }
+    if( n<2 ) continue;
+    rc = opts->xSpan(opts->pExpandArg, az, an, n, &nUsed);
+    if( rc==QUERY_OK && nUsed>=2 && nUsed<=n ){
+      rc = query_join(aItem, pnItem, i, nUsed, pS);
+    }
+  }
+  return rc;
+}
+
+/* Copy the kept items into q->aTerm, numbering clauses from 0. */
+static int query_copy(struct query *q, struct query_item *aItem, int nItem){
+  int i, iLast = -2, rc = QUERY_OK;
+  for(i=0; rc==QUERY_OK && i<nItem; i++){
+    struct query_term *pTerm;
+    if( aItem[i].bDrop ) continue;
+    pTerm = &q->aTerm[q->nTerm++];
+    pTerm->kind = aItem[i].t.kind;
+    pTerm->bNot = aItem[i].t.bNot;
+    if( pTerm->bNot ){
+      pTerm->iClause = -1;
+    }else{
+      if( aItem[i].iClause!=iLast ) q->nClause++;
+      iLast = aItem[i].iClause;
+      pTerm->iClause = q->nClause-1;
+    }
+    rc = query_term_add_alt(pTerm, aItem[i].t.z, aItem[i].t.n,
+                            QUERY_ALT_TYPED);
+  }
+  return rc;
+}
+
+/* Append z as an FTS5 string: in double quotes, each '"' doubled. */
+static void query_quote(sqlite3_str *s, const char *z){
+  sqlite3_str_appendchar(s, 1, '"');
+  for(; *z; z++){
+    if( *z=='"' ) sqlite3_str_appendchar(s, 1, '"');
+    sqlite3_str_appendchar(s, 1, *z);
+  }
+  sqlite3_str_appendchar(s, 1, '"');
+}
+
+/* Append term t's group of alternatives. */
+static void query_group(sqlite3_str *s, const struct query_term *t){
+  int i;
+  if( t->kind==QUERY_PREFIX ){
+    query_quote(s, t->azAlt[0]);
+    sqlite3_str_appendall(s, " *");
+    return;
+  }
+  if( t->nAlt>1 ) sqlite3_str_appendchar(s, 1, '(');
+  for(i=0; i<t->nAlt; i++){
+    if( i>0 ) sqlite3_str_appendall(s, " OR ");
+    query_quote(s, t->azAlt[i]);
+  }
+  if( t->nAlt>1 ) sqlite3_str_appendchar(s, 1, ')');
+}
+
+/*
+** Append every positive clause, joined by zJoin (" AND " or " OR "), then
+** the excluded terms. Phrases appear in the order query_phrases() numbers
+** them.
+*/
+static char *query_expr(const struct query *q, const char *zJoin){
+  sqlite3_str *s = sqlite3_str_new(0);
+  int i, iClause = -1, bNot = 0;
+  sqlite3_str_appendchar(s, 1, '(');
+  for(i=0; i<q->nTerm; i++){
+    const struct query_term *t = &q->aTerm[i];
+    if( t->bNot ) continue;
+    if( t->iClause!=iClause ){
+      if( iClause>=0 ) sqlite3_str_appendf(s, ")%s", zJoin);
+      sqlite3_str_appendchar(s, 1, '(');
+      iClause = t->iClause;
+    }else{
+      sqlite3_str_appendall(s, " OR ");
+    }
+    query_group(s, t);
+  }
+  sqlite3_str_appendall(s, "))");
+  for(i=0; i<q->nTerm; i++){
+    if( !q->aTerm[i].bNot ) continue;
+    sqlite3_str_appendall(s, bNot ? " OR " : " NOT (");
+    bNot = 1;
+    query_group(s, &q->aTerm[i]);
+  }
+  if( bNot ) sqlite3_str_appendchar(s, 1, ')');
+  return sqlite3_str_finish(s);
+}
+
+/* Number the phrases: positive terms first, then the excluded ones. */
+static void query_phrases(struct query *q){
+  int pass, i, j;
+  for(pass=0; pass<2; pass++){
+    for(i=0; i<q->nTerm; i++){
+      const struct query_term *t = &q->aTerm[i];
+      if( t->bNot!=pass ) continue;
+      for(j=0; j<t->nAlt; j++){
+        struct query_phrase *p = &q->aPhrase[q->nPhrase++];
+        p->iTerm = i;
+        p->iClause = t->iClause;
+        p->iAlt = j;
+        p->zText = t->azAlt[j];
+        p->altKind = t->aAltKind[j];
+        p->kind = t->kind;
+        if( t->kind==QUERY_PREFIX ) break;
+      }
+    }
+  }
+}
+
+/* The cache key: every term's kind, clause and alternatives. */
+static char *query_make_key(const struct query *q){
+  sqlite3_str *s = sqlite3_str_new(0);
+  int i, j;
+  sqlite3_str_appendchar(s, 1, 'q');   /* never empty: finish gives NULL */
+  for(i=0; i<q->nTerm; i++){
+    const struct query_term *t = &q->aTerm[i];
+    sqlite3_str_appendf(s, "%d,%d,%d", (int)t->kind, t->bNot, t->iClause);
+    for(j=0; j<t->nAlt; j++) sqlite3_str_appendf(s, "\x1f%s", t->azAlt[j]);
+    sqlite3_str_appendchar(s, 1, '\x1e');
+  }
+  return sqlite3_str_finish(s);
+}
+
+/* Call the expansion hook on each positive word or phrase term. */
+static int query_expand(struct query *q, const struct query_opts *opts){
+  int i, rc = QUERY_OK;
+  if( opts==0 || opts->xExpand==0 ) return QUERY_OK;
+  for(i=0; rc==QUERY_OK && i<q->nTerm; i++){
+    struct query_term *t = &q->aTerm[i];
+    if( t->bNot || t->kind==QUERY_PREFIX ) continue;
+    rc = opts->xExpand(opts->pExpandArg, t);
+  }
+  return rc;
+}
+
+int query_parse(const char *zText, int nText, const struct query_opts *opts,
+                struct query **ppOut){
+  struct query_item aItem[QUERY_MAX_TERMS];
+  struct query_scratch scratch;
+  struct query *q = sqlite3_malloc(sizeof(*q));
+  int nItem, i, rc = QUERY_OK;
+  scratch.n = 0;
+  if( q==0 ){
+    rc = QUERY_ENOMEM;
+    goto out;
+  }
+  memset(q, 0, sizeof(*q));
+  nItem = query_scan(opts, zText, nText, aItem);
+  rc = query_spans(opts, aItem, &nItem, &scratch);
+  query_stopwords(aItem, nItem);
+  if( rc==QUERY_OK ) rc = query_copy(q, aItem, nItem);
+  if( rc==QUERY_OK ) rc = query_expand(q, opts);
+  if( rc!=QUERY_OK ) goto out;
+  query_phrases(q);
+  q->zKey = query_make_key(q);
+  if( q->zKey==0 ) rc = QUERY_ENOMEM;
+  if( rc==QUERY_OK && q->nClause>0 ){
+    q->zMatch = query_expr(q, " AND ");
+    if( q->zMatch==0 ) rc = QUERY_ENOMEM;
+  }
+  if( rc==QUERY_OK && q->nClause>1 ){
+    q->zRelaxed = query_expr(q, " OR ");
+    if( q->zRelaxed==0 ) rc = QUERY_ENOMEM;
+  }
+out:
+  for(i=0; i<scratch.n; i++) sqlite3_free(scratch.az[i]);
+  if( rc!=QUERY_OK ){
+    query_free(q);
+    q = 0;
+  }
+  *ppOut = q;
+  return rc;
+}
+
+const char *query_match(const struct query *q){ return q->zMatch; }
+const char *query_relaxed(const struct query *q){ return q->zRelaxed; }
+int query_clause_count(const struct query *q){ return q->nClause; }
+int query_term_count(const struct query *q){ return q->nTerm; }
+const struct query_term *query_term(const struct query *q, int i){
+  return &q->aTerm[i];
+}
+int query_phrase_count(const struct query *q){ return q->nPhrase; }
+const struct query_phrase *query_phrase(const struct query *q, int i){
+  return &q->aPhrase[i];
+}
+const char *query_key(const struct query *q){ return q->zKey; }

@@ -1,0 +1,860 @@
+/*
+** rank.c: the searchd_rank() FTS5 auxiliary function; see rank.h.
+**
+** Built like bm25 in FTS5's fts5_aux.c: per-query values (idf, average row
+** size) are computed on the first call and kept until the query changes;
+** here they live in the per-connection state rather than xSetAuxdata,
+** because search.c re-runs the MATCH once per candidate row and auxdata
+** does not survive a new xFilter.
+*/
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/cache.h"
+#include "db.h"
+#include "engine/rank.h"
+#include "engine/rowset.h"
+#include "swedish.h"
+
+#define RANK_NCOL 3
+#define RANK_MAX_PHRASE (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
+#define RANK_MAX_FOLD 128
+/* Phrases whose document count is kept (rank_phrase_hits()), and the
+** longest kept, bytes: at most ~1 MB per connection, whatever is asked. */
+#define RANK_HITS_MAX 4096
+#define RANK_HITS_TEXT 200
+#define RANK_K1 1.2
+#define RANK_B  0.75
+
+/* Column weights, by DB_FTS_COL_* index. */
+static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
+
+/* Match-kind weights (see rank.h). */
+#define RANK_W_EXACT 1.0
+#define RANK_W_STEM  0.7
+#define RANK_W_PART  0.4
+#define RANK_W_SYN   0.8
+/* searchd_quick() = the bound times this (rank_score()). */
+#define RANK_BOUND_MARGIN (1.0 + 1e-9)
+
+/* One word of a column: its bytes and the hash of its whole-word stem. */
+struct rank_tok {
+  int iStart, iEnd;
+  uint64_t hStem;
+};
+
+/* A phrase instance: phrase, column, word offset (xInst's triple). */
+struct rank_inst {
+  int iPhrase, iCol, iOff;
+};
+
+/* A positive phrase instance in one column: word offset and clause. */
+struct rank_hit {
+  int iOff;
+  int iClause;
+};
+
+/* What the first token of a phrase looks like, for the kind test. */
+struct rank_phrase {
+  double idf;
+  sqlite3_int64 nHit;             /* rows holding the phrase */
+  uint64_t hStem;
+  int nFold;
+  char zFold[RANK_MAX_FOLD];
+};
+
+struct rank {
+  const struct query *q;
+  int bRelaxed;
+  int bReady;                     /* aPhrase/aAvgLen computed for q */
+  int bMapped;                    /* FTS5 phrases match query_phrase() */
+  int nPhrase;
+  double aAvgLen[RANK_NCOL];      /* average tokens per column */
+  struct rank_phrase aPhrase[RANK_MAX_PHRASE];
+  struct rank_tok *aTok;          /* scratch: one column's words */
+  int nTokAlloc;
+  const sqlite3_int64 *aCand;     /* searchd_is_cand()'s set, sorted */
+  int nCand;
+  struct rank_inst *aInst;        /* scratch: the row's instances */
+  struct rank_hit *aHit;          /* scratch: one column's, for proximity */
+  int nInstAlloc;
+  rank_len_fn xLen;               /* rank_set_lengths() */
+  void *pLenArg;
+  struct cache *pHits;            /* phrase key -> rows holding it */
+  struct rowset *aWalk;           /* rank_set_walk()'s sets, or NULL */
+  int nWalk;
+  int bWalked;                    /* rank_prepare() filled them */
+  int nEarly;                     /* rank_set_early(): page size, or 0 */
+  rank_pass_fn xPass;
+  rank_score_fn xScore;
+  void *pEarlyArg;
+  int nFloor;                     /* aFloor: a min-heap of the nEarly best */
+  double aFloor[RANK_EARLY_MAX];  /* exact scores handed to xScore */
+  int nTop;                       /* aTop: a min-heap of the 2 * nEarly */
+  double aTop[2*RANK_EARLY_MAX];  /* best bounds so far */
+};
+
+/* Per-call state of a tokenizer callback. */
+struct rank_tokcb {
+  struct rank_tok *aTok;          /* may be NULL: only count */
+  int nTok, nMax;
+  int bFirstOnly;                 /* stop after the first word */
+};
+
+/* Is id in the sorted set a[0..n)? */
+static int rank_in(const sqlite3_int64 *a, int n, sqlite3_int64 id){
+  int lo = 0, hi = n - 1;
+  while( lo<=hi ){
+    int mid = lo + (hi-lo)/2;
+    if( a[mid]==id ) return 1;
+    if( a[mid]<id ) lo = mid+1; else hi = mid-1;
+  }
+  return 0;
+}
+
+static uint64_t rank_hash(const char *z, int n){
+  uint64_t h = 14695981039346656037ULL;
+  int i;
+  for(i=0; i<n; i++){
+    h ^= (unsigned char)z[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+int rank_fold(const char *z, int n, char *zOut){
+  int i;
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c>='A' && c<='Z' ){
+      c += 32;
+    }else if( c==0xc3 && i+1<n ){
+      unsigned char d = (unsigned char)z[i+1];
+      zOut[i++] = (char)c;
+      c = (d>=0x80 && d<=0x9e && d!=0x97) ? d+0x20 : d;
+    }
+    zOut[i] = (char)c;
+  }
+  return n;
+}
+
+/* xTokenize callback: record each whole word (non-colocated token). */
+static int rank_token_cb(void *pCtx, int tflags, const char *pToken,
+                         int nToken, int iStart, int iEnd){
+  struct rank_tokcb *c = (struct rank_tokcb*)pCtx;
+  if( tflags & FTS5_TOKEN_COLOCATED ) return SQLITE_OK;
+  if( c->nTok<c->nMax && c->aTok ){
+    c->aTok[c->nTok].iStart = iStart;
+    c->aTok[c->nTok].iEnd = iEnd;
+    c->aTok[c->nTok].hStem = rank_hash(pToken, nToken);
+  }
+  c->nTok++;
+  if( c->aTok && c->nTok>=c->nMax ) return SQLITE_DONE;
+  return (c->bFirstOnly && c->nTok>=1) ? SQLITE_DONE : SQLITE_OK;
+}
+
+/* xQueryPhrase callback: count the rows holding the phrase. */
+static int rank_count_cb(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                         void *pCtx){
+  (void)pApi; (void)pFts;
+  (*(sqlite3_int64*)pCtx)++;
+  return SQLITE_OK;
+}
+
+/* First word of text z[0..n) as the table's tokenizer sees it. */
+static int rank_phrase_word(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                            const char *z, struct rank_phrase *pOut){
+  struct rank_tok tok;
+  struct rank_tokcb c = {&tok, 0, 1, 1};
+  int n = (int)strlen(z);
+  int rc = pApi->xTokenize(pFts, z, n, &c, rank_token_cb);
+  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+  if( rc==SQLITE_OK && c.nTok>0 ){
+    int nWord = tok.iEnd - tok.iStart;
+    pOut->hStem = tok.hStem;
+    pOut->nFold = nWord<RANK_MAX_FOLD ? nWord : RANK_MAX_FOLD;
+    rank_fold(z + tok.iStart, pOut->nFold, pOut->zFold);
+  }
+  return rc;
+}
+
+/*
+** idf per user term, not per phrase: the alternatives of one term (its
+** synonyms, corrections, restored diacritics) share the idf of the most
+** frequent of them, as Lucene's SynonymQuery does, so a rare synonym
+** cannot outrank the word the user typed. The Lucene form
+** log(1 + (N - n + 0.5) / (n + 0.5)) stays positive, so a word found in
+** over half of the rows still counts a little, instead of nothing.
+*/
+static void rank_set_idf(struct rank *p, sqlite3_int64 nRow){
+  int i, j;
+  for(i=0; i<p->nPhrase; i++){
+    sqlite3_int64 nHit = p->aPhrase[i].nHit;
+    if( p->bMapped ){
+      int iTerm = query_phrase(p->q, i)->iTerm;
+      for(j=0; j<p->nPhrase; j++){
+        if( query_phrase(p->q, j)->iTerm==iTerm && p->aPhrase[j].nHit>nHit ){
+          nHit = p->aPhrase[j].nHit;
+        }
+      }
+    }
+    if( nHit>nRow ) nHit = nRow;
+    p->aPhrase[i].idf = log(1.0 + (nRow - nHit + 0.5) / (nHit + 0.5));
+  }
+}
+
+/*
+** The key of phrase qp's count in pHits (sqlite3_free() it), or NULL if it
+** is not kept: a text over RANK_HITS_TEXT bytes (so that long pasted
+** phrases cannot fill the memory), or out of memory.
+*/
+static char *rank_hits_key(const struct query_phrase *qp){
+  if( strlen(qp->zText)>RANK_HITS_TEXT ) return 0;
+  return sqlite3_mprintf("%d:%s", (int)qp->kind, qp->zText);
+}
+
+/* The kept count of phrase qp into *pnHit: 1, or 0 if it is not kept. */
+static int rank_hits_get(struct rank *p, const struct query_phrase *qp,
+                         sqlite3_int64 *pnHit){
+  char *zKey = rank_hits_key(qp);
+  size_t n = 0;
+  const char *zVal = zKey ? cache_get(p->pHits, zKey, &n) : 0;
+  sqlite3_free(zKey);
+  if( zVal==0 || n!=sizeof(*pnHit) ) return 0;
+  memcpy(pnHit, zVal, sizeof(*pnHit));
+  return 1;
+}
+
+/* Keep nHit as phrase qp's count (not when out of memory: counted again
+** next time). */
+static void rank_hits_put(struct rank *p, const struct query_phrase *qp,
+                          sqlite3_int64 nHit){
+  char *zKey = rank_hits_key(qp);
+  if( zKey ) cache_put(p->pHits, zKey, (const char*)&nHit, sizeof(nHit));
+  sqlite3_free(zKey);
+}
+
+/*
+** The number of rows holding phrase i. Counting walks the phrase's whole
+** doclist (xQueryPhrase), which for a broad word costs as much as the rest
+** of the query, so the counts are kept per phrase, as a term dictionary
+** keeps document frequencies, until rank_clear_hits() (the index changed).
+** The key is the phrase as the query parser made it: kind and text.
+*/
+static int rank_phrase_hits(struct rank *p, const Fts5ExtensionApi *pApi,
+                            Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
+  const struct query_phrase *qp = p->bMapped ? query_phrase(p->q, i) : 0;
+  int rc;
+  *pnHit = 0;
+  if( qp && rank_hits_get(p, qp, pnHit) ) return SQLITE_OK;
+  rc = pApi->xQueryPhrase(pFts, i, pnHit, rank_count_cb);
+  if( rc==SQLITE_OK && qp ) rank_hits_put(p, qp, *pnHit);
+  return rc;
+}
+
+/* xQueryPhrase callback of a walk: add the row to the clause's set. */
+struct rank_walkcb {
+  struct rowset *pSet;
+  sqlite3_int64 nHit;
+  int bOut;                       /* a rowid did not fit the set */
+};
+
+static int rank_walk_cb(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                        void *pCtx){
+  struct rank_walkcb *c = (struct rank_walkcb*)pCtx;
+  if( rowset_add(c->pSet, pApi->xRowid(pFts)) ) c->bOut = 1;
+  c->nHit++;
+  return SQLITE_OK;
+}
+
+/* The set that phrase i's rows go to: its clause's, or the excluded. */
+static struct rowset *rank_walk_set(const struct rank *p, int i){
+  int iClause = query_phrase(p->q, i)->iClause;
+  if( iClause<0 ) return &p->aWalk[p->nWalk-1];
+  return iClause<p->nWalk-1 ? &p->aWalk[iClause] : 0;
+}
+
+/*
+** Is walking every phrase's doclist (~18 ns a row) worth it, against
+** stepping the expression's matches (~50 ns each, and at most as many as
+** the smallest clause has rows)? Always for one phrase; otherwise only
+** when every phrase's count is known and their sum is at most 2.5 times
+** the smallest clause's.
+*/
+static int rank_walk_worth(struct rank *p){
+  sqlite3_int64 aClause[QUERY_MAX_TERMS], nAll = 0, nMin = -1;
+  int i, nClause = query_clause_count(p->q);
+  if( p->aWalk==0 || !p->bMapped || nClause>QUERY_MAX_TERMS ) return 0;
+  if( nClause!=p->nWalk-1 ) return 0;
+  if( p->nPhrase==1 ) return 1;
+  memset(aClause, 0, sizeof(aClause));
+  for(i=0; i<p->nPhrase; i++){
+    const struct query_phrase *qp = query_phrase(p->q, i);
+    sqlite3_int64 n = 0;
+    if( !rank_hits_get(p, qp, &n) ) return 0;
+    nAll += n;
+    if( qp->iClause>=0 && qp->iClause<nClause ) aClause[qp->iClause] += n;
+  }
+  for(i=0; i<nClause; i++){
+    if( nMin<0 || aClause[i]<nMin ) nMin = aClause[i];
+  }
+  return nAll*2 <= nMin*5;
+}
+
+/* Walk phrase i's doclist into its set; its count into *pnHit. */
+static int rank_walk_phrase(struct rank *p, const Fts5ExtensionApi *pApi,
+                            Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
+  struct rank_walkcb c = {rank_walk_set(p, i), 0, 0};
+  int rc;
+  if( c.pSet==0 ) return SQLITE_ERROR;
+  rc = pApi->xQueryPhrase(pFts, i, &c, rank_walk_cb);
+  if( rc==SQLITE_OK && c.bOut ) rc = SQLITE_RANGE;
+  *pnHit = c.nHit;
+  if( rc==SQLITE_OK ) rank_hits_put(p, query_phrase(p->q, i), c.nHit);
+  return rc;
+}
+
+/* Compute the per-query values: idf and first word of each phrase. */
+static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
+                        Fts5Context *pFts){
+  sqlite3_int64 nRow = 0, nTotal = 0;
+  int i, rc, bWalk;
+  p->nPhrase = pApi->xPhraseCount(pFts);
+  if( p->nPhrase>RANK_MAX_PHRASE ) p->nPhrase = RANK_MAX_PHRASE;
+  p->bMapped = p->nPhrase==query_phrase_count(p->q);
+  bWalk = rank_walk_worth(p);
+  rc = pApi->xRowCount(pFts, &nRow);
+  for(i=0; rc==SQLITE_OK && i<RANK_NCOL; i++){
+    rc = pApi->xColumnTotalSize(pFts, i, &nTotal);
+    p->aAvgLen[i] = nRow>0 ? (double)nTotal / (double)nRow : 1.0;
+    if( p->aAvgLen[i]<=0 ) p->aAvgLen[i] = 1.0;
+  }
+  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
+    struct rank_phrase *ph = &p->aPhrase[i];
+    memset(ph, 0, sizeof(*ph));
+    if( bWalk ){
+      rc = rank_walk_phrase(p, pApi, pFts, i, &ph->nHit);
+      /* A walk that cannot finish is only a missed shortcut: the caller
+      ** counts by statement instead. */
+      if( rc!=SQLITE_OK && rc!=SQLITE_NOMEM && rc!=SQLITE_INTERRUPT ){
+        bWalk = 0;
+        rc = rank_phrase_hits(p, pApi, pFts, i, &ph->nHit);
+      }
+    }else{
+      rc = rank_phrase_hits(p, pApi, pFts, i, &ph->nHit);
+    }
+    if( rc==SQLITE_OK && p->bMapped ){
+      rc = rank_phrase_word(pApi, pFts, query_phrase(p->q, i)->zText, ph);
+    }
+  }
+  if( rc==SQLITE_OK ) rank_set_idf(p, nRow);
+  if( rc==SQLITE_OK ) p->bReady = 1;
+  p->bWalked = rc==SQLITE_OK && bWalk;
+  return rc;
+}
+
+/*
+** Tokenize column iCol of the current row into p->aTok, up to word iLast
+** (the last instance's: the words after it are never looked at, and the
+** analyzer is most of the cost of this function); *pnTok words.
+*/
+static int rank_tokenize(struct rank *p, const Fts5ExtensionApi *pApi,
+                         Fts5Context *pFts, int iCol, int iLast,
+                         const char **pz, int *pnTok){
+  struct rank_tokcb c = {0, 0, 0, 0};
+  /* Words 0..iLast: an instance's offset is below the column's length,
+  ** so no xColumnSize (a %_docsize seek) is needed to bound it. */
+  int nSize = iLast + 1, n = 0, rc = SQLITE_OK;
+  if( nSize>p->nTokAlloc ){
+    struct rank_tok *aNew = sqlite3_realloc64(p->aTok,
+                                              sizeof(*aNew) * (nSize + 64));
+    if( aNew==0 ) rc = SQLITE_NOMEM;
+    else{ p->aTok = aNew; p->nTokAlloc = nSize + 64; }
+  }
+  if( rc==SQLITE_OK ) rc = pApi->xColumnText(pFts, iCol, pz, &n);
+  if( rc==SQLITE_OK && *pz ){
+    c.aTok = p->aTok;
+    c.nMax = nSize;
+    rc = pApi->xTokenize(pFts, *pz, n, &c, rank_token_cb);
+    if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+  }
+  *pnTok = c.nTok<c.nMax ? c.nTok : c.nMax;
+  return rc;
+}
+
+/* The largest weight rank_kind() can give phrase iPhrase. */
+static double rank_kind_max(const struct rank *p, int iPhrase){
+  const struct query_phrase *qp;
+  double w;
+  if( !p->bMapped ) return RANK_W_STEM;
+  qp = query_phrase(p->q, iPhrase);
+  w = qp->kind==QUERY_PREFIX ? RANK_W_STEM : RANK_W_EXACT;
+  return qp->altKind==QUERY_ALT_SYNONYM ? w * RANK_W_SYN : w;
+}
+
+/* Weight of a phrase instance at word iOff, by match kind; with bBound,
+** the largest its phrase allows (no text needed). */
+static double rank_kind(const struct rank *p, int bBound, int iPhrase,
+                        const char *zCol, int nTok, int iOff){
+  const struct rank_phrase *ph = &p->aPhrase[iPhrase];
+  const struct query_phrase *qp;
+  const struct rank_tok *t;
+  char zFold[RANK_MAX_FOLD];
+  int nWord;
+  double w;
+  if( bBound ) return rank_kind_max(p, iPhrase);
+  if( !p->bMapped || iOff<0 || iOff>=nTok || zCol==0 ){
+    /* Text not read: at most what the bound gives (rank.h). */
+    w = rank_kind_max(p, iPhrase);
+    return w<RANK_W_STEM ? w : RANK_W_STEM;
+  }
+  qp = query_phrase(p->q, iPhrase);
+  t = &p->aTok[iOff];
+  nWord = t->iEnd - t->iStart;
+  if( nWord>RANK_MAX_FOLD ) nWord = RANK_MAX_FOLD;
+  rank_fold(zCol + t->iStart, nWord, zFold);
+  if( qp->kind==QUERY_PREFIX ){
+    w = (nWord>=ph->nFold && memcmp(zFold, ph->zFold, ph->nFold)==0)
+        ? RANK_W_STEM : RANK_W_PART;
+  }else if( nWord==ph->nFold && memcmp(zFold, ph->zFold, nWord)==0 ){
+    w = RANK_W_EXACT;
+  }else{
+    w = t->hStem==ph->hStem ? RANK_W_STEM : RANK_W_PART;
+  }
+  if( qp->altKind==QUERY_ALT_SYNONYM ) w *= RANK_W_SYN;
+  return w;
+}
+
+/*
+** Proximity factor of one column's hits (sorted by offset): find the
+** smallest window holding every clause that occurs in the column (k of
+** them), and reward k and tightness (see rank.h). Returns >= 1.
+*/
+static double rank_window(const struct rank_hit *a, int n, int nClause){
+  int aCnt[QUERY_MAX_TERMS];
+  int i, j = 0, k = 0, nIn = 0, best = -1;
+  if( nClause<2 || n<2 ) return 1.0;
+  memset(aCnt, 0, sizeof(aCnt));
+  for(i=0; i<n; i++){ if( aCnt[a[i].iClause]++==0 ) k++; }
+  if( k<2 ) return 1.0;
+  memset(aCnt, 0, sizeof(aCnt));
+  for(i=0; i<n; i++){
+    if( aCnt[a[i].iClause]++==0 ) nIn++;
+    while( nIn==k ){
+      int w = a[i].iOff - a[j].iOff + 1;
+      if( best<0 || w<best ) best = w;
+      if( --aCnt[a[j].iClause]==0 ) nIn--;
+      j++;
+    }
+  }
+  if( best<k ) best = k;
+  return 1.0 + ((double)(k-1) / (nClause-1)) / (1.0 + (best-k) / 2.0);
+}
+
+/* Room for n instances in p->aInst and p->aHit. */
+static int rank_reserve(struct rank *p, int n){
+  struct rank_inst *aInst;
+  struct rank_hit *aHit;
+  if( n<=p->nInstAlloc ) return SQLITE_OK;
+  n = n<p->nInstAlloc*2 ? p->nInstAlloc*2 : n + 64;
+  aInst = sqlite3_realloc64(p->aInst, sizeof(*aInst) * n);
+  if( aInst==0 ) return SQLITE_NOMEM;
+  p->aInst = aInst;
+  aHit = sqlite3_realloc64(p->aHit, sizeof(*aHit) * n);
+  if( aHit==0 ) return SQLITE_NOMEM;
+  p->aHit = aHit;
+  p->nInstAlloc = n;
+  return SQLITE_OK;
+}
+
+/* The row's instances into p->aInst by xInst: in (column, offset) order. */
+static int rank_inst_all(struct rank *p, const Fts5ExtensionApi *pApi,
+                         Fts5Context *pFts, int *pnInst){
+  int nInst = 0, i, rc = pApi->xInstCount(pFts, &nInst);
+  if( rc==SQLITE_OK ) rc = rank_reserve(p, nInst);
+  for(i=0; rc==SQLITE_OK && i<nInst; i++){
+    struct rank_inst *t = &p->aInst[i];
+    rc = pApi->xInst(pFts, i, &t->iPhrase, &t->iCol, &t->iOff);
+  }
+  *pnInst = rc==SQLITE_OK ? nInst : 0;
+  return rc;
+}
+
+static int rank_inst_before(const struct rank_inst *a,
+                            const struct rank_inst *b){
+  if( a->iCol!=b->iCol ) return a->iCol < b->iCol;
+  if( a->iOff!=b->iOff ) return a->iOff < b->iOff;
+  return a->iPhrase < b->iPhrase;
+}
+
+/*
+** The same list as rank_inst_all(), read phrase by phrase with
+** xPhraseFirst/Next, which walk each position list as it is: xInst first
+** merges them all into one array, too much for every row of a first pass.
+** Each phrase's list is in order already, so the insertion sort that
+** merges them costs little.
+*/
+static int rank_inst_phrases(struct rank *p, const Fts5ExtensionApi *pApi,
+                             Fts5Context *pFts, int *pnInst){
+  int i, n = 0, rc = SQLITE_OK;
+  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
+    Fts5PhraseIter it;
+    int iCol = -1, iOff = 0;
+    rc = pApi->xPhraseFirst(pFts, i, &it, &iCol, &iOff);
+    while( rc==SQLITE_OK && iCol>=0 ){
+      struct rank_inst t;
+      int j = n;
+      rc = rank_reserve(p, n+1);
+      if( rc!=SQLITE_OK ) break;
+      t.iPhrase = i; t.iCol = iCol; t.iOff = iOff;
+      while( j>0 && rank_inst_before(&t, &p->aInst[j-1]) ){
+        p->aInst[j] = p->aInst[j-1];
+        j--;
+      }
+      p->aInst[j] = t;
+      n++;
+      pApi->xPhraseNext(pFts, &it, &iCol, &iOff);
+    }
+  }
+  *pnInst = rc==SQLITE_OK ? n : 0;
+  return rc;
+}
+
+/*
+** The row's column lengths in tokens into aLen: from rank_set_lengths()'s
+** function if it knows the row, else xColumnSize (a b-tree seek).
+*/
+static int rank_lengths(struct rank *p, const Fts5ExtensionApi *pApi,
+                        Fts5Context *pFts, int *aLen){
+  int c, rc = SQLITE_OK;
+  if( p->xLen && p->xLen(p->pLenArg, pApi->xRowid(pFts), aLen) ){
+    return SQLITE_OK;
+  }
+  for(c=0; rc==SQLITE_OK && c<RANK_NCOL; c++){
+    rc = pApi->xColumnSize(pFts, c, &aLen[c]);
+  }
+  return rc;
+}
+
+/* Clauses of the query for the proximity factor (rank_window()). */
+static int rank_clauses(const struct rank *p){
+  return p->bMapped ? query_clause_count(p->q) : p->nPhrase;
+}
+
+/*
+** Go through the row's instances aInst[0..nInst) (in column, offset
+** order) column by column: add each one's weight to aFreq[phrase], note
+** matched clauses in *pMask, and return the best column's proximity
+** factor in *pProx. Without bBound, a column with instances is tokenized
+** up to its last one for the match kinds.
+*/
+static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
+                          Fts5Context *pFts, int nInst, const int *aLen,
+                          int bBound, double *aFreq, uint64_t *pMask,
+                          double *pProx){
+  const struct rank_inst *aInst = p->aInst;
+  int nClause = rank_clauses(p);
+  int i = 0, rc = SQLITE_OK;
+  while( rc==SQLITE_OK && i<nInst ){
+    int c = aInst[i].iCol, e = i, nTok = 0, nHit = 0;
+    const char *zCol = 0;
+    double norm;
+    while( e<nInst && aInst[e].iCol==c ) e++;
+    if( c<0 || c>=RANK_NCOL ){ i = e; continue; }
+    if( !bBound ){
+      rc = rank_tokenize(p, pApi, pFts, c, aInst[e-1].iOff, &zCol, &nTok);
+    }
+    norm = 1.0 - RANK_B + RANK_B * aLen[c] / p->aAvgLen[c];
+    for(; rc==SQLITE_OK && i<e; i++){
+      int iPhrase = aInst[i].iPhrase, iClause;
+      if( iPhrase>=p->nPhrase ) continue;
+      aFreq[iPhrase] += aColWeight[c] / norm
+          * rank_kind(p, bBound, iPhrase, zCol, nTok, aInst[i].iOff);
+      iClause = p->bMapped ? query_phrase(p->q, iPhrase)->iClause
+                           : (iPhrase<QUERY_MAX_TERMS ? iPhrase : -1);
+      if( iClause<0 || iClause>=QUERY_MAX_TERMS ) continue;
+      *pMask |= (uint64_t)1 << iClause;
+      p->aHit[nHit].iOff = aInst[i].iOff;
+      p->aHit[nHit++].iClause = iClause;
+    }
+    if( rc==SQLITE_OK ){
+      double f = rank_window(p->aHit, nHit, nClause);
+      if( f>*pProx ) *pProx = f;
+    }
+    i = e;
+  }
+  return rc;
+}
+
+/*
+** BM25F over the row's frequencies, which rank_instances() has already
+** weighted by column and match kind and normalised by column length.
+*/
+static double rank_bm25f(const struct rank *p, const double *aFreq){
+  double s = 0;
+  int i;
+  for(i=0; i<p->nPhrase; i++){
+    double f = aFreq[i];
+    if( f<=0 ) continue;
+    s += p->aPhrase[i].idf * (f * (RANK_K1 + 1.0)) / (f + RANK_K1);
+  }
+  return s;
+}
+
+static int rank_popcount(uint64_t m){
+  int n = 0;
+  for(; m; m &= m-1) n++;
+  return n;
+}
+
+/*
+** The score of the current row from its instances in p->aInst[0..nInst):
+** exact, or with bBound the upper bound (rank.h) into *pScore.
+*/
+static int rank_score(struct rank *p, const Fts5ExtensionApi *pApi,
+                      Fts5Context *pFts, int nInst, int bBound,
+                      double *pScore){
+  double aFreq[RANK_MAX_PHRASE], prox = 1.0, rel = 0;
+  int aLen[RANK_NCOL];
+  uint64_t mask = 0;
+  int rc = rank_lengths(p, pApi, pFts, aLen);
+  memset(aFreq, 0, sizeof(aFreq[0]) * p->nPhrase);
+  if( rc==SQLITE_OK ){
+    rc = rank_instances(p, pApi, pFts, nInst, aLen, bBound, aFreq, &mask,
+                        &prox);
+  }
+  if( rc==SQLITE_OK ) rel = rank_bm25f(p, aFreq) * prox;
+  if( p->bRelaxed ) rel = rank_popcount(mask) + rel / (1.0 + rel);
+  /* The bound and the exact score add up the same terms in the same
+  ** order, the bound's each at least as large; the margin covers the
+  ** rounding of the divisions after the sums. */
+  *pScore = bBound ? rel * RANK_BOUND_MARGIN : rel;
+  return rc;
+}
+
+/* searchd_rank(): the exact score. */
+static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                    sqlite3_context *pCtx, int nVal, sqlite3_value **apVal){
+  struct rank *p = (struct rank*)pApi->xUserData(pFts);
+  double s = 0;
+  int nInst = 0, rc = SQLITE_OK;
+  (void)nVal; (void)apVal;
+  if( p->q==0 ){
+    sqlite3_result_double(pCtx, 0.0);
+    return;
+  }
+  if( !p->bReady ) rc = rank_prepare(p, pApi, pFts);
+  if( rc==SQLITE_OK ) rc = rank_inst_all(p, pApi, pFts, &nInst);
+  if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &s);
+  if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
+  else sqlite3_result_double(pCtx, s);
+}
+
+/*
+** rank_score()'s bound for a query of one clause, which has no proximity
+** factor, so each phrase's instances are summed as xPhraseFirst/Next give
+** them, unsorted and unstored: the same terms in the same order.
+*/
+static int rank_quick_one(struct rank *p, const Fts5ExtensionApi *pApi,
+                          Fts5Context *pFts, double *pScore){
+  double aFreq[RANK_MAX_PHRASE], aCol[RANK_NCOL], rel;
+  int aLen[RANK_NCOL], i, rc = rank_lengths(p, pApi, pFts, aLen);
+  for(i=0; rc==SQLITE_OK && i<RANK_NCOL; i++){
+    aCol[i] = aColWeight[i] / (1.0 - RANK_B + RANK_B * aLen[i] / p->aAvgLen[i]);
+  }
+  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
+    Fts5PhraseIter it;
+    int iCol = -1, iOff = 0;
+    double w = rank_kind_max(p, i);
+    aFreq[i] = 0;
+    rc = pApi->xPhraseFirst(pFts, i, &it, &iCol, &iOff);
+    while( rc==SQLITE_OK && iCol>=0 ){
+      if( iCol<RANK_NCOL ) aFreq[i] += aCol[iCol] * w;
+      pApi->xPhraseNext(pFts, &it, &iCol, &iOff);
+    }
+  }
+  rel = rc==SQLITE_OK ? rank_bm25f(p, aFreq) : 0;
+  *pScore = rel * RANK_BOUND_MARGIN;
+  return rc;
+}
+
+/*
+** Keep v among the nMax largest values of the min-heap a (*pn of them,
+** worst on top). Returns 1 if v is among them, 0 if it fell out at once.
+*/
+static int rank_heap_push(double *a, int *pn, int nMax, double v){
+  int i, n = *pn;
+  if( n<nMax ){
+    for(i=n++; i>0 && a[(i-1)/2] > v; i=(i-1)/2) a[i] = a[(i-1)/2];
+    a[i] = v;
+    *pn = n;
+    return 1;
+  }
+  if( v<=a[0] ) return 0;
+  i = 0;
+  for(;;){
+    int l = 2*i+1, r = l+1, m = i;
+    double w = v;
+    if( l<n && a[l] < w ){ m = l; w = a[l]; }
+    if( r<n && a[r] < w ) m = r;
+    if( m==i ) break;
+    a[i] = a[m];
+    i = m;
+  }
+  a[i] = v;
+  return 1;
+}
+
+/*
+** rank_set_early(): after the bound of the current row, its exact score
+** too if the row passes the filters, its bound is among the best two pages
+** of bounds so far and reaches the page's floor so far, handed to xScore.
+** (Without the second test, bounds that exceed exact scores by up to the
+** match kinds' ratio let most of a broad word's rows through: ~300 exact
+** scores a query.)
+*/
+static int rank_early(struct rank *p, const Fts5ExtensionApi *pApi,
+                      Fts5Context *pFts, double bound){
+  sqlite3_int64 iRowid;
+  double exact = 0;
+  int nInst = 0, rc;
+  iRowid = pApi->xRowid(pFts);
+  if( !p->xPass(p->pEarlyArg, iRowid) ) return SQLITE_OK;
+  if( !rank_heap_push(p->aTop, &p->nTop, 2*p->nEarly, bound) ){
+    return SQLITE_OK;
+  }
+  if( p->nFloor>=p->nEarly && bound<p->aFloor[0] ) return SQLITE_OK;
+  rc = rank_inst_all(p, pApi, pFts, &nInst);
+  if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &exact);
+  if( rc==SQLITE_OK ){
+    p->xScore(p->pEarlyArg, iRowid, exact);
+    rank_heap_push(p->aFloor, &p->nFloor, p->nEarly, exact);
+  }
+  return rc;
+}
+
+/*
+** searchd_quick(): the first-pass score, an upper bound of searchd_rank()
+** from the doclist and the kept column lengths alone: every instance
+** weighted as the best match kind its phrase allows, so no text is read.
+*/
+static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                          sqlite3_context *pCtx, int nVal,
+                          sqlite3_value **apVal){
+  struct rank *p = (struct rank*)pApi->xUserData(pFts);
+  double s = 0;
+  int nInst = 0, rc = SQLITE_OK;
+  (void)nVal; (void)apVal;
+  if( p->q==0 ){
+    sqlite3_result_double(pCtx, 0.0);
+    return;
+  }
+  if( !p->bReady ) rc = rank_prepare(p, pApi, pFts);
+  if( rc==SQLITE_OK && rank_clauses(p)<2 && !p->bRelaxed ){
+    rc = rank_quick_one(p, pApi, pFts, &s);
+  }else if( rc==SQLITE_OK ){
+    rc = rank_inst_phrases(p, pApi, pFts, &nInst);
+    if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 1, &s);
+  }
+  if( rc==SQLITE_OK && p->nEarly>0 ) rc = rank_early(p, pApi, pFts, s);
+  if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
+  else sqlite3_result_double(pCtx, s);
+}
+
+static void rank_destroy(void *pArg){
+  struct rank *p = (struct rank*)pArg;
+  if( p ){
+    cache_free(p->pHits);
+    sqlite3_free(p->aTok);
+    sqlite3_free(p->aInst);
+    sqlite3_free(p->aHit);
+    sqlite3_free(p);
+  }
+}
+
+void rank_set_candidates(struct rank *p, const sqlite3_int64 *aId, int n){
+  p->aCand = aId;
+  p->nCand = aId ? n : 0;
+}
+
+/* searchd_is_cand(rowid): is rowid in the set of rank_set_candidates()? */
+static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
+                            sqlite3_value **apArg){
+  struct rank *p = (struct rank*)sqlite3_user_data(pCtx);
+  sqlite3_int64 id = sqlite3_value_int64(apArg[0]);
+  (void)nArg;
+  sqlite3_result_int(pCtx, rank_in(p->aCand, p->nCand, id));
+}
+
+void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
+  p->q = q;
+  p->bRelaxed = bRelaxed;
+  p->bReady = 0;
+  p->bWalked = 0;
+  p->nEarly = 0;
+  p->nFloor = 0;
+  p->nTop = 0;
+}
+
+void rank_set_early(struct rank *p, int nPage, rank_pass_fn xPass,
+                    rank_score_fn xScore, void *pArg){
+  p->nEarly = (xPass && xScore && nPage>0 && nPage<=RANK_EARLY_MAX)
+            ? nPage : 0;
+  p->xPass = xPass;
+  p->xScore = xScore;
+  p->pEarlyArg = pArg;
+  p->nFloor = 0;
+  p->nTop = 0;
+}
+
+void rank_set_walk(struct rank *p, struct rowset *aSet, int nSet){
+  p->aWalk = aSet;
+  p->nWalk = aSet ? nSet : 0;
+  p->bWalked = 0;
+}
+
+int rank_walked(const struct rank *p){
+  return p->bWalked;
+}
+
+void rank_set_lengths(struct rank *p, rank_len_fn xLen, void *pArg){
+  p->xLen = xLen;
+  p->pLenArg = pArg;
+}
+
+void rank_clear_hits(struct rank *p){
+  cache_clear(p->pHits);
+}
+
+int rank_register(sqlite3 *db, struct rank **ppOut){
+  struct rank *p = sqlite3_malloc(sizeof(*p));
+  fts5_api *pApi = 0;
+  int rc = p ? SQLITE_OK : SQLITE_NOMEM;
+  if( p ) memset(p, 0, sizeof(*p));
+  if( p && cache_new(RANK_HITS_MAX, &p->pHits) ) rc = SQLITE_NOMEM;
+  if( rc==SQLITE_OK ) rc = swedish_fts5_api(db, &pApi);
+  if( rc==SQLITE_OK ){
+    /* No destructor: p belongs to the auxiliary function below. */
+    rc = sqlite3_create_function(db, RANK_CAND_FUNCTION, 1,
+                                 SQLITE_UTF8|SQLITE_DETERMINISTIC, p,
+                                 rank_is_cand_fn, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    /* On success the connection owns p and calls rank_destroy at close;
+    ** on failure FTS5 has not kept it. */
+    rc = pApi->xCreateFunction(pApi, RANK_QUICK_FUNCTION, p, rank_quick_fn,
+                               0);
+    if( rc==SQLITE_OK ){
+      rc = pApi->xCreateFunction(pApi, RANK_FUNCTION, p, rank_fn,
+                                 rank_destroy);
+    }
+  }
+  if( rc!=SQLITE_OK ){
+    rank_destroy(p);
+    p = 0;
+  }
+  *ppOut = p;
+  return rc;
+}

@@ -1,0 +1,277 @@
+/*
+** http.c: dispatch an evhttp request to its route and reply once.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "http/http.h"
+#include "http/json.h"
+#include "http/log.h"
+#include "http/route.h"
+
+static const struct { int status; const char *zReason; } aReason[] = {
+  {200, "OK"}, {204, "No Content"}, {400, "Bad Request"},
+  {404, "Not Found"}, {405, "Method Not Allowed"},
+  {413, "Payload Too Large"}, {414, "URI Too Long"},
+  {500, "Internal Server Error"}, {503, "Service Unavailable"},
+};
+
+static const struct { int type; const char *zName; } aMethod[] = {
+  {EVHTTP_REQ_GET, "GET"}, {EVHTTP_REQ_POST, "POST"},
+  {EVHTTP_REQ_HEAD, "HEAD"}, {EVHTTP_REQ_PUT, "PUT"},
+  {EVHTTP_REQ_DELETE, "DELETE"}, {EVHTTP_REQ_OPTIONS, "OPTIONS"},
+  {EVHTTP_REQ_TRACE, "TRACE"}, {EVHTTP_REQ_CONNECT, "CONNECT"},
+  {EVHTTP_REQ_PATCH, "PATCH"},
+};
+
+const char *http_reason(int status){
+  size_t i;
+  for(i=0; i<sizeof(aReason)/sizeof(aReason[0]); i++){
+    if( aReason[i].status==status ) return aReason[i].zReason;
+  }
+  return "Unknown";
+}
+
+static const char *http_method(int type){
+  size_t i;
+  for(i=0; i<sizeof(aMethod)/sizeof(aMethod[0]); i++){
+    if( aMethod[i].type==type ) return aMethod[i].zName;
+  }
+  return "OTHER";
+}
+
+/* Add CORS headers if the request's Origin is an allowed one. */
+static void http_cors(const struct conf *conf, struct evhttp_request *req,
+                      struct evkeyvalq *out){
+  const char *zOrigin = evhttp_find_header(
+      evhttp_request_get_input_headers(req), "Origin");
+  int i;
+  if( zOrigin==0 ) return;
+  for(i=0; i<conf->nCors; i++){
+    if( strcmp(conf->azCors[i], zOrigin)==0 || strcmp(conf->azCors[i], "*")==0 ){
+      evhttp_add_header(out, "Access-Control-Allow-Origin",
+                        strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
+      evhttp_add_header(out, "Vary", "Origin");
+      if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ){
+        evhttp_add_header(out, "Access-Control-Allow-Methods", "GET");
+        evhttp_add_header(out, "Access-Control-Max-Age", "600");
+      }
+      return;
+    }
+  }
+}
+
+/* Bytes of the request's header lines (name, ": ", value, CRLF). */
+static size_t http_header_bytes(struct evhttp_request *req){
+  struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+  struct evkeyval *kv;
+  size_t n = 0;
+  for(kv=h->tqh_first; kv; kv=kv->next.tqe_next){
+    n += strlen(kv->key) + strlen(kv->value) + 4;
+  }
+  return n;
+}
+
+/*
+** A request from dispatch to reply. The handler sees ctx; the rest is ours.
+** On the heap, since a handler may defer the reply (ROUTE_DEFERRED).
+*/
+struct http_call {
+  struct request_ctx ctx;         /* first: ctx is the call */
+  struct http_env *env;
+  struct timespec t0;
+  int iRoute;
+  unsigned nReopen;               /* env->dbe.nReopen at the dispatch */
+  char *zPath;                    /* decoded path, owned */
+  struct params *pParams;         /* owned */
+};
+
+/* Point ctx at the worker's current connection and search state. */
+static void http_bind(struct request_ctx *ctx, const struct http_env *env){
+  ctx->db = env->dbe.db;
+  ctx->search = env->dbe.search;
+  ctx->ext = env->dbe.ext;
+}
+
+/*
+** Find the route, check method and sizes, decode the parameters, and call
+** the handler. Returns the status; *piRoute is the route or -1.
+*/
+static int http_route(struct http_env *env, struct http_call *c,
+                      int *piRoute){
+  struct request_ctx *ctx = &c->ctx;
+  struct evhttp_request *req = ctx->req;
+  const char *zUri = evhttp_request_get_uri(req);
+  const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(req);
+  const struct route *r;
+  int rc;
+  *piRoute = -1;
+  if( http_header_bytes(req)>(size_t)env->conf->nMaxHeaders ){
+    return route_error(ctx, 413, "request headers larger than %ld bytes",
+                       env->conf->nMaxHeaders);
+  }
+  if( zUri && strlen(zUri)>(size_t)env->conf->nMaxUri ){
+    return route_error(ctx, 414, "request target longer than %ld bytes",
+                       env->conf->nMaxUri);
+  }
+  if( pUri==0 || ctx->path==0 ) return route_error(ctx, 400, "bad request");
+  *piRoute = route_find(ctx->path);
+  if( *piRoute<0 ) return route_error(ctx, 404, "no such endpoint");
+  r = &aRoute[*piRoute];
+  if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ) return 204;
+  if( (evhttp_request_get_command(req) & r->methods)==0 ){
+    evhttp_add_header(ctx->out_headers, "Allow", "GET");
+    return route_error(ctx, 405, "method not allowed");
+  }
+  rc = params_parse(evhttp_uri_get_query(pUri), env->conf->nMaxQuery,
+                    &c->pParams);
+  if( rc==PARAMS_EBAD ) return route_error(ctx, 400, "bad percent-encoding");
+  if( rc==PARAMS_ETOOLONG ){
+    return route_error(ctx, 414, "parameter longer than %ld bytes",
+                       env->conf->nMaxQuery);
+  }
+  if( rc!=PARAMS_OK ) return route_error(ctx, 503, "out of memory");
+  if( env->xPrepare ) env->xPrepare(env);
+  ctx->params = c->pParams;
+  http_bind(ctx, env);
+  c->nReopen = env->dbe.nReopen;
+  return r->xHandler(ctx);
+}
+
+/* Decode the request path; NULL if absent, on a NUL byte or no memory. */
+static char *http_path(struct evhttp_request *req){
+  const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(req);
+  const char *zRaw = pUri ? evhttp_uri_get_path(pUri) : 0;
+  size_t n = 0;
+  char *z;
+  if( zRaw==0 ) return 0;
+  z = evhttp_uridecode(zRaw, 0, &n);
+  if( z && strlen(z)!=n ){
+    free(z);
+    z = 0;
+  }
+  return z;
+}
+
+/* Send the one reply: the body, or {"error":...} for an error status. */
+static void http_reply(struct request_ctx *ctx, int status){
+  struct evbuffer *pErr = 0;
+  struct evbuffer *pBody = ctx->out;
+  if( status>=400 ){
+    pErr = evbuffer_new();
+    if( pErr ){
+      int e = json_raw(pErr, "{\"error\":");
+      e |= json_str(pErr, ctx->zErr, strlen(ctx->zErr));
+      e |= json_raw(pErr, "}\n");
+      if( e==0 ) pBody = pErr;
+    }
+    ctx->content_type = "application/json; charset=utf-8";
+  }else if( status==204 ){
+    evbuffer_drain(pBody, evbuffer_get_length(pBody));
+  }
+  evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
+  evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
+  if( pErr ) evbuffer_free(pErr);
+}
+
+/*
+** The path as the access log shows it: control bytes (a decoded %0A could
+** forge a log line) become '?', and it is cut at 200 bytes.
+*/
+static void http_log_path(const char *zPath, char *zOut, size_t nOut){
+  size_t i;
+  if( zPath==0 ) zPath = "-";
+  for(i=0; zPath[i] && i+1<nOut; i++){
+    unsigned char ch = (unsigned char)zPath[i];
+    zOut[i] = (ch<0x20 || ch==0x7f) ? '?' : (char)ch;
+  }
+  zOut[i] = 0;
+}
+
+static double http_ms_since(const struct timespec *t0){
+  struct timespec t1;
+  if( clock_gettime(CLOCK_MONOTONIC, &t1)!=0 ) return 0;
+  return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
+}
+
+/* request_ctx.xFinish, and the end of every request: reply, log, count. */
+static void http_finish(struct request_ctx *ctx, int status){
+  struct http_call *c = (struct http_call*)ctx;
+  struct http_env *env = c->env;
+  /* Before the reply: evhttp frees a request whose connection is gone as
+  ** soon as it is answered. */
+  const char *zMethod = http_method(evhttp_request_get_command(ctx->req));
+  double ms;
+  http_reply(ctx, status);
+  ms = http_ms_since(&c->t0);
+  metrics_count(env->metrics, c->iRoute, status, ms);
+  if( !env->conf->bQuiet ){
+    char zLog[201];
+    http_log_path(c->zPath, zLog, sizeof(zLog));
+    log_msg(LOG_INFO, "%s %s %d %.3fms", zMethod, zLog, status, ms);
+  }
+  params_free(c->pParams);
+  evbuffer_free(ctx->out);
+  free(c->zPath);
+  free(c);
+}
+
+/* request_ctx.xResume. */
+static int http_resume(struct request_ctx *ctx, unsigned *piGen){
+  struct http_call *c = (struct http_call*)ctx;
+  http_bind(ctx, c->env);
+  *piGen = c->env->dbe.iGen;
+  return c->env->dbe.nReopen!=c->nReopen;
+}
+
+/* The evhttp generic callback: every request of this worker. */
+static void http_dispatch(struct evhttp_request *req, void *pArg){
+  struct http_env *env = (struct http_env*)pArg;
+  struct http_call *c = calloc(1, sizeof(*c));
+  struct request_ctx *ctx = c ? &c->ctx : 0;
+  int status;
+  if( c ) ctx->out = evbuffer_new();
+  if( ctx==0 || ctx->out==0 ){
+    evhttp_send_error(req, 503, "Service Unavailable");
+    free(c);
+    return;
+  }
+  if( clock_gettime(CLOCK_MONOTONIC, &c->t0)!=0 ){
+    memset(&c->t0, 0, sizeof(c->t0));
+  }
+  c->env = env;
+  c->iRoute = -1;
+  c->zPath = http_path(req);
+  ctx->req = req;
+  ctx->path = c->zPath;
+  ctx->conf = env->conf;
+  ctx->metrics = env->all;
+  ctx->content_type = "application/json; charset=utf-8";
+  ctx->out_headers = evhttp_request_get_output_headers(req);
+  ctx->pool = env->pool;
+  ctx->inbox = env->inbox;
+  ctx->xResume = http_resume;
+  ctx->xFinish = http_finish;
+  http_cors(env->conf, req, ctx->out_headers);
+  status = http_route(env, c, &c->iRoute);
+  if( status!=ROUTE_DEFERRED ) http_finish(ctx, status);
+}
+
+int http_setup(struct evhttp *http, struct http_env *env){
+  /* libevent's own cap answers 400 without our JSON, so it sits well above
+  ** --max-headers, which http_route() enforces with a 413. */
+  evhttp_set_max_headers_size(http, env->conf->nMaxHeaders*4 + 8192);
+  evhttp_set_max_body_size(http, env->conf->nMaxBody);
+  evhttp_set_timeout(http, (int)env->conf->nTimeout);
+  /* Every bit, including libevent's "unknown method" one: otherwise
+  ** libevent answers 501 itself; we answer 405. */
+  evhttp_set_allowed_methods(http, 0xffff);
+  evhttp_set_default_content_type(http, "application/json; charset=utf-8");
+  evhttp_set_gencb(http, http_dispatch, env);
+  return 0;
+}

@@ -1,0 +1,128 @@
+/*
+** json.c: JSON strings from arbitrary bytes; see json.h.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/json.h"
+
+#define JSON_FFFD "\xef\xbf\xbd"
+
+int json_utf8_len(const unsigned char *z, size_t n){
+  unsigned c = z[0];
+  int len, i;
+  unsigned cp;
+  if( c<0x80 ) return 1;
+  if( c>=0xc2 && c<=0xdf ){ len = 2; cp = c & 0x1f; }
+  else if( c>=0xe0 && c<=0xef ){ len = 3; cp = c & 0x0f; }
+  else if( c>=0xf0 && c<=0xf4 ){ len = 4; cp = c & 0x07; }
+  else return 0;
+  if( (size_t)len>n ) return 0;
+  for(i=1; i<len; i++){
+    if( (z[i] & 0xc0)!=0x80 ) return 0;
+    cp = (cp<<6) | (z[i] & 0x3f);
+  }
+  /* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
+  if( (len==3 && cp<0x800) || (len==4 && cp<0x10000) ) return 0;
+  if( cp>=0xd800 && cp<=0xdfff ) return 0;
+  if( cp>0x10ffff ) return 0;
+  return len;
+}
+
+int json_raw(struct evbuffer *out, const char *z){
+  return evbuffer_add(out, z, strlen(z));
+}
+
+/*
+** Append the escaped form of one character z[0..*pn) (ASCII byte or UTF-8
+** sequence; *pn is set to the bytes consumed) to out, with HTML escaping
+** when bHtml.
+*/
+static int json_char(struct evbuffer *out, const unsigned char *z, size_t n,
+                     size_t *pn, int bHtml){
+  static const struct { char c; const char *zHtml; } aHtml[] = {
+    {'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"},
+    {'\'', "&#39;"},
+  };
+  unsigned c = z[0];
+  int len = json_utf8_len(z, n);
+  size_t i;
+  *pn = len ? (size_t)len : 1;
+  if( len==0 ) return evbuffer_add(out, JSON_FFFD, 3);
+  if( len==3 && c==0xe2 && z[1]==0x80 && (z[2]==0xa8 || z[2]==0xa9) ){
+    return evbuffer_add_printf(out, "\\u%04x", z[2]==0xa8 ? 0x2028 : 0x2029)
+           <0 ? -1 : 0;
+  }
+  if( len>1 ) return evbuffer_add(out, z, len);
+  for(i=0; bHtml && i<sizeof(aHtml)/sizeof(aHtml[0]); i++){
+    if( aHtml[i].c==(char)c ) return json_raw(out, aHtml[i].zHtml);
+  }
+  if( c=='"' ) return evbuffer_add(out, "\\\"", 2);
+  if( c=='\\' ) return evbuffer_add(out, "\\\\", 2);
+  if( c=='\n' ) return evbuffer_add(out, "\\n", 2);
+  if( c=='\t' ) return evbuffer_add(out, "\\t", 2);
+  if( c<0x20 || c==0x7f ){
+    return evbuffer_add_printf(out, "\\u%04x", c)<0 ? -1 : 0;
+  }
+  return evbuffer_add(out, z, 1);
+}
+
+int json_str(struct evbuffer *out, const char *z, size_t n){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = 0, k;
+  int rc;
+  if( z==0 ) return json_raw(out, "null");
+  rc = evbuffer_add(out, "\"", 1);
+  while( rc==0 && i<n ){
+    /* Copy a run of plain ASCII in one call: the common case. */
+    k = i;
+    while( k<n && u[k]>=0x20 && u[k]<0x7f && u[k]!='"' && u[k]!='\\' ) k++;
+    if( k>i ){
+      rc = evbuffer_add(out, z+i, k-i);
+      i = k;
+      continue;
+    }
+    rc = json_char(out, u+i, n-i, &k, 0);
+    i += k;
+  }
+  if( rc==0 ) rc = evbuffer_add(out, "\"", 1);
+  return rc;
+}
+
+int json_key(struct evbuffer *out, const char *zKey){
+  return evbuffer_add_printf(out, "\"%s\":", zKey)<0 ? -1 : 0;
+}
+
+int json_html_marked(struct evbuffer *out, const char *z, size_t n,
+                     char cOpen, char cClose){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = 0, k;
+  int rc, bOpen = 0;
+  rc = evbuffer_add(out, "\"", 1);
+  while( rc==0 && i<n ){
+    if( z[i]==cOpen || z[i]==cClose ){
+      int bWantOpen = z[i]==cOpen;
+      if( bWantOpen!=bOpen ){
+        rc = json_raw(out, bWantOpen ? "<mark>" : "</mark>");
+        bOpen = bWantOpen;
+      }
+      i++;
+      continue;
+    }
+    rc = json_char(out, u+i, n-i, &k, 1);
+    i += k;
+  }
+  if( rc==0 && bOpen ) rc = json_raw(out, "</mark>");
+  if( rc==0 ) rc = evbuffer_add(out, "\"", 1);
+  return rc;
+}
+
+int json_int(struct evbuffer *out, long long v){
+  return evbuffer_add_printf(out, "%lld", v)<0 ? -1 : 0;
+}
+
+int json_double(struct evbuffer *out, double v){
+  if( !isfinite(v) ) v = 0;
+  return evbuffer_add_printf(out, "%.6g", v)<0 ? -1 : 0;
+}

@@ -1,0 +1,56 @@
+/*
+** routes.c: the one route table of searchd (see route.h for the handler
+** interface). To add an endpoint, add one line; keep catch-all
+** ROUTE_PREFIX routes last.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/metrics.h"
+#include "http/route.h"
+#include "engine/search.h"
+#include "http/static.h"
+#include "box/suggest.h"
+
+const struct route aRoute[] = {
+  /* zPath      flags        methods          handler          metrics name */
+  {"/search",  ROUTE_EXACT, EVHTTP_REQ_GET,  search_handle,   "search"},
+  {"/health",  ROUTE_EXACT, EVHTTP_REQ_GET,  search_health,   "health"},
+  {"/metrics", ROUTE_EXACT, EVHTTP_REQ_GET,  metrics_handle,  "metrics"},
+  {"/suggest", ROUTE_EXACT, EVHTTP_REQ_GET,  suggest_handle,  "suggest"},
+  {"/",        ROUTE_EXACT, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
+   "static"},
+  {"/index.html", ROUTE_EXACT, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
+   "static"},
+  {"/static/", ROUTE_PREFIX, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
+   "static"},
+  {0, 0, 0, 0, 0},
+};
+
+int route_count(void){
+  int n = 0;
+  while( aRoute[n].zPath ) n++;
+  return n;
+}
+
+int route_find(const char *zPath){
+  int i;
+  for(i=0; aRoute[i].zPath; i++){
+    const struct route *r = &aRoute[i];
+    if( r->flags & ROUTE_PREFIX ){
+      if( strncmp(zPath, r->zPath, strlen(r->zPath))==0 ) return i;
+    }else if( strcmp(zPath, r->zPath)==0 ){
+      return i;
+    }
+  }
+  return -1;
+}
+
+int route_error(struct request_ctx *ctx, int status, const char *zFmt, ...){
+  va_list ap;
+  va_start(ap, zFmt);
+  vsnprintf(ctx->zErr, sizeof(ctx->zErr), zFmt, ap);
+  va_end(ap);
+  return status;
+}
