@@ -53,8 +53,8 @@ struct prefetch;
 ** nBytesAhead bytes (file bytes and word counts; at least one item is
 ** always made ready). pCounter, if not NULL, is a vocab counter
 ** (vocab_open_counter) the thread uses to count each parsed report's
-** words; it belongs to the thread until prefetch_stop(). Returns 0 and sets *pp, or -1 (out of memory, thread
-** not started) with *pp NULL.
+** words; it belongs to the thread until prefetch_stop(). Returns 0 and
+** sets *pp, or -1 (out of memory, thread not started) with *pp NULL.
 */
 int prefetch_start(const struct files *pList, int nAhead, size_t nBytesAhead,
                    struct vocab *pCounter, struct prefetch **pp);
