@@ -44,15 +44,15 @@ enum {
 ** segments of level 0), an 8 MB pending-terms hash and 4 MB moves
 ** (so one flush per 4 MB: the hash never fills), and at the end merges
 ** the index into one segment with FTS5 'optimize' in a transaction of its
-** own. A run is bulk
-** once the rows it inserted and deleted reach 1/STORE_BULK_SHARE of the
-** rows the index held when the run began (always, for an empty index); a
-** small incremental run keeps the index's settings and never rewrites the
-** whole index. Measured on 5,000 reports (README): about the CPU of
-** normal automerge, the final merge included; 1 segment at the end
-** instead of 14; about +18 MB peak RSS. The move size bounds the memory
-** a move's rows take (pending.h's copy and SQLite's); FTS5's flush size
-** barely matters to the CPU (README), so 4 MB is enough.
+** own. A run is bulk once the rows it inserted and deleted reach
+** 1/STORE_BULK_SHARE of the rows the index held when the run began
+** (always, for an empty index); a small incremental run keeps the index's
+** settings and never rewrites the whole index. Measured on 5,000 reports
+** (indexer/README.md): about the CPU of normal automerge, the final merge
+** included; 1 segment at the end instead of 14; about +18 MB peak RSS.
+** The move size bounds the memory a move's rows take (pending.h's copy
+** and SQLite's); FTS5's flush size barely matters to the CPU, so 4 MB is
+** enough.
 */
 #define STORE_BULK_SHARE 4
 #define STORE_BULK_STAGE_BYTES (4 << 20)
