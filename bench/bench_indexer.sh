@@ -17,9 +17,7 @@
 # flat from 5,000 to 50,000 reports. Besides the ratio of the medians, the
 # median of each run's own ratio (indexer and baseline run back to back,
 # so under a load that comes and goes it is the steadier figure), and the
-# load average before and after. The indexer's environment passes through:
-# INDEXER_REPLAY=0 measures it with the swedish analysis on the writer
-# thread (indexer/README.md).
+# load average before and after.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}

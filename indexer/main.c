@@ -20,7 +20,6 @@
 #include "digest.h"
 #include "files.h"
 #include "prefetch.h"
-#include "replay.h"
 #include "report.h"
 #include "store.h"
 #include "vocab.h"
@@ -38,9 +37,9 @@
 #define WARN_SHOWN_PER_FILE 20
 #define PROGRESS_AFTER 2.0      /* seconds before a progress bar shows */
 /*
-** Files read, parsed (and their rows tokenized, replay.h) ahead of the
+** Files read, parsed (and their words counted, vocab.h) ahead of the
 ** writer: at most PREFETCH_AHEAD files and, beyond the first,
-** PREFETCH_BYTES of what they hold (report text, tapes, word counts;
+** PREFETCH_BYTES of what they hold (report text, word counts;
 ** prefetch.h). The writer takes files quickly
 ** between two moves of rows into FTS5 (store.c) and then spends a while in
 ** the move; the byte budget lets the reader work through that while,
@@ -48,14 +47,6 @@
 */
 #define PREFETCH_AHEAD 1024
 #define PREFETCH_BYTES (10 << 20)
-
-/*
-** INDEXER_REPLAY in the environment: "0" turns the replay of the reader's
-** tokens off (FTS5 then tokenizes on the writer thread; for tests and
-** comparisons), "stats" also logs how many fields were replayed.
-** Undocumented in --help; see indexer/README.md.
-*/
-#define REPLAY_ENV "INDEXER_REPLAY"
 
 static const char zUsage[] =
 "usage: indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...\n"
@@ -94,8 +85,6 @@ struct indexer {
   int nArg;
   sqlite3 *db;
   struct store *pStore;
-  struct replay *pReplay;      /* NULL: FTS5 tokenizes on this thread */
-  int bReplay, bReplayStats;
   /* counters for the summary */
   int nRead, nIndexed, nUnchanged, nPruned, nRejected, nRows, nWarn;
   int nFileWarn;               /* warnings in the current file */
@@ -210,10 +199,8 @@ static int batch_begin(struct indexer *p){
 static int index_put(struct indexer *p, struct prefetch_item *pItem){
   int rc = batch_begin(p);
   if( rc==SQLITE_OK ){
-    struct replay_tape *pTape = pItem->pTape;
-    pItem->pTape = 0;                  /* the store takes it */
     rc = store_put(p->pStore, pItem->zPath, pItem->zSha, pItem->pReport,
-                   pItem->pCounts, pTape);
+                   pItem->pCounts);
     if( rc!=SQLITE_OK ) db_fail(p, rc, pItem->zPath);
   }
   if( rc==SQLITE_OK ){
@@ -299,25 +286,17 @@ static int index_optimize(struct indexer *p){
 static int index_all(struct indexer *p, struct files *pFiles){
   struct prefetch *pPre = 0;
   struct vocab *pCounter = 0;
-  struct replay_recorder *pRec = 0;
   int rc = SQLITE_OK;
   p->nBytes = pFiles->nBytes;
   p->tBatch = now_seconds();
   rc = store_known(p->pStore, pFiles);
   if( rc!=SQLITE_OK ) return db_fail(p, rc, "read reports");
   rc = vocab_open_counter(p->db, &pCounter);
-  if( rc==SQLITE_OK && p->pReplay ){
-    rc = replay_recorder_open(p->pReplay, &pRec);
-  }
-  if( rc!=SQLITE_OK ){
-    vocab_close(pCounter);
-    return db_fail(p, rc, "tokenizer");
-  }
-  if( prefetch_start(pFiles, PREFETCH_AHEAD, PREFETCH_BYTES, pCounter, pRec,
+  if( rc!=SQLITE_OK ) return db_fail(p, rc, "tokenizer");
+  if( prefetch_start(pFiles, PREFETCH_AHEAD, PREFETCH_BYTES, pCounter,
                      &pPre)!=0 ){
     log_msg(p, LOG_ERROR, "cannot start the reader thread");
     vocab_close(pCounter);
-    replay_recorder_close(pRec);
     return SQLITE_NOMEM;
   }
   while( rc==SQLITE_OK ){
@@ -336,7 +315,6 @@ static int index_all(struct indexer *p, struct files *pFiles){
   }
   prefetch_stop(pPre);
   vocab_close(pCounter);
-  replay_recorder_close(pRec);
   if( rc==SQLITE_OK && p->bPrune ){
     rc = batch_begin(p);
     if( rc==SQLITE_OK ){
@@ -349,33 +327,6 @@ static int index_all(struct indexer *p, struct files *pFiles){
   if( rc==SQLITE_OK ) rc = index_optimize(p);
   progress_clear(p);
   return rc;
-}
-
-/*
-** Register the replaying "swedish" on a fresh connection to the index.
-** Fresh: the connection db_open() made may have created the FTS table,
-** and a table keeps the tokenizer instance it was made or connected with,
-** so the replay must be registered before the table is first used.
-** Returns an SQLite code; on failure p->db may be NULL.
-*/
-static int index_replay_setup(struct indexer *p, char **pzErr){
-  int rc;
-  sqlite3_close(p->db);
-  p->db = 0;
-  rc = db_open(p->zDb, DB_READWRITE, &p->db, pzErr);
-  if( rc==SQLITE_OK ) rc = replay_register(p->db, &p->pReplay);
-  return rc;
-}
-
-static void index_replay_stats(struct indexer *p){
-  struct replay_counts c;
-  memset(&c, 0, sizeof(c));
-  if( !p->bReplayStats ) return;
-  if( p->pReplay ) replay_stats(p->pReplay, &c);
-  log_msg(p, LOG_INFO, "replay %s: %lld fields replayed, %lld tokenized;"
-          " %lld bytes of tape for %lld bytes of text",
-          p->pReplay ? "on" : "off", c.nReplayed, c.nTokenized, c.nTapeBytes,
-          c.nTextBytes);
 }
 
 /* --check: returns 0 if sound, EXIT_DB if not or on error. */
@@ -484,18 +435,11 @@ int main(int argc, char **argv){
     return eExit;
   }
   ctx.bTty = !ctx.bQuiet && isatty(STDERR_FILENO);
-  ctx.bReplay = getenv(REPLAY_ENV)==0 || strcmp(getenv(REPLAY_ENV), "0")!=0;
-  ctx.bReplayStats = getenv(REPLAY_ENV) && strcmp(getenv(REPLAY_ENV),
-                                                  "stats")==0;
   sqlite3_config(SQLITE_CONFIG_LOG, log_sqlite, &ctx);
   rc = db_open(ctx.zDb, DB_READWRITE, &ctx.db, &zErr);
-  if( rc==SQLITE_OK && ctx.bReplay && ctx.nArg>0 ){
-    rc = index_replay_setup(&ctx, &zErr);
-  }
   if( rc!=SQLITE_OK ){
     log_msg(&ctx, LOG_ERROR, "%s", zErr ? zErr : sqlite3_errstr(rc));
     sqlite3_free(zErr);
-    sqlite3_close(ctx.db);            /* NULL unless the replay failed */
     free(ctx.azArg);
     return EXIT_DB;
   }
@@ -505,9 +449,7 @@ int main(int argc, char **argv){
       db_fail(&ctx, rc, "prepare");
       eExit = EXIT_DB;
     }else{
-      store_set_replay(ctx.pStore, ctx.pReplay);
       eExit = run_index(&ctx);
-      index_replay_stats(&ctx);
     }
   }
   if( ctx.bCheck ){

@@ -10,7 +10,6 @@
 struct prefetch {
   const struct files *pList;
   struct vocab *pCounter;         /* used by the reader thread only */
-  struct replay_recorder *pRecorder;  /* likewise */
   int nAhead;
   size_t nBytesAhead;             /* budget of the items ready */
   size_t nBytesReady;             /* what they hold (nHeld) */
@@ -29,7 +28,6 @@ static void prefetch_item_free(struct prefetch_item *pItem){
   free(pItem->aWarn);
   report_free(pItem->pReport);
   vocab_counts_free(pItem->pCounts);
-  replay_tape_free(pItem->pTape);
   free(pItem);
 }
 
@@ -65,36 +63,9 @@ static void prefetch_count(struct vocab *pCounter, struct prefetch_item *pItem){
   if( rc!=SQLITE_OK ) vocab_reset(pCounter);
 }
 
-/*
-** Record the swedish tokens of the report's fields, in the order FTS5
-** asks for them (its columns: assignment, status, source). On failure
-** leave pTape NULL: the writer then tokenizes them itself.
-*/
-static void prefetch_record(struct replay_recorder *pRec,
-                            struct prefetch_item *pItem){
-  const struct report *pR = pItem->pReport;
-  int i, rc = SQLITE_OK;
-  for(i=0; rc==SQLITE_OK && i<pR->nRow; i++){
-    const struct report_row *r = &pR->aRow[i];
-    rc = replay_record(pRec, r->zAssignment, r->nAssignment, &pItem->pTape);
-    if( rc==SQLITE_OK ){
-      rc = replay_record(pRec, r->zStatus, r->nStatus, &pItem->pTape);
-    }
-    if( rc==SQLITE_OK ){
-      rc = replay_record(pRec, r->zSource, r->nSource, &pItem->pTape);
-    }
-  }
-  if( rc!=SQLITE_OK ){
-    replay_tape_free(pItem->pTape);
-    pItem->pTape = 0;
-  }
-  replay_tape_trim(pItem->pTape);
-}
-
 /* Read, hash and parse one file into a new item (NULL if out of memory). */
 static struct prefetch_item *prefetch_load(const struct files_entry *pFile,
-                                           struct vocab *pCounter,
-                                           struct replay_recorder *pRec){
+                                           struct vocab *pCounter){
   const char *zPath = pFile->zPath;
   struct prefetch_item *pItem = calloc(1, sizeof(*pItem));
   char *z = 0;
@@ -112,13 +83,11 @@ static struct prefetch_item *prefetch_load(const struct files_entry *pFile,
       if( pItem->eParse==REPORT_OK && pCounter ){
         prefetch_count(pCounter, pItem);
       }
-      if( pItem->eParse==REPORT_OK && pRec ) prefetch_record(pRec, pItem);
     }
     free(z);
   }
   /* the parsed report holds about the file's bytes (the file is freed) */
-  pItem->nHeld = pItem->nBytes + replay_tape_bytes(pItem->pTape)
-               + vocab_counts_bytes(pItem->pCounts);
+  pItem->nHeld = pItem->nBytes + vocab_counts_bytes(pItem->pCounts);
   return pItem;
 }
 
@@ -136,7 +105,7 @@ static void *prefetch_main(void *pArg){
     bStop = p->bStop;
     pthread_mutex_unlock(&p->mutex);
     if( bStop ) break;
-    pItem = prefetch_load(&p->pList->a[i], p->pCounter, p->pRecorder);
+    pItem = prefetch_load(&p->pList->a[i], p->pCounter);
     pthread_mutex_lock(&p->mutex);
     p->apRing[i % (size_t)p->nAhead] = pItem;   /* NULL: out of memory */
     p->nReady++;
@@ -148,14 +117,12 @@ static void *prefetch_main(void *pArg){
 }
 
 int prefetch_start(const struct files *pList, int nAhead, size_t nBytesAhead,
-                   struct vocab *pCounter, struct replay_recorder *pRecorder,
-                   struct prefetch **pp){
+                   struct vocab *pCounter, struct prefetch **pp){
   struct prefetch *p = calloc(1, sizeof(*p));
   *pp = 0;
   if( p==0 ) return -1;
   p->pList = pList;
   p->pCounter = pCounter;
-  p->pRecorder = pRecorder;
   p->nBytesAhead = nBytesAhead;
   p->nAhead = nAhead>0 ? nAhead : 1;
   p->apRing = calloc((size_t)p->nAhead, sizeof(*p->apRing));

@@ -9,9 +9,8 @@
 ** in list order. The reader thread touches no database and no shared
 ** state other than the queue; warnings are kept in the item, so the
 ** consumer decides whether to show them (not for a file it finds
-** unchanged). With a recorder (replay.h) the reader also runs the swedish
-** analysis of every parsed row and keeps its tokens on a tape in the item,
-** for the writer to replay into FTS5.
+** unchanged). With a counter (vocab.h) the reader also counts the words
+** of every parsed report, so the writer only merges the counts.
 */
 #ifndef PREFETCH_H
 #define PREFETCH_H
@@ -20,7 +19,6 @@
 
 #include "digest.h"
 #include "files.h"
-#include "replay.h"
 #include "report.h"
 #include "vocab.h"
 
@@ -42,10 +40,6 @@ struct prefetch_item {
   int eParse;                 /* report_parse's result, if read */
   struct report *pReport;     /* when eParse==REPORT_OK */
   struct vocab_counts *pCounts;/* its rows' vocab counts, or NULL */
-  struct replay_tape *pTape;  /* its rows' tokens: for each row, its
-                              ** assignment, status and source (FTS5's
-                              ** column order); or NULL. The consumer may
-                              ** take it (set the field to NULL) */
   size_t nHeld;               /* bytes it holds, for the reader's budget */
   struct prefetch_warn *aWarn;/* warnings of read and parse, in order */
   int nWarn;
@@ -56,17 +50,14 @@ struct prefetch;
 /*
 ** Start the reader thread over pList (which must outlive the prefetcher),
 ** keeping up to nAhead items ready, and fewer once those ready hold
-** nBytesAhead bytes (file bytes and tapes; at least one item is always
-** made ready). pCounter, if not NULL, is a vocab counter
+** nBytesAhead bytes (file bytes and word counts; at least one item is
+** always made ready). pCounter, if not NULL, is a vocab counter
 ** (vocab_open_counter) the thread uses to count each parsed report's
-** words; pRecorder, if not NULL, a recorder (replay_recorder_open) it uses
-** to fill each parsed item's pTape; both belong to the thread until
-** prefetch_stop(). Returns 0 and sets *pp, or -1 (out of memory, thread
-** not started) with *pp NULL.
+** words; it belongs to the thread until prefetch_stop(). Returns 0 and
+** sets *pp, or -1 (out of memory, thread not started) with *pp NULL.
 */
 int prefetch_start(const struct files *pList, int nAhead, size_t nBytesAhead,
-                   struct vocab *pCounter, struct replay_recorder *pRecorder,
-                   struct prefetch **pp);
+                   struct vocab *pCounter, struct prefetch **pp);
 
 /*
 ** Wait for the next item in list order and set *ppItem to it, or to NULL

@@ -25,11 +25,11 @@ enum {
 ** its pending terms to a new segment at every savepoint: one tiny segment
 ** per row, then merges. One statement per few MB flushes about as often as
 ** FTS5 does on its own (its pending-terms limit, "hashsize"). (Measured:
-** about half the run time on 1,000 reports.) Until 2026-11-23 the rows
-** waited in a TEMP table, which cost an INSERT per row, and a DELETE per
-** move, on top of the copy SQLite itself makes of an INSERT ... SELECT's
-** rows when the target has row triggers (in memory: temp_store=MEMORY).
-** The transaction policy (main.c) is not affected.
+** about half the run time on 1,000 reports.) The rows wait in a virtual
+** table rather than a TEMP table because a TEMP table costs an INSERT per
+** row and a DELETE per move, on top of the copy SQLite itself makes of an
+** INSERT ... SELECT's rows when the target has row triggers (in memory:
+** temp_store=MEMORY). The transaction policy (main.c) is not affected.
 */
 #define STORE_STAGE_BYTES (2 << 20)
 
@@ -43,20 +43,16 @@ enum {
 ** own settings): automerge off, crisismerge raised (it still bounds the
 ** segments of level 0), an 8 MB pending-terms hash and 4 MB moves
 ** (so one flush per 4 MB: the hash never fills), and at the end merges
-** the index into one
-** segment with FTS5 'optimize' in a transaction of its own. A run is bulk
-** once the rows it inserted and deleted reach 1/STORE_BULK_SHARE of the
-** rows the index held when the run began (always, for an empty index); a
-** small incremental run keeps the index's settings and never rewrites the
-** whole index. Measured on 5,000 reports (README): about the CPU of
-** normal automerge, the final merge included; 1 segment at the end
-** instead of 14; about +18 MB peak RSS. Moves were 8 MB until the reader
-** thread took over the swedish analysis (replay.h): the recorded tokens
-** of a move's rows wait in memory too, and the reader must get a move's
-** worth of files ahead while the writer moves; 4 MB moves keep peak RSS
-** where it was (70 MB against 92 MB with 8 MB moves and the reader's
-** budget raised to match, on 5,000 reports); FTS5's flush size barely
-** matters to the CPU (README).
+** the index into one segment with FTS5 'optimize' in a transaction of its
+** own. A run is bulk once the rows it inserted and deleted reach
+** 1/STORE_BULK_SHARE of the rows the index held when the run began
+** (always, for an empty index); a small incremental run keeps the index's
+** settings and never rewrites the whole index. Measured on 5,000 reports
+** (indexer/README.md): about the CPU of normal automerge, the final merge
+** included; 1 segment at the end instead of 14; about +18 MB peak RSS.
+** The move size bounds the memory a move's rows take (pending.h's copy
+** and SQLite's); FTS5's flush size barely matters to the CPU, so 4 MB is
+** enough.
 */
 #define STORE_BULK_SHARE 4
 #define STORE_BULK_STAGE_BYTES (4 << 20)
@@ -111,7 +107,6 @@ struct store {
   sqlite3_stmt *apStmt[ST_COUNT];
   struct vocab *pVocab;
   struct pending *pPending;       /* rows not yet in assignments (db owns) */
-  struct replay *pReplay;         /* their recorded tokens, or NULL */
   sqlite3_int64 nRowsAtOpen;      /* rows in the index at store_open */
   sqlite3_int64 nChanged;         /* rows inserted and deleted since */
   int aiOwn[STORE_N_OPTION];      /* the index's own aOption values */
@@ -169,10 +164,6 @@ void store_close(struct store *p){
   for(i=0; i<ST_COUNT; i++) sqlite3_finalize(p->apStmt[i]);
   vocab_close(p->pVocab);
   free(p);
-}
-
-void store_set_replay(struct store *p, struct replay *pReplay){
-  p->pReplay = pReplay;
 }
 
 /* Find zPath's report: *piId is its id, 0 if none. */
@@ -255,33 +246,11 @@ static int store_run(struct store *p, int iStmt){
   return sqlite3_reset(p->apStmt[iStmt]);
 }
 
-/*
-** Name the rows' texts to the replay, in the order FTS5 will ask for them:
-** rows in order, each row's assignment, status, source (its columns).
-*/
-static void store_expect(struct store *p){
-  static const int aiText[3] = {0, 2, 1};   /* pending.h's text numbers */
-  size_t i, n = pending_rows(p->pPending);
-  int k;
-  for(i=0; i<n; i++){
-    for(k=0; k<3; k++){
-      const char *z;
-      size_t nText;
-      pending_text(p->pPending, i, aiText[k], &z, &nText);
-      replay_expect(p->pReplay, z, nText);
-    }
-  }
-}
-
 /* Move the staged rows into assignments (and so into the FTS index). */
 static int store_move(struct store *p){
   int rc = SQLITE_OK;
-  if( pending_rows(p->pPending) ){
-    if( p->pReplay ) store_expect(p);
-    rc = store_run(p, ST_MOVE);
-  }
+  if( pending_rows(p->pPending) ) rc = store_run(p, ST_MOVE);
   pending_clear(p->pPending);
-  replay_clear(p->pReplay);
   return rc;
 }
 
@@ -308,7 +277,6 @@ int store_optimize(struct store *p, int *pbDone){
 void store_rollback(struct store *p){
   vocab_reset(p->pVocab);
   pending_clear(p->pPending);
-  replay_clear(p->pReplay);
   p->bBulk = 0;
   if( !sqlite3_get_autocommit(p->db) ){
     sqlite3_exec(p->db, "ROLLBACK", 0, 0, 0);
@@ -361,18 +329,12 @@ static int store_insert_report(struct store *p, const char *zPath,
 
 int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct report *pReport,
-              const struct vocab_counts *pCounts, struct replay_tape *pTape){
+              const struct vocab_counts *pCounts){
   sqlite3_int64 iOld = 0, iId = 0;
   int rc = store_lookup(p, zPath, &iOld, 0);
   int i;
   if( rc==SQLITE_OK && iOld ) rc = store_delete(p, iOld);
   if( rc==SQLITE_OK ) rc = store_insert_report(p, zPath, zSha, pReport, &iId);
-  /* the tape's fields line up with the rows added below */
-  if( rc==SQLITE_OK && p->pReplay ){
-    rc = replay_push(p->pReplay, pTape, pReport->nRow*3);
-  }else{
-    replay_tape_free(pTape);
-  }
   for(i=0; rc==SQLITE_OK && i<pReport->nRow; i++){
     const struct report_row *r = &pReport->aRow[i];
     const char *az[3];

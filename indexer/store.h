@@ -17,7 +17,6 @@
 #include <sqlite3.h>
 
 #include "files.h"
-#include "replay.h"
 #include "report.h"
 #include "vocab.h"
 
@@ -34,13 +33,6 @@ int store_open(sqlite3 *db, struct store **ppStore);
 
 /* Finalize the statements and free the store. Accepts NULL. */
 void store_close(struct store *p);
-
-/*
-** Replay recorded tokens (replay.h) through pReplay, registered on the
-** store's connection, or (NULL) not: store_put() then frees the tapes it
-** is given. pReplay must outlive the store's use of it.
-*/
-void store_set_replay(struct store *p, struct replay *pReplay);
 
 /*
 ** Look up the report indexed from zPath. Sets *pbFound, and if found
@@ -89,15 +81,12 @@ void store_rollback(struct store *p);
 ** Replace the report indexed from zPath (if any) with pReport, content
 ** hash zSha. indexed_at is set to the current UTC time. pCounts, if not
 ** NULL, are pReport's vocab word counts made beforehand by a counter
-** (vocab.h, the reader thread); else the rows are counted here. pTape,
-** if not NULL, holds the recorded tokens of the rows' fields (prefetch.h
-** says in which order): the store takes it, whatever happens, and the
-** replay object (store_set_replay) replays it when the rows reach FTS5.
-** Inside a transaction.
+** (vocab.h, the reader thread); else the rows are counted here. Inside a
+** transaction.
 */
 int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct report *pReport,
-              const struct vocab_counts *pCounts, struct replay_tape *pTape);
+              const struct vocab_counts *pCounts);
 
 /*
 ** Remove every report whose file no longer exists (stat fails with ENOENT

@@ -48,7 +48,7 @@ START_TEST(test_order){
   static const int anRow[] = {19, 10};
   size_t i;
   list_samples(&list);
-  ck_assert_int_eq(prefetch_start(&list, 1, 1 << 20, 0, 0, &p), 0);
+  ck_assert_int_eq(prefetch_start(&list, 1, 1 << 20, 0, &p), 0);
   for(i=0; i<list.n; i++){
     ck_assert_int_eq(prefetch_next(p, &pItem), 0);
     ck_assert_ptr_nonnull(pItem);
@@ -85,7 +85,7 @@ START_TEST(test_warnings_and_stop){
     list.a[i].zKnownSha[0] = 0;
     list.n = list.nAlloc = (size_t)i+1;
   }
-  ck_assert_int_eq(prefetch_start(&list, 4, 1 << 20, 0, 0, &p), 0);
+  ck_assert_int_eq(prefetch_start(&list, 4, 1 << 20, 0, &p), 0);
   ck_assert_int_eq(prefetch_next(p, &pItem), 0);
   ck_assert_int_eq(pItem->eRead, REPORT_REJECTED);
   ck_assert_int_eq(pItem->nWarn, 1);
@@ -108,7 +108,7 @@ START_TEST(test_counts){
   ck_assert_int_eq(vocab_open_counter(db, &pCounter), SQLITE_OK);
   ck_assert_int_eq(vocab_open(db, &pVocab), SQLITE_OK);
   list_samples(&list);
-  ck_assert_int_eq(prefetch_start(&list, 2, 1 << 20, pCounter, 0, &p), 0);
+  ck_assert_int_eq(prefetch_start(&list, 2, 1 << 20, pCounter, &p), 0);
   while( prefetch_next(p, &pItem)==0 && pItem ){
     ck_assert_ptr_nonnull(pItem->pCounts);
     /* compacted: the used entries and words only (some 500 words) */
@@ -128,34 +128,30 @@ START_TEST(test_counts){
 END_TEST
 
 /*
-** With a recorder, each parsed item carries a tape of three fields per row;
-** a budget of one byte still lets one item at a time through, in order.
+** Each item's nHeld counts its text and its word counts; a budget of one
+** byte still lets one item at a time through, in order.
 */
-START_TEST(test_tapes_and_budget){
+START_TEST(test_budget){
   struct files list;
   struct prefetch *p = 0;
   struct prefetch_item *pItem = 0;
-  struct replay *pReplay = 0;
-  struct replay_recorder *pRec = 0;
+  struct vocab *pCounter = 0;
   sqlite3 *db = 0;
   size_t i = 0;
   ck_assert_int_eq(db_open(":memory:", DB_READWRITE, &db, 0), SQLITE_OK);
-  ck_assert_int_eq(replay_register(db, &pReplay), SQLITE_OK);
-  ck_assert_int_eq(replay_recorder_open(pReplay, &pRec), SQLITE_OK);
+  ck_assert_int_eq(vocab_open_counter(db, &pCounter), SQLITE_OK);
   list_samples(&list);
-  ck_assert_int_eq(prefetch_start(&list, 8, 1, 0, pRec, &p), 0);
+  ck_assert_int_eq(prefetch_start(&list, 8, 1, pCounter, &p), 0);
   while( prefetch_next(p, &pItem)==0 && pItem ){
     ck_assert_str_eq(pItem->zPath, list.a[i++].zPath);
-    ck_assert_ptr_nonnull(pItem->pTape);
-    ck_assert_int_eq(replay_tape_fields(pItem->pTape),
-                     3*pItem->pReport->nRow);
+    ck_assert_ptr_nonnull(pItem->pCounts);
     ck_assert_uint_ge(pItem->nHeld,
-                      pItem->nBytes + replay_tape_bytes(pItem->pTape));
+                      pItem->nBytes + vocab_counts_bytes(pItem->pCounts));
     prefetch_done(p, pItem);
   }
   ck_assert_uint_eq(i, list.n);
   prefetch_stop(p);
-  replay_recorder_close(pRec);
+  vocab_close(pCounter);
   sqlite3_close(db);
   files_free(&list);
 }
@@ -168,7 +164,7 @@ Suite *prefetch_suite(void){
   tcase_add_test(tc, test_order);
   tcase_add_test(tc, test_warnings_and_stop);
   tcase_add_test(tc, test_counts);
-  tcase_add_test(tc, test_tapes_and_budget);
+  tcase_add_test(tc, test_budget);
   suite_add_tcase(s, tc);
   return s;
 }
