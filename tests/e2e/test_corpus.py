@@ -137,6 +137,8 @@ class CorpusTest(unittest.TestCase):
     def test_series_recur_and_drift(self):
         self.assertEqual(sorted(os.listdir(self.ser)), ["region-01", "region-02"])
         rows = self.rows_of(self.ser)
+        listed = collections.Counter((t[0], t[2]) for t in self.ser_truth)
+        self.assertEqual(max(listed.values()), 1)     # once a report
         per_id = collections.defaultdict(list)
         for f, row, aid, state in self.ser_truth:
             per_id[aid].append((f, rows[f][int(row) - 1], state))
