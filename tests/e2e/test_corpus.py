@@ -172,21 +172,34 @@ class CorpusTest(unittest.TestCase):
                 self.assertEqual(states.index("dropped"), len(states) - 1)
 
     def test_traps_follow_the_truth(self):
-        rows = self.rows_of(self.ser)
         by_text = collections.defaultdict(set)
-        for f, row, aid, state in self.ser_truth:
-            st = rows[f][int(row) - 1][2]
-            for trap in ("ska vara klart", "ännu inte", "förklara",
-                         "klarlägga", "Genomfört."):
-                if trap in st:
-                    by_text[trap].add(state)
+        lists = collections.defaultdict(list)
+        for top, truth in ((self.ind, self.ind_truth),
+                           (self.ser, self.ser_truth)):
+            rows = self.rows_of(top)
+            for f, row, aid, state in truth:
+                st = rows[f][int(row) - 1][2]
+                for trap in ("ska vara klart", "ännu inte", "förklara",
+                             "klarlägga"):
+                    if trap in st:
+                        by_text[trap].add(state)
+                if st.startswith("<ol"):
+                    lists[state].append(st)
         for trap in ("ska vara klart", "förklara", "klarlägga"):
             self.assertEqual(by_text[trap] - {"ongoing", "partly_done"},
                              set(), trap)
         self.assertIn("ongoing", by_text["ännu inte"])
         self.assertIn("not_started", by_text["ännu inte"])
-        # list items in mixed states make a partly done row
-        self.assertIn("partly_done", by_text["Genomfört."])
+        # numbered list items in mixed states make a partly done row
+        done = re.compile(r"\d\. (Genomfört|Klart|Beslut fattades)")
+        open_ = re.compile(r"\d\. (Pågår|Arbetet pågår|Dialog pågår|Ej påbörjat"
+                           r"|Inte påbörjat|Arbetet har ännu inte)")
+        self.assertTrue(lists["partly_done"])
+        for st in lists["partly_done"]:
+            self.assertRegex(st, done)
+            self.assertRegex(st, open_)
+        for st in lists["done"]:
+            self.assertNotRegex(st, open_)
 
     def test_indexes_cleanly(self):
         db = os.path.join(self.tmp, "index.db")
