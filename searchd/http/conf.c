@@ -26,7 +26,8 @@ struct conf_opt {
 static const struct conf_opt aOpt[] = {
   {"--db", CONF_STR, O(zDb), 0,0,0, 0, "PATH  the index made by indexer (required)"},
   {"--listen", CONF_STR, O(zListen), 0,0,0, "127.0.0.1:8080",
-   "HOST:PORT  address to listen on; port 0 picks a free one"},
+   "[HOST:]PORT  address to listen on (a PORT alone: 127.0.0.1); port 0 "
+   "picks a free one"},
   {"--port-file", CONF_STR, O(zPortFile), 0,0,0, 0,
    "PATH  write the bound port there once listening"},
   {"--threads", CONF_INT, O(nThreads), 0, 0, 256, 0,
