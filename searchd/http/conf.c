@@ -68,10 +68,11 @@ static const struct conf_opt aOpt[] = {
   {"--max-offset", CONF_INT, O(nMaxOffset), 1000, 0, 1000000, 0,
    "N  largest offset accepted (larger: 400)"},
   {"--synonyms", CONF_STR, O(zSynonyms), 0,0,0, 0,
-   "PATH  synonym sets (default: searchd/synonyms.txt next to the build; "
-   "'' for none)"},
+   "PATH  synonym sets (default: the build tree's searchd/synonyms.txt, "
+   "else the installed PREFIX/share/aar/synonyms.txt; '' for none)"},
   {"--www", CONF_STR, O(zWww), 0,0,0, 0,
-   "DIR  the search page's files (default: searchd/www next to the build)"},
+   "DIR  the search page's files (default: the build tree's searchd/www, "
+   "else the installed PREFIX/share/aar/www)"},
   {"--cors-origin", CONF_LIST, O(azCors), 0,0,0, 0,
    "ORIGIN  allow this origin (repeatable; none by default)"},
 };
