@@ -206,6 +206,27 @@ static int batch_begin(struct indexer *p){
   return rc;
 }
 
+/*
+** Warn about a report just indexed whose content (and so date) another
+** indexed file has too: searches would show each of its rows twice.
+*/
+static int index_twin(struct indexer *p, const struct prefetch_item *pItem){
+  char *zOther = 0;
+  int rc = store_twin(p->pStore, pItem->pReport->zDate, pItem->zSha,
+                      pItem->zPath, &zOther);
+  if( rc!=SQLITE_OK ) return db_fail(p, rc, pItem->zPath);
+  if( zOther ){
+    char *zMsg = sqlite3_mprintf("same content as %s (both indexed: every "
+                                 "row is found twice; remove one and run "
+                                 "with --prune)", zOther);
+    warn_input(p, pItem->zPath, 0, zMsg ? zMsg : "same content as another "
+               "indexed file");
+    sqlite3_free(zMsg);
+    sqlite3_free(zOther);
+  }
+  return SQLITE_OK;
+}
+
 /* Put a parsed report in the index, in the current batch. */
 static int index_put(struct indexer *p, struct prefetch_item *pItem){
   int rc = batch_begin(p);
@@ -220,6 +241,7 @@ static int index_put(struct indexer *p, struct prefetch_item *pItem){
     p->nIndexed++;
     p->nRows += pItem->pReport->nRow;
     p->nBatchBytes += (long long)pItem->nBytes;
+    rc = index_twin(p, pItem);
   }
   return rc;
 }
