@@ -33,6 +33,8 @@ STEM_SRC    := $(filter-out stemming/extension.c,$(wildcard stemming/*.c))
 COMMON_SRC  := $(wildcard common/*.c)
 INDEXER_SRC := $(filter-out indexer/main.c,$(wildcard indexer/*.c))
 SEARCHD_SRC := $(wildcard searchd/*/*.c)
+# searchd/openapi.json as a C array (http/openapi.h).
+SEARCHD_GEN  = $(BUILD)/gen/openapi_json.c
 GEN_SRC      =
 
 # Files generated at build time (the decompounding dictionary, among others)
@@ -43,7 +45,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 STEM_OBJ    = $(call obj,$(STEM_SRC)) $(call obj,$(GEN_SRC))
 CORE_OBJ    = $(STEM_OBJ) $(call obj,$(COMMON_SRC))
 INDEXER_OBJ = $(call obj,$(INDEXER_SRC))
-SEARCHD_OBJ = $(call obj,$(SEARCHD_SRC))
+SEARCHD_OBJ = $(call obj,$(SEARCHD_SRC) $(SEARCHD_GEN))
 
 TEST_SRC    := $(wildcard tests/unit/check_*.c)
 TEST_OBJ     = $(call obj,$(TEST_SRC) tests/unit/runner.c)
@@ -65,6 +67,16 @@ $(BUILD)/indexer: $(BUILD)/obj/indexer/main.o $(INDEXER_OBJ) $(CORE_OBJ)
 
 $(BUILD)/searchd: $(BUILD)/obj/searchd/main.o $(SEARCHD_OBJ) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_HTTP)
+
+$(BUILD)/gen/openapi_json.c: searchd/openapi.json
+	@mkdir -p $(dir $@)
+	{ echo '/* Made from searchd/openapi.json by the Makefile. */'; \
+	  echo '#include "http/openapi.h"'; \
+	  echo 'const unsigned char openapi_json[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '};'; \
+	  echo 'const size_t openapi_json_len = sizeof(openapi_json);'; \
+	} > $@.tmp && mv $@.tmp $@
 
 # One runner for every suite: tests/unit/check_<module>.c exports
 # Suite *<module>_suite(void); the list is made from the file names.

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/metrics.h"
+#include "http/openapi.h"
 #include "http/route.h"
 #include "engine/search.h"
 #include "http/static.h"
@@ -22,6 +23,7 @@ const struct route aRoute[] = {
   {"/health",  ROUTE_EXACT, GET_HEAD,        search_health,   "health"},
   {"/metrics", ROUTE_EXACT, GET_HEAD,        metrics_handle,  "metrics"},
   {"/suggest", ROUTE_EXACT, GET_HEAD,        suggest_handle,  "suggest"},
+  {"/openapi.json", ROUTE_EXACT, GET_HEAD,    openapi_handle,  "openapi"},
   {"/",        ROUTE_EXACT, GET_HEAD,        static_handle,   "static"},
   {"/index.html", ROUTE_EXACT, GET_HEAD,      static_handle,   "static"},
   {"/static/", ROUTE_PREFIX, GET_HEAD,        static_handle,   "static"},
