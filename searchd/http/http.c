@@ -258,18 +258,16 @@ static void http_finish(struct request_ctx *ctx, int status){
   struct http_env *env = c->env;
   struct evbuffer *pErr = 0, *pBody;
   size_t nBytes = 0;
-  double ms;
   pBody = http_reply_ready(ctx, status, &pErr, &nBytes);
-  ms = http_ms_since(&c->t0);
   /* Before the reply: evhttp frees a request whose connection is gone as
   ** soon as it is answered. */
   if( !env->conf->bQuiet ){
     http_access_log(ctx->req, http_method(evhttp_request_get_command(ctx->req)),
-                    status, nBytes, ms);
+                    status, nBytes, http_ms_since(&c->t0));
   }
   evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
   if( pErr ) evbuffer_free(pErr);
-  metrics_count(env->metrics, c->iRoute, status, ms);
+  metrics_count(env->metrics, c->iRoute, status, http_ms_since(&c->t0));
   params_free(c->pParams);
   evbuffer_free(ctx->out);
   free(c->zPath);
