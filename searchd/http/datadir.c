@@ -48,7 +48,7 @@ int datadir_find(const char *zName, char **pzPath, char **pzErr){
   /* The binary's own folder is build/ (or build/asan/), never searchd/. */
   for(i=0; n>0 && rc && i<3 && (zDir = strrchr(zExe, '/'))!=0; i++){
     *zDir = 0;
-    zDir = sqlite3_mprintf("%s/searchd", zExe[0] ? zExe : "");
+    zDir = sqlite3_mprintf("%s/searchd", zExe);
     rc = zDir ? datadir_try(zDir, zName, pzPath, pStr) : -1;
     sqlite3_free(zDir);
   }
