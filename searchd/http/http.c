@@ -91,10 +91,12 @@ struct http_call {
   struct params *pParams;         /* owned */
 };
 
-/* Point ctx at the worker's current connection and search state. */
-static void http_bind(struct request_ctx *ctx, const struct http_env *env){
+/* Point ctx at the worker's current connection and the route's state. */
+static void http_bind(struct request_ctx *ctx, const struct http_env *env,
+                      int iRoute){
   ctx->db = env->dbe.db;
-  ctx->search = env->dbe.search;
+  int iState = env->dbe.apRoute ? route_state_find(iRoute) : -1;
+  ctx->pState = iState>=0 ? env->dbe.apRoute[iState] : 0;
   ctx->ext = env->dbe.ext;
 }
 
@@ -135,10 +137,10 @@ static int http_route(struct http_env *env, struct http_call *c,
     return route_error(ctx, 414, "parameter longer than %ld bytes",
                        env->conf->nMaxQuery);
   }
-  if( rc!=PARAMS_OK ) return route_error(ctx, 503, "out of memory");
+  if( rc!=PARAMS_OK ) return route_fail(ctx, SQLITE_NOMEM, "request", 0);
   if( env->xPrepare ) env->xPrepare(env);
   ctx->params = c->pParams;
-  http_bind(ctx, env);
+  http_bind(ctx, env, *piRoute);
   c->nReopen = env->dbe.nReopen;
   return r->xHandler(ctx);
 }
@@ -224,7 +226,7 @@ static void http_finish(struct request_ctx *ctx, int status){
 /* request_ctx.xResume. */
 static int http_resume(struct request_ctx *ctx, unsigned *piGen){
   struct http_call *c = (struct http_call*)ctx;
-  http_bind(ctx, c->env);
+  http_bind(ctx, c->env, c->iRoute);
   *piGen = c->env->dbe.iGen;
   return c->env->dbe.nReopen!=c->nReopen;
 }
