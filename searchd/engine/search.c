@@ -129,28 +129,10 @@ int search_engine_load(struct search_engine *p){
   return rc;
 }
 
-static int search_token_cb(void *pCtx, const char *zTok, int nTok,
-                           int iStart, int iEnd){
-  (void)zTok; (void)nTok; (void)iStart; (void)iEnd;
-  *(int*)pCtx = 1;
-  return SQLITE_DONE;
-}
-
-/* query_token_fn: ask the index's own segmentation (unicode61, which the
-** swedish tokenizer wraps) whether z[0..n) holds a word. */
-static int search_has_token(void *pArg, const char *z, int n){
-  int bFound = 0;
-  if( fold_tokens((struct fold*)pArg, z, n, &bFound, search_token_cb)
-      !=SQLITE_OK ){
-    return 1;     /* cannot tell: keep the term, as without the hook */
-  }
-  return bFound;
-}
-
 void search_engine_set_opts(struct search_engine *p,
                             const struct query_opts *opts){
   p->opts = *opts;
-  p->opts.xHasToken = search_has_token;
+  p->opts.xHasToken = fold_has_token;
   p->opts.pTokenArg = p->fold;
 }
 
