@@ -45,25 +45,27 @@ static const char *http_method(int type){
   return "OTHER";
 }
 
-/* Add CORS headers if the request's Origin is an allowed one. */
-static void http_cors(const struct conf *conf, struct evhttp_request *req,
-                      struct evkeyvalq *out){
+/* Add CORS headers if the request's Origin is an allowed one. Returns 0,
+** or -1 if a header could not be added (out of memory). */
+static int http_cors(const struct conf *conf, struct evhttp_request *req,
+                     struct evkeyvalq *out){
   const char *zOrigin = evhttp_find_header(
       evhttp_request_get_input_headers(req), "Origin");
-  int i;
-  if( zOrigin==0 ) return;
+  int i, e = 0;
+  if( zOrigin==0 ) return 0;
   for(i=0; i<conf->nCors; i++){
     if( strcmp(conf->azCors[i], zOrigin)==0 || strcmp(conf->azCors[i], "*")==0 ){
-      evhttp_add_header(out, "Access-Control-Allow-Origin",
-                        strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
-      evhttp_add_header(out, "Vary", "Origin");
+      e |= evhttp_add_header(out, "Access-Control-Allow-Origin",
+                             strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
+      e |= evhttp_add_header(out, "Vary", "Origin");
       if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ){
-        evhttp_add_header(out, "Access-Control-Allow-Methods", "GET");
-        evhttp_add_header(out, "Access-Control-Max-Age", "600");
+        e |= evhttp_add_header(out, "Access-Control-Allow-Methods", "GET");
+        e |= evhttp_add_header(out, "Access-Control-Max-Age", "600");
       }
-      return;
+      break;
     }
   }
+  return e ? -1 : 0;
 }
 
 /* Bytes of the request's header lines (name, ": ", value, CRLF). */
@@ -127,7 +129,9 @@ static int http_route(struct http_env *env, struct http_call *c,
   r = &aRoute[*piRoute];
   if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ) return 204;
   if( (evhttp_request_get_command(req) & r->methods)==0 ){
-    evhttp_add_header(ctx->out_headers, "Allow", "GET");
+    if( evhttp_add_header(ctx->out_headers, "Allow", "GET") ){
+      return route_fail(ctx, SQLITE_NOMEM, "request", 0);
+    }
     return route_error(ctx, 405, "method not allowed");
   }
   rc = params_parse(evhttp_uri_get_query(pUri), env->conf->nMaxQuery,
@@ -160,8 +164,10 @@ static char *http_path(struct evhttp_request *req){
   return z;
 }
 
-/* Send the one reply: the body, or {"error":...} for an error status. */
-static void http_reply(struct request_ctx *ctx, int status){
+/* Send the one reply: the body, or {"error":...} for an error status.
+** Returns the status sent (libevent's plain 503 when even the
+** Content-Type header cannot be added). */
+static int http_reply(struct request_ctx *ctx, int status){
   struct evbuffer *pErr = 0;
   struct evbuffer *pBody = ctx->out;
   if( status>=400 ){
@@ -176,9 +182,15 @@ static void http_reply(struct request_ctx *ctx, int status){
   }else if( status==204 ){
     evbuffer_drain(pBody, evbuffer_get_length(pBody));
   }
-  evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
-  evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
+  if( evhttp_add_header(ctx->out_headers, "Content-Type",
+                        ctx->content_type)!=0 ){
+    status = 503;
+    evhttp_send_error(ctx->req, status, http_reason(status));
+  }else{
+    evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
+  }
   if( pErr ) evbuffer_free(pErr);
+  return status;
 }
 
 /*
@@ -209,7 +221,7 @@ static void http_finish(struct request_ctx *ctx, int status){
   ** soon as it is answered. */
   const char *zMethod = http_method(evhttp_request_get_command(ctx->req));
   double ms;
-  http_reply(ctx, status);
+  status = http_reply(ctx, status);
   ms = http_ms_since(&c->t0);
   metrics_count(env->metrics, c->iRoute, status, ms);
   if( !env->conf->bQuiet ){
@@ -259,8 +271,11 @@ static void http_dispatch(struct evhttp_request *req, void *pArg){
   ctx->inbox = env->inbox;
   ctx->xResume = http_resume;
   ctx->xFinish = http_finish;
-  http_cors(env->conf, req, ctx->out_headers);
-  status = http_route(env, c, &c->iRoute);
+  if( http_cors(env->conf, req, ctx->out_headers)!=0 ){
+    status = route_fail(ctx, SQLITE_NOMEM, "request", 0);
+  }else{
+    status = http_route(env, c, &c->iRoute);
+  }
   if( status!=ROUTE_DEFERRED ) http_finish(ctx, status);
 }
 
