@@ -46,25 +46,28 @@ static const char *http_method(int type){
   return "OTHER";
 }
 
-/* Add CORS headers if the request's Origin is an allowed one. */
-static void http_cors(const struct conf *conf, struct evhttp_request *req,
-                      struct evkeyvalq *out){
+/* Add CORS headers if the request's Origin is an allowed one. Returns 0,
+** or -1 if a header could not be added (out of memory). */
+static int http_cors(const struct conf *conf, struct evhttp_request *req,
+                     struct evkeyvalq *out){
   const char *zOrigin = evhttp_find_header(
       evhttp_request_get_input_headers(req), "Origin");
-  int i;
-  if( zOrigin==0 ) return;
+  int i, e = 0;
+  if( zOrigin==0 ) return 0;
   for(i=0; i<conf->nCors; i++){
     if( strcmp(conf->azCors[i], zOrigin)==0 || strcmp(conf->azCors[i], "*")==0 ){
-      evhttp_add_header(out, "Access-Control-Allow-Origin",
-                        strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
-      evhttp_add_header(out, "Vary", "Origin");
+      e |= evhttp_add_header(out, "Access-Control-Allow-Origin",
+                             strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
+      e |= evhttp_add_header(out, "Vary", "Origin");
       if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ){
-        evhttp_add_header(out, "Access-Control-Allow-Methods", "GET, HEAD");
-        evhttp_add_header(out, "Access-Control-Max-Age", "600");
+        e |= evhttp_add_header(out, "Access-Control-Allow-Methods",
+                               "GET, HEAD");
+        e |= evhttp_add_header(out, "Access-Control-Max-Age", "600");
       }
-      return;
+      break;
     }
   }
+  return e ? -1 : 0;
 }
 
 /* Bytes of the request's header lines (name, ": ", value, CRLF). */
@@ -92,10 +95,12 @@ struct http_call {
   struct params *pParams;         /* owned */
 };
 
-/* Point ctx at the worker's current connection and search state. */
-static void http_bind(struct request_ctx *ctx, const struct http_env *env){
+/* Point ctx at the worker's current connection and the route's state. */
+static void http_bind(struct request_ctx *ctx, const struct http_env *env,
+                      int iRoute){
   ctx->db = env->dbe.db;
-  ctx->search = env->dbe.search;
+  int iState = env->dbe.apRoute ? route_state_find(iRoute) : -1;
+  ctx->pState = iState>=0 ? env->dbe.apRoute[iState] : 0;
   ctx->ext = env->dbe.ext;
 }
 
@@ -126,7 +131,9 @@ static int http_route(struct http_env *env, struct http_call *c,
   r = &aRoute[*piRoute];
   if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ) return 204;
   if( (evhttp_request_get_command(req) & r->methods)==0 ){
-    evhttp_add_header(ctx->out_headers, "Allow", "GET, HEAD");
+    if( evhttp_add_header(ctx->out_headers, "Allow", "GET, HEAD") ){
+      return route_fail(ctx, SQLITE_NOMEM, "request", 0);
+    }
     return route_error(ctx, 405, "method not allowed");
   }
   rc = params_parse(evhttp_uri_get_query(pUri), env->conf->nMaxQuery,
@@ -136,10 +143,10 @@ static int http_route(struct http_env *env, struct http_call *c,
     return route_error(ctx, 414, "parameter longer than %ld bytes",
                        env->conf->nMaxQuery);
   }
-  if( rc!=PARAMS_OK ) return route_error(ctx, 503, "out of memory");
+  if( rc!=PARAMS_OK ) return route_fail(ctx, SQLITE_NOMEM, "request", 0);
   if( env->xPrepare ) env->xPrepare(env);
   ctx->params = c->pParams;
-  http_bind(ctx, env);
+  http_bind(ctx, env, *piRoute);
   c->nReopen = env->dbe.nReopen;
   return r->xHandler(ctx);
 }
@@ -164,17 +171,19 @@ static char *http_path(struct evhttp_request *req){
 ** error status (in *ppErr, which the caller frees after sending), and the
 ** headers. A HEAD reply has the headers of the GET one and no body
 ** (libevent would send the body as it is). Returns the body to send;
-** *pnBytes is its length.
+** *pnBytes is its length. Returns NULL, *pStatus set to 503, when a header
+** cannot be added (out of memory): the caller sends libevent's plain 503.
 */
-static struct evbuffer *http_reply_ready(struct request_ctx *ctx, int status,
+static struct evbuffer *http_reply_ready(struct request_ctx *ctx, int *pStatus,
                                          struct evbuffer **ppErr,
                                          size_t *pnBytes){
+  int status = *pStatus, e;
   struct evbuffer *pBody = ctx->out;
   *ppErr = 0;
   if( status>=400 ){
     struct evbuffer *pErr = evbuffer_new();
     if( pErr ){
-      int e = json_raw(pErr, "{\"error\":");
+      e = json_raw(pErr, "{\"error\":");
       e |= json_str(pErr, ctx->zErr, strlen(ctx->zErr));
       e |= json_raw(pErr, "}\n");
       if( e==0 ) pBody = pErr;
@@ -185,15 +194,20 @@ static struct evbuffer *http_reply_ready(struct request_ctx *ctx, int status,
     evbuffer_drain(pBody, evbuffer_get_length(pBody));
   }
   *pnBytes = evbuffer_get_length(pBody);
-  evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
-  if( evhttp_request_get_command(ctx->req)==EVHTTP_REQ_HEAD ){
+  e = evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
+  if( e==0 && evhttp_request_get_command(ctx->req)==EVHTTP_REQ_HEAD ){
     char zLen[32];
     snprintf(zLen, sizeof(zLen), "%zu", *pnBytes);
     if( status!=204 && status!=304 ){
-      evhttp_add_header(ctx->out_headers, "Content-Length", zLen);
+      e = evhttp_add_header(ctx->out_headers, "Content-Length", zLen);
     }
     evbuffer_drain(pBody, *pnBytes);
     *pnBytes = 0;
+  }
+  if( e ){
+    *pStatus = 503;
+    *pnBytes = 0;
+    return 0;
   }
   return pBody;
 }
@@ -258,14 +272,18 @@ static void http_finish(struct request_ctx *ctx, int status){
   struct http_env *env = c->env;
   struct evbuffer *pErr = 0, *pBody;
   size_t nBytes = 0;
-  pBody = http_reply_ready(ctx, status, &pErr, &nBytes);
+  pBody = http_reply_ready(ctx, &status, &pErr, &nBytes);
   /* Before the reply: evhttp frees a request whose connection is gone as
   ** soon as it is answered. */
   if( !env->conf->bQuiet ){
     http_access_log(ctx->req, http_method(evhttp_request_get_command(ctx->req)),
                     status, nBytes, http_ms_since(&c->t0));
   }
-  evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
+  if( pBody ){
+    evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
+  }else{
+    evhttp_send_error(ctx->req, status, http_reason(status));
+  }
   if( pErr ) evbuffer_free(pErr);
   metrics_count(env->metrics, c->iRoute, status, http_ms_since(&c->t0));
   params_free(c->pParams);
@@ -277,7 +295,7 @@ static void http_finish(struct request_ctx *ctx, int status){
 /* request_ctx.xResume. */
 static int http_resume(struct request_ctx *ctx, unsigned *piGen){
   struct http_call *c = (struct http_call*)ctx;
-  http_bind(ctx, c->env);
+  http_bind(ctx, c->env, c->iRoute);
   *piGen = c->env->dbe.iGen;
   return c->env->dbe.nReopen!=c->nReopen;
 }
@@ -310,8 +328,11 @@ static void http_dispatch(struct evhttp_request *req, void *pArg){
   ctx->inbox = env->inbox;
   ctx->xResume = http_resume;
   ctx->xFinish = http_finish;
-  http_cors(env->conf, req, ctx->out_headers);
-  status = http_route(env, c, &c->iRoute);
+  if( http_cors(env->conf, req, ctx->out_headers)!=0 ){
+    status = route_fail(ctx, SQLITE_NOMEM, "request", 0);
+  }else{
+    status = http_route(env, c, &c->iRoute);
+  }
   if( status!=ROUTE_DEFERRED ) http_finish(ctx, status);
 }
 

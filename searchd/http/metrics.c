@@ -125,5 +125,5 @@ int metrics_handle(struct request_ctx *ctx){
       "# TYPE searchd_workers gauge\nsearchd_workers %d\n",
       nDb + metrics_file_size(zWal), ctx->metrics->n)<0;
   ctx->content_type = "text/plain; version=0.0.4; charset=utf-8";
-  return e ? route_error(ctx, 503, "out of memory") : 200;
+  return e ? route_fail(ctx, SQLITE_NOMEM, "metrics", 0) : 200;
 }

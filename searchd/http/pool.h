@@ -4,16 +4,17 @@
 **
 ** Why: each worker's event loop accepts on its own SO_REUSEPORT socket and
 ** the kernel spreads keep-alive connections unevenly (12 of 16 on one of two
-** workers is common). When a worker ran its own searches, its connections
-** queued behind each other while the other worker sat idle, and that queue
-** set the p99. Now a worker parses the request and answers from its cache;
-** a miss becomes a pool_job that the first free pool thread takes, oldest
-** first. The job's completion goes back, through the worker's pool_inbox,
+** workers is common). A worker running its own searches would queue its
+** connections behind each other while the other worker sat idle, and that
+** queue would set the p99. So a worker parses the request and answers from
+** its cache; a miss becomes a pool_job that the first free pool thread
+** takes, oldest first. The job's completion goes back, through the worker's pool_inbox,
 ** to the worker's own loop, which sends the reply: a pool thread never
 ** touches libevent's requests or connections.
 **
-** Each pool thread has its own read-only connection and search state
-** (dbenv.h), reopened before its next job after SIGHUP, like a worker's.
+** Each pool thread has its own read-only connection with the search
+** engine and the modules that expand queries, and nothing else (dbenv.h),
+** reopened before its next job after SIGHUP, like a worker's.
 **
 ** Life cycle: pool_new, pool_start; workers submit; at shutdown every
 ** worker stops submitting and waits for its inbox to drain; then pool_stop

@@ -146,7 +146,7 @@ int static_open(const struct static_root *p, const char *zName, int *pFd,
   *pFd = -1;
   if( static_check_name(zName)==0 ) goto out;
   zPath = sqlite3_mprintf("%s/%s", p->zRoot, zName);
-  if( zPath==0 ){ rc = 500; goto out; }
+  if( zPath==0 ){ rc = 503; goto out; }
   zReal = realpath(zPath, 0);
   if( zReal==0 || strncmp(zReal, p->zRoot, p->nRoot)!=0
    || zReal[p->nRoot]!='/' ) goto out;
@@ -213,11 +213,12 @@ int static_handle(struct request_ctx *ctx){
   if( zName==0 || p==0 ) return route_error(ctx, 404, "not found");
   if( !static_uri_ok(ctx->req) ) return route_error(ctx, 400, "bad path");
   rc = static_open(p, zName, &fd, &nSize, &nMtime);
+  if( rc==503 ) return route_fail(ctx, SQLITE_NOMEM, "static file", 0);
   if( rc ) return route_error(ctx, rc, rc==404 ? "not found" : "error");
   snprintf(zEtag, sizeof(zEtag), "\"%llx-%llx\"", nSize, nMtime);
   if( static_headers(ctx, zName, zEtag) ){
     close(fd);
-    return route_error(ctx, 500, "out of memory");
+    return route_fail(ctx, SQLITE_NOMEM, "static file", 0);
   }
   ctx->content_type = static_check_name(zName);
   zIfNone = ctx->req ? evhttp_find_header(
@@ -228,6 +229,6 @@ int static_handle(struct request_ctx *ctx){
   }
   rc = static_read(ctx->out, fd, nSize);
   close(fd);
-  if( rc ) return route_error(ctx, 500, "cannot read file");
+  if( rc ) return route_fail(ctx, SQLITE_IOERR, "static file", 0);
   return 200;
 }

@@ -51,7 +51,7 @@ const char *static_check_name(const char *zName);
 /*
 ** Open the file zName of the folder after the realpath check. Returns 0
 ** and sets *pFd (the caller closes it) and *pnSize, or an HTTP status
-** (404, 400) with *pFd -1. Thread safe (p is read-only).
+** (404, 400; 503 out of memory) with *pFd -1. Thread safe (p is read-only).
 */
 int static_open(const struct static_root *p, const char *zName, int *pFd,
                 long long *pnSize, long long *pnMtime);

@@ -50,7 +50,7 @@ struct worker {
 /* http_env.xPrepare: reopen after SIGHUP, before the next request. */
 static void worker_prepare(struct http_env *env){
   struct worker *w = (struct worker*)((char*)env - offsetof(struct worker, env));
-  dbenv_reopen(w->conf, w->conf->nCache, atomic_load(w->pGen), &env->dbe);
+  dbenv_reopen(w->conf, atomic_load(w->pGen), &env->dbe);
 }
 
 /* Runs on the worker's thread when worker_kick() activates evReload. */
@@ -220,8 +220,8 @@ int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
   w->env.metrics = m;
   w->env.all = all;
   w->env.xPrepare = worker_prepare;
-  if( dbenv_open(conf, conf->nCache, pPool==0, atomic_load(pGen),
-                 &w->env.dbe, pzErr)!=SQLITE_OK ){
+  if( dbenv_open(conf, DBENV_SERVE | (pPool ? 0 : DBENV_LOAD),
+                 atomic_load(pGen), &w->env.dbe, pzErr)!=SQLITE_OK ){
     rc = -1;
     goto out;
   }
