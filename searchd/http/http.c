@@ -87,6 +87,7 @@ struct http_call {
   struct timespec t0;
   int iRoute;
   unsigned nReopen;               /* env->dbe.nReopen at the dispatch */
+  int bNul;                       /* a NUL in the headers (conns.h) */
   char *zPath;                    /* decoded path, owned */
   struct params *pParams;         /* owned */
 };
@@ -245,6 +246,7 @@ static void http_dispatch(struct evhttp_request *req, void *pArg){
     memset(&c->t0, 0, sizeof(c->t0));
   }
   c->env = env;
+  c->bNul = conns_request(env->conns, req)==CONNS_NUL;
   c->iRoute = -1;
   c->zPath = http_path(req);
   ctx->req = req;
