@@ -13,6 +13,7 @@
 #include "http/json.h"
 #include "http/log.h"
 #include "http/route.h"
+#include "http/strict.h"
 
 static const struct { int status; const char *zReason; } aReason[] = {
   {200, "OK"}, {204, "No Content"}, {400, "Bad Request"},
@@ -110,8 +111,13 @@ static int http_route(struct http_env *env, struct http_call *c,
   const char *zUri = evhttp_request_get_uri(req);
   const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(req);
   const struct route *r;
+  const char *zBad = strict_check(req, c->bNul);
   int rc;
   *piRoute = -1;
+  if( zBad ){
+    evhttp_add_header(ctx->out_headers, "Connection", "close");
+    return route_error(ctx, 400, "%s", zBad);
+  }
   if( http_header_bytes(req)>(size_t)env->conf->nMaxHeaders ){
     return route_error(ctx, 413, "request headers larger than %ld bytes",
                        env->conf->nMaxHeaders);
@@ -176,6 +182,14 @@ static void http_reply(struct request_ctx *ctx, int status){
     evbuffer_drain(pBody, evbuffer_get_length(pBody));
   }
   evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
+  /* Answers change with the index and echo what was asked: no cache
+  ** keeps them (the static files set their own max-age). */
+  if( evhttp_find_header(ctx->out_headers, "Cache-Control")==0 ){
+    evhttp_add_header(ctx->out_headers, "Cache-Control", "no-store");
+  }
+  if( evhttp_find_header(ctx->out_headers, "X-Content-Type-Options")==0 ){
+    evhttp_add_header(ctx->out_headers, "X-Content-Type-Options", "nosniff");
+  }
   evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
   if( pErr ) evbuffer_free(pErr);
 }
