@@ -5,6 +5,8 @@
 #   make demo       install deps, build, index the sample reports, run searchd
 #   make check      install deps, build, run every test (also under ASan/UBSan)
 #   make bench      benchmarks (see bench/README.md)
+#   make soak       searchd under load while the indexer adds and is killed
+#                   (tests/soak/soak.py; SOAK_SECONDS=600 by default)
 
 BUILD    ?= build
 CC       ?= cc
@@ -48,7 +50,7 @@ TEST_OBJ     = $(call obj,$(TEST_SRC) tests/unit/runner.c)
 
 PROGRAMS = $(BUILD)/indexer $(BUILD)/searchd $(BUILD)/swedish.so
 
-.PHONY: all deps demo check unit e2e bench clean
+.PHONY: all deps demo check unit e2e bench soak clean
 all: $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -166,6 +168,12 @@ check: deps
 
 bench: deps all
 	@sh bench/run
+
+# wrk (Debian's package) drives the load; it is needed only here.
+SOAK_SECONDS ?= 600
+soak: all
+	@sh tools/deps wrk
+	@BUILD=$(BUILD) SOAK_SECONDS=$(SOAK_SECONDS) python3 tests/soak/soak.py
 
 clean:
 	rm -rf build
