@@ -208,6 +208,7 @@ def main():
     bad = re.findall(r'(Non-2xx or 3xx responses|Socket errors):\s*(.*)', out)
     for what, n in bad:
         failures.append('wrk: %s: %s' % (what, n.strip()))
+    failures += ['wrk: ' + l for l in out.splitlines() if l.startswith('bad ')]
     crc, cerr = check(db)
     if crc != 0:
         failures.append('final --check: exit %d: %s' % (crc, cerr))
@@ -228,11 +229,12 @@ def main():
         failures.append('descriptors grew: %s -> %s' % (fd2, fd4))
     m = re.search(r'(\d+) requests in ([\d.]+\w+)', out)
     lat = dict(re.findall(r'^\s+(50|99)%\s+(\S+)', out, re.M))
+    lmax = re.search(r'^\s+Latency\s+\S+\s+\S+\s+(\S+)', out, re.M)
     qps = re.search(r'Requests/sec:\s+(\S+)', out)
-    print('soak: %d s, %d connections, %s requests (%s/s), p50 %s, p99 %s'
-          % (SECONDS, CONNS, m.group(1) if m else '?',
-             qps.group(1) if qps else '?', lat.get('50', '?'),
-             lat.get('99', '?')))
+    print('soak: %d s, %d connections, %s requests (%s/s), p50 %s, p99 %s, '
+          'max %s' % (SECONDS, CONNS, m.group(1) if m else '?',
+                      qps.group(1) if qps else '?', lat.get('50', '?'),
+                      lat.get('99', '?'), lmax.group(1) if lmax else '?'))
     print('soak: non-2xx and socket errors: %s'
           % ('; '.join('%s: %s' % b for b in bad) if bad else 'none'))
     print('soak: %d reports added (%d in all), kill -9 of the indexer '
