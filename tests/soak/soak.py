@@ -9,9 +9,9 @@ requests only (tests/soak/mixed.lua over bench/searchd/queries.txt:
 searches, pages, date and source filters, suggestions); meanwhile every
 SOAK_ADD_EVERY (3) seconds a new report is written (a sample report of
 tests/fixtures/reports with a new date and a shuffled subset of its rows)
-and indexed, and every other run of the indexer is killed with SIGKILL at a
-random moment of its run, then `indexer --check` must pass and a full run
-finishes the add. searchd's RSS and open descriptors are sampled from
+and indexed, and two runs of the indexer in three are killed with SIGKILL
+at a random moment of the run, then `indexer --check` must pass and a full
+run finishes the add. searchd's RSS and open descriptors are sampled from
 /proc every 2 s.
 
 Fails (exit 1) on: any non-2xx answer or socket error reported by wrk, a
@@ -105,7 +105,7 @@ def check(db):
 
 
 class Adder(threading.Thread):
-    """Adds a report every ADD_EVERY seconds; kills every other run."""
+    """Adds a report every ADD_EVERY seconds; kills two runs in three."""
 
     def __init__(self, db, src, corpus, rnd, t_end):
         super().__init__(daemon=True)
@@ -122,7 +122,7 @@ class Adder(threading.Thread):
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE)
         if kill:
-            time.sleep(self.rnd.uniform(0.1, 1.0) * self.run_s)
+            time.sleep(self.rnd.uniform(0.05, 0.7) * self.run_s)
             if p.poll() is None:
                 p.kill()
                 self.kills += 1
@@ -148,7 +148,7 @@ class Adder(threading.Thread):
     def run(self):
         while time.monotonic() < self.t_end and not self.errors:
             t0 = time.monotonic()
-            self.one(self.adds % 2 == 1)
+            self.one(self.adds % 3 != 0)
             time.sleep(max(0.0, ADD_EVERY - (time.monotonic() - t0)))
 
 
