@@ -72,7 +72,7 @@ static long long conns_now_ms(void){
   return (long long)t.tv_sec*1000 + t.tv_nsec/1000000;
 }
 
-/* Arm c's timer for msStart + ms (at once if that has passed). */
+/* Arm c's timer for msFrom + ms (at once if that has passed). */
 static void conns_arm(struct conn *c, long long msFrom, long ms){
   long long msLeft = msFrom + ms - conns_now_ms();
   struct timeval tv = {0, 0};
