@@ -7,6 +7,8 @@
 #   make bench      benchmarks (see bench/README.md)
 #   make install    install under PREFIX (/usr/local) and DESTDIR (dist/README.md)
 #   make uninstall  remove what make install installed
+#   make soak       searchd under load while the indexer adds and is killed
+#                   (tests/soak/soak.py; SOAK_SECONDS=600 by default)
 
 BUILD    ?= build
 CC       ?= cc
@@ -52,7 +54,7 @@ TEST_OBJ     = $(call obj,$(TEST_SRC) tests/unit/runner.c)
 
 PROGRAMS = $(BUILD)/indexer $(BUILD)/searchd $(BUILD)/swedish.so
 
-.PHONY: all deps demo check unit e2e bench clean install uninstall
+.PHONY: all deps demo check unit e2e bench soak clean install uninstall
 all: $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -180,6 +182,12 @@ check: deps
 
 bench: deps all
 	@sh bench/run
+
+# wrk (Debian's package) drives the load; it is needed only here.
+SOAK_SECONDS ?= 600
+soak: all
+	@sh tools/deps wrk
+	@BUILD=$(BUILD) SOAK_SECONDS=$(SOAK_SECONDS) python3 tests/soak/soak.py
 
 # --- install (dist/README.md) ---
 # searchd finds its page and synonyms at ../share/aar from its own folder

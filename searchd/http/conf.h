@@ -23,8 +23,14 @@ struct conf {
   long nMaxBody;              /* --max-body */
   long nMaxUri;               /* --max-uri: longer request targets get 414 */
   long nMaxQuery;             /* --max-query: longer q gets 414 */
-  long nTimeout;              /* --timeout: idle/read/write, seconds */
+  long nTimeout;              /* --timeout: longest pause reading or
+                              ** writing a connection, seconds */
+  long nHeaderTimeout;        /* --header-timeout: request line and
+                              ** headers in all, seconds (conns.h) */
+  long nIdleTimeout;          /* --idle-timeout: to a request's first byte */
+  long nBodyTimeout;          /* --body-timeout: headers to full request */
   long nMaxConns;             /* --max-conns: open connections, process */
+  long nMaxConnsPerClient;    /* --max-conns-per-client; 0: no cap */
   long nQueryMs;              /* --query-ms: per-query time limit */
   long nCache;                /* --cache-size: cached results per worker */
   long nRerank;               /* --rerank: candidates fully ranked */

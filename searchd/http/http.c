@@ -14,6 +14,7 @@
 #include "http/json.h"
 #include "http/log.h"
 #include "http/route.h"
+#include "http/strict.h"
 
 static const struct { int status; const char *zReason; } aReason[] = {
   {200, "OK"}, {204, "No Content"}, {400, "Bad Request"},
@@ -91,6 +92,7 @@ struct http_call {
   struct timespec t0;
   int iRoute;
   unsigned nReopen;               /* env->dbe.nReopen at the dispatch */
+  int bNul;                       /* a NUL in the headers (conns.h) */
   char *zPath;                    /* decoded path, owned */
   struct params *pParams;         /* owned */
 };
@@ -115,8 +117,13 @@ static int http_route(struct http_env *env, struct http_call *c,
   const char *zUri = evhttp_request_get_uri(req);
   const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(req);
   const struct route *r;
+  const char *zBad = strict_check(req, c->bNul);
   int rc;
   *piRoute = -1;
+  if( zBad ){
+    evhttp_add_header(ctx->out_headers, "Connection", "close");
+    return route_error(ctx, 400, "%s", zBad);
+  }
   if( http_header_bytes(req)>(size_t)env->conf->nMaxHeaders ){
     return route_error(ctx, 413, "request headers larger than %ld bytes",
                        env->conf->nMaxHeaders);
@@ -195,6 +202,16 @@ static struct evbuffer *http_reply_ready(struct request_ctx *ctx, int *pStatus,
   }
   *pnBytes = evbuffer_get_length(pBody);
   e = evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
+  /* Answers change with the index and echo what was asked: no cache
+  ** keeps them (the static files set their own max-age). */
+  if( e==0 && evhttp_find_header(ctx->out_headers, "Cache-Control")==0 ){
+    e = evhttp_add_header(ctx->out_headers, "Cache-Control", "no-store");
+  }
+  if( e==0
+   && evhttp_find_header(ctx->out_headers, "X-Content-Type-Options")==0 ){
+    e = evhttp_add_header(ctx->out_headers, "X-Content-Type-Options",
+                          "nosniff");
+  }
   if( e==0 && evhttp_request_get_command(ctx->req)==EVHTTP_REQ_HEAD ){
     char zLen[32];
     snprintf(zLen, sizeof(zLen), "%zu", *pnBytes);
@@ -316,6 +333,7 @@ static void http_dispatch(struct evhttp_request *req, void *pArg){
     memset(&c->t0, 0, sizeof(c->t0));
   }
   c->env = env;
+  c->bNul = conns_request(env->conns, req)==CONNS_NUL;
   c->iRoute = -1;
   c->zPath = http_path(req);
   ctx->req = req;

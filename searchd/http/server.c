@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,6 +20,7 @@
 #include <event2/util.h>
 
 #include "db.h"
+#include "http/clients.h"
 #include "http/log.h"
 #include "http/metrics.h"
 #include "http/pool.h"
@@ -29,6 +31,16 @@
 /* listen() backlog of each socket. */
 #define SERVER_BACKLOG 1024
 
+/*
+** SIGHUP: a reload waits this long for more SIGHUPs to merge into it, and
+** comes at least SERVER_HUP_GAP_MS after the one before, ms. Every reload
+** costs each worker and search thread a reopen (the row attributes, the
+** extension modules) while it serves nothing: a storm of signals must
+** cost one, not one per signal.
+*/
+#define SERVER_HUP_SETTLE_MS 100
+#define SERVER_HUP_GAP_MS 1000
+
 struct server {
   const struct conf *conf;
   int *aFd;                       /* a listening socket per worker */
@@ -36,9 +48,12 @@ struct server {
   int port;                       /* its bound port */
   char zAddr[128];                /* HOST:PORT, for the log */
   atomic_uint gen;                /* reload generation, bumped by SIGHUP */
-  atomic_long nOpen;              /* open client connections (conns.h) */
+  struct clients *clients;        /* open client connections (conns.h) */
   struct event_base *base;
   struct event *evHup, *evTerm, *evInt;
+  struct event *evReload;         /* a reload, once SIGHUPs settle */
+  unsigned nHup;                  /* SIGHUPs merged into it */
+  long long msReload;             /* when the last reload was, or 0 */
   int nWorker;
   struct worker **apWorker;
   struct pool *pool;              /* the search threads, or NULL */
@@ -227,18 +242,53 @@ static int server_port_file(struct server *s){
   return rc;
 }
 
+static long long server_now_ms(void){
+  struct timespec t;
+  if( clock_gettime(CLOCK_MONOTONIC, &t)!=0 ) return 0;
+  return (long long)t.tv_sec*1000 + t.tv_nsec/1000000;
+}
+
+/* The reload the SIGHUPs since the last one asked for: a new generation. */
+static void server_on_reload(evutil_socket_t fd, short what, void *pArg){
+  struct server *s = (struct server*)pArg;
+  unsigned g = atomic_fetch_add(&s->gen, 1) + 1;
+  int i;
+  (void)fd; (void)what;
+  log_msg(LOG_INFO, "SIGHUP (%u merged): workers reopen the database "
+          "(generation %u)", s->nHup, g);
+  s->nHup = 0;
+  s->msReload = server_now_ms();
+  for(i=0; i<s->nWorker; i++) worker_kick(s->apWorker[i]);
+  pool_kick(s->pool);
+}
+
+/* A SIGHUP: schedule a reload, or merge into the one scheduled. */
+static void server_on_hup(struct server *s){
+  long long msWait = SERVER_HUP_SETTLE_MS;
+  struct timeval tv;
+  s->nHup++;
+  if( event_pending(s->evReload, EV_TIMEOUT, 0) ) return;
+  if( s->msReload>0 && s->msReload + SERVER_HUP_GAP_MS - server_now_ms()
+                       > msWait ){
+    msWait = s->msReload + SERVER_HUP_GAP_MS - server_now_ms();
+  }
+  tv.tv_sec = (time_t)(msWait/1000);
+  tv.tv_usec = (suseconds_t)(msWait%1000)*1000;
+  if( event_add(s->evReload, &tv)!=0 ){
+    log_msg(LOG_ERROR, "SIGHUP: cannot schedule the reload; reloading now");
+    server_on_reload(-1, 0, s);
+  }
+}
+
 static void server_on_signal(evutil_socket_t sig, short what, void *pArg){
   struct server *s = (struct server*)pArg;
   int i;
   (void)what;
   if( sig==SIGHUP ){
-    unsigned g = atomic_fetch_add(&s->gen, 1) + 1;
-    log_msg(LOG_INFO, "SIGHUP: workers reopen the database (generation %u)",
-            g);
-    for(i=0; i<s->nWorker; i++) worker_kick(s->apWorker[i]);
-    pool_kick(s->pool);
+    server_on_hup(s);
     return;
   }
+  event_del(s->evReload);
   log_msg(LOG_INFO, "signal %d: finishing requests in flight, then exiting",
           (int)sig);
   for(i=0; i<s->nWorker; i++) worker_stop(s->apWorker[i]);
@@ -250,7 +300,8 @@ static int server_signals(struct server *s){
   s->evHup = evsignal_new(s->base, SIGHUP, server_on_signal, s);
   s->evTerm = evsignal_new(s->base, SIGTERM, server_on_signal, s);
   s->evInt = evsignal_new(s->base, SIGINT, server_on_signal, s);
-  if( s->evHup==0 || s->evTerm==0 || s->evInt==0
+  s->evReload = evtimer_new(s->base, server_on_reload, s);
+  if( s->evHup==0 || s->evTerm==0 || s->evInt==0 || s->evReload==0
    || evsignal_add(s->evHup, 0) || evsignal_add(s->evTerm, 0)
    || evsignal_add(s->evInt, 0) ){
     log_msg(LOG_ERROR, "cannot install signal handlers");
@@ -278,7 +329,7 @@ static int server_workers(struct server *s){
     char *zErr = 0;
     if( metrics_new(nRoute, &s->all.ap[i]) ) return -1;
     s->all.n++;
-    if( worker_new(s->conf, s->aFd[i], &s->gen, &s->nOpen, s->pool,
+    if( worker_new(s->conf, s->aFd[i], &s->gen, s->clients, s->pool,
                    s->all.ap[i],
                    &s->all, &s->apWorker[i], &zErr) ){
       log_msg(LOG_ERROR, "%s", zErr ? zErr : "cannot start worker");
@@ -304,9 +355,11 @@ static void server_free(struct server *s){
   if( s->evHup ) event_free(s->evHup);
   if( s->evTerm ) event_free(s->evTerm);
   if( s->evInt ) event_free(s->evInt);
+  if( s->evReload ) event_free(s->evReload);
   if( s->base ) event_base_free(s->base);
   for(i=0; i<s->nFd; i++) close(s->aFd[i]);
   free(s->aFd);
+  clients_free(s->clients);
 }
 
 int server_run(const struct conf *conf){
@@ -315,9 +368,12 @@ int server_run(const struct conf *conf){
   memset(&s, 0, sizeof(s));
   s.conf = conf;
   atomic_init(&s.gen, 0);
-  atomic_init(&s.nOpen, 0);
   s.base = event_base_new();
   server_fd_limit(conf);
+  if( clients_new(conf->nMaxConns, conf->nMaxConnsPerClient, &s.clients) ){
+    log_msg(LOG_ERROR, "out of memory");
+    goto out;
+  }
   if( s.base==0 || server_signals(&s) || server_listen(&s)
    || server_workers(&s) || server_accept(&s) ){
     goto out;

@@ -172,7 +172,10 @@ static int static_headers(struct request_ctx *ctx, const char *zName,
   struct evkeyvalq *h = ctx->out_headers;
   int e = 0;
   e |= evhttp_add_header(h, "ETag", zEtag);
-  e |= evhttp_add_header(h, "Cache-Control", "no-cache");
+  /* Five minutes fresh, then revalidated by ETag: the names carry no
+  ** version, so after an upgrade a browser may mix old and new files for
+  ** at most that long. */
+  e |= evhttp_add_header(h, "Cache-Control", "max-age=300");
   e |= evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
   if( strstr(zName, ".html") ){
     e |= evhttp_add_header(h, "Content-Security-Policy", zCsp);
