@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "swedish.h"
 #include "vocab.h"
 
@@ -34,7 +35,6 @@ struct vocab {
 
 static int vocab_count(struct vocab *p, const char *z, int n, unsigned h,
                        int delta, int bRow);
-static unsigned vocab_hash(const char *z, int n);
 
 /* The tokenizer part of vocab_open(): unicode61, remove_diacritics 0. */
 static int vocab_tokenizer(sqlite3 *db, struct vocab *p){
@@ -185,13 +185,6 @@ static int vocab_keep(const char *z, int n){
   return nChar>1 && !bDigits;
 }
 
-static unsigned vocab_hash(const char *z, int n){
-  unsigned h = 2166136261u;
-  int i;
-  for(i=0; i<n; i++){ h ^= (unsigned char)z[i]; h *= 16777619u; }
-  return h;
-}
-
 /* Double the slot array (or make the first one) and rehash. */
 static int vocab_grow(struct vocab *p){
   size_t nNew = p->nSlot ? p->nSlot*2 : 1024, i;
@@ -231,8 +224,8 @@ static size_t vocab_store(struct vocab *p, const char *z, int n){
 }
 
 /*
-** Add delta to word z (n bytes, vocab_hash h: a merge reuses the hash its
-** source computed). bRow: once per row (the row stamp), as when
+** Add delta to word z (n bytes, h the low bits of its hash_fnv1a: a merge
+** reuses the hash its source computed). bRow: once per row (the row stamp), as when
 ** tokenizing; else always, as when merging another object's counts.
 */
 static int vocab_count(struct vocab *p, const char *z, int n, unsigned h,
@@ -269,7 +262,7 @@ static int vocab_token(void *pCtx, int tflags, const char *pToken, int nToken,
   if( (tflags & FTS5_TOKEN_COLOCATED) || !vocab_keep(pToken, nToken) ){
     return SQLITE_OK;
   }
-  return vocab_count(p, pToken, nToken, vocab_hash(pToken, nToken), p->iSign,
+  return vocab_count(p, pToken, nToken, (unsigned)hash_fnv1a(pToken, (size_t)nToken), p->iSign,
                      1);
 }
 

@@ -16,6 +16,7 @@
 #include "db.h"
 #include "engine/rank.h"
 #include "engine/rowset.h"
+#include "hash.h"
 #include "swedish.h"
 
 #define RANK_NCOL 3
@@ -114,16 +115,6 @@ static int rank_in(const sqlite3_int64 *a, int n, sqlite3_int64 id){
   return 0;
 }
 
-static uint64_t rank_hash(const char *z, int n){
-  uint64_t h = 14695981039346656037ULL;
-  int i;
-  for(i=0; i<n; i++){
-    h ^= (unsigned char)z[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 int rank_fold(const char *z, int n, char *zOut){
   int i;
   for(i=0; i<n; i++){
@@ -148,7 +139,7 @@ static int rank_token_cb(void *pCtx, int tflags, const char *pToken,
   if( c->nTok<c->nMax && c->aTok ){
     c->aTok[c->nTok].iStart = iStart;
     c->aTok[c->nTok].iEnd = iEnd;
-    c->aTok[c->nTok].hStem = rank_hash(pToken, nToken);
+    c->aTok[c->nTok].hStem = hash_fnv1a(pToken, (size_t)nToken);
   }
   c->nTok++;
   if( c->aTok && c->nTok>=c->nMax ) return SQLITE_DONE;
