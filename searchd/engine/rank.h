@@ -128,11 +128,4 @@ void rank_clear_hits(struct rank *p);
 */
 void rank_set_candidates(struct rank *p, const sqlite3_int64 *aId, int n);
 
-/*
-** Fold z[0..n) for comparison of surface words, as unicode61 does for
-** Swedish text: ASCII and Latin-1 letters to lower case, other bytes kept.
-** Writes at most n bytes to zOut; returns the length written. Pure.
-*/
-int rank_fold(const char *z, int n, char *zOut);
-
 #endif /* SEARCHD_RANK_H */
