@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "plain.h"
 #include "swedish.h"
 #include "vocab.h"
 
@@ -280,29 +281,13 @@ int vocab_add_row(struct vocab *p, const char *const *azField,
   return rc;
 }
 
-size_t vocab_plain(const char *z, size_t n, char *zOut){
-  static const struct { char c2; char out; } aMap[] = {
-    {'\xA5','a'}, {'\xA4','a'}, {'\xB6','o'}, {'\xA9','e'}, {'\xBC','u'},
-  };
-  size_t i, o = 0, k;
-  for(i=0; i<n; i++){
-    if( z[i]=='\xC3' && i+1<n ){
-      for(k=0; k<sizeof(aMap)/sizeof(aMap[0]) && aMap[k].c2!=z[i+1]; k++){}
-      if( k<sizeof(aMap)/sizeof(aMap[0]) ){ zOut[o++] = aMap[k].out; i++; continue; }
-    }
-    zOut[o++] = z[i];
-  }
-  zOut[o] = 0;
-  return o;
-}
-
 /* Write one pending change. */
 static int vocab_write(struct vocab *p, const struct vocab_entry *pE){
   const char *zWord = &p->zArena[pE->iWord];
   int rc;
   if( pE->delta>0 ){
     char zPlain[VOCAB_MAX_BYTES+1];
-    size_t nPlain = vocab_plain(zWord, (size_t)pE->nWord, zPlain);
+    size_t nPlain = plain_form(zWord, (size_t)pE->nWord, zPlain);
     sqlite3_bind_text(p->pUpsert, 1, zWord, pE->nWord, SQLITE_STATIC);
     sqlite3_bind_text(p->pUpsert, 2, zPlain, (int)nPlain, SQLITE_STATIC);
     sqlite3_bind_int(p->pUpsert, 3, pE->delta);

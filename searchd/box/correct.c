@@ -1,6 +1,7 @@
 /*
 ** correct.c: diacritics restored and typos corrected from vocab (correct.h).
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -10,6 +11,7 @@
 #include "box/fold.h"
 #include "http/log.h"
 #include "engine/query.h"
+#include "plain.h"
 #include "swedish.h"
 
 struct correct {
@@ -230,7 +232,9 @@ int correct_word(struct correct *p, const char *z, int n, char **pzTo){
   if( rc!=SQLITE_OK || zWord==0 ) goto out;
   nChar = correct_letters(zWord);
   if( nChar<2 || nChar>CORRECT_MAX_CHARS ) goto out;
-  rc = fold_plain(zWord, (int)strlen(zWord), &zPlain);
+  zPlain = malloc(strlen(zWord) + 1);
+  if( zPlain==0 ) rc = SQLITE_NOMEM;
+  else plain_form(zWord, strlen(zWord), zPlain);
   if( rc==SQLITE_OK ) rc = correct_by_plain(p, zWord, zPlain, pzTo);
   if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 ){
     rc = correct_by_distance(p, zWord, zPlain, nChar, pzTo);
@@ -241,7 +245,7 @@ out:
     *pzTo = 0;
   }
   sqlite3_free(zWord);
-  sqlite3_free(zPlain);
+  free(zPlain);
   return rc;
 }
 

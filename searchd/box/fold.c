@@ -90,34 +90,3 @@ int fold_word(struct fold *p, const char *z, int n, char **pzOut){
   *pzOut = o.z;
   return rc;
 }
-
-/* Two-byte UTF-8 letters and their plain replacement (one ASCII byte). */
-static const struct { unsigned char b1, b2; char c; } aPlain[] = {
-  {0xc3, 0xa5, 'a'},      /* å */
-  {0xc3, 0xa4, 'a'},      /* ä */
-  {0xc3, 0xb6, 'o'},      /* ö */
-  {0xc3, 0xa9, 'e'},      /* é */
-  {0xc3, 0xbc, 'u'},      /* ü */
-};
-
-int fold_plain(const char *z, int n, char **pzOut){
-  char *zOut = sqlite3_malloc(n + 1);
-  int i = 0, j = 0;
-  size_t k;
-  if( zOut==0 ){ *pzOut = 0; return SQLITE_NOMEM; }
-  while( i<n ){
-    for(k=0; i+1<n && k<sizeof(aPlain)/sizeof(aPlain[0]); k++){
-      if( (unsigned char)z[i]==aPlain[k].b1
-       && (unsigned char)z[i+1]==aPlain[k].b2 ) break;
-    }
-    if( i+1<n && k<sizeof(aPlain)/sizeof(aPlain[0]) ){
-      zOut[j++] = aPlain[k].c;
-      i += 2;
-    }else{
-      zOut[j++] = z[i++];
-    }
-  }
-  zOut[j] = 0;
-  *pzOut = zOut;
-  return SQLITE_OK;
-}
