@@ -19,6 +19,7 @@
 #include "db.h"
 #include "digest.h"
 #include "files.h"
+#include "log.h"
 #include "prefetch.h"
 #include "report.h"
 #include "store.h"
@@ -76,8 +77,6 @@ static const char zUsage[] =
 "about (the rest is indexed); 2 usage error, database error, or --check\n"
 "found the index unsound.\n";
 
-enum log_level { LOG_INFO, LOG_WARN, LOG_ERROR };
-
 struct indexer {
   const char *zDb;
   int bPrune, bCheck, bQuiet, bHelp, bTty;
@@ -107,27 +106,20 @@ static void progress_clear(struct indexer *p){
   }
 }
 
-/* The one log function: one line per event on stderr. */
-static void log_msg(struct indexer *p, enum log_level e, const char *zFmt, ...)
+/*
+** Log one line (common/log.h), after clearing the progress bar so that
+** the line starts at the left edge.
+*/
+static void indexer_log(struct indexer *p, enum log_level e,
+                        const char *zFmt, ...)
   __attribute__((format(printf, 3, 4)));
-static void log_msg(struct indexer *p, enum log_level e, const char *zFmt, ...){
-  static const char *const azLevel[] = {"", "warning: ", "error: "};
+static void indexer_log(struct indexer *p, enum log_level e,
+                        const char *zFmt, ...){
   va_list ap;
   if( p ) progress_clear(p);
-  fprintf(stderr, "indexer: %s", azLevel[e]);
   va_start(ap, zFmt);
-  vfprintf(stderr, zFmt, ap);
+  log_vmsg(e, zFmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
-}
-
-/* SQLite's own log (SQLITE_CONFIG_LOG) goes through log_msg. */
-static void log_sqlite(void *pArg, int iErr, const char *zMsg){
-  struct indexer *p = (struct indexer*)pArg;
-  int ePrim = iErr & 0xff;
-  if( ePrim==SQLITE_NOTICE && p->bQuiet ) return;
-  log_msg(p, ePrim==SQLITE_NOTICE ? LOG_INFO : LOG_WARN, "sqlite: %s (%d)",
-          zMsg, iErr);
 }
 
 /* report_warn_fn: count, and show the first few of each file. */
@@ -136,8 +128,8 @@ static void warn_input(void *pCtx, const char *zPath, int iLine,
   struct indexer *p = (struct indexer*)pCtx;
   p->nWarn++;
   if( ++p->nFileWarn > WARN_SHOWN_PER_FILE ) return;
-  if( iLine>0 ) log_msg(p, LOG_WARN, "%s:%d: %s", zPath, iLine, zMsg);
-  else log_msg(p, LOG_WARN, "%s: %s", zPath, zMsg);
+  if( iLine>0 ) indexer_log(p, LOG_WARN, "%s:%d: %s", zPath, iLine, zMsg);
+  else indexer_log(p, LOG_WARN, "%s: %s", zPath, zMsg);
 }
 
 static void progress_draw(struct indexer *p, double t){
@@ -164,7 +156,7 @@ static void progress_tick(struct indexer *p){
 
 /* A database error: log it with the connection's message. */
 static int db_fail(struct indexer *p, int rc, const char *zWhat){
-  log_msg(p, LOG_ERROR, "%s: %s: %s", p->zDb, zWhat,
+  indexer_log(p, LOG_ERROR, "%s: %s: %s", p->zDb, zWhat,
           p->db ? sqlite3_errmsg(p->db) : sqlite3_errstr(rc));
   return rc;
 }
@@ -218,7 +210,7 @@ static void index_warnings(struct indexer *p, const struct prefetch_item *pItem)
     warn_input(p, pItem->zPath, pItem->aWarn[i].iLine, pItem->aWarn[i].zMsg);
   }
   if( p->nFileWarn > WARN_SHOWN_PER_FILE ){
-    log_msg(p, LOG_WARN, "%s: %d more warnings not shown", pItem->zPath,
+    indexer_log(p, LOG_WARN, "%s: %d more warnings not shown", pItem->zPath,
             p->nFileWarn - WARN_SHOWN_PER_FILE);
   }
 }
@@ -233,7 +225,7 @@ static int index_item(struct indexer *p, struct prefetch_item *pItem){
   p->nFileWarn = 0;
   if( pItem->eRead==REPORT_NOMEM || pItem->eParse==REPORT_NOMEM
    || (pItem->eRead==REPORT_OK && pItem->zSha[0]==0) ){
-    log_msg(p, LOG_ERROR, "%s: out of memory", pItem->zPath);
+    indexer_log(p, LOG_ERROR, "%s: out of memory", pItem->zPath);
     return SQLITE_NOMEM;
   }
   if( pItem->eRead!=REPORT_OK ){
@@ -250,7 +242,7 @@ static int index_item(struct indexer *p, struct prefetch_item *pItem){
     return SQLITE_OK;
   }
   if( pItem->bKnown ){                 /* another writer changed the index */
-    log_msg(p, LOG_WARN, "%s: index changed during the run; not indexed, "
+    indexer_log(p, LOG_WARN, "%s: index changed during the run; not indexed, "
             "run again", pItem->zPath);
     p->nRejected++;
     return SQLITE_OK;
@@ -259,7 +251,7 @@ static int index_item(struct indexer *p, struct prefetch_item *pItem){
   if( pItem->eParse!=REPORT_OK ){
     p->nRejected++;
     if( bFound ){
-      log_msg(p, LOG_WARN, "%s: its previous index is kept", pItem->zPath);
+      indexer_log(p, LOG_WARN, "%s: its previous index is kept", pItem->zPath);
     }
     return SQLITE_OK;
   }
@@ -295,7 +287,7 @@ static int index_all(struct indexer *p, struct files *pFiles){
   if( rc!=SQLITE_OK ) return db_fail(p, rc, "tokenizer");
   if( prefetch_start(pFiles, PREFETCH_AHEAD, PREFETCH_BYTES, pCounter,
                      &pPre)!=0 ){
-    log_msg(p, LOG_ERROR, "cannot start the reader thread");
+    indexer_log(p, LOG_ERROR, "cannot start the reader thread");
     vocab_close(pCounter);
     return SQLITE_NOMEM;
   }
@@ -303,7 +295,7 @@ static int index_all(struct indexer *p, struct files *pFiles){
     struct prefetch_item *pItem = 0;
     int bEnd;
     if( prefetch_next(pPre, &pItem)!=0 ){
-      log_msg(p, LOG_ERROR, "out of memory reading files");
+      indexer_log(p, LOG_ERROR, "out of memory reading files");
       rc = SQLITE_NOMEM;
     }
     bEnd = rc==SQLITE_OK && pItem==0;
@@ -339,7 +331,7 @@ static int run_check(struct indexer *p){
     return EXIT_DB;
   }
   if( !bSound ){
-    log_msg(p, LOG_ERROR, "%s: check failed: %s", p->zDb, zMsg);
+    indexer_log(p, LOG_ERROR, "%s: check failed: %s", p->zDb, zMsg);
   }else if( !p->bQuiet ){
     printf("indexer: %s: check ok (integrity_check, fts5 integrity-check)\n",
            p->zDb);
@@ -367,7 +359,7 @@ static int run_index(struct indexer *p){
   memset(&list, 0, sizeof(list));
   for(i=0; i<p->nArg; i++){
     if( files_add(&list, p->azArg[i], warn_input, p, &nBad)!=0 ){
-      log_msg(p, LOG_ERROR, "out of memory listing files");
+      indexer_log(p, LOG_ERROR, "out of memory listing files");
       files_free(&list);
       return EXIT_DB;
     }
@@ -435,10 +427,14 @@ int main(int argc, char **argv){
     return eExit;
   }
   ctx.bTty = !ctx.bQuiet && isatty(STDERR_FILENO);
-  sqlite3_config(SQLITE_CONFIG_LOG, log_sqlite, &ctx);
+  if( log_route_sqlite()!=0 ){
+    indexer_log(&ctx, LOG_ERROR, "cannot route SQLite's log");
+    free(ctx.azArg);
+    return EXIT_DB;
+  }
   rc = db_open(ctx.zDb, DB_READWRITE, &ctx.db, &zErr);
   if( rc!=SQLITE_OK ){
-    log_msg(&ctx, LOG_ERROR, "%s", zErr ? zErr : sqlite3_errstr(rc));
+    indexer_log(&ctx, LOG_ERROR, "%s", zErr ? zErr : sqlite3_errstr(rc));
     sqlite3_free(zErr);
     free(ctx.azArg);
     return EXIT_DB;

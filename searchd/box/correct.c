@@ -9,7 +9,7 @@
 #include "box/correct.h"
 #include "box/ext.h"
 #include "box/fold.h"
-#include "http/log.h"
+#include "log.h"
 #include "engine/query.h"
 #include "plain.h"
 #include "swedish.h"

@@ -15,7 +15,7 @@
 #include "box/ext.h"
 #include "box/fold.h"
 #include "http/json.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/route.h"
 #include "box/suggest.h"
 

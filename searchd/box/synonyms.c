@@ -17,7 +17,7 @@
 
 #include "http/conf.h"
 #include "box/ext.h"
-#include "http/log.h"
+#include "log.h"
 #include "engine/query.h"
 #include "utf8.h"
 #include "http/static.h"

@@ -13,7 +13,7 @@
 #include "http/dbenv.h"
 #include "box/fold.h"
 #include "http/json.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/pool.h"
 #include "engine/rank.h"
 #include "engine/rowset.h"

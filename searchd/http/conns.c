@@ -7,7 +7,7 @@
 #include <event2/bufferevent.h>
 
 #include "http/conns.h"
-#include "http/log.h"
+#include "log.h"
 
 #define CONNS_BODY "{\"error\":\"too many connections, try again\"}\n"
 

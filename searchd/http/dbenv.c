@@ -6,7 +6,7 @@
 #include "db.h"
 #include "http/dbenv.h"
 #include "box/ext.h"
-#include "http/log.h"
+#include "log.h"
 #include "engine/search.h"
 
 /* pPrevExt: the modules being replaced (a reopen), or NULL. */

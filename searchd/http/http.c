@@ -11,7 +11,7 @@
 
 #include "http/http.h"
 #include "http/json.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/route.h"
 
 static const struct { int status; const char *zReason; } aReason[] = {

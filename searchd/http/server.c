@@ -19,7 +19,7 @@
 #include <event2/util.h>
 
 #include "db.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/metrics.h"
 #include "http/pool.h"
 #include "http/route.h"
