@@ -3,7 +3,7 @@
 **
 **   indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...
 **
-** Options, the run loop, the transaction policy, logging, progress and the
+** Flags (a table for common/opt.c), the run loop, the transaction policy, logging, progress and the
 ** summary live here; reading and parsing are report.c (run ahead in a
 ** reader thread by prefetch.c), writing store.c.
 */
@@ -20,6 +20,7 @@
 #include "digest.h"
 #include "files.h"
 #include "log.h"
+#include "opt.h"
 #include "prefetch.h"
 #include "report.h"
 #include "store.h"
@@ -49,37 +50,9 @@
 #define PREFETCH_AHEAD 1024
 #define PREFETCH_BYTES (10 << 20)
 
-static const char zUsage[] =
-"usage: indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...\n"
-"\n"
-"Index \"återrapportering\" report files into the search database PATH\n"
-"(created if missing). Directories are searched recursively for *.txt.\n"
-"A file whose content (SHA-256) is unchanged since the last run is not\n"
-"indexed again; a changed file replaces its report as a whole.\n"
-"\n"
-"  --db PATH   the index database (SQLite, WAL; searchd reads it)\n"
-"  --prune     remove reports whose files no longer exist\n"
-"  --check     check the index (SQLite integrity_check and FTS5\n"
-"              integrity-check) after indexing; alone, only check\n"
-"  --quiet     no progress bar and no summary line (warnings still go\n"
-"              to stderr)\n"
-"  --help      this text\n"
-"\n"
-"Warnings name file and line (\"path:line: message\"). Bad rows are\n"
-"salvaged or skipped, bad files rejected, and the run goes on.\n"
-"A crash or kill leaves the index as of the last commit: complete,\n"
-"consistent and searchable; run again to finish. A run that changes a\n"
-"quarter or more of the index's rows (a first run, a re-index) ends by\n"
-"merging the full-text index into one segment, for faster queries.\n"
-"\n"
-"Exit status: 0 all input indexed (or unchanged) without warnings and,\n"
-"with --check, the index is sound; 1 some input was rejected or warned\n"
-"about (the rest is indexed); 2 usage error, database error, or --check\n"
-"found the index unsound.\n";
-
 struct indexer {
   const char *zDb;
-  int bPrune, bCheck, bQuiet, bHelp, bTty;
+  int bPrune, bCheck, bQuiet, bTty;
   char **azArg;
   int nArg;
   sqlite3 *db;
@@ -374,55 +347,82 @@ static int run_index(struct indexer *p){
   return eExit;
 }
 
-/* Parse argv into p; returns 0 or EXIT_DB (usage) after a message. */
-static int parse_args(struct indexer *p, int argc, char **argv){
-  static const struct { const char *zName; size_t off; } aFlag[] = {
-    {"--prune", offsetof(struct indexer, bPrune)},
-    {"--check", offsetof(struct indexer, bCheck)},
-    {"--quiet", offsetof(struct indexer, bQuiet)},
-    {"--help",  offsetof(struct indexer, bHelp)},
-    {"-h",      offsetof(struct indexer, bHelp)},
-  };
-  int i;
-  size_t k;
+#define O(f) offsetof(struct indexer, f)
+static const struct opt aOpt[] = {
+  {"--db", OPT_STR, O(zDb), 0,0,0, 0,
+   "PATH  the index database (SQLite, WAL; searchd reads it; required)"},
+  {"--prune", OPT_BOOL, O(bPrune), 0,0,0, 0,
+   "  remove reports whose files no longer exist"},
+  {"--check", OPT_BOOL, O(bCheck), 0,0,0, 0,
+   "  check the index (SQLite integrity_check and FTS5 integrity-check)"
+   " after indexing; alone, only check"},
+  {"--quiet", OPT_BOOL, O(bQuiet), 0,0,0, 0,
+   "  no progress bar and no summary line (warnings still go to stderr)"},
+};
+#undef O
+
+static const struct opt_program indexer_program = {
+  "indexer", "--db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...",
+  "\n"
+  "Index \"återrapportering\" report files into the search database PATH\n"
+  "(created if missing). Directories are searched recursively for *.txt.\n"
+  "A file whose content (SHA-256) is unchanged since the last run is not\n"
+  "indexed again; a changed file replaces its report as a whole.",
+  "Warnings name file and line (\"path:line: message\"). Bad rows are\n"
+  "salvaged or skipped, bad files rejected, and the run goes on.\n"
+  "A crash or kill leaves the index as of the last commit: complete,\n"
+  "consistent and searchable; run again to finish. A run that changes a\n"
+  "quarter or more of the index's rows (a first run, a re-index) ends by\n"
+  "merging the full-text index into one segment, for faster queries.\n"
+  "\n"
+  "Exit status: 0 all input indexed (or unchanged) without warnings and,\n"
+  "with --check, the index is sound; 1 some input was rejected or warned\n"
+  "about (the rest is indexed); 2 usage error, database error, or --check\n"
+  "found the index unsound.\n",
+  aOpt, (int)(sizeof(aOpt)/sizeof(aOpt[0])), 1
+};
+
+/*
+** Parse argv into p (common/opt.c). Returns 0 with *pbDone 0 to run, or
+** sets *pbDone and returns the exit code after --help, --version or a
+** usage error (with its message).
+*/
+static int parse_args(struct indexer *p, int argc, char **argv, int *pbDone){
+  char *zErr = 0;
+  int rc;
+  *pbDone = 1;
   p->azArg = calloc((size_t)argc, sizeof(char*));
   if( p->azArg==0 ) return EXIT_DB;
-  for(i=1; i<argc; i++){
-    const char *z = argv[i];
-    for(k=0; k<sizeof(aFlag)/sizeof(aFlag[0]) && strcmp(z, aFlag[k].zName); k++){}
-    if( k<sizeof(aFlag)/sizeof(aFlag[0]) ){
-      *(int*)((char*)p + aFlag[k].off) = 1;
-    }else if( strcmp(z, "--db")==0 && i+1<argc ){
-      p->zDb = argv[++i];
-    }else if( strncmp(z, "--db=", 5)==0 ){
-      p->zDb = &z[5];
-    }else if( strcmp(z, "--")==0 ){
-      while( ++i<argc ) p->azArg[p->nArg++] = argv[i];
-    }else if( z[0]=='-' && z[1]!=0 ){
-      fprintf(stderr, "indexer: unknown option %s\n%s", z, zUsage);
-      return EXIT_DB;
-    }else{
-      p->azArg[p->nArg++] = argv[i];
-    }
+  rc = opt_parse(&indexer_program, argc, argv, p, p->azArg, &p->nArg, &zErr);
+  if( rc==OPT_HELP ){
+    opt_usage(&indexer_program, stdout);
+    return fflush(stdout)==0 ? 0 : EXIT_DB;
   }
-  if( p->bHelp ) return 0;
-  if( p->zDb==0 || (p->nArg==0 && !p->bCheck && !p->bPrune) ){
-    fprintf(stderr, "indexer: %s\n%s", p->zDb ? "no FILE_OR_DIR given"
-            : "--db PATH is required", zUsage);
-    return EXIT_DB;
+  if( rc==OPT_VERSION ){
+    printf("indexer\n");
+    return fflush(stdout)==0 ? 0 : EXIT_DB;
   }
-  return 0;
+  if( rc==OPT_OK && p->zDb==0 ){
+    zErr = sqlite3_mprintf("--db PATH is required (see --help)");
+  }else if( rc==OPT_OK && p->nArg==0 && !p->bCheck && !p->bPrune ){
+    zErr = sqlite3_mprintf("no FILE_OR_DIR given (see --help)");
+  }else if( rc==OPT_OK ){
+    *pbDone = 0;
+    return 0;
+  }
+  fprintf(stderr, "indexer: %s\n", zErr ? zErr : "out of memory");
+  sqlite3_free(zErr);
+  return EXIT_DB;
 }
 
 int main(int argc, char **argv){
   struct indexer ctx;
   char *zErr = 0;
-  int eExit, rc;
+  int eExit, rc, bDone;
   memset(&ctx, 0, sizeof(ctx));
   ctx.tStart = now_seconds();
-  eExit = parse_args(&ctx, argc, argv);
-  if( eExit || ctx.bHelp ){
-    if( ctx.bHelp && !eExit ) fputs(zUsage, stdout);
+  eExit = parse_args(&ctx, argc, argv, &bDone);
+  if( bDone ){
     free(ctx.azArg);
     return eExit;
   }

@@ -33,8 +33,12 @@ int main(int argc, char **argv){
   char *zErr = 0;
   int rc = conf_parse(argc, argv, &conf, &zErr);
   if( rc==CONF_HELP ){
-    conf_usage(argv[0], stdout);
-    return 0;
+    conf_usage(stdout);
+    return fflush(stdout)==0 ? 0 : 1;
+  }
+  if( rc==CONF_VERSION ){
+    printf("searchd\n");
+    return fflush(stdout)==0 ? 0 : 1;
   }
   if( rc!=CONF_OK ){
     fprintf(stderr, "searchd: %s\n", zErr ? zErr : "bad arguments");

@@ -52,10 +52,10 @@ static void http_cors(const struct conf *conf, struct evhttp_request *req,
       evhttp_request_get_input_headers(req), "Origin");
   int i;
   if( zOrigin==0 ) return;
-  for(i=0; i<conf->nCors; i++){
-    if( strcmp(conf->azCors[i], zOrigin)==0 || strcmp(conf->azCors[i], "*")==0 ){
+  for(i=0; i<conf->cors.n; i++){
+    if( strcmp(conf->cors.az[i], zOrigin)==0 || strcmp(conf->cors.az[i], "*")==0 ){
       evhttp_add_header(out, "Access-Control-Allow-Origin",
-                        strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
+                        strcmp(conf->cors.az[i], "*")==0 ? "*" : zOrigin);
       evhttp_add_header(out, "Vary", "Origin");
       if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ){
         evhttp_add_header(out, "Access-Control-Allow-Methods", "GET");
