@@ -38,6 +38,14 @@ GEN_SRC      =
 -include stemming/module.mk
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+# libstemmer has no version call: --version prints the package version
+# found at build time (common/version.c).
+LIBSTEMMER_VERSION := $(shell pkg-config --modversion libstemmer 2>/dev/null \
+  || dpkg-query -W -f='$${Version}' libstemmer-dev 2>/dev/null)
+$(BUILD)/obj/common/version.o: CPPFLAGS += \
+  -DVERSION_LIBSTEMMER='"$(LIBSTEMMER_VERSION)"'
+
 STEM_OBJ    = $(call obj,$(STEM_SRC)) $(call obj,$(GEN_SRC))
 CORE_OBJ    = $(STEM_OBJ) $(call obj,$(COMMON_SRC))
 INDEXER_OBJ = $(call obj,$(INDEXER_SRC))

@@ -24,6 +24,7 @@
 #include "prefetch.h"
 #include "report.h"
 #include "store.h"
+#include "version.h"
 #include "vocab.h"
 
 #define EXIT_INPUT 1           /* some input rejected or warned */
@@ -399,8 +400,8 @@ static int parse_args(struct indexer *p, int argc, char **argv, int *pbDone){
     return fflush(stdout)==0 ? 0 : EXIT_DB;
   }
   if( rc==OPT_VERSION ){
-    printf("indexer\n");
-    return fflush(stdout)==0 ? 0 : EXIT_DB;
+    return version_print(stdout, "indexer")==0 && fflush(stdout)==0
+           ? 0 : EXIT_DB;
   }
   if( rc==OPT_OK && p->zDb==0 ){
     zErr = sqlite3_mprintf("--db PATH is required (see --help)");

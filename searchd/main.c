@@ -13,6 +13,14 @@
 #include "http/conf.h"
 #include "http/server.h"
 #include "log.h"
+#include "version.h"
+
+/* --version: the project's lines, and libevent's, which serves the API. */
+static int main_version(FILE *f){
+  if( version_print(f, "searchd")!=0 ) return -1;
+  fprintf(f, "libevent %s\n", event_get_version());
+  return ferror(f) ? -1 : 0;
+}
 
 /* libevent's event_set_log_callback callback: its lines go to log_msg. */
 static void main_log_libevent(int severity, const char *zMsg){
@@ -37,8 +45,7 @@ int main(int argc, char **argv){
     return fflush(stdout)==0 ? 0 : 1;
   }
   if( rc==CONF_VERSION ){
-    printf("searchd\n");
-    return fflush(stdout)==0 ? 0 : 1;
+    return main_version(stdout)==0 && fflush(stdout)==0 ? 0 : 1;
   }
   if( rc!=CONF_OK ){
     fprintf(stderr, "searchd: %s\n", zErr ? zErr : "bad arguments");
