@@ -33,9 +33,8 @@ static const char zNearSql[] =
   "   AND docs>0 AND word<>?5";
 
 int correct_new(sqlite3 *db, struct correct **ppOut){
-  struct correct *p = sqlite3_malloc(sizeof(*p));
+  struct correct *p = calloc(1, sizeof(*p));
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
-  if( p ) memset(p, 0, sizeof(*p));
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->pFold);
   if( rc==SQLITE_OK ){
     rc = sqlite3_prepare_v3(db, zFoundSql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -63,7 +62,7 @@ void correct_free(struct correct *p){
     sqlite3_finalize(p->pFound);
     sqlite3_finalize(p->pPlain);
     sqlite3_finalize(p->pNear);
-    sqlite3_free(p);
+    free(p);
   }
 }
 

@@ -1,6 +1,7 @@
 /*
 ** fold.c: unicode61 folding for search-box input (see fold.h).
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -15,11 +16,10 @@ struct fold {
 
 int fold_new(sqlite3 *db, struct fold **ppOut){
   static const char *azArg[] = {"remove_diacritics", "0"};
-  struct fold *p = sqlite3_malloc(sizeof(*p));
+  struct fold *p = calloc(1, sizeof(*p));
   fts5_api *pApi = 0;
   void *pUser = 0;
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
-  if( p ) memset(p, 0, sizeof(*p));
   if( rc==SQLITE_OK ) rc = swedish_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
     rc = pApi->xFindTokenizer(pApi, "unicode61", &pUser, &p->mod);
@@ -37,7 +37,7 @@ int fold_new(sqlite3 *db, struct fold **ppOut){
 void fold_free(struct fold *p){
   if( p ){
     if( p->pTok ) p->mod.xDelete(p->pTok);
-    sqlite3_free(p);
+    free(p);
   }
 }
 

@@ -94,12 +94,9 @@ void suggest_set_time_limit(struct suggest *p, long nMs){
 }
 
 int suggest_new(sqlite3 *db, struct suggest **ppOut){
-  struct suggest *p = sqlite3_malloc(sizeof(*p));
+  struct suggest *p = calloc(1, sizeof(*p));
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
-  if( p ){
-    memset(p, 0, sizeof(*p));
-    p->nMs = -1;
-  }
+  if( p ) p->nMs = -1;
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->pFold);
   if( rc==SQLITE_OK ){
     rc = sqlite3_prepare_v3(db, zWordsSql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -183,7 +180,7 @@ void suggest_free(struct suggest *p){
     sqlite3_finalize(p->pCommit);
     cache_free(p->pShort);
     sqlite3_close(p->dbOwn);
-    sqlite3_free(p);
+    free(p);
   }
 }
 

@@ -1268,7 +1268,7 @@ static int search_step(struct search_state *p, int iStmt){
 static char *search_key(const struct search_req *pReq){
   static const char zSpace[] = " \t\n\r\f\v";
   size_t n = strlen(pReq->zQ), i, j = 0;
-  char *zQ = sqlite3_malloc64(n + 1), *zKey;
+  char *zQ = malloc(n + 1), *zKey;
   if( zQ==0 ) return 0;
   for(i=0; i<n; i++){
     if( strchr(zSpace, pReq->zQ[i])==0 ){
@@ -1290,7 +1290,7 @@ static char *search_key(const struct search_req *pReq){
                          pReq->zSource ? "+" : "-",
                          pReq->zSource ? (int)strlen(pReq->zSource) : 0,
                          pReq->zSource ? pReq->zSource : "");
-  sqlite3_free(zQ);
+  free(zQ);
   return zKey;
 }
 
