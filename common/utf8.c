@@ -28,6 +28,12 @@ int utf8_len(const unsigned char *z, size_t n){
   return len;
 }
 
+size_t utf8_chars(const char *z, size_t n){
+  size_t i, nChar = 0;
+  for(i=0; i<n; i++) nChar += ((unsigned char)z[i] & 0xC0)!=0x80;
+  return nChar;
+}
+
 int utf8_valid(const char *zIn, size_t n){
   const unsigned char *z = (const unsigned char*)zIn;
   size_t i = 0;

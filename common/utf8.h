@@ -1,5 +1,6 @@
 /*
-** utf8.h: UTF-8 validation, the one definition indexer and searchd share.
+** utf8.h: UTF-8 validation and counting, written once for indexer and
+** searchd.
 **
 ** Valid means what RFC 3629 allows: no overlong forms, no UTF-16 surrogates
 ** (U+D800..U+DFFF), nothing beyond U+10FFFF, no stray continuation bytes,
@@ -20,5 +21,12 @@ int utf8_len(const unsigned char *z, size_t n);
 
 /* 1 if z[0..n) is valid UTF-8 as a whole (n may be 0), else 0. */
 int utf8_valid(const char *z, size_t n);
+
+/*
+** Number of characters in z[0..n): the bytes that are not continuation
+** bytes (10xxxxxx). Exact for valid UTF-8; for other bytes, a count that
+** never exceeds n.
+*/
+size_t utf8_chars(const char *z, size_t n);
 
 #endif /* COMMON_UTF8_H */

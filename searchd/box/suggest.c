@@ -18,6 +18,7 @@
 #include "log.h"
 #include "http/route.h"
 #include "box/suggest.h"
+#include "utf8.h"
 
 #define SUGGEST_CACHE_CHARS 3         /* prefixes this short are cached */
 #define SUGGEST_CACHE_STEPS 2000      /* and those whose scan took as many
@@ -226,13 +227,6 @@ static int suggest_word_cb(void *pCtx, const char *zTok, int nTok,
   return w->zLast ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-/* Number of code points in z. */
-static int suggest_chars(const char *z){
-  int n = 0;
-  for(; *z; z++) n += ((unsigned char)*z & 0xc0)!=0x80;
-  return n;
-}
-
 /* Add the completion zWord (nWord bytes) with its count to pRes. */
 static int suggest_add(const char *zQ, const struct suggest_words *w,
                        const char *zWord, int nWord, sqlite3_int64 nDocs,
@@ -340,7 +334,7 @@ static int suggest_complete(struct suggest *p, const char *zQ,
   pStr = sqlite3_str_new(0);
   rc = suggest_scan(p, zQ, w, nLimit, pStr, &nSteps, pRes);
   if( rc==SQLITE_OK && bCache && sqlite3_str_errcode(pStr)==SQLITE_OK
-   && (suggest_chars(w->zLast)<=SUGGEST_CACHE_CHARS
+   && (utf8_chars(w->zLast, strlen(w->zLast))<=SUGGEST_CACHE_CHARS
        || nSteps>=SUGGEST_CACHE_STEPS) ){
     /* A failed put only means no caching. */
     cache_put(p->pShort, zKey, sqlite3_str_value(pStr),
@@ -500,7 +494,7 @@ int suggest_run(struct suggest *p, const char *zQ, int nQ, int nLimit,
   rc = fold_tokens(p->pFold, zQ, nQ, &w, suggest_word_cb);
   /* A last word that ends before q does is finished: nothing to complete. */
   if( rc!=SQLITE_OK || w.zLast==0 || w.iLastEnd!=nQ
-   || suggest_chars(w.zLast)<SUGGEST_MIN_CHARS ) goto out;
+   || utf8_chars(w.zLast, strlen(w.zLast))<SUGGEST_MIN_CHARS ) goto out;
   suggest_start_clock(p);
   p->bFresh = 0;
   rc = suggest_begin(p);

@@ -8,6 +8,7 @@
 
 #include "engine/query.h"
 #include "swedish.h"
+#include "utf8.h"
 
 #define QUERY_MAX_PHRASES (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
 
@@ -91,13 +92,6 @@ static int query_next(const char *z, int n, int *pi, struct query_tok *pTok){
   return 0;
 }
 
-/* Number of UTF-8 characters (non-continuation bytes) in z[0..n). */
-static int query_chars(const char *z, int n){
-  int i, nChar = 0;
-  for(i=0; i<n; i++) nChar += ((unsigned char)z[i] & 0xc0)!=0x80;
-  return nChar;
-}
-
 /* Turn the operators of a WORD token (-x, x*, OR) into its fields. */
 static void query_classify(const struct query_opts *opts,
                            struct query_tok *t){
@@ -117,7 +111,9 @@ static void query_classify(const struct query_opts *opts,
     if( query_has_token(opts, t->z, m) ){
       t->n = m;
       /* A short prefix matches thousands of terms: search it as a word. */
-      if( query_chars(t->z, m)>=QUERY_MIN_PREFIX ) t->kind = QUERY_PREFIX;
+      if( utf8_chars(t->z, (size_t)m)>=QUERY_MIN_PREFIX ){
+        t->kind = QUERY_PREFIX;
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 /*
 ** check_utf8.c: UTF-8 validation (common/utf8.c), against a table of edge
 ** cases and against a decoding reference over every string of up to three
-** bytes.
+** bytes; character counts.
 */
 #include <string.h>
 
@@ -104,12 +104,25 @@ START_TEST(test_valid)
 }
 END_TEST
 
+static const struct { const char *z; size_t n; } aChars[] = {
+  {"", 0}, {"vård", 4}, {"ÅÄÖ", 3}, {"\xf0\x9f\x98\x80!", 2},
+  {"\x80\x80", 0},                            /* continuation bytes only */
+};
+
+START_TEST(test_chars)
+{
+  ck_assert_uint_eq(utf8_chars(aChars[_i].z, strlen(aChars[_i].z)),
+                    aChars[_i].n);
+}
+END_TEST
+
 Suite *utf8_suite(void){
   Suite *s = suite_create("utf8");
   TCase *tc = tcase_create("utf8");
   tcase_add_loop_test(tc, test_len_table, 0, COUNT(aLen));
   tcase_add_test(tc, test_len_exhaustive);
   tcase_add_loop_test(tc, test_valid, 0, COUNT(aValid));
+  tcase_add_loop_test(tc, test_chars, 0, COUNT(aChars));
   suite_add_tcase(s, tc);
   return s;
 }
