@@ -3,9 +3,10 @@
 **
 **   indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...
 **
-** Flags (a table for common/opt.c), the run loop, the transaction policy, logging, progress and the
-** summary live here; reading and parsing are report.c (run ahead in a
-** reader thread by prefetch.c), writing store.c.
+** Flags (a table for common/opt.c), the run loop, the transaction
+** policy, logging, progress and the summary live here; reading and
+** parsing are report.c (run ahead in a reader thread by prefetch.c),
+** writing store.c.
 */
 #include <errno.h>
 #include <stdarg.h>
@@ -161,6 +162,27 @@ static int batch_begin(struct indexer *p){
   return rc;
 }
 
+/*
+** Warn about a report just indexed whose content (and so date) another
+** indexed file has too: searches would show each of its rows twice.
+*/
+static int index_twin(struct indexer *p, const struct prefetch_item *pItem){
+  char *zOther = 0;
+  int rc = store_twin(p->pStore, pItem->pReport->zDate, pItem->zSha,
+                      pItem->zPath, &zOther);
+  if( rc!=SQLITE_OK ) return db_fail(p, rc, pItem->zPath);
+  if( zOther ){
+    char *zMsg = sqlite3_mprintf("same content as %s (both indexed: every "
+                                 "row is found twice; remove one and run "
+                                 "with --prune)", zOther);
+    warn_input(p, pItem->zPath, 0, zMsg ? zMsg : "same content as another "
+               "indexed file");
+    sqlite3_free(zMsg);
+    sqlite3_free(zOther);
+  }
+  return SQLITE_OK;
+}
+
 /* Put a parsed report in the index, in the current batch. */
 static int index_put(struct indexer *p, struct prefetch_item *pItem){
   int rc = batch_begin(p);
@@ -173,6 +195,7 @@ static int index_put(struct indexer *p, struct prefetch_item *pItem){
     p->nIndexed++;
     p->nRows += pItem->pReport->nRow;
     p->nBatchBytes += (long long)pItem->nBytes;
+    rc = index_twin(p, pItem);
   }
   return rc;
 }
@@ -368,7 +391,9 @@ static const struct opt_program indexer_program = {
   "Index \"återrapportering\" report files into the search database PATH\n"
   "(created if missing). Directories are searched recursively for *.txt.\n"
   "A file whose content (SHA-256) is unchanged since the last run is not\n"
-  "indexed again; a changed file replaces its report as a whole.",
+  "indexed again; a changed file replaces its report as a whole. A file\n"
+  "with the same content as another indexed file (a copy under another\n"
+  "name) is indexed with a warning naming both.",
   "Warnings name file and line (\"path:line: message\"). Bad rows are\n"
   "salvaged or skipped, bad files rejected, and the run goes on.\n"
   "A crash or kill leaves the index as of the last commit: complete,\n"

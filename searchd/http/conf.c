@@ -14,7 +14,8 @@
 static const struct opt aOpt[] = {
   {"--db", OPT_STR, O(zDb), 0,0,0, 0, "PATH  the index made by indexer (required)"},
   {"--listen", OPT_STR, O(zListen), 0,0,0, "127.0.0.1:8080",
-   "HOST:PORT  address to listen on; port 0 picks a free one"},
+   "[HOST:]PORT  address to listen on (a PORT alone: 127.0.0.1); port 0 "
+   "picks a free one"},
   {"--port-file", OPT_STR, O(zPortFile), 0,0,0, 0,
    "PATH  write the bound port there once listening"},
   {"--threads", OPT_INT, O(nThreads), 0, 0, 256, 0,
@@ -55,10 +56,11 @@ static const struct opt aOpt[] = {
   {"--max-offset", OPT_INT, O(nMaxOffset), 1000, 0, 1000000, 0,
    "N  largest offset accepted (larger: 400)"},
   {"--synonyms", OPT_STR, O(zSynonyms), 0,0,0, 0,
-   "PATH  synonym sets (default: searchd/synonyms.txt next to the build; "
-   "'' for none)"},
+   "PATH  synonym sets (default: the build tree's searchd/synonyms.txt, "
+   "else the installed PREFIX/share/aar/synonyms.txt; '' for none)"},
   {"--www", OPT_STR, O(zWww), 0,0,0, 0,
-   "DIR  the search page's files (default: searchd/www next to the build)"},
+   "DIR  the search page's files (default: the build tree's searchd/www, "
+   "else the installed PREFIX/share/aar/www)"},
   {"--cors-origin", OPT_LIST, O(cors), 0, 0, OPT_LIST_MAX, 0,
    "ORIGIN  allow this origin (repeatable; none by default)"},
 };

@@ -14,7 +14,7 @@
 
 struct conf {
   const char *zDb;            /* --db PATH (required) */
-  const char *zListen;        /* --listen HOST:PORT */
+  const char *zListen;        /* --listen [HOST:]PORT */
   const char *zPortFile;      /* --port-file PATH: write the bound port */
   long nThreads;              /* --threads (0 resolved to the CPU count) */
   long nSearchThreads;        /* --search-threads (-1 resolved); 0: none */
@@ -34,8 +34,10 @@ struct conf {
                               ** scores (rank_set_early) */
   long nMaxOffset;            /* --max-offset */
   struct opt_list cors;       /* --cors-origin, repeatable */
-  const char *zSynonyms;      /* --synonyms PATH; NULL: shipped file */
-  const char *zWww;           /* --www DIR; NULL: shipped searchd/www */
+  const char *zSynonyms;      /* --synonyms PATH; NULL: shipped file
+                              ** (datadir.h); "": none */
+  const char *zWww;           /* --www DIR; NULL: shipped www (datadir.h);
+                              ** "": no page */
 };
 
 /* Results of conf_parse(). */

@@ -1,6 +1,7 @@
 /*
 ** http.c: dispatch an evhttp request to its route and reply once.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,7 +59,7 @@ static void http_cors(const struct conf *conf, struct evhttp_request *req,
                         strcmp(conf->cors.az[i], "*")==0 ? "*" : zOrigin);
       evhttp_add_header(out, "Vary", "Origin");
       if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ){
-        evhttp_add_header(out, "Access-Control-Allow-Methods", "GET");
+        evhttp_add_header(out, "Access-Control-Allow-Methods", "GET, HEAD");
         evhttp_add_header(out, "Access-Control-Max-Age", "600");
       }
       return;
@@ -125,7 +126,7 @@ static int http_route(struct http_env *env, struct http_call *c,
   r = &aRoute[*piRoute];
   if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ) return 204;
   if( (evhttp_request_get_command(req) & r->methods)==0 ){
-    evhttp_add_header(ctx->out_headers, "Allow", "GET");
+    evhttp_add_header(ctx->out_headers, "Allow", "GET, HEAD");
     return route_error(ctx, 405, "method not allowed");
   }
   rc = params_parse(evhttp_uri_get_query(pUri), env->conf->nMaxQuery,
@@ -158,39 +159,91 @@ static char *http_path(struct evhttp_request *req){
   return z;
 }
 
-/* Send the one reply: the body, or {"error":...} for an error status. */
-static void http_reply(struct request_ctx *ctx, int status){
-  struct evbuffer *pErr = 0;
+/*
+** Make the one reply ready to send: the body, or {"error":...} for an
+** error status (in *ppErr, which the caller frees after sending), and the
+** headers. A HEAD reply has the headers of the GET one and no body
+** (libevent would send the body as it is). Returns the body to send;
+** *pnBytes is its length.
+*/
+static struct evbuffer *http_reply_ready(struct request_ctx *ctx, int status,
+                                         struct evbuffer **ppErr,
+                                         size_t *pnBytes){
   struct evbuffer *pBody = ctx->out;
+  *ppErr = 0;
   if( status>=400 ){
-    pErr = evbuffer_new();
+    struct evbuffer *pErr = evbuffer_new();
     if( pErr ){
       int e = json_raw(pErr, "{\"error\":");
       e |= json_str(pErr, ctx->zErr, strlen(ctx->zErr));
       e |= json_raw(pErr, "}\n");
       if( e==0 ) pBody = pErr;
+      *ppErr = pErr;
     }
     ctx->content_type = "application/json; charset=utf-8";
   }else if( status==204 ){
     evbuffer_drain(pBody, evbuffer_get_length(pBody));
   }
+  *pnBytes = evbuffer_get_length(pBody);
   evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
-  evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
-  if( pErr ) evbuffer_free(pErr);
+  if( evhttp_request_get_command(ctx->req)==EVHTTP_REQ_HEAD ){
+    char zLen[32];
+    snprintf(zLen, sizeof(zLen), "%zu", *pnBytes);
+    if( status!=204 && status!=304 ){
+      evhttp_add_header(ctx->out_headers, "Content-Length", zLen);
+    }
+    evbuffer_drain(pBody, *pnBytes);
+    *pnBytes = 0;
+  }
+  return pBody;
+}
+
+/* Now as ISO 8601 in UTC with milliseconds: 2026-12-07T11:43:12.345Z. */
+static void http_log_time(char *zOut, size_t nOut){
+  struct timespec ts;
+  struct tm tm;
+  size_t n;
+  if( clock_gettime(CLOCK_REALTIME, &ts)!=0 || gmtime_r(&ts.tv_sec, &tm)==0
+   || (n = strftime(zOut, nOut, "%Y-%m-%dT%H:%M:%S", &tm))==0 ){
+    snprintf(zOut, nOut, "-");
+    return;
+  }
+  snprintf(zOut + n, nOut - n, ".%03ldZ", ts.tv_nsec/1000000);
 }
 
 /*
-** The path as the access log shows it: control bytes (a decoded %0A could
-** forge a log line) become '?', and it is cut at 200 bytes.
+** The access log line (searchd/README.md): "info access " and one JSON
+** object. The request target is cut at HTTP_LOG_TARGET bytes; JSON
+** escaping keeps a decoded control byte from forging a line.
 */
-static void http_log_path(const char *zPath, char *zOut, size_t nOut){
-  size_t i;
-  if( zPath==0 ) zPath = "-";
-  for(i=0; zPath[i] && i+1<nOut; i++){
-    unsigned char ch = (unsigned char)zPath[i];
-    zOut[i] = (ch<0x20 || ch==0x7f) ? '?' : (char)ch;
+#define HTTP_LOG_TARGET 256
+static void http_access_log(struct evhttp_request *req, const char *zMethod,
+                            int status, size_t nBytes, double ms){
+  struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+  const char *zUri = evhttp_request_get_uri(req);
+  struct evbuffer *b = evbuffer_new();
+  char *zPeer = 0;
+  ev_uint16_t port = 0;
+  char zTime[64];
+  int e;
+  if( b==0 ) return;
+  if( evcon ) evhttp_connection_get_peer(evcon, &zPeer, &port);
+  if( zUri==0 ) zUri = "";
+  http_log_time(zTime, sizeof(zTime));
+  e = json_raw(b, "{\"time\":\"");
+  e |= json_raw(b, zTime);
+  e |= json_raw(b, "\",\"client\":");
+  e |= json_str(b, zPeer, zPeer ? strlen(zPeer) : 0);
+  e |= json_raw(b, ",\"method\":\"");
+  e |= json_raw(b, zMethod);
+  e |= json_raw(b, "\",\"path\":");
+  e |= json_str(b, zUri, strnlen(zUri, HTTP_LOG_TARGET));
+  e |= evbuffer_add_printf(b, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f}",
+                           status, nBytes, ms)<0;
+  if( e==0 && evbuffer_add(b, "", 1)==0 ){
+    log_msg(LOG_INFO, "access %s", (const char*)evbuffer_pullup(b, -1));
   }
-  zOut[i] = 0;
+  evbuffer_free(b);
 }
 
 static double http_ms_since(const struct timespec *t0){
@@ -203,18 +256,18 @@ static double http_ms_since(const struct timespec *t0){
 static void http_finish(struct request_ctx *ctx, int status){
   struct http_call *c = (struct http_call*)ctx;
   struct http_env *env = c->env;
+  struct evbuffer *pErr = 0, *pBody;
+  size_t nBytes = 0;
+  pBody = http_reply_ready(ctx, status, &pErr, &nBytes);
   /* Before the reply: evhttp frees a request whose connection is gone as
   ** soon as it is answered. */
-  const char *zMethod = http_method(evhttp_request_get_command(ctx->req));
-  double ms;
-  http_reply(ctx, status);
-  ms = http_ms_since(&c->t0);
-  metrics_count(env->metrics, c->iRoute, status, ms);
   if( !env->conf->bQuiet ){
-    char zLog[201];
-    http_log_path(c->zPath, zLog, sizeof(zLog));
-    log_msg(LOG_INFO, "%s %s %d %.3fms", zMethod, zLog, status, ms);
+    http_access_log(ctx->req, http_method(evhttp_request_get_command(ctx->req)),
+                    status, nBytes, http_ms_since(&c->t0));
   }
+  evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
+  if( pErr ) evbuffer_free(pErr);
+  metrics_count(env->metrics, c->iRoute, status, http_ms_since(&c->t0));
   params_free(c->pParams);
   evbuffer_free(ctx->out);
   free(c->zPath);

@@ -8,23 +8,25 @@
 #include <string.h>
 
 #include "http/metrics.h"
+#include "http/openapi.h"
 #include "http/route.h"
 #include "engine/search.h"
 #include "http/static.h"
 #include "box/suggest.h"
 
+/* HEAD wherever GET: http.c answers it with the GET reply's headers. */
+#define GET_HEAD (EVHTTP_REQ_GET|EVHTTP_REQ_HEAD)
+
 const struct route aRoute[] = {
   /* zPath      flags        methods          handler          metrics name */
-  {"/search",  ROUTE_EXACT, EVHTTP_REQ_GET,  search_handle,   "search"},
-  {"/health",  ROUTE_EXACT, EVHTTP_REQ_GET,  search_health,   "health"},
-  {"/metrics", ROUTE_EXACT, EVHTTP_REQ_GET,  metrics_handle,  "metrics"},
-  {"/suggest", ROUTE_EXACT, EVHTTP_REQ_GET,  suggest_handle,  "suggest"},
-  {"/",        ROUTE_EXACT, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
-   "static"},
-  {"/index.html", ROUTE_EXACT, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
-   "static"},
-  {"/static/", ROUTE_PREFIX, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
-   "static"},
+  {"/search",  ROUTE_EXACT, GET_HEAD,        search_handle,   "search"},
+  {"/health",  ROUTE_EXACT, GET_HEAD,        search_health,   "health"},
+  {"/metrics", ROUTE_EXACT, GET_HEAD,        metrics_handle,  "metrics"},
+  {"/suggest", ROUTE_EXACT, GET_HEAD,        suggest_handle,  "suggest"},
+  {"/openapi.json", ROUTE_EXACT, GET_HEAD,    openapi_handle,  "openapi"},
+  {"/",        ROUTE_EXACT, GET_HEAD,        static_handle,   "static"},
+  {"/index.html", ROUTE_EXACT, GET_HEAD,      static_handle,   "static"},
+  {"/static/", ROUTE_PREFIX, GET_HEAD,        static_handle,   "static"},
   {0, 0, 0, 0, 0},
 };
 

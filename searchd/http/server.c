@@ -64,20 +64,27 @@ static void server_format(const struct sockaddr_storage *ss, char *zOut,
 
 /*
 ** Parse HOST:PORT or [HOST6]:PORT (numeric addresses only; port 0 lets
-** the kernel choose) into *pSs and *pLen. Returns 0 or -1.
+** the kernel choose), or a PORT alone, which means 127.0.0.1:PORT (never
+** every interface by accident), into *pSs and *pLen. Returns 0 or -1.
 */
 static int server_parse_addr(const char *z, struct sockaddr_storage *pSs,
                              socklen_t *pLen){
   char zHost[INET6_ADDRSTRLEN + 2];
   const char *zColon = strrchr(z, ':');
+  const char *zPort = zColon ? zColon+1 : z;
   char *zEnd = 0;
   long port;
   size_t nHost;
   memset(pSs, 0, sizeof(*pSs));
-  if( zColon==0 ) return -1;
-  nHost = (size_t)(zColon - z);
-  port = strtol(zColon+1, &zEnd, 10);
-  if( zColon[1]==0 || *zEnd || port<0 || port>65535 ) return -1;
+  if( zColon==0 ){
+    z = "127.0.0.1";
+    nHost = strlen(z);
+  }else{
+    nHost = (size_t)(zColon - z);
+  }
+  if( zPort[0]<'0' || zPort[0]>'9' ) return -1;
+  port = strtol(zPort, &zEnd, 10);
+  if( *zEnd || port<0 || port>65535 ) return -1;
   if( nHost>=2 && z[0]=='[' && z[nHost-1]==']' ){ z++; nHost -= 2; }
   if( nHost==0 || nHost>=sizeof(zHost) ) return -1;
   memcpy(zHost, z, nHost);
@@ -137,8 +144,8 @@ static int server_listen(struct server *s){
   socklen_t n = sizeof(ss), len = 0;
   int fd, i, rc = -1;
   if( server_parse_addr(s->conf->zListen, &ss, &len)!=0 ){
-    log_msg(LOG_ERROR, "--listen %s: want HOST:PORT with a numeric address "
-            "(127.0.0.1:8080, [::1]:8080)", s->conf->zListen);
+    log_msg(LOG_ERROR, "--listen %s: want PORT or HOST:PORT with a numeric "
+            "address (8080, 127.0.0.1:8080, [::1]:8080)", s->conf->zListen);
     return -1;
   }
   s->aFd = malloc(sizeof(*s->aFd) * s->conf->nThreads);

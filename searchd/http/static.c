@@ -3,7 +3,6 @@
 */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "http/conf.h"
+#include "http/datadir.h"
 #include "box/ext.h"
 #include "log.h"
 #include "http/route.h"
@@ -81,38 +81,17 @@ void static_root_free(struct static_root *p){
   }
 }
 
-char *static_find_default(const char *zName){
-  char zExe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", zExe, sizeof(zExe) - 1);
-  int i;
-  if( n<=0 ) return 0;
-  zExe[n] = 0;
-  for(i=0; i<4; i++){
-    char *zSlash = strrchr(zExe, '/');
-    char *zTry;
-    struct stat st;
-    if( zSlash==0 ) break;
-    *zSlash = 0;
-    if( i==0 ) continue;          /* the binary's own folder is build/ */
-    zTry = sqlite3_mprintf("%s/searchd/%s", zExe, zName);
-    if( zTry && stat(zTry, &st)==0 ) return zTry;
-    sqlite3_free(zTry);
-  }
-  return 0;
-}
-
 int static_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
                        void **ppState, char **pzErr){
   struct static_root *p = 0;
-  char *zDir = conf->zWww ? 0 : static_find_default("www");
-  char *zErr = 0;
+  char *zDir = 0, *zErr = 0;
   (void)db; (void)pPrev; (void)pzErr;
   *ppState = 0;
-  if( conf->zWww==0 && zDir==0 ){
-    log_msg(LOG_ERROR, "no searchd/www next to the binary (use --www DIR)");
-    return EXT_SKIP;
-  }
-  if( static_root_new(conf->zWww ? conf->zWww : zDir, &p, &zErr) ){
+  if( conf->zWww && conf->zWww[0]==0 ) return EXT_OK;    /* no page */
+  if( conf->zWww==0 && datadir_find("www", &zDir, &zErr) ){
+    log_msg(LOG_ERROR, "no search page: %s (use --www DIR)",
+            zErr ? zErr : "out of memory");
+  }else if( static_root_new(conf->zWww ? conf->zWww : zDir, &p, &zErr) ){
     log_msg(LOG_ERROR, "%s", zErr ? zErr : "out of memory");
   }
   sqlite3_free(zErr);

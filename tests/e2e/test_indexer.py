@@ -19,7 +19,7 @@ TOP = os.environ.get("TOP", os.getcwd())
 BUILD = os.path.join(TOP, os.environ.get("BUILD", "build"))
 INDEXER = os.path.join(BUILD, "indexer")
 SAMPLES = os.path.join(TOP, "tests", "fixtures", "reports")
-GEN = os.path.join(TOP, "..", "shared", "tools", "gen-reports")
+GEN = os.path.join(TOP, "tools", "gen-corpus")
 TITLE = "Återrapportering av regionstyrelsens uppdrag till regiondirektören"
 
 
@@ -403,8 +403,9 @@ class IndexerTest(unittest.TestCase):
     # -- crash safety --------------------------------------------------
     def test_kill_9(self):
         big = os.path.join(self.tmp, "big")
-        subprocess.run([sys.executable, GEN, "--out", big, "--reports", "300",
-                        "--quiet"], check=True, timeout=600)
+        nbig = 500
+        subprocess.run([sys.executable, GEN, "--out", big, "--reports",
+                        str(nbig), "--quiet"], check=True, timeout=600)
         self.assertEqual(run("--db", self.db, self.dir)[0], 0)
         p = subprocess.Popen([INDEXER, "--db", self.db, big],
                              stdout=subprocess.DEVNULL,
@@ -430,7 +431,7 @@ class IndexerTest(unittest.TestCase):
                                   ).fetchone()
         nassign = con.execute("SELECT count(*) FROM assignments").fetchone()[0]
         con.close()
-        self.assertEqual(nrep, 302)
+        self.assertEqual(nrep, nbig + 2)
         self.assertEqual(nrows, nassign)
         self.assert_vocab_exact()
         self.assertEqual(run("--db", self.db, "--check")[0], 0)
