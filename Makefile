@@ -44,6 +44,14 @@ GEN_SRC      =
 -include stemming/module.mk
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+# libstemmer has no version call: --version prints the package version
+# found at build time (common/version.c).
+LIBSTEMMER_VERSION := $(shell pkg-config --modversion libstemmer 2>/dev/null \
+  || dpkg-query -W -f='$${Version}' libstemmer-dev 2>/dev/null)
+$(BUILD)/obj/common/version.o: CPPFLAGS += \
+  -DVERSION_LIBSTEMMER='"$(LIBSTEMMER_VERSION)"'
+
 STEM_OBJ    = $(call obj,$(STEM_SRC)) $(call obj,$(GEN_SRC))
 CORE_OBJ    = $(STEM_OBJ) $(call obj,$(COMMON_SRC))
 INDEXER_OBJ = $(call obj,$(INDEXER_SRC))
@@ -96,7 +104,7 @@ $(BUILD)/check_all: $(TEST_OBJ) $(INDEXER_OBJ) $(SEARCHD_OBJ) $(CORE_OBJ)
 # The indexer benchmark's baseline loader (bench/bench_indexer.sh).
 $(BUILD)/fts5_baseline: $(BUILD)/obj/bench/fts5_baseline.o \
     $(BUILD)/obj/indexer/report.o $(BUILD)/obj/indexer/html.o \
-    $(BUILD)/obj/indexer/files.o
+    $(BUILD)/obj/indexer/files.o $(BUILD)/obj/common/utf8.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE)
 
 # The /suggest work without HTTP (bench/bench_suggest.sh).
@@ -123,7 +131,8 @@ FUZZ_CFLAGS   = -std=c11 -O1 -g -fPIC -Wall -Wextra -MMD -MP $(FUZZ_SAN) \
 # What the targets test, and what that needs: nothing else is built, so
 # work in progress elsewhere does not stop a fuzz run.
 FUZZ_LIB_SRC  = $(STEM_SRC) $(GEN_SRC) indexer/html.c indexer/report.c \
-                searchd/engine/query.c searchd/http/params.c searchd/http/json.c
+                searchd/engine/query.c searchd/http/params.c searchd/http/json.c \
+                common/utf8.c
 FUZZ_BIN      = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 REPLAY_BIN    = $(patsubst %,$(BUILD)/fuzz-replay/fuzz_%,$(FUZZ_TARGETS))
 LDLIBS_ALL    = $(LDLIBS_CORE) $(LDLIBS_HTTP) $(LDLIBS_INDEXER)

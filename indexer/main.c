@@ -3,9 +3,10 @@
 **
 **   indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...
 **
-** Options, the run loop, the transaction policy, logging, progress and the
-** summary live here; reading and parsing are report.c (run ahead in a
-** reader thread by prefetch.c), writing store.c.
+** Flags (a table for common/opt.c), the run loop, the transaction
+** policy, logging, progress and the summary live here; reading and
+** parsing are report.c (run ahead in a reader thread by prefetch.c),
+** writing store.c.
 */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,9 +20,12 @@
 #include "db.h"
 #include "digest.h"
 #include "files.h"
+#include "log.h"
+#include "opt.h"
 #include "prefetch.h"
 #include "report.h"
 #include "store.h"
+#include "version.h"
 #include "vocab.h"
 
 #define EXIT_INPUT 1           /* some input rejected or warned */
@@ -48,41 +52,9 @@
 #define PREFETCH_AHEAD 1024
 #define PREFETCH_BYTES (10 << 20)
 
-static const char zUsage[] =
-"usage: indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...\n"
-"\n"
-"Index \"återrapportering\" report files into the search database PATH\n"
-"(created if missing). Directories are searched recursively for *.txt.\n"
-"A file whose content (SHA-256) is unchanged since the last run is not\n"
-"indexed again; a changed file replaces its report as a whole. A file\n"
-"with the same content as another indexed file (a copy under another\n"
-"name) is indexed with a warning naming both.\n"
-"\n"
-"  --db PATH   the index database (SQLite, WAL; searchd reads it)\n"
-"  --prune     remove reports whose files no longer exist\n"
-"  --check     check the index (SQLite integrity_check and FTS5\n"
-"              integrity-check) after indexing; alone, only check\n"
-"  --quiet     no progress bar and no summary line (warnings still go\n"
-"              to stderr)\n"
-"  --help      this text\n"
-"\n"
-"Warnings name file and line (\"path:line: message\"). Bad rows are\n"
-"salvaged or skipped, bad files rejected, and the run goes on.\n"
-"A crash or kill leaves the index as of the last commit: complete,\n"
-"consistent and searchable; run again to finish. A run that changes a\n"
-"quarter or more of the index's rows (a first run, a re-index) ends by\n"
-"merging the full-text index into one segment, for faster queries.\n"
-"\n"
-"Exit status: 0 all input indexed (or unchanged) without warnings and,\n"
-"with --check, the index is sound; 1 some input was rejected or warned\n"
-"about (the rest is indexed); 2 usage error, database error, or --check\n"
-"found the index unsound.\n";
-
-enum log_level { LOG_INFO, LOG_WARN, LOG_ERROR };
-
 struct indexer {
   const char *zDb;
-  int bPrune, bCheck, bQuiet, bHelp, bTty;
+  int bPrune, bCheck, bQuiet, bTty;
   char **azArg;
   int nArg;
   sqlite3 *db;
@@ -109,27 +81,20 @@ static void progress_clear(struct indexer *p){
   }
 }
 
-/* The one log function: one line per event on stderr. */
-static void log_msg(struct indexer *p, enum log_level e, const char *zFmt, ...)
+/*
+** Log one line (common/log.h), after clearing the progress bar so that
+** the line starts at the left edge.
+*/
+static void indexer_log(struct indexer *p, enum log_level e,
+                        const char *zFmt, ...)
   __attribute__((format(printf, 3, 4)));
-static void log_msg(struct indexer *p, enum log_level e, const char *zFmt, ...){
-  static const char *const azLevel[] = {"", "warning: ", "error: "};
+static void indexer_log(struct indexer *p, enum log_level e,
+                        const char *zFmt, ...){
   va_list ap;
   if( p ) progress_clear(p);
-  fprintf(stderr, "indexer: %s", azLevel[e]);
   va_start(ap, zFmt);
-  vfprintf(stderr, zFmt, ap);
+  log_vmsg(e, zFmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
-}
-
-/* SQLite's own log (SQLITE_CONFIG_LOG) goes through log_msg. */
-static void log_sqlite(void *pArg, int iErr, const char *zMsg){
-  struct indexer *p = (struct indexer*)pArg;
-  int ePrim = iErr & 0xff;
-  if( ePrim==SQLITE_NOTICE && p->bQuiet ) return;
-  log_msg(p, ePrim==SQLITE_NOTICE ? LOG_INFO : LOG_WARN, "sqlite: %s (%d)",
-          zMsg, iErr);
 }
 
 /* report_warn_fn: count, and show the first few of each file. */
@@ -138,8 +103,8 @@ static void warn_input(void *pCtx, const char *zPath, int iLine,
   struct indexer *p = (struct indexer*)pCtx;
   p->nWarn++;
   if( ++p->nFileWarn > WARN_SHOWN_PER_FILE ) return;
-  if( iLine>0 ) log_msg(p, LOG_WARN, "%s:%d: %s", zPath, iLine, zMsg);
-  else log_msg(p, LOG_WARN, "%s: %s", zPath, zMsg);
+  if( iLine>0 ) indexer_log(p, LOG_WARN, "%s:%d: %s", zPath, iLine, zMsg);
+  else indexer_log(p, LOG_WARN, "%s: %s", zPath, zMsg);
 }
 
 static void progress_draw(struct indexer *p, double t){
@@ -166,7 +131,7 @@ static void progress_tick(struct indexer *p){
 
 /* A database error: log it with the connection's message. */
 static int db_fail(struct indexer *p, int rc, const char *zWhat){
-  log_msg(p, LOG_ERROR, "%s: %s: %s", p->zDb, zWhat,
+  indexer_log(p, LOG_ERROR, "%s: %s: %s", p->zDb, zWhat,
           p->db ? sqlite3_errmsg(p->db) : sqlite3_errstr(rc));
   return rc;
 }
@@ -242,7 +207,7 @@ static void index_warnings(struct indexer *p, const struct prefetch_item *pItem)
     warn_input(p, pItem->zPath, pItem->aWarn[i].iLine, pItem->aWarn[i].zMsg);
   }
   if( p->nFileWarn > WARN_SHOWN_PER_FILE ){
-    log_msg(p, LOG_WARN, "%s: %d more warnings not shown", pItem->zPath,
+    indexer_log(p, LOG_WARN, "%s: %d more warnings not shown", pItem->zPath,
             p->nFileWarn - WARN_SHOWN_PER_FILE);
   }
 }
@@ -257,7 +222,7 @@ static int index_item(struct indexer *p, struct prefetch_item *pItem){
   p->nFileWarn = 0;
   if( pItem->eRead==REPORT_NOMEM || pItem->eParse==REPORT_NOMEM
    || (pItem->eRead==REPORT_OK && pItem->zSha[0]==0) ){
-    log_msg(p, LOG_ERROR, "%s: out of memory", pItem->zPath);
+    indexer_log(p, LOG_ERROR, "%s: out of memory", pItem->zPath);
     return SQLITE_NOMEM;
   }
   if( pItem->eRead!=REPORT_OK ){
@@ -274,7 +239,7 @@ static int index_item(struct indexer *p, struct prefetch_item *pItem){
     return SQLITE_OK;
   }
   if( pItem->bKnown ){                 /* another writer changed the index */
-    log_msg(p, LOG_WARN, "%s: index changed during the run; not indexed, "
+    indexer_log(p, LOG_WARN, "%s: index changed during the run; not indexed, "
             "run again", pItem->zPath);
     p->nRejected++;
     return SQLITE_OK;
@@ -283,7 +248,7 @@ static int index_item(struct indexer *p, struct prefetch_item *pItem){
   if( pItem->eParse!=REPORT_OK ){
     p->nRejected++;
     if( bFound ){
-      log_msg(p, LOG_WARN, "%s: its previous index is kept", pItem->zPath);
+      indexer_log(p, LOG_WARN, "%s: its previous index is kept", pItem->zPath);
     }
     return SQLITE_OK;
   }
@@ -319,7 +284,7 @@ static int index_all(struct indexer *p, struct files *pFiles){
   if( rc!=SQLITE_OK ) return db_fail(p, rc, "tokenizer");
   if( prefetch_start(pFiles, PREFETCH_AHEAD, PREFETCH_BYTES, pCounter,
                      &pPre)!=0 ){
-    log_msg(p, LOG_ERROR, "cannot start the reader thread");
+    indexer_log(p, LOG_ERROR, "cannot start the reader thread");
     vocab_close(pCounter);
     return SQLITE_NOMEM;
   }
@@ -327,7 +292,7 @@ static int index_all(struct indexer *p, struct files *pFiles){
     struct prefetch_item *pItem = 0;
     int bEnd;
     if( prefetch_next(pPre, &pItem)!=0 ){
-      log_msg(p, LOG_ERROR, "out of memory reading files");
+      indexer_log(p, LOG_ERROR, "out of memory reading files");
       rc = SQLITE_NOMEM;
     }
     bEnd = rc==SQLITE_OK && pItem==0;
@@ -363,7 +328,7 @@ static int run_check(struct indexer *p){
     return EXIT_DB;
   }
   if( !bSound ){
-    log_msg(p, LOG_ERROR, "%s: check failed: %s", p->zDb, zMsg);
+    indexer_log(p, LOG_ERROR, "%s: check failed: %s", p->zDb, zMsg);
   }else if( !p->bQuiet ){
     printf("indexer: %s: check ok (integrity_check, fts5 integrity-check)\n",
            p->zDb);
@@ -391,7 +356,7 @@ static int run_index(struct indexer *p){
   memset(&list, 0, sizeof(list));
   for(i=0; i<p->nArg; i++){
     if( files_add(&list, p->azArg[i], warn_input, p, &nBad)!=0 ){
-      log_msg(p, LOG_ERROR, "out of memory listing files");
+      indexer_log(p, LOG_ERROR, "out of memory listing files");
       files_free(&list);
       return EXIT_DB;
     }
@@ -406,63 +371,96 @@ static int run_index(struct indexer *p){
   return eExit;
 }
 
-/* Parse argv into p; returns 0 or EXIT_DB (usage) after a message. */
-static int parse_args(struct indexer *p, int argc, char **argv){
-  static const struct { const char *zName; size_t off; } aFlag[] = {
-    {"--prune", offsetof(struct indexer, bPrune)},
-    {"--check", offsetof(struct indexer, bCheck)},
-    {"--quiet", offsetof(struct indexer, bQuiet)},
-    {"--help",  offsetof(struct indexer, bHelp)},
-    {"-h",      offsetof(struct indexer, bHelp)},
-  };
-  int i;
-  size_t k;
+#define O(f) offsetof(struct indexer, f)
+static const struct opt aOpt[] = {
+  {"--db", OPT_STR, O(zDb), 0,0,0, 0,
+   "PATH  the index database (SQLite, WAL; searchd reads it; required)"},
+  {"--prune", OPT_BOOL, O(bPrune), 0,0,0, 0,
+   "  remove reports whose files no longer exist"},
+  {"--check", OPT_BOOL, O(bCheck), 0,0,0, 0,
+   "  check the index (SQLite integrity_check and FTS5 integrity-check)"
+   " after indexing; alone, only check"},
+  {"--quiet", OPT_BOOL, O(bQuiet), 0,0,0, 0,
+   "  no progress bar and no summary line (warnings still go to stderr)"},
+};
+#undef O
+
+static const struct opt_program indexer_program = {
+  "indexer", "--db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...",
+  "\n"
+  "Index \"återrapportering\" report files into the search database PATH\n"
+  "(created if missing). Directories are searched recursively for *.txt.\n"
+  "A file whose content (SHA-256) is unchanged since the last run is not\n"
+  "indexed again; a changed file replaces its report as a whole. A file\n"
+  "with the same content as another indexed file (a copy under another\n"
+  "name) is indexed with a warning naming both.",
+  "Warnings name file and line (\"path:line: message\"). Bad rows are\n"
+  "salvaged or skipped, bad files rejected, and the run goes on.\n"
+  "A crash or kill leaves the index as of the last commit: complete,\n"
+  "consistent and searchable; run again to finish. A run that changes a\n"
+  "quarter or more of the index's rows (a first run, a re-index) ends by\n"
+  "merging the full-text index into one segment, for faster queries.\n"
+  "\n"
+  "Exit status: 0 all input indexed (or unchanged) without warnings and,\n"
+  "with --check, the index is sound; 1 some input was rejected or warned\n"
+  "about (the rest is indexed); 2 usage error, database error, or --check\n"
+  "found the index unsound.\n",
+  aOpt, (int)(sizeof(aOpt)/sizeof(aOpt[0])), 1
+};
+
+/*
+** Parse argv into p (common/opt.c). Returns 0 with *pbDone 0 to run, or
+** sets *pbDone and returns the exit code after --help, --version or a
+** usage error (with its message).
+*/
+static int parse_args(struct indexer *p, int argc, char **argv, int *pbDone){
+  char *zErr = 0;
+  int rc;
+  *pbDone = 1;
   p->azArg = calloc((size_t)argc, sizeof(char*));
   if( p->azArg==0 ) return EXIT_DB;
-  for(i=1; i<argc; i++){
-    const char *z = argv[i];
-    for(k=0; k<sizeof(aFlag)/sizeof(aFlag[0]) && strcmp(z, aFlag[k].zName); k++){}
-    if( k<sizeof(aFlag)/sizeof(aFlag[0]) ){
-      *(int*)((char*)p + aFlag[k].off) = 1;
-    }else if( strcmp(z, "--db")==0 && i+1<argc ){
-      p->zDb = argv[++i];
-    }else if( strncmp(z, "--db=", 5)==0 ){
-      p->zDb = &z[5];
-    }else if( strcmp(z, "--")==0 ){
-      while( ++i<argc ) p->azArg[p->nArg++] = argv[i];
-    }else if( z[0]=='-' && z[1]!=0 ){
-      fprintf(stderr, "indexer: unknown option %s\n%s", z, zUsage);
-      return EXIT_DB;
-    }else{
-      p->azArg[p->nArg++] = argv[i];
-    }
+  rc = opt_parse(&indexer_program, argc, argv, p, p->azArg, &p->nArg, &zErr);
+  if( rc==OPT_HELP ){
+    opt_usage(&indexer_program, stdout);
+    return fflush(stdout)==0 ? 0 : EXIT_DB;
   }
-  if( p->bHelp ) return 0;
-  if( p->zDb==0 || (p->nArg==0 && !p->bCheck && !p->bPrune) ){
-    fprintf(stderr, "indexer: %s\n%s", p->zDb ? "no FILE_OR_DIR given"
-            : "--db PATH is required", zUsage);
-    return EXIT_DB;
+  if( rc==OPT_VERSION ){
+    return version_print(stdout, "indexer")==0 && fflush(stdout)==0
+           ? 0 : EXIT_DB;
   }
-  return 0;
+  if( rc==OPT_OK && p->zDb==0 ){
+    zErr = sqlite3_mprintf("--db PATH is required (see --help)");
+  }else if( rc==OPT_OK && p->nArg==0 && !p->bCheck && !p->bPrune ){
+    zErr = sqlite3_mprintf("no FILE_OR_DIR given (see --help)");
+  }else if( rc==OPT_OK ){
+    *pbDone = 0;
+    return 0;
+  }
+  fprintf(stderr, "indexer: %s\n", zErr ? zErr : "out of memory");
+  sqlite3_free(zErr);
+  return EXIT_DB;
 }
 
 int main(int argc, char **argv){
   struct indexer ctx;
   char *zErr = 0;
-  int eExit, rc;
+  int eExit, rc, bDone;
   memset(&ctx, 0, sizeof(ctx));
   ctx.tStart = now_seconds();
-  eExit = parse_args(&ctx, argc, argv);
-  if( eExit || ctx.bHelp ){
-    if( ctx.bHelp && !eExit ) fputs(zUsage, stdout);
+  eExit = parse_args(&ctx, argc, argv, &bDone);
+  if( bDone ){
     free(ctx.azArg);
     return eExit;
   }
   ctx.bTty = !ctx.bQuiet && isatty(STDERR_FILENO);
-  sqlite3_config(SQLITE_CONFIG_LOG, log_sqlite, &ctx);
+  if( log_route_sqlite()!=0 ){
+    indexer_log(&ctx, LOG_ERROR, "cannot route SQLite's log");
+    free(ctx.azArg);
+    return EXIT_DB;
+  }
   rc = db_open(ctx.zDb, DB_READWRITE, &ctx.db, &zErr);
   if( rc!=SQLITE_OK ){
-    log_msg(&ctx, LOG_ERROR, "%s", zErr ? zErr : sqlite3_errstr(rc));
+    indexer_log(&ctx, LOG_ERROR, "%s", zErr ? zErr : sqlite3_errstr(rc));
     sqlite3_free(zErr);
     free(ctx.azArg);
     return EXIT_DB;

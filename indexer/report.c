@@ -13,6 +13,7 @@
 
 #include "html.h"
 #include "report.h"
+#include "utf8.h"
 
 #define REPORT_TITLE \
   "\xC3\x85terrapportering av regionstyrelsens uppdrag till regiondirekt" \
@@ -49,28 +50,6 @@ static void report_warn(struct report_parse *p, int iLine, const char *zFmt,
   p->xWarn(p->pCtx, p->zPath, iLine, zMsg);
 }
 
-/* Length of the valid UTF-8 sequence at z (n>0 bytes left), 0 if invalid. */
-static int report_utf8_len(const unsigned char *z, size_t n){
-  unsigned c = z[0];
-  unsigned lo = 0x80, hi = 0xBF;
-  int len, i;
-  if( c<0x80 ) return c ? 1 : 0;
-  if( c>=0xC2 && c<=0xDF ) len = 2;
-  else if( c>=0xE0 && c<=0xEF ) len = 3;
-  else if( c>=0xF0 && c<=0xF4 ) len = 4;
-  else return 0;
-  if( c==0xE0 ) lo = 0xA0;          /* overlong */
-  if( c==0xED ) hi = 0x9F;          /* surrogates */
-  if( c==0xF0 ) lo = 0x90;          /* overlong */
-  if( c==0xF4 ) hi = 0x8F;          /* past U+10FFFF */
-  if( (size_t)len>n ) return 0;
-  if( z[1]<lo || z[1]>hi ) return 0;
-  for(i=2; i<len; i++){
-    if( z[i]<0x80 || z[i]>0xBF ) return 0;
-  }
-  return len;
-}
-
 /*
 ** Copy the n bytes at z to a new NUL-terminated buffer, each invalid byte
 ** replaced with U+FFFD (3 bytes), warning once per line that had any.
@@ -83,7 +62,7 @@ static int report_repair(struct report_parse *p, const char *zIn, size_t n){
   for(i=0; i<n; ){                   /* count first: most files are valid */
     int len;
     if( z[i]>0 && z[i]<0x80 ){ i++; continue; }     /* ASCII fast path */
-    len = report_utf8_len(&z[i], n-i);
+    len = z[i] ? utf8_len(&z[i], n-i) : 0;          /* NUL is invalid */
     if( len==0 ){ nBad++; i++; }else i += (size_t)len;
   }
   zOut = malloc(n + 2*nBad + 1);
@@ -93,7 +72,7 @@ static int report_repair(struct report_parse *p, const char *zIn, size_t n){
     o = n;
   }
   for(i=0; nBad>0 && i<=n; ){
-    int len = i<n ? report_utf8_len(&z[i], n-i) : 0;
+    int len = i<n && z[i] ? utf8_len(&z[i], n-i) : 0;
     if( i==n || z[i]=='\n' ){
       if( nLineBad ){
         report_warn(p, iLine, "invalid UTF-8: %ld byte(s) replaced with "

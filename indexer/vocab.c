@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+#include "plain.h"
 #include "swedish.h"
 #include "vocab.h"
 
@@ -34,7 +36,6 @@ struct vocab {
 
 static int vocab_count(struct vocab *p, const char *z, int n, unsigned h,
                        int delta, int bRow);
-static unsigned vocab_hash(const char *z, int n);
 
 /* The tokenizer part of vocab_open(): unicode61, remove_diacritics 0. */
 static int vocab_tokenizer(sqlite3 *db, struct vocab *p){
@@ -185,13 +186,6 @@ static int vocab_keep(const char *z, int n){
   return nChar>1 && !bDigits;
 }
 
-static unsigned vocab_hash(const char *z, int n){
-  unsigned h = 2166136261u;
-  int i;
-  for(i=0; i<n; i++){ h ^= (unsigned char)z[i]; h *= 16777619u; }
-  return h;
-}
-
 /* Double the slot array (or make the first one) and rehash. */
 static int vocab_grow(struct vocab *p){
   size_t nNew = p->nSlot ? p->nSlot*2 : 1024, i;
@@ -231,8 +225,8 @@ static size_t vocab_store(struct vocab *p, const char *z, int n){
 }
 
 /*
-** Add delta to word z (n bytes, vocab_hash h: a merge reuses the hash its
-** source computed). bRow: once per row (the row stamp), as when
+** Add delta to word z (n bytes, h the low bits of its hash_fnv1a: a merge
+** reuses the hash its source computed). bRow: once per row (the row stamp), as when
 ** tokenizing; else always, as when merging another object's counts.
 */
 static int vocab_count(struct vocab *p, const char *z, int n, unsigned h,
@@ -269,7 +263,7 @@ static int vocab_token(void *pCtx, int tflags, const char *pToken, int nToken,
   if( (tflags & FTS5_TOKEN_COLOCATED) || !vocab_keep(pToken, nToken) ){
     return SQLITE_OK;
   }
-  return vocab_count(p, pToken, nToken, vocab_hash(pToken, nToken), p->iSign,
+  return vocab_count(p, pToken, nToken, (unsigned)hash_fnv1a(pToken, (size_t)nToken), p->iSign,
                      1);
 }
 
@@ -287,29 +281,13 @@ int vocab_add_row(struct vocab *p, const char *const *azField,
   return rc;
 }
 
-size_t vocab_plain(const char *z, size_t n, char *zOut){
-  static const struct { char c2; char out; } aMap[] = {
-    {'\xA5','a'}, {'\xA4','a'}, {'\xB6','o'}, {'\xA9','e'}, {'\xBC','u'},
-  };
-  size_t i, o = 0, k;
-  for(i=0; i<n; i++){
-    if( z[i]=='\xC3' && i+1<n ){
-      for(k=0; k<sizeof(aMap)/sizeof(aMap[0]) && aMap[k].c2!=z[i+1]; k++){}
-      if( k<sizeof(aMap)/sizeof(aMap[0]) ){ zOut[o++] = aMap[k].out; i++; continue; }
-    }
-    zOut[o++] = z[i];
-  }
-  zOut[o] = 0;
-  return o;
-}
-
 /* Write one pending change. */
 static int vocab_write(struct vocab *p, const struct vocab_entry *pE){
   const char *zWord = &p->zArena[pE->iWord];
   int rc;
   if( pE->delta>0 ){
     char zPlain[VOCAB_MAX_BYTES+1];
-    size_t nPlain = vocab_plain(zWord, (size_t)pE->nWord, zPlain);
+    size_t nPlain = plain_form(zWord, (size_t)pE->nWord, zPlain);
     sqlite3_bind_text(p->pUpsert, 1, zWord, pE->nWord, SQLITE_STATIC);
     sqlite3_bind_text(p->pUpsert, 2, zPlain, (int)nPlain, SQLITE_STATIC);
     sqlite3_bind_int(p->pUpsert, 3, pE->delta);

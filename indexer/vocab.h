@@ -87,12 +87,6 @@ void vocab_reset(struct vocab *p);
 /* Number of distinct words with a pending change. */
 size_t vocab_pending(const struct vocab *p);
 
-/*
-** Write the plain form of the folded word z (n bytes) to zOut (room for n
-** bytes + NUL): å ä -> a, ö -> o, é -> e, ü -> u. Returns its length.
-*/
-size_t vocab_plain(const char *z, size_t n, char *zOut);
-
 /* Free the object and its statements and tokenizer. Accepts NULL. */
 void vocab_close(struct vocab *p);
 

@@ -1,6 +1,7 @@
 /*
 ** correct.c: diacritics restored and typos corrected from vocab (correct.h).
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -8,8 +9,9 @@
 #include "box/correct.h"
 #include "box/ext.h"
 #include "box/fold.h"
-#include "http/log.h"
+#include "log.h"
 #include "engine/query.h"
+#include "plain.h"
 #include "swedish.h"
 
 struct correct {
@@ -31,9 +33,8 @@ static const char zNearSql[] =
   "   AND docs>0 AND word<>?5";
 
 int correct_new(sqlite3 *db, struct correct **ppOut){
-  struct correct *p = sqlite3_malloc(sizeof(*p));
+  struct correct *p = calloc(1, sizeof(*p));
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
-  if( p ) memset(p, 0, sizeof(*p));
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->pFold);
   if( rc==SQLITE_OK ){
     rc = sqlite3_prepare_v3(db, zFoundSql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -61,7 +62,7 @@ void correct_free(struct correct *p){
     sqlite3_finalize(p->pFound);
     sqlite3_finalize(p->pPlain);
     sqlite3_finalize(p->pNear);
-    sqlite3_free(p);
+    free(p);
   }
 }
 
@@ -233,7 +234,9 @@ int correct_word(struct correct *p, const char *z, int n, char **pzTo){
   if( rc!=SQLITE_OK || zWord==0 ) goto out;
   nChar = correct_letters(zWord);
   if( nChar<2 || nChar>CORRECT_MAX_CHARS ) goto out;
-  rc = fold_plain(zWord, (int)strlen(zWord), &zPlain);
+  zPlain = malloc(strlen(zWord) + 1);
+  if( zPlain==0 ) rc = SQLITE_NOMEM;
+  else plain_form(zWord, strlen(zWord), zPlain);
   if( rc==SQLITE_OK ) rc = correct_by_plain(p, zWord, zPlain, pzTo);
   if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 ){
     rc = correct_by_distance(p, zWord, zPlain, nChar, pzTo);
@@ -244,7 +247,7 @@ out:
     *pzTo = 0;
   }
   sqlite3_free(zWord);
-  sqlite3_free(zPlain);
+  free(zPlain);
   return rc;
 }
 

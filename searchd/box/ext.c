@@ -8,7 +8,7 @@
 
 #include "box/correct.h"
 #include "box/ext.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/static.h"
 #include "box/suggest.h"
 #include "box/synonyms.h"

@@ -1,6 +1,7 @@
 /*
 ** fold.c: unicode61 folding for search-box input (see fold.h).
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -15,11 +16,10 @@ struct fold {
 
 int fold_new(sqlite3 *db, struct fold **ppOut){
   static const char *azArg[] = {"remove_diacritics", "0"};
-  struct fold *p = sqlite3_malloc(sizeof(*p));
+  struct fold *p = calloc(1, sizeof(*p));
   fts5_api *pApi = 0;
   void *pUser = 0;
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
-  if( p ) memset(p, 0, sizeof(*p));
   if( rc==SQLITE_OK ) rc = swedish_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
     rc = pApi->xFindTokenizer(pApi, "unicode61", &pUser, &p->mod);
@@ -37,7 +37,7 @@ int fold_new(sqlite3 *db, struct fold **ppOut){
 void fold_free(struct fold *p){
   if( p ){
     if( p->pTok ) p->mod.xDelete(p->pTok);
-    sqlite3_free(p);
+    free(p);
   }
 }
 
@@ -105,35 +105,4 @@ int fold_word(struct fold *p, const char *z, int n, char **pzOut){
   }
   *pzOut = o.z;
   return rc;
-}
-
-/* Two-byte UTF-8 letters and their plain replacement (one ASCII byte). */
-static const struct { unsigned char b1, b2; char c; } aPlain[] = {
-  {0xc3, 0xa5, 'a'},      /* å */
-  {0xc3, 0xa4, 'a'},      /* ä */
-  {0xc3, 0xb6, 'o'},      /* ö */
-  {0xc3, 0xa9, 'e'},      /* é */
-  {0xc3, 0xbc, 'u'},      /* ü */
-};
-
-int fold_plain(const char *z, int n, char **pzOut){
-  char *zOut = sqlite3_malloc(n + 1);
-  int i = 0, j = 0;
-  size_t k;
-  if( zOut==0 ){ *pzOut = 0; return SQLITE_NOMEM; }
-  while( i<n ){
-    for(k=0; i+1<n && k<sizeof(aPlain)/sizeof(aPlain[0]); k++){
-      if( (unsigned char)z[i]==aPlain[k].b1
-       && (unsigned char)z[i+1]==aPlain[k].b2 ) break;
-    }
-    if( i+1<n && k<sizeof(aPlain)/sizeof(aPlain[0]) ){
-      zOut[j++] = aPlain[k].c;
-      i += 2;
-    }else{
-      zOut[j++] = z[i++];
-    }
-  }
-  zOut[j] = 0;
-  *pzOut = zOut;
-  return SQLITE_OK;
 }

@@ -6,7 +6,7 @@
 ** å ä ö é ü kept. A struct fold is one such unicode61 instance, taken from
 ** a connection's fts5_api, so search-box input is split and folded by the
 ** same code that folded the reports. vocab.plain is the folded word with
-** å ä→a, ö→o, é→e, ü→u; fold_plain() makes it.
+** å ä→a, ö→o, é→e, ü→u; plain_form() (common/plain.h) makes it.
 **
 ** A struct fold is not thread safe: one per worker (like its connection).
 */
@@ -56,12 +56,5 @@ int fold_has_token(void *pArg, const char *z, int n);
 ** one token (empty, or several words: "covid-19"). Returns an SQLite code.
 */
 int fold_word(struct fold *p, const char *z, int n, char **pzOut);
-
-/*
-** The plain form of the folded word z[0..n): å ä→a, ö→o, é→e, ü→u, every
-** other byte kept. *pzOut is a new string (sqlite3_free). Returns
-** SQLITE_OK or SQLITE_NOMEM. Pure; thread safe.
-*/
-int fold_plain(const char *z, int n, char **pzOut);
 
 #endif /* SEARCHD_FOLD_H */

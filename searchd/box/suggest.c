@@ -15,9 +15,10 @@
 #include "box/ext.h"
 #include "box/fold.h"
 #include "http/json.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/route.h"
 #include "box/suggest.h"
+#include "utf8.h"
 
 #define SUGGEST_CACHE_CHARS 3         /* prefixes this short are cached */
 #define SUGGEST_CACHE_STEPS 2000      /* and those whose scan took as many
@@ -94,12 +95,9 @@ void suggest_set_time_limit(struct suggest *p, long nMs){
 }
 
 int suggest_new(sqlite3 *db, struct suggest **ppOut){
-  struct suggest *p = sqlite3_malloc(sizeof(*p));
+  struct suggest *p = calloc(1, sizeof(*p));
   int rc = p ? SQLITE_OK : SQLITE_NOMEM;
-  if( p ){
-    memset(p, 0, sizeof(*p));
-    p->nMs = -1;
-  }
+  if( p ) p->nMs = -1;
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->pFold);
   if( rc==SQLITE_OK ){
     rc = sqlite3_prepare_v3(db, zWordsSql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -183,7 +181,7 @@ void suggest_free(struct suggest *p){
     sqlite3_finalize(p->pCommit);
     cache_free(p->pShort);
     sqlite3_close(p->dbOwn);
-    sqlite3_free(p);
+    free(p);
   }
 }
 
@@ -227,13 +225,6 @@ static int suggest_word_cb(void *pCtx, const char *zTok, int nTok,
   w->iLastStart = iStart;
   w->iLastEnd = iEnd;
   return w->zLast ? SQLITE_OK : SQLITE_NOMEM;
-}
-
-/* Number of code points in z. */
-static int suggest_chars(const char *z){
-  int n = 0;
-  for(; *z; z++) n += ((unsigned char)*z & 0xc0)!=0x80;
-  return n;
 }
 
 /* Add the completion zWord (nWord bytes) with its count to pRes. */
@@ -351,7 +342,7 @@ static int suggest_complete(struct suggest *p, const char *zQ,
   pStr = sqlite3_str_new(0);
   rc = suggest_scan(p, zQ, w, nLimit, pStr, &nSteps, pRes);
   if( rc==SQLITE_OK && bCache && sqlite3_str_errcode(pStr)==SQLITE_OK
-   && (suggest_chars(w->zLast)<=SUGGEST_CACHE_CHARS
+   && (utf8_chars(w->zLast, strlen(w->zLast))<=SUGGEST_CACHE_CHARS
        || nSteps>=SUGGEST_CACHE_STEPS) ){
     /* A failed put only means no caching. */
     cache_put(p->pShort, zKey, sqlite3_str_value(pStr),
@@ -509,7 +500,7 @@ int suggest_run(struct suggest *p, const char *zQ, int nQ, int nLimit,
   rc = fold_tokens(p->pFold, zQ, nQ, &w, suggest_word_cb);
   /* A last word that ends before q does is finished: nothing to complete. */
   if( rc!=SQLITE_OK || w.zLast==0 || w.iLastEnd!=nQ
-   || suggest_chars(w.zLast)<SUGGEST_MIN_CHARS ) goto out;
+   || utf8_chars(w.zLast, strlen(w.zLast))<SUGGEST_MIN_CHARS ) goto out;
   suggest_start_clock(p);
   p->bFresh = 0;
   rc = suggest_begin(p);

@@ -17,8 +17,9 @@
 
 #include "http/conf.h"
 #include "box/ext.h"
-#include "http/log.h"
+#include "log.h"
 #include "engine/query.h"
+#include "utf8.h"
 #include "http/datadir.h"
 #include "swedish.h"
 #include "box/synonyms.h"
@@ -183,27 +184,6 @@ out:
   return rc;
 }
 
-/* Is z[0..n) valid UTF-8 (no overlongs, no surrogates)? */
-static int syn_utf8_ok(const unsigned char *z, size_t n){
-  size_t i = 0;
-  while( i<n ){
-    unsigned c = z[i];
-    int len = c<0x80 ? 1 : (c>>5)==6 ? 2 : (c>>4)==14 ? 3 : (c>>3)==30 ? 4 : 0;
-    unsigned cp;
-    int k;
-    if( len==0 || i+len>n ) return 0;
-    cp = len==1 ? c : (c & (0x7f>>len));
-    for(k=1; k<len; k++){
-      if( (z[i+k] & 0xc0)!=0x80 ) return 0;
-      cp = (cp<<6) | (z[i+k] & 0x3f);
-    }
-    if( (len==2 && cp<0x80) || (len==3 && cp<0x800) || (len==4 && cp<0x10000)
-     || cp>0x10ffff || (cp>=0xd800 && cp<=0xdfff) ) return 0;
-    i += len;
-  }
-  return 1;
-}
-
 /* Trim blanks (space, tab, CR) from both ends of z[0..*pn); returns start. */
 static char *syn_trim(char *z, size_t *pn){
   size_t n = *pn;
@@ -334,7 +314,7 @@ static int syn_parse(struct syn_build *b, char *zText){
   char *z = zText;
   int line = 1;
   int rc = SQLITE_OK;
-  if( !syn_utf8_ok((const unsigned char*)zText, strlen(zText)) ){
+  if( !utf8_valid(zText, strlen(zText)) ){
     *b->pzErr = sqlite3_mprintf("%s: not valid UTF-8", b->zPath);
     return SQLITE_FORMAT;
   }

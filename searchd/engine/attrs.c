@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/attrs.h"
+#include "hash.h"
 
 struct attrs {
   int n, nAlloc;
@@ -66,19 +67,13 @@ int attrs_decode_sizes(const unsigned char *z, int n, unsigned short *aLen){
   return -1;
 }
 
-static uint64_t attrs_hash(const char *z){
-  uint64_t h = 14695981039346656037ULL;
-  for(; *z; z++){ h ^= (unsigned char)*z; h *= 1099511628211ULL; }
-  return h;
-}
-
 /* Grow the source hash table to twice its size and rehash. */
 static int attrs_rehash(struct attrs *p){
   int nNew = p->nHash ? p->nHash*2 : 64, i;
   int *aNew = calloc(nNew, sizeof(int));
   if( aNew==0 ) return SQLITE_NOMEM;
   for(i=0; i<p->nSource; i++){
-    int h = (int)(attrs_hash(p->azSource[i]) & (nNew-1));
+    int h = (int)(hash_fnv1a_str(p->azSource[i]) & (nNew-1));
     while( aNew[h] ) h = (h+1) & (nNew-1);
     aNew[h] = i+1;
   }
@@ -93,7 +88,7 @@ static int attrs_intern(struct attrs *p, const char *z, int *piOut){
   int h, rc = SQLITE_OK;
   if( p->nSource*2 >= p->nHash ) rc = attrs_rehash(p);
   if( rc!=SQLITE_OK ) return rc;
-  h = (int)(attrs_hash(z) & (p->nHash-1));
+  h = (int)(hash_fnv1a_str(z) & (p->nHash-1));
   while( p->aHash[h] && strcmp(p->azSource[p->aHash[h]-1], z)!=0 ){
     h = (h+1) & (p->nHash-1);
   }

@@ -8,6 +8,7 @@
 
 #include "engine/query.h"
 #include "swedish.h"
+#include "utf8.h"
 
 #define QUERY_MAX_PHRASES (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
 
@@ -91,13 +92,6 @@ static int query_next(const char *z, int n, int *pi, struct query_tok *pTok){
   return 0;
 }
 
-/* Number of UTF-8 characters (non-continuation bytes) in z[0..n). */
-static int query_chars(const char *z, int n){
-  int i, nChar = 0;
-  for(i=0; i<n; i++) nChar += ((unsigned char)z[i] & 0xc0)!=0x80;
-  return nChar;
-}
-
 /* Turn the operators of a WORD token (-x, x*, OR) into its fields. */
 static void query_classify(const struct query_opts *opts,
                            struct query_tok *t){
@@ -117,7 +111,9 @@ static void query_classify(const struct query_opts *opts,
     if( query_has_token(opts, t->z, m) ){
       t->n = m;
       /* A short prefix matches thousands of terms: search it as a word. */
-      if( query_chars(t->z, m)>=QUERY_MIN_PREFIX ) t->kind = QUERY_PREFIX;
+      if( utf8_chars(t->z, (size_t)m)>=QUERY_MIN_PREFIX ){
+        t->kind = QUERY_PREFIX;
+      }
     }
   }
 }
@@ -132,7 +128,7 @@ int query_term_add_alt(struct query_term *pTerm, const char *z, int n,
     }
   }
   if( pTerm->nAlt>=QUERY_MAX_ALTS ) return QUERY_EFULL;
-  zCopy = sqlite3_malloc(n+1);
+  zCopy = malloc((size_t)n + 1);
   if( zCopy==0 ) return QUERY_ENOMEM;
   memcpy(zCopy, z, n);
   zCopy[n] = 0;
@@ -146,12 +142,12 @@ void query_free(struct query *q){
   int i, j;
   if( q==0 ) return;
   for(i=0; i<q->nTerm; i++){
-    for(j=0; j<q->aTerm[i].nAlt; j++) sqlite3_free(q->aTerm[i].azAlt[j]);
+    for(j=0; j<q->aTerm[i].nAlt; j++) free(q->aTerm[i].azAlt[j]);
   }
   sqlite3_free(q->zMatch);
   sqlite3_free(q->zRelaxed);
   sqlite3_free(q->zKey);
-  sqlite3_free(q);
+  free(q);
 }
 
 /* A term found in the input, with its clause, before copying. */
@@ -421,14 +417,13 @@ int query_parse(const char *zText, int nText, const struct query_opts *opts,
                 struct query **ppOut){
   struct query_item aItem[QUERY_MAX_TERMS];
   struct query_scratch scratch;
-  struct query *q = sqlite3_malloc(sizeof(*q));
+  struct query *q = calloc(1, sizeof(*q));
   int nItem, i, rc = QUERY_OK;
   scratch.n = 0;
   if( q==0 ){
     rc = QUERY_ENOMEM;
     goto out;
   }
-  memset(q, 0, sizeof(*q));
   nItem = query_scan(opts, zText, nText, aItem);
   rc = query_spans(opts, aItem, &nItem, &scratch);
   query_stopwords(aItem, nItem);

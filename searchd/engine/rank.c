@@ -19,6 +19,7 @@
 #include "engine/early.h"
 #include "engine/filter.h"
 #include "engine/rank.h"
+#include "hash.h"
 #include "swedish.h"
 
 /* Phrases whose document count is kept (rank_phrase_hits()), and the
@@ -84,32 +85,6 @@ static int rank_in(const sqlite3_int64 *a, int n, sqlite3_int64 id){
   return 0;
 }
 
-static uint64_t rank_hash(const char *z, int n){
-  uint64_t h = 14695981039346656037ULL;
-  int i;
-  for(i=0; i<n; i++){
-    h ^= (unsigned char)z[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-int rank_fold(const char *z, int n, char *zOut){
-  int i;
-  for(i=0; i<n; i++){
-    unsigned char c = (unsigned char)z[i];
-    if( c>='A' && c<='Z' ){
-      c += 32;
-    }else if( c==0xc3 && i+1<n ){
-      unsigned char d = (unsigned char)z[i+1];
-      zOut[i++] = (char)c;
-      c = (d>=0x80 && d<=0x9e && d!=0x97) ? d+0x20 : d;
-    }
-    zOut[i] = (char)c;
-  }
-  return n;
-}
-
 /* xTokenize callback: record each whole word (non-colocated token). */
 static int rank_token_cb(void *pCtx, int tflags, const char *pToken,
                          int nToken, int iStart, int iEnd){
@@ -118,7 +93,7 @@ static int rank_token_cb(void *pCtx, int tflags, const char *pToken,
   if( c->nTok<c->nMax && c->aTok ){
     c->aTok[c->nTok].iStart = iStart;
     c->aTok[c->nTok].iEnd = iEnd;
-    c->aTok[c->nTok].hStem = rank_hash(pToken, nToken);
+    c->aTok[c->nTok].hStem = hash_fnv1a(pToken, (size_t)nToken);
   }
   c->nTok++;
   if( c->aTok && c->nTok>=c->nMax ) return SQLITE_DONE;
@@ -145,7 +120,7 @@ static int rank_phrase_word(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
     int nWord = tok.iEnd - tok.iStart;
     pOut->hStem = tok.hStem;
     pOut->nFold = nWord<RANK_MAX_FOLD ? nWord : RANK_MAX_FOLD;
-    rank_fold(z + tok.iStart, pOut->nFold, pOut->zFold);
+    swedish_fold(z + tok.iStart, pOut->nFold, pOut->zFold, pOut->nFold);
   }
   return rc;
 }
@@ -355,7 +330,7 @@ static double rank_kind(const struct rank *p, int bBound, int iPhrase,
   t = &p->aTok[iOff];
   nWord = t->iEnd - t->iStart;
   if( nWord>RANK_MAX_FOLD ) nWord = RANK_MAX_FOLD;
-  rank_fold(zCol + t->iStart, nWord, zFold);
+  swedish_fold(zCol + t->iStart, nWord, zFold, nWord);
   if( qp->kind==QUERY_PREFIX ){
     w = (nWord>=ph->nFold && memcmp(zFold, ph->zFold, ph->nFold)==0)
         ? RANK_W_STEM : RANK_W_PART;

@@ -148,11 +148,4 @@ int rank_bind(sqlite3_stmt *pStmt, int iParam, struct rank_query *pq);
 */
 void rank_clear_hits(struct rank *p);
 
-/*
-** Fold z[0..n) for comparison of surface words, as unicode61 does for
-** Swedish text: ASCII and Latin-1 letters to lower case, other bytes kept.
-** Writes at most n bytes to zOut; returns the length written. Pure.
-*/
-int rank_fold(const char *z, int n, char *zOut);
-
 #endif /* SEARCHD_RANK_H */

@@ -3,7 +3,7 @@
 */
 #include "engine/rank.h"
 #include "engine/stmt.h"
-#include "http/log.h"
+#include "log.h"
 
 #define RANK_ARGS "(assignments_fts, ?4)"
 

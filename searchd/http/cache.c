@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/cache.h"
+#include "hash.h"
 
 struct cache_entry {
   struct cache_entry *pChain;     /* next in the hash bucket */
@@ -22,15 +23,6 @@ struct cache {
   struct cache_entry **aBucket;
   struct cache_entry *pHead, *pTail;
 };
-
-static uint64_t cache_hash(const char *z){
-  uint64_t h = 14695981039346656037ULL;
-  for(; *z; z++){
-    h ^= (unsigned char)*z;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 int cache_new(long nMax, struct cache **ppOut){
   struct cache *p = 0;
@@ -87,7 +79,7 @@ static struct cache_entry *cache_find(struct cache *p, const char *zKey,
 const char *cache_get(struct cache *p, const char *zKey, size_t *pn){
   struct cache_entry *e;
   if( p==0 ) return 0;
-  e = cache_find(p, zKey, cache_hash(zKey));
+  e = cache_find(p, zKey, hash_fnv1a_str(zKey));
   if( e==0 ) return 0;
   if( e!=p->pHead ){
     if( e->pPrev ) e->pPrev->pNext = e->pNext;
@@ -103,7 +95,7 @@ int cache_put(struct cache *p, const char *zKey, const char *z, size_t n){
   uint64_t h;
   size_t nKey;
   if( p==0 ) return 0;
-  h = cache_hash(zKey);
+  h = hash_fnv1a_str(zKey);
   nKey = strlen(zKey);
   e = calloc(1, sizeof(*e));
   if( e ){

@@ -2,7 +2,7 @@
 ** conf.h: searchd's settings, from the command line.
 **
 ** One table in conf.c lists every flag with its default, range and help
-** text; --help prints it. The struct is filled once by main() and then only
+** text, parsed by common/opt.c; --help prints it. The struct is filled once by main() and then only
 ** read, by every thread.
 */
 #ifndef SEARCHD_CONF_H
@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#define CONF_MAX_CORS 16
+#include "opt.h"
 
 struct conf {
   const char *zDb;            /* --db PATH (required) */
@@ -18,7 +18,7 @@ struct conf {
   const char *zPortFile;      /* --port-file PATH: write the bound port */
   long nThreads;              /* --threads (0 resolved to the CPU count) */
   long nSearchThreads;        /* --search-threads (-1 resolved); 0: none */
-  long bQuiet;                /* --quiet: no access log */
+  int bQuiet;                 /* --quiet: no access log */
   long nMaxHeaders;           /* --max-headers: request line + headers */
   long nMaxBody;              /* --max-body */
   long nMaxUri;               /* --max-uri: longer request targets get 414 */
@@ -39,8 +39,7 @@ struct conf {
   long nEarly;                /* --early: largest page with early exact
                               ** scores (rank_set_early) */
   long nMaxOffset;            /* --max-offset */
-  int nCors;                  /* --cors-origin, repeatable */
-  const char *azCors[CONF_MAX_CORS];
+  struct opt_list cors;       /* --cors-origin, repeatable */
   const char *zSynonyms;      /* --synonyms PATH; NULL: shipped file
                               ** (datadir.h); "": none */
   const char *zWww;           /* --www DIR; NULL: shipped www (datadir.h);
@@ -51,6 +50,7 @@ struct conf {
 #define CONF_OK    0
 #define CONF_HELP  1    /* --help: caller prints conf_usage() and exits 0 */
 #define CONF_ERROR 2    /* *pzErr says why; caller exits 2 */
+#define CONF_VERSION 3  /* --version: caller prints the versions, exits 0 */
 
 /*
 ** Fill *p with the defaults, then the flags of argv[1..argc). Strings in *p
@@ -60,6 +60,6 @@ struct conf {
 int conf_parse(int argc, char **argv, struct conf *p, char **pzErr);
 
 /* Print the usage text with every flag, its default and range, to f. */
-void conf_usage(const char *zArgv0, FILE *f);
+void conf_usage(FILE *f);
 
 #endif /* SEARCHD_CONF_H */

@@ -10,7 +10,7 @@
 #include <event2/bufferevent.h>
 
 #include "http/conns.h"
-#include "http/log.h"
+#include "log.h"
 
 #define CONNS_HEAD(n) \
   "HTTP/1.1 503 Service Unavailable\r\n" \

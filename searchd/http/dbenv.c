@@ -6,9 +6,9 @@
 
 #include "box/ext.h"
 #include "db.h"
+#include "log.h"
 #include "engine/search.h"
 #include "http/dbenv.h"
-#include "http/log.h"
 #include "http/route.h"
 
 /* The routes' states of a serving connection. */

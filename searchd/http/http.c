@@ -12,7 +12,7 @@
 
 #include "http/http.h"
 #include "http/json.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/route.h"
 #include "http/strict.h"
 
@@ -55,10 +55,10 @@ static int http_cors(const struct conf *conf, struct evhttp_request *req,
       evhttp_request_get_input_headers(req), "Origin");
   int i, e = 0;
   if( zOrigin==0 ) return 0;
-  for(i=0; i<conf->nCors; i++){
-    if( strcmp(conf->azCors[i], zOrigin)==0 || strcmp(conf->azCors[i], "*")==0 ){
+  for(i=0; i<conf->cors.n; i++){
+    if( strcmp(conf->cors.az[i], zOrigin)==0 || strcmp(conf->cors.az[i], "*")==0 ){
       e |= evhttp_add_header(out, "Access-Control-Allow-Origin",
-                             strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
+                             strcmp(conf->cors.az[i], "*")==0 ? "*" : zOrigin);
       e |= evhttp_add_header(out, "Vary", "Origin");
       if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ){
         e |= evhttp_add_header(out, "Access-Control-Allow-Methods",

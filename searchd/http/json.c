@@ -6,29 +6,9 @@
 #include <string.h>
 
 #include "http/json.h"
+#include "utf8.h"
 
 #define JSON_FFFD "\xef\xbf\xbd"
-
-int json_utf8_len(const unsigned char *z, size_t n){
-  unsigned c = z[0];
-  int len, i;
-  unsigned cp;
-  if( c<0x80 ) return 1;
-  if( c>=0xc2 && c<=0xdf ){ len = 2; cp = c & 0x1f; }
-  else if( c>=0xe0 && c<=0xef ){ len = 3; cp = c & 0x0f; }
-  else if( c>=0xf0 && c<=0xf4 ){ len = 4; cp = c & 0x07; }
-  else return 0;
-  if( (size_t)len>n ) return 0;
-  for(i=1; i<len; i++){
-    if( (z[i] & 0xc0)!=0x80 ) return 0;
-    cp = (cp<<6) | (z[i] & 0x3f);
-  }
-  /* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
-  if( (len==3 && cp<0x800) || (len==4 && cp<0x10000) ) return 0;
-  if( cp>=0xd800 && cp<=0xdfff ) return 0;
-  if( cp>0x10ffff ) return 0;
-  return len;
-}
 
 int json_raw(struct evbuffer *out, const char *z){
   return evbuffer_add(out, z, strlen(z));
@@ -46,7 +26,7 @@ static int json_char(struct evbuffer *out, const unsigned char *z, size_t n,
     {'\'', "&#39;"},
   };
   unsigned c = z[0];
-  int len = json_utf8_len(z, n);
+  int len = utf8_len(z, n);
   size_t i;
   *pn = len ? (size_t)len : 1;
   if( len==0 ) return evbuffer_add(out, JSON_FFFD, 3);

@@ -41,10 +41,4 @@ int json_html_marked(struct evbuffer *out, const char *z, size_t n,
 int json_int(struct evbuffer *out, long long v);
 int json_double(struct evbuffer *out, double v);
 
-/*
-** Length of the valid UTF-8 sequence at z[0..n) (1 to 4), or 0 if the bytes
-** there are not one (n must be > 0). Pure.
-*/
-int json_utf8_len(const unsigned char *z, size_t n);
-
 #endif /* SEARCHD_JSON_H */

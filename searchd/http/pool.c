@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/log.h"
+#include "log.h"
 #include "http/pool.h"
 
 struct pool_thread {

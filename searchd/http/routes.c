@@ -9,7 +9,7 @@
 
 #include "box/suggest.h"
 #include "http/health.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/metrics.h"
 #include "http/openapi.h"
 #include "http/route.h"

@@ -10,7 +10,7 @@
 #include "http/conf.h"
 #include "http/dbenv.h"
 #include "http/json.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/pool.h"
 #include "http/route.h"
 #include "http/search_http.h"
@@ -147,7 +147,7 @@ static char *search_key(const struct search_req *pReq){
   static const char zSpace[] = " \t\n\r\f\v";
   const struct search_args *a = &pReq->args;
   size_t n = strlen(pReq->zQ), i, j = 0;
-  char *zQ = sqlite3_malloc64(n + 1), *zKey;
+  char *zQ = malloc(n + 1), *zKey;
   if( zQ==0 ) return 0;
   for(i=0; i<n; i++){
     if( strchr(zSpace, pReq->zQ[i])==0 ){
@@ -168,7 +168,7 @@ static char *search_key(const struct search_req *pReq){
                          a->zSource ? "+" : "-",
                          a->zSource ? (int)strlen(a->zSource) : 0,
                          a->zSource ? a->zSource : "");
-  sqlite3_free(zQ);
+  free(zQ);
   return zKey;
 }
 

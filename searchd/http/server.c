@@ -21,7 +21,7 @@
 
 #include "db.h"
 #include "http/clients.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/metrics.h"
 #include "http/pool.h"
 #include "http/route.h"

@@ -17,7 +17,7 @@
 #include "http/conf.h"
 #include "http/datadir.h"
 #include "box/ext.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/route.h"
 #include "http/static.h"
 

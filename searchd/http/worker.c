@@ -15,7 +15,7 @@
 #include "http/conns.h"
 #include "http/dbenv.h"
 #include "http/http.h"
-#include "http/log.h"
+#include "log.h"
 #include "http/pool.h"
 #include "http/worker.h"
 

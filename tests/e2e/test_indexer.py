@@ -3,6 +3,8 @@ bad files, incremental runs, --prune, --check, kill -9, and the vocab table.
 
 Run: BUILD=build TOP=$PWD python3 tests/e2e/test_indexer.py
 """
+import ctypes
+import ctypes.util
 import os
 import shutil
 import signal
@@ -25,6 +27,23 @@ def run(*args, timeout=600):
     p = subprocess.run([INDEXER] + list(args), capture_output=True,
                        text=True, timeout=timeout)
     return p.returncode, p.stdout, p.stderr
+
+
+def sqlite_libversion():
+    """The version of the SQLite library the programs load (the system's),
+    not the one Python's sqlite3 module may bundle."""
+    lib = ctypes.CDLL(ctypes.util.find_library("sqlite3"))
+    lib.sqlite3_libversion.restype = ctypes.c_char_p
+    return lib.sqlite3_libversion().decode()
+
+
+def libstemmer_package_version():
+    """libstemmer-dev's Debian version, or None without dpkg."""
+    if shutil.which("dpkg-query") is None:
+        return None
+    p = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libstemmer-dev"],
+                       capture_output=True, text=True)
+    return p.stdout.strip() if p.returncode == 0 else None
 
 
 def connect(db):
@@ -262,6 +281,31 @@ class IndexerTest(unittest.TestCase):
         with open(notdb, "wb") as f:
             f.write(b"this is not a database" * 100)
         self.assertEqual(run("--db", notdb, self.dir)[0], 2)
+
+    def test_version(self):
+        """--version: the project version, the schema and analysis versions
+        this build writes into an index (read back from one), the SQLite
+        library the binary runs with and libstemmer's package version."""
+        self.assertEqual(run("--db", self.db, self.dir)[0], 0)
+        c = connect(self.db)
+        meta = dict(c.execute("SELECT key, value FROM meta"))
+        c.close()
+        rc, out, err = run("--version")
+        self.assertEqual((rc, err), (0, ""))
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 4, out)
+        self.assertRegex(lines[0], r"^indexer \d+\.\d+\.\d+$")
+        self.assertEqual(lines[1], "index schema %s, analysis %s"
+                         % (meta["schema_version"], meta["analysis_version"]))
+        self.assertTrue(lines[2].startswith("SQLite %s" % sqlite_libversion()),
+                        lines[2])
+        self.assertTrue(lines[3].startswith("libstemmer (Snowball)"), lines[3])
+        pkg = libstemmer_package_version()
+        if pkg:
+            self.assertIn(" %s, the package version at build time" % pkg,
+                          lines[3])
+        # the parse stops at --version: what follows is not looked at
+        self.assertEqual(run("--version", "--bogus"), (0, out, ""))
 
     def test_quiet(self):
         rc, out, err = run("--db", self.db, "--quiet", self.dir)

@@ -195,7 +195,7 @@ class OperatorTest(unittest.TestCase):
         p = index(db, src)
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertEqual(p.stderr.count("same content as"), 1, p.stderr)
-        self.assertRegex(p.stderr, r"warning: %s: same content as %s " % (
+        self.assertRegex(p.stderr, r"warn %s: same content as %s " % (
             re.escape(os.path.realpath(copy)),
             re.escape(os.path.realpath(os.path.join(src, "2021-05-05.txt")))))
         # Another report of the same date with other content is no copy.

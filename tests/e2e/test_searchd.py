@@ -424,6 +424,18 @@ class ServerTest(unittest.TestCase):
         p = subprocess.run([SEARCHD, '--help'], capture_output=True, timeout=20)
         self.assertEqual(p.returncode, 0)
         self.assertIn(b'--db', p.stdout)
+        # --version: the indexer's lines (test_indexer.py checks them) with
+        # this program's name, and libevent's
+        p = subprocess.run([SEARCHD, '--version'], capture_output=True,
+                           text=True, timeout=20)
+        q = subprocess.run([INDEXER, '--version'], capture_output=True,
+                           text=True, timeout=20)
+        self.assertEqual((p.returncode, p.stderr, q.returncode), (0, '', 0))
+        lines = p.stdout.splitlines()
+        self.assertEqual(lines[0], q.stdout.splitlines()[0].replace(
+            'indexer', 'searchd'))
+        self.assertEqual(lines[1:-1], q.stdout.splitlines()[1:])
+        self.assertRegex(lines[-1], r'^libevent \d+\.\d+\.\d+')
         p = subprocess.run([SEARCHD, '--db'], capture_output=True, timeout=20)
         self.assertEqual(p.returncode, 2)
         p = subprocess.run([SEARCHD, '--db', 'x', '--threads', 'lots'],

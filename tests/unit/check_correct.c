@@ -38,20 +38,6 @@ START_TEST(test_distance){
 }
 END_TEST
 
-static const struct { const char *z; const char *zWant; } aPlain[] = {
-  {"läkemedelsgenomgång", "lakemedelsgenomgang"},
-  {"över", "over"}, {"idé", "ide"}, {"müller", "muller"}, {"", ""},
-};
-
-START_TEST(test_plain){
-  char *z = 0;
-  ck_assert_int_eq(fold_plain(aPlain[_i].z, (int)strlen(aPlain[_i].z), &z),
-                   SQLITE_OK);
-  ck_assert_str_eq(z, aPlain[_i].zWant);
-  sqlite3_free(z);
-}
-END_TEST
-
 static const struct { const char *zIn; const char *zWant; } aCorrect[] = {
   {"lakemedelsgenomgang", "läkemedelsgenomgång"},
   {"Lakemedelsgenomgang", "läkemedelsgenomgång"},
@@ -152,7 +138,6 @@ Suite *correct_suite(void){
   /* Each case writes a small index to /tmp: allow for a busy machine. */
   tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, test_distance, 0, sizeof(aDist)/sizeof(aDist[0]));
-  tcase_add_loop_test(tc, test_plain, 0, sizeof(aPlain)/sizeof(aPlain[0]));
   tcase_add_loop_test(tc, test_correct, 0,
                       sizeof(aCorrect)/sizeof(aCorrect[0]));
   tcase_add_loop_test(tc, test_found, 0, sizeof(aFound)/sizeof(aFound[0]));

@@ -8,6 +8,7 @@
 #include <event2/buffer.h>
 
 #include "../../searchd/http/json.h"
+#include "utf8.h"
 
 /* The contents of b as a new NUL-terminated string. */
 static char *buf_str(struct evbuffer *b){
@@ -87,7 +88,7 @@ START_TEST(test_all_bytes)
   ck_assert_int_eq(json_str(b, (const char*)zIn, 2), 0);
   z = buf_str(b);
   for(i=0; z[i]; ){
-    int n = json_utf8_len((const unsigned char*)z+i, strlen(z+i));
+    int n = utf8_len((const unsigned char*)z+i, strlen(z+i));
     ck_assert_int_gt(n, 0);
     ck_assert((unsigned char)z[i]>=0x20);
     i += n;

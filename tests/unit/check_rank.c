@@ -359,17 +359,6 @@ START_TEST(test_early)
 }
 END_TEST
 
-/* rank_fold: ASCII and Latin-1 upper case to lower, other bytes kept. */
-START_TEST(test_fold)
-{
-  const char *zIn = "VÅRD Ärende ÖVER x\xff";
-  char z[64];
-  int n = rank_fold(zIn, (int)strlen(zIn), z);
-  z[n] = 0;
-  ck_assert_str_eq(z, "vård ärende över x\xff");
-}
-END_TEST
-
 Suite *rank_suite(void){
   Suite *s = suite_create("rank");
   TCase *tc = tcase_create("rank");
@@ -380,7 +369,6 @@ Suite *rank_suite(void){
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_no_query);
   tcase_add_test(tc, test_cand);
-  tcase_add_test(tc, test_fold);
   tcase_add_test(tc, test_lengths);
   tcase_add_test(tc, test_early);
   tcase_add_loop_test(tc, test_bound, 0,

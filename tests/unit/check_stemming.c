@@ -256,7 +256,7 @@ END_TEST
 
 static const struct { const char *zIn; const char *zOut; } aFold[] = {
   {"Vården", "vården"}, {"ÖKA", "öka"}, {"ÅÄÖÉÜ", "åäöéü"},
-  {"abc 123", "abc 123"}, {"×", "×"}, {"", ""},
+  {"abc 123", "abc 123"}, {"×", "×"}, {"", ""}, {"X\xff", "x\xff"},
 };
 
 START_TEST(test_fold){

@@ -22,11 +22,12 @@
 #include <check.h>
 #include <sqlite3.h>
 
+#include "hash.h"
 #include "swedish.h"
 #include "tok_fixture.h"
 
 #define COUNT(a) ((int)(sizeof(a)/sizeof((a)[0])))
-#define FNV_INIT 0xcbf29ce484222325ull
+#define FNV_INIT HASH_FNV1A_INIT
 
 /* What the hashing xToken callback keeps. */
 typedef struct Stream Stream;
@@ -37,12 +38,7 @@ struct Stream {
 };
 
 static void hash_bytes(Stream *s, const void *p, size_t n){
-  const unsigned char *z = (const unsigned char*)p;
-  size_t i;
-  for(i=0; i<n; i++){
-    s->h ^= z[i];
-    s->h *= 0x100000001b3ull;
-  }
+  s->h = hash_fnv1a_more(s->h, p, n);
 }
 
 static void hash_int(Stream *s, int v){

@@ -99,24 +99,6 @@ START_TEST(test_filters){
 }
 END_TEST
 
-static const struct { const char *zIn, *zOut; } aPlain[] = {
-  {"l\xC3\xA4kemedelsgenomg\xC3\xA5ng", "lakemedelsgenomgang"},
-  {"n\xC3\xA4rsjukv\xC3\xA5rd", "narsjukvard"},
-  {"\xC3\xB6vervikt", "overvikt"},
-  {"id\xC3\xA9", "ide"},
-  {"m\xC3\xBCnchen", "munchen"},
-  {"plain", "plain"},
-  {"fo\xD8\xB1", "fo\xD8\xB1"},
-};
-
-START_TEST(test_plain){
-  char z[64];
-  size_t n = vocab_plain(aPlain[_i].zIn, strlen(aPlain[_i].zIn), z);
-  ck_assert_str_eq(z, aPlain[_i].zOut);
-  ck_assert_uint_eq(n, strlen(aPlain[_i].zOut));
-}
-END_TEST
-
 /* Many words: the table grows and stays right. */
 START_TEST(test_many){
   sqlite3 *db = open_db();
@@ -144,7 +126,6 @@ Suite *vocab_suite(void){
   TCase *tc = tcase_create("vocab");
   tcase_add_test(tc, test_counts);
   tcase_add_test(tc, test_filters);
-  tcase_add_loop_test(tc, test_plain, 0, (int)(sizeof(aPlain)/sizeof(aPlain[0])));
   tcase_add_test(tc, test_many);
   suite_add_tcase(s, tc);
   return s;
