@@ -49,6 +49,20 @@ def commands(body):
     return out
 
 
+def sanitizer_env():
+    """The environment for a shell that loads an ASan-built extension: the
+    sanitizer runtimes must be loaded before it."""
+    env = dict(os.environ)
+    if "asan" in BUILD:
+        libs = [subprocess.run(["gcc", "-print-file-name=lib%s.so" % n],
+                               capture_output=True, text=True,
+                               check=True).stdout.strip()
+                for n in ("asan", "ubsan")]
+        env["LD_PRELOAD"] = " ".join(libs)
+        env["ASAN_OPTIONS"] = "detect_leaks=0"
+    return env
+
+
 def make_targets():
     with open(os.path.join(TOP, "Makefile"), encoding="utf-8") as f:
         text = f.read()
@@ -165,7 +179,8 @@ class ReadmeTest(unittest.TestCase):
             body = body.replace(".load build/swedish",
                                 ".load " + os.path.join(BUILD, "swedish"))
             r = subprocess.run(["sqlite3", "-bail", self.db], input=body,
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60,
+                               env=sanitizer_env())
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(r.stderr, "")
             self.assertGreater(len(r.stdout.splitlines()), 0, body)
