@@ -8,6 +8,7 @@
 #include "html.h"
 #include "status.h"
 #include "swedish.h"
+#include "words.h"
 
 #define TOK_MAX   40        /* folded bytes kept of a word; longer never match */
 #define GAP_MAX   3         /* words a "~" in a pattern may skip */
@@ -217,29 +218,6 @@ static int word_in(const struct tok *t, const char *const *az){
 
 /* ---- words ---- */
 
-/* Length of the UTF-8 character at z[i] (1 for a bad byte). */
-static size_t utf8_len(const unsigned char *z, size_t i, size_t n){
-  size_t len = z[i]<0xC0 ? 1 : z[i]<0xE0 ? 2 : z[i]<0xF0 ? 3 : 4;
-  return i+len<=n ? len : 1;
-}
-
-/* Is the character of len bytes at z a letter or digit? */
-static int is_word_char(const unsigned char *z, size_t len){
-  unsigned cp;
-  if( len==1 ){
-    return (z[0]>='0' && z[0]<='9') || ((z[0]|0x20)>='a' && (z[0]|0x20)<='z');
-  }
-  if( len==2 ){
-    cp = ((z[0]&0x1Fu)<<6) | (z[1]&0x3Fu);
-    return cp>=0xC0 && cp!=0xD7 && cp!=0xF7;
-  }
-  if( len==3 ){
-    cp = ((z[0]&0x0Fu)<<12) | ((z[1]&0x3Fu)<<6) | (z[2]&0x3Fu);
-    return !(cp>=0x2000 && cp<0x2C00) && !(cp>=0x3000 && cp<0x3040);
-  }
-  return 1;
-}
-
 static int is_upper_or_digit(const unsigned char *z){
   return (z[0]>='A' && z[0]<='Z') || (z[0]>='0' && z[0]<='9')
       || (z[0]==0xC3 && z[1]>=0x80 && z[1]<=0x9E);
@@ -271,14 +249,15 @@ static void tok_set(struct tok *t, const char *z, size_t i, size_t j){
 static int tokenize(const char *z, size_t n, struct tok **paTok){
   const unsigned char *u = (const unsigned char*)z;
   struct tok *a = malloc((n/2+1)*sizeof(*a));
+  size_t iWord;
   int nTok = 0, iSent = 0, bClause = 1;
   char cPrev = '.';             /* last punctuation before the current word */
   size_t i = 0;
   *paTok = a;
   if( a==0 ) return -1;
   while( i<n ){
-    size_t len = utf8_len(u, i, n), j;
-    if( !is_word_char(&u[i], len) ){
+    size_t len = words_char_len(z, i, n), j = i;
+    if( !words_is_char(&z[i], len) ){
       char c = z[i];
       int bEnd = i+1>=n || z[i+1]==' ';
       if( (c=='.' && bEnd && (i+1>=n || (i+2<n && is_upper_or_digit(&u[i+2]))))
@@ -292,14 +271,10 @@ static int tokenize(const char *z, size_t n, struct tok **paTok){
       i += len;
       continue;
     }
-    for(j=i; j<n; ){
-      size_t l = utf8_len(u, j, n);
-      if( !is_word_char(&u[j], l) ) break;
-      j += l;
-    }
+    words_next(z, n, &j, &iWord);
     tok_set(&a[nTok], z, i, j);
     a[nTok].bListNum = a[nTok].iNum>0 && a[nTok].iNum<100 && j<n && z[j]=='.'
-        && (j+1==n || z[j+1]==' ') && strchr(".:;!?)>", cPrev)!=0;
+        && (j+1==n || z[j+1]==' ') && cPrev && strchr(".:;!?)>", cPrev)!=0;
     a[nTok].iSent = iSent;
     a[nTok].bClause = bClause;
     bClause = 0;
