@@ -603,7 +603,10 @@ static int link_report(struct linker *pL, int r0, int r1, int iReport){
   int i, l, n = 0;
   for(l=0; l<pL->nLive; l++){
     int c = pL->aLive[l];
-    if( pL->aDay[r0]-pL->aClu[c].iDay<=ASSIGN_MAX_GAP_DAYS ) pL->aLive[n++] = c;
+    if( pL->aDay[r0]-pL->aClu[c].iDay<=ASSIGN_MAX_GAP_DAYS
+     && iReport-pL->aClu[c].iReport<=ASSIGN_MAX_MISSED+1 ){
+      pL->aLive[n++] = c;
+    }
   }
   pL->nLive = n;
   if( link_pairs(pL, r0, r1) ) return ASSIGN_NOMEM;

@@ -29,8 +29,11 @@
 **     agree, highest when a source is empty.
 **   - Linking a series (assign_link()): reports in date order (ties by
 **     report name); a row joins the assignment whose latest occurrence it
-**     fits best (among those seen within ASSIGN_MAX_GAP_DAYS, and at most
-**     one row per report each: best pairs first), else starts a new one.
+**     fits best (among those seen within ASSIGN_MAX_GAP_DAYS and missing
+**     from at most ASSIGN_MAX_MISSED reports since: an assignment stays on
+**     the list until it is done, so one that left it is over and the same
+**     words later are a new assignment; at most one row per report each:
+**     best pairs first), else starts a new one.
 **     An assignment is compared with its latest few distinct wordings.
 **   - Ids: the date of the first occurrence and a hash of its normalised
 **     text and source ("20210505-3fa2c1d0"), unique within the series (a
@@ -49,6 +52,8 @@
 #define ASSIGN_T_OPEN    0.60   /* a source is empty or other text */
 #define ASSIGN_MAX_GAP_DAYS 400 /* a row continues an assignment seen this
                                 ** many days before at most */
+#define ASSIGN_MAX_MISSED 1     /* ... and missing from at most this many
+                                ** reports of the series since */
 #define ASSIGN_ID_MAX 24        /* bytes of an id, with its NUL */
 
 /* Result codes. */

@@ -30,21 +30,24 @@ struct tok {
 #define F_START 0x01        /* only at the start of a sentence (a label) */
 #define F_NEGX  0x02        /* the pattern holds its own negation */
 #define F_BLOCK 0x04        /* a neutral phrase: hides what it overlaps */
+#define F_NOFUT 0x08        /* the pattern holds its own modality */
 
 /* Priorities: the highest match decides (status.h). */
 #define P_BLOCK  120
 #define P_DROP    95
 #define P_DELVIS  92        /* "delvis genomfört", also of "uppdraget" */
 #define P_STRONG  90        /* the assignment as a whole is done */
+#define P_LINE    88        /* handed over to ordinary operations */
 #define P_PART    85
 #define P_UNTIL   84        /* "klart till/senast/under ...": a deadline */
+#define P_REPORTED 84       /* reported to the board: of the whole or a part */
 #define P_START   75
 #define P_ON      70
 #define P_VARA    65        /* "vara klart": completion is prospective */
-#define P_DONE    60
+#define P_LATER   64        /* a start still to come */
+#define P_PLAN    63        /* planned or current work */
+#define P_DONE    60        /* a completed step */
 #define P_STEP    55
-#define P_PLAN    50
-#define P_PERF    45
 
 #define NS STATUS_NOT_STARTED
 #define ON STATUS_ONGOING
@@ -81,6 +84,9 @@ static const struct rule aRule[] = {
   /* follow-up after the work is done is not the work */
   {"kommer|ska|skall ~ följas|utvärderas", NO, NO, P_BLOCK, F_BLOCK},
   {"följas|följs upp", NO, NO, P_BLOCK, F_BLOCK},
+  /* handed on is not done */
+  {"lämnats|lämnades över", NO, NO, P_BLOCK, F_BLOCK},
+  {"överlämnats|överlämnades|lämnats|lämnades över till", ON, NO, P_STEP, 0},
 
   /* dropped */
   {"utgår|utgick", DR, ON, P_DROP, 0},
@@ -110,6 +116,26 @@ static const struct rule aRule[] = {
    "vintern|slutet|början|mitten|årsskiftet", ON, ON, P_UNTIL, 0},
 
   /* the assignment as a whole is done */
+  {"anses|bedöms|betraktas ~ vara|som " DONE_PART, DN, ON, P_STRONG+1,
+   F_NOFUT},
+  {"redovisning|återrapportering|slutredovisning|slutrapportering har ~ "
+   "skett|gjorts|lämnats", DN, ON, P_REPORTED, 0},
+  {"återrapporterats|redovisats|rapporterats|återrapporterades|redovisades "
+   "till|för|i regionstyrelsen|landstingsstyrelsen|styrelsen|rs|ls|"
+   "regionfullmäktige|landstingsfullmäktige|fullmäktige", DN, ON, P_REPORTED,
+   0},
+  {"inom|i ordinarie verksamhet|verksamheten|linjeverksamhet|"
+   "linjeverksamheten|linjen|driften", DN, NO, P_LINE, 0},
+  {"anses|bedöms|betraktas ~ vara|som " DONE_PART, DN, ON, P_STRONG+1,
+   F_NOFUT},
+  {"redovisning|återrapportering|slutredovisning|slutrapportering har ~ "
+   "skett|gjorts|lämnats", DN, ON, P_REPORTED, 0},
+  {"återrapporterats|redovisats|rapporterats|återrapporterades|redovisades "
+   "till|för|i regionstyrelsen|landstingsstyrelsen|styrelsen|rs|ls|"
+   "regionfullmäktige|landstingsfullmäktige|fullmäktige", DN, ON, P_REPORTED,
+   0},
+  {"inom|i ordinarie verksamhet|verksamheten|linjeverksamhet|"
+   "linjeverksamheten|linjen|driften", DN, NO, P_LINE, 0},
   {"uppdraget|uppdragen|uppdragets ~ " DONE_PART "|återrapporterat|"
    "återrapporterats|redovisat|redovisats|fullgjort|fullgjorts|verkställt|"
    "verkställts|avklarat", DN, ON, P_STRONG, 0},
@@ -126,15 +152,26 @@ static const struct rule aRule[] = {
    DONE_PART, PD, ON, P_PART, 0},
   {"första|andra|tredje delen|etappen|fasen|steget|delrapporten ~ " DONE_PART,
    PD, ON, P_PART, 0},
+  {"delar|del|delen av uppdraget|uppdragen|uppdragets ~ " DONE_PART,
+   PD, ON, P_DELVIS, 0},
+  {"övriga|resterande|återstående delar|punkter|kommuner|enheter|"
+   "verksamheter|moment|delmål ~ pågår|följer|återstår|planeras|beräknas",
+   PD, NO, P_PART, 0},
+  {"# av # ~ " DONE_PART "|infört|införts|implementerats", PD, ON, P_PART, 0},
+  {DONE_PART "|infört|implementerat|infört i|på|vid|inom # av #",
+   PD, ON, P_PART, 0},
 
   /* not started: a start still to come */
-  {"påbörjas|påbörja|inleds|startar|startas|initieras", NS, NS, P_STEP, 0},
+  {"påbörjas|påbörja|inleds|inledas|inleda|startar|startas|starta|"
+   "initieras|utses|tillsättas", NS, NS, P_LATER, 0},
+  {"start|starten|uppstart ~ beräknas|planeras", NS, NS, P_LATER, 0},
 
   /* work has started */
   {"påbörjat|påbörjats|påbörjad|påbörjade|påbörjades|inlett|inletts|inledd|"
    "inledda|inleddes|startat|startats|startad|startade|startades|"
    "igångsatt|igångsatts|igång", ON, NS, P_START, 0},
   {"pågår|pågick|pågått|pågående", ON, NS, P_ON, 0},
+  {"försenats|försenat|försenad|försenade|fördröjts|fördröjd", ON, NO, P_ON, 0},
   {"fortgår|fortskrider|fortsätter|fortlöper|löper|återstår|återstående|"
    "arbetar|arbetas", ON, NO, P_ON, 0},
   {"fortsatt|fortsatta arbete|arbetet|utveckling|utvecklingsarbete|"
@@ -174,6 +211,9 @@ static const struct rule aRule[] = {
    "lämnades|redovisats|redovisades|presenterats|presenterades|verkställts|"
    "verkställdes|åtgärdats|uppnåtts|uppnåddes|uppnått", DN, ON, P_DONE, 0},
   {"tagits|togs|tagit fram", DN, ON, P_DONE, 0},
+  {"tecknats|tecknades|undertecknats|undertecknades|upphandlats|"
+   "upphandlades|avvecklats|avvecklades", DN, ON, P_DONE, 0},
+  {"sagts|sades upp", DN, ON, P_DONE, 0},
   {"framtagen|framtaget|framtagna", DN, ON, P_DONE, 0},
   {"kommit|kom i land|mål", DN, ON, P_DONE, 0},
 
@@ -185,8 +225,6 @@ static const struct rule aRule[] = {
    P_PLAN, 0},
   {"tas|ses|följs|byggs fram|över|upp", ON, NO, P_PLAN, 0},
 
-  /* a bare perfect passive: something was done */
-  {"har|hade ~ *ts", DN, ON, P_PERF, 0},
 };
 
 /* Words that negate what follows them in their clause. */
@@ -409,7 +447,7 @@ static void sig_make(const struct rule *r, const struct tok *a, int nTok,
     if( k<i ) pSig->iFrom = k;
     return;
   }
-  if( pSig->eClass!=DN && pSig->eClass!=PD ) return;
+  if( (pSig->eClass!=DN && pSig->eClass!=PD) || (r->flags & F_NOFUT) ) return;
   if( (k = find_future(a, iClause, iEnd))>=0 ){
     pSig->iFrom = k<i ? k : i;
   }else if( (k = find_later_year(a, nTok, iEnd, iYear))>=0 ){
