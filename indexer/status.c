@@ -31,6 +31,8 @@ struct tok {
 #define F_NEGX  0x02        /* the pattern holds its own negation */
 #define F_BLOCK 0x04        /* a neutral phrase: hides what it overlaps */
 #define F_NOFUT 0x08        /* the pattern holds its own modality */
+#define F_MODAL 0x10        /* a modal: none inside a purpose clause */
+#define PURPOSE_MAX 12      /* words from "för att" to its modal */
 
 /* Priorities: the highest match decides (status.h). */
 #define P_BLOCK  120
@@ -219,7 +221,7 @@ static const struct rule aRule[] = {
 
   /* planned or current work */
   {"ska|skall|kommer|planeras|beräknas|förväntas|väntas|avses|planerar|"
-   "avser", ON, NO, P_PLAN, 0},
+   "avser", ON, NO, P_PLAN, F_MODAL},
   {"förbereds|bereds|utreds|genomförs|utarbetas|utvecklas|implementeras|"
    "införs|revideras|hanteras|rekryteras|tydliggörs|kartläggs", ON, NO,
    P_PLAN, 0},
@@ -432,6 +434,22 @@ static int find_later_year(const struct tok *a, int nTok, int i, int iYear){
   return -1;
 }
 
+/*
+** Is word i inside a purpose clause ("rutiner för att uppdrag ... ska
+** dokumenteras"), whose modal tells no plan?
+*/
+static int in_purpose(const struct tok *a, int i){
+  int k;
+  for(k=i-1; k>0 && i-k<=PURPOSE_MAX && a[k].iSent==a[i].iSent; k--){
+    if( a[k].n==3 && memcmp(a[k].z, "att", 3)==0 && a[k-1].n==4
+     && memcmp(a[k-1].z, "f\xC3\xB6r", 4)==0 ){
+      return 1;
+    }
+    if( a[k].bClause ) break;
+  }
+  return 0;
+}
+
 /* Apply negation and prospect to the match of r at a[i..iEnd) into *pSig. */
 static void sig_make(const struct rule *r, const struct tok *a, int nTok,
                      int i, int iEnd, int iYear, struct sig *pSig){
@@ -442,6 +460,10 @@ static void sig_make(const struct rule *r, const struct tok *a, int nTok,
   pSig->iPrio = r->iPrio;
   pSig->bBlock = (r->flags & F_BLOCK)!=0;
   if( pSig->bBlock ) return;
+  if( (r->flags & F_MODAL) && in_purpose(a, i) ){
+    pSig->eClass = NO;
+    return;
+  }
   if( !(r->flags & F_NEGX) && (k = find_neg(a, nTok, iClause, iEnd))>=0 ){
     pSig->eClass = r->eNeg;
     if( k<i ) pSig->iFrom = k;
