@@ -159,9 +159,10 @@ static const struct rule aRule[] = {
   {"övriga|resterande|återstående delar|punkter|kommuner|enheter|"
    "verksamheter|moment|delmål ~ pågår|följer|återstår|planeras|beräknas",
    PD, NO, P_PART, 0},
-  {"# av # ~ " DONE_PART "|infört|införts|implementerats", PD, ON, P_PART, 0},
+  {"# av # ~ " DONE_PART "|infört|införts|implementerats", PD, ON, P_DELVIS,
+   0},
   {DONE_PART "|infört|implementerat|infört i|på|vid|inom # av #",
-   PD, ON, P_PART, 0},
+   PD, ON, P_DELVIS, 0},
 
   /* not started: a start still to come */
   {"påbörjas|påbörja|inleds|inledas|inleda|startar|startas|starta|"
