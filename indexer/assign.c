@@ -53,6 +53,33 @@ static const char *const azDrift[] = {
   "för", "driva", "och", "vidare", 0
 };
 
+/*
+** Words that say what kind of work an assignment is, not which one; they
+** come and go as the wording drifts ("Redovisa"/"Återrapportera", "Ta
+** fram"/"Utarbeta", "Utveckla X"/"Fortsätta utvecklingen av X"), so they
+** are not terms. Sorted for bsearch.
+*/
+static const char *const azWorkWord[] = {
+  "arbeta", "arbetet", "driva", "fortsatt", "fortsätt", "fortsätta", "fram",
+  "genomföra", "genomförandet", "rapportera", "redovisa", "se", "säkerställa",
+  "ta", "utarbeta", "utveckla", "utvecklas", "utveckling", "utvecklingen",
+  "verka", "vidare", "vidareutveckla", "återkoppla", "återrapportera", "över",
+};
+
+static int str_cmp_ptr(const void *pKey, const void *pElem){
+  return strcmp((const char*)pKey, *(const char *const*)pElem);
+}
+
+/* Is the folded word z[0..n) one of azWorkWord? */
+static int is_work_word(const char *z, size_t n){
+  char zWord[24];
+  if( n>=sizeof(zWord) ) return 0;
+  memcpy(zWord, z, n);
+  zWord[n] = 0;
+  return bsearch(zWord, azWorkWord, sizeof(azWorkWord)/sizeof(azWorkWord[0]),
+                 sizeof(azWorkWord[0]), str_cmp_ptr)!=0;
+}
+
 static uint64_t fnv64(uint64_t h, const char *z, size_t n){
   size_t i;
   for(i=0; i<n; i++){
@@ -217,10 +244,11 @@ static int cmp_u64(const void *a, const void *b){
 }
 
 /*
-** The terms of the normalised text z: every word that is not a stop word,
-** stemmed, hashed, sorted and distinct. Returns ASSIGN_OK or ASSIGN_NOMEM.
+** The terms of the normalised text z: every word that is not a stop word
+** (nor, if bWork is 0, a work word), stemmed, hashed, sorted and distinct.
+** Returns ASSIGN_OK or ASSIGN_NOMEM.
 */
-static int make_terms(struct assign_norm *p, const char *z,
+static int make_terms(struct assign_norm *p, const char *z, int bWork,
                       struct assign_key *pKey){
   size_t n = strlen(z), i = 0, iStart;
   uint64_t *a = malloc((n/2+1)*sizeof(*a));
@@ -230,6 +258,7 @@ static int make_terms(struct assign_norm *p, const char *z,
     const char *zW = &z[iStart];
     int nW = (int)(i-iStart);
     if( swedish_is_stopword(zW, nW) ) continue;
+    if( !bWork && is_work_word(zW, (size_t)nW) ) continue;
     if( nW<=WORD_MAX ){
       const sb_symbol *s = sb_stemmer_stem(p->pStem, (const sb_symbol*)zW, nW);
       if( s==0 ){ free(a); return ASSIGN_NOMEM; }
@@ -323,7 +352,13 @@ int assign_key_make(struct assign_norm *p, const char *zA, size_t nA,
   if( nW<0 || join_words(zF, aW, nW, zDnr, &pKey->zSourceText) ) goto out;
   if( pKey->zDnr[0]==0 ) memcpy(pKey->zDnr, zDnr, sizeof(zDnr));
   parse_source(zF, aW, nW, pKey);
-  rc = make_terms(p, pKey->zText, pKey);
+  rc = make_terms(p, pKey->zText, 0, pKey);
+  if( rc==ASSIGN_OK && pKey->nTerm==0 ){
+    /* nothing but work words: they are all it has */
+    free(pKey->aTerm);
+    pKey->aTerm = 0;
+    rc = make_terms(p, pKey->zText, 1, pKey);
+  }
 out:
   free(zF);
   free(aW);
