@@ -367,7 +367,9 @@ int main(int argc, char **argv){
   t = (double)(clock()-t0)/CLOCKS_PER_SEC;
   printf("series %d, reports %zu, rows %d, assignments %d, linking %.2f s CPU\n",
          E.nSeries, E.files.n, E.nRow, nCluster, t);
+  t0 = clock();
   if( classify_all(&E) ) goto out;
+  printf("status classes %.2f s CPU\n", (double)(clock()-t0)/CLOCKS_PER_SEC);
   if( E.nTruth==0 || E.nRow<20000 ){
     printf("rows linked to a row of another report: %ld pairs\n",
            links_between_reports(&E));

@@ -46,10 +46,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Thresholds of the weighted Jaccard similarity (assign_same()). */
+/*
+** Thresholds of the weighted Jaccard similarity (assign_same()); they can
+** be set at build time to measure others (indexer/README.md).
+*/
+#ifndef ASSIGN_T_DNR
 #define ASSIGN_T_DNR     0.30   /* both rows carry the same Dnr */
+#endif
+#ifndef ASSIGN_T_SOURCE
 #define ASSIGN_T_SOURCE  0.50   /* the same decision, or plans a year apart */
+#endif
+#ifndef ASSIGN_T_OPEN
 #define ASSIGN_T_OPEN    0.60   /* a source is empty or other text */
+#endif
 #define ASSIGN_MAX_GAP_DAYS 400 /* a row continues an assignment seen this
                                 ** many days before at most */
 #define ASSIGN_MAX_MISSED 1     /* ... and missing from at most this many

@@ -289,13 +289,12 @@ static void tok_set(struct tok *t, const char *z, size_t i, size_t j){
 */
 static int tokenize(const char *z, size_t n, struct tok **paTok){
   const unsigned char *u = (const unsigned char*)z;
-  struct tok *a = malloc((n/2+1)*sizeof(*a));
+  struct tok *a = 0;
   size_t iWord;
-  int nTok = 0, iSent = 0, bClause = 1;
+  int nTok = 0, nAlloc = 0, iSent = 0, bClause = 1;
   char cPrev = '.';             /* last punctuation before the current word */
   size_t i = 0;
-  *paTok = a;
-  if( a==0 ) return -1;
+  *paTok = 0;
   while( i<n ){
     size_t len = words_char_len(z, i, n), j = i;
     if( !words_is_char(&z[i], len) ){
@@ -313,6 +312,13 @@ static int tokenize(const char *z, size_t n, struct tok **paTok){
       continue;
     }
     words_next(z, n, &j, &iWord);
+    if( nTok==nAlloc ){
+      int nNew = nAlloc ? 2*nAlloc : 64;
+      struct tok *aNew = realloc(a, (size_t)nNew*sizeof(*aNew));
+      if( aNew==0 ) return -1;
+      *paTok = a = aNew;
+      nAlloc = nNew;
+    }
     tok_set(&a[nTok], z, i, j);
     a[nTok].bListNum = a[nTok].iNum>0 && a[nTok].iNum<100 && j<n && z[j]=='.'
         && (j+1==n || z[j+1]==' ') && cPrev && strchr(".:;!?)>", cPrev)!=0;
