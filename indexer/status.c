@@ -498,10 +498,50 @@ static int sig_overlaps(const struct sig *s, const struct sig *aKeep, int n){
 }
 
 /* The signals of one span, a growing array. */
+#define N_RULE ((int)(sizeof(aRule)/sizeof(aRule[0])))
+
+/* A hash of a folded word's first two bytes, 0..255. */
+#define FIRST2(z) ((((unsigned)(unsigned char)(z)[0])*31u \
+                   + (unsigned char)(z)[1]) & 255u)
+
+/*
+** The signals of one narrative, a growing array, and for each rule the
+** set of FIRST2() hashes its first word can have: most rules are ruled
+** out for a word by its first two bytes.
+*/
 struct sigs {
   struct sig *a;
   int n, nAlloc;
+  unsigned char aaFirst[N_RULE][32];
 };
+
+/* Fill p->aaFirst from the rules' first pattern words. */
+static void sigs_first_bytes(struct sigs *p){
+  int r;
+  memset(p->aaFirst, 0, sizeof(p->aaFirst));
+  for(r=0; r<N_RULE; r++){
+    const char *e = aRule[r].zPat;
+    size_t ne = strcspn(e, " ");
+    unsigned char *aSet = p->aaFirst[r];
+    while( ne>0 ){
+      size_t na = 0;
+      while( na<ne && e[na]!='|' ) na++;
+      if( e[0]=='#' || e[0]=='*' || e[0]=='~' || (na==2 && e[1]=='*') ){
+        memset(aSet, 0xFF, 32);
+      }else{
+        char z2[2];
+        unsigned h;
+        z2[0] = e[0];
+        z2[1] = na>1 ? e[1] : 0;
+        h = FIRST2(z2);
+        aSet[h>>3] |= (unsigned char)(1<<(h&7));
+      }
+      e += na;
+      ne -= na;
+      if( ne>0 ){ e++; ne--; }
+    }
+  }
+}
 
 /* Append a slot to p and return it, or NULL when out of memory. */
 static struct sig *sigs_add(struct sigs *p){
@@ -518,13 +558,14 @@ static struct sig *sigs_add(struct sigs *p){
 /* Every rule's matches in words a[iFrom..iTo) into pSigs (emptied first). */
 static int span_match(const struct tok *a, int nTok, int iFrom, int iTo,
                       int iYear, struct sigs *pSigs){
-  int i;
-  size_t r;
+  int i, r;
   pSigs->n = 0;
   for(i=iFrom; i<iTo; i++){
-    for(r=0; r<sizeof(aRule)/sizeof(aRule[0]); r++){
+    unsigned c = FIRST2(a[i].z);
+    for(r=0; r<N_RULE; r++){
       struct sig *s;
       int e;
+      if( (pSigs->aaFirst[r][c>>3] & (1<<(c&7)))==0 ) continue;
       if( (aRule[r].flags & F_START) && i>0 && a[i-1].iSent==a[i].iSent ){
         continue;
       }
@@ -679,10 +720,13 @@ int status_classify(const char *z, size_t n, int iYear,
                     struct status_result *pOut){
   char *zClean = malloc(n+1);
   struct tok *a = 0;
-  struct sigs sigs = {0, 0, 0};
+  struct sigs sigs;
   int rc = STATUS_NOMEM, nTok;
   pOut->eClass = STATUS_UNKNOWN;
   pOut->iStart = pOut->iEnd = 0;
+  sigs.a = 0;
+  sigs.n = sigs.nAlloc = 0;
+  sigs_first_bytes(&sigs);
   if( zClean==0 ) goto out;
   memcpy(zClean, z, n);
   nTok = tokenize(zClean, html_clean(zClean, n), &a);
