@@ -130,7 +130,7 @@ static int fold_words(const char *z, size_t n, char **pz, size_t **paW){
   *pz = zC;
   *paW = 0;
   if( zC==0 ) return -1;
-  memcpy(zC, z, n);
+  if( n>0 ) memcpy(zC, z, n);
   nC = html_clean(zC, n);
   swedish_fold(zC, (int)nC, zC, (int)nC);
   aW = malloc((nC/2+1)*2*sizeof(*aW));
@@ -607,7 +607,9 @@ static int link_pairs(struct linker *pL, int r0, int r1){
       pL->aPair[pL->nPair++].c = pL->aLive[l];
     }
   }
-  qsort(pL->aPair, (size_t)pL->nPair, sizeof(*pL->aPair), pair_cmp);
+  if( pL->nPair>1 ){
+    qsort(pL->aPair, (size_t)pL->nPair, sizeof(*pL->aPair), pair_cmp);
+  }
   return ASSIGN_OK;
 }
 

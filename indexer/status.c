@@ -728,7 +728,7 @@ int status_classify(const char *z, size_t n, int iYear,
   sigs.n = sigs.nAlloc = 0;
   sigs_first_bytes(&sigs);
   if( zClean==0 ) goto out;
-  memcpy(zClean, z, n);
+  if( n>0 ) memcpy(zClean, z, n);
   nTok = tokenize(zClean, html_clean(zClean, n), &a);
   if( nTok<0 ) goto out;
   rc = decide(a, nTok, iYear, &sigs, pOut);
