@@ -207,6 +207,44 @@ START_TEST(test_samples_unlinked){
 END_TEST
 
 /*
+** No two rows of one sample report are the same assignment by the pair
+** rule: 17 rows of the 2018 report share the source "Stabsplan 2018".
+*/
+START_TEST(test_sample_pairs){
+  static const char *azPath[] = {
+    "fixtures/reports/2018-12-05.txt", "fixtures/reports/2021-05-05.txt"
+  };
+  struct assign_norm *pN = 0;
+  struct report *p = 0;
+  struct assign_key aKey[32];
+  char *z = 0;
+  size_t nz;
+  int i, j, nPlan = 0;
+  ck_assert_int_eq(assign_norm_new(&pN), ASSIGN_OK);
+  ck_assert_int_eq(report_read(azPath[_i], 0, 0, &z, &nz), REPORT_OK);
+  ck_assert_int_eq(report_parse(azPath[_i], z, nz, 0, 0, &p), REPORT_OK);
+  ck_assert_int_le(p->nRow, 32);
+  for(i=0; i<p->nRow; i++){
+    const struct report_row *r = &p->aRow[i];
+    ck_assert_int_eq(assign_key_make(pN, r->zAssignment, r->nAssignment,
+                     r->zSource, r->nSource, &aKey[i]), ASSIGN_OK);
+    nPlan += strcmp(r->zSource, "Stabsplan 2018")==0;
+  }
+  if( _i==0 ) ck_assert_int_eq(nPlan, 17);
+  for(i=0; i<p->nRow; i++){
+    for(j=i+1; j<p->nRow; j++){
+      ck_assert_msg(!assign_same(&aKey[i], &aKey[j]), "%s rows %d and %d",
+                    azPath[_i], i+1, j+1);
+    }
+  }
+  for(i=0; i<p->nRow; i++) assign_key_clear(&aKey[i]);
+  report_free(p);
+  free(z);
+  assign_norm_free(pN);
+}
+END_TEST
+
+/*
 ** A hand-made series: A drifts (RS, Fortsätta, <p>, plan renamed), B gains
 ** a Dnr, C and D are the inhyrd personal / personalomsättningen pair of
 ** one meeting, E is done after the second report and a new assignment
@@ -336,6 +374,7 @@ Suite *assign_suite(void){
   suite_add_tcase(s, tc);
   tc = tcase_create("link");
   tcase_add_test(tc, test_samples_unlinked);
+  tcase_add_loop_test(tc, test_sample_pairs, 0, 2);
   tcase_add_test(tc, test_series);
   tcase_add_test(tc, test_order);
   tcase_add_test(tc, test_empty);
