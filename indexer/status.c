@@ -73,7 +73,8 @@ struct rule {
 
 #define DONE_PART "genomfört|genomförts|genomförd|genomförda|slutfört|" \
   "slutförts|slutförd|slutförda|klart|klar|klara|utfört|utförts|utförd|" \
-  "avslutat|avslutats|avslutad|färdigt|färdig|färdigställt|färdigställd"
+  "utförda|avslutat|avslutats|avslutad|avslutade|färdigt|färdig|färdiga|" \
+  "färdigställt|färdigställd"
 
 static const struct rule aRule[] = {
   /* neutral phrases that hold a signal word */
@@ -103,7 +104,8 @@ static const struct rule aRule[] = {
   {"lagts|läggs|lades ned|ner", DR, ON, P_DROP, 0},
   {"avskrivs|avskrevs|avskrivits|avskrivet|avskriven", DR, ON, P_DROP, 0},
   {"stryks|strukits|ströks", DR, ON, P_DROP, 0},
-  {"upphävs|upphävts|upphävdes|återkallas|återkallats|återkallades",
+  {"upphävs|upphävts|upphävdes|upphäva|upphävt|återkallas|återkallats|"
+   "återkallades",
    DR, ON, P_DROP, 0},
   {"inte|ej längre aktuell|aktuellt|aktuella", DR, NO, P_DROP, F_NEGX},
   {"inte|ej aktuell|aktuellt|aktuella", DR, NO, P_DROP, F_NEGX},
@@ -140,7 +142,8 @@ static const struct rule aRule[] = {
    "linjeverksamheten|linjen|driften", DN, NO, P_LINE, 0},
   {"uppdraget|uppdragen|uppdragets ~ " DONE_PART "|återrapporterat|"
    "återrapporterats|redovisat|redovisats|fullgjort|fullgjorts|verkställt|"
-   "verkställts|avklarat", DN, ON, P_STRONG, 0},
+   "verkställts|avklarat|slutrapporterat|slutrapporterats|slutredovisat|"
+   "slutredovisats", DN, ON, P_STRONG, 0},
   {"återrapporterats|återrapporterat|återrapporterades|återrapporterad",
    DN, ON, P_DONE+2, 0},
   {"genomfört|genomförd|genomförda|klart|klar|slutfört|slutförd|avslutat|"
@@ -214,7 +217,8 @@ static const struct rule aRule[] = {
    "lämnades|redovisats|redovisades|presenterats|presenterades|verkställts|"
    "verkställdes|åtgärdats|uppnåtts|uppnåddes|uppnått", DN, ON, P_DONE, 0},
   {"tagits|togs|tagit fram", DN, ON, P_DONE, 0},
-  {"tecknats|tecknades|undertecknats|undertecknades|upphandlats|"
+  {"tecknats|tecknades|tecknat|tecknad|undertecknats|undertecknades|"
+   "undertecknat|upphandlats|"
    "upphandlades|avvecklats|avvecklades", DN, ON, P_DONE, 0},
   {"sagts|sades upp", DN, ON, P_DONE, 0},
   {"framtagen|framtaget|framtagna", DN, ON, P_DONE, 0},
@@ -264,6 +268,11 @@ static int is_upper_or_digit(const unsigned char *z){
       || (z[0]==0xC3 && z[1]>=0x80 && z[1]<=0x9E);
 }
 
+/* Number words, "två av tre" as "2 av 3"; index+1 is the value. */
+static const char *const azNumber[] = {
+  "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", 0
+};
+
 /* Fill t with the word z[i..j). */
 static void tok_set(struct tok *t, const char *z, size_t i, size_t j){
   size_t k;
@@ -280,6 +289,14 @@ static void tok_set(struct tok *t, const char *z, size_t i, size_t j){
     int v = 0;
     for(k=i; k<j && z[k]>='0' && z[k]<='9'; k++) v = v*10 + (z[k]-'0');
     if( k==j ) t->iNum = v;
+  }
+  if( t->iNum<0 ){
+    int e;
+    for(e=0; azNumber[e]; e++){
+      if( (int)strlen(azNumber[e])==t->n && memcmp(azNumber[e], t->z, t->n)==0 ){
+        t->iNum = e+1;
+      }
+    }
   }
 }
 
@@ -429,11 +446,14 @@ static int find_future(const struct tok *a, int iFrom, int iTo){
   return -1;
 }
 
-/* Index of a year after iYear in the LOOK_YEAR words after i, or -1. */
+/*
+** Index of a year after iYear in the LOOK_YEAR words after i within the
+** clause of word i-1, or -1.
+*/
 static int find_later_year(const struct tok *a, int nTok, int i, int iYear){
   int k;
-  for(k=i; iYear>0 && k<nTok && k<i+LOOK_YEAR && a[k].iSent==a[i-1].iSent;
-      k++){
+  for(k=i; iYear>0 && k<nTok && k<i+LOOK_YEAR && a[k].iSent==a[i-1].iSent
+           && !a[k].bClause && !word_in(&a[k], azConj); k++){
     if( a[k].iNum>iYear && a[k].iNum<2200 && a[k].iEnd-a[k].iStart==4 ){
       return k;
     }
