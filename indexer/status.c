@@ -130,6 +130,11 @@ static const struct rule aRule[] = {
    0},
   {"inom|i ordinarie verksamhet|verksamheten|linjeverksamhet|"
    "linjeverksamheten|linjen|driften", DN, NO, P_LINE, 0},
+  {"är|togs i drift|bruk", DN, ON, P_LINE, 0},
+  {"behandlats|behandlades|beslutats|beslutades|antagits|antogs|"
+   "fastställts|fastställdes|godkänts|godkändes av|i regionstyrelsen|"
+   "landstingsstyrelsen|styrelsen|regionfullmäktige|landstingsfullmäktige|"
+   "fullmäktige", DN, ON, P_REPORTED, 0},
   {"anses|bedöms|betraktas ~ vara|som " DONE_PART, DN, ON, P_STRONG+1,
    F_NOFUT},
   {"redovisning|återrapportering|slutredovisning|slutrapportering har ~ "
@@ -140,6 +145,11 @@ static const struct rule aRule[] = {
    0},
   {"inom|i ordinarie verksamhet|verksamheten|linjeverksamhet|"
    "linjeverksamheten|linjen|driften", DN, NO, P_LINE, 0},
+  {"är|togs i drift|bruk", DN, ON, P_LINE, 0},
+  {"behandlats|behandlades|beslutats|beslutades|antagits|antogs|"
+   "fastställts|fastställdes|godkänts|godkändes av|i regionstyrelsen|"
+   "landstingsstyrelsen|styrelsen|regionfullmäktige|landstingsfullmäktige|"
+   "fullmäktige", DN, ON, P_REPORTED, 0},
   {"uppdraget|uppdragen|uppdragets ~ " DONE_PART "|återrapporterat|"
    "återrapporterats|redovisat|redovisats|fullgjort|fullgjorts|verkställt|"
    "verkställts|avklarat|slutrapporterat|slutrapporterats|slutredovisat|"
@@ -171,6 +181,7 @@ static const struct rule aRule[] = {
   {"påbörjas|påbörja|inleds|inledas|inleda|startar|startas|starta|"
    "initieras|utses|tillsättas", NS, NS, P_LATER, 0},
   {"start|starten|uppstart ~ beräknas|planeras", NS, NS, P_LATER, 0},
+  {"uppdraget|arbetet inväntar|avvaktar", NS, NO, P_LATER, 0},
 
   /* work has started */
   {"påbörjat|påbörjats|påbörjad|påbörjade|påbörjades|inlett|inletts|inledd|"
@@ -217,6 +228,7 @@ static const struct rule aRule[] = {
    "lämnades|redovisats|redovisades|presenterats|presenterades|verkställts|"
    "verkställdes|åtgärdats|uppnåtts|uppnåddes|uppnått", DN, ON, P_DONE, 0},
   {"tagits|togs|tagit fram", DN, ON, P_DONE, 0},
+  {"reviderats|reviderades|uppdaterats|uppdaterades", DN, ON, P_DONE, 0},
   {"tecknats|tecknades|tecknat|tecknad|undertecknats|undertecknades|"
    "undertecknat|upphandlats|"
    "upphandlades|avvecklats|avvecklades", DN, ON, P_DONE, 0},
@@ -461,15 +473,35 @@ static int find_later_year(const struct tok *a, int nTok, int i, int iYear){
   return -1;
 }
 
+/* Does folded word t end with one of azEnd? */
+static int ends_with(const struct tok *t, const char *const *azEnd){
+  int e;
+  for(e=0; azEnd[e]; e++){
+    int n = (int)strlen(azEnd[e]);
+    if( t->n>=n && memcmp(t->z+t->n-n, azEnd[e], (size_t)n)==0 ) return 1;
+  }
+  return 0;
+}
+
+/* Words that name a law or rule: "enligt patientlagen ska" is a norm. */
+static const char *const azLaw[] = {
+  "lagen", "lag", "förordningen", "föreskrifterna", "föreskrift", 0
+};
+
 /*
-** Is word i inside a purpose clause ("rutiner för att uppdrag ... ska
-** dokumenteras"), whose modal tells no plan?
+** Is the modal at word i in a purpose clause ("rutiner för att uppdrag
+** ... ska dokumenteras") or a norm ("enligt patientlagen ska"), where it
+** tells no plan?
 */
 static int in_purpose(const struct tok *a, int i){
   int k;
   for(k=i-1; k>0 && i-k<=PURPOSE_MAX && a[k].iSent==a[i].iSent; k--){
     if( a[k].n==3 && memcmp(a[k].z, "att", 3)==0 && a[k-1].n==4
      && memcmp(a[k-1].z, "f\xC3\xB6r", 4)==0 ){
+      return 1;
+    }
+    if( a[k-1].n==6 && memcmp(a[k-1].z, "enligt", 6)==0
+     && ends_with(&a[k], azLaw) ){
       return 1;
     }
     if( a[k].bClause ) break;
