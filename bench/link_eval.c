@@ -9,8 +9,9 @@
 ** series with assign_link() and classifies each row with
 ** status_classify(). Prints the series, rows and assignments found and the
 ** links between rows of different reports. With TRUTH.tsv (gen-reports
-** --lifecycle --truth: file relative to DIR, row, assignment_id,
-** status_class in Swedish names) also precision and recall over pairs of
+** --lifecycle --truth, tools/gen-corpus --series --truth: file relative
+** to DIR, row, assignment id, status class in gen-reports' Swedish names
+** or status.h's) also precision and recall over pairs of
 ** rows of one series that are the same assignment, the links between
 ** series (always 0: linking is per series, counted to show it), status
 ** accuracy and the confusion table. LINK_EVAL_DUMP=status|link in the
@@ -94,6 +95,9 @@ static int truth_load(struct eval *p, const char *zPath){
     }
     if( az[3]==0 || strcmp(az[0], "file")==0 ) continue;
     for(e=0; e<STATUS_NCLASS && strcmp(azSwedish[e], az[3]); e++){}
+    if( e==STATUS_NCLASS && status_class_from_name(az[3])>=0 ){
+      e = status_class_from_name(az[3]);
+    }
     if( p->nTruth==nAlloc ){
       nAlloc = nAlloc ? 2*nAlloc : 1024;
       p->aTruth = realloc(p->aTruth, (size_t)nAlloc*sizeof(*p->aTruth));
