@@ -57,6 +57,7 @@ struct eval {
   struct truth *aTruth;
   int nTruth;
   char *zTruthText;
+  int bNoStatus;            /* link without the rows' status classes */
 };
 
 static const char *const azSwedish[STATUS_NCLASS] = {
@@ -190,6 +191,15 @@ static int link_series(struct eval *p, int s, int *pnCluster){
       ar->nAssignment = r->aRow[k].nAssignment;
       ar->zSource = r->aRow[k].zSource;
       ar->nSource = r->aRow[k].nSource;
+      if( !p->bNoStatus ){
+        struct status_result sr;
+        if( status_classify(r->aRow[k].zStatus, r->aRow[k].nStatus,
+                            atoi(r->zDate), &sr) ){
+          free(a);
+          return -1;
+        }
+        ar->eStatus = sr.eClass;
+      }
       p->nRow++;
     }
   }
@@ -361,6 +371,7 @@ int main(int argc, char **argv){
     fprintf(stderr, "usage: link_eval DIR [TRUTH.tsv]\n");
     return 1;
   }
+  E.bNoStatus = getenv("LINK_EVAL_NO_STATUS")!=0;
   if( read_all(&E, argv[1]) ) goto out;
   if( argc==3 && truth_load(&E, argv[2]) ) goto out;
   for(i=0; i<E.files.n; i++) if( E.apReport[i] ) nRowAll += E.apReport[i]->nRow;

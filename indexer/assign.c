@@ -11,6 +11,7 @@
 
 #include "assign.h"
 #include "html.h"
+#include "status.h"
 #include "swedish.h"
 #include "words.h"
 
@@ -118,12 +119,58 @@ void assign_key_clear(struct assign_key *pKey){
 
 /* ---- text ---- */
 
+/* Capitalised words of assignment texts that are no names. */
+static const char *const azNotName[] = {
+  "regiondirektören", "landstingsdirektören", "regionstyrelsen",
+  "landstingsstyrelsen", "regionstyrelsens", "landstingsstyrelsens",
+  "dnr", "revisionsrapport", "region", "regionen", 0
+};
+
+static int is_upper_at(const unsigned char *u){
+  return (u[0]>='A' && u[0]<='Z') || (u[0]==0xC3 && u[1]>=0x80 && u[1]<=0x9E);
+}
+
+/*
+** Is the word z[i..j) of the cleaned text a name: a capital first letter,
+** a small letter after it, not at the start of a sentence?
+*/
+static int is_name(const char *z, size_t i, size_t j){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t k = i;
+  if( !is_upper_at(&u[i]) ) return 0;
+  while( k>0 && z[k-1]==' ' ) k--;
+  if( k==0 || strchr(".:!?>", z[k-1]) ) return 0;
+  for(k=i+1; k<j; k++) if( u[k]>='a' && u[k]<='z' ) return 1;
+  return 0;
+}
+
+/* Add the name z[0..n) (folded) to pKey's names, sorted and distinct. */
+static void add_name(struct assign_key *pKey, const char *z, size_t n){
+  uint64_t h;
+  int i, k;
+  for(i=0; azNotName[i]; i++){
+    if( strlen(azNotName[i])==n && memcmp(azNotName[i], z, n)==0 ) return;
+  }
+  h = 0xcbf29ce484222325ULL;
+  for(k=0; k<(int)n; k++){ h ^= (unsigned char)z[k]; h *= 0x100000001b3ULL; }
+  for(i=0; i<pKey->nName && pKey->aName[i]<h; i++){}
+  if( (i<pKey->nName && pKey->aName[i]==h) || pKey->nName==ASSIGN_MAX_NAMES ){
+    return;
+  }
+  memmove(&pKey->aName[i+1], &pKey->aName[i],
+          (size_t)(pKey->nName-i)*sizeof(uint64_t));
+  pKey->aName[i] = h;
+  pKey->nName++;
+}
+
 /*
 ** Clean and fold z[0..n) into a new string (*pz, free with free()), and
-** its words into a new array of (start, end) pairs (*paW, 2 per word).
-** Returns the number of words, or -1 when out of memory.
+** its words into a new array of (start, end) pairs (*paW, 2 per word);
+** with pKey, the names among them go to pKey's names. Returns the number
+** of words, or -1 when out of memory.
 */
-static int fold_words(const char *z, size_t n, char **pz, size_t **paW){
+static int fold_words(const char *z, size_t n, char **pz, size_t **paW,
+                      struct assign_key *pKey){
   char *zC = malloc(n+1);
   size_t *aW = 0, i = 0, iStart, nC;
   int nW = 0;
@@ -132,7 +179,6 @@ static int fold_words(const char *z, size_t n, char **pz, size_t **paW){
   if( zC==0 ) return -1;
   if( n>0 ) memcpy(zC, z, n);
   nC = html_clean(zC, n);
-  swedish_fold(zC, (int)nC, zC, (int)nC);
   aW = malloc((nC/2+1)*2*sizeof(*aW));
   *paW = aW;
   if( aW==0 ) return -1;
@@ -141,6 +187,13 @@ static int fold_words(const char *z, size_t n, char **pz, size_t **paW){
     aW[2*nW+1] = i;
     nW++;
   }
+  for(i=0; pKey && (int)i<nW; i++){
+    if( !is_name(zC, aW[2*i], aW[2*i+1]) ) continue;
+    swedish_fold(&zC[aW[2*i]], (int)(aW[2*i+1]-aW[2*i]), &zC[aW[2*i]],
+                 (int)(aW[2*i+1]-aW[2*i]));
+    add_name(pKey, &zC[aW[2*i]], aW[2*i+1]-aW[2*i]);
+  }
+  swedish_fold(zC, (int)nC, zC, (int)nC);
   return nW;
 }
 
@@ -342,13 +395,13 @@ int assign_key_make(struct assign_norm *p, const char *zA, size_t nA,
   size_t *aW = 0;
   int nW, rc = ASSIGN_NOMEM;
   memset(pKey, 0, sizeof(*pKey));
-  nW = fold_words(zA, nA, &zF, &aW);
+  nW = fold_words(zA, nA, &zF, &aW, pKey);
   if( nW<0 || join_words(zF, aW, nW, pKey->zDnr, &pKey->zText) ) goto out;
   drop_preambles(pKey->zText);
   drop_drift(pKey->zText);
   free(zF);
   free(aW);
-  nW = fold_words(zS, nS, &zF, &aW);
+  nW = fold_words(zS, nS, &zF, &aW, 0);
   if( nW<0 || join_words(zF, aW, nW, zDnr, &pKey->zSourceText) ) goto out;
   if( pKey->zDnr[0]==0 ) memcpy(pKey->zDnr, zDnr, sizeof(zDnr));
   parse_source(zF, aW, nW, pKey);
@@ -390,6 +443,10 @@ static double source_threshold(const struct assign_key *a,
 
 double assign_threshold(const struct assign_key *a, const struct assign_key *b){
   double t = source_threshold(a, b);
+  if( a->nName>0 && b->nName>0 && (a->nName!=b->nName
+      || memcmp(a->aName, b->aName, (size_t)a->nName*sizeof(uint64_t))) ){
+    return -1;                  /* they name other places or bodies */
+  }
   if( a->zDnr[0] && b->zDnr[0] ){
     if( strcmp(a->zDnr, b->zDnr)!=0 || t<0 ) return -1;
     return ASSIGN_T_DNR;
@@ -640,8 +697,10 @@ static int link_report(struct linker *pL, int r0, int r1, int iReport){
   int i, l, n = 0;
   for(l=0; l<pL->nLive; l++){
     int c = pL->aLive[l];
+    int e = pL->aRow[pL->aOrd[pL->aClu[c].iLast]].eStatus;
+    int nMissed = e==STATUS_DONE || e==STATUS_DROPPED ? 0 : ASSIGN_MAX_MISSED;
     if( pL->aDay[r0]-pL->aClu[c].iDay<=ASSIGN_MAX_GAP_DAYS
-     && iReport-pL->aClu[c].iReport<=ASSIGN_MAX_MISSED+1 ){
+     && iReport-pL->aClu[c].iReport<=nMissed+1 ){
       pL->aLive[n++] = c;
     }
   }

@@ -16,7 +16,10 @@
 **     is parsed into a decision reference ("RS 210615 § 112": meeting
 **     210615, paragraph 112), a plan's years ("RS plan 2021-2023",
 **     "Stabsplan 2018") or other text.
-**   - Compatibility: two rows with a Dnr each must have the same one; two
+**   - Compatibility: two texts that both name places or bodies (words
+**     written with a capital inside the text, "Krokom", "Länsstyrelsen";
+**     not acronyms like "KNS") must name the same ones; two rows with a
+**     Dnr each must have the same one; two
 **     decisions the same meeting (and paragraph, when both have one); two
 **     plans years at most one apart (a plan is renamed every year for the
 **     items it carries over); a decision is never a plan; an empty source
@@ -32,8 +35,9 @@
 **     fits best (among those seen within ASSIGN_MAX_GAP_DAYS and missing
 **     from at most ASSIGN_MAX_MISSED reports since: an assignment stays on
 **     the list until it is done, so one that left it is over and the same
-**     words later are a new assignment; at most one row per report each:
-**     best pairs first), else starts a new one.
+**     words later are a new assignment; one whose latest row was done or
+**     dropped must be in the very next report; at most one row per report
+**     each: best pairs first), else starts a new one.
 **     An assignment is compared with its latest few distinct wordings.
 **   - Ids: the date of the first occurrence and a hash of its normalised
 **     text and source ("20210505-3fa2c1d0"), unique within the series (a
@@ -64,6 +68,7 @@
 #define ASSIGN_MAX_MISSED 1     /* ... and missing from at most this many
                                 ** reports of the series since */
 #define ASSIGN_ID_MAX 24        /* bytes of an id, with its NUL */
+#define ASSIGN_MAX_NAMES 8      /* names kept of an assignment text */
 
 /* Result codes. */
 enum assign_rc {
@@ -93,6 +98,8 @@ struct assign_key {
   int iPlanFrom, iPlanTo;   /* a plan's first and last year, else 0 */
   int nTerm;
   uint64_t *aTerm;          /* sorted distinct term hashes */
+  int nName;
+  uint64_t aName[ASSIGN_MAX_NAMES];  /* sorted distinct hashes of the names */
 };
 
 /* The stemmer and scratch space for keys. Not thread safe: one per thread. */
@@ -150,6 +157,7 @@ struct assign_row {
   size_t nAssignment;
   const char *zSource;
   size_t nSource;
+  int eStatus;              /* its status class (status.h), 0 if unknown */
 };
 
 /* The assignments of a series. */

@@ -11,6 +11,7 @@
 
 #include "../../indexer/assign.h"
 #include "../../indexer/report.h"
+#include "../../indexer/status.h"
 
 enum { NONE = ASSIGN_SRC_NONE, DEC = ASSIGN_SRC_DECISION,
        PLAN = ASSIGN_SRC_PLAN, OTHER = ASSIGN_SRC_OTHER };
@@ -122,6 +123,14 @@ static const struct {
    "Sunderby sjukhus under planperioden", "", 0},
   {"other source text", KNS, "Revisionsrapport A", KNS, "Revisionsrapport B",
    0},
+  {"other place", "Skapa ett modellområde för nära vård i glesbygd i Krokom",
+   "RS plan 2020-2022", "Skapa ett modellområde för nära vård i glesbygd i "
+   "Strömsund", "RS plan 2021-2023", 0},
+  {"same places", "Utveckla kollektivtrafiken mellan Östersund och Järpen",
+   "RS plan 2022-2024", "Fortsätta utveckla kollektivtrafiken mellan "
+   "Östersund och Järpen (RS)", "RS plan 2023-2025", 1},
+  {"an acronym is no name", "Fortsätta arbetet med KNS", "RS plan 2021-2023",
+   "Fortsätta arbetet med KNS (RS)", "RS plan 2021-2023", 1},
 };
 
 START_TEST(test_pair){
@@ -191,7 +200,8 @@ START_TEST(test_samples_unlinked){
       aRow[n].zAssignment = r->zAssignment;
       aRow[n].nAssignment = r->nAssignment;
       aRow[n].zSource = r->zSource;
-      aRow[n++].nSource = r->nSource;
+      aRow[n].nSource = r->nSource;
+      aRow[n++].eStatus = 0;
     }
   }
   ck_assert_int_eq(n, 29);
@@ -249,7 +259,8 @@ END_TEST
 ** a Dnr, C and D are the inhyrd personal / personalomsättningen pair of
 ** one meeting, E is done after the second report and a new assignment
 ** with E's words comes in the last one, F and G have the same words in
-** one report.
+** one report, I is reported done and is new when its words come back
+** after one report without them, while D, ongoing, is not.
 */
 #define PLAN_A "Arbeta för en gemensam strategi med kommunerna"
 #define FORD "Regiondirektören får i uppdrag att ta fram en riktlinje för " \
@@ -259,30 +270,34 @@ END_TEST
 static const struct {
   const char *zDate, *zA, *zS;
   char cWant;               /* the assignment it is, by letter */
+  int eStatus;
 } aSeries[] = {
-  {"2020-11-10", PLAN_A, "RS plan 2020-2022", 'A'},
-  {"2020-11-10", FORD, "RS 201014", 'B'},
-  {"2020-11-10", TEXT_E, "RS plan 2020-2022", 'E'},
-  {"2020-12-08", FORD, "RS 201014", 'B'},
-  {"2020-12-08", "<p>" PLAN_A " (RS)</p>", "<p>RS plan 2020-2022</p>", 'A'},
-  {"2020-12-08", REGA, "RS 201111", 'C'},
-  {"2020-12-08", REGB, "RS 201111", 'D'},
-  {"2020-12-08", TEXT_E, "RS plan 2020-2022", 'E'},
+  {"2020-11-10", PLAN_A, "RS plan 2020-2022", 'A', 0},
+  {"2020-11-10", FORD, "RS 201014", 'B', 0},
+  {"2020-11-10", TEXT_E, "RS plan 2020-2022", 'E', 0},
+  {"2020-12-08", FORD, "RS 201014", 'B', 0},
+  {"2020-12-08", "<p>" PLAN_A " (RS)</p>", "<p>RS plan 2020-2022</p>", 'A', 0},
+  {"2020-12-08", REGA, "RS 201111", 'C', 0},
+  {"2020-12-08", REGB, "RS 201111", 'D', 0},
+  {"2020-12-08", TEXT_E, "RS plan 2020-2022", 'E', 0},
   {"2021-02-09", "Fortsätta arbetet för en gemensam strategi med kommunerna",
-   "RS plan 2021-2023", 'A'},
-  {"2021-02-09", REGB, "RS 201111", 'D'},
-  {"2021-02-09", FORD ". Dnr 381-2020", "RS 201014", 'B'},
-  {"2021-02-09", REGA, "RS 201111", 'C'},
-  {"2021-03-09", REGA, "RS 201111", 'C'},
-  {"2021-03-09", FORD " Dnr 381-2020", "RS 201014", 'B'},
+   "RS plan 2021-2023", 'A', 0},
+  {"2021-02-09", REGB, "RS 201111", 'D', 0},
+  {"2021-02-09", FORD ". Dnr 381-2020", "RS 201014", 'B', 0},
+  {"2021-02-09", REGA, "RS 201111", 'C', 0},
+  {"2021-03-09", REGA, "RS 201111", 'C', 0},
+  {"2021-03-09", FORD " Dnr 381-2020", "RS 201014", 'B', 0},
   {"2021-03-09", "Ta fram en plan för lokalförsörjningen", "RS plan 2021-2023",
-   'F'},
+   'F', 0},
   {"2021-03-09", "Ta fram en plan för lokalförsörjningen", "RS plan 2021-2023",
-   'G'},
-  {"2021-04-13", REGB, "RS 201111", 'D'},
-  {"2021-04-13", TEXT_E, "RS plan 2021-2023", 'H'},
+   'G', 0},
+  {"2021-04-13", REGB, "RS 201111", 'D', 0},
+  {"2021-04-13", TEXT_E, "RS plan 2021-2023", 'H', 0},
   {"2021-04-13", "Ta fram en plan för lokalförsörjningen (RS)",
-   "RS plan 2021-2023", 'F'},
+   "RS plan 2021-2023", 'F', 0},
+  {"2021-02-09", "Inventera regionens lokaler", "RS plan 2021-2023", 'I',
+   STATUS_DONE},
+  {"2021-04-13", "Inventera regionens lokaler", "RS plan 2021-2023", 'J', 0},
 };
 #define N_SERIES ((int)(sizeof(aSeries)/sizeof(aSeries[0])))
 
@@ -298,6 +313,7 @@ static void series_rows(const int *aOrder, struct assign_row *aRow){
     aRow[i].nAssignment = strlen(aSeries[s].zA);
     aRow[i].zSource = aSeries[s].zS;
     aRow[i].nSource = strlen(aSeries[s].zS);
+    aRow[i].eStatus = aSeries[s].eStatus;
   }
 }
 
