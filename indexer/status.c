@@ -48,6 +48,7 @@ struct tok {
 #define P_VARA    65        /* "vara klart": completion is prospective */
 #define P_LATER   64        /* a start still to come */
 #define P_PLAN    63        /* planned or current work */
+#define P_DECIDED 62        /* a document decided by the board: a step */
 #define P_DONE    60        /* a completed step */
 #define P_STEP    55
 
@@ -134,22 +135,7 @@ static const struct rule aRule[] = {
   {"behandlats|behandlades|beslutats|beslutades|antagits|antogs|"
    "fastställts|fastställdes|godkänts|godkändes av|i regionstyrelsen|"
    "landstingsstyrelsen|styrelsen|regionfullmäktige|landstingsfullmäktige|"
-   "fullmäktige", DN, ON, P_REPORTED, 0},
-  {"anses|bedöms|betraktas ~ vara|som " DONE_PART, DN, ON, P_STRONG+1,
-   F_NOFUT},
-  {"redovisning|återrapportering|slutredovisning|slutrapportering har ~ "
-   "skett|gjorts|lämnats", DN, ON, P_REPORTED, 0},
-  {"återrapporterats|redovisats|rapporterats|återrapporterades|redovisades "
-   "till|för|i regionstyrelsen|landstingsstyrelsen|styrelsen|rs|ls|"
-   "regionfullmäktige|landstingsfullmäktige|fullmäktige", DN, ON, P_REPORTED,
-   0},
-  {"inom|i ordinarie verksamhet|verksamheten|linjeverksamhet|"
-   "linjeverksamheten|linjen|driften", DN, NO, P_LINE, 0},
-  {"är|togs i drift|bruk", DN, ON, P_LINE, 0},
-  {"behandlats|behandlades|beslutats|beslutades|antagits|antogs|"
-   "fastställts|fastställdes|godkänts|godkändes av|i regionstyrelsen|"
-   "landstingsstyrelsen|styrelsen|regionfullmäktige|landstingsfullmäktige|"
-   "fullmäktige", DN, ON, P_REPORTED, 0},
+   "fullmäktige", DN, ON, P_DECIDED, 0},
   {"uppdraget|uppdragen|uppdragets ~ " DONE_PART "|återrapporterat|"
    "återrapporterats|redovisat|redovisats|fullgjort|fullgjorts|verkställt|"
    "verkställts|avklarat|slutrapporterat|slutrapporterats|slutredovisat|"
