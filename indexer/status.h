@@ -25,10 +25,9 @@
 **   - the narrative's class is that of its match of highest priority (the
 **     later one on a tie): an explicit partial or assignment-level phrase
 **     ("delvis genomfört", "uppdraget utgår", "uppdraget är slutfört")
-**     outranks work going on ("pågår", "är inlett"), which outranks a
-**     completed step ("förstudien är genomförd och arbetet fortsätter" is
-**     ongoing), which outranks planned work ("ska presenteras"), which
-**     outranks a bare perfect passive ("har utsetts");
+**     outranks work going on ("pågår", "är inlett"), which outranks
+**     planned work ("ska presenteras"), which outranks a completed step
+**     ("förstudien är genomförd och arbetet fortsätter" is ongoing);
 **   - a numbered list ("1. … Genomfört. 2. … Pågår.") is classified item
 **     by item: done items beside open ones make the row partly done, a
 **     dropped item beside continuing ones leaves it ongoing;
