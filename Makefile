@@ -107,6 +107,11 @@ $(BUILD)/fts5_baseline: $(BUILD)/obj/bench/fts5_baseline.o \
     $(BUILD)/obj/indexer/files.o $(BUILD)/obj/common/utf8.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE)
 
+# Assignment linking and status classes against a truth file
+# (indexer/README.md, "Assignments and status").
+$(BUILD)/link_eval: $(BUILD)/obj/bench/link_eval.o $(INDEXER_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_INDEXER) -lm
+
 # The /suggest work without HTTP (bench/bench_suggest.sh).
 $(BUILD)/suggest_inproc: $(BUILD)/obj/bench/suggest_inproc.o $(SEARCHD_OBJ) \
     $(CORE_OBJ)

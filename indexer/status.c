@@ -1,0 +1,796 @@
+/*
+** status.c: a status narrative into its class, by a table of word
+** patterns (status.h has the rules in prose).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "status.h"
+#include "swedish.h"
+#include "words.h"
+
+#define TOK_MAX   40        /* folded bytes kept of a word; longer never match */
+#define GAP_MAX   3         /* words a "~" in a pattern may skip */
+#define LOOK_BACK 5         /* words before a match searched for modifiers */
+#define LOOK_YEAR 8         /* words after a done match searched for a year */
+
+/* One word of the cleaned text. */
+struct tok {
+  size_t iStart, iEnd;      /* bytes in the cleaned text */
+  int iSent;                /* sentence number */
+  int bClause;              /* first word of a sentence or after a comma */
+  int bListNum;             /* "N." where a numbered item may start */
+  int iNum;                 /* value of an all-digit word below 100000, or -1 */
+  int n;                    /* bytes in z, 0 if the word is too long */
+  char z[TOK_MAX+1];        /* folded */
+};
+
+/* Rule flags. */
+#define F_START 0x01        /* only at the start of a sentence (a label) */
+#define F_NEGX  0x02        /* the pattern holds its own negation */
+#define F_BLOCK 0x04        /* a neutral phrase: hides what it overlaps */
+#define F_NOFUT 0x08        /* the pattern holds its own modality */
+#define F_MODAL 0x10        /* a modal: none inside a purpose clause */
+#define PURPOSE_MAX 12      /* words from "för att" to its modal */
+
+/* Priorities: the highest match decides (status.h). */
+#define P_BLOCK  120
+#define P_DROP    95
+#define P_DELVIS  92        /* "delvis genomfört", also of "uppdraget" */
+#define P_STRONG  90        /* the assignment as a whole is done */
+#define P_LINE    88        /* handed over to ordinary operations */
+#define P_PART    85
+#define P_UNTIL   84        /* "klart till/senast/under ...": a deadline */
+#define P_REPORTED 84       /* reported to the board: of the whole or a part */
+#define P_START   75
+#define P_ON      70
+#define P_VARA    65        /* "vara klart": completion is prospective */
+#define P_LATER   64        /* a start still to come */
+#define P_PLAN    63        /* planned or current work */
+#define P_DECIDED 62        /* a document decided by the board: a step */
+#define P_DONE    60        /* a completed step */
+#define P_STEP    55
+
+#define NS STATUS_NOT_STARTED
+#define ON STATUS_ONGOING
+#define PD STATUS_PARTLY_DONE
+#define DN STATUS_DONE
+#define DR STATUS_DROPPED
+#define NO STATUS_UNKNOWN   /* in the table: no signal */
+
+/*
+** A pattern is words separated by single spaces. A word is alternatives
+** separated by "|", each exact, a prefix ("påbörj*"), a suffix ("*ts") or
+** "#" (a number); "~" skips 0 to GAP_MAX words. Patterns are folded.
+*/
+struct rule {
+  const char *zPat;
+  unsigned char eClass;     /* class of a plain match (NO: none) */
+  unsigned char eNeg;       /* class of a negated match (NO: none) */
+  unsigned char iPrio;
+  unsigned char flags;
+};
+
+#define DONE_PART "genomfört|genomförts|genomförd|genomförda|slutfört|" \
+  "slutförts|slutförd|slutförda|klart|klar|klara|utfört|utförts|utförd|" \
+  "utförda|avslutat|avslutats|avslutad|avslutade|färdigt|färdig|färdiga|" \
+  "färdigställt|färdigställd"
+
+static const struct rule aRule[] = {
+  /* neutral phrases that hold a signal word */
+  {"utgår från|ifrån", NO, NO, P_BLOCK, F_BLOCK},
+  {"klart att|är", NO, NO, P_BLOCK, F_BLOCK},
+  {"klar|klart över", NO, NO, P_BLOCK, F_BLOCK},
+  {"klart och tydligt", NO, NO, P_BLOCK, F_BLOCK},
+  {"tydligt och klart", NO, NO, P_BLOCK, F_BLOCK},
+  {"kommer ~ till uttryck|stånd|fram|in|överens", NO, NO, P_BLOCK, F_BLOCK},
+  /* follow-up after the work is done is not the work */
+  {"kommer|ska|skall ~ följas|utvärderas", NO, NO, P_BLOCK, F_BLOCK},
+  {"följas|följs upp", NO, NO, P_BLOCK, F_BLOCK},
+  /* handed on is not done */
+  {"lämnats|lämnades över", NO, NO, P_BLOCK, F_BLOCK},
+  {"överlämnats|överlämnades|lämnats|lämnades över till", ON, NO, P_STEP, 0},
+
+  /* dropped */
+  {"utgår|utgick", DR, ON, P_DROP, 0},
+  {"kommer ~ inte|ej att genomföras|utföras|fullföljas|verkställas|"
+   "slutföras|genomförs|fullföljs|drivas", DR, NO, P_DROP, F_NEGX},
+  {"ska|skall ~ inte|ej genomföras|utföras|fullföljas|verkställas|drivas",
+   DR, NO, P_DROP, F_NEGX},
+  {"genomförs|drivs|fullföljs inte|ej", DR, NO, P_DROP, F_NEGX},
+  {"avslutas|avslutades|avslutats|avskrivs|avskrevs|avskrivits ~ utan",
+   DR, NO, P_DROP, 0},
+  {"avbryts|avbröts|avbrutits|avbrutet|avbrutna|avbruten", DR, ON, P_DROP, 0},
+  {"lagts|läggs|lades ned|ner", DR, ON, P_DROP, 0},
+  {"avskrivs|avskrevs|avskrivits|avskrivet|avskriven", DR, ON, P_DROP, 0},
+  {"stryks|strukits|ströks", DR, ON, P_DROP, 0},
+  {"upphävs|upphävts|upphävdes|upphäva|upphävt|återkallas|återkallats|"
+   "återkallades",
+   DR, ON, P_DROP, 0},
+  {"inte|ej längre aktuell|aktuellt|aktuella", DR, NO, P_DROP, F_NEGX},
+  {"inte|ej aktuell|aktuellt|aktuella", DR, NO, P_DROP, F_NEGX},
+  {"inaktuell|inaktuellt|inaktuella", DR, NO, P_DROP, 0},
+  {"i annan form", DR, NO, P_DROP, 0},
+  {"ersatts|ersätts|ersattes av", DR, NO, P_DROP, 0},
+
+  /* a deadline: completion still to come */
+  {"klar|klart|klara|färdig|färdigt|färdigställd|färdigställt "
+   "till|senast|innan|före|tills", ON, ON, P_UNTIL, 0},
+  {"klar|klart|klara|färdig|färdigt under|i|efter våren|hösten|sommaren|"
+   "vintern|slutet|början|mitten|årsskiftet", ON, ON, P_UNTIL, 0},
+
+  /* the assignment as a whole is done */
+  {"anses|bedöms|betraktas ~ vara|som " DONE_PART, DN, ON, P_STRONG+1,
+   F_NOFUT},
+  {"redovisning|återrapportering|slutredovisning|slutrapportering har ~ "
+   "skett|gjorts|lämnats", DN, ON, P_REPORTED, 0},
+  {"återrapporterats|redovisats|rapporterats|återrapporterades|redovisades "
+   "till|för|i regionstyrelsen|landstingsstyrelsen|styrelsen|rs|ls|"
+   "regionfullmäktige|landstingsfullmäktige|fullmäktige", DN, ON, P_REPORTED,
+   0},
+  {"inom|i ordinarie verksamhet|verksamheten|linjeverksamhet|"
+   "linjeverksamheten|linjen|driften", DN, NO, P_LINE, 0},
+  {"är|togs i drift|bruk", DN, ON, P_LINE, 0},
+  {"behandlats|behandlades|beslutats|beslutades|antagits|antogs|"
+   "fastställts|fastställdes|godkänts|godkändes av|i regionstyrelsen|"
+   "landstingsstyrelsen|styrelsen|regionfullmäktige|landstingsfullmäktige|"
+   "fullmäktige", DN, ON, P_DECIDED, 0},
+  {"uppdraget|uppdragen|uppdragets ~ " DONE_PART "|återrapporterat|"
+   "återrapporterats|redovisat|redovisats|fullgjort|fullgjorts|verkställt|"
+   "verkställts|avklarat|slutrapporterat|slutrapporterats|slutredovisat|"
+   "slutredovisats", DN, ON, P_STRONG, 0},
+  {"återrapporterats|återrapporterat|återrapporterades|återrapporterad",
+   DN, ON, P_DONE+2, 0},
+  {"genomfört|genomförd|genomförda|klart|klar|slutfört|slutförd|avslutat|"
+   "avslutad|utfört|utförd|färdigt|avklarat|verkställt|åtgärdat|åtgärdad|"
+   "återrapporterat|redovisat|uppfyllt", DN, ON, P_STRONG, F_START},
+
+  /* partly done */
+  {"delvis ~ " DONE_PART "|uppfyllt|uppfylld|infört|införd|implementerat|"
+   "implementerad|åtgärdat|åtgärdad|verkställt", PD, ON, P_DELVIS, 0},
+  {"del|delen|punkt|punkterna|etapp|etappen|fas|steg|deluppdrag|delmål # ~ "
+   DONE_PART, PD, ON, P_PART, 0},
+  {"första|andra|tredje delen|etappen|fasen|steget|delrapporten ~ " DONE_PART,
+   PD, ON, P_PART, 0},
+  {"delar|del|delen av uppdraget|uppdragen|uppdragets ~ " DONE_PART,
+   PD, ON, P_DELVIS, 0},
+  {"övriga|resterande|återstående delar|punkter|kommuner|enheter|"
+   "verksamheter|moment|delmål ~ pågår|följer|återstår|planeras|beräknas",
+   PD, NO, P_PART, 0},
+  {"# av # ~ " DONE_PART "|infört|införts|implementerats", PD, ON, P_DELVIS,
+   0},
+  {DONE_PART "|infört|implementerat|infört i|på|vid|inom # av #",
+   PD, ON, P_DELVIS, 0},
+
+  /* not started: a start still to come */
+  {"påbörjas|påbörja|inleds|inledas|inleda|startar|startas|starta|"
+   "initieras|utses|tillsättas", NS, NS, P_LATER, 0},
+  {"start|starten|uppstart ~ beräknas|planeras", NS, NS, P_LATER, 0},
+  {"uppdraget|arbetet inväntar|avvaktar", NS, NO, P_LATER, 0},
+
+  /* work has started */
+  {"påbörjat|påbörjats|påbörjad|påbörjade|påbörjades|inlett|inletts|inledd|"
+   "inledda|inleddes|startat|startats|startad|startade|startades|"
+   "igångsatt|igångsatts|igång", ON, NS, P_START, 0},
+  {"pågår|pågick|pågått|pågående", ON, NS, P_ON, 0},
+  {"försenats|försenat|försenad|försenade|fördröjts|fördröjd", ON, NO, P_ON, 0},
+  {"fortgår|fortskrider|fortsätter|fortlöper|löper|återstår|återstående|"
+   "arbetar|arbetas", ON, NO, P_ON, 0},
+  {"fortsatt|fortsatta arbete|arbetet|utveckling|utvecklingsarbete|"
+   "utredning|planering", ON, NO, P_ON, 0},
+  {"under framtagande|utredning|arbete|bearbetning|uppbyggnad|utarbetande|"
+   "genomförande|översyn|beredning|utveckling|införande|implementering|"
+   "upphandling|planering|revidering|granskning|produktion", ON, NO, P_ON, 0},
+  {"håller på", ON, NO, P_ON, 0},
+  {"på gång", ON, NO, P_ON, 0},
+  {"utsedd|utsedda|utsett|utsetts|tillsatt|tillsatts|tillsatta|rekryterad|"
+   "rekryterats|bemannad", ON, NS, P_STEP, 0},
+
+  /* a proposal or draft is a step: its decision is still to come */
+  {"förslag|förslaget|förslagen|utkast|utkastet|remissversion ~ "
+   DONE_PART "|framtagen|framtaget|framtagna|tagits|presenterats|"
+   "remitterats|lämnats|överlämnats", ON, NO, P_VARA, 0},
+
+  /* completion prospective */
+  {"vara|bli " DONE_PART "|framtagen|framtaget|fastställd|beslutad|antagen",
+   ON, ON, P_VARA, 0},
+
+  /* done: a completed step or the whole */
+  {"är|blev|blivit|nu ~ klar|klart|klara|färdig|färdigt|färdiga",
+   DN, ON, P_DONE, 0},
+  {"klar|klart", DN, ON, P_DONE-2, 0},
+  {"genomförts|genomfört|genomförd|genomfördes|slutfört|slutförts|slutförd|"
+   "slutförda|slutfördes|färdigställt|färdigställts|färdigställd|"
+   "färdigställdes", DN, ON, P_DONE, 0},
+  {"är|blev|nu genomförda|avslutade|utförda|genomförd", DN, ON, P_DONE, 0},
+  {"avslutat|avslutats|avslutad|avslutades|avslutas", DN, ON, P_DONE, 0},
+  {"beslutats|beslutades|fastställts|fastställdes|fastställd|fastställt|"
+   "antagits|antogs|antagen|antaget|godkänts|godkändes|godkänd",
+   DN, ON, P_DONE, 0},
+  {"implementerats|implementerades|implementerad|implementerat|införts|"
+   "infördes|infört|införd", DN, ON, P_DONE, 0},
+  {"utförts|utfördes|utfört|levererats|levererades|levererat|lämnats|"
+   "lämnades|redovisats|redovisades|presenterats|presenterades|verkställts|"
+   "verkställdes|åtgärdats|uppnåtts|uppnåddes|uppnått", DN, ON, P_DONE, 0},
+  {"tagits|togs|tagit fram", DN, ON, P_DONE, 0},
+  {"reviderats|reviderades|uppdaterats|uppdaterades", DN, ON, P_DONE, 0},
+  {"tecknats|tecknades|tecknat|tecknad|undertecknats|undertecknades|"
+   "undertecknat|upphandlats|"
+   "upphandlades|avvecklats|avvecklades", DN, ON, P_DONE, 0},
+  {"sagts|sades upp", DN, ON, P_DONE, 0},
+  {"framtagen|framtaget|framtagna", DN, ON, P_DONE, 0},
+  {"kommit|kom i land|mål", DN, ON, P_DONE, 0},
+
+  /* planned or current work */
+  {"ska|skall|kommer|planeras|beräknas|förväntas|väntas|avses|planerar|"
+   "avser", ON, NO, P_PLAN, F_MODAL},
+  {"förbereds|bereds|utreds|genomförs|utarbetas|utvecklas|implementeras|"
+   "införs|revideras|hanteras|rekryteras|tydliggörs|kartläggs", ON, NO,
+   P_PLAN, 0},
+  {"tas|ses|följs|byggs fram|över|upp", ON, NO, P_PLAN, 0},
+
+};
+
+/* Words that negate what follows them in their clause. */
+static const char *const azNeg[] = {
+  "inte", "ej", "icke", "aldrig", "ingen", "inget", "inga", 0
+};
+/* A negation word followed by one of these does not negate ("inte bara"). */
+static const char *const azNegNot[] = {
+  "bara", "enbart", "endast", "minst", "minst", "alls", 0
+};
+/* Words after which a completion is prospective or conditional. */
+static const char *const azFuture[] = {
+  "ska", "skall", "kommer", "beräknas", "planeras", "förväntas", "väntas",
+  "avses", "bör", "behöver", "måste", "torde", "när", "innan", "tills", "förrän", "målet", "syftet", "målsättningen", "vara",
+  "bli", 0
+};
+/* Words that start a new clause. */
+static const char *const azConj[] = {
+  "och", "men", "samt", "medan", "eftersom", "utan", "dock", 0
+};
+
+static int word_in(const struct tok *t, const char *const *az){
+  int i;
+  for(i=0; az[i]; i++){
+    if( (int)strlen(az[i])==t->n && memcmp(az[i], t->z, t->n)==0 ) return 1;
+  }
+  return 0;
+}
+
+/* ---- words ---- */
+
+static int is_upper_or_digit(const unsigned char *z){
+  return (z[0]>='A' && z[0]<='Z') || (z[0]>='0' && z[0]<='9')
+      || (z[0]==0xC3 && z[1]>=0x80 && z[1]<=0x9E);
+}
+
+/* Number words, "två av tre" as "2 av 3"; index+1 is the value. */
+static const char *const azNumber[] = {
+  "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", 0
+};
+
+/* Fill t with the word z[i..j). */
+static void tok_set(struct tok *t, const char *z, size_t i, size_t j){
+  size_t k;
+  t->iStart = i;
+  t->iEnd = j;
+  t->n = 0;
+  t->iNum = -1;
+  if( j-i<=TOK_MAX ){
+    t->n = swedish_fold(&z[i], (int)(j-i), t->z, TOK_MAX);
+    if( t->n<0 ) t->n = 0;
+  }
+  t->z[t->n] = 0;
+  if( j-i<=5 ){
+    int v = 0;
+    for(k=i; k<j && z[k]>='0' && z[k]<='9'; k++) v = v*10 + (z[k]-'0');
+    if( k==j ) t->iNum = v;
+  }
+  if( t->iNum<0 ){
+    int e;
+    for(e=0; azNumber[e]; e++){
+      if( (int)strlen(azNumber[e])==t->n && memcmp(azNumber[e], t->z, t->n)==0 ){
+        t->iNum = e+1;
+      }
+    }
+  }
+}
+
+/*
+** Split the clean text z[0..n) into words at *paTok (new array, free with
+** free()). Returns the number of words, or -1 when out of memory.
+*/
+static int tokenize(const char *z, size_t n, struct tok **paTok){
+  const unsigned char *u = (const unsigned char*)z;
+  struct tok *a = 0;
+  size_t iWord;
+  int nTok = 0, nAlloc = 0, iSent = 0, bClause = 1;
+  char cPrev = '.';             /* last punctuation before the current word */
+  size_t i = 0;
+  *paTok = 0;
+  while( i<n ){
+    size_t len = words_char_len(z, i, n), j = i;
+    if( !words_is_char(&z[i], len) ){
+      char c = z[i];
+      int bEnd = i+1>=n || z[i+1]==' ';
+      if( (c=='.' && bEnd && (i+1>=n || (i+2<n && is_upper_or_digit(&u[i+2]))))
+       || ((c=='!' || c=='?' || c==';' || c==':') && bEnd) ){
+        if( nTok>0 && a[nTok-1].iSent==iSent ) iSent++;
+        bClause = 1;
+      }else if( c==',' ){
+        bClause = 1;
+      }
+      if( c!=' ' ) cPrev = c;
+      i += len;
+      continue;
+    }
+    words_next(z, n, &j, &iWord);
+    if( nTok==nAlloc ){
+      int nNew = nAlloc ? 2*nAlloc : 64;
+      struct tok *aNew = realloc(a, (size_t)nNew*sizeof(*aNew));
+      if( aNew==0 ) return -1;
+      *paTok = a = aNew;
+      nAlloc = nNew;
+    }
+    tok_set(&a[nTok], z, i, j);
+    a[nTok].bListNum = a[nTok].iNum>0 && a[nTok].iNum<100 && j<n && z[j]=='.'
+        && (j+1==n || z[j+1]==' ') && cPrev && strchr(".:;!?)>", cPrev)!=0;
+    a[nTok].iSent = iSent;
+    a[nTok].bClause = bClause;
+    bClause = 0;
+    cPrev = 'a';
+    nTok++;
+    i = j;
+  }
+  return nTok;
+}
+
+/* ---- patterns ---- */
+
+/* Does word t match the pattern word e[0..ne)? */
+static int elem_match(const struct tok *t, const char *e, size_t ne){
+  while( ne>0 ){
+    size_t na = 0;
+    while( na<ne && e[na]!='|' ) na++;
+    if( na==1 && e[0]=='#' ){
+      if( t->iNum>=0 ) return 1;
+    }else if( na>1 && e[na-1]=='*' ){
+      if( (size_t)t->n>=na-1 && memcmp(t->z, e, na-1)==0 ) return 1;
+    }else if( na>1 && e[0]=='*' ){
+      if( (size_t)t->n>=na-1 && memcmp(t->z+t->n-(na-1), e+1, na-1)==0 ){
+        return 1;
+      }
+    }else if( (size_t)t->n==na && memcmp(t->z, e, na)==0 ){
+      return 1;
+    }
+    e += na;
+    ne -= na;
+    if( ne>0 ){ e++; ne--; }
+  }
+  return 0;
+}
+
+/*
+** Match pattern p at word i of a[0..nTok), within sentence iSent. Returns
+** the index after the match, or -1.
+*/
+static int pat_match(const char *p, const struct tok *a, int nTok, int i,
+                     int iSent){
+  size_t ne;
+  while( *p==' ' ) p++;
+  if( *p==0 ) return i;
+  ne = strcspn(p, " ");
+  if( ne==1 && p[0]=='~' ){
+    int g;
+    for(g=0; g<=GAP_MAX && i+g<nTok && a[i+g].iSent==iSent; g++){
+      int r = pat_match(p+1, a, nTok, i+g, iSent);
+      if( r>=0 ) return r;
+    }
+    return -1;
+  }
+  if( i>=nTok || a[i].iSent!=iSent || !elem_match(&a[i], p, ne) ) return -1;
+  return pat_match(p+ne, a, nTok, i+1, iSent);
+}
+
+/* ---- signals ---- */
+
+/* A rule's match, after modifiers: words [iFirst, iLast) decide. */
+struct sig {
+  int iFirst, iLast;        /* the matched words */
+  int iFrom, iTo;           /* the evidence words */
+  int eClass, iPrio, bBlock;
+};
+
+/*
+** Index of the first word of the clause of word i, searching at most
+** LOOK_BACK words back from i (conjunctions end a clause).
+*/
+static int clause_start(const struct tok *a, int i){
+  int k = i;
+  while( k>0 && i-k<LOOK_BACK && !a[k].bClause && a[k-1].iSent==a[i].iSent
+      && !word_in(&a[k-1], azConj) ){
+    k--;
+  }
+  return k;
+}
+
+/* Index of a negation word in a[iFrom..iTo), or -1. */
+static int find_neg(const struct tok *a, int nTok, int iFrom, int iTo){
+  int k;
+  for(k=iFrom; k<iTo; k++){
+    if( word_in(&a[k], azNeg) && !(k+1<nTok && word_in(&a[k+1], azNegNot)) ){
+      return k;
+    }
+  }
+  return -1;
+}
+
+/*
+** Index of a future marker in a[iFrom..iTo), or -1. "När det gäller" is
+** "as for", not "when".
+*/
+static int find_future(const struct tok *a, int iFrom, int iTo){
+  int k;
+  for(k=iFrom; k<iTo; k++){
+    if( !word_in(&a[k], azFuture) ) continue;
+    if( a[k].n==4 && memcmp(a[k].z, "n\xC3\xA4r", 4)==0 && k+1<iTo
+     && a[k+1].n==3 && memcmp(a[k+1].z, "det", 3)==0 ){
+      continue;
+    }
+    return k;
+  }
+  return -1;
+}
+
+/*
+** Index of a year after iYear in the LOOK_YEAR words after i within the
+** clause of word i-1, or -1.
+*/
+static int find_later_year(const struct tok *a, int nTok, int i, int iYear){
+  int k;
+  for(k=i; iYear>0 && k<nTok && k<i+LOOK_YEAR && a[k].iSent==a[i-1].iSent
+           && !a[k].bClause && !word_in(&a[k], azConj); k++){
+    if( a[k].iNum>iYear && a[k].iNum<2200 && a[k].iEnd-a[k].iStart==4 ){
+      return k;
+    }
+  }
+  return -1;
+}
+
+/* Does folded word t end with one of azEnd? */
+static int ends_with(const struct tok *t, const char *const *azEnd){
+  int e;
+  for(e=0; azEnd[e]; e++){
+    int n = (int)strlen(azEnd[e]);
+    if( t->n>=n && memcmp(t->z+t->n-n, azEnd[e], (size_t)n)==0 ) return 1;
+  }
+  return 0;
+}
+
+/* Words that name a law or rule: "enligt patientlagen ska" is a norm. */
+static const char *const azLaw[] = {
+  "lagen", "lag", "förordningen", "föreskrifterna", "föreskrift", 0
+};
+
+/*
+** Is the modal at word i in a purpose clause ("rutiner för att uppdrag
+** ... ska dokumenteras") or a norm ("enligt patientlagen ska"), where it
+** tells no plan?
+*/
+static int in_purpose(const struct tok *a, int i){
+  int k;
+  for(k=i-1; k>0 && i-k<=PURPOSE_MAX && a[k].iSent==a[i].iSent; k--){
+    if( a[k].n==3 && memcmp(a[k].z, "att", 3)==0 && a[k-1].n==4
+     && memcmp(a[k-1].z, "f\xC3\xB6r", 4)==0 ){
+      return 1;
+    }
+    if( a[k-1].n==6 && memcmp(a[k-1].z, "enligt", 6)==0
+     && ends_with(&a[k], azLaw) ){
+      return 1;
+    }
+    if( a[k].bClause ) break;
+  }
+  return 0;
+}
+
+/* Apply negation and prospect to the match of r at a[i..iEnd) into *pSig. */
+static void sig_make(const struct rule *r, const struct tok *a, int nTok,
+                     int i, int iEnd, int iYear, struct sig *pSig){
+  int iClause = clause_start(a, i), k;
+  pSig->iFirst = pSig->iFrom = i;
+  pSig->iLast = pSig->iTo = iEnd;
+  pSig->eClass = r->eClass;
+  pSig->iPrio = r->iPrio;
+  pSig->bBlock = (r->flags & F_BLOCK)!=0;
+  if( pSig->bBlock ) return;
+  if( (r->flags & F_MODAL) && in_purpose(a, i) ){
+    pSig->eClass = NO;
+    return;
+  }
+  if( !(r->flags & F_NEGX) && (k = find_neg(a, nTok, iClause, iEnd))>=0 ){
+    pSig->eClass = r->eNeg;
+    if( k<i ) pSig->iFrom = k;
+    return;
+  }
+  if( (pSig->eClass!=DN && pSig->eClass!=PD) || (r->flags & F_NOFUT) ) return;
+  if( (k = find_future(a, iClause, iEnd))>=0 ){
+    pSig->iFrom = k<i ? k : i;
+  }else if( (k = find_later_year(a, nTok, iEnd, iYear))>=0 ){
+    pSig->iTo = k+1;
+  }else{
+    return;
+  }
+  pSig->eClass = ON;
+  pSig->iPrio = P_PLAN;
+}
+
+/* Does s overlap any of the n signals of aKeep? */
+static int sig_overlaps(const struct sig *s, const struct sig *aKeep, int n){
+  int k;
+  for(k=0; k<n; k++){
+    if( s->iFirst<aKeep[k].iLast && aKeep[k].iFirst<s->iLast ) return 1;
+  }
+  return 0;
+}
+
+/* The signals of one span, a growing array. */
+#define N_RULE ((int)(sizeof(aRule)/sizeof(aRule[0])))
+
+/* A hash of a folded word's first two bytes, 0..255. */
+#define FIRST2(z) ((((unsigned)(unsigned char)(z)[0])*31u \
+                   + (unsigned char)(z)[1]) & 255u)
+
+/*
+** The signals of one narrative, a growing array, and for each rule the
+** set of FIRST2() hashes its first word can have: most rules are ruled
+** out for a word by its first two bytes.
+*/
+struct sigs {
+  struct sig *a;
+  int n, nAlloc;
+  unsigned char aaFirst[N_RULE][32];
+};
+
+/* Fill p->aaFirst from the rules' first pattern words. */
+static void sigs_first_bytes(struct sigs *p){
+  int r;
+  memset(p->aaFirst, 0, sizeof(p->aaFirst));
+  for(r=0; r<N_RULE; r++){
+    const char *e = aRule[r].zPat;
+    size_t ne = strcspn(e, " ");
+    unsigned char *aSet = p->aaFirst[r];
+    while( ne>0 ){
+      size_t na = 0;
+      while( na<ne && e[na]!='|' ) na++;
+      if( e[0]=='#' || e[0]=='*' || e[0]=='~' || (na==2 && e[1]=='*') ){
+        memset(aSet, 0xFF, 32);
+      }else{
+        char z2[2];
+        unsigned h;
+        z2[0] = e[0];
+        z2[1] = na>1 ? e[1] : 0;
+        h = FIRST2(z2);
+        aSet[h>>3] |= (unsigned char)(1<<(h&7));
+      }
+      e += na;
+      ne -= na;
+      if( ne>0 ){ e++; ne--; }
+    }
+  }
+}
+
+/* Append a slot to p and return it, or NULL when out of memory. */
+static struct sig *sigs_add(struct sigs *p){
+  if( p->n==p->nAlloc ){
+    int nNew = p->nAlloc ? p->nAlloc*2 : 32;
+    struct sig *aNew = realloc(p->a, (size_t)nNew*sizeof(*aNew));
+    if( aNew==0 ) return 0;
+    p->a = aNew;
+    p->nAlloc = nNew;
+  }
+  return &p->a[p->n++];
+}
+
+/* Every rule's matches in words a[iFrom..iTo) into pSigs (emptied first). */
+static int span_match(const struct tok *a, int nTok, int iFrom, int iTo,
+                      int iYear, struct sigs *pSigs){
+  int i, r;
+  pSigs->n = 0;
+  for(i=iFrom; i<iTo; i++){
+    unsigned c = FIRST2(a[i].z);
+    for(r=0; r<N_RULE; r++){
+      struct sig *s;
+      int e;
+      if( (pSigs->aaFirst[r][c>>3] & (1<<(c&7)))==0 ) continue;
+      if( (aRule[r].flags & F_START) && i>0 && a[i-1].iSent==a[i].iSent ){
+        continue;
+      }
+      e = pat_match(aRule[r].zPat, a, iTo, i, a[i].iSent);
+      if( e<0 ) continue;
+      if( (s = sigs_add(pSigs))==0 ) return STATUS_NOMEM;
+      sig_make(&aRule[r], a, nTok, i, e, iYear, s);
+    }
+  }
+  return STATUS_OK;
+}
+
+/*
+** The deciding signal of words a[iFrom..iTo): every rule's matches, the
+** highest priority kept where matches overlap, then the highest priority
+** (the later on a tie). *pBest gets it, and *pbFound whether there is one.
+** Returns STATUS_OK or STATUS_NOMEM.
+*/
+static int span_decide(const struct tok *a, int nTok, int iFrom, int iTo,
+                       int iYear, struct sigs *pSigs, struct sig *pBest,
+                       int *pbFound){
+  int nSig, nKeep = 0, p, i, bFound = 0;
+  struct sig *aSig;
+  *pbFound = 0;
+  if( span_match(a, nTok, iFrom, iTo, iYear, pSigs) ) return STATUS_NOMEM;
+  aSig = pSigs->a;
+  nSig = pSigs->n;
+  /* keep by priority, highest first; nKeep signals move to the front */
+  for(p=P_BLOCK; p>=0 && nSig>0; p--){
+    for(i=nKeep; i<nSig; i++){
+      struct sig s = aSig[i];
+      if( s.iPrio!=p ) continue;
+      if( sig_overlaps(&s, aSig, nKeep) ) continue;
+      aSig[i] = aSig[nKeep];
+      aSig[nKeep++] = s;
+    }
+  }
+  for(i=0; i<nKeep; i++){
+    const struct sig *s = &aSig[i];
+    if( s->bBlock || s->eClass==NO ) continue;
+    if( !bFound || s->iPrio>pBest->iPrio
+     || (s->iPrio==pBest->iPrio && s->iFirst>pBest->iFirst) ){
+      *pBest = *s;
+      bFound = 1;
+    }
+  }
+  *pbFound = bFound;
+  return STATUS_OK;
+}
+
+/* ---- the narrative ---- */
+
+#define LIST_MAX 99
+#define MIN_WORDS 3         /* fewer words and no signal: unknown */
+
+/*
+** The numbered items of a[0..nTok): aItem[k] is the index of the "k+1"
+** of item k+1. Returns the number of items, 0 unless at least two.
+*/
+static int list_items(const struct tok *a, int nTok, int *aItem){
+  int i, nItem = 0;
+  for(i=0; i<nTok && nItem<LIST_MAX; i++){
+    if( a[i].bListNum && a[i].iNum==nItem+1 ) aItem[nItem++] = i;
+  }
+  return nItem>=2 ? nItem : 0;
+}
+
+/* Per-class counts and first evidence of a list's items. */
+struct tally {
+  int n[STATUS_NCLASS];
+  int bSig[STATUS_NCLASS];
+  struct sig first[STATUS_NCLASS];
+};
+
+/* Count the class of words a[iFrom..iTo) into pTally. */
+static int tally_span(const struct tok *a, int nTok, int iFrom, int iTo,
+                      int iYear, struct sigs *pSigs, struct tally *pTally){
+  struct sig best;
+  int bFound, e;
+  if( span_decide(a, nTok, iFrom, iTo, iYear, pSigs, &best, &bFound) ){
+    return STATUS_NOMEM;
+  }
+  e = bFound ? best.eClass : iTo-iFrom>0 ? ON : NO;
+  pTally->n[e]++;
+  if( bFound && !pTally->bSig[e] ){
+    pTally->first[e] = best;
+    pTally->bSig[e] = 1;
+  }
+  return STATUS_OK;
+}
+
+/*
+** A list's class from its items': done items beside open ones are partly
+** done; a dropped item beside continuing ones does not drop the row.
+*/
+static int tally_class(const struct tally *t){
+  int nOpen = t->n[ON] + t->n[NS] + t->n[PD];
+  if( t->n[DN]>0 && nOpen>0 ) return PD;
+  if( t->n[PD]>0 ) return PD;
+  if( t->n[DN]>0 ) return DN;
+  if( t->n[DR]>0 && nOpen==0 ) return DR;
+  if( t->n[ON]>0 ) return ON;
+  if( t->n[NS]>0 ) return NS;
+  return NO;
+}
+
+static void set_evidence(const struct tok *a, const struct sig *s,
+                         struct status_result *pOut){
+  pOut->iStart = a[s->iFrom].iStart;
+  pOut->iEnd = a[s->iTo-1].iEnd;
+}
+
+/* Decide a numbered list of nItem items at aItem. */
+static int decide_list(const struct tok *a, int nTok, const int *aItem,
+                       int nItem, int iYear, struct sigs *pSigs,
+                       struct status_result *pOut){
+  struct tally t;
+  int k, e;
+  memset(&t, 0, sizeof(t));
+  for(k=0; k<nItem; k++){
+    int iTo = k+1<nItem ? aItem[k+1] : nTok;
+    if( tally_span(a, nTok, aItem[k]+1, iTo, iYear, pSigs, &t) ){
+      return STATUS_NOMEM;
+    }
+  }
+  e = tally_class(&t);
+  pOut->eClass = (enum status_class)e;
+  if( e==PD && !t.bSig[PD] ) e = DN;    /* the done item tells it */
+  if( t.bSig[e] ) set_evidence(a, &t.first[e], pOut);
+  return STATUS_OK;
+}
+
+/* Decide the words a[0..nTok) into *pOut. */
+static int decide(const struct tok *a, int nTok, int iYear,
+                  struct sigs *pSigs, struct status_result *pOut){
+  int aItem[LIST_MAX], nItem = list_items(a, nTok, aItem), bFound;
+  struct sig best;
+  if( nItem>0 ) return decide_list(a, nTok, aItem, nItem, iYear, pSigs, pOut);
+  if( span_decide(a, nTok, 0, nTok, iYear, pSigs, &best, &bFound) ){
+    return STATUS_NOMEM;
+  }
+  if( bFound ){
+    pOut->eClass = (enum status_class)best.eClass;
+    set_evidence(a, &best, pOut);
+  }else if( nTok>=MIN_WORDS ){
+    pOut->eClass = STATUS_ONGOING;
+  }
+  return STATUS_OK;
+}
+
+int status_classify(const char *z, size_t n, int iYear,
+                    struct status_result *pOut){
+  char *zClean = malloc(n+1);
+  struct tok *a = 0;
+  struct sigs sigs;
+  int rc = STATUS_NOMEM, nTok;
+  pOut->eClass = STATUS_UNKNOWN;
+  pOut->iStart = pOut->iEnd = 0;
+  sigs.a = 0;
+  sigs.n = sigs.nAlloc = 0;
+  sigs_first_bytes(&sigs);
+  if( zClean==0 ) goto out;
+  if( n>0 ) memcpy(zClean, z, n);
+  nTok = tokenize(zClean, html_clean(zClean, n), &a);
+  if( nTok<0 ) goto out;
+  rc = decide(a, nTok, iYear, &sigs, pOut);
+  if( rc!=STATUS_OK ){
+    pOut->eClass = STATUS_UNKNOWN;
+    pOut->iStart = pOut->iEnd = 0;
+  }
+out:
+  free(sigs.a);
+  free(a);
+  free(zClean);
+  return rc;
+}
+
+static const char *const azClass[STATUS_NCLASS] = {
+  "unknown", "not_started", "ongoing", "partly_done", "done", "dropped"
+};
+
+const char *status_class_name(enum status_class e){
+  return (int)e>=0 && e<STATUS_NCLASS ? azClass[e] : azClass[0];
+}
+
+int status_class_from_name(const char *z){
+  int i;
+  for(i=0; i<STATUS_NCLASS; i++) if( strcmp(z, azClass[i])==0 ) return i;
+  return -1;
+}
