@@ -1,12 +1,12 @@
 /*
 ** words.c: words of cleaned report text (words.h).
 */
+#include "utf8.h"
 #include "words.h"
 
 size_t words_char_len(const char *z, size_t i, size_t n){
-  unsigned char c = (unsigned char)z[i];
-  size_t len = c<0xC0 ? 1 : c<0xE0 ? 2 : c<0xF0 ? 3 : 4;
-  return i+len<=n ? len : 1;
+  int len = utf8_len((const unsigned char*)z + i, n - i);
+  return len>0 ? (size_t)len : 1;
 }
 
 int words_is_char(const char *z, size_t len){

@@ -16,7 +16,8 @@
 
 /*
 ** The byte length of the UTF-8 character at z[i] of z[0..n) (i<n): 1 to
-** 4, and 1 for a byte that starts no complete character. Thread safe.
+** 4 (common/utf8.h's utf8_len), and 1 for a byte that starts no valid
+** character. Thread safe.
 */
 size_t words_char_len(const char *z, size_t i, size_t n);
 
