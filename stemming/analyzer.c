@@ -34,15 +34,15 @@
 ** (the indexer, a bulk INSERT: a miss costs a stemmer pass and a
 ** dictionary split, some 2,000 cycles, and 50 MB of reports hold some
 ** 57,000 distinct cacheable words: the 4 MB cache of packed buckets holds
-** them all and missed 72,600 times over them; the 4 MB of 128-byte
-** one-word slots it replaced, 86,800 times; 2 MB of buckets took 3 %
-** more instructions), to 512 KB when tokenizing queries and rows for
+** them all and missed 72,600 times over them; 4 MB of 128-byte
+** one-word slots miss 86,800 times; 2 MB of buckets took 3 % more
+** instructions), to 512 KB when tokenizing queries and rows for
 ** ranking (searchd has an instance per worker connection). Up to 512 KB
 ** it is calloc'ed, so pages never reached stay unresident; the 4 MB one
 ** is on huge pages (see cache_alloc()). There is no second memo keyed by
-** the stem (a 4 MB one, until 2026-11-23 evening: its probe, a cache miss
-** for every token-cache miss, cost more than the splits its 37 % hits
-** saved; first sights took 12 % less time without it).
+** the stem: its probe, a cache miss for every token-cache miss, costs
+** more than the splits its hits (37 %) save; first sights take 12 % less
+** time without it.
 */
 #ifndef CACHE_MIN_SLOTS
 #define CACHE_MIN_SLOTS 1024      /* buckets, power of two; 128 KB */

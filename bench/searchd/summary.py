@@ -5,8 +5,10 @@ Usage: summary.py RUN_DIR...
 
 Each RUN_DIR holds metrics.txt, the `metric value unit` lines of one run of
 bench_searchd.sh (sphinx.*, nginx.*, searchd.cold.*, searchd.warm.*). The
-ratios of issue 4's targets are computed within each run (so the load other
-processes put on the machine affects both sides alike) and then medianed.
+targets are searchd's throughput and latency against its peers (cold against
+Sphinx's searchd, warm against nginx serving a static answer) and its peak
+memory; each ratio is computed within a run (so the load other processes put
+on the machine affects both sides alike) and then medianed.
 Prints the medians as `metric value unit` lines, then a table (median, and
 min-max when there are several runs) and one line per target.
 """
@@ -93,7 +95,7 @@ def main():
         print(f'{label:<16}{pre.rsplit(".", 1)[1]:>6}' + ''.join(
             f'{cell(runs, k):>{w}}' for k in (pre + '.qps', pre + '.p50', pre + '.p99'))
             + f'{cell(runs, rss) if rss else "-":>{w}}')
-    print('\n== targets (issue 4)')
+    print('\n== targets: searchd against Sphinx (cold) and nginx (warm), peak RSS')
     tests = [(n, t, op, lim) for n, _, _, t, op, lim in RATIOS]
     tests.append(('searchd.peak_rss', 'searchd peak RSS (VmHWM), MiB', '<', 64.0))
     for name, text, op, lim in tests:

@@ -352,8 +352,8 @@ class HostileInputTest(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def test_symlink_loop(self):
-        # "loop.txt" -> "." used to be walked as a directory, recursively,
-        # until the stack overflowed (fixed in indexer/files.c)
+        # "loop.txt" -> "." walked as a directory would recurse until the
+        # stack overflows; indexer/files.c does not follow it
         d = os.path.join(self.tmp, 'r')
         os.mkdir(d)
         shutil.copy(os.path.join(REPORTS, '2018-12-05.txt'), d)

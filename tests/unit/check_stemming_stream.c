@@ -7,9 +7,9 @@
 ** change of speed. The streams over the sample reports (one call for a
 ** report, and one call per line as the indexer does per field) and over
 ** 60,000 made-up compounds (enough distinct words to grow and churn the
-** token cache) are hashed and compared with the hashes the code of
-** 2026-11-23 made before the cache rework (FNV-1a 64 over every token's
-** flags, length, bytes and offsets, the integers as 4 bytes little endian).
+** token cache) are hashed and compared with pinned hashes (FNV-1a 64
+** over every token's flags, length, bytes and offsets, the integers as 4
+** bytes little endian).
 **
 ** AUX (highlight, snippet, searchd's ranking) gets the non-colocated
 ** tokens of DOCUMENT only: same terms, offsets, order and so positions.
