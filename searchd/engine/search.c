@@ -15,6 +15,7 @@
 #include "http/json.h"
 #include "http/log.h"
 #include "http/pool.h"
+#include "engine/prefix.h"
 #include "engine/rank.h"
 #include "engine/rowset.h"
 #include "engine/search.h"
@@ -109,6 +110,7 @@ struct search_state {
   const struct conf *conf;
   struct rank *rank;
   struct fold *fold;              /* query_opts.xHasToken's tokenizer */
+  struct prefix_count *prefix;    /* query_opts.xPrefixWords, or NULL */
   struct query_opts opts;
   struct cache *cache;
   unsigned nCleared;              /* times the cache was emptied */
@@ -200,6 +202,7 @@ void search_state_free(struct search_state *p){
   if( p->rank ) rank_set_query(p->rank, 0, 0);
   cache_free(p->cache);
   attrs_free(p->attrs);
+  prefix_count_free(p->prefix);
   fold_free(p->fold);
   free(p->aEarly);
   free(p);
@@ -229,6 +232,10 @@ int search_state_new(sqlite3 *db, const struct conf *conf, long nCache,
   }
   if( rc==SQLITE_OK ) rank_set_lengths(p->rank, search_lengths, p);
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->fold);
+  if( rc==SQLITE_OK && prefix_count_new(db, p->fold, &p->prefix)!=SQLITE_OK ){
+    log_msg(LOG_WARN, "no vocab table: prefixes (word*) are not held to %d"
+            " words", QUERY_MAX_PREFIX_WORDS);
+  }
   for(i=0; rc==SQLITE_OK && i<ST_N; i++){
     rc = sqlite3_prepare_v3(db, azSql[i], -1, SQLITE_PREPARE_PERSISTENT,
                             &p->apStmt[i], 0);
@@ -300,6 +307,8 @@ void search_state_set_opts(struct search_state *p,
   p->opts = *opts;
   p->opts.xHasToken = search_has_token;
   p->opts.pTokenArg = p->fold;
+  p->opts.xPrefixWords = p->prefix ? prefix_count_words : 0;
+  p->opts.pPrefixArg = p->prefix;
   search_cache_clear(p);
 }
 
@@ -1210,6 +1219,9 @@ static int search_run(struct search_state *p, const struct query *q,
 /* Map an SQLite error of a search to a status and message. */
 static int search_sql_error(struct request_ctx *ctx, int rc,
                             const char *zDbErr){
+  if( rc==SQLITE_TOOBIG ){         /* a query limit: see search_fresh */
+    return route_error(ctx, 400, "%s", zDbErr ? zDbErr : "query too costly");
+  }
   if( rc==SQLITE_INTERRUPT ){
     return route_error(ctx, 503, "query took longer than %ld ms",
                        ctx->conf->nQueryMs);
@@ -1325,13 +1337,18 @@ static int search_recheck(struct search_state *p){
 /*
 ** Parse, then search in one read transaction, into tail. On an error,
 ** *pzErr (sqlite3_free it) is the connection's message, taken before the
-** COMMIT that would reset it.
+** COMMIT that would reset it; a query refused by a limit of query.h is
+** SQLITE_TOOBIG with *pzErr naming the limit.
 */
 static int search_fresh(struct search_state *p, const struct search_req *pReq,
                         struct evbuffer *tail, char **pzErr){
   struct query *q = 0;
   int rc = query_parse(pReq->zQ, (int)strlen(pReq->zQ), &p->opts, &q);
   *pzErr = 0;
+  if( query_is_limit(rc) ){
+    *pzErr = sqlite3_mprintf("%s", query_errmsg(rc));
+    return *pzErr ? SQLITE_TOOBIG : SQLITE_NOMEM;
+  }
   if( rc!=QUERY_OK ) return SQLITE_NOMEM;
   rc = search_step(p, ST_BEGIN);
   if( rc==SQLITE_OK ) rc = search_check_version(p);
