@@ -1458,6 +1458,15 @@ static void search_job_done(struct pool_job *pJob){
   search_job_free(j);
 }
 
+/* The pool's fairness key: the peer address (every port one client). */
+static unsigned long long search_client(struct request_ctx *ctx){
+  struct evhttp_connection *pConn = evhttp_request_get_connection(ctx->req);
+  char *zAddr = 0;
+  ev_uint16_t port = 0;
+  if( pConn ) evhttp_connection_get_peer(pConn, &zAddr, &port);
+  return pool_client_key(zAddr);
+}
+
 /*
 ** Hand the search to the pool. Returns ROUTE_DEFERRED, or 0 if it cannot
 ** (out of memory, the pool stopping): then run it here.
@@ -1473,6 +1482,7 @@ static int search_defer(struct request_ctx *ctx, const struct search_req *pReq,
   j->base.xRun = search_job_run;
   j->base.xDone = search_job_done;
   j->base.pInbox = ctx->inbox;
+  j->base.iClient = search_client(ctx);
   j->ctx = ctx;
   j->req = *pReq;
   j->t0 = *t0;

@@ -7,8 +7,17 @@
 ** workers is common). When a worker ran its own searches, its connections
 ** queued behind each other while the other worker sat idle, and that queue
 ** set the p99. Now a worker parses the request and answers from its cache;
-** a miss becomes a pool_job that the first free pool thread takes, oldest
-** first. The job's completion goes back, through the worker's pool_inbox,
+** a miss becomes a pool_job that the first free pool thread takes.
+**
+** Order: round robin over clients, oldest first within a client. Each job
+** carries its client's key (pool_client_key: the peer address, so all of
+** one host's connections are one client); the queue holds one line per
+** client with jobs waiting, and a thread takes the oldest job of the
+** client at the head of the line, which then goes to the back if it has
+** more. So a client that sends many expensive searches waits behind its
+** own, and another client's search is at most one search per waiting
+** client away from a thread (and a job that waited past --query-ms is
+** then dropped, search.h). The job's completion goes back, through the worker's pool_inbox,
 ** to the worker's own loop, which sends the reply: a pool thread never
 ** touches libevent's requests or connections.
 **
@@ -45,9 +54,15 @@ struct pool_job {
   ** bCancelled). Owns the job from then on: frees it. */
   void (*xDone)(struct pool_job *pJob);
   struct pool_inbox *pInbox;
+  unsigned long long iClient;     /* pool_client_key() of the requester */
   int bCancelled;                 /* set by the pool: xRun never ran */
-  struct pool_job *pNext;         /* the pool's */
+  struct pool_job *pNext;         /* the pool's: next client's first job */
+  struct pool_job *pSame;         /* the pool's: this client's next job */
+  struct pool_job *pSameTail;     /* the pool's: this client's last job */
 };
+
+/* The key of a client address (any string; NULL is one client). Pure. */
+unsigned long long pool_client_key(const char *zAddr);
 
 /*
 ** Create a pool of nThread threads, each with its own connection opened by

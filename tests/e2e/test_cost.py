@@ -6,6 +6,7 @@ running search (503) and its CPU with it; one client's expensive searches
 not starving another's.
 
 Run: BUILD=build TOP=$PWD python3 tests/e2e/test_cost.py"""
+import http.client
 import json
 import os
 import shutil
@@ -133,6 +134,46 @@ class CostTest(unittest.TestCase):
         cut = cpu_seconds(limited.proc.pid) - c0
         self.assertGreater(full, 0.1, 'the search is too cheap to tell')
         self.assertLess(cut, full / 3, (cut, full))
+
+    def test_fair_queue(self):
+        # One host (127.0.0.2) queues 24 expensive searches on the one
+        # search thread; another host's (127.0.0.3) cheap search, sent
+        # after them, is taken next in turn, not behind all of them.
+        s = self.start('--search-threads', '1', '--cache-size', '0',
+                       '--window', '0', '--rerank', '10000',
+                       '--query-ms', '60000')
+        heavy = ('/search?q=' + urllib.parse.quote(
+            'vård OR omsorg OR arbetet OR region OR kommun OR samverkan'))
+        flood = []
+        for _ in range(24):
+            c = socket.create_connection(('127.0.0.1', s.port),
+                                         source_address=('127.0.0.2', 0))
+            c.sendall(b'GET ' + heavy.encode() +
+                      b' HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+            flood.append(c)
+        t0 = time.monotonic()
+        time.sleep(0.2)
+        c = http.client.HTTPConnection('127.0.0.1', s.port, timeout=120,
+                                       source_address=('127.0.0.3', 0))
+        t1 = time.monotonic()
+        c.request('GET', '/search?q=mammografi')
+        r = c.getresponse()
+        self.assertEqual(r.status, 200)
+        r.read()
+        other = time.monotonic() - t1
+        c.close()
+        for c in flood:
+            c.settimeout(120)
+            buf = b''
+            while True:
+                chunk = c.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            c.close()
+            self.assertTrue(buf.startswith(b'HTTP/1.1 200'), buf[:100])
+        total = time.monotonic() - t0
+        self.assertLess(other, total / 4, (other, total))
 
 
 if __name__ == '__main__':
