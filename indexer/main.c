@@ -8,6 +8,7 @@
 ** reader thread by prefetch.c), writing store.c.
 */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -49,7 +50,8 @@
 #define PREFETCH_BYTES (10 << 20)
 
 static const char zUsage[] =
-"usage: indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...\n"
+"usage: indexer --db PATH [--prune] [--check] [--quiet] [--follow-symlinks]\n"
+"               FILE_OR_DIR...\n"
 "\n"
 "Index \"återrapportering\" report files into the search database PATH\n"
 "(created if missing). Directories are searched recursively for *.txt.\n"
@@ -59,12 +61,16 @@ static const char zUsage[] =
 "  --db PATH   the index database (SQLite, WAL; searchd reads it)\n"
 "  --prune     remove reports whose files no longer exist\n"
 "  --check     check the index (SQLite integrity_check and FTS5\n"
-"              integrity-check) after indexing; alone, only check\n"
+"              integrity-check) after indexing; alone, only check (an\n"
+"              index that does not exist is an error: nothing is created)\n"
 "  --quiet     no progress bar and no summary line (warnings still go\n"
 "              to stderr)\n"
+"  --follow-symlinks  in directories, also follow symbolic links to files\n"
+"              outside the directory given (by default they are skipped)\n"
 "  --help      this text\n"
 "\n"
-"Warnings name file and line (\"path:line: message\"). Bad rows are\n"
+"Warnings name file and line (\"path:line: message\"; control characters\n"
+"in names are shown escaped, e.g. \\n, \\x1b). Bad rows are\n"
 "salvaged or skipped, bad files rejected, and the run goes on.\n"
 "A crash or kill leaves the index as of the last commit: complete,\n"
 "consistent and searchable; run again to finish. A run that changes a\n"
@@ -73,20 +79,23 @@ static const char zUsage[] =
 "\n"
 "Exit status: 0 all input indexed (or unchanged) without warnings and,\n"
 "with --check, the index is sound; 1 some input was rejected or warned\n"
-"about (the rest is indexed); 2 usage error, database error, or --check\n"
-"found the index unsound.\n";
+"about (the rest is indexed); 2 usage error, database error (the disk\n"
+"full, a file size limit: the summary then counts what was committed),\n"
+"or --check found the index unsound.\n";
 
 enum log_level { LOG_INFO, LOG_WARN, LOG_ERROR };
 
 struct indexer {
   const char *zDb;
-  int bPrune, bCheck, bQuiet, bHelp, bTty;
+  int bPrune, bCheck, bQuiet, bHelp, bTty, bFollow;
   char **azArg;
   int nArg;
   sqlite3 *db;
   struct store *pStore;
-  /* counters for the summary */
+  /* counters for the summary; nIndexed, nRows and nPruned count what was
+  ** committed, the nBatch* fields what the open transaction holds */
   int nRead, nIndexed, nUnchanged, nPruned, nRejected, nRows, nWarn;
+  int nBatchIndexed, nBatchRows, nBatchPruned;
   int nFileWarn;               /* warnings in the current file */
   long long nBytes, nBytesDone, nBatchBytes;
   double tStart, tBatch, tDrawn;
@@ -107,18 +116,37 @@ static void progress_clear(struct indexer *p){
   }
 }
 
+/*
+** Write z to f with control characters escaped (\n, \t, \\, \xHH), so
+** that a file name holding a newline or an escape sequence can neither
+** forge a log line nor reach the terminal raw.
+*/
+static void log_escaped(FILE *f, const char *z){
+  for(; *z; z++){
+    unsigned char c = (unsigned char)*z;
+    if( c=='\n' ) fputs("\\n", f);
+    else if( c=='\t' ) fputs("\\t", f);
+    else if( c=='\\' ) fputs("\\\\", f);
+    else if( c<0x20 || c==0x7f ) fprintf(f, "\\x%02x", c);
+    else fputc(c, f);
+  }
+}
+
 /* The one log function: one line per event on stderr. */
 static void log_msg(struct indexer *p, enum log_level e, const char *zFmt, ...)
   __attribute__((format(printf, 3, 4)));
 static void log_msg(struct indexer *p, enum log_level e, const char *zFmt, ...){
   static const char *const azLevel[] = {"", "warning: ", "error: "};
   va_list ap;
+  char *zMsg;
   if( p ) progress_clear(p);
-  fprintf(stderr, "indexer: %s", azLevel[e]);
   va_start(ap, zFmt);
-  vfprintf(stderr, zFmt, ap);
+  zMsg = sqlite3_vmprintf(zFmt, ap);
   va_end(ap);
+  fprintf(stderr, "indexer: %s", azLevel[e]);
+  log_escaped(stderr, zMsg ? zMsg : "(out of memory formatting a message)");
   fputc('\n', stderr);
+  sqlite3_free(zMsg);
 }
 
 /* SQLite's own log (SQLITE_CONFIG_LOG) goes through log_msg. */
@@ -162,10 +190,28 @@ static void progress_tick(struct indexer *p){
   progress_draw(p, t);
 }
 
-/* A database error: log it with the connection's message. */
+/*
+** Set by SIGXFSZ: a write went past the file size limit (ulimit -f). With
+** the signal caught rather than left to kill the run, the write fails with
+** EFBIG and the run ends like on a full disk. The one mutable global: a
+** signal handler has nowhere else to write.
+*/
+static volatile sig_atomic_t g_bFileLimit;
+
+static void on_xfsz(int sig){
+  (void)sig;
+  g_bFileLimit = 1;
+}
+
+/* A database error: log it with the connection's message and the system
+** error behind it, if SQLite kept one. */
 static int db_fail(struct indexer *p, int rc, const char *zWhat){
-  log_msg(p, LOG_ERROR, "%s: %s: %s", p->zDb, zWhat,
-          p->db ? sqlite3_errmsg(p->db) : sqlite3_errstr(rc));
+  int eSys = p->db ? sqlite3_system_errno(p->db) : 0;
+  const char *zWhy = g_bFileLimit ? "File too large: the file size limit"
+                     " (ulimit -f) was reached" : eSys ? strerror(eSys) : 0;
+  log_msg(p, LOG_ERROR, "%s: %s: %s%s%s%s", p->zDb, zWhat,
+          p->db ? sqlite3_errmsg(p->db) : sqlite3_errstr(rc),
+          zWhy ? " (" : "", zWhy ? zWhy : "", zWhy ? ")" : "");
   return rc;
 }
 
@@ -180,6 +226,10 @@ static int batch_maybe_commit(struct indexer *p, int bForce){
     rc = store_commit(p->pStore);
     if( rc!=SQLITE_OK ) return db_fail(p, rc, "commit");
   }
+  p->nIndexed += p->nBatchIndexed;
+  p->nRows += p->nBatchRows;
+  p->nPruned += p->nBatchPruned;
+  p->nBatchIndexed = p->nBatchRows = p->nBatchPruned = 0;
   p->nBatchBytes = 0;
   p->tBatch = t;
   return SQLITE_OK;
@@ -204,8 +254,8 @@ static int index_put(struct indexer *p, struct prefetch_item *pItem){
     if( rc!=SQLITE_OK ) db_fail(p, rc, pItem->zPath);
   }
   if( rc==SQLITE_OK ){
-    p->nIndexed++;
-    p->nRows += pItem->pReport->nRow;
+    p->nBatchIndexed++;
+    p->nBatchRows += pItem->pReport->nRow;
     p->nBatchBytes += (long long)pItem->nBytes;
   }
   return rc;
@@ -282,6 +332,25 @@ static int index_optimize(struct indexer *p){
   return rc;
 }
 
+/*
+** After a failed run (often a full disk): move what was committed from the
+** -wal into the database and truncate the -wal to 0 bytes, so a failed
+** run does not leave a large -wal on a full disk. Where the database file
+** cannot grow either, the -wal is kept (the committed data lives there)
+** and the next run or reader finishes the checkpoint.
+*/
+static void index_truncate_wal(struct indexer *p){
+  int nLog = -1, nDone = -1;
+  int rc = sqlite3_wal_checkpoint_v2(p->db, "main",
+                                     SQLITE_CHECKPOINT_TRUNCATE, &nLog,
+                                     &nDone);
+  if( rc!=SQLITE_OK ){
+    log_msg(p, LOG_WARN, "%s: the -wal could not be checkpointed (%s); it"
+            " is kept and a later run finishes it", p->zDb,
+            sqlite3_errmsg(p->db));
+  }
+}
+
 /* Index every file of the list, committing in batches, then prune. */
 static int index_all(struct indexer *p, struct files *pFiles){
   struct prefetch *pPre = 0;
@@ -318,12 +387,15 @@ static int index_all(struct indexer *p, struct files *pFiles){
   if( rc==SQLITE_OK && p->bPrune ){
     rc = batch_begin(p);
     if( rc==SQLITE_OK ){
-      rc = store_prune(p->pStore, &p->nPruned);
+      rc = store_prune(p->pStore, &p->nBatchPruned);
       if( rc!=SQLITE_OK ) db_fail(p, rc, "prune");
     }
   }
   if( rc==SQLITE_OK ) rc = batch_maybe_commit(p, 1);
-  if( rc!=SQLITE_OK ) store_rollback(p->pStore);
+  if( rc!=SQLITE_OK ){
+    store_rollback(p->pStore);
+    index_truncate_wal(p);
+  }
   if( rc==SQLITE_OK ) rc = index_optimize(p);
   progress_clear(p);
   return rc;
@@ -348,15 +420,22 @@ static int run_check(struct indexer *p){
   return bSound ? 0 : EXIT_DB;
 }
 
-static void print_summary(const struct indexer *p, double t){
+/* The summary: what was committed; after a failure, what was lost. */
+static void print_summary(const struct indexer *p, int bFailed, double t){
   double mb = (double)p->nBytesDone/1e6;
   if( p->bQuiet ) return;
   printf("indexer: %s%d files read (%.1f MB), %d reports indexed (%d rows),"
          " %d unchanged, %d pruned, %d skipped, %d warnings, %.2f s,"
-         " %.1f MB/s\n",
-         p->nIndexed==0 && p->nPruned==0 ? "nothing to do: " : "",
+         " %.1f MB/s",
+         bFailed ? "failed: " : p->nIndexed==0 && p->nPruned==0
+         ? "nothing to do: " : "",
          p->nRead, mb, p->nIndexed, p->nRows, p->nUnchanged, p->nPruned,
          p->nRejected, p->nWarn, t, t>0 ? mb/t : 0.0);
+  if( bFailed && (p->nBatchIndexed || p->nBatchPruned) ){
+    printf("; not committed: %d reports, %d prunes (run again)",
+           p->nBatchIndexed, p->nBatchPruned);
+  }
+  putchar('\n');
   fflush(stdout);
 }
 
@@ -366,7 +445,7 @@ static int run_index(struct indexer *p){
   int nBad = 0, i, rc, eExit;
   memset(&list, 0, sizeof(list));
   for(i=0; i<p->nArg; i++){
-    if( files_add(&list, p->azArg[i], warn_input, p, &nBad)!=0 ){
+    if( files_add(&list, p->azArg[i], p->bFollow, warn_input, p, &nBad)!=0 ){
       log_msg(p, LOG_ERROR, "out of memory listing files");
       files_free(&list);
       return EXIT_DB;
@@ -376,7 +455,7 @@ static int run_index(struct indexer *p){
   files_sort(&list);
   rc = index_all(p, &list);
   files_free(&list);
-  print_summary(p, now_seconds() - p->tStart);
+  print_summary(p, rc!=SQLITE_OK, now_seconds() - p->tStart);
   if( rc!=SQLITE_OK ) eExit = EXIT_DB;
   else eExit = (p->nRejected || p->nWarn) ? EXIT_INPUT : 0;
   return eExit;
@@ -388,6 +467,7 @@ static int parse_args(struct indexer *p, int argc, char **argv){
     {"--prune", offsetof(struct indexer, bPrune)},
     {"--check", offsetof(struct indexer, bCheck)},
     {"--quiet", offsetof(struct indexer, bQuiet)},
+    {"--follow-symlinks", offsetof(struct indexer, bFollow)},
     {"--help",  offsetof(struct indexer, bHelp)},
     {"-h",      offsetof(struct indexer, bHelp)},
   };
@@ -435,8 +515,13 @@ int main(int argc, char **argv){
     return eExit;
   }
   ctx.bTty = !ctx.bQuiet && isatty(STDERR_FILENO);
+  if( signal(SIGXFSZ, on_xfsz)==SIG_ERR ){
+    log_msg(&ctx, LOG_WARN, "cannot catch SIGXFSZ: %s", strerror(errno));
+  }
   sqlite3_config(SQLITE_CONFIG_LOG, log_sqlite, &ctx);
-  rc = db_open(ctx.zDb, DB_READWRITE, &ctx.db, &zErr);
+  /* --check alone never creates an index */
+  rc = db_open(ctx.zDb, ctx.nArg>0 || ctx.bPrune ? DB_READWRITE : DB_EXISTING,
+               &ctx.db, &zErr);
   if( rc!=SQLITE_OK ){
     log_msg(&ctx, LOG_ERROR, "%s", zErr ? zErr : sqlite3_errstr(rc));
     sqlite3_free(zErr);
