@@ -179,12 +179,15 @@ static int query_words(const char *z, int n){
   return nWord;
 }
 
-/* Append term t to aItem in clause iClause, checking the limits. */
+/* Append term t to aItem in clause iClause, checking the limits;
+** *pnPhraseWords counts the words in phrases so far. */
 static int query_item_add(struct query_item *aItem, int *pnItem,
-                          const struct query_tok *t, int iClause){
+                          const struct query_tok *t, int iClause,
+                          int *pnPhraseWords){
   if( *pnItem>=QUERY_MAX_TERMS ) return QUERY_ETERMS;
-  if( t->kind==QUERY_PHRASE && query_words(t->z, t->n)>QUERY_MAX_PHRASE ){
-    return QUERY_EPHRASE;
+  if( t->kind==QUERY_PHRASE ){
+    *pnPhraseWords += query_words(t->z, t->n);
+    if( *pnPhraseWords>QUERY_MAX_PHRASE ) return QUERY_EPHRASE;
   }
   aItem[*pnItem].t = *t;
   aItem[*pnItem].iClause = iClause;
@@ -201,7 +204,7 @@ static int query_item_add(struct query_item *aItem, int *pnItem,
 static int query_scan(const struct query_opts *opts, const char *z, int n,
                       struct query_item *aItem, int *pnItem){
   struct query_tok t, next;
-  int i = 0, nClause = 0, bHaveNext, rc = QUERY_OK;
+  int i = 0, nClause = 0, bHaveNext, rc = QUERY_OK, nPhraseWords = 0;
   *pnItem = 0;
   bHaveNext = query_next(z, n, &i, &next);
   while( rc==QUERY_OK && bHaveNext ){
@@ -215,13 +218,15 @@ static int query_scan(const struct query_opts *opts, const char *z, int n,
       if( bHaveNext && nItem>0 && !aItem[nItem-1].t.bNot
        && !peek.bNot && !peek.bOr && query_has_token(opts, peek.z, peek.n) ){
         bHaveNext = query_next(z, n, &i, &next);
-        rc = query_item_add(aItem, pnItem, &peek, aItem[nItem-1].iClause);
+        rc = query_item_add(aItem, pnItem, &peek, aItem[nItem-1].iClause,
+                            &nPhraseWords);
         continue;
       }
       t.bOr = 0;                          /* a literal "OR" */
     }
     if( !query_has_token(opts, t.z, t.n) ) continue;
-    rc = query_item_add(aItem, pnItem, &t, t.bNot ? -1 : nClause++);
+    rc = query_item_add(aItem, pnItem, &t, t.bNot ? -1 : nClause++,
+                        &nPhraseWords);
   }
   return rc;
 }
@@ -471,8 +476,8 @@ const char *query_errmsg(int rc){
       return "query too costly: its prefixes (word*) match more than "
              QUERY_STR(QUERY_MAX_PREFIX_WORDS) " words; type more letters";
     case QUERY_EPHRASE:
-      return "phrase too long: more than " QUERY_STR(QUERY_MAX_PHRASE)
-             " words in quotes";
+      return "phrases too long: more than " QUERY_STR(QUERY_MAX_PHRASE)
+             " words in quotes, all phrases together";
   }
   return "cannot parse the query";
 }

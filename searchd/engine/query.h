@@ -47,15 +47,18 @@
 **   QUERY_MAX_PREFIX_WORDS vocabulary words all the prefixes together
 **                          expand to, as query_opts.xPrefixWords counts
 **                          them [QUERY_EEXPAND]
-**   QUERY_MAX_PHRASE       words in one "quoted phrase" [QUERY_EPHRASE]
+**   QUERY_MAX_PHRASE       words in "quoted phrases", all of them
+**                          together [QUERY_EPHRASE]
 ** FTS5 merges the doclist of every word a prefix matches (för* on 5,000
-** reports: 1,996 words, 277,000 postings, some 130 ms), so the prefix
-** limits hold a query to about 250 ms of CPU there. An expansion past
+** reports: 1,996 words, 277,000 postings, some 130 ms), and a phrase reads
+** the positions of each of its words (8 common words: some 80 ms; relaxed
+** mode ORs every phrase), so these limits hold a query to about 250 ms of
+** CPU there. An expansion past
 ** QUERY_MAX_ALTS alternatives per term is refused with QUERY_EFULL. */
 #define QUERY_MAX_TERMS        32
 #define QUERY_MAX_PREFIXES     4
-#define QUERY_MAX_PREFIX_WORDS 5000
-#define QUERY_MAX_PHRASE       10
+#define QUERY_MAX_PREFIX_WORDS 3000
+#define QUERY_MAX_PHRASE       12
 #define QUERY_MAX_ALTS         8
 
 /* A prefix (word*) needs this many characters before the '*'; a shorter

@@ -96,8 +96,9 @@ class CostTest(unittest.TestCase):
             (' '.join('ord%d' % i for i in range(33)), '32 terms'),
             (' '.join('-ord%d' % i for i in range(33)), '32 terms'),
             ('vård* omsorg* arbete* region* uppdrag*', '4 prefixes'),
-            ('zqa*', '5000 words'),
-            ('"%s"' % ' '.join(['vård'] * 11), '10 words'),
+            ('zqa*', '3000 words'),
+            ('"%s"' % ' '.join(['vård'] * 13), '12 words'),
+            ('"vård omsorg" ' * 7, '12 words'),
         ]
         for q, words in cases:
             st, body = self.search(s, q)
@@ -106,7 +107,7 @@ class CostTest(unittest.TestCase):
         # at each limit the query runs
         for q in [' '.join('ord%d' % i for i in range(32)),
                   'vård* omsorg* arbete* region*', 'zqa05*',
-                  '"%s"' % ' '.join(['vård'] * 10)]:
+                  '"%s"' % ' '.join(['vård'] * 12), '"vård omsorg" ' * 6]:
             st, body = self.search(s, q)
             self.assertEqual(st, 200, (q, body))
         st, body = self.search(s, 'zqa0000*')

@@ -326,7 +326,6 @@ static const struct {
 } aLimit[] = {
   {"", "w%dx", "", QUERY_MAX_TERMS, 0, QUERY_ETERMS},
   {"", "-w%dx", "", QUERY_MAX_TERMS, 0, QUERY_ETERMS},
-  {"", "\"p%dx q\"", "", QUERY_MAX_TERMS, 0, QUERY_ETERMS},
   {"", "a%dx OR", " z", QUERY_MAX_TERMS-1, 0, QUERY_ETERMS},
   {"", "pre%d*", "", QUERY_MAX_PREFIXES, 0, QUERY_EPREFIXES},
   {"vård ", "pre%d*", "", QUERY_MAX_PREFIXES, 1, QUERY_EPREFIXES},
@@ -334,6 +333,7 @@ static const struct {
   {"", "pre%d*", "", 1, QUERY_MAX_PREFIX_WORDS, QUERY_EEXPAND},
   {"\"", "w%dx", "\"", QUERY_MAX_PHRASE, 0, QUERY_EPHRASE},
   {"vård -\"", "w%dx", "\"", QUERY_MAX_PHRASE, 0, QUERY_EPHRASE},
+  {"", "\"a%dx b\"", "", QUERY_MAX_PHRASE/2, 0, QUERY_EPHRASE},
 };
 
 START_TEST(test_limits)
@@ -356,7 +356,8 @@ START_TEST(test_limits)
   ck_assert(query_is_limit(aLimit[_i].rc));
   snprintf(zNum, sizeof(zNum), " %d ", aLimit[_i].rc==QUERY_EEXPAND
            ? QUERY_MAX_PREFIX_WORDS : aLimit[_i].rc==QUERY_ETERMS
-           ? QUERY_MAX_TERMS : aLimit[_i].nMax);
+           ? QUERY_MAX_TERMS : aLimit[_i].rc==QUERY_EPHRASE
+           ? QUERY_MAX_PHRASE : aLimit[_i].nMax);
   ck_assert_msg(strstr(query_errmsg(aLimit[_i].rc), zNum)!=0,
                 "[%s] does not name%s", query_errmsg(aLimit[_i].rc), zNum);
   free(zAt);
