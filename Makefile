@@ -5,6 +5,10 @@
 #   make demo       install deps, build, index the sample reports, run searchd
 #   make check      install deps, build, run every test (also under ASan/UBSan)
 #   make bench      benchmarks (see bench/README.md)
+#   make install    install under PREFIX (/usr/local) and DESTDIR (dist/README.md)
+#   make uninstall  remove what make install installed
+#   make soak       searchd under load while the indexer adds and is killed
+#                   (tests/soak/soak.py; SOAK_SECONDS=600 by default)
 
 BUILD    ?= build
 CC       ?= cc
@@ -31,6 +35,8 @@ STEM_SRC    := $(filter-out stemming/extension.c,$(wildcard stemming/*.c))
 COMMON_SRC  := $(wildcard common/*.c)
 INDEXER_SRC := $(filter-out indexer/main.c,$(wildcard indexer/*.c))
 SEARCHD_SRC := $(wildcard searchd/*/*.c)
+# searchd/openapi.json as a C array (http/openapi.h).
+SEARCHD_GEN  = $(BUILD)/gen/openapi_json.c
 GEN_SRC      =
 
 # Files generated at build time (the decompounding dictionary, among others)
@@ -41,14 +47,14 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 STEM_OBJ    = $(call obj,$(STEM_SRC)) $(call obj,$(GEN_SRC))
 CORE_OBJ    = $(STEM_OBJ) $(call obj,$(COMMON_SRC))
 INDEXER_OBJ = $(call obj,$(INDEXER_SRC))
-SEARCHD_OBJ = $(call obj,$(SEARCHD_SRC))
+SEARCHD_OBJ = $(call obj,$(SEARCHD_SRC) $(SEARCHD_GEN))
 
 TEST_SRC    := $(wildcard tests/unit/check_*.c)
 TEST_OBJ     = $(call obj,$(TEST_SRC) tests/unit/runner.c)
 
 PROGRAMS = $(BUILD)/indexer $(BUILD)/searchd $(BUILD)/swedish.so
 
-.PHONY: all deps demo check unit e2e bench clean
+.PHONY: all deps demo check unit e2e bench soak clean install uninstall
 all: $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -63,6 +69,16 @@ $(BUILD)/indexer: $(BUILD)/obj/indexer/main.o $(INDEXER_OBJ) $(CORE_OBJ)
 
 $(BUILD)/searchd: $(BUILD)/obj/searchd/main.o $(SEARCHD_OBJ) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE) $(LDLIBS_HTTP)
+
+$(BUILD)/gen/openapi_json.c: searchd/openapi.json
+	@mkdir -p $(dir $@)
+	{ echo '/* Made from searchd/openapi.json by the Makefile. */'; \
+	  echo '#include "http/openapi.h"'; \
+	  echo 'const unsigned char openapi_json[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '};'; \
+	  echo 'const size_t openapi_json_len = sizeof(openapi_json);'; \
+	} > $@.tmp && mv $@.tmp $@
 
 # One runner for every suite: tests/unit/check_<module>.c exports
 # Suite *<module>_suite(void); the list is made from the file names.
@@ -166,6 +182,72 @@ check: deps
 
 bench: deps all
 	@sh bench/run
+
+# wrk (Debian's package) drives the load; it is needed only here.
+SOAK_SECONDS ?= 600
+soak: all
+	@sh tools/deps wrk
+	@BUILD=$(BUILD) SOAK_SECONDS=$(SOAK_SECONDS) python3 tests/soak/soak.py
+
+# --- install (dist/README.md) ---
+# searchd finds its page and synonyms at ../share/aar from its own folder
+# (searchd/http/datadir.h), so the layout below is fixed relative to PREFIX.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+SYSCONFDIR ?= /etc
+BINDIR      = $(PREFIX)/bin
+SBINDIR     = $(PREFIX)/sbin
+LIBDIR      = $(PREFIX)/lib/aar
+DATADIR     = $(PREFIX)/share/aar
+MANDIR      = $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+UNITS       = searchd.service indexer.service indexer.path indexer.timer
+WWW_FILES  := $(notdir $(wildcard searchd/www/*))
+DIST_SED    = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
+              -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+              -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+# Every file install puts in place, DESTDIR excluded; uninstall removes
+# these (the settings file only while it is as shipped).
+INSTALLED   = $(BINDIR)/indexer $(SBINDIR)/searchd $(LIBDIR)/swedish.so \
+              $(DATADIR)/synonyms.txt $(addprefix $(DATADIR)/www/,$(WWW_FILES)) \
+              $(MANDIR)/man1/indexer.1 $(MANDIR)/man8/searchd.8 \
+              $(addprefix $(UNITDIR)/,$(UNITS))
+
+# Units, man pages and the settings file with this PREFIX's paths; always
+# made again, since PREFIX may differ from the last run.
+.PHONY: dist-files
+dist-files:
+	@mkdir -p $(BUILD)/dist
+	@for f in $(UNITS); do \
+	  $(DIST_SED) dist/systemd/$$f.in > $(BUILD)/dist/$$f || exit 1; done
+	@$(DIST_SED) dist/man/indexer.1.in > $(BUILD)/dist/indexer.1
+	@$(DIST_SED) dist/man/searchd.8.in > $(BUILD)/dist/searchd.8
+	@$(DIST_SED) dist/default.in > $(BUILD)/dist/default
+
+install: all dist-files
+	install -D -m 755 $(BUILD)/indexer $(DESTDIR)$(BINDIR)/indexer
+	install -D -m 755 $(BUILD)/searchd $(DESTDIR)$(SBINDIR)/searchd
+	install -D -m 644 $(BUILD)/swedish.so $(DESTDIR)$(LIBDIR)/swedish.so
+	install -D -m 644 searchd/synonyms.txt $(DESTDIR)$(DATADIR)/synonyms.txt
+	install -d $(DESTDIR)$(DATADIR)/www
+	install -m 644 $(addprefix searchd/www/,$(WWW_FILES)) $(DESTDIR)$(DATADIR)/www
+	install -D -m 644 $(BUILD)/dist/indexer.1 $(DESTDIR)$(MANDIR)/man1/indexer.1
+	install -D -m 644 $(BUILD)/dist/searchd.8 $(DESTDIR)$(MANDIR)/man8/searchd.8
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 644 $(addprefix $(BUILD)/dist/,$(UNITS)) $(DESTDIR)$(UNITDIR)
+	@# An operator's settings are never overwritten.
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/default/searchd ]; then \
+	  echo "install: keeping $(DESTDIR)$(SYSCONFDIR)/default/searchd"; \
+	else install -D -m 644 $(BUILD)/dist/default \
+	  $(DESTDIR)$(SYSCONFDIR)/default/searchd; fi
+
+uninstall: dist-files
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@if cmp -s $(BUILD)/dist/default $(DESTDIR)$(SYSCONFDIR)/default/searchd; \
+	then rm -f $(DESTDIR)$(SYSCONFDIR)/default/searchd; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/default/searchd ]; then \
+	  echo "uninstall: keeping the edited $(DESTDIR)$(SYSCONFDIR)/default/searchd"; fi
+	-rmdir $(DESTDIR)$(DATADIR)/www $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBDIR) 2>/dev/null
 
 clean:
 	rm -rf build

@@ -3,8 +3,8 @@
 # plain FTS5 loader measured in the same run.
 #
 # For each size N in $BENCH_INDEXER_SIZES (default "5000 50000"):
-#   - a corpus from $SHARED/tools/gen-reports in $BENCH_DIR/rN (made once,
-#     reused while it holds N files);
+#   - a corpus from tools/gen-corpus in $BENCH_DIR/rN (made once, then
+#     reused: bench/lib.sh);
 #   - build/indexer into a fresh database, $BENCH_RUNS times (default 3 at
 #     5,000 reports, 1 above), median wall time, peak RSS from GNU time;
 #   - the baseline: build/fts5_baseline (bench/fts5_baseline.c), the same
@@ -22,7 +22,6 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 BENCH_DIR=${BENCH_DIR:-/tmp/aar-bench}
-SHARED=${SHARED:-$(cd .. && pwd)/shared}
 SIZES=${BENCH_INDEXER_SIZES:-"5000 50000"}
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench_indexer: needs GNU time (apt-get install time)" >&2; exit 2; }

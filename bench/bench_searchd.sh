@@ -1,12 +1,15 @@
 #!/bin/bash
 # bench_searchd.sh: searchd throughput, latency and memory over 5,000
 # generated reports, with Sphinx's searchd and nginx measured beside it in
-# the same run (issue 4, "Benchmark"). See bench/README.md.
+# the same run. See bench/README.md.
 #
-# Once, cached in $BENCH_DIR: the corpus (gen-reports), our index
-# (search.db, rebuilt when the corpus or the indexer is newer), the peers'
-# TSV and Sphinx index. Then, per run (BENCH_RUNS, default 1):
-#   Sphinx   ../shared/peers/sphinx-query: mysqlslap c1 and c16, same queries
+# Once, cached in $BENCH_DIR: the corpus (tools/gen-corpus), our index
+# (search.db, rebuilt when the corpus or the indexer is newer), its rows as
+# TSV and Sphinx's index of them. The peers come from Debian packages,
+# installed when missing (bench/peers/); one that cannot be had prints a
+# "skipped: PEER: REASON" line and the rest runs. Then, per run (BENCH_RUNS,
+# default 1):
+#   Sphinx   bench/peers/sphinx.sh: mysqlslap c1 and c16, same queries
 #   nginx    a static file holding a real searchd /search answer of median
 #            size: wrk c16 and c64 (the HTTP ceiling)
 #   cold     searchd with the result cache off: wrk, the queries in turn
@@ -17,7 +20,8 @@
 # targets' ratios. Everything listens on 127.0.0.1; every server this script
 # starts is stopped by its pid on exit.
 #
-# Env: BUILD (build), BENCH_DIR (/tmp/aar-bench), SHARED (../shared),
+# Env: BUILD (build), BENCH_DIR (/tmp/aar-bench), BENCH_PEERS (the peers to
+#   set up, default "sphinx nginx wrk"),
 #   BENCH_SECONDS per load (10), BENCH_RUNS (1), BENCH_CONNECTIONS ("16 64"),
 #   BENCH_REPORTS (5000), BENCH_ZIPF_S (1.0), BENCH_TAIL (long-tail queries
 #   from the corpus appended to the warm run's list, default 0: with a tail
@@ -33,7 +37,6 @@ cd "$(dirname "$0")/.." || exit 2
 TOP=$PWD
 BUILD=${BUILD:-build}
 BENCH_DIR=${BENCH_DIR:-/tmp/aar-bench}
-SHARED=${SHARED:-$(cd "$TOP/.." && pwd)/shared}
 SECS=${BENCH_SECONDS:-10}
 RUNS=${BENCH_RUNS:-1}
 CONNS=${BENCH_CONNECTIONS:-16 64}
@@ -49,8 +52,8 @@ CORPUS=$BENCH_DIR/r$REPORTS
 DB=$BENCH_DIR/search.db
 W=$BENCH_DIR/searchd
 export PEERS_WORK=$BENCH_DIR/peers
-# shellcheck source=/dev/null
-. "$SHARED/peers/lib.sh" || { echo "bench_searchd: no $SHARED/peers/lib.sh" >&2; exit 2; }
+. "$TOP/bench/peers/lib.sh"
+. "$TOP/bench/peers/sphinx.sh"
 . "$TOP/bench/lib.sh"
 die() { echo "bench_searchd: $*" >&2; exit 1; }
 note() { echo "bench_searchd: $*" >&2; }
@@ -64,24 +67,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- setup: packages, corpus, indexes, query lists ---------------------------
+# --- setup: peers, corpus, indexes, query lists ------------------------------
 
-install_deps() {
-    local p missing=
-    for p in sphinxsearch nginx wrk time python3 mariadb-client; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
-    done
-    [[ -z $missing ]] && return 0
-    [[ $(id -u) == 0 ]] || die "missing packages:$missing (apt-get install them as root)"
-    note "installing:$missing"
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing > "$BENCH_DIR/apt.log" 2>&1 \
-        || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-             DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } \
-             >> "$BENCH_DIR/apt.log" 2>&1 || { tail "$BENCH_DIR/apt.log" >&2; die "apt-get install failed"; }
+# HAVE_WRK, HAVE_NGINX, HAVE_SPHINX: 1 when the peer is there (installed now
+# if need be), else 0 after its skipped: line.
+setup_peers() {
+    HAVE_WRK=0 HAVE_NGINX=0 HAVE_SPHINX=0
+    peer_ready wrk wrk wrk && HAVE_WRK=1
+    if peer_ready nginx nginx nginx; then
+        if ((HAVE_WRK)); then HAVE_NGINX=1; else skipped nginx "no wrk to load it"; fi
+    fi
+    peer_ready sphinx "sphinxsearch mariadb-client" indexer searchd mysqlslap && HAVE_SPHINX=1
+    return 0
 }
 
-# The corpus (shared with the other benchmarks) and our index of it, both
+# The corpus (the other benchmarks use it too) and our index of it, both
 # made once (bench/lib.sh).
 make_corpus() {
     bench_corpus "$REPORTS" > /dev/null || die "no corpus"
@@ -98,25 +98,24 @@ make_index() {
     return 0
 }
 
-make_sphinx_index() {
-    mkdir -p "$PEERS_WORK"
-    if ! [[ -s $PEERS_WORK/rows.tsv && $PEERS_WORK/rows.tsv -nt $CORPUS ]]; then
-        note "to-tsv $CORPUS"
-        "$PEERS_DIR/to-tsv" --map "$PEERS_WORK/rows.map" "$CORPUS" > "$PEERS_WORK/rows.tsv.tmp" \
-            2> "$PEERS_WORK/to-tsv.err" || { cat "$PEERS_WORK/to-tsv.err" >&2; die "to-tsv failed"; }
-        mv -f "$PEERS_WORK/rows.tsv.tmp" "$PEERS_WORK/rows.tsv"
+# The rows of our index as TSV (for Sphinx and the long tail), then
+# Sphinx's index of them; Sphinx is skipped if its indexer fails.
+make_peer_index() {
+    mkdir -p "$PEERS_WORK" "$SPHINX_WORK" || die "cannot create $PEERS_WORK"
+    ((HAVE_SPHINX || TAIL > 0)) || return 0
+    if ! [[ -s $PEERS_WORK/rows.tsv && $PEERS_WORK/rows.tsv -nt $DB ]]; then
+        rows_tsv "$DB" "$PEERS_WORK/rows.tsv" || die "cannot read the rows of $DB"
     fi
-    if ! [[ -f $SPHINX_WORK/index/rows.sph && $SPHINX_WORK/index/rows.sph -nt $PEERS_WORK/rows.tsv ]]; then
-        note "sphinx-index"
-        "$PEERS_DIR/sphinx-index" "$PEERS_WORK/rows.tsv" > "$W/sphinx-index.txt" \
-            || die "sphinx-index failed"
+    if ((HAVE_SPHINX)) && ! sphinx_index "$PEERS_WORK/rows.tsv"; then
+        skipped sphinx "its indexer failed (see $SPHINX_WORK/indexer.log)"
+        HAVE_SPHINX=0
     fi
 }
 
-# queries.txt: ours then the peers' list (cold run, Sphinx, probe);
-# zipf.txt: the same, then BENCH_TAIL long-tail queries of corpus words (warm run).
+# queries.txt: the list (cold run, Sphinx, probe); zipf.txt: the same, then
+# BENCH_TAIL long-tail queries of corpus words (warm run).
 make_query_lists() {
-    { queries "$HERE/queries.txt"; queries "$PEERS_DIR/queries-sv.txt"; } | awk '!seen[$0]++' > "$W/queries.txt"
+    queries "$HERE/queries.txt" | awk '!seen[$0]++' > "$W/queries.txt"
     { cat "$W/queries.txt"; ((TAIL == 0)) || "$PY" "$HERE/tail.py" "$PEERS_WORK/rows.tsv" "$TAIL"; } \
         | awk '!seen[$0]++' > "$W/zipf.txt" || die "tail.py failed"
     note "$(wc -l < "$W/queries.txt") queries, $(wc -l < "$W/zipf.txt") with the Zipf tail"
@@ -148,38 +147,19 @@ start_searchd() {
 }
 
 # start_nginx BODY_FILE: nginx (2 workers, no access log) serving the file as
-# /search.json on a free port; sets NPID and NPORT. As ../shared/peers/http-ref.
+# /search.json on a free port (bench/peers/nginx.conf.in); sets NPID and
+# NPORT. Returns 1 if it does not start.
 start_nginx() {
     local n=$W/nginx
     rm -rf "$n" && mkdir -p "$n/www" "$n/tmp" && chmod 755 "$n" "$n/www"
     cp "$1" "$n/www/search.json" && chmod 644 "$n/www/search.json"
     NPORT=$(free_port)
-    cat > "$n/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $n/nginx.pid;
-error_log $n/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    client_body_temp_path $n/tmp/body;
-    proxy_temp_path $n/tmp/proxy;
-    fastcgi_temp_path $n/tmp/fastcgi;
-    uwsgi_temp_path $n/tmp/uwsgi;
-    scgi_temp_path $n/tmp/scgi;
-    types { application/json json; }
-    default_type application/json;
-    server { listen 127.0.0.1:$NPORT; root $n/www; }
-}
-EOF
+    sed -e "s|@DIR@|$n|g" -e "s|@PORT@|$NPORT|g" "$TOP/bench/peers/nginx.conf.in" > "$n/nginx.conf"
     nginx -p "$n" -c "$n/nginx.conf" -e "$n/error.log" &
     NPID=$!
-    wait_port "$NPORT" 30 || { cat "$n/error.log" >&2; die "nginx did not listen on 127.0.0.1:$NPORT"; }
+    wait_port "$NPORT" 30 && return 0
+    cat "$n/error.log" >&2
+    return 1
 }
 
 # --- loads --------------------------------------------------------------------
@@ -219,21 +199,23 @@ memory() {
     done
 }
 
-run_sphinx() {
-    local out
-    out=$("$PEERS_DIR/sphinx-query" --queries "$W/queries.txt" --slap-queries "$NSLAP" 2> "$RD/sphinx.err") \
-        || { tail "$RD/sphinx.err" >&2; note "sphinx-query failed"; return 1; }
-    cp "$SPHINX_WORK/hits.tsv" "$RD/sphinx-hits.tsv"
-    # sphinx.query.c16.qps -> sphinx.c16.qps; sphinx.searchd.peak_rss -> sphinx.rss
-    sed -n -e 's/^sphinx\.query\.\(c[0-9]*\.\)/sphinx.\1/p' -e 's/^sphinx\.searchd\.peak_rss /sphinx.rss /p' <<< "$out"
-}
-
 one_run() {
     local c
-    run_sphinx
-    start_nginx "$W/body.json"
-    for c in $CONNS; do load nginx "$c" "http://127.0.0.1:$NPORT/search.json"; done
-    cleanup
+    if ((HAVE_SPHINX)); then
+        sphinx_query "$W/queries.txt" "$NSLAP" "$RD" || note "Sphinx failed (see $SPHINX_WORK)"
+    fi
+    if ((HAVE_NGINX)); then
+        if start_nginx "$W/body.json"; then
+            for c in $CONNS; do load nginx "$c" "http://127.0.0.1:$NPORT/search.json"; done
+        else
+            skipped nginx "did not listen on 127.0.0.1:$NPORT (see $W/nginx/error.log)"
+        fi
+        cleanup
+    fi
+    if ! ((HAVE_WRK)); then
+        skipped "searchd load" "no wrk"
+        return 0
+    fi
     start_searchd cold
     for c in $CONNS; do load searchd.cold "$c" "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt"; done
     memory searchd.cold
@@ -250,12 +232,11 @@ one_run() {
 main() {
     local r t0
     mkdir -p "$BENCH_DIR" "$W" || die "cannot create $W"
-    install_deps
-    need wrk nginx mysqlslap flock
     [[ -x $SEARCHD ]] || die "no searchd at $SEARCHD (make BUILD=$BUILD all)"
+    setup_peers
     make_corpus
     make_index
-    make_sphinx_index
+    make_peer_index
     make_query_lists
     t0=$(now)
     start_searchd cold
@@ -270,14 +251,16 @@ main() {
         one_run > "$RD/metrics.txt"
     done
     # what each engine matched, side by side: a fast answer must not be an empty one
-    awk -F'\t' 'BEGIN { print "query\tsphinx_total\tsearchd_total" }
-        NR == FNR { if (FNR > 1) ours[$1] = $4; next }
-        { printf "%s\t%s\t%s\n", $2, $4, ($2 in ours) ? ours[$2] : "-" }' \
-        "$W/probe.tsv" "$W/run1/sphinx-hits.tsv" > "$W/hits-compare.tsv" 2>/dev/null \
-        && note "matches per query, Sphinx vs searchd: $W/hits-compare.tsv"
-    # Sphinx's own query time (SHOW META), one query at a time: beside searchd's took_ms
-    awk -F'\t' '$5 ~ /^[0-9.]+$/ { s += $5; n++ } END { if (n) printf "sphinx.probe.took_ms.mean %.3f ms\n", s / n }' \
-        "$W/run1/sphinx-hits.tsv" 2>/dev/null
+    if [[ -s $W/run1/sphinx-hits.tsv ]]; then
+        awk -F'\t' 'BEGIN { print "query\tsphinx_total\tsearchd_total" }
+            NR == FNR { if (FNR > 1) ours[$1] = $4; next }
+            { printf "%s\t%s\t%s\n", $1, $2, ($1 in ours) ? ours[$1] : "-" }' \
+            "$W/probe.tsv" "$W/run1/sphinx-hits.tsv" > "$W/hits-compare.tsv" \
+            && note "matches per query, Sphinx vs searchd: $W/hits-compare.tsv"
+        # Sphinx's own query time (SHOW META), one query at a time: beside searchd's took_ms
+        awk -F'\t' '$3 ~ /^[0-9.]+$/ { s += $3; n++ } END { if (n) printf "sphinx.probe.took_ms.mean %.3f ms\n", s / n }' \
+            "$W/run1/sphinx-hits.tsv"
+    fi
     "$PY" "$HERE/summary.py" "$W"/run[0-9]*
     metric searchd.bench.wall "$(elapsed "$t0" "$(now)")" s
 }

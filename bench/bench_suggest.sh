@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench_suggest.sh: GET /suggest as a search box sends it, over 5,000
-# generated reports (issue 5: p99 under 2 ms at 16 connections).
+# generated reports (target: p99 under 2 ms at 16 connections).
 #
 # The corpus and the index are the ones bench_searchd.sh uses
 # ($BENCH_DIR/r5000 and search.db, made once: bench/lib.sh). The prefixes
@@ -22,7 +22,9 @@
 # Prints `metric value unit` lines: suggest.cN.qps, .p50, .p99 (medians),
 # .p99.max, .non2xx (sum), suggest.load1.before/.after, suggest.searchd.hwm,
 # suggest.inproc.{p50,p99,max,warm.mean,warm.p50,warm.p99}.
-# Env: BUILD (build), BENCH_DIR (/tmp/aar-bench), SHARED (../shared),
+# Without wrk (bench/peers/lib.sh installs it when missing) the HTTP part
+# prints "skipped: wrk: REASON" and the in-process part still runs.
+# Env: BUILD (build), BENCH_DIR (/tmp/aar-bench),
 #   BENCH_SECONDS (10), BENCH_REPORTS (5000), SUGGEST_CONNECTIONS ("16 64"),
 #   SUGGEST_RUNS (3), SUGGEST_DB (an existing index to use as it is,
 #   e.g. one made by another build's indexer), SUGGEST_FLAGS (more searchd
@@ -33,7 +35,6 @@ cd "$(dirname "$0")/.." || exit 2
 TOP=$PWD
 BUILD=${BUILD:-build}
 BENCH_DIR=${BENCH_DIR:-/tmp/aar-bench}
-SHARED=${SHARED:-$(cd "$TOP/.." && pwd)/shared}
 SECS=${BENCH_SECONDS:-10}
 REPORTS=${BENCH_REPORTS:-5000}
 CONNS=${SUGGEST_CONNECTIONS:-16 64}
@@ -58,7 +59,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
+PEERS_WORK=$BENCH_DIR/peers
+. "$TOP/bench/peers/lib.sh"
+HAVE_WRK=0
+peer_ready wrk wrk wrk && HAVE_WRK=1
 command -v sqlite3 >/dev/null || die "sqlite3 is missing (apt-get install sqlite3)"
 [[ -x $SEARCHD && -x $INDEXER ]] || die "build first: make BUILD=$BUILD all"
 make -s BUILD="$BUILD" "$BUILD/suggest_inproc" >&2 || die "cannot build $BUILD/suggest_inproc"
@@ -96,53 +100,58 @@ print("\n".join(out))
 PY
 note "$(wc -l < "$W/prefixes.txt") prefixes from $(wc -l < "$W/words.txt") words"
 
-# shellcheck disable=SC2086  # FLAGS is a list of flags
-"$SEARCHD" --db "$DB" --listen 127.0.0.1:0 --port-file "$W/port" --quiet \
-  $FLAGS 2> "$W/searchd.log" &
-SPID=$!
-for _ in $(seq 100); do [[ -s $W/port ]] && break; sleep 0.1; done
-[[ -s $W/port ]] || { cat "$W/searchd.log" >&2; die "searchd did not start"; }
-PORT=$(cat "$W/port")
-rm -f "$W/port"
+# http_part: searchd on a free port, wrk at each connection count.
+http_part() {
+  # shellcheck disable=SC2086  # FLAGS is a list of flags
+  "$SEARCHD" --db "$DB" --listen 127.0.0.1:0 --port-file "$W/port" --quiet \
+    $FLAGS 2> "$W/searchd.log" &
+  SPID=$!
+  for _ in $(seq 100); do [[ -s $W/port ]] && break; sleep 0.1; done
+  [[ -s $W/port ]] || { cat "$W/searchd.log" >&2; die "searchd did not start"; }
+  PORT=$(cat "$W/port")
+  rm -f "$W/port"
 
-# wrk latency ("512.00us", "1.20ms", "2.00s") in milliseconds.
-to_ms() {
-  awk -v v="$1" 'BEGIN { n = v + 0;
-    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
-    else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+  # wrk latency ("512.00us", "1.20ms", "2.00s") in milliseconds.
+  to_ms() {
+    awk -v v="$1" 'BEGIN { n = v + 0;
+      if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
+      else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+  }
+
+  # Warm the page cache and every worker's statements once.
+  wrk -t2 -c16 -d2s -s bench/wrk/cycle.lua "http://127.0.0.1:$PORT" \
+    -- "$W/prefixes.txt" "$TARGET" > /dev/null 2>&1
+  # The median of numbers, one per line.
+  median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR+1)/2)] }'; }
+
+  metric suggest.load1.before "$(cut -d' ' -f1 /proc/loadavg)" load
+  for c in $CONNS; do
+    : > "$W/runs-c$c.txt"
+    for r in $(seq "$RUNS"); do
+      out=$(wrk -t"$((c < 2 ? c : 2))" -c"$c" -d"${SECS}s" --latency \
+            -s bench/wrk/cycle.lua \
+            "http://127.0.0.1:$PORT" -- "$W/prefixes.txt" "$TARGET") || die "wrk failed"
+      echo "$out" > "$W/wrk-c$c-r$r.txt"
+      qps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
+      p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
+      p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+      bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
+      echo "${qps:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${bad:-0}" \
+        >> "$W/runs-c$c.txt"
+      note "c$c run $r: $(tail -1 "$W/runs-c$c.txt") (qps p50 p99 non2xx)," \
+        "load $(cut -d' ' -f1 /proc/loadavg)"
+    done
+    metric "suggest.c$c.qps" "$(awk '{print $1}' "$W/runs-c$c.txt" | median)" req/s
+    metric "suggest.c$c.p50" "$(awk '{print $2}' "$W/runs-c$c.txt" | median)" ms
+    metric "suggest.c$c.p99" "$(awk '{print $3}' "$W/runs-c$c.txt" | median)" ms
+    metric "suggest.c$c.p99.max" "$(awk '{print $3}' "$W/runs-c$c.txt" | sort -g | tail -1)" ms
+    metric "suggest.c$c.non2xx" "$(awk '{s += $4} END {print s + 0}' "$W/runs-c$c.txt")" responses
+  done
+  metric suggest.load1.after "$(cut -d' ' -f1 /proc/loadavg)" load
+  rss=$(awk '/VmHWM/ { print $2 }' "/proc/$SPID/status" 2>/dev/null)
+  metric suggest.searchd.hwm "${rss:-0}" kB
 }
 
-# Warm the page cache and every worker's statements once.
-wrk -t2 -c16 -d2s -s bench/wrk/cycle.lua "http://127.0.0.1:$PORT" \
-  -- "$W/prefixes.txt" "$TARGET" > /dev/null 2>&1
-# The median of numbers, one per line.
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR+1)/2)] }'; }
-
-metric suggest.load1.before "$(cut -d' ' -f1 /proc/loadavg)" load
-for c in $CONNS; do
-  : > "$W/runs-c$c.txt"
-  for r in $(seq "$RUNS"); do
-    out=$(wrk -t"$((c < 2 ? c : 2))" -c"$c" -d"${SECS}s" --latency \
-          -s bench/wrk/cycle.lua \
-          "http://127.0.0.1:$PORT" -- "$W/prefixes.txt" "$TARGET") || die "wrk failed"
-    echo "$out" > "$W/wrk-c$c-r$r.txt"
-    qps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
-    p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
-    p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
-    bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
-    echo "${qps:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${bad:-0}" \
-      >> "$W/runs-c$c.txt"
-    note "c$c run $r: $(tail -1 "$W/runs-c$c.txt") (qps p50 p99 non2xx)," \
-      "load $(cut -d' ' -f1 /proc/loadavg)"
-  done
-  metric "suggest.c$c.qps" "$(awk '{print $1}' "$W/runs-c$c.txt" | median)" req/s
-  metric "suggest.c$c.p50" "$(awk '{print $2}' "$W/runs-c$c.txt" | median)" ms
-  metric "suggest.c$c.p99" "$(awk '{print $3}' "$W/runs-c$c.txt" | median)" ms
-  metric "suggest.c$c.p99.max" "$(awk '{print $3}' "$W/runs-c$c.txt" | sort -g | tail -1)" ms
-  metric "suggest.c$c.non2xx" "$(awk '{s += $4} END {print s + 0}' "$W/runs-c$c.txt")" responses
-done
-metric suggest.load1.after "$(cut -d' ' -f1 /proc/loadavg)" load
-rss=$(awk '/VmHWM/ { print $2 }' "/proc/$SPID/status" 2>/dev/null)
-metric suggest.searchd.hwm "${rss:-0}" kB
+if ((HAVE_WRK)); then http_part; fi
 cleanup
 "$TOP/$BUILD/suggest_inproc" "$DB" "$W/prefixes.txt" || die "suggest_inproc failed"

@@ -1,8 +1,8 @@
-# bench/lib.sh: what the benchmarks share; sourced (POSIX sh) with
-# BENCH_DIR and SHARED set. Diagnostics go to stderr.
+# bench/lib.sh: what the benchmarks share; sourced (POSIX sh) from the
+# top of the repository with BENCH_DIR set. Diagnostics go to stderr.
 
 # bench_corpus N: print $BENCH_DIR/rN, generating it the first time with
-# gen-reports. It is made in a temporary directory and renamed into place
+# tools/gen-corpus (N independent reports, seed 1). It is made in a temporary directory and renamed into place
 # under a lock, so benchmarks started side by side share one corpus and
 # none ever reads half of one.
 bench_corpus() {
@@ -14,7 +14,7 @@ bench_corpus() {
     echo "bench: generating $1 reports into $_d" >&2
     _tmp=$(mktemp -d "$_d.tmp.XXXXXX") || exit 1
     chmod 755 "$_tmp"
-    "$SHARED/tools/gen-reports" --out "$_tmp" --reports "$1" --quiet >&2 &&
+    python3 tools/gen-corpus --out "$_tmp" --reports "$1" --quiet >&2 &&
       mv -T "$_tmp" "$_d" && exit 0
     rm -rf "$_tmp"
     exit 1

@@ -56,7 +56,9 @@ static const char zUsage[] =
 "Index \"återrapportering\" report files into the search database PATH\n"
 "(created if missing). Directories are searched recursively for *.txt.\n"
 "A file whose content (SHA-256) is unchanged since the last run is not\n"
-"indexed again; a changed file replaces its report as a whole.\n"
+"indexed again; a changed file replaces its report as a whole. A file\n"
+"with the same content as another indexed file (a copy under another\n"
+"name) is indexed with a warning naming both.\n"
 "\n"
 "  --db PATH   the index database (SQLite, WAL; searchd reads it)\n"
 "  --prune     remove reports whose files no longer exist\n"
@@ -245,6 +247,27 @@ static int batch_begin(struct indexer *p){
   return rc;
 }
 
+/*
+** Warn about a report just indexed whose content (and so date) another
+** indexed file has too: searches would show each of its rows twice.
+*/
+static int index_twin(struct indexer *p, const struct prefetch_item *pItem){
+  char *zOther = 0;
+  int rc = store_twin(p->pStore, pItem->pReport->zDate, pItem->zSha,
+                      pItem->zPath, &zOther);
+  if( rc!=SQLITE_OK ) return db_fail(p, rc, pItem->zPath);
+  if( zOther ){
+    char *zMsg = sqlite3_mprintf("same content as %s (both indexed: every "
+                                 "row is found twice; remove one and run "
+                                 "with --prune)", zOther);
+    warn_input(p, pItem->zPath, 0, zMsg ? zMsg : "same content as another "
+               "indexed file");
+    sqlite3_free(zMsg);
+    sqlite3_free(zOther);
+  }
+  return SQLITE_OK;
+}
+
 /* Put a parsed report in the index, in the current batch. */
 static int index_put(struct indexer *p, struct prefetch_item *pItem){
   int rc = batch_begin(p);
@@ -257,6 +280,7 @@ static int index_put(struct indexer *p, struct prefetch_item *pItem){
     p->nBatchIndexed++;
     p->nBatchRows += pItem->pReport->nRow;
     p->nBatchBytes += (long long)pItem->nBytes;
+    rc = index_twin(p, pItem);
   }
   return rc;
 }

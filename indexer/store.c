@@ -13,7 +13,7 @@
 /* The statements a store reuses; the order of azSql in store_open(). */
 enum {
   ST_FIND, ST_OLD_ROWS, ST_DELETE, ST_REPORT, ST_ALL, ST_MOVE, ST_KNOWN,
-  ST_ROWS, ST_CONFIG, ST_SET, ST_COUNT
+  ST_ROWS, ST_CONFIG, ST_SET, ST_TWIN, ST_COUNT
 };
 
 /*
@@ -100,6 +100,8 @@ static const char *const azSql[ST_COUNT] = {
   /* ST_CONFIG */   "SELECT v FROM assignments_fts_config WHERE k = ?1",
   /* ST_SET */      "INSERT INTO assignments_fts(assignments_fts, rank)"
                     " VALUES(?1, ?2)",
+  /* ST_TWIN */     "SELECT path FROM reports WHERE date = ?1 AND sha256 = ?2"
+                    " AND path <> ?3 ORDER BY path LIMIT 1",
 };
 
 struct store {
@@ -191,6 +193,23 @@ int store_find(struct store *p, const char *zPath, int *pbFound, char *zSha){
   sqlite3_int64 iId = 0;
   int rc = store_lookup(p, zPath, &iId, zSha);
   *pbFound = iId!=0;
+  return rc;
+}
+
+int store_twin(struct store *p, const char *zDate, const char *zSha,
+               const char *zPath, char **pzOther){
+  sqlite3_stmt *pStmt = p->apStmt[ST_TWIN];
+  int rc = sqlite3_bind_text(pStmt, 1, zDate, -1, SQLITE_STATIC);
+  *pzOther = 0;
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 2, zSha, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 3, zPath, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_step(pStmt);
+  if( rc==SQLITE_ROW ){
+    *pzOther = sqlite3_mprintf("%s", sqlite3_column_text(pStmt, 0));
+    rc = *pzOther ? SQLITE_DONE : SQLITE_NOMEM;
+  }
+  if( rc==SQLITE_DONE ) rc = sqlite3_reset(pStmt);
+  else sqlite3_reset(pStmt);
   return rc;
 }
 

@@ -41,6 +41,15 @@ void store_close(struct store *p);
 int store_find(struct store *p, const char *zPath, int *pbFound, char *zSha);
 
 /*
+** Look for another report of the same date and content (sha256 zSha) than
+** the one at zPath: a copy under another name, whose every row would be a
+** second hit. Sets *pzOther to its path (sqlite3_free it), or NULL if there
+** is none. Sees the current transaction's reports. Uses the index on date.
+*/
+int store_twin(struct store *p, const char *zDate, const char *zSha,
+               const char *zPath, char **pzOther);
+
+/*
 ** Copy each listed file's indexed SHA-256 into its zKnownSha ("" if the
 ** path is not indexed), so the reader thread can skip parsing unchanged
 ** files. pList must be sorted (files_sort). One pass over reports.

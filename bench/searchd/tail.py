@@ -3,8 +3,8 @@
 
 Usage: tail.py ROWS_TSV N [SEED] > tail.txt
 
-ROWS_TSV is ../shared/peers/to-tsv's output (id, date, assignment, source,
-status). Prints N distinct queries, one per line, in a seeded random order
+ROWS_TSV holds the index's rows (rows_tsv in bench/peers/lib.sh: id, date,
+assignment, source, status). Prints N distinct queries, one per line, in a seeded random order
 (the same file and seed give the same list): two thirds single words of the
 assignment texts that occur in 5 to 5,000 rows, one third two adjacent
 words of an assignment. Appended after the hand-written list (BENCH_TAIL=N),

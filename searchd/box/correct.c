@@ -65,6 +65,15 @@ void correct_free(struct correct *p){
   }
 }
 
+/* Reset pStmt and unbind its strings (bound SQLITE_STATIC); the first
+** error of rc and those. */
+static int correct_end(sqlite3_stmt *pStmt, int rc){
+  int rc2 = sqlite3_reset(pStmt);
+  if( rc==SQLITE_OK ) rc = rc2;
+  rc2 = sqlite3_clear_bindings(pStmt);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
 int correct_found(struct correct *p, const char *zMatch, int *pbFound){
   int rc;
   *pbFound = 0;
@@ -76,9 +85,7 @@ int correct_found(struct correct *p, const char *zMatch, int *pbFound){
   }else if( rc==SQLITE_DONE ){
     rc = SQLITE_OK;
   }
-  sqlite3_reset(p->pFound);
-  sqlite3_clear_bindings(p->pFound);
-  return rc;
+  return correct_end(p->pFound, rc);
 }
 
 /*
@@ -155,9 +162,7 @@ static int correct_by_plain(struct correct *p, const char *zWord,
     rc = *pzTo ? SQLITE_DONE : SQLITE_NOMEM;
   }
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
-  sqlite3_reset(p->pPlain);
-  sqlite3_clear_bindings(p->pPlain);
-  return rc;
+  return correct_end(p->pPlain, rc);
 }
 
 /* Bind the first-letter range and length window of step 2. */
@@ -207,9 +212,7 @@ static int correct_by_distance(struct correct *p, const char *zWord,
     }
   }
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
-  sqlite3_reset(p->pNear);
-  sqlite3_clear_bindings(p->pNear);
-  return rc;
+  return correct_end(p->pNear, rc);
 }
 
 /* Number of code points of z, or -1 if it holds an ASCII digit. */

@@ -33,13 +33,16 @@ struct ext_set {
 };
 
 int ext_open(const struct conf *conf, sqlite3 *db, struct ext_set *pPrev,
-             struct ext_set **ppOut, char **pzErr){
+             int bSearchOnly, struct ext_set **ppOut, char **pzErr){
   struct ext_set *p = calloc(1, sizeof(*p));
   int i, rc = p ? EXT_OK : EXT_FATAL;
   *ppOut = 0;
   *pzErr = 0;
   for(i=0; rc!=EXT_FATAL && i<EXT_N_MODULE; i++){
     void *pOld = pPrev ? pPrev->apState[i] : 0;
+    if( bSearchOnly && !aExtModule[i].xExpand && !aExtModule[i].xSpan ){
+      continue;
+    }
     rc = aExtModule[i].xOpen(conf, db, pOld, &p->apState[i], pzErr);
     if( rc!=EXT_OK ) p->apState[i] = 0;
     if( rc==EXT_SKIP ){

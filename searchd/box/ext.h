@@ -1,11 +1,13 @@
 /*
 ** ext.h: extension modules, the hook for features layered on searchd
-** (synonyms, spelling correction, suggestions: issue 5).
+** (synonyms, spelling correction, suggestions).
 **
 ** A module is one line in aExtModule[] (ext.c). Each worker opens every
 ** module when it opens its database connection, and opens them again when
 ** SIGHUP makes it reopen the database, so a module that reads a file (a
-** synonyms list) re-reads it on SIGHUP without a restart:
+** synonyms list) re-reads it on SIGHUP without a restart. A search thread
+** (pool.h), which only searches, opens only the modules that expand
+** queries (xExpand or xSpan):
 **
 **   static int syn_open(const struct conf *conf, sqlite3 *db, void *pPrev,
 **                       void **ppState, char **pzErr);
@@ -59,7 +61,8 @@ extern const struct ext_module aExtModule[];
 struct ext_set;
 
 /*
-** Open every module for one worker; pPrev is the worker's set being
+** Open every module for one worker (bSearchOnly: only those with xExpand
+** or xSpan, for a connection that only searches); pPrev is the set being
 ** replaced (after SIGHUP) or NULL at start-up. Returns 0 and sets *ppOut
 ** (free with ext_close). Returns -1 with *ppOut NULL and *pzErr set
 ** (sqlite3_free it) on out-of-memory or when a module's xOpen says
@@ -68,7 +71,7 @@ struct ext_set;
 ** (logged), not fatal.
 */
 int ext_open(const struct conf *conf, sqlite3 *db, struct ext_set *pPrev,
-             struct ext_set **ppOut, char **pzErr);
+             int bSearchOnly, struct ext_set **ppOut, char **pzErr);
 
 /* Close every module. Accepts NULL. */
 void ext_close(struct ext_set *p);

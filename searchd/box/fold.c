@@ -63,6 +63,22 @@ int fold_tokens(struct fold *p, const char *z, int n, void *pCtx,
   return rc==SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+static int fold_any_cb(void *pCtx, const char *zTok, int nTok, int iStart,
+                       int iEnd){
+  (void)zTok; (void)nTok; (void)iStart; (void)iEnd;
+  *(int*)pCtx = 1;
+  return SQLITE_DONE;
+}
+
+int fold_has_token(void *pArg, const char *z, int n){
+  int bFound = 0;
+  if( fold_tokens((struct fold*)pArg, z, n, &bFound, fold_any_cb)
+      !=SQLITE_OK ){
+    return 1;     /* cannot tell: keep the term, as without the hook */
+  }
+  return bFound;
+}
+
 /* Collects the only token for fold_word(). */
 struct fold_one {
   char *z;

@@ -44,6 +44,13 @@ int fold_tokens(struct fold *p, const char *z, int n, void *pCtx,
                 fold_token_fn xToken);
 
 /*
+** query_token_fn (query.h) with pArg a struct fold: does z[0..n) hold a
+** word as the index's own segmentation (unicode61, which the swedish
+** tokenizer wraps) sees it? 1 also when it cannot tell.
+*/
+int fold_has_token(void *pArg, const char *z, int n);
+
+/*
 ** Fold z[0..n) expecting one word: on success *pzOut is a new string
 ** (sqlite3_free) with the folded word, or NULL if the text is not exactly
 ** one token (empty, or several words: "covid-19"). Returns an SQLite code.

@@ -249,6 +249,15 @@ static int suggest_add(const char *zQ, const struct suggest_words *w,
   return SQLITE_OK;
 }
 
+/* Reset pStmt and unbind its strings (bound SQLITE_STATIC); the first
+** error of rc and those. */
+static int suggest_end(sqlite3_stmt *pStmt, int rc){
+  int rc2 = sqlite3_reset(pStmt);
+  if( rc==SQLITE_OK ) rc = rc2;
+  rc2 = sqlite3_clear_bindings(pStmt);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
 /*
 ** Completions from vocab by a range scan of its primary key, also written
 ** to pStr as "docs TAB word NL" lines (for the cache). *pnSteps: the VM
@@ -274,8 +283,7 @@ static int suggest_scan(struct suggest *p, const char *zQ,
     sqlite3_str_appendf(pStr, "%lld\t%s\n", nDocs, zWord);
   }
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
-  sqlite3_reset(p->pWords);
-  sqlite3_clear_bindings(p->pWords);
+  rc = suggest_end(p->pWords, rc);
   sqlite3_free(zHi);
   if( pnSteps ){
     *pnSteps = sqlite3_stmt_status(p->pWords, SQLITE_STMTSTATUS_VM_STEP, 1);
@@ -310,8 +318,8 @@ static int suggest_check_version(struct suggest *p){
     p->bFresh = 1;
     rc = SQLITE_OK;
   }
-  sqlite3_reset(p->pVersion);
-  return rc==SQLITE_DONE ? SQLITE_OK : rc;
+  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+  return suggest_end(p->pVersion, rc);
 }
 
 /*
@@ -428,9 +436,7 @@ static int suggest_hits_query(struct suggest *p, const char *zExpr,
     rc = pHit->zDate && pHit->zAssignment ? SQLITE_OK : SQLITE_NOMEM;
   }
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
-  sqlite3_reset(p->pHits);
-  sqlite3_clear_bindings(p->pHits);
-  return rc;
+  return suggest_end(p->pHits, rc);
 }
 
 /*
@@ -476,17 +482,17 @@ static int suggest_hits(struct suggest *p, const struct suggest_words *w,
 ** instead of one per statement.
 */
 static int suggest_begin(struct suggest *p){
-  int rc = sqlite3_step(p->pBegin);
-  sqlite3_reset(p->pBegin);
-  return rc==SQLITE_DONE ? SQLITE_OK : rc;
+  (void)sqlite3_step(p->pBegin);   /* its error is the reset's */
+  return sqlite3_reset(p->pBegin);
 }
 
 /* End it; an interrupted statement may have ended it already. */
 static void suggest_commit(struct suggest *p, int *pRc){
   if( !sqlite3_get_autocommit(p->db) ){
-    int rc = sqlite3_step(p->pCommit);
-    sqlite3_reset(p->pCommit);
-    if( *pRc==SQLITE_OK && rc!=SQLITE_DONE ) *pRc = rc;
+    int rc;
+    (void)sqlite3_step(p->pCommit);  /* its error is the reset's */
+    rc = sqlite3_reset(p->pCommit);
+    if( *pRc==SQLITE_OK ) *pRc = rc;
   }
 }
 
@@ -567,13 +573,8 @@ int suggest_handle(struct request_ctx *ctx){
   if( p==0 ) return route_error(ctx, 503, "suggestions not available");
   rc = suggest_run(p, zQ, (int)strlen(zQ), (int)nLimit,
                    SUGGEST_MAX_HITS, &r);
-  if( rc==SQLITE_INTERRUPT ){
-    return route_error(ctx, 503, "suggestions took too long");
-  }
-  if( rc!=SQLITE_OK ){
-    return route_error(ctx, 500, "suggest: %s", sqlite3_errstr(rc));
-  }
+  if( rc!=SQLITE_OK ) return route_fail(ctx, rc, "suggestions", 0);
   rc = suggest_json(ctx->out, zQ, &r);
   suggest_result_clear(&r);
-  return rc ? route_error(ctx, 500, "out of memory") : 200;
+  return rc ? route_fail(ctx, SQLITE_NOMEM, "suggestions", 0) : 200;
 }

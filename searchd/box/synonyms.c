@@ -19,7 +19,7 @@
 #include "box/ext.h"
 #include "http/log.h"
 #include "engine/query.h"
-#include "http/static.h"
+#include "http/datadir.h"
 #include "swedish.h"
 #include "box/synonyms.h"
 
@@ -463,16 +463,18 @@ struct syn_module {
 /*
 ** The file to load: conf->zSynonyms, or the shipped one (*pzPath, to be
 ** freed), or NULL for none. A missing shipped file is not an error (an
-** installed binary may have none): logged, no synonyms.
+** installed binary may have none): logged, no synonyms. searchd's main()
+** resolves the default once, so its workers never look it up.
 */
 static const char *syn_module_path(const struct conf *conf, char **pzPath){
+  char *zErr = 0;
   *pzPath = 0;
   if( conf->zSynonyms ) return conf->zSynonyms[0] ? conf->zSynonyms : 0;
-  *pzPath = static_find_default("synonyms.txt");
-  if( *pzPath==0 ){
-    log_msg(LOG_WARN, "synonyms: no searchd/synonyms.txt next to the binary "
-            "(use --synonyms PATH); searching without synonyms");
+  if( datadir_find("synonyms.txt", pzPath, &zErr) ){
+    log_msg(LOG_WARN, "synonyms: %s (use --synonyms PATH); searching "
+            "without synonyms", zErr ? zErr : "out of memory");
   }
+  sqlite3_free(zErr);
   return *pzPath;
 }
 
@@ -488,8 +490,8 @@ static int syn_module_table(const struct conf *conf,
   const char *z = syn_module_path(conf, &zPath);
   int rc = synonyms_load(z, ppTable, &zErr);
   if( rc==SQLITE_OK ){
-    log_msg(LOG_INFO, "synonyms: %d sets from %s", synonyms_count(*ppTable),
-            z ? z : "(none)");
+    log_msg(pPrev ? LOG_INFO : LOG_DEBUG, "synonyms: %d sets from %s",
+            synonyms_count(*ppTable), z ? z : "(none)");
   }else if( pPrev && pPrev->pTable ){
     log_msg(LOG_ERROR, "synonyms: %s; keeping the previous %d sets",
             zErr ? zErr : sqlite3_errstr(rc), synonyms_count(pPrev->pTable));

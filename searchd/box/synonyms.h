@@ -92,16 +92,17 @@ struct conf;
 struct query_term;
 
 /*
-** xOpen (ext.h): load conf->zSynonyms (NULL: the shipped
-** searchd/synonyms.txt next to the binary, none if it is not there; "":
-** none) for one worker, which applies it with db's tokenizer. A worker
+** xOpen (ext.h): load conf->zSynonyms (NULL: the shipped synonyms.txt
+** found by datadir_find(), none if it is not there; "": none) for one
+** worker, which applies it with db's tokenizer. A worker
 ** opens its modules again on SIGHUP, so an edited file applies without a
 ** restart or re-index.
 ** Returns EXT_OK, or EXT_FATAL with *pzErr naming the file and line
 ** (sqlite3_free it) when the file cannot be read or has an error and
 ** there is no previous table: searchd then refuses to start. On a reopen
 ** (pPrev, the worker's previous state) a bad file is logged with its
-** file and line and the previous table is kept.
+** file and line and the previous table is kept. The sets loaded are
+** logged on a reopen only (at start-up main() says it once).
 */
 int synonyms_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
                          void **ppState, char **pzErr);

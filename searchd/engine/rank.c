@@ -2,9 +2,9 @@
 ** rank.c: the searchd_rank() FTS5 auxiliary function; see rank.h.
 **
 ** Built like bm25 in FTS5's fts5_aux.c: per-query values (idf, average row
-** size) are computed on the first call and kept until the query changes;
-** here they live in the per-connection state rather than xSetAuxdata,
-** because search.c re-runs the MATCH once per candidate row and auxdata
+** size) are computed on the first call and kept for the query; here they
+** live in the struct rank_query the caller binds rather than xSetAuxdata,
+** because the engine re-runs the MATCH once per candidate row and auxdata
 ** does not survive a new xFilter.
 */
 #include <math.h>
@@ -14,13 +14,13 @@
 
 #include "http/cache.h"
 #include "db.h"
+#include "engine/attrs.h"
+#include "engine/count.h"
+#include "engine/early.h"
+#include "engine/filter.h"
 #include "engine/rank.h"
-#include "engine/rowset.h"
 #include "swedish.h"
 
-#define RANK_NCOL 3
-#define RANK_MAX_PHRASE (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
-#define RANK_MAX_FOLD 128
 /* Phrases whose document count is kept (rank_phrase_hits()), and the
 ** longest kept, bytes: at most ~1 MB per connection, whatever is asked. */
 #define RANK_HITS_MAX 4096
@@ -56,44 +56,14 @@ struct rank_hit {
   int iClause;
 };
 
-/* What the first token of a phrase looks like, for the kind test. */
-struct rank_phrase {
-  double idf;
-  sqlite3_int64 nHit;             /* rows holding the phrase */
-  uint64_t hStem;
-  int nFold;
-  char zFold[RANK_MAX_FOLD];
-};
-
 struct rank {
-  const struct query *q;
-  int bRelaxed;
-  int bReady;                     /* aPhrase/aAvgLen computed for q */
-  int bMapped;                    /* FTS5 phrases match query_phrase() */
-  int nPhrase;
-  double aAvgLen[RANK_NCOL];      /* average tokens per column */
-  struct rank_phrase aPhrase[RANK_MAX_PHRASE];
+  struct rank_query *pq;          /* the query of the call in progress */
   struct rank_tok *aTok;          /* scratch: one column's words */
   int nTokAlloc;
-  const sqlite3_int64 *aCand;     /* searchd_is_cand()'s set, sorted */
-  int nCand;
   struct rank_inst *aInst;        /* scratch: the row's instances */
   struct rank_hit *aHit;          /* scratch: one column's, for proximity */
   int nInstAlloc;
-  rank_len_fn xLen;               /* rank_set_lengths() */
-  void *pLenArg;
   struct cache *pHits;            /* phrase key -> rows holding it */
-  struct rowset *aWalk;           /* rank_set_walk()'s sets, or NULL */
-  int nWalk;
-  int bWalked;                    /* rank_prepare() filled them */
-  int nEarly;                     /* rank_set_early(): page size, or 0 */
-  rank_pass_fn xPass;
-  rank_score_fn xScore;
-  void *pEarlyArg;
-  int nFloor;                     /* aFloor: a min-heap of the nEarly best */
-  double aFloor[RANK_EARLY_MAX];  /* exact scores handed to xScore */
-  int nTop;                       /* aTop: a min-heap of the 2 * nEarly */
-  double aTop[2*RANK_EARLY_MAX];  /* best bounds so far */
 };
 
 /* Per-call state of a tokenizer callback. */
@@ -190,18 +160,19 @@ static int rank_phrase_word(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
 */
 static void rank_set_idf(struct rank *p, sqlite3_int64 nRow){
   int i, j;
-  for(i=0; i<p->nPhrase; i++){
-    sqlite3_int64 nHit = p->aPhrase[i].nHit;
-    if( p->bMapped ){
-      int iTerm = query_phrase(p->q, i)->iTerm;
-      for(j=0; j<p->nPhrase; j++){
-        if( query_phrase(p->q, j)->iTerm==iTerm && p->aPhrase[j].nHit>nHit ){
-          nHit = p->aPhrase[j].nHit;
+  for(i=0; i<p->pq->memo.nPhrase; i++){
+    sqlite3_int64 nHit = p->pq->memo.aPhrase[i].nHit;
+    if( p->pq->memo.bMapped ){
+      int iTerm = query_phrase(p->pq->q, i)->iTerm;
+      for(j=0; j<p->pq->memo.nPhrase; j++){
+        if( query_phrase(p->pq->q, j)->iTerm==iTerm
+         && p->pq->memo.aPhrase[j].nHit>nHit ){
+          nHit = p->pq->memo.aPhrase[j].nHit;
         }
       }
     }
     if( nHit>nRow ) nHit = nRow;
-    p->aPhrase[i].idf = log(1.0 + (nRow - nHit + 0.5) / (nHit + 0.5));
+    p->pq->memo.aPhrase[i].idf = log(1.0 + (nRow - nHit + 0.5) / (nHit + 0.5));
   }
 }
 
@@ -245,7 +216,8 @@ static void rank_hits_put(struct rank *p, const struct query_phrase *qp,
 */
 static int rank_phrase_hits(struct rank *p, const Fts5ExtensionApi *pApi,
                             Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
-  const struct query_phrase *qp = p->bMapped ? query_phrase(p->q, i) : 0;
+  const struct query_phrase *qp = p->pq->memo.bMapped
+                                 ? query_phrase(p->pq->q, i) : 0;
   int rc;
   *pnHit = 0;
   if( qp && rank_hits_get(p, qp, pnHit) ) return SQLITE_OK;
@@ -254,65 +226,32 @@ static int rank_phrase_hits(struct rank *p, const Fts5ExtensionApi *pApi,
   return rc;
 }
 
-/* xQueryPhrase callback of a walk: add the row to the clause's set. */
-struct rank_walkcb {
-  struct rowset *pSet;
-  sqlite3_int64 nHit;
-  int bOut;                       /* a rowid did not fit the set */
-};
-
-static int rank_walk_cb(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
-                        void *pCtx){
-  struct rank_walkcb *c = (struct rank_walkcb*)pCtx;
-  if( rowset_add(c->pSet, pApi->xRowid(pFts)) ) c->bOut = 1;
-  c->nHit++;
-  return SQLITE_OK;
-}
-
-/* The set that phrase i's rows go to: its clause's, or the excluded. */
-static struct rowset *rank_walk_set(const struct rank *p, int i){
-  int iClause = query_phrase(p->q, i)->iClause;
-  if( iClause<0 ) return &p->aWalk[p->nWalk-1];
-  return iClause<p->nWalk-1 ? &p->aWalk[iClause] : 0;
-}
-
 /*
-** Is walking every phrase's doclist (~18 ns a row) worth it, against
-** stepping the expression's matches (~50 ns each, and at most as many as
-** the smallest clause has rows)? Always for one phrase; otherwise only
-** when every phrase's count is known and their sum is at most 2.5 times
-** the smallest clause's.
+** Is walking the query's phrases into pq->pWalk worth it (count.h)? Only
+** when the sets fit the query and, for more than one phrase, every
+** phrase's count is kept.
 */
 static int rank_walk_worth(struct rank *p){
-  sqlite3_int64 aClause[QUERY_MAX_TERMS], nAll = 0, nMin = -1;
-  int i, nClause = query_clause_count(p->q);
-  if( p->aWalk==0 || !p->bMapped || nClause>QUERY_MAX_TERMS ) return 0;
-  if( nClause!=p->nWalk-1 ) return 0;
-  if( p->nPhrase==1 ) return 1;
-  memset(aClause, 0, sizeof(aClause));
-  for(i=0; i<p->nPhrase; i++){
-    const struct query_phrase *qp = query_phrase(p->q, i);
-    sqlite3_int64 n = 0;
-    if( !rank_hits_get(p, qp, &n) ) return 0;
-    nAll += n;
-    if( qp->iClause>=0 && qp->iClause<nClause ) aClause[qp->iClause] += n;
+  const struct rank_query *pq = p->pq;
+  sqlite3_int64 anHit[RANK_MAX_PHRASE];
+  int i;
+  if( pq->pWalk==0 || !pq->memo.bMapped ) return 0;
+  if( !count_walk_fits(pq->pWalk, pq->q) ) return 0;
+  if( pq->memo.nPhrase==1 ) return 1;
+  for(i=0; i<pq->memo.nPhrase; i++){
+    if( !rank_hits_get(p, query_phrase(pq->q, i), &anHit[i]) ) return 0;
   }
-  for(i=0; i<nClause; i++){
-    if( nMin<0 || aClause[i]<nMin ) nMin = aClause[i];
-  }
-  return nAll*2 <= nMin*5;
+  return count_walk_worth(pq->q, anHit, pq->memo.nPhrase);
 }
 
-/* Walk phrase i's doclist into its set; its count into *pnHit. */
+/* Walk phrase i's doclist into its set (count.h); its count into
+** *pnHit, kept for idf. */
 static int rank_walk_phrase(struct rank *p, const Fts5ExtensionApi *pApi,
                             Fts5Context *pFts, int i, sqlite3_int64 *pnHit){
-  struct rank_walkcb c = {rank_walk_set(p, i), 0, 0};
-  int rc;
-  if( c.pSet==0 ) return SQLITE_ERROR;
-  rc = pApi->xQueryPhrase(pFts, i, &c, rank_walk_cb);
-  if( rc==SQLITE_OK && c.bOut ) rc = SQLITE_RANGE;
-  *pnHit = c.nHit;
-  if( rc==SQLITE_OK ) rank_hits_put(p, query_phrase(p->q, i), c.nHit);
+  const struct query_phrase *qp = query_phrase(p->pq->q, i);
+  int rc = count_walk_phrase(p->pq->pWalk, pApi, pFts, i, qp->iClause,
+                             pnHit);
+  if( rc==SQLITE_OK ) rank_hits_put(p, qp, *pnHit);
   return rc;
 }
 
@@ -321,18 +260,20 @@ static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
                         Fts5Context *pFts){
   sqlite3_int64 nRow = 0, nTotal = 0;
   int i, rc, bWalk;
-  p->nPhrase = pApi->xPhraseCount(pFts);
-  if( p->nPhrase>RANK_MAX_PHRASE ) p->nPhrase = RANK_MAX_PHRASE;
-  p->bMapped = p->nPhrase==query_phrase_count(p->q);
+  p->pq->memo.nPhrase = pApi->xPhraseCount(pFts);
+  if( p->pq->memo.nPhrase>RANK_MAX_PHRASE ){
+    p->pq->memo.nPhrase = RANK_MAX_PHRASE;
+  }
+  p->pq->memo.bMapped = p->pq->memo.nPhrase==query_phrase_count(p->pq->q);
   bWalk = rank_walk_worth(p);
   rc = pApi->xRowCount(pFts, &nRow);
   for(i=0; rc==SQLITE_OK && i<RANK_NCOL; i++){
     rc = pApi->xColumnTotalSize(pFts, i, &nTotal);
-    p->aAvgLen[i] = nRow>0 ? (double)nTotal / (double)nRow : 1.0;
-    if( p->aAvgLen[i]<=0 ) p->aAvgLen[i] = 1.0;
+    p->pq->memo.aAvgLen[i] = nRow>0 ? (double)nTotal / (double)nRow : 1.0;
+    if( p->pq->memo.aAvgLen[i]<=0 ) p->pq->memo.aAvgLen[i] = 1.0;
   }
-  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
-    struct rank_phrase *ph = &p->aPhrase[i];
+  for(i=0; rc==SQLITE_OK && i<p->pq->memo.nPhrase; i++){
+    struct rank_phrase *ph = &p->pq->memo.aPhrase[i];
     memset(ph, 0, sizeof(*ph));
     if( bWalk ){
       rc = rank_walk_phrase(p, pApi, pFts, i, &ph->nHit);
@@ -345,13 +286,13 @@ static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
     }else{
       rc = rank_phrase_hits(p, pApi, pFts, i, &ph->nHit);
     }
-    if( rc==SQLITE_OK && p->bMapped ){
-      rc = rank_phrase_word(pApi, pFts, query_phrase(p->q, i)->zText, ph);
+    if( rc==SQLITE_OK && p->pq->memo.bMapped ){
+      rc = rank_phrase_word(pApi, pFts, query_phrase(p->pq->q, i)->zText, ph);
     }
   }
   if( rc==SQLITE_OK ) rank_set_idf(p, nRow);
-  if( rc==SQLITE_OK ) p->bReady = 1;
-  p->bWalked = rc==SQLITE_OK && bWalk;
+  if( rc==SQLITE_OK ) p->pq->memo.bReady = 1;
+  if( p->pq->pWalk ) count_walk_done(p->pq->pWalk, rc==SQLITE_OK && bWalk);
   return rc;
 }
 
@@ -388,8 +329,8 @@ static int rank_tokenize(struct rank *p, const Fts5ExtensionApi *pApi,
 static double rank_kind_max(const struct rank *p, int iPhrase){
   const struct query_phrase *qp;
   double w;
-  if( !p->bMapped ) return RANK_W_STEM;
-  qp = query_phrase(p->q, iPhrase);
+  if( !p->pq->memo.bMapped ) return RANK_W_STEM;
+  qp = query_phrase(p->pq->q, iPhrase);
   w = qp->kind==QUERY_PREFIX ? RANK_W_STEM : RANK_W_EXACT;
   return qp->altKind==QUERY_ALT_SYNONYM ? w * RANK_W_SYN : w;
 }
@@ -398,19 +339,19 @@ static double rank_kind_max(const struct rank *p, int iPhrase){
 ** the largest its phrase allows (no text needed). */
 static double rank_kind(const struct rank *p, int bBound, int iPhrase,
                         const char *zCol, int nTok, int iOff){
-  const struct rank_phrase *ph = &p->aPhrase[iPhrase];
+  const struct rank_phrase *ph = &p->pq->memo.aPhrase[iPhrase];
   const struct query_phrase *qp;
   const struct rank_tok *t;
   char zFold[RANK_MAX_FOLD];
   int nWord;
   double w;
   if( bBound ) return rank_kind_max(p, iPhrase);
-  if( !p->bMapped || iOff<0 || iOff>=nTok || zCol==0 ){
+  if( !p->pq->memo.bMapped || iOff<0 || iOff>=nTok || zCol==0 ){
     /* Text not read: at most what the bound gives (rank.h). */
     w = rank_kind_max(p, iPhrase);
     return w<RANK_W_STEM ? w : RANK_W_STEM;
   }
-  qp = query_phrase(p->q, iPhrase);
+  qp = query_phrase(p->pq->q, iPhrase);
   t = &p->aTok[iOff];
   nWord = t->iEnd - t->iStart;
   if( nWord>RANK_MAX_FOLD ) nWord = RANK_MAX_FOLD;
@@ -499,7 +440,7 @@ static int rank_inst_before(const struct rank_inst *a,
 static int rank_inst_phrases(struct rank *p, const Fts5ExtensionApi *pApi,
                              Fts5Context *pFts, int *pnInst){
   int i, n = 0, rc = SQLITE_OK;
-  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
+  for(i=0; rc==SQLITE_OK && i<p->pq->memo.nPhrase; i++){
     Fts5PhraseIter it;
     int iCol = -1, iOff = 0;
     rc = pApi->xPhraseFirst(pFts, i, &it, &iCol, &iOff);
@@ -523,13 +464,16 @@ static int rank_inst_phrases(struct rank *p, const Fts5ExtensionApi *pApi,
 }
 
 /*
-** The row's column lengths in tokens into aLen: from rank_set_lengths()'s
-** function if it knows the row, else xColumnSize (a b-tree seek).
+** The row's column lengths in tokens into aLen: from the attributes if
+** they know the row, else xColumnSize (a b-tree seek).
 */
 static int rank_lengths(struct rank *p, const Fts5ExtensionApi *pApi,
                         Fts5Context *pFts, int *aLen){
+  const struct attr_row *r = p->pq->attrs
+                           ? attrs_find(p->pq->attrs, pApi->xRowid(pFts)) : 0;
   int c, rc = SQLITE_OK;
-  if( p->xLen && p->xLen(p->pLenArg, pApi->xRowid(pFts), aLen) ){
+  if( r && r->aLen[0]!=ATTRS_LEN_UNKNOWN ){
+    for(c=0; c<RANK_NCOL; c++) aLen[c] = r->aLen[c];
     return SQLITE_OK;
   }
   for(c=0; rc==SQLITE_OK && c<RANK_NCOL; c++){
@@ -540,7 +484,8 @@ static int rank_lengths(struct rank *p, const Fts5ExtensionApi *pApi,
 
 /* Clauses of the query for the proximity factor (rank_window()). */
 static int rank_clauses(const struct rank *p){
-  return p->bMapped ? query_clause_count(p->q) : p->nPhrase;
+  const struct rank_memo *m = &p->pq->memo;
+  return m->bMapped ? query_clause_count(p->pq->q) : m->nPhrase;
 }
 
 /*
@@ -566,13 +511,13 @@ static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
     if( !bBound ){
       rc = rank_tokenize(p, pApi, pFts, c, aInst[e-1].iOff, &zCol, &nTok);
     }
-    norm = 1.0 - RANK_B + RANK_B * aLen[c] / p->aAvgLen[c];
+    norm = 1.0 - RANK_B + RANK_B * aLen[c] / p->pq->memo.aAvgLen[c];
     for(; rc==SQLITE_OK && i<e; i++){
       int iPhrase = aInst[i].iPhrase, iClause;
-      if( iPhrase>=p->nPhrase ) continue;
+      if( iPhrase>=p->pq->memo.nPhrase ) continue;
       aFreq[iPhrase] += aColWeight[c] / norm
           * rank_kind(p, bBound, iPhrase, zCol, nTok, aInst[i].iOff);
-      iClause = p->bMapped ? query_phrase(p->q, iPhrase)->iClause
+      iClause = p->pq->memo.bMapped ? query_phrase(p->pq->q, iPhrase)->iClause
                            : (iPhrase<QUERY_MAX_TERMS ? iPhrase : -1);
       if( iClause<0 || iClause>=QUERY_MAX_TERMS ) continue;
       *pMask |= (uint64_t)1 << iClause;
@@ -595,10 +540,10 @@ static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
 static double rank_bm25f(const struct rank *p, const double *aFreq){
   double s = 0;
   int i;
-  for(i=0; i<p->nPhrase; i++){
+  for(i=0; i<p->pq->memo.nPhrase; i++){
     double f = aFreq[i];
     if( f<=0 ) continue;
-    s += p->aPhrase[i].idf * (f * (RANK_K1 + 1.0)) / (f + RANK_K1);
+    s += p->pq->memo.aPhrase[i].idf * (f * (RANK_K1 + 1.0)) / (f + RANK_K1);
   }
   return s;
 }
@@ -620,18 +565,33 @@ static int rank_score(struct rank *p, const Fts5ExtensionApi *pApi,
   int aLen[RANK_NCOL];
   uint64_t mask = 0;
   int rc = rank_lengths(p, pApi, pFts, aLen);
-  memset(aFreq, 0, sizeof(aFreq[0]) * p->nPhrase);
+  memset(aFreq, 0, sizeof(aFreq[0]) * p->pq->memo.nPhrase);
   if( rc==SQLITE_OK ){
     rc = rank_instances(p, pApi, pFts, nInst, aLen, bBound, aFreq, &mask,
                         &prox);
   }
   if( rc==SQLITE_OK ) rel = rank_bm25f(p, aFreq) * prox;
-  if( p->bRelaxed ) rel = rank_popcount(mask) + rel / (1.0 + rel);
+  if( p->pq->bRelaxed ) rel = rank_popcount(mask) + rel / (1.0 + rel);
   /* The bound and the exact score add up the same terms in the same
   ** order, the bound's each at least as large; the margin covers the
   ** rounding of the divisions after the sums. */
   *pScore = bBound ? rel * RANK_BOUND_MARGIN : rel;
   return rc;
+}
+
+/*
+** The struct rank_query of a call (its last argument) into p->pq; 0 if
+** there is none (the call's result is then an error).
+*/
+static int rank_call(struct rank *p, sqlite3_context *pCtx, int nVal,
+                     sqlite3_value **apVal){
+  p->pq = nVal>=1 ? (struct rank_query*)sqlite3_value_pointer(
+                        apVal[nVal-1], RANK_POINTER_TYPE) : 0;
+  if( p->pq==0 ){
+    sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
+    return 0;
+  }
+  return 1;
 }
 
 /* searchd_rank(): the exact score. */
@@ -640,12 +600,12 @@ static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   struct rank *p = (struct rank*)pApi->xUserData(pFts);
   double s = 0;
   int nInst = 0, rc = SQLITE_OK;
-  (void)nVal; (void)apVal;
-  if( p->q==0 ){
+  if( !rank_call(p, pCtx, nVal, apVal) ) return;
+  if( p->pq->q==0 ){
     sqlite3_result_double(pCtx, 0.0);
     return;
   }
-  if( !p->bReady ) rc = rank_prepare(p, pApi, pFts);
+  if( !p->pq->memo.bReady ) rc = rank_prepare(p, pApi, pFts);
   if( rc==SQLITE_OK ) rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &s);
   if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
@@ -662,9 +622,10 @@ static int rank_quick_one(struct rank *p, const Fts5ExtensionApi *pApi,
   double aFreq[RANK_MAX_PHRASE], aCol[RANK_NCOL], rel;
   int aLen[RANK_NCOL], i, rc = rank_lengths(p, pApi, pFts, aLen);
   for(i=0; rc==SQLITE_OK && i<RANK_NCOL; i++){
-    aCol[i] = aColWeight[i] / (1.0 - RANK_B + RANK_B * aLen[i] / p->aAvgLen[i]);
+    aCol[i] = aColWeight[i]
+        / (1.0 - RANK_B + RANK_B * aLen[i] / p->pq->memo.aAvgLen[i]);
   }
-  for(i=0; rc==SQLITE_OK && i<p->nPhrase; i++){
+  for(i=0; rc==SQLITE_OK && i<p->pq->memo.nPhrase; i++){
     Fts5PhraseIter it;
     int iCol = -1, iOff = 0;
     double w = rank_kind_max(p, i);
@@ -708,31 +669,39 @@ static int rank_heap_push(double *a, int *pn, int nMax, double v){
 }
 
 /*
-** rank_set_early(): after the bound of the current row, its exact score
-** too if the row passes the filters, its bound is among the best two pages
-** of bounds so far and reaches the page's floor so far, handed to xScore.
+** Early exact scores (rank_query.nEarly): after the bound of the current
+** row, its exact score too if the row passes the filters, its bound is
+** among the best two pages of bounds so far and reaches the page's floor
+** so far, kept in pq->pEarly.
 ** (Without the second test, bounds that exceed exact scores by up to the
 ** match kinds' ratio let most of a broad word's rows through: ~300 exact
 ** scores a query.)
 */
 static int rank_early(struct rank *p, const Fts5ExtensionApi *pApi,
                       Fts5Context *pFts, double bound){
-  sqlite3_int64 iRowid;
+  const struct rank_query *pq = p->pq;
+  struct rank_memo *m = &p->pq->memo;
+  sqlite3_int64 iRowid = pApi->xRowid(pFts);
   double exact = 0;
   int nInst = 0, rc;
-  iRowid = pApi->xRowid(pFts);
-  if( !p->xPass(p->pEarlyArg, iRowid) ) return SQLITE_OK;
-  if( !rank_heap_push(p->aTop, &p->nTop, 2*p->nEarly, bound) ){
+  if( filter_row(pq->pFilter, iRowid)==0 ) return SQLITE_OK;
+  if( !rank_heap_push(m->aTop, &m->nTop, 2*pq->nEarly, bound) ){
     return SQLITE_OK;
   }
-  if( p->nFloor>=p->nEarly && bound<p->aFloor[0] ) return SQLITE_OK;
+  if( m->nFloor>=pq->nEarly && bound<m->aFloor[0] ) return SQLITE_OK;
   rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &exact);
   if( rc==SQLITE_OK ){
-    p->xScore(p->pEarlyArg, iRowid, exact);
-    rank_heap_push(p->aFloor, &p->nFloor, p->nEarly, exact);
+    early_put(pq->pEarly, iRowid, exact);
+    rank_heap_push(m->aFloor, &m->nFloor, pq->nEarly, exact);
   }
   return rc;
+}
+
+/* Are early exact scores asked for (rank_query.nEarly)? */
+static int rank_early_on(const struct rank_query *pq){
+  return pq->nEarly>0 && pq->nEarly<=RANK_EARLY_MAX && pq->pFilter
+      && pq->pEarly;
 }
 
 /*
@@ -746,19 +715,21 @@ static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   struct rank *p = (struct rank*)pApi->xUserData(pFts);
   double s = 0;
   int nInst = 0, rc = SQLITE_OK;
-  (void)nVal; (void)apVal;
-  if( p->q==0 ){
+  if( !rank_call(p, pCtx, nVal, apVal) ) return;
+  if( p->pq->q==0 ){
     sqlite3_result_double(pCtx, 0.0);
     return;
   }
-  if( !p->bReady ) rc = rank_prepare(p, pApi, pFts);
-  if( rc==SQLITE_OK && rank_clauses(p)<2 && !p->bRelaxed ){
+  if( !p->pq->memo.bReady ) rc = rank_prepare(p, pApi, pFts);
+  if( rc==SQLITE_OK && rank_clauses(p)<2 && !p->pq->bRelaxed ){
     rc = rank_quick_one(p, pApi, pFts, &s);
   }else if( rc==SQLITE_OK ){
     rc = rank_inst_phrases(p, pApi, pFts, &nInst);
     if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 1, &s);
   }
-  if( rc==SQLITE_OK && p->nEarly>0 ) rc = rank_early(p, pApi, pFts, s);
+  if( rc==SQLITE_OK && rank_early_on(p->pq) ){
+    rc = rank_early(p, pApi, pFts, s);
+  }
   if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
   else sqlite3_result_double(pCtx, s);
 }
@@ -774,54 +745,38 @@ static void rank_destroy(void *pArg){
   }
 }
 
-void rank_set_candidates(struct rank *p, const sqlite3_int64 *aId, int n){
-  p->aCand = aId;
-  p->nCand = aId ? n : 0;
-}
-
-/* searchd_is_cand(rowid): is rowid in the set of rank_set_candidates()? */
+/* searchd_is_cand(rowid, ?): is rowid in the bound query's aCand? */
 static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
                             sqlite3_value **apArg){
-  struct rank *p = (struct rank*)sqlite3_user_data(pCtx);
-  sqlite3_int64 id = sqlite3_value_int64(apArg[0]);
-  (void)nArg;
-  sqlite3_result_int(pCtx, rank_in(p->aCand, p->nCand, id));
+  const struct rank_query *pq = (const struct rank_query*)
+      sqlite3_value_pointer(apArg[nArg-1], RANK_POINTER_TYPE);
+  if( pq==0 ){
+    sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
+    return;
+  }
+  sqlite3_result_int(pCtx, rank_in(pq->aCand, pq->nCand,
+                                   sqlite3_value_int64(apArg[0])));
 }
 
-void rank_set_query(struct rank *p, const struct query *q, int bRelaxed){
-  p->q = q;
-  p->bRelaxed = bRelaxed;
-  p->bReady = 0;
-  p->bWalked = 0;
-  p->nEarly = 0;
-  p->nFloor = 0;
-  p->nTop = 0;
+void rank_query_init(struct rank_query *pq, const struct query *q,
+                     int bRelaxed){
+  /* Not the whole memo (~45 KB): the first call fills what it reads. */
+  struct rank_memo *m = &pq->memo;
+  pq->q = q;
+  pq->bRelaxed = bRelaxed;
+  pq->attrs = 0;
+  pq->nEarly = 0;
+  pq->pFilter = 0;
+  pq->pEarly = 0;
+  pq->pWalk = 0;
+  pq->aCand = 0;
+  pq->nCand = 0;
+  m->bReady = m->bMapped = m->nPhrase = 0;
+  m->nFloor = m->nTop = 0;
 }
 
-void rank_set_early(struct rank *p, int nPage, rank_pass_fn xPass,
-                    rank_score_fn xScore, void *pArg){
-  p->nEarly = (xPass && xScore && nPage>0 && nPage<=RANK_EARLY_MAX)
-            ? nPage : 0;
-  p->xPass = xPass;
-  p->xScore = xScore;
-  p->pEarlyArg = pArg;
-  p->nFloor = 0;
-  p->nTop = 0;
-}
-
-void rank_set_walk(struct rank *p, struct rowset *aSet, int nSet){
-  p->aWalk = aSet;
-  p->nWalk = aSet ? nSet : 0;
-  p->bWalked = 0;
-}
-
-int rank_walked(const struct rank *p){
-  return p->bWalked;
-}
-
-void rank_set_lengths(struct rank *p, rank_len_fn xLen, void *pArg){
-  p->xLen = xLen;
-  p->pLenArg = pArg;
+int rank_bind(sqlite3_stmt *pStmt, int iParam, struct rank_query *pq){
+  return sqlite3_bind_pointer(pStmt, iParam, pq, RANK_POINTER_TYPE, 0);
 }
 
 void rank_clear_hits(struct rank *p){
@@ -836,9 +791,9 @@ int rank_register(sqlite3 *db, struct rank **ppOut){
   if( p && cache_new(RANK_HITS_MAX, &p->pHits) ) rc = SQLITE_NOMEM;
   if( rc==SQLITE_OK ) rc = swedish_fts5_api(db, &pApi);
   if( rc==SQLITE_OK ){
-    /* No destructor: p belongs to the auxiliary function below. */
-    rc = sqlite3_create_function(db, RANK_CAND_FUNCTION, 1,
-                                 SQLITE_UTF8|SQLITE_DETERMINISTIC, p,
+    /* No user data: the set comes with the bound struct rank_query. */
+    rc = sqlite3_create_function(db, RANK_CAND_FUNCTION, 2,
+                                 SQLITE_UTF8|SQLITE_DETERMINISTIC, 0,
                                  rank_is_cand_fn, 0, 0);
   }
   if( rc==SQLITE_OK ){

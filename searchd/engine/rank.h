@@ -1,8 +1,9 @@
 /*
 ** rank.h: searchd's ranking, an FTS5 auxiliary function written in C.
 **
-** searchd_rank(assignments_fts) scores the current row of a MATCH against
-** the query set with rank_set_query(). It is BM25F (k1 1.2, b 0.75): for
+** searchd_rank(assignments_fts, ?) scores the current row of a MATCH
+** against the query of the struct rank_query bound as its second argument.
+** It is BM25F (k1 1.2, b 0.75): for
 ** each FTS5 phrase (one per alternative form of each user term; see
 ** query.h) the phrase's instances are summed, each weighted by
 **   - its column: assignment 5, status 2, source 1, and divided by that
@@ -22,22 +23,23 @@
 ** row matches, r the relevance above, so more matched words always win.
 **
 ** Scores are larger-is-better and positive. The function is expensive (it
-** reads and tokenizes the row's text), so search.c calls it only on the
-** best candidates of searchd_quick(assignments_fts), which it runs on
+** reads and tokenizes the row's text), so the engine calls it only on the
+** best candidates of searchd_quick(assignments_fts, ?), which it runs on
 ** every row of its first pass: the same score with every instance weighted
 ** as the best match kind its phrase allows (the word as typed), so no text
-** is read and the column lengths come from memory (rank_set_lengths()).
+** is read and the column lengths come from memory (rank_query.attrs).
 ** Every other factor is computed as searchd_rank() does, and the score is
 ** increasing in every instance weight, so quick >= rank for every row:
-** search.c ranks its candidates by quick, and computes rank only for
-** those whose quick can still reach the page (branch and bound). Both use
-** the query set with rank_set_query().
+** the engine ranks its candidates by quick, and computes rank only for
+** those whose quick can still reach the page (branch and bound).
 **
 ** Thread safety: the state is per connection, used on the connection's
-** thread only.
+** thread only; a struct rank_query belongs to the query running on it.
 */
 #ifndef SEARCHD_RANK_H
 #define SEARCHD_RANK_H
+
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -47,86 +49,104 @@
 #define RANK_FUNCTION "searchd_rank"
 #define RANK_QUICK_FUNCTION "searchd_quick"
 #define RANK_CAND_FUNCTION "searchd_is_cand"
+/* The pointer type of a struct rank_query bound to a statement. */
+#define RANK_POINTER_TYPE "searchd_rank_query"
 
-struct rank;   /* opaque per-connection state */
+#define RANK_NCOL 3
+#define RANK_MAX_PHRASE (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
+#define RANK_MAX_FOLD 128
+#define RANK_EARLY_MAX 200
+
+struct rank;          /* opaque per-connection state: scratch, idf counts */
+struct attrs;         /* attrs.h */
+struct filter;        /* filter.h */
+struct early;         /* early.h */
+struct count_walk;    /* count.h */
+
+/* What the first word of a phrase looks like, for the kind test. */
+struct rank_phrase {
+  double idf;
+  sqlite3_int64 nHit;             /* rows holding the phrase */
+  uint64_t hStem;
+  int nFold;
+  char zFold[RANK_MAX_FOLD];
+};
+
+/* rank.c's per-query values, computed by the first call of a query. */
+struct rank_memo {
+  int bReady;                     /* computed for the query */
+  int bMapped;                    /* FTS5 phrases match query_phrase() */
+  int nPhrase;
+  double aAvgLen[RANK_NCOL];      /* average tokens per column */
+  struct rank_phrase aPhrase[RANK_MAX_PHRASE];
+  int nFloor;                     /* aFloor: a min-heap of the nEarly best */
+  double aFloor[RANK_EARLY_MAX];  /* exact scores kept early */
+  int nTop;                       /* aTop: a min-heap of the 2 * nEarly */
+  double aTop[2*RANK_EARLY_MAX];  /* best bounds so far */
+};
 
 /*
-** Register searchd_rank() on db (which must have FTS5) and create its
-** state, owned by the connection: it is freed when db is closed. On
-** success returns SQLITE_OK and sets *ppOut (do not free it); on failure an
-** SQLite error code with *ppOut NULL.
+** Everything the functions know of one query: the caller fills the inputs
+** (rank_query_init(), then the optional fields) and binds the struct to
+** each statement that calls the functions with rank_bind(); the functions
+** read it through their last argument, searchd_rank(assignments_fts, ?),
+** and write only memo and the outputs named below.
+*/
+struct rank_query {
+  const struct query *q;          /* the query scored against */
+  int bRelaxed;                   /* the relaxed score (rank.h above) */
+  /* Column lengths: from attrs if it knows the row (a length below the
+  ** true one only raises a score); else, or attrs NULL, xColumnSize. */
+  const struct attrs *attrs;
+  /* Early exact scores: with 0 < nEarly <= RANK_EARLY_MAX, searchd_quick()
+  ** also computes searchd_rank() of its row when the row passes pFilter,
+  ** its bound is among the best 2 * nEarly bounds of such rows so far, and
+  ** it reaches the nEarly-th best exact score computed so far (every such
+  ** row while fewer than nEarly have been); the score goes into pEarly.
+  ** A first pass newest first then scores exactly the rows whose bound
+  ** could make the page, in the statement that already has each row. */
+  int nEarly;
+  const struct filter *pFilter;
+  struct early *pEarly;
+  /* Walking (count.h): when not NULL, the first call of the query may
+  ** walk every phrase's doclist into pWalk's sets while it counts the
+  ** phrases' rows for idf, when count_walk_worth() says it pays. */
+  struct count_walk *pWalk;
+  /* The rowids searchd_is_cand(rowid, ?) says 1 for: aCand sorted
+  ** ascending, nCand of them (NULL: none). Lets one statement over a
+  ** rowid range score or highlight only chosen rows: FTS5 answers a
+  ** prefix query with rowid=? by merging every matching term's doclist
+  ** again, so one statement per candidate cost ~10 ms each for "vår*". */
+  const sqlite3_int64 *aCand;
+  int nCand;
+  struct rank_memo memo;          /* rank.c's */
+};
+
+/*
+** Register the functions on db (which must have FTS5) and create their
+** per-connection state, owned by the connection: freed when db is closed.
+** On success returns SQLITE_OK and sets *ppOut (do not free it); on
+** failure an SQLite error code with *ppOut NULL.
 */
 int rank_register(sqlite3 *db, struct rank **ppOut);
 
-/*
-** Make q the query that searchd_rank() scores against until the next call
-** (q NULL: none; the function then returns 0). bRelaxed selects the
-** relaxed score. q must outlive its use by statements on the connection.
-*/
-void rank_set_query(struct rank *p, const struct query *q, int bRelaxed);
+/* Make *pq a new query q (bRelaxed: its relaxed score), every optional
+** input off. q must outlive the statements that use pq. */
+void rank_query_init(struct rank_query *pq, const struct query *q,
+                     int bRelaxed);
 
 /*
-** Where both functions take a row's column lengths (tokens per column of
-** assignments_fts, as xColumnSize gives them): xLen(pArg, rowid, aLen)
-** fills aLen[0..3) and returns 1, or returns 0 when it does not know the
-** row, and xColumnSize is asked. A length below the true one only raises
-** a score (it is a normaliser). xLen NULL: xColumnSize always. xLen runs
-** on the connection's thread, inside its statements; pArg must outlive
-** its use.
+** Bind pq as parameter iParam of pStmt (sqlite3_bind_pointer, type
+** RANK_POINTER_TYPE); pq must outlive the statement's run. A function
+** called without it fails with an error. Returns an SQLite code.
 */
-typedef int (*rank_len_fn)(void *pArg, sqlite3_int64 iRowid, int *aLen);
-void rank_set_lengths(struct rank *p, rank_len_fn xLen, void *pArg);
+int rank_bind(sqlite3_stmt *pStmt, int iParam, struct rank_query *pq);
 
-/*
-** Early exact scores: until the next call or rank_set_query(), with
-** 0 < nPage <= RANK_EARLY_MAX (else off), searchd_quick() also computes
-** searchd_rank() of its row when the row passes the caller's filters
-** (xPass(pArg, rowid) returns 1), its bound is among the best 2 * nPage
-** bounds of such rows so far, and it reaches the nPage-th best exact score
-** computed so far (every such row while fewer than nPage have been); it
-** hands the score to xScore(pArg, rowid, score). A first pass newest first
-** then scores exactly the rows whose bound could make the page, in the
-** statement that already has each row, where a rerank would look each one
-** up again. The callbacks run inside the statement, on the connection's
-** thread; pArg must outlive their use.
-*/
-#define RANK_EARLY_MAX 200
-typedef int (*rank_pass_fn)(void *pArg, sqlite3_int64 iRowid);
-typedef void (*rank_score_fn)(void *pArg, sqlite3_int64 iRowid, double score);
-void rank_set_early(struct rank *p, int nPage, rank_pass_fn xPass,
-                    rank_score_fn xScore, void *pArg);
-
-/*
-** Walking: until the next call, the first searchd_quick()/searchd_rank()
-** call of a query (which computes idf) may also walk every phrase's
-** doclist with xQueryPhrase, adding each row to aSet[c] for a phrase of
-** clause c (query_phrase()->iClause) and to aSet[nSet-1] for an excluded
-** one, so the caller gets the query's matches as (AND of the clause sets)
-** AND NOT the last, faster than by stepping them (see rowset.h). It does
-** so only for one phrase, or when the phrases' document counts are known
-** and walking them all costs less than stepping (rank.c), and only with
-** nSet = query_clause_count() + 1 sets big enough for every rowid.
-** rank_walked() then says 1; a walk that went wrong says 0 and leaves the
-** sets partly filled. aSet NULL: no walking. The caller owns the sets,
-** which must outlive the statement.
-*/
-struct rowset;
-void rank_set_walk(struct rank *p, struct rowset *aSet, int nSet);
-int rank_walked(const struct rank *p);
 /*
 ** Forget the phrase document counts kept for idf (see rank.c): call when
 ** the index may have changed, before the next query is scored.
 */
 void rank_clear_hits(struct rank *p);
-/*
-** Set the rowids that the SQL function searchd_is_cand(rowid) says 1 for
-** (aId sorted ascending, n of them; aId NULL: none). Lets one statement
-** over a rowid range score or highlight only chosen rows: FTS5 answers a
-** prefix query with rowid=? by merging every matching term's doclist
-** again, so one statement per candidate cost ~10 ms each for "vår*".
-** aId must outlive its use.
-*/
-void rank_set_candidates(struct rank *p, const sqlite3_int64 *aId, int n);
 
 /*
 ** Fold z[0..n) for comparison of surface words, as unicode61 does for

@@ -1,83 +1,138 @@
 /*
-** search.h: GET /search and GET /health, run on a worker's connection.
+** search.h: the search engine: a parsed query and its filters in, a
+** struct search_result out (no HTTP, no JSON; http/search.h serves it).
 **
 ** A search runs in two passes, so a broad word that matches a third of the
 ** index does not get the expensive ranking on every row:
-**   1. The matches of the FTS5 expression (query.h), newest first, get the
-**      cheap searchd_quick() score from the FTS index alone, until
-**      --window (2,000) of them have passed the date and source filters
-**      (applied on the in-memory attributes, attrs.h); the older matches
-**      are only counted (rowids, no auxiliary function). Total and year
-**      facets are exact. When the window cut rows off, up to a quarter of
-**      the window's size of older rows whose assignment alone matches are
-**      scored too (not for prefix queries). A heap keeps the best K (K =
-**      --rerank, or offset+limit if larger).
-**   2. Branch and bound with searchd_rank() (rank.h): an upper bound for
-**      every candidate (no text read), then the exact score (which
-**      re-tokenizes the text) in order of bound until no bound left can
-**      reach the page; candidates are sorted by score, then newer report,
-**      then row; the requested page gets highlight() and snippet().
-** The scoring and page statements over chosen rows run over their rowid
-** range with searchd_is_cand() letting only them through.
-** All of it runs in one read transaction: one snapshot, one lock.
-** When the AND of all words finds nothing, both passes run again on the
-** relaxed expression (any word) and the response says "relaxed": true.
+**   1. scan.h: the matches of the FTS5 expression (query.h), newest first,
+**      get the cheap searchd_quick() score from the FTS index alone, until
+**      nWindow (2,000) of them have passed the date and source filters
+**      (filter.h, on the in-memory attributes, attrs.h); the older matches
+**      are only counted (count.h). Total and year facets are exact. When
+**      the window cut rows off, up to a quarter of the window's size of
+**      older rows whose assignment alone matches are scored too (not for
+**      prefix queries). A heap keeps the best K (K = nRerank, or
+**      offset+limit if larger).
+**   2. rerank.h: branch and bound with searchd_rank() (rank.h): exact
+**      scores in order of bound until no bound left can reach the page;
+**      candidates are sorted by score, then newer report, then row; page.h
+**      reads the requested page's rows with highlight() and snippet().
+** Every statement over chosen rows reads them as rows.h decides.
+** All of it runs in one read transaction: one snapshot, one lock. When
+** the AND of all words finds nothing, both passes run again on the
+** relaxed expression (any word) and the result says bRelaxed.
 **
-** A worker answers from its cache and hands a miss to the shared search
-** threads (pool.h) when there are some: the search runs there on the
-** thread's own connection and comes back to the worker, which caches and
-** sends it; without a pool (--search-threads 0, or while stopping), the
-** worker runs it itself.
-**
-** Responses are cached per worker (LRU, --cache-size) under the request as
-** typed (q with white space runs collapsed, and the other parameters),
-** looked up before the query is parsed and expanded; the cache is emptied
-** whenever the database changes (PRAGMA data_version, asked at most every
-** 5 ms on a hit and always on a miss) or is reopened.
-**
-** Thread safety: a search_state belongs to one worker thread.
+** Thread safety: a search_engine belongs to one connection and is used on
+** one thread at a time.
 */
 #ifndef SEARCHD_SEARCH_H
 #define SEARCHD_SEARCH_H
 
 #include <sqlite3.h>
 
-#include "http/conf.h"
 #include "engine/query.h"
-#include "http/route.h"
 
-struct search_state;
+/* The markers around matches in a hit's highlights (control bytes the
+** indexed text never holds). */
+#define SEARCH_MARK_OPEN  "\x02"
+#define SEARCH_MARK_CLOSE "\x03"
+
+/* The engine's tuning (searchd's flags of the same names). */
+struct search_config {
+  long nWindow;                   /* rows scored newest first; 0: all */
+  long nRerank;                   /* candidates kept for the exact score */
+  long nLookupUs;                 /* cost of reading one row by rowid */
+  long nEarly;                    /* largest page with early exact scores */
+  long nQueryMs;                  /* time limit of one search; <0: none */
+};
+
+/* What to return of a query's matches. */
+struct search_args {
+  long nOffset, nLimit;           /* the page: hits [offset, offset+limit) */
+  const char *zFrom, *zTo;        /* report dates YYYY-MM-DD; NULL: open */
+  const char *zSource;            /* text the source must hold; NULL: any */
+};
+
+/* The text fields of a hit; the highlights carry SEARCH_MARK_* bytes. */
+enum { SEARCH_DATE, SEARCH_TITLE, SEARCH_ASSIGNMENT, SEARCH_SOURCE,
+       SEARCH_STATUS, SEARCH_HL_ASSIGNMENT, SEARCH_HL_STATUS, SEARCH_NTEXT };
+
+struct search_text {
+  char *z;                        /* NULL when the column was NULL */
+  int n;
+};
+
+struct search_hit {
+  sqlite3_int64 id;               /* assignments.id */
+  sqlite3_int64 iRow;             /* 1-based row in the report */
+  double score;                   /* searchd_rank() */
+  struct search_text aText[SEARCH_NTEXT];
+};
+
+struct search_year {
+  int year;
+  int n;                          /* matches of that report year */
+};
+
+/* What search_run() found; free with search_result_clear(). */
+struct search_result {
+  long long nTotal;               /* every match passing the filters */
+  int bRelaxed;                   /* matches of the relaxed expression */
+  char *zCorrectFrom, *zCorrectTo;  /* the first correction, or NULL */
+  int nHit;
+  struct search_hit *aHit;        /* the page, best first */
+  int nYear;
+  struct search_year *aYear;      /* facets, newest year first */
+  sqlite3_int64 iDataVersion;     /* PRAGMA data_version searched at */
+  char *zErr;                     /* on error: the connection's message */
+};
+
+struct search_engine;
 
 /*
-** Create the search state of a worker (or pool thread) for its connection
-** db, with a result cache of nCache entries (0: none): registers
-** searchd_rank() and a progress handler on db (for the --query-ms limit).
-** db must outlive the state. The row attributes (attrs.h, ~3 MB) are
-** loaded at the first search or by search_state_load(). Returns SQLITE_OK
-** and sets *ppOut, or an SQLite error code with *ppOut NULL.
+** Create the engine of connection db (an index opened with db_open(),
+** which must outlive it): registers the ranking functions (rank.h) and a
+** progress handler (for nQueryMs) on db and prepares its statements. The
+** row attributes (attrs.h, ~3 MB) are loaded at the first search or by
+** search_engine_load(). Returns SQLITE_OK and sets *ppOut, or an SQLite
+** code with *ppOut NULL.
 */
-int search_state_new(sqlite3 *db, const struct conf *conf, long nCache,
-                     struct search_state **ppOut);
+int search_engine_new(sqlite3 *db, const struct search_config *cfg,
+                      struct search_engine **ppOut);
+
+/* Load the row attributes now rather than at the first search. Returns
+** SQLITE_OK or an SQLite code. */
+int search_engine_load(struct search_engine *p);
+
+/* Free the engine and its statements. Accepts NULL. */
+void search_engine_free(struct search_engine *p);
 
 /*
-** Load the row attributes now rather than at the first search (which
-** would then take longer). For states that will search. Returns SQLITE_OK
-** or an SQLite code.
+** Parse with opts (copied; the expansion hooks of query.h, e.g. synonyms
+** and corrections) for every following search_parse(); xHasToken is the
+** engine's own (the index's segmentation).
 */
-int search_state_load(struct search_state *p);
-
-/* Free the state and its prepared statements. Accepts NULL. */
-void search_state_free(struct search_state *p);
+void search_engine_set_opts(struct search_engine *p,
+                            const struct query_opts *opts);
 
 /*
-** Use opts (copied) for every following query: the expansion hook of
-** query.h, e.g. synonyms and spelling corrections. Empties the cache.
+** Parse zQ into *ppQ (query_free() it). SQLITE_OK, SQLITE_NOMEM, or
+** SQLITE_TOOBIG for a query past a cost limit of query.h (more terms,
+** prefixes, prefix words or phrase words than allowed) with *pzErr
+** (sqlite3_free it) naming the limit, for a 400.
 */
-void search_state_set_opts(struct search_state *p,
-                           const struct query_opts *opts);
+int search_parse(struct search_engine *p, const char *zQ,
+                 struct query **ppQ, char **pzErr);
 
-/* Route handlers (route.h) for GET /search and GET /health. */
-int search_handle(struct request_ctx *ctx);
-int search_health(struct request_ctx *ctx);
+/*
+** Search q with args into *pRes (zeroed first). Returns SQLITE_OK, or an
+** SQLite code (SQLITE_INTERRUPT past nQueryMs) with pRes->zErr set when
+** the connection had a message.
+*/
+int search_run(struct search_engine *p, const struct query *q,
+               const struct search_args *args, struct search_result *pRes);
+
+/* Free what a result holds and zero it. */
+void search_result_clear(struct search_result *pRes);
 
 #endif /* SEARCHD_SEARCH_H */

@@ -26,7 +26,8 @@ struct conf_opt {
 static const struct conf_opt aOpt[] = {
   {"--db", CONF_STR, O(zDb), 0,0,0, 0, "PATH  the index made by indexer (required)"},
   {"--listen", CONF_STR, O(zListen), 0,0,0, "127.0.0.1:8080",
-   "HOST:PORT  address to listen on; port 0 picks a free one"},
+   "[HOST:]PORT  address to listen on (a PORT alone: 127.0.0.1); port 0 "
+   "picks a free one"},
   {"--port-file", CONF_STR, O(zPortFile), 0,0,0, 0,
    "PATH  write the bound port there once listening"},
   {"--threads", CONF_INT, O(nThreads), 0, 0, 256, 0,
@@ -45,9 +46,23 @@ static const struct conf_opt aOpt[] = {
   {"--max-query", CONF_INT, O(nMaxQuery), 8192, 16, 1<<20, 0,
    "BYTES  decoded parameter value, e.g. q (longer: 414)"},
   {"--timeout", CONF_INT, O(nTimeout), 10, 1, 3600, 0,
-   "SECONDS  idle, read and write timeout of a connection"},
+   "SECONDS  longest pause while reading or writing a connection"},
+  {"--header-timeout", CONF_INT, O(nHeaderTimeout), 10, 1, 3600, 0,
+   "SECONDS  a request's line and headers must be in within this of the "
+   "accept or of the previous response, however fast bytes trickle in "
+   "(past it: closed)"},
+  {"--idle-timeout", CONF_INT, O(nIdleTimeout), 5, 1, 3600, 0,
+   "SECONDS  a connection with no byte of a request this long after the "
+   "accept or the previous response is closed"},
+  {"--body-timeout", CONF_INT, O(nBodyTimeout), 10, 1, 3600, 0,
+   "SECONDS  a request's body must be in within this of its headers"},
   {"--max-conns", CONF_INT, O(nMaxConns), 1024, 1, 1000000, 0,
    "N  open client connections; more are answered 503 and closed at once"},
+  {"--max-conns-per-client", CONF_INT, O(nMaxConnsPerClient), 256, 0,
+   1000000, 0,
+   "N  open connections from one IPv4 address or IPv6 /64; more are "
+   "answered 503 and closed at once (0: no cap; behind a proxy on the "
+   "same host every client is the proxy's address)"},
   {"--query-ms", CONF_INT, O(nQueryMs), 2000, 0, 600000, 0,
    "MS  time limit of one query (past it: 503; 0: every query, for tests)"},
   {"--cache-size", CONF_INT, O(nCache), 512, 0, 1<<20, 0,
@@ -67,10 +82,11 @@ static const struct conf_opt aOpt[] = {
   {"--max-offset", CONF_INT, O(nMaxOffset), 1000, 0, 1000000, 0,
    "N  largest offset accepted (larger: 400)"},
   {"--synonyms", CONF_STR, O(zSynonyms), 0,0,0, 0,
-   "PATH  synonym sets (default: searchd/synonyms.txt next to the build; "
-   "'' for none)"},
+   "PATH  synonym sets (default: the build tree's searchd/synonyms.txt, "
+   "else the installed PREFIX/share/aar/synonyms.txt; '' for none)"},
   {"--www", CONF_STR, O(zWww), 0,0,0, 0,
-   "DIR  the search page's files (default: searchd/www next to the build)"},
+   "DIR  the search page's files (default: the build tree's searchd/www, "
+   "else the installed PREFIX/share/aar/www)"},
   {"--cors-origin", CONF_LIST, O(azCors), 0,0,0, 0,
    "ORIGIN  allow this origin (repeatable; none by default)"},
 };

@@ -14,7 +14,7 @@
 
 struct conf {
   const char *zDb;            /* --db PATH (required) */
-  const char *zListen;        /* --listen HOST:PORT */
+  const char *zListen;        /* --listen [HOST:]PORT */
   const char *zPortFile;      /* --port-file PATH: write the bound port */
   long nThreads;              /* --threads (0 resolved to the CPU count) */
   long nSearchThreads;        /* --search-threads (-1 resolved); 0: none */
@@ -23,8 +23,14 @@ struct conf {
   long nMaxBody;              /* --max-body */
   long nMaxUri;               /* --max-uri: longer request targets get 414 */
   long nMaxQuery;             /* --max-query: longer q gets 414 */
-  long nTimeout;              /* --timeout: idle/read/write, seconds */
+  long nTimeout;              /* --timeout: longest pause reading or
+                              ** writing a connection, seconds */
+  long nHeaderTimeout;        /* --header-timeout: request line and
+                              ** headers in all, seconds (conns.h) */
+  long nIdleTimeout;          /* --idle-timeout: to a request's first byte */
+  long nBodyTimeout;          /* --body-timeout: headers to full request */
   long nMaxConns;             /* --max-conns: open connections, process */
+  long nMaxConnsPerClient;    /* --max-conns-per-client; 0: no cap */
   long nQueryMs;              /* --query-ms: per-query time limit */
   long nCache;                /* --cache-size: cached results per worker */
   long nRerank;               /* --rerank: candidates fully ranked */
@@ -35,8 +41,10 @@ struct conf {
   long nMaxOffset;            /* --max-offset */
   int nCors;                  /* --cors-origin, repeatable */
   const char *azCors[CONF_MAX_CORS];
-  const char *zSynonyms;      /* --synonyms PATH; NULL: shipped file */
-  const char *zWww;           /* --www DIR; NULL: shipped searchd/www */
+  const char *zSynonyms;      /* --synonyms PATH; NULL: shipped file
+                              ** (datadir.h); "": none */
+  const char *zWww;           /* --www DIR; NULL: shipped www (datadir.h);
+                              ** "": no page */
 };
 
 /* Results of conf_parse(). */

@@ -1,7 +1,9 @@
 /*
 ** dbenv.h: a read-only connection to the index and what hangs off it (the
-** search state and the extension modules), opened, reopened and closed as
-** one. Workers and pool threads each own one.
+** search engine, the extension modules, the routes' own states), opened,
+** reopened and closed as one. Workers and search threads each own one; a
+** search thread's holds only what searches need (the engine and the
+** modules that expand queries, ext.h).
 **
 ** Thread safety: a dbenv belongs to one thread at a time.
 */
@@ -12,28 +14,34 @@
 
 #include "http/conf.h"
 
-struct search_state;
+struct search_engine;
 struct ext_set;
+
+/* dbenv_open() flags. */
+#define DBENV_LOAD  0x1   /* it will search: load the engine's data now */
+#define DBENV_SERVE 0x2   /* it serves requests: every module, the routes'
+                          ** states; without it only what searches need */
 
 struct dbenv {
   sqlite3 *db;
-  struct search_state *search;
+  struct search_engine *engine;
   struct ext_set *ext;
+  void **apRoute;                 /* per aRouteState entry (route.h): its
+                                  ** state; NULL without DBENV_SERVE */
   unsigned iGen;                  /* reload generation of what it has open */
   unsigned iTried;                /* last generation a reopen was tried at */
   unsigned nReopen;               /* times dbenv_reopen replaced it */
-  int bSearch;                    /* it runs searches: load eagerly */
+  int flags;                      /* DBENV_* */
 };
 
 /*
-** Open conf->zDb read-only with db_open(), its search state (with a result
-** cache of nCache entries) and extension modules, all or nothing, into
-** *pEnv (zeroed first). bSearch: it will run searches, so load what they
-** need now (search_state_load). iGen: the reload generation now. Returns
-** SQLITE_OK, or an SQLite code with *pzErr (sqlite3_free it) set.
+** Open conf->zDb read-only with db_open(), its search engine, extension
+** modules and (DBENV_SERVE) route states, all or nothing, into *pEnv
+** (zeroed first). iGen: the reload generation now. Returns SQLITE_OK, or
+** an SQLite code with *pzErr (sqlite3_free it) set.
 */
-int dbenv_open(const struct conf *conf, long nCache, int bSearch,
-               unsigned iGen, struct dbenv *pEnv, char **pzErr);
+int dbenv_open(const struct conf *conf, int flags, unsigned iGen,
+               struct dbenv *pEnv, char **pzErr);
 
 /*
 ** If iGen differs from the generation pEnv was opened at (and no reopen
@@ -42,8 +50,7 @@ int dbenv_open(const struct conf *conf, long nCache, int bSearch,
 ** generation, so results of the two can be told apart. Returns 1 if pEnv
 ** was replaced, else 0.
 */
-int dbenv_reopen(const struct conf *conf, long nCache, unsigned iGen,
-                 struct dbenv *pEnv);
+int dbenv_reopen(const struct conf *conf, unsigned iGen, struct dbenv *pEnv);
 
 /* Close everything and zero the pointers. Accepts a zeroed dbenv. */
 void dbenv_close(struct dbenv *pEnv);

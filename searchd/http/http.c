@@ -1,6 +1,7 @@
 /*
 ** http.c: dispatch an evhttp request to its route and reply once.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +14,7 @@
 #include "http/json.h"
 #include "http/log.h"
 #include "http/route.h"
+#include "http/strict.h"
 
 static const struct { int status; const char *zReason; } aReason[] = {
   {200, "OK"}, {204, "No Content"}, {400, "Bad Request"},
@@ -45,25 +47,28 @@ static const char *http_method(int type){
   return "OTHER";
 }
 
-/* Add CORS headers if the request's Origin is an allowed one. */
-static void http_cors(const struct conf *conf, struct evhttp_request *req,
-                      struct evkeyvalq *out){
+/* Add CORS headers if the request's Origin is an allowed one. Returns 0,
+** or -1 if a header could not be added (out of memory). */
+static int http_cors(const struct conf *conf, struct evhttp_request *req,
+                     struct evkeyvalq *out){
   const char *zOrigin = evhttp_find_header(
       evhttp_request_get_input_headers(req), "Origin");
-  int i;
-  if( zOrigin==0 ) return;
+  int i, e = 0;
+  if( zOrigin==0 ) return 0;
   for(i=0; i<conf->nCors; i++){
     if( strcmp(conf->azCors[i], zOrigin)==0 || strcmp(conf->azCors[i], "*")==0 ){
-      evhttp_add_header(out, "Access-Control-Allow-Origin",
-                        strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
-      evhttp_add_header(out, "Vary", "Origin");
+      e |= evhttp_add_header(out, "Access-Control-Allow-Origin",
+                             strcmp(conf->azCors[i], "*")==0 ? "*" : zOrigin);
+      e |= evhttp_add_header(out, "Vary", "Origin");
       if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ){
-        evhttp_add_header(out, "Access-Control-Allow-Methods", "GET");
-        evhttp_add_header(out, "Access-Control-Max-Age", "600");
+        e |= evhttp_add_header(out, "Access-Control-Allow-Methods",
+                               "GET, HEAD");
+        e |= evhttp_add_header(out, "Access-Control-Max-Age", "600");
       }
-      return;
+      break;
     }
   }
+  return e ? -1 : 0;
 }
 
 /* Bytes of the request's header lines (name, ": ", value, CRLF). */
@@ -87,14 +92,17 @@ struct http_call {
   struct timespec t0;
   int iRoute;
   unsigned nReopen;               /* env->dbe.nReopen at the dispatch */
+  int bNul;                       /* a NUL in the headers (conns.h) */
   char *zPath;                    /* decoded path, owned */
   struct params *pParams;         /* owned */
 };
 
-/* Point ctx at the worker's current connection and search state. */
-static void http_bind(struct request_ctx *ctx, const struct http_env *env){
+/* Point ctx at the worker's current connection and the route's state. */
+static void http_bind(struct request_ctx *ctx, const struct http_env *env,
+                      int iRoute){
   ctx->db = env->dbe.db;
-  ctx->search = env->dbe.search;
+  int iState = env->dbe.apRoute ? route_state_find(iRoute) : -1;
+  ctx->pState = iState>=0 ? env->dbe.apRoute[iState] : 0;
   ctx->ext = env->dbe.ext;
 }
 
@@ -109,8 +117,13 @@ static int http_route(struct http_env *env, struct http_call *c,
   const char *zUri = evhttp_request_get_uri(req);
   const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(req);
   const struct route *r;
+  const char *zBad = strict_check(req, c->bNul);
   int rc;
   *piRoute = -1;
+  if( zBad ){
+    evhttp_add_header(ctx->out_headers, "Connection", "close");
+    return route_error(ctx, 400, "%s", zBad);
+  }
   if( http_header_bytes(req)>(size_t)env->conf->nMaxHeaders ){
     return route_error(ctx, 413, "request headers larger than %ld bytes",
                        env->conf->nMaxHeaders);
@@ -125,7 +138,9 @@ static int http_route(struct http_env *env, struct http_call *c,
   r = &aRoute[*piRoute];
   if( evhttp_request_get_command(req)==EVHTTP_REQ_OPTIONS ) return 204;
   if( (evhttp_request_get_command(req) & r->methods)==0 ){
-    evhttp_add_header(ctx->out_headers, "Allow", "GET");
+    if( evhttp_add_header(ctx->out_headers, "Allow", "GET, HEAD") ){
+      return route_fail(ctx, SQLITE_NOMEM, "request", 0);
+    }
     return route_error(ctx, 405, "method not allowed");
   }
   rc = params_parse(evhttp_uri_get_query(pUri), env->conf->nMaxQuery,
@@ -135,10 +150,10 @@ static int http_route(struct http_env *env, struct http_call *c,
     return route_error(ctx, 414, "parameter longer than %ld bytes",
                        env->conf->nMaxQuery);
   }
-  if( rc!=PARAMS_OK ) return route_error(ctx, 503, "out of memory");
+  if( rc!=PARAMS_OK ) return route_fail(ctx, SQLITE_NOMEM, "request", 0);
   if( env->xPrepare ) env->xPrepare(env);
   ctx->params = c->pParams;
-  http_bind(ctx, env);
+  http_bind(ctx, env, *piRoute);
   c->nReopen = env->dbe.nReopen;
   return r->xHandler(ctx);
 }
@@ -158,39 +173,108 @@ static char *http_path(struct evhttp_request *req){
   return z;
 }
 
-/* Send the one reply: the body, or {"error":...} for an error status. */
-static void http_reply(struct request_ctx *ctx, int status){
-  struct evbuffer *pErr = 0;
+/*
+** Make the one reply ready to send: the body, or {"error":...} for an
+** error status (in *ppErr, which the caller frees after sending), and the
+** headers. A HEAD reply has the headers of the GET one and no body
+** (libevent would send the body as it is). Returns the body to send;
+** *pnBytes is its length. Returns NULL, *pStatus set to 503, when a header
+** cannot be added (out of memory): the caller sends libevent's plain 503.
+*/
+static struct evbuffer *http_reply_ready(struct request_ctx *ctx, int *pStatus,
+                                         struct evbuffer **ppErr,
+                                         size_t *pnBytes){
+  int status = *pStatus, e;
   struct evbuffer *pBody = ctx->out;
+  *ppErr = 0;
   if( status>=400 ){
-    pErr = evbuffer_new();
+    struct evbuffer *pErr = evbuffer_new();
     if( pErr ){
-      int e = json_raw(pErr, "{\"error\":");
+      e = json_raw(pErr, "{\"error\":");
       e |= json_str(pErr, ctx->zErr, strlen(ctx->zErr));
       e |= json_raw(pErr, "}\n");
       if( e==0 ) pBody = pErr;
+      *ppErr = pErr;
     }
     ctx->content_type = "application/json; charset=utf-8";
   }else if( status==204 ){
     evbuffer_drain(pBody, evbuffer_get_length(pBody));
   }
-  evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
-  evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
-  if( pErr ) evbuffer_free(pErr);
+  *pnBytes = evbuffer_get_length(pBody);
+  e = evhttp_add_header(ctx->out_headers, "Content-Type", ctx->content_type);
+  /* Answers change with the index and echo what was asked: no cache
+  ** keeps them (the static files set their own max-age). */
+  if( e==0 && evhttp_find_header(ctx->out_headers, "Cache-Control")==0 ){
+    e = evhttp_add_header(ctx->out_headers, "Cache-Control", "no-store");
+  }
+  if( e==0
+   && evhttp_find_header(ctx->out_headers, "X-Content-Type-Options")==0 ){
+    e = evhttp_add_header(ctx->out_headers, "X-Content-Type-Options",
+                          "nosniff");
+  }
+  if( e==0 && evhttp_request_get_command(ctx->req)==EVHTTP_REQ_HEAD ){
+    char zLen[32];
+    snprintf(zLen, sizeof(zLen), "%zu", *pnBytes);
+    if( status!=204 && status!=304 ){
+      e = evhttp_add_header(ctx->out_headers, "Content-Length", zLen);
+    }
+    evbuffer_drain(pBody, *pnBytes);
+    *pnBytes = 0;
+  }
+  if( e ){
+    *pStatus = 503;
+    *pnBytes = 0;
+    return 0;
+  }
+  return pBody;
+}
+
+/* Now as ISO 8601 in UTC with milliseconds: 2026-12-07T11:43:12.345Z. */
+static void http_log_time(char *zOut, size_t nOut){
+  struct timespec ts;
+  struct tm tm;
+  size_t n;
+  if( clock_gettime(CLOCK_REALTIME, &ts)!=0 || gmtime_r(&ts.tv_sec, &tm)==0
+   || (n = strftime(zOut, nOut, "%Y-%m-%dT%H:%M:%S", &tm))==0 ){
+    snprintf(zOut, nOut, "-");
+    return;
+  }
+  snprintf(zOut + n, nOut - n, ".%03ldZ", ts.tv_nsec/1000000);
 }
 
 /*
-** The path as the access log shows it: control bytes (a decoded %0A could
-** forge a log line) become '?', and it is cut at 200 bytes.
+** The access log line (searchd/README.md): "info access " and one JSON
+** object. The request target is cut at HTTP_LOG_TARGET bytes; JSON
+** escaping keeps a decoded control byte from forging a line.
 */
-static void http_log_path(const char *zPath, char *zOut, size_t nOut){
-  size_t i;
-  if( zPath==0 ) zPath = "-";
-  for(i=0; zPath[i] && i+1<nOut; i++){
-    unsigned char ch = (unsigned char)zPath[i];
-    zOut[i] = (ch<0x20 || ch==0x7f) ? '?' : (char)ch;
+#define HTTP_LOG_TARGET 256
+static void http_access_log(struct evhttp_request *req, const char *zMethod,
+                            int status, size_t nBytes, double ms){
+  struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+  const char *zUri = evhttp_request_get_uri(req);
+  struct evbuffer *b = evbuffer_new();
+  char *zPeer = 0;
+  ev_uint16_t port = 0;
+  char zTime[64];
+  int e;
+  if( b==0 ) return;
+  if( evcon ) evhttp_connection_get_peer(evcon, &zPeer, &port);
+  if( zUri==0 ) zUri = "";
+  http_log_time(zTime, sizeof(zTime));
+  e = json_raw(b, "{\"time\":\"");
+  e |= json_raw(b, zTime);
+  e |= json_raw(b, "\",\"client\":");
+  e |= json_str(b, zPeer, zPeer ? strlen(zPeer) : 0);
+  e |= json_raw(b, ",\"method\":\"");
+  e |= json_raw(b, zMethod);
+  e |= json_raw(b, "\",\"path\":");
+  e |= json_str(b, zUri, strnlen(zUri, HTTP_LOG_TARGET));
+  e |= evbuffer_add_printf(b, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f}",
+                           status, nBytes, ms)<0;
+  if( e==0 && evbuffer_add(b, "", 1)==0 ){
+    log_msg(LOG_INFO, "access %s", (const char*)evbuffer_pullup(b, -1));
   }
-  zOut[i] = 0;
+  evbuffer_free(b);
 }
 
 static double http_ms_since(const struct timespec *t0){
@@ -203,18 +287,22 @@ static double http_ms_since(const struct timespec *t0){
 static void http_finish(struct request_ctx *ctx, int status){
   struct http_call *c = (struct http_call*)ctx;
   struct http_env *env = c->env;
+  struct evbuffer *pErr = 0, *pBody;
+  size_t nBytes = 0;
+  pBody = http_reply_ready(ctx, &status, &pErr, &nBytes);
   /* Before the reply: evhttp frees a request whose connection is gone as
   ** soon as it is answered. */
-  const char *zMethod = http_method(evhttp_request_get_command(ctx->req));
-  double ms;
-  http_reply(ctx, status);
-  ms = http_ms_since(&c->t0);
-  metrics_count(env->metrics, c->iRoute, status, ms);
   if( !env->conf->bQuiet ){
-    char zLog[201];
-    http_log_path(c->zPath, zLog, sizeof(zLog));
-    log_msg(LOG_INFO, "%s %s %d %.3fms", zMethod, zLog, status, ms);
+    http_access_log(ctx->req, http_method(evhttp_request_get_command(ctx->req)),
+                    status, nBytes, http_ms_since(&c->t0));
   }
+  if( pBody ){
+    evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
+  }else{
+    evhttp_send_error(ctx->req, status, http_reason(status));
+  }
+  if( pErr ) evbuffer_free(pErr);
+  metrics_count(env->metrics, c->iRoute, status, http_ms_since(&c->t0));
   params_free(c->pParams);
   evbuffer_free(ctx->out);
   free(c->zPath);
@@ -224,7 +312,7 @@ static void http_finish(struct request_ctx *ctx, int status){
 /* request_ctx.xResume. */
 static int http_resume(struct request_ctx *ctx, unsigned *piGen){
   struct http_call *c = (struct http_call*)ctx;
-  http_bind(ctx, c->env);
+  http_bind(ctx, c->env, c->iRoute);
   *piGen = c->env->dbe.iGen;
   return c->env->dbe.nReopen!=c->nReopen;
 }
@@ -245,6 +333,7 @@ static void http_dispatch(struct evhttp_request *req, void *pArg){
     memset(&c->t0, 0, sizeof(c->t0));
   }
   c->env = env;
+  c->bNul = conns_request(env->conns, req)==CONNS_NUL;
   c->iRoute = -1;
   c->zPath = http_path(req);
   ctx->req = req;
@@ -257,8 +346,11 @@ static void http_dispatch(struct evhttp_request *req, void *pArg){
   ctx->inbox = env->inbox;
   ctx->xResume = http_resume;
   ctx->xFinish = http_finish;
-  http_cors(env->conf, req, ctx->out_headers);
-  status = http_route(env, c, &c->iRoute);
+  if( http_cors(env->conf, req, ctx->out_headers)!=0 ){
+    status = route_fail(ctx, SQLITE_NOMEM, "request", 0);
+  }else{
+    status = http_route(env, c, &c->iRoute);
+  }
   if( status!=ROUTE_DEFERRED ) http_finish(ctx, status);
 }
 

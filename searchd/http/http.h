@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "http/conf.h"
+#include "http/conns.h"
 #include "http/dbenv.h"
 #include "box/ext.h"
 #include "http/metrics.h"
@@ -29,6 +30,7 @@ struct http_env {
   const struct metrics_set *all;      /* every worker's, for /metrics */
   struct pool *pool;                  /* where searches may go, or NULL */
   struct pool_inbox *inbox;           /* their way back to this worker */
+  struct conns *conns;                /* the worker's connections, or NULL */
   void (*xPrepare)(struct http_env *env);
 };
 

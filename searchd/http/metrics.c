@@ -4,15 +4,18 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "http/conf.h"
 #include "http/json.h"
 #include "http/metrics.h"
 
-/* Statuses counted apart; anything else is counted as "other". */
-static const int aStatus[] = {200, 400, 404, 405, 413, 414, 500, 503};
-#define N_STATUS ((int)(sizeof(aStatus)/sizeof(aStatus[0])) + 1)
+/* Statuses counted apart; any other is counted in its class ("2xx"). */
+static const int aStatus[] = {200, 204, 304, 400, 404, 405, 413, 414, 500,
+                              503};
+#define N_LISTED ((int)(sizeof(aStatus)/sizeof(aStatus[0])))
+#define N_STATUS (N_LISTED + 5)       /* then 1xx .. 5xx */
 
 /* Histogram bucket upper bounds, seconds. */
 static const double aBucket[] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.025,
@@ -47,7 +50,11 @@ void metrics_free(struct metrics *p){
 void metrics_count(struct metrics *p, int iRoute, int status, double ms){
   int s, b;
   if( iRoute<0 || iRoute>p->nRoute ) iRoute = p->nRoute;
-  for(s=0; s<N_STATUS-1 && aStatus[s]!=status; s++){}
+  for(s=0; s<N_LISTED && aStatus[s]!=status; s++){}
+  if( s==N_LISTED ){
+    int k = status/100 - 1;
+    s += k<0 ? 0 : (k>4 ? 4 : k);
+  }
   atomic_fetch_add_explicit(&p->aCount[iRoute*N_STATUS + s], 1,
                             memory_order_relaxed);
   for(b=0; b<N_BUCKET && ms/1000.0>aBucket[b]; b++){}
@@ -60,22 +67,44 @@ static unsigned long metrics_load(atomic_ulong *p){
   return atomic_load_explicit(p, memory_order_relaxed);
 }
 
-/* searchd_requests_total{endpoint,status}, summed over workers. */
+/* The metrics name of route r (nRoute: requests no route took). */
+static const char *metrics_name(int r, int nRoute){
+  return r<nRoute ? aRoute[r].zName : "other";
+}
+
+/* Requests to every route named as route r, with status index s. */
+static unsigned long metrics_sum(const struct metrics_set *m, int r, int s){
+  int nRoute = m->ap[0]->nRoute, q, w;
+  unsigned long n = 0;
+  for(q=r; q<=nRoute; q++){
+    if( strcmp(metrics_name(q, nRoute), metrics_name(r, nRoute))!=0 ) continue;
+    for(w=0; w<m->n; w++) n += metrics_load(&m->ap[w]->aCount[q*N_STATUS+s]);
+  }
+  return n;
+}
+
+/*
+** searchd_requests_total{endpoint,status}, summed over workers and over
+** the routes that share a name (the page's three routes are "static"), so
+** each series is printed once, as the Prometheus format requires.
+*/
 static int metrics_requests(const struct metrics_set *m, struct evbuffer *o){
-  int r, s, w, e = 0, nRoute = m->n ? m->ap[0]->nRoute : 0;
+  int r, q, s, e = 0, nRoute = m->n ? m->ap[0]->nRoute : 0;
   e |= json_raw(o, "# HELP searchd_requests_total Requests by endpoint "
                    "and status.\n# TYPE searchd_requests_total counter\n");
-  for(r=0; r<=nRoute; r++){
+  for(r=0; m->n>0 && r<=nRoute; r++){
+    const char *zName = metrics_name(r, nRoute);
+    for(q=0; q<r && strcmp(metrics_name(q, nRoute), zName)!=0; q++){}
+    if( q<r ) continue;                 /* counted with route q */
     for(s=0; s<N_STATUS; s++){
-      unsigned long n = 0;
+      unsigned long n = metrics_sum(m, r, s);
       char zStatus[16];
-      for(w=0; w<m->n; w++) n += metrics_load(&m->ap[w]->aCount[r*N_STATUS+s]);
       if( n==0 ) continue;
-      if( s<N_STATUS-1 ) snprintf(zStatus, sizeof(zStatus), "%d", aStatus[s]);
-      else snprintf(zStatus, sizeof(zStatus), "other");
+      if( s<N_LISTED ) snprintf(zStatus, sizeof(zStatus), "%d", aStatus[s]);
+      else snprintf(zStatus, sizeof(zStatus), "%dxx", s - N_LISTED + 1);
       e |= evbuffer_add_printf(o,
           "searchd_requests_total{endpoint=\"%s\",status=\"%s\"} %lu\n",
-          r<nRoute ? aRoute[r].zName : "other", zStatus, n)<0;
+          zName, zStatus, n)<0;
     }
   }
   return e;
@@ -125,5 +154,5 @@ int metrics_handle(struct request_ctx *ctx){
       "# TYPE searchd_workers gauge\nsearchd_workers %d\n",
       nDb + metrics_file_size(zWal), ctx->metrics->n)<0;
   ctx->content_type = "text/plain; version=0.0.4; charset=utf-8";
-  return e ? route_error(ctx, 503, "out of memory") : 200;
+  return e ? route_fail(ctx, SQLITE_NOMEM, "metrics", 0) : 200;
 }

@@ -109,7 +109,7 @@ static void *pool_main(void *pArg){
   struct pool *p = t->pPool;
   struct pool_job *pJob;
   while( pool_take(p, t, &pJob) ){
-    dbenv_reopen(p->conf, 0, atomic_load(p->pGen), &t->env);
+    dbenv_reopen(p->conf, atomic_load(p->pGen), &t->env);
     if( pJob ){
       pJob->xRun(pJob, &t->env);
       pool_deliver(pJob);
@@ -144,7 +144,7 @@ int pool_new(const struct conf *conf, atomic_uint *pGen, int nThread,
   pthread_cond_init(&p->cv, 0);
   for(i=0; i<nThread && rc==0; i++){
     p->aThread[i].pPool = p;
-    rc = dbenv_open(conf, 0, 1, atomic_load(pGen), &p->aThread[i].env,
+    rc = dbenv_open(conf, DBENV_LOAD, atomic_load(pGen), &p->aThread[i].env,
                     pzErr);
     p->nThread++;
   }

@@ -1,13 +1,14 @@
 /*
 ** pool.h: searches the result cache cannot answer, run in arrival order by
-** a set of threads that every worker shares.
+** a set of threads that every worker shares, in turn by client.
 **
 ** Why: each worker's event loop accepts on its own SO_REUSEPORT socket and
 ** the kernel spreads keep-alive connections unevenly (12 of 16 on one of two
-** workers is common). When a worker ran its own searches, its connections
-** queued behind each other while the other worker sat idle, and that queue
-** set the p99. Now a worker parses the request and answers from its cache;
-** a miss becomes a pool_job that the first free pool thread takes.
+** workers is common). A worker running its own searches would queue its
+** connections behind each other while the other worker sat idle, and that
+** queue would set the p99. So a worker parses the request and answers from
+** its cache; a miss becomes a pool_job that the first free pool thread
+** takes.
 **
 ** Order: round robin over clients, oldest first within a client. Each job
 ** carries its client's key (pool_client_key: the peer address, so all of
@@ -17,12 +18,14 @@
 ** more. So a client that sends many expensive searches waits behind its
 ** own, and another client's search is at most one search per waiting
 ** client away from a thread (and a job that waited past --query-ms is
-** then dropped, search.h). The job's completion goes back, through the worker's pool_inbox,
+** then dropped, search_http.h). The job's completion goes back, through
+** the worker's pool_inbox,
 ** to the worker's own loop, which sends the reply: a pool thread never
 ** touches libevent's requests or connections.
 **
-** Each pool thread has its own read-only connection and search state
-** (dbenv.h), reopened before its next job after SIGHUP, like a worker's.
+** Each pool thread has its own read-only connection with the search
+** engine and the modules that expand queries, and nothing else (dbenv.h),
+** reopened before its next job after SIGHUP, like a worker's.
 **
 ** Life cycle: pool_new, pool_start; workers submit; at shutdown every
 ** worker stops submitting and waits for its inbox to drain; then pool_stop

@@ -15,13 +15,16 @@
 **
 ** Errors: return route_error(ctx, status, fmt, ...); http.c then replies
 ** {"error": "<message>"} with that status and drops anything already in
-** ctx->out. Use 400 for bad parameters, 404, 413/414 for oversized input,
-** 503 for a query past its time limit (SQLITE_INTERRUPT); a handler must
-** never return 5xx for anything a client sent. 500 is for out-of-memory
-** and broken indexes only.
+** ctx->out. Use 400 for bad parameters, 404, 413/414 for oversized input.
+** An internal error (an SQLite code: out of memory, busy, past the time
+** limit, a broken index) goes through route_fail(), the one place that
+** maps it to a status (searchd/README.md, Errors).
 **
 ** Adding a route: write the handler in your own file (with its own header)
-** and add one line to aRoute[] in routes.c. Routes are matched in table
+** and add one line to aRoute[] in routes.c. A handler that keeps state per
+** connection (a result cache) also gets a line in aRouteState[]: each
+** worker opens that state with its connection (dbenv.h) and the handler
+** finds it in ctx->pState. Routes are matched in table
 ** order; a route with ROUTE_PREFIX matches every path starting with its
 ** path (put such a catch-all, like the static files under "/", last).
 **
@@ -43,7 +46,7 @@
 #include "http/params.h"
 
 struct conf;          /* conf.h: the server's settings, read-only */
-struct search_state;  /* search.h: per-worker search state (cache, ranking) */
+struct dbenv;         /* dbenv.h: a connection and what hangs off it */
 struct ext_set;       /* ext.h: per-worker state of extension modules */
 struct metrics_set;   /* metrics.h: every worker's counters */
 struct pool;          /* pool.h: the shared search threads */
@@ -55,7 +58,8 @@ struct request_ctx {
   const struct params *params;    /* decoded query-string parameters */
   sqlite3 *db;                    /* the worker's read-only connection */
   const struct conf *conf;        /* settings (flags), read-only */
-  struct search_state *search;    /* for search.c only */
+  void *pState;                   /* the route's own state on this
+                                  ** connection (route.xOpen), or NULL */
   struct ext_set *ext;            /* extension modules' worker state */
   const struct metrics_set *metrics;   /* for /metrics only */
   struct evbuffer *out;           /* response body, empty on entry */
@@ -67,7 +71,7 @@ struct request_ctx {
   /* Deferring (see ROUTE_DEFERRED): NULL pool means run inline. */
   struct pool *pool;              /* pool.h: the shared search threads */
   struct pool_inbox *inbox;       /* this worker's inbox for their results */
-  /* On the loop thread, after deferring: point db, search and ext at the
+  /* On the loop thread, after deferring: point db, pState and ext at the
   ** worker's current ones (a SIGHUP may have replaced those of the
   ** dispatch) and set *piGen to the reload generation of the file they
   ** have open (dbenv.h). Returns 1 if they changed since the dispatch. */
@@ -103,10 +107,30 @@ struct route {
 };
 
 /*
+** The per-connection state of a handler: opened with each worker's
+** connection (not the search threads'), reopened and closed with it.
+** xOpen may keep pEnv's members, not pEnv itself; returns SQLITE_OK with
+** *ppState set, or an SQLite code.
+*/
+struct route_state {
+  route_fn xHandler;              /* the handler whose ctx->pState it is */
+  int (*xOpen)(const struct conf *conf, const struct dbenv *pEnv,
+               void **ppState);
+  void (*xClose)(void *pState);
+};
+
+/*
 ** The route table (routes.c), terminated by an entry with zPath NULL.
 ** Read-only; shared by every worker.
 */
 extern const struct route aRoute[];
+
+/* The handlers' states (routes.c), terminated by an entry with xHandler
+** NULL. Read-only. */
+extern const struct route_state aRouteState[];
+
+/* The index in aRouteState of route iRoute's handler, or -1. */
+int route_state_find(int iRoute);
 
 /*
 ** Number of entries in aRoute (without the terminator): metrics keep one
@@ -126,5 +150,16 @@ int route_find(const char *path);
 */
 int route_error(struct request_ctx *ctx, int status, const char *zFmt, ...)
   __attribute__((format(printf, 3, 4)));
+
+/*
+** The one mapping of an internal error to a reply; returns the status
+** after route_error(). rc is an SQLite code, zWhat names the work
+** ("query"), zDetail the connection's message or NULL (logged):
+**   SQLITE_INTERRUPT (past the time limit)    503 "<what> took too long"
+**   SQLITE_NOMEM, SQLITE_BUSY, SQLITE_LOCKED  503 "server busy, try again"
+**   anything else (a broken index)            500 "<what> failed: <rc>"
+*/
+int route_fail(struct request_ctx *ctx, int rc, const char *zWhat,
+               const char *zDetail);
 
 #endif /* SEARCHD_ROUTE_H */

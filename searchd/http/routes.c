@@ -7,26 +7,44 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/metrics.h"
-#include "http/route.h"
-#include "engine/search.h"
-#include "http/static.h"
 #include "box/suggest.h"
+#include "http/health.h"
+#include "http/log.h"
+#include "http/metrics.h"
+#include "http/openapi.h"
+#include "http/route.h"
+#include "http/search_http.h"
+#include "http/static.h"
+
+/* HEAD wherever GET: http.c answers it with the GET reply's headers. */
+#define GET_HEAD (EVHTTP_REQ_GET|EVHTTP_REQ_HEAD)
 
 const struct route aRoute[] = {
   /* zPath      flags        methods          handler          metrics name */
-  {"/search",  ROUTE_EXACT, EVHTTP_REQ_GET,  search_handle,   "search"},
-  {"/health",  ROUTE_EXACT, EVHTTP_REQ_GET,  search_health,   "health"},
-  {"/metrics", ROUTE_EXACT, EVHTTP_REQ_GET,  metrics_handle,  "metrics"},
-  {"/suggest", ROUTE_EXACT, EVHTTP_REQ_GET,  suggest_handle,  "suggest"},
-  {"/",        ROUTE_EXACT, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
-   "static"},
-  {"/index.html", ROUTE_EXACT, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
-   "static"},
-  {"/static/", ROUTE_PREFIX, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, static_handle,
-   "static"},
+  {"/search",  ROUTE_EXACT, GET_HEAD,        search_http_handle, "search"},
+  {"/health",  ROUTE_EXACT, GET_HEAD,        health_handle,   "health"},
+  {"/metrics", ROUTE_EXACT, GET_HEAD,        metrics_handle,  "metrics"},
+  {"/suggest", ROUTE_EXACT, GET_HEAD,        suggest_handle,  "suggest"},
+  {"/openapi.json", ROUTE_EXACT, GET_HEAD,    openapi_handle,  "openapi"},
+  {"/",        ROUTE_EXACT, GET_HEAD,        static_handle,   "static"},
+  {"/index.html", ROUTE_EXACT, GET_HEAD,      static_handle,   "static"},
+  {"/static/", ROUTE_PREFIX, GET_HEAD,        static_handle,   "static"},
   {0, 0, 0, 0, 0},
 };
+
+const struct route_state aRouteState[] = {
+  {search_http_handle, search_http_open, search_http_close},
+  {0, 0, 0},
+};
+
+int route_state_find(int iRoute){
+  int i;
+  if( iRoute<0 ) return -1;
+  for(i=0; aRouteState[i].xHandler; i++){
+    if( aRouteState[i].xHandler==aRoute[iRoute].xHandler ) return i;
+  }
+  return -1;
+}
 
 int route_count(void){
   int n = 0;
@@ -53,4 +71,17 @@ int route_error(struct request_ctx *ctx, int status, const char *zFmt, ...){
   vsnprintf(ctx->zErr, sizeof(ctx->zErr), zFmt, ap);
   va_end(ap);
   return status;
+}
+
+int route_fail(struct request_ctx *ctx, int rc, const char *zWhat,
+               const char *zDetail){
+  switch( rc & 0xff ){
+    case SQLITE_INTERRUPT:
+      return route_error(ctx, 503, "%s took too long", zWhat);
+    case SQLITE_NOMEM: case SQLITE_BUSY: case SQLITE_LOCKED:
+      return route_error(ctx, 503, "server busy, try again");
+  }
+  log_msg(LOG_WARN, "%s failed: %s (%s)", zWhat, sqlite3_errstr(rc),
+          zDetail ? zDetail : "?");
+  return route_error(ctx, 500, "%s failed: %s", zWhat, sqlite3_errstr(rc));
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,6 +20,7 @@
 #include <event2/util.h>
 
 #include "db.h"
+#include "http/clients.h"
 #include "http/log.h"
 #include "http/metrics.h"
 #include "http/pool.h"
@@ -29,6 +31,16 @@
 /* listen() backlog of each socket. */
 #define SERVER_BACKLOG 1024
 
+/*
+** SIGHUP: a reload waits this long for more SIGHUPs to merge into it, and
+** comes at least SERVER_HUP_GAP_MS after the one before, ms. Every reload
+** costs each worker and search thread a reopen (the row attributes, the
+** extension modules) while it serves nothing: a storm of signals must
+** cost one, not one per signal.
+*/
+#define SERVER_HUP_SETTLE_MS 100
+#define SERVER_HUP_GAP_MS 1000
+
 struct server {
   const struct conf *conf;
   int *aFd;                       /* a listening socket per worker */
@@ -36,9 +48,12 @@ struct server {
   int port;                       /* its bound port */
   char zAddr[128];                /* HOST:PORT, for the log */
   atomic_uint gen;                /* reload generation, bumped by SIGHUP */
-  atomic_long nOpen;              /* open client connections (conns.h) */
+  struct clients *clients;        /* open client connections (conns.h) */
   struct event_base *base;
   struct event *evHup, *evTerm, *evInt;
+  struct event *evReload;         /* a reload, once SIGHUPs settle */
+  unsigned nHup;                  /* SIGHUPs merged into it */
+  long long msReload;             /* when the last reload was, or 0 */
   int nWorker;
   struct worker **apWorker;
   struct pool *pool;              /* the search threads, or NULL */
@@ -64,20 +79,27 @@ static void server_format(const struct sockaddr_storage *ss, char *zOut,
 
 /*
 ** Parse HOST:PORT or [HOST6]:PORT (numeric addresses only; port 0 lets
-** the kernel choose) into *pSs and *pLen. Returns 0 or -1.
+** the kernel choose), or a PORT alone, which means 127.0.0.1:PORT (never
+** every interface by accident), into *pSs and *pLen. Returns 0 or -1.
 */
 static int server_parse_addr(const char *z, struct sockaddr_storage *pSs,
                              socklen_t *pLen){
   char zHost[INET6_ADDRSTRLEN + 2];
   const char *zColon = strrchr(z, ':');
+  const char *zPort = zColon ? zColon+1 : z;
   char *zEnd = 0;
   long port;
   size_t nHost;
   memset(pSs, 0, sizeof(*pSs));
-  if( zColon==0 ) return -1;
-  nHost = (size_t)(zColon - z);
-  port = strtol(zColon+1, &zEnd, 10);
-  if( zColon[1]==0 || *zEnd || port<0 || port>65535 ) return -1;
+  if( zColon==0 ){
+    z = "127.0.0.1";
+    nHost = strlen(z);
+  }else{
+    nHost = (size_t)(zColon - z);
+  }
+  if( zPort[0]<'0' || zPort[0]>'9' ) return -1;
+  port = strtol(zPort, &zEnd, 10);
+  if( *zEnd || port<0 || port>65535 ) return -1;
   if( nHost>=2 && z[0]=='[' && z[nHost-1]==']' ){ z++; nHost -= 2; }
   if( nHost==0 || nHost>=sizeof(zHost) ) return -1;
   memcpy(zHost, z, nHost);
@@ -137,8 +159,8 @@ static int server_listen(struct server *s){
   socklen_t n = sizeof(ss), len = 0;
   int fd, i, rc = -1;
   if( server_parse_addr(s->conf->zListen, &ss, &len)!=0 ){
-    log_msg(LOG_ERROR, "--listen %s: want HOST:PORT with a numeric address "
-            "(127.0.0.1:8080, [::1]:8080)", s->conf->zListen);
+    log_msg(LOG_ERROR, "--listen %s: want PORT or HOST:PORT with a numeric "
+            "address (8080, 127.0.0.1:8080, [::1]:8080)", s->conf->zListen);
     return -1;
   }
   s->aFd = malloc(sizeof(*s->aFd) * s->conf->nThreads);
@@ -220,18 +242,53 @@ static int server_port_file(struct server *s){
   return rc;
 }
 
+static long long server_now_ms(void){
+  struct timespec t;
+  if( clock_gettime(CLOCK_MONOTONIC, &t)!=0 ) return 0;
+  return (long long)t.tv_sec*1000 + t.tv_nsec/1000000;
+}
+
+/* The reload the SIGHUPs since the last one asked for: a new generation. */
+static void server_on_reload(evutil_socket_t fd, short what, void *pArg){
+  struct server *s = (struct server*)pArg;
+  unsigned g = atomic_fetch_add(&s->gen, 1) + 1;
+  int i;
+  (void)fd; (void)what;
+  log_msg(LOG_INFO, "SIGHUP (%u merged): workers reopen the database "
+          "(generation %u)", s->nHup, g);
+  s->nHup = 0;
+  s->msReload = server_now_ms();
+  for(i=0; i<s->nWorker; i++) worker_kick(s->apWorker[i]);
+  pool_kick(s->pool);
+}
+
+/* A SIGHUP: schedule a reload, or merge into the one scheduled. */
+static void server_on_hup(struct server *s){
+  long long msWait = SERVER_HUP_SETTLE_MS;
+  struct timeval tv;
+  s->nHup++;
+  if( event_pending(s->evReload, EV_TIMEOUT, 0) ) return;
+  if( s->msReload>0 && s->msReload + SERVER_HUP_GAP_MS - server_now_ms()
+                       > msWait ){
+    msWait = s->msReload + SERVER_HUP_GAP_MS - server_now_ms();
+  }
+  tv.tv_sec = (time_t)(msWait/1000);
+  tv.tv_usec = (suseconds_t)(msWait%1000)*1000;
+  if( event_add(s->evReload, &tv)!=0 ){
+    log_msg(LOG_ERROR, "SIGHUP: cannot schedule the reload; reloading now");
+    server_on_reload(-1, 0, s);
+  }
+}
+
 static void server_on_signal(evutil_socket_t sig, short what, void *pArg){
   struct server *s = (struct server*)pArg;
   int i;
   (void)what;
   if( sig==SIGHUP ){
-    unsigned g = atomic_fetch_add(&s->gen, 1) + 1;
-    log_msg(LOG_INFO, "SIGHUP: workers reopen the database (generation %u)",
-            g);
-    for(i=0; i<s->nWorker; i++) worker_kick(s->apWorker[i]);
-    pool_kick(s->pool);
+    server_on_hup(s);
     return;
   }
+  event_del(s->evReload);
   log_msg(LOG_INFO, "signal %d: finishing requests in flight, then exiting",
           (int)sig);
   for(i=0; i<s->nWorker; i++) worker_stop(s->apWorker[i]);
@@ -243,7 +300,8 @@ static int server_signals(struct server *s){
   s->evHup = evsignal_new(s->base, SIGHUP, server_on_signal, s);
   s->evTerm = evsignal_new(s->base, SIGTERM, server_on_signal, s);
   s->evInt = evsignal_new(s->base, SIGINT, server_on_signal, s);
-  if( s->evHup==0 || s->evTerm==0 || s->evInt==0
+  s->evReload = evtimer_new(s->base, server_on_reload, s);
+  if( s->evHup==0 || s->evTerm==0 || s->evInt==0 || s->evReload==0
    || evsignal_add(s->evHup, 0) || evsignal_add(s->evTerm, 0)
    || evsignal_add(s->evInt, 0) ){
     log_msg(LOG_ERROR, "cannot install signal handlers");
@@ -271,7 +329,7 @@ static int server_workers(struct server *s){
     char *zErr = 0;
     if( metrics_new(nRoute, &s->all.ap[i]) ) return -1;
     s->all.n++;
-    if( worker_new(s->conf, s->aFd[i], &s->gen, &s->nOpen, s->pool,
+    if( worker_new(s->conf, s->aFd[i], &s->gen, s->clients, s->pool,
                    s->all.ap[i],
                    &s->all, &s->apWorker[i], &zErr) ){
       log_msg(LOG_ERROR, "%s", zErr ? zErr : "cannot start worker");
@@ -297,9 +355,11 @@ static void server_free(struct server *s){
   if( s->evHup ) event_free(s->evHup);
   if( s->evTerm ) event_free(s->evTerm);
   if( s->evInt ) event_free(s->evInt);
+  if( s->evReload ) event_free(s->evReload);
   if( s->base ) event_base_free(s->base);
   for(i=0; i<s->nFd; i++) close(s->aFd[i]);
   free(s->aFd);
+  clients_free(s->clients);
 }
 
 int server_run(const struct conf *conf){
@@ -308,9 +368,12 @@ int server_run(const struct conf *conf){
   memset(&s, 0, sizeof(s));
   s.conf = conf;
   atomic_init(&s.gen, 0);
-  atomic_init(&s.nOpen, 0);
   s.base = event_base_new();
   server_fd_limit(conf);
+  if( clients_new(conf->nMaxConns, conf->nMaxConnsPerClient, &s.clients) ){
+    log_msg(LOG_ERROR, "out of memory");
+    goto out;
+  }
   if( s.base==0 || server_signals(&s) || server_listen(&s)
    || server_workers(&s) || server_accept(&s) ){
     goto out;

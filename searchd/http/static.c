@@ -3,7 +3,6 @@
 */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "http/conf.h"
+#include "http/datadir.h"
 #include "box/ext.h"
 #include "http/log.h"
 #include "http/route.h"
@@ -81,38 +81,17 @@ void static_root_free(struct static_root *p){
   }
 }
 
-char *static_find_default(const char *zName){
-  char zExe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", zExe, sizeof(zExe) - 1);
-  int i;
-  if( n<=0 ) return 0;
-  zExe[n] = 0;
-  for(i=0; i<4; i++){
-    char *zSlash = strrchr(zExe, '/');
-    char *zTry;
-    struct stat st;
-    if( zSlash==0 ) break;
-    *zSlash = 0;
-    if( i==0 ) continue;          /* the binary's own folder is build/ */
-    zTry = sqlite3_mprintf("%s/searchd/%s", zExe, zName);
-    if( zTry && stat(zTry, &st)==0 ) return zTry;
-    sqlite3_free(zTry);
-  }
-  return 0;
-}
-
 int static_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
                        void **ppState, char **pzErr){
   struct static_root *p = 0;
-  char *zDir = conf->zWww ? 0 : static_find_default("www");
-  char *zErr = 0;
+  char *zDir = 0, *zErr = 0;
   (void)db; (void)pPrev; (void)pzErr;
   *ppState = 0;
-  if( conf->zWww==0 && zDir==0 ){
-    log_msg(LOG_ERROR, "no searchd/www next to the binary (use --www DIR)");
-    return EXT_SKIP;
-  }
-  if( static_root_new(conf->zWww ? conf->zWww : zDir, &p, &zErr) ){
+  if( conf->zWww && conf->zWww[0]==0 ) return EXT_OK;    /* no page */
+  if( conf->zWww==0 && datadir_find("www", &zDir, &zErr) ){
+    log_msg(LOG_ERROR, "no search page: %s (use --www DIR)",
+            zErr ? zErr : "out of memory");
+  }else if( static_root_new(conf->zWww ? conf->zWww : zDir, &p, &zErr) ){
     log_msg(LOG_ERROR, "%s", zErr ? zErr : "out of memory");
   }
   sqlite3_free(zErr);
@@ -167,7 +146,7 @@ int static_open(const struct static_root *p, const char *zName, int *pFd,
   *pFd = -1;
   if( static_check_name(zName)==0 ) goto out;
   zPath = sqlite3_mprintf("%s/%s", p->zRoot, zName);
-  if( zPath==0 ){ rc = 500; goto out; }
+  if( zPath==0 ){ rc = 503; goto out; }
   zReal = realpath(zPath, 0);
   if( zReal==0 || strncmp(zReal, p->zRoot, p->nRoot)!=0
    || zReal[p->nRoot]!='/' ) goto out;
@@ -193,7 +172,10 @@ static int static_headers(struct request_ctx *ctx, const char *zName,
   struct evkeyvalq *h = ctx->out_headers;
   int e = 0;
   e |= evhttp_add_header(h, "ETag", zEtag);
-  e |= evhttp_add_header(h, "Cache-Control", "no-cache");
+  /* Five minutes fresh, then revalidated by ETag: the names carry no
+  ** version, so after an upgrade a browser may mix old and new files for
+  ** at most that long. */
+  e |= evhttp_add_header(h, "Cache-Control", "max-age=300");
   e |= evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
   if( strstr(zName, ".html") ){
     e |= evhttp_add_header(h, "Content-Security-Policy", zCsp);
@@ -234,11 +216,12 @@ int static_handle(struct request_ctx *ctx){
   if( zName==0 || p==0 ) return route_error(ctx, 404, "not found");
   if( !static_uri_ok(ctx->req) ) return route_error(ctx, 400, "bad path");
   rc = static_open(p, zName, &fd, &nSize, &nMtime);
+  if( rc==503 ) return route_fail(ctx, SQLITE_NOMEM, "static file", 0);
   if( rc ) return route_error(ctx, rc, rc==404 ? "not found" : "error");
   snprintf(zEtag, sizeof(zEtag), "\"%llx-%llx\"", nSize, nMtime);
   if( static_headers(ctx, zName, zEtag) ){
     close(fd);
-    return route_error(ctx, 500, "out of memory");
+    return route_fail(ctx, SQLITE_NOMEM, "static file", 0);
   }
   ctx->content_type = static_check_name(zName);
   zIfNone = ctx->req ? evhttp_find_header(
@@ -249,6 +232,6 @@ int static_handle(struct request_ctx *ctx){
   }
   rc = static_read(ctx->out, fd, nSize);
   close(fd);
-  if( rc ) return route_error(ctx, 500, "cannot read file");
+  if( rc ) return route_fail(ctx, SQLITE_IOERR, "static file", 0);
   return 200;
 }

@@ -51,25 +51,18 @@ const char *static_check_name(const char *zName);
 /*
 ** Open the file zName of the folder after the realpath check. Returns 0
 ** and sets *pFd (the caller closes it) and *pnSize, or an HTTP status
-** (404, 400) with *pFd -1. Thread safe (p is read-only).
+** (404, 400; 503 out of memory) with *pFd -1. Thread safe (p is read-only).
 */
 int static_open(const struct static_root *p, const char *zName, int *pFd,
                 long long *pnSize, long long *pnMtime);
-
-/*
-** Find searchd/<zName> one to three folders above the running binary
-** (build/searchd, build/NAME/searchd), where the shipped page and synonyms
-** file live. Returns a new string (sqlite3_free) or NULL.
-*/
-char *static_find_default(const char *zName);
 
 struct conf;
 
 /*
 ** The "static" extension module (ext.h): xOpen resolves conf->zWww (NULL:
-** static_find_default("www")) into this worker's struct static_root;
-** returns 0, or -1 after logging why (the worker then answers 404 for the
-** page). xClose frees it.
+** datadir_find("www"); "": no page, nothing logged) into this worker's
+** struct static_root; returns EXT_OK, or EXT_SKIP after logging why (the
+** worker then answers 404 for the page). xClose frees it.
 */
 int static_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
                        void **ppState, char **pzErr);

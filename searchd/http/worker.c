@@ -36,7 +36,7 @@ struct worker {
   struct event_base *base;
   struct evhttp *http;
   struct evhttp_bound_socket *bound;
-  struct conns *conns;            /* the --max-conns cap */
+  struct conns *conns;            /* caps and deadlines (conns.h) */
   struct event *evStop;
   struct event *evDrain;          /* waits for replies and pool jobs */
   int bWaited;                    /* the drain waited for pool jobs */
@@ -50,7 +50,7 @@ struct worker {
 /* http_env.xPrepare: reopen after SIGHUP, before the next request. */
 static void worker_prepare(struct http_env *env){
   struct worker *w = (struct worker*)((char*)env - offsetof(struct worker, env));
-  dbenv_reopen(w->conf, w->conf->nCache, atomic_load(w->pGen), &env->dbe);
+  dbenv_reopen(w->conf, atomic_load(w->pGen), &env->dbe);
 }
 
 /* Runs on the worker's thread when worker_kick() activates evReload. */
@@ -166,8 +166,10 @@ void worker_free(struct worker *w){
 }
 
 /* The event side: base, stop event, evhttp accepting on our fd. */
-static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
-                         struct pool *pPool, char **pzErr){
+static int worker_events(struct worker *w, int fdListen,
+                         struct clients *pClients, struct pool *pPool,
+                         char **pzErr){
+  struct conns_limits lim;
   w->fd = dup(fdListen);
   if( w->fd<0 ){
     *pzErr = sqlite3_mprintf("dup: %s", strerror(errno));
@@ -194,15 +196,20 @@ static int worker_events(struct worker *w, int fdListen, atomic_long *pOpen,
     return -1;
   }
   w->env.pool = pPool;
-  if( conns_new(w->base, w->http, pOpen, w->conf->nMaxConns, &w->conns) ){
+  lim.msIdle = w->conf->nIdleTimeout * 1000;
+  lim.msHeader = w->conf->nHeaderTimeout * 1000;
+  lim.msBody = w->conf->nBodyTimeout * 1000;
+  if( conns_new(w->base, w->http, pClients, &lim, &w->conns) ){
     *pzErr = sqlite3_mprintf("out of memory");
     return -1;
   }
+  w->env.conns = w->conns;
   return http_setup(w->http, &w->env);
 }
 
 int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
-               atomic_long *pOpen, struct pool *pPool, struct metrics *m,
+               struct clients *pClients, struct pool *pPool,
+               struct metrics *m,
                const struct metrics_set *all, struct worker **ppOut,
                char **pzErr){
   struct worker *w = calloc(1, sizeof(*w));
@@ -220,12 +227,12 @@ int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
   w->env.metrics = m;
   w->env.all = all;
   w->env.xPrepare = worker_prepare;
-  if( dbenv_open(conf, conf->nCache, pPool==0, atomic_load(pGen),
-                 &w->env.dbe, pzErr)!=SQLITE_OK ){
+  if( dbenv_open(conf, DBENV_SERVE | (pPool ? 0 : DBENV_LOAD),
+                 atomic_load(pGen), &w->env.dbe, pzErr)!=SQLITE_OK ){
     rc = -1;
     goto out;
   }
-  rc = worker_events(w, fdListen, pOpen, pPool, pzErr);
+  rc = worker_events(w, fdListen, pClients, pPool, pzErr);
 out:
   if( rc!=0 ){
     worker_free(w);

@@ -17,6 +17,7 @@
 
 #include <stdatomic.h>
 
+#include "http/clients.h"
 #include "http/conf.h"
 #include "http/metrics.h"
 #include "http/pool.h"
@@ -26,8 +27,9 @@ struct worker;
 /*
 ** Create a worker: opens conf->zDb read-only with db_open() and sets up
 ** evhttp on a duplicate of fdListen. pGen is the server's reload
-** generation, read atomically; pOpen the process's count of open
-** connections, capped at conf->nMaxConns (conns.h). pPool, if not NULL,
+** generation, read atomically; pClients the process's count of open
+** connections (clients.h, not owned), which the worker's connections are
+** capped by (conns.h). pPool, if not NULL,
 ** runs the searches its cache cannot answer (pool.h; it must be stopped
 ** after this worker's thread ended and before worker_free). m is this worker's
 ** metrics (not owned), all every worker's. Runs on the caller's thread; the worker's objects are
@@ -35,7 +37,8 @@ struct worker;
 ** with *pzErr (sqlite3_free it) saying why and *ppOut NULL.
 */
 int worker_new(const struct conf *conf, int fdListen, atomic_uint *pGen,
-               atomic_long *pOpen, struct pool *pPool, struct metrics *m,
+               struct clients *pClients, struct pool *pPool,
+               struct metrics *m,
                const struct metrics_set *all, struct worker **ppOut,
                char **pzErr);
 

@@ -17,7 +17,7 @@ TOP = os.environ.get("TOP", os.getcwd())
 BUILD = os.path.join(TOP, os.environ.get("BUILD", "build"))
 INDEXER = os.path.join(BUILD, "indexer")
 SAMPLES = os.path.join(TOP, "tests", "fixtures", "reports")
-GEN = os.path.join(TOP, "..", "shared", "tools", "gen-reports")
+GEN = os.path.join(TOP, "tools", "gen-corpus")
 TITLE = "Återrapportering av regionstyrelsens uppdrag till regiondirektören"
 
 
@@ -359,23 +359,30 @@ class IndexerTest(unittest.TestCase):
     # -- crash safety --------------------------------------------------
     def test_kill_9(self):
         big = os.path.join(self.tmp, "big")
-        subprocess.run([sys.executable, GEN, "--out", big, "--reports", "300",
-                        "--quiet"], check=True, timeout=600)
+        nbig = 500
+        subprocess.run([sys.executable, GEN, "--out", big, "--reports",
+                        str(nbig), "--quiet"], check=True, timeout=600)
         self.assertEqual(run("--db", self.db, self.dir)[0], 0)
-        p = subprocess.Popen([INDEXER, "--db", self.db, big],
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-        self.procs.append(p)
-        time.sleep(0.3)     # mid-run on any machine this project uses
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-        rc, out, err = run("--db", self.db, "--check")
-        self.assertEqual(rc, 0, err)
-        # a bulk run's merge settings never reach a commit
-        self.assertNotEqual(self.fts_options().get("automerge"), 0)
-        c = self.counts()
-        self.assertEqual(c["2018-12-05"], 19)
-        self.assertEqual(c["2021-05-05"], 10)
+        # Five kills, each run resuming where the one before was killed,
+        # at different moments of the runs: each leaves an index that
+        # passes --check with the earlier reports whole.
+        killed = 0
+        for i in range(5):
+            p = subprocess.Popen([INDEXER, "--db", self.db, big],
+                                 stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            self.procs.append(p)
+            time.sleep(0.05 * (i + 1))
+            p.send_signal(signal.SIGKILL)
+            killed += p.wait() == -signal.SIGKILL
+            rc, out, err = run("--db", self.db, "--check")
+            self.assertEqual(rc, 0, "kill %d: %s" % (i + 1, err))
+            # a bulk run's merge settings never reach a commit
+            self.assertNotEqual(self.fts_options().get("automerge"), 0)
+            c = self.counts()
+            self.assertEqual(c["2018-12-05"], 19)
+            self.assertEqual(c["2021-05-05"], 10)
+        self.assertGreaterEqual(killed, 3, "the runs ended before the kills")
         self.assertIn(("2021-05-05", 3),
                       match(self.db, "mammografiverksamheten"))
         self.assert_vocab_exact()
@@ -386,7 +393,7 @@ class IndexerTest(unittest.TestCase):
                                   ).fetchone()
         nassign = con.execute("SELECT count(*) FROM assignments").fetchone()[0]
         con.close()
-        self.assertEqual(nrep, 302)
+        self.assertEqual(nrep, nbig + 2)
         self.assertEqual(nrows, nassign)
         self.assert_vocab_exact()
         self.assertEqual(run("--db", self.db, "--check")[0], 0)

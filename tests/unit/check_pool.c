@@ -12,7 +12,9 @@
 #include <sqlite3.h>
 
 #include "box_fixture.h"
+#include "../../searchd/box/ext.h"
 #include "../../searchd/http/conf.h"
+#include "../../searchd/http/dbenv.h"
 #include "../../searchd/http/pool.h"
 
 struct job {
@@ -201,6 +203,36 @@ START_TEST(test_fair){
 END_TEST
 
 /* A pool on a file that is no index fails at once, with a message. */
+/* A search thread's connection (no DBENV_SERVE) holds the engine and the
+** modules that expand queries, not the suggestions' own connection, the
+** static files or the handlers' states; a worker's holds those too. */
+START_TEST(test_search_only){
+  struct box_fixture f;
+  struct conf conf;
+  struct dbenv env;
+  char *zErr = 0;
+  box_fixture_open(&f);
+  conf_for(&conf, f.zPath);
+  ck_assert_msg(dbenv_open(&conf, DBENV_LOAD, 0, &env, &zErr)==SQLITE_OK,
+                "%s", zErr);
+  ck_assert_ptr_nonnull(env.engine);
+  ck_assert_ptr_nonnull(ext_state(env.ext, "correct"));
+  ck_assert_ptr_null(ext_state(env.ext, "suggest"));
+  ck_assert_ptr_null(ext_state(env.ext, "static"));
+  ck_assert_ptr_null(env.apRoute);
+  dbenv_close(&env);
+  ck_assert_msg(dbenv_open(&conf, DBENV_SERVE, 0, &env, &zErr)==SQLITE_OK,
+                "%s", zErr);
+  ck_assert_ptr_nonnull(env.engine);
+  ck_assert_ptr_nonnull(ext_state(env.ext, "correct"));
+  ck_assert_ptr_nonnull(ext_state(env.ext, "suggest"));
+  ck_assert_ptr_nonnull(env.apRoute);
+  ck_assert_ptr_nonnull(env.apRoute[0]);
+  dbenv_close(&env);
+  box_fixture_close(&f);
+}
+END_TEST
+
 START_TEST(test_bad_index){
   struct conf conf;
   atomic_uint gen;
@@ -224,6 +256,7 @@ Suite *pool_suite(void){
   tcase_add_test(tc, test_stop_cancels);
   tcase_add_test(tc, test_fair);
   tcase_add_test(tc, test_bad_index);
+  tcase_add_test(tc, test_search_only);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -2,7 +2,8 @@
 ** check_rank.c: the searchd_rank() auxiliary function (searchd/rank.c) on
 ** a small FTS5 table with the swedish tokenizer: proximity, match kind,
 ** column weights, relaxed scores, searchd_quick() as an upper bound of it,
-** and the column lengths of rank_set_lengths().
+** the column lengths taken from the row attributes, early exact scores,
+** and the query passed as a bound pointer (struct rank_query).
 */
 #include <string.h>
 
@@ -10,6 +11,9 @@
 #include <sqlite3.h>
 
 #include "swedish.h"
+#include "../../searchd/engine/attrs.h"
+#include "../../searchd/engine/early.h"
+#include "../../searchd/engine/filter.h"
 #include "../../searchd/engine/query.h"
 #include "../../searchd/engine/rank.h"
 
@@ -26,24 +30,40 @@ static const char *const azRow[][3] = {
 
 static sqlite3 *g_db;
 static struct rank *g_rank;
+static struct rank_query g_rq;        /* the query of score_mode() */
+static const struct attrs *g_attrs;   /* its lengths, or NULL */
 
+/* The index's tables as attrs_load() reads them (reports, assignments),
+** and its FTS5 table. */
 static void setup(void){
   sqlite3_stmt *pIns = 0;
   size_t i;
   ck_assert_int_eq(sqlite3_open(":memory:", &g_db), SQLITE_OK);
   ck_assert_int_eq(swedish_register(g_db), SQLITE_OK);
   ck_assert_int_eq(rank_register(g_db, &g_rank), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_exec(g_db, "CREATE VIRTUAL TABLE t USING "
+  ck_assert_int_eq(sqlite3_exec(g_db,
+      "CREATE TABLE reports(id INTEGER PRIMARY KEY, date TEXT);"
+      "CREATE TABLE assignments(id INTEGER PRIMARY KEY, report_id INT,"
+      " source TEXT);"
+      "INSERT INTO reports VALUES(1, '2021-05-05');"
+      "CREATE VIRTUAL TABLE assignments_fts USING "
       "fts5(assignment, status, source, tokenize='swedish')", 0, 0, 0),
       SQLITE_OK);
   ck_assert_int_eq(sqlite3_prepare_v2(g_db,
-      "INSERT INTO t(rowid, assignment, status, source) VALUES(?,?,?,?)",
-      -1, &pIns, 0), SQLITE_OK);
+      "INSERT INTO assignments_fts(rowid, assignment, status, source)"
+      " VALUES(?,?,?,?)", -1, &pIns, 0), SQLITE_OK);
   for(i=0; i<sizeof(azRow)/sizeof(azRow[0]); i++){
-    sqlite3_bind_int(pIns, 1, (int)i+1);
-    sqlite3_bind_text(pIns, 2, azRow[i][0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(pIns, 3, azRow[i][1], -1, SQLITE_STATIC);
-    sqlite3_bind_text(pIns, 4, azRow[i][2], -1, SQLITE_STATIC);
+    char *zSql = sqlite3_mprintf("INSERT INTO assignments VALUES(%d, 1, '')",
+                                 (int)i+1);
+    ck_assert_int_eq(sqlite3_exec(g_db, zSql, 0, 0, 0), SQLITE_OK);
+    sqlite3_free(zSql);
+    ck_assert_int_eq(sqlite3_bind_int(pIns, 1, (int)i+1), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_bind_text(pIns, 2, azRow[i][0], -1,
+                                       SQLITE_STATIC), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_bind_text(pIns, 3, azRow[i][1], -1,
+                                       SQLITE_STATIC), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_bind_text(pIns, 4, azRow[i][2], -1,
+                                       SQLITE_STATIC), SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(pIns), SQLITE_DONE);
     sqlite3_reset(pIns);
   }
@@ -62,17 +82,22 @@ static double score_mode(const char *zQ, int bRelaxed, int iRow, int bBound){
   sqlite3_stmt *pStmt = 0;
   double s = 0;
   ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
-  rank_set_query(g_rank, q, bRelaxed);
+  rank_query_init(&g_rq, q, bRelaxed);
+  g_rq.attrs = g_attrs;
   ck_assert_int_eq(sqlite3_prepare_v2(g_db, bBound
-      ? "SELECT " RANK_QUICK_FUNCTION "(t) FROM t WHERE t MATCH ?1 AND rowid=?2"
-      : "SELECT " RANK_FUNCTION "(t) FROM t WHERE t MATCH ?1 AND rowid=?2",
+      ? "SELECT " RANK_QUICK_FUNCTION "(assignments_fts, ?3) FROM"
+        " assignments_fts WHERE assignments_fts MATCH ?1 AND rowid=?2"
+      : "SELECT " RANK_FUNCTION "(assignments_fts, ?3) FROM"
+        " assignments_fts WHERE assignments_fts MATCH ?1 AND rowid=?2",
       -1, &pStmt, 0), SQLITE_OK);
-  sqlite3_bind_text(pStmt, 1, bRelaxed ? query_relaxed(q) : query_match(q),
-                    -1, SQLITE_STATIC);
-  sqlite3_bind_int(pStmt, 2, iRow);
+  ck_assert_int_eq(sqlite3_bind_text(pStmt, 1, bRelaxed ? query_relaxed(q)
+                                     : query_match(q), -1, SQLITE_STATIC),
+                   SQLITE_OK);
+  ck_assert_int_eq(sqlite3_bind_int(pStmt, 2, iRow), SQLITE_OK);
+  ck_assert_int_eq(rank_bind(pStmt, 3, &g_rq), SQLITE_OK);
   if( sqlite3_step(pStmt)==SQLITE_ROW ) s = sqlite3_column_double(pStmt, 0);
   ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
-  rank_set_query(g_rank, 0, 0);
+  rank_query_init(&g_rq, 0, 0);
   query_free(q);
   return s;
 }
@@ -93,10 +118,11 @@ START_TEST(test_kind)
   /* "vården" as typed beats the stem-only "vård" for the query vården. */
   double exact = score("vården", 0, 3), stem = score("vården", 0, 4);
   ck_assert_msg(exact>stem && stem>0, "exact %g, stem %g", exact, stem);
-  /* vård: the whole word beats a compound part (if the index has parts). */
-  if( score("vård", 0, 5)>0 ){
-    ck_assert(score("vård", 0, 4) > score("vård", 0, 5));
-  }
+  /* vård: the whole word beats a compound part (primärvård is indexed
+  ** with its parts primär + vård, so it matches). */
+  double whole = score("vård", 0, 4), part = score("vård", 0, 5);
+  ck_assert_msg(part>0, "primärvård does not match vård: no compound parts");
+  ck_assert_msg(whole>part, "whole %g, part %g", whole, part);
 }
 END_TEST
 
@@ -116,14 +142,57 @@ START_TEST(test_relaxed)
 }
 END_TEST
 
+/* Without a bound struct rank_query a call is an error; with one that
+** holds no query, every score is 0. */
 START_TEST(test_no_query)
 {
+  static const char *const azSql[] = {
+    "SELECT " RANK_FUNCTION "(assignments_fts) FROM assignments_fts"
+    " WHERE assignments_fts MATCH 'vård'",
+    "SELECT " RANK_QUICK_FUNCTION "(assignments_fts, 'x') FROM"
+    " assignments_fts WHERE assignments_fts MATCH 'vård'",
+    "SELECT " RANK_CAND_FUNCTION "(1, ?1)",
+  };
   sqlite3_stmt *pStmt = 0;
-  ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT " RANK_FUNCTION "(t) "
-      "FROM t WHERE t MATCH 'vård'", -1, &pStmt, 0), SQLITE_OK);
+  size_t i;
+  for(i=0; i<sizeof(azSql)/sizeof(azSql[0]); i++){
+    ck_assert_int_eq(sqlite3_prepare_v2(g_db, azSql[i], -1, &pStmt, 0),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ERROR);
+    sqlite3_finalize(pStmt);
+  }
+  rank_query_init(&g_rq, 0, 0);
+  ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT " RANK_FUNCTION
+      "(assignments_fts, ?1) FROM assignments_fts"
+      " WHERE assignments_fts MATCH 'vård'", -1, &pStmt, 0), SQLITE_OK);
+  ck_assert_int_eq(rank_bind(pStmt, 1, &g_rq), SQLITE_OK);
   ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ROW);
   ck_assert(sqlite3_column_double(pStmt, 0)==0.0);
   sqlite3_finalize(pStmt);
+}
+END_TEST
+
+/* searchd_is_cand(rowid, ?): the rows of the bound query's aCand. */
+START_TEST(test_cand)
+{
+  static const sqlite3_int64 aId[] = {2, 5, 7};
+  sqlite3_stmt *pStmt = 0;
+  sqlite3_int64 aGot[8];
+  int n = 0;
+  rank_query_init(&g_rq, 0, 0);
+  g_rq.aCand = aId;
+  g_rq.nCand = 3;
+  ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT rowid FROM"
+      " assignments_fts WHERE " RANK_CAND_FUNCTION "(rowid, ?1)"
+      " ORDER BY rowid", -1, &pStmt, 0), SQLITE_OK);
+  ck_assert_int_eq(rank_bind(pStmt, 1, &g_rq), SQLITE_OK);
+  while( sqlite3_step(pStmt)==SQLITE_ROW && n<8 ){
+    aGot[n++] = sqlite3_column_int64(pStmt, 0);
+  }
+  ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+  ck_assert_int_eq(n, 3);
+  ck_assert(aGot[0]==2 && aGot[1]==5 && aGot[2]==7);
+  rank_query_init(&g_rq, 0, 0);
 }
 END_TEST
 
@@ -161,110 +230,132 @@ START_TEST(test_bound)
 }
 END_TEST
 
-/* rank_set_lengths(): lengths it knows replace xColumnSize's. */
-static int g_nLenCalls;
-static int g_aLenRow4[3];
-static int len_fn(void *pArg, sqlite3_int64 iRowid, int *aLen){
-  (void)pArg;
-  g_nLenCalls++;
-  if( iRowid!=4 ) return 0;       /* unknown: xColumnSize */
-  memcpy(aLen, g_aLenRow4, sizeof(g_aLenRow4));
-  return 1;
+/* Set row id's docsize record (what xColumnSize reads) to the lengths
+** n0, 0, 0 (one varint each, n0 < 128). */
+static void set_docsize(int id, int n0){
+  char *zSql = sqlite3_mprintf("UPDATE assignments_fts_docsize"
+      " SET sz=x'%02x0000' WHERE id=%d", n0, id);
+  ck_assert_int_eq(sqlite3_exec(g_db, zSql, 0, 0, 0), SQLITE_OK);
+  sqlite3_free(zSql);
 }
 
+/* rank_query.attrs: the lengths the attributes know replace
+** xColumnSize's, which are asked only for rows they do not know. */
 START_TEST(test_lengths)
 {
   double exact = score_mode("vård", 0, 4, 0);
   double bound = score_mode("vård", 0, 4, 1);
   double other = score_mode("vård", 0, 3, 0);
+  struct attrs *pAttrs = 0;
   size_t i;
-  /* the true lengths (row 4 is "vård i länet"): the same scores */
-  g_aLenRow4[0] = 3; g_aLenRow4[1] = 0; g_aLenRow4[2] = 0;
-  rank_set_lengths(g_rank, len_fn, 0);
+  /* The true lengths (row 4 is "vård i länet"): the same scores. */
+  ck_assert_int_eq(attrs_load(g_db, &pAttrs), SQLITE_OK);
+  g_attrs = pAttrs;
   ck_assert(score_mode("vård", 0, 4, 0)==exact);
   ck_assert(score_mode("vård", 0, 4, 1)==bound);
   ck_assert(score_mode("vård", 0, 3, 0)==other);
-  ck_assert_int_gt(g_nLenCalls, 0);
-  /* a longer assignment: lower scores, and still bound >= exact */
-  g_aLenRow4[0] = 30;
+  /* xColumnSize now says 30 words; the attributes still say 3. */
+  set_docsize(4, 30);
+  ck_assert(score_mode("vård", 0, 4, 0)==exact);
+  ck_assert(score_mode("vård", 0, 4, 1)==bound);
+  /* Without them, the longer assignment: lower scores, bound >= exact. */
+  g_attrs = 0;
   ck_assert(score_mode("vård", 0, 4, 0) < exact);
   ck_assert(score_mode("vård", 0, 4, 1) < bound);
   for(i=0; i<sizeof(aBoundCase)/sizeof(aBoundCase[0]); i++) check_bound((int)i);
-  rank_set_lengths(g_rank, 0, 0);
-  ck_assert(score_mode("vård", 0, 4, 0)==exact);
+  /* Attributes loaded from the longer record: the same lower scores. */
+  attrs_free(pAttrs);
+  ck_assert_int_eq(attrs_load(g_db, &pAttrs), SQLITE_OK);
+  g_attrs = pAttrs;
+  ck_assert(score_mode("vård", 0, 4, 0) < exact);
+  g_attrs = 0;
+  attrs_free(pAttrs);
 }
 END_TEST
 
-/* rank_set_early(): the rows handed over and their exact scores; bKeep:
-** what the filter says of every row. */
-static struct { sqlite3_int64 aId[16]; double aScore[16]; int n; int bKeep; }
-  g_early;
-static int early_pass(void *pArg, sqlite3_int64 iRowid){
-  (void)pArg; (void)iRowid;
-  return g_early.bKeep;
-}
-static void early_score(void *pArg, sqlite3_int64 iRowid, double score){
-  (void)pArg;
-  if( g_early.n<16 ){
-    g_early.aId[g_early.n] = iRowid;
-    g_early.aScore[g_early.n++] = score;
-  }
-}
-
-/* A first pass newest first with early exact scores for a page of nPage;
-** returns how many rows matched. */
-static int early_run(const char *zQ, int nPage, int bKeep){
+/*
+** A first pass newest first with early exact scores for a page of nPage,
+** into pEarly; bKeep: whether the filter lets rows through (a date range
+** that holds the rows' date, or one that does not). Returns how many rows
+** matched.
+*/
+static int early_run(const char *zQ, int nPage, int bKeep,
+                     struct early *pEarly){
   struct query *q = 0;
+  struct attrs *pAttrs = 0;
+  struct filter f;
   sqlite3_stmt *pStmt = 0;
   int nRow = 0;
-  memset(&g_early, 0, sizeof(g_early));
-  g_early.bKeep = bKeep;
+  early_clear(pEarly);
+  ck_assert_int_eq(attrs_load(g_db, &pAttrs), SQLITE_OK);
+  ck_assert_int_eq(filter_init(&f, pAttrs, bKeep ? "2021-01-01" : "2022-01-01",
+                               0, 0), SQLITE_OK);
   ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
-  rank_set_query(g_rank, q, 0);
-  rank_set_early(g_rank, nPage, early_pass, early_score, 0);
+  rank_query_init(&g_rq, q, 0);
+  g_rq.nEarly = nPage;
+  g_rq.pFilter = &f;
+  g_rq.pEarly = pEarly;
   ck_assert_int_eq(sqlite3_prepare_v2(g_db, "SELECT " RANK_QUICK_FUNCTION
-      "(t) FROM t WHERE t MATCH ?1 ORDER BY rowid DESC", -1, &pStmt, 0),
-      SQLITE_OK);
-  sqlite3_bind_text(pStmt, 1, query_match(q), -1, SQLITE_STATIC);
+      "(assignments_fts, ?2) FROM assignments_fts WHERE assignments_fts"
+      " MATCH ?1 ORDER BY rowid DESC", -1, &pStmt, 0), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_bind_text(pStmt, 1, query_match(q), -1,
+                                     SQLITE_STATIC), SQLITE_OK);
+  ck_assert_int_eq(rank_bind(pStmt, 2, &g_rq), SQLITE_OK);
   while( sqlite3_step(pStmt)==SQLITE_ROW ) nRow++;
   ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
-  rank_set_query(g_rank, 0, 0);
+  rank_query_init(&g_rq, 0, 0);
   query_free(q);
+  filter_clear(&f);
+  attrs_free(pAttrs);
   return nRow;
+}
+
+/* The rows of 1..7 with an early score, newest first, into aId/aScore. */
+static int early_got(const struct early *pEarly, sqlite3_int64 *aId,
+                     double *aScore){
+  int id, n = 0;
+  for(id=7; id>=1; id--){
+    if( early_get(pEarly, id, &aScore[n]) ) aId[n++] = id;
+  }
+  return n;
 }
 
 START_TEST(test_early)
 {
-  int nRow, i;
-  /* A page of 200: every row is handed over, with its exact score. */
-  nRow = early_run("vård", 200, 1);
+  struct early *pEarly = 0;
+  sqlite3_int64 aId[8];
+  double aScore[8];
+  int nRow, n, i;
+  ck_assert_int_eq(early_new(&pEarly), SQLITE_OK);
+  /* A page of 200: every row gets its exact score. */
+  nRow = early_run("vård", 200, 1, pEarly);
   ck_assert_int_gt(nRow, 3);
-  ck_assert_int_eq(g_early.n, nRow);
-  for(i=0; i<g_early.n; i++){
-    ck_assert(g_early.aScore[i]==score("vård", 0, (int)g_early.aId[i]));
-    ck_assert(i==0 || g_early.aId[i]<g_early.aId[i-1]);
+  n = early_got(pEarly, aId, aScore);
+  ck_assert_int_eq(n, nRow);
+  for(i=0; i<n; i++){
+    ck_assert(aScore[i]==score("vård", 0, (int)aId[i]));
   }
   /* A page of 1: the newest row, then only rows whose bound reaches the
-  ** best exact score so far. */
-  nRow = early_run("vård", 1, 1);
-  ck_assert_int_ge(g_early.n, 1);
-  ck_assert_int_lt(g_early.n, nRow);
-  for(i=1; i<g_early.n; i++){
-    double best = g_early.aScore[0];
+  ** best exact score of the newer rows. */
+  nRow = early_run("vård", 1, 1, pEarly);
+  n = early_got(pEarly, aId, aScore);
+  ck_assert_int_ge(n, 1);
+  ck_assert_int_lt(n, nRow);
+  for(i=1; i<n; i++){
+    double best = aScore[0];
     int j;
-    for(j=1; j<i; j++) if( g_early.aScore[j]>best ) best = g_early.aScore[j];
-    ck_assert(score_mode("vård", 0, (int)g_early.aId[i], 1) >= best);
+    for(j=1; j<i; j++) if( aScore[j]>best ) best = aScore[j];
+    ck_assert(score_mode("vård", 0, (int)aId[i], 1) >= best);
   }
   /* Rows filtered out get no exact score. */
-  early_run("vård", 1, 0);
-  ck_assert_int_eq(g_early.n, 0);
-  /* Off: a page of 0 or over 200, and after rank_set_query(). */
-  early_run("vård", 0, 1);
-  ck_assert_int_eq(g_early.n, 0);
-  early_run("vård", 201, 1);
-  ck_assert_int_eq(g_early.n, 0);
-  ck_assert(score("vård", 0, 4)>0);
-  ck_assert_int_eq(g_early.n, 0);
+  early_run("vård", 1, 0, pEarly);
+  ck_assert_int_eq(early_got(pEarly, aId, aScore), 0);
+  /* Off: a page of 0 or over RANK_EARLY_MAX. */
+  early_run("vård", 0, 1, pEarly);
+  ck_assert_int_eq(early_got(pEarly, aId, aScore), 0);
+  early_run("vård", RANK_EARLY_MAX + 1, 1, pEarly);
+  ck_assert_int_eq(early_got(pEarly, aId, aScore), 0);
+  early_free(pEarly);
 }
 END_TEST
 
@@ -288,6 +379,7 @@ Suite *rank_suite(void){
   tcase_add_test(tc, test_columns);
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_no_query);
+  tcase_add_test(tc, test_cand);
   tcase_add_test(tc, test_fold);
   tcase_add_test(tc, test_lengths);
   tcase_add_test(tc, test_early);

@@ -1,0 +1,48 @@
+/*
+** filter.h: a search's date and source filters, resolved against the row
+** attributes (attrs.h) once per query so that each row costs a lookup and
+** two comparisons.
+**
+** Thread safety: a filter belongs to the query that made it.
+*/
+#ifndef SEARCHD_FILTER_H
+#define SEARCHD_FILTER_H
+
+#include <sqlite3.h>
+
+#include "engine/attrs.h"
+
+struct filter {
+  const struct attrs *attrs;      /* the snapshot the filter was made on */
+  int from, to;                   /* yyyymmdd; 0: open */
+  char *abSource;                 /* per distinct source: allowed; NULL: all */
+};
+
+/*
+** Resolve the filters against attrs (which must outlive f): zFrom and zTo
+** "YYYY-MM-DD" or NULL (open), zSource the text a row's source must
+** contain (ASCII case-insensitive, like SQL's lower()) or NULL. Returns
+** SQLITE_OK, or SQLITE_NOMEM with f holding no filter.
+*/
+int filter_init(struct filter *f, const struct attrs *attrs,
+                const char *zFrom, const char *zTo, const char *zSource);
+
+/* Free what filter_init() allocated. Accepts a zeroed filter. */
+void filter_clear(struct filter *f);
+
+/* Does row r pass the filters? */
+static inline int filter_ok(const struct filter *f, const struct attr_row *r){
+  if( f->from && r->date<f->from ) return 0;
+  if( f->to && r->date>f->to ) return 0;
+  if( f->abSource && !f->abSource[r->iSource] ) return 0;
+  return 1;
+}
+
+/* Row id's attributes if it is in the snapshot and passes, else NULL. */
+static inline const struct attr_row *filter_row(const struct filter *f,
+                                                sqlite3_int64 id){
+  const struct attr_row *r = f->attrs ? attrs_find(f->attrs, id) : 0;
+  return (r && filter_ok(f, r)) ? r : 0;
+}
+
+#endif /* SEARCHD_FILTER_H */

@@ -1,0 +1,82 @@
+/*
+** page.c: the page's hits (page.h).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/page.h"
+#include "engine/rows.h"
+#include "engine/stmt.h"
+
+/* Text columns of ST_PAGE by struct search_hit field. */
+static const int aPageCol[SEARCH_NTEXT] = {
+  [SEARCH_DATE] = 0, [SEARCH_TITLE] = 2, [SEARCH_ASSIGNMENT] = 3,
+  [SEARCH_SOURCE] = 4, [SEARCH_STATUS] = 5, [SEARCH_HL_ASSIGNMENT] = 6,
+  [SEARCH_HL_STATUS] = 7,
+};
+#define PAGE_COL_ROW 1
+#define PAGE_COL_ID  8
+
+/* Copy ST_PAGE's current row into h. */
+static int page_hit(sqlite3_stmt *pStmt, struct search_hit *h){
+  int i;
+  h->iRow = sqlite3_column_int64(pStmt, PAGE_COL_ROW);
+  for(i=0; i<SEARCH_NTEXT; i++){
+    const unsigned char *z = sqlite3_column_text(pStmt, aPageCol[i]);
+    int n = sqlite3_column_bytes(pStmt, aPageCol[i]);
+    if( z==0 ) continue;
+    h->aText[i].z = malloc(n + 1);
+    if( h->aText[i].z==0 ) return SQLITE_NOMEM;
+    memcpy(h->aText[i].z, z, n + 1);
+    h->aText[i].n = n;
+  }
+  return SQLITE_OK;
+}
+
+/* Read the page's rows aPage[0..m) into aHit[j] for page position j
+** (abDone[j] set), one pass over their rowid range. */
+static int page_rows(struct pass *ps, const struct pass_cand *aPage, int m,
+                     struct search_hit *aHit, char *abDone){
+  struct rows rows;
+  sqlite3_int64 *aId = malloc(sizeof(*aId) * m);
+  int j, rc, rc2;
+  if( aId==0 ) return SQLITE_NOMEM;
+  for(j=0; j<m; j++) aId[j] = aPage[j].id;
+  qsort(aId, m, sizeof(*aId), pass_cmp_i64);
+  rc = rows_open(ps, ST_PAGE, aId, m, &rows);
+  while( rc==SQLITE_OK && rows_step(&rows)==SQLITE_ROW ){
+    sqlite3_int64 id = sqlite3_column_int64(rows.pStmt, PAGE_COL_ID);
+    for(j=0; j<m && (aPage[j].id!=id || abDone[j]); j++){}
+    if( j==m ) continue;
+    abDone[j] = 1;
+    aHit[j].id = id;
+    aHit[j].score = aPage[j].score;
+    rc = page_hit(rows.pStmt, &aHit[j]);
+  }
+  rc2 = rows_close(&rows);
+  free(aId);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
+int page_run(struct pass *ps, const struct pass_cand *aCand, int nCand,
+             long nOffset, long nLimit, struct search_result *pRes){
+  int m = nCand - (int)nOffset, j, n = 0, rc;
+  char *abDone;
+  if( m>nLimit ) m = (int)nLimit;
+  if( m<=0 ) return SQLITE_OK;
+  pRes->aHit = calloc(m, sizeof(*pRes->aHit));
+  abDone = calloc(m, 1);
+  if( pRes->aHit==0 || abDone==0 ){
+    free(abDone);
+    return SQLITE_NOMEM;
+  }
+  pRes->nHit = m;                 /* every entry is freed by the owner */
+  rc = page_rows(ps, aCand + nOffset, m, pRes->aHit, abDone);
+  /* Close the gaps of rows that did not come back. */
+  for(j=0; rc==SQLITE_OK && j<m; j++){
+    if( abDone[j] ) pRes->aHit[n++] = pRes->aHit[j];
+  }
+  if( rc==SQLITE_OK ) pRes->nHit = n;
+  free(abDone);
+  return rc;
+}

@@ -1,0 +1,82 @@
+/*
+** pass.h: what the stages of one search share (scan.h, count.h, rows.h,
+** rerank.h, page.h): the statements, the filters, the query's struct
+** rank_query, what the first pass measured, and the running total and
+** facets. search.c fills it per query; the stages read it and add to the
+** counts, and never call back into search.c.
+**
+** Thread safety: belongs to the search in progress.
+*/
+#ifndef SEARCHD_PASS_H
+#define SEARCHD_PASS_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "engine/attrs.h"
+#include "engine/filter.h"
+#include "engine/search.h"
+
+struct rank_query;
+
+#define PASS_YEARS 10000
+
+/* A candidate row of the first pass. */
+struct pass_cand {
+  sqlite3_int64 id;
+  int date;                       /* yyyymmdd */
+  double first;                   /* -searchd_quick(): smaller is better */
+  double score;                   /* searchd_rank(): larger is better */
+  double bound;                   /* an upper bound of score */
+  int bExact;                     /* score is the exact searchd_rank() */
+};
+
+struct pass {
+  sqlite3_stmt **apStmt;          /* stmt.h's, of the engine */
+  const struct search_config *cfg;
+  const struct attrs *attrs;
+  const struct filter *f;
+  struct rank_query *pq;          /* bound to every ranking statement */
+  const char *zExpr;              /* the FTS5 expression searched */
+  int bPrefix;                    /* the query has a word* */
+  int bNot;                       /* the query excludes a -word */
+  int nNeed;                      /* offset+limit */
+  /* What the first pass saw of the expression, for rows.h: matches
+  ** walked, their rowid span, the cost of walking one. */
+  long long nSeen;
+  sqlite3_int64 iMinSeen, iMaxSeen;
+  double nsPerRow;
+  long long nWinSeen;             /* rows the scan stepped, to its last */
+  uint64_t hWinSeen;              /* ... and the sum of their rowids */
+  /* The matches passing the filters: total and per report year. */
+  long long nTotal;
+  int *aYear;                     /* PASS_YEARS entries */
+};
+
+/* Count a row that passed the filters. */
+static inline void pass_tally(struct pass *p, const struct attr_row *r){
+  p->aYear[(r->date/10000) % PASS_YEARS]++;
+  p->nTotal++;
+}
+
+/* Note a match the first pass walked. */
+static inline void pass_seen(struct pass *p, sqlite3_int64 id){
+  if( p->nSeen==0 || id<p->iMinSeen ) p->iMinSeen = id;
+  if( p->nSeen==0 || id>p->iMaxSeen ) p->iMaxSeen = id;
+  p->nSeen++;
+}
+
+/* qsort comparator of sqlite3_int64, ascending. */
+static inline int pass_cmp_i64(const void *pA, const void *pB){
+  sqlite3_int64 a = *(const sqlite3_int64*)pA, b = *(const sqlite3_int64*)pB;
+  return a < b ? -1 : (a > b);
+}
+
+/* qsort/bsearch comparator of struct pass_cand by id. */
+static inline int pass_cmp_id(const void *pA, const void *pB){
+  const struct pass_cand *a = pA, *b = pB;
+  return a->id < b->id ? -1 : (a->id > b->id);
+}
+
+#endif /* SEARCHD_PASS_H */

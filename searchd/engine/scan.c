@@ -1,0 +1,189 @@
+/*
+** scan.c: the first pass of a search (scan.h).
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/count.h"
+#include "engine/rank.h"
+#include "engine/rows.h"
+#include "engine/scan.h"
+#include "engine/stmt.h"
+
+/* Older assignment matches considered: the window's size over this. */
+#define SCAN_OLDER_DIV 4
+
+static double scan_ms_since(const struct timespec *t0){
+  struct timespec t1;
+  if( clock_gettime(CLOCK_MONOTONIC, &t1)!=0 ) return 0;
+  return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
+}
+
+/* Keep the nMax smallest first-pass values: a max-heap, worst on top. */
+static void scan_push(struct pass_cand *a, int *pn, int nMax,
+                      const struct pass_cand *c){
+  int i, n = *pn;
+  if( nMax<=0 ) return;
+  if( n<nMax ){
+    i = n++;
+    while( i>0 && a[(i-1)/2].first < c->first ){ a[i] = a[(i-1)/2]; i = (i-1)/2; }
+    a[i] = *c;
+    *pn = n;
+    return;
+  }
+  if( c->first >= a[0].first ) return;
+  i = 0;
+  for(;;){
+    int l = 2*i+1, r = l+1, m = i;
+    double v = c->first;
+    if( l<n && a[l].first > v ) m = l, v = a[l].first;
+    if( r<n && a[r].first > v ) m = r;
+    if( m==i ) break;
+    a[i] = a[m];
+    i = m;
+  }
+  a[i] = *c;
+}
+
+/* The candidate of row r (id) with first-pass value first. */
+static void scan_keep(struct pass_cand *aCand, int *pnCand, int nMax,
+                      sqlite3_int64 id, const struct attr_row *r,
+                      double first){
+  struct pass_cand c;
+  memset(&c, 0, sizeof(c));
+  c.id = id;
+  c.date = r->date;
+  c.first = first;
+  scan_push(aCand, pnCand, nMax, &c);
+}
+
+/*
+** Newest first, score the matches that pass the filters with
+** searchd_quick() into the heap and count them, until nWin have been (nWin
+** 0: no limit). *piLow is then the oldest row scored, or 0 if no row was
+** left out.
+*/
+static int scan_newest(struct pass *ps, long nWin, struct pass_cand *aCand,
+                       int nMax, int *pnCand, sqlite3_int64 *piLow){
+  sqlite3_stmt *pStmt = ps->apStmt[ST_SCAN];
+  int rc = stmt_bind(pStmt, ps->zExpr, ps->pq), rc2;
+  sqlite3_int64 iLast = 0;
+  struct timespec t0;
+  uint64_t h = 0;
+  memset(&t0, 0, sizeof(t0));
+  *piLow = 0;
+  ps->nWinSeen = 0;
+  ps->hWinSeen = 0;
+  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    sqlite3_int64 id = sqlite3_column_int64(pStmt, 0);
+    const struct attr_row *r;
+    /* Timed from the second row: the first one computes idf (a walk). */
+    if( ps->nSeen==0 && clock_gettime(CLOCK_MONOTONIC, &t0)!=0 ){
+      memset(&t0, 0, sizeof(t0));
+    }
+    pass_seen(ps, id);
+    h += (uint64_t)id;
+    if( (r = filter_row(ps->f, id))==0 ) continue;
+    if( nWin>0 && ps->nTotal>=nWin ){
+      *piLow = iLast;             /* one more passes: the window is full */
+      break;
+    }
+    scan_keep(aCand, pnCand, nMax, id, r, sqlite3_column_double(pStmt, 1));
+    pass_tally(ps, r);
+    iLast = id;
+    ps->nWinSeen = ps->nSeen;
+    ps->hWinSeen = h;
+  }
+  rc2 = sqlite3_reset(pStmt);
+  ps->nsPerRow = ps->nSeen>1 ? scan_ms_since(&t0) * 1e6 / (ps->nSeen-1) : 0;
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
+/*
+** The older rows whose assignment alone matches: the newest nMax of those
+** below rowid iLow that pass the filters, into aId (ascending).
+*/
+static int scan_older_ids(struct pass *ps, sqlite3_int64 iLow,
+                          sqlite3_int64 *aId, int nMax, int *pn){
+  sqlite3_stmt *pStmt = ps->apStmt[ST_OLDER];
+  const char *zExpr = ps->zExpr;
+  /* Without a -word, the matches in the assignment are matches: FTS5 need
+  ** not walk the expression twice. With one, "-x" in the column filter
+  ** would only exclude x from the assignment. */
+  char *zCol = ps->bNot
+             ? sqlite3_mprintf("(%s) AND {assignment} : (%s)", zExpr, zExpr)
+             : sqlite3_mprintf("{assignment} : (%s)", zExpr);
+  int rc = zCol ? stmt_bind(pStmt, zCol, ps->pq) : SQLITE_NOMEM, rc2;
+  int n = 0;
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, iLow);
+  while( rc==SQLITE_OK && n<nMax && sqlite3_step(pStmt)==SQLITE_ROW ){
+    sqlite3_int64 id = sqlite3_column_int64(pStmt, 0);
+    if( filter_row(ps->f, id) ) aId[n++] = id;
+  }
+  rc2 = sqlite3_reset(pStmt);
+  if( rc==SQLITE_OK ) rc = rc2;
+  rc2 = sqlite3_clear_bindings(pStmt);  /* zCol is bound SQLITE_STATIC */
+  if( rc==SQLITE_OK ) rc = rc2;
+  sqlite3_free(zCol);
+  qsort(aId, n, sizeof(*aId), pass_cmp_i64);
+  *pn = n;
+  return rc;
+}
+
+/* Score with searchd_quick() the rows aId[0..n) that pass the filters
+** into the heap. */
+static int scan_ids(struct pass *ps, const sqlite3_int64 *aId, int n,
+                    struct pass_cand *aCand, int nMax, int *pnCand){
+  struct rows rows;
+  int rc = rows_open(ps, ST_QCAND, aId, n, &rows), rc2;
+  while( rc==SQLITE_OK && rows_step(&rows)==SQLITE_ROW ){
+    sqlite3_int64 id = sqlite3_column_int64(rows.pStmt, 0);
+    const struct attr_row *r = filter_row(ps->f, id);
+    if( r==0 ) continue;
+    scan_keep(aCand, pnCand, nMax, id, r,
+              sqlite3_column_double(rows.pStmt, 1));
+  }
+  rc2 = rows_close(&rows);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
+/* The older assignment matches below iLow, scored into the heap. */
+static int scan_older(struct pass *ps, sqlite3_int64 iLow, int nOldMax,
+                      struct pass_cand *aCand, int nMax, int *pnCand){
+  sqlite3_int64 *aOld = malloc(sizeof(*aOld) * nOldMax);
+  int nOld = 0, rc = aOld ? scan_older_ids(ps, iLow, aOld, nOldMax, &nOld)
+                          : SQLITE_NOMEM;
+  if( rc==SQLITE_OK && nOld>0 ){
+    rc = scan_ids(ps, aOld, nOld, aCand, nMax, pnCand);
+  }
+  free(aOld);
+  return rc;
+}
+
+int scan_run(struct pass *ps, struct pass_cand *aCand, int nMax,
+             int *pnCand){
+  long nWin = ps->cfg->nWindow;
+  int nOldMax = 0, rc;
+  sqlite3_int64 iLow = 0;
+  struct count_walk walk;
+  if( nWin>0 && nWin<nMax ) nWin = nMax;
+  *pnCand = 0;
+  ps->nTotal = 0;
+  memset(ps->aYear, 0, sizeof(*ps->aYear) * PASS_YEARS);
+  ps->nSeen = 0;
+  count_walk_init(&walk, (ps->pq->bRelaxed || ps->cfg->nWindow==0)
+                         ? 0 : ps->pq->q, ps->attrs);
+  ps->pq->pWalk = walk.nSet ? &walk : 0;
+  rc = scan_newest(ps, nWin, aCand, nMax, pnCand, &iLow);
+  if( rc==SQLITE_OK && iLow>0 ){
+    rc = count_rest(ps, &walk, iLow);
+    nOldMax = ps->bPrefix ? 0 : (int)(nWin/SCAN_OLDER_DIV);
+  }
+  ps->pq->pWalk = 0;
+  count_walk_free(&walk);
+  if( rc==SQLITE_OK && nOldMax>0 ){
+    rc = scan_older(ps, iLow, nOldMax, aCand, nMax, pnCand);
+  }
+  return rc;
+}

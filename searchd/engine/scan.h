@@ -1,0 +1,31 @@
+/*
+** scan.h: the first pass of a search (search.h): total and facets over
+** every match, and the best candidates by searchd_quick() (rank.h).
+**
+** Newest first, the matches that pass the filters are scored and counted
+** until nWindow have been; the older ones are only counted (count.h).
+** When the window cut rows off, one more statement, {assignment} : (EXPR)
+** below the window newest first, takes up to a quarter of the window's
+** size of older rows whose assignment alone matches, and they compete in
+** the same heap: a row whose assignment is about the topic is the one
+** most likely to deserve the page. Skipped for prefix queries, where every
+** extra statement merges the doclists of all the prefix's terms again.
+** With ps->pq->nEarly set, the scan also leaves early exact scores in
+** ps->pq->pEarly (rank.h).
+**
+** Thread safety: belongs to the search in progress.
+*/
+#ifndef SEARCHD_SCAN_H
+#define SEARCHD_SCAN_H
+
+#include "engine/pass.h"
+
+/*
+** Run the first pass of ps->zExpr: ps's total and facets, and the nMax
+** best candidates into the heap aCand (*pnCand of them, in no order).
+** Returns an SQLite code.
+*/
+int scan_run(struct pass *ps, struct pass_cand *aCand, int nMax,
+             int *pnCand);
+
+#endif /* SEARCHD_SCAN_H */

@@ -1,0 +1,98 @@
+/*
+** stmt.c: the engine's SQL (stmt.h).
+*/
+#include "engine/rank.h"
+#include "engine/stmt.h"
+#include "http/log.h"
+
+#define RANK_ARGS "(assignments_fts, ?4)"
+
+static const char *const azSql[ST_N] = {
+  /* One read transaction per search: one WAL snapshot for the attributes
+  ** and every statement, and no lock round trip per candidate row. */
+  "BEGIN",
+  "COMMIT",
+  /* ST_VERSION: changes whenever another connection commits. */
+  "PRAGMA data_version",
+  /* ST_COUNT: the matches older than the window (rowid < ?2), rowids only
+  ** (no auxiliary function: ~25 ns a row); filters, total and facets are
+  ** done in C on the in-memory attributes (attrs.h), so only the FTS index
+  ** is read. */
+  "SELECT rowid FROM assignments_fts WHERE assignments_fts MATCH ?1"
+  " AND rowid < ?2",
+  /* ST_SCAN: the cheap score of the matches, newest first, until the
+  ** window is full. */
+  "SELECT rowid, -" RANK_QUICK_FUNCTION RANK_ARGS " FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 ORDER BY rowid DESC",
+  /* ST_OLDER: rows older than the window (rowid < ?2), newest first, of
+  ** the expression ?1 that also asks for the words in the assignment. */
+  "SELECT rowid FROM assignments_fts WHERE assignments_fts MATCH ?1"
+  " AND rowid < ?2 ORDER BY rowid DESC",
+  /* ST_QCAND: the cheap score of chosen rows (searchd_is_cand) only. */
+  "SELECT rowid, -" RANK_QUICK_FUNCTION RANK_ARGS " FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
+  " AND " RANK_CAND_FUNCTION "(rowid, ?4)",
+  /* ST_RANK: the full ranking of the candidates, in one pass over their
+  ** rowid range (?2..?3); searchd_is_cand() skips the others before any
+  ** ranking work. */
+  "SELECT rowid, " RANK_FUNCTION RANK_ARGS " FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
+  " AND " RANK_CAND_FUNCTION "(rowid, ?4)",
+  /* ST_PAGE: what the page's hits show, the same way. */
+  "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status,"
+  " highlight(assignments_fts, 0, char(2), char(3)),"
+  " snippet(assignments_fts, 1, char(2), char(3), '…', 30), f.rowid"
+  " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid"
+  " JOIN reports r ON r.id=a.report_id"
+  " WHERE assignments_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
+  " AND " RANK_CAND_FUNCTION "(f.rowid, ?4)",
+  /* ST_QCAND_ID, ST_RANK_ID, ST_PAGE_ID: the same for one row (?2), run
+  ** once per chosen row when that costs less than the range (rows.h). */
+  "SELECT rowid, -" RANK_QUICK_FUNCTION RANK_ARGS " FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
+  "SELECT rowid, " RANK_FUNCTION RANK_ARGS " FROM assignments_fts"
+  " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
+  "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status,"
+  " highlight(assignments_fts, 0, char(2), char(3)),"
+  " snippet(assignments_fts, 1, char(2), char(3), '…', 30), f.rowid"
+  " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid"
+  " JOIN reports r ON r.id=a.report_id"
+  " WHERE assignments_fts MATCH ?1 AND f.rowid = ?2",
+};
+
+int stmt_prepare(sqlite3 *db, sqlite3_stmt **apStmt){
+  int i, rc = SQLITE_OK;
+  for(i=0; rc==SQLITE_OK && i<ST_N; i++){
+    rc = sqlite3_prepare_v3(db, azSql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                            &apStmt[i], 0);
+    if( rc!=SQLITE_OK ){
+      log_msg(LOG_ERROR, "cannot prepare search statement: %s",
+              sqlite3_errmsg(db));
+    }
+  }
+  return rc;
+}
+
+void stmt_finalize(sqlite3_stmt **apStmt){
+  int i;
+  for(i=0; i<ST_N; i++){
+    sqlite3_finalize(apStmt[i]);
+    apStmt[i] = 0;
+  }
+}
+
+int stmt_bind(sqlite3_stmt *pStmt, const char *zExpr, struct rank_query *pq){
+  int rc = sqlite3_reset(pStmt);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 1, zExpr, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK
+   && sqlite3_bind_parameter_count(pStmt)>=STMT_RANK_PARAM ){
+    rc = rank_bind(pStmt, STMT_RANK_PARAM, pq);
+  }
+  return rc;
+}
+
+int stmt_exec(sqlite3_stmt *pStmt){
+  (void)sqlite3_step(pStmt);      /* its error is the reset's */
+  return sqlite3_reset(pStmt);
+}

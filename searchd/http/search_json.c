@@ -1,0 +1,79 @@
+/*
+** search_json.c: a search result as JSON (search_json.h).
+*/
+#include <string.h>
+
+#include "http/json.h"
+#include "http/search_json.h"
+
+/* A text field as a JSON string (NULL: ""). */
+static int search_json_text(struct evbuffer *out, const struct search_text *t){
+  return json_str(out, t->z ? t->z : "", t->z ? (size_t)t->n : 0);
+}
+
+/* A highlight as marked-up HTML. */
+static int search_json_html(struct evbuffer *out, const struct search_text *t){
+  return json_html_marked(out, t->z ? t->z : "", t->z ? (size_t)t->n : 0,
+                          SEARCH_MARK_OPEN[0], SEARCH_MARK_CLOSE[0]);
+}
+
+static int search_json_hit(struct evbuffer *out, const struct search_hit *h){
+  static const struct { const char *zKey; int iText; } aField[] = {
+    {"report_title", SEARCH_TITLE}, {"assignment", SEARCH_ASSIGNMENT},
+    {"source", SEARCH_SOURCE}, {"status", SEARCH_STATUS},
+  };
+  int e = 0;
+  size_t i;
+  e |= json_raw(out, "{\"report_date\":");
+  e |= search_json_text(out, &h->aText[SEARCH_DATE]);
+  e |= json_raw(out, ",\"row\":");
+  e |= json_int(out, h->iRow);
+  for(i=0; i<sizeof(aField)/sizeof(aField[0]); i++){
+    e |= json_raw(out, ",");
+    e |= json_key(out, aField[i].zKey);
+    e |= search_json_text(out, &h->aText[aField[i].iText]);
+  }
+  e |= json_raw(out, ",\"score\":");
+  e |= json_double(out, h->score);
+  e |= json_raw(out, ",\"highlights\":{\"assignment\":");
+  e |= search_json_html(out, &h->aText[SEARCH_HL_ASSIGNMENT]);
+  e |= json_raw(out, ",\"status\":");
+  e |= search_json_html(out, &h->aText[SEARCH_HL_STATUS]);
+  e |= json_raw(out, "}}");
+  return e;
+}
+
+static int search_json_facets(struct evbuffer *out,
+                              const struct search_result *r){
+  int i, e = 0;
+  e |= json_raw(out, "{\"year\":{");
+  for(i=0; i<r->nYear; i++){
+    e |= evbuffer_add_printf(out, "%s\"%04d\":%d", i ? "," : "",
+                             r->aYear[i].year, r->aYear[i].n)<0;
+  }
+  e |= json_raw(out, "}}");
+  return e;
+}
+
+int search_json(struct evbuffer *out, const struct search_result *r){
+  int i, e = 0;
+  if( r->zCorrectFrom && r->zCorrectTo ){
+    e |= json_raw(out, "\"corrected\":{\"from\":");
+    e |= json_str(out, r->zCorrectFrom, strlen(r->zCorrectFrom));
+    e |= json_raw(out, ",\"to\":");
+    e |= json_str(out, r->zCorrectTo, strlen(r->zCorrectTo));
+    e |= json_raw(out, "},");
+  }
+  e |= json_raw(out, "\"total\":");
+  e |= json_int(out, r->nTotal);
+  e |= json_raw(out, r->bRelaxed ? ",\"relaxed\":true,\"hits\":["
+                                 : ",\"relaxed\":false,\"hits\":[");
+  for(i=0; i<r->nHit; i++){
+    if( i>0 ) e |= json_raw(out, ",");
+    e |= search_json_hit(out, &r->aHit[i]);
+  }
+  e |= json_raw(out, "],\"facets\":");
+  e |= search_json_facets(out, r);
+  e |= json_raw(out, "}");
+  return e ? -1 : 0;
+}

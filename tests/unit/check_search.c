@@ -1,0 +1,467 @@
+/*
+** check_search.c: the search engine (searchd/engine/search.h) without
+** HTTP, on a small index built here: pages and offsets, totals and year
+** facets (against SQL counts of the same index), the date and source
+** filters, relaxed mode, the ranking order, and the first pass's window
+** and early exact scores (which must not change totals or pages).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "db.h"
+#include "../../searchd/engine/search.h"
+
+/* Report dates; rows are spread over them. */
+static const char *const azDate[] = {
+  "2018-03-01", "2019-06-01", "2020-09-01", "2021-12-01",
+};
+#define N_REPORT ((int)(sizeof(azDate)/sizeof(azDate[0])))
+#define N_FILL 40                 /* generated rows per report */
+
+static const char *const azWord[] = {
+  "vård", "länet", "arbete", "mammografi", "plan", "utveckla",
+  "samverkan", "primärvård", "hälsa", "barn",
+};
+static const char *const azSource[] = {
+  "RS plan 2021-2023", "Stabsplan 2018", "Regionstyrelsen",
+};
+
+/* Rows whose order a query must keep (report 4, rows 101..): the
+** assignment column over the status, near words over far. */
+static const struct { const char *zAssignment, *zStatus; } aRanked[] = {
+  /* 101 */ {"god nära vård för alla", "klart"},
+  /* 102 */ {"nära stöd till kommunerna och sedan vård i hemmet för de"
+             " äldre", "klart"},
+  /* 103 */ {"ett uppdrag om annat", "god nära vård för alla"},
+};
+
+struct fixture {
+  char zPath[64];
+  sqlite3 *db;
+  struct search_engine *engine;
+  struct search_config cfg;
+};
+static struct fixture g;
+
+static void exec_ok(sqlite3 *db, const char *zSql){
+  char *zErr = 0;
+  int rc = sqlite3_exec(db, zSql, 0, 0, &zErr);
+  ck_assert_msg(rc==SQLITE_OK, "%s: %s", zSql, zErr ? zErr : "?");
+  sqlite3_free(zErr);
+}
+
+static void insert_row(sqlite3 *db, int iReport, int iRow,
+                       const char *zAssignment, const char *zSource,
+                       const char *zStatus){
+  char *zSql = sqlite3_mprintf("INSERT INTO assignments(report_id, row,"
+      " assignment, source, status) VALUES(%d, %d, %Q, %Q, %Q)", iReport,
+      iRow, zAssignment, zSource, zStatus);
+  exec_ok(db, zSql);
+  sqlite3_free(zSql);
+}
+
+/* Generated rows: two to four words of azWord each, chosen by position. */
+static void fill_rows(sqlite3 *db, int iReport){
+  int i;
+  for(i=1; i<=N_FILL; i++){
+    int k = iReport*N_FILL + i, nWord = 2 + k%3, w;
+    char zText[256] = "";
+    for(w=0; w<nWord; w++){
+      const char *z = azWord[(k*(w+3) + w*7) % 10];
+      size_t n = strlen(zText);
+      snprintf(zText + n, sizeof(zText) - n, "%s%s", w ? " " : "", z);
+    }
+    insert_row(db, iReport, i, zText, azSource[k%3],
+               k%4 ? "pågår" : "vård i länet pågår");
+  }
+}
+
+static void fill(sqlite3 *db){
+  int r;
+  size_t i;
+  exec_ok(db, "BEGIN");
+  for(r=1; r<=N_REPORT; r++){
+    char *zSql = sqlite3_mprintf("INSERT INTO reports VALUES(%d, %Q,"
+        " 'Återrapportering', 'r%d.txt', 'x', 0, 'now')", r, azDate[r-1], r);
+    exec_ok(db, zSql);
+    sqlite3_free(zSql);
+    fill_rows(db, r);
+  }
+  for(i=0; i<sizeof(aRanked)/sizeof(aRanked[0]); i++){
+    insert_row(db, N_REPORT, 101 + (int)i, aRanked[i].zAssignment,
+               "Regionstyrelsen", aRanked[i].zStatus);
+  }
+  exec_ok(db, "COMMIT");
+}
+
+static void engine_open(long nWindow, long nRerank, long nEarly,
+                        long nQueryMs){
+  struct query_opts opts;
+  search_engine_free(g.engine);
+  g.engine = 0;
+  g.cfg.nWindow = nWindow;
+  g.cfg.nRerank = nRerank;
+  g.cfg.nLookupUs = 20;
+  g.cfg.nEarly = nEarly;
+  g.cfg.nQueryMs = nQueryMs;
+  ck_assert_int_eq(search_engine_new(g.db, &g.cfg, &g.engine), SQLITE_OK);
+  memset(&opts, 0, sizeof(opts));
+  search_engine_set_opts(g.engine, &opts);
+}
+
+static void setup(void){
+  char *zErr = 0;
+  int fd;
+  memset(&g, 0, sizeof(g));
+  snprintf(g.zPath, sizeof(g.zPath), "/tmp/check_search_XXXXXX");
+  fd = mkstemp(g.zPath);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  ck_assert_msg(db_open(g.zPath, DB_READWRITE, &g.db, &zErr)==SQLITE_OK,
+                "%s", zErr);
+  fill(g.db);
+  sqlite3_close(g.db);
+  ck_assert_msg(db_open(g.zPath, DB_READONLY, &g.db, &zErr)==SQLITE_OK,
+                "%s", zErr);
+  engine_open(2000, 100, 200, 10000);
+}
+
+static void teardown(void){
+  char z[80];
+  search_engine_free(g.engine);
+  sqlite3_close(g.db);
+  unlink(g.zPath);
+  snprintf(z, sizeof(z), "%s-wal", g.zPath);
+  unlink(z);
+  snprintf(z, sizeof(z), "%s-shm", g.zPath);
+  unlink(z);
+}
+
+/* Search zQ with args into *pRes; asserts success. */
+static void run(const char *zQ, const struct search_args *a,
+                struct search_result *pRes){
+  struct query *q = 0;
+  char *zErr = 0;
+  int rc;
+  ck_assert_int_eq(search_parse(g.engine, zQ, &q, &zErr), SQLITE_OK);
+  ck_assert_ptr_null(zErr);
+  rc = search_run(g.engine, q, a, pRes);
+  ck_assert_msg(rc==SQLITE_OK, "%s: %d %s", zQ, rc,
+                pRes->zErr ? pRes->zErr : "");
+  query_free(q);
+}
+
+static struct search_args page(long nOffset, long nLimit){
+  struct search_args a;
+  memset(&a, 0, sizeof(a));
+  a.nOffset = nOffset;
+  a.nLimit = nLimit;
+  return a;
+}
+
+/* One integer from SQL over the fixture's index. */
+static long long sql_count(const char *zSql){
+  sqlite3_stmt *pStmt = 0;
+  long long n = -1;
+  ck_assert_int_eq(sqlite3_prepare_v2(g.db, zSql, -1, &pStmt, 0), SQLITE_OK);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) n = sqlite3_column_int64(pStmt, 0);
+  ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+  return n;
+}
+
+/* Matches of the FTS5 expression zMatch passing zWhere (over a, r). */
+static long long sql_matches(const char *zMatch, const char *zWhere){
+  char *zSql = sqlite3_mprintf("SELECT count(*) FROM assignments_fts f"
+      " JOIN assignments a ON a.id=f.rowid JOIN reports r ON r.id=a.report_id"
+      " WHERE assignments_fts MATCH %Q AND (%s)", zMatch, zWhere);
+  long long n = sql_count(zSql);
+  sqlite3_free(zSql);
+  return n;
+}
+
+/* The result's facets sum to its total and each year is SQL's count. */
+static void check_facets(const struct search_result *r, const char *zMatch,
+                         const char *zWhere){
+  long long nSum = 0;
+  int i;
+  for(i=0; i<r->nYear; i++){
+    char *zW = sqlite3_mprintf("(%s) AND r.date LIKE '%04d-%%'", zWhere,
+                               r->aYear[i].year);
+    ck_assert_int_eq(r->aYear[i].n, sql_matches(zMatch, zW));
+    ck_assert(i==0 || r->aYear[i].year < r->aYear[i-1].year);
+    nSum += r->aYear[i].n;
+    sqlite3_free(zW);
+  }
+  ck_assert_int_eq(nSum, r->nTotal);
+}
+
+START_TEST(test_totals)
+{
+  struct search_args a = page(0, 10);
+  struct search_result r;
+  run("vård", &a, &r);
+  ck_assert_int_gt(r.nTotal, 20);
+  ck_assert_int_eq(r.nTotal, sql_matches("vård", "1"));
+  ck_assert_int_eq(r.nHit, 10);
+  ck_assert_int_eq(r.bRelaxed, 0);
+  check_facets(&r, "vård", "1");
+  ck_assert_int_ge(r.nYear, 2);
+  search_result_clear(&r);
+  run("zzzqqq", &a, &r);
+  ck_assert_int_eq(r.nTotal, 0);
+  ck_assert_int_eq(r.nHit, 0);
+  ck_assert_int_eq(r.nYear, 0);
+  search_result_clear(&r);
+}
+END_TEST
+
+/* Every page of a query is the same slice of its whole ranking. */
+START_TEST(test_pages)
+{
+  struct search_args a = page(0, 100);
+  struct search_result all, r;
+  long nOffset;
+  int i;
+  run("vård", &a, &all);
+  ck_assert_int_eq(all.nHit, (int)all.nTotal);
+  for(i=1; i<all.nHit; i++){
+    ck_assert(all.aHit[i].score <= all.aHit[i-1].score);
+  }
+  for(nOffset=0; nOffset<all.nHit + 5; nOffset+=7){
+    a = page(nOffset, 7);
+    run("vård", &a, &r);
+    ck_assert_int_eq(r.nTotal, all.nTotal);
+    ck_assert_int_eq(r.nHit, nOffset+7<=all.nHit ? 7
+                     : (nOffset<all.nHit ? all.nHit - (int)nOffset : 0));
+    for(i=0; i<r.nHit; i++){
+      ck_assert_int_eq(r.aHit[i].id, all.aHit[nOffset+i].id);
+      ck_assert(r.aHit[i].score==all.aHit[nOffset+i].score);
+    }
+    search_result_clear(&r);
+  }
+  a = page(3, 0);
+  run("vård", &a, &r);
+  ck_assert_int_eq(r.nHit, 0);
+  ck_assert_int_eq(r.nTotal, all.nTotal);
+  search_result_clear(&r);
+  search_result_clear(&all);
+}
+END_TEST
+
+/* A hit carries its row's fields and marked highlights. */
+START_TEST(test_hit_fields)
+{
+  struct search_args a = page(0, 1);
+  struct search_result r;
+  const struct search_hit *h;
+  char *zSql;
+  run("mammografi", &a, &r);
+  ck_assert_int_eq(r.nHit, 1);
+  h = &r.aHit[0];
+  zSql = sqlite3_mprintf("SELECT count(*) FROM assignments a JOIN reports r"
+      " ON r.id=a.report_id WHERE a.id=%lld AND a.row=%lld AND r.date=%Q"
+      " AND a.assignment=%Q AND a.source=%Q AND a.status=%Q", h->id, h->iRow,
+      h->aText[SEARCH_DATE].z, h->aText[SEARCH_ASSIGNMENT].z,
+      h->aText[SEARCH_SOURCE].z, h->aText[SEARCH_STATUS].z);
+  ck_assert_int_eq(sql_count(zSql), 1);
+  sqlite3_free(zSql);
+  ck_assert_str_eq(h->aText[SEARCH_TITLE].z, "Återrapportering");
+  ck_assert_ptr_nonnull(strstr(h->aText[SEARCH_HL_ASSIGNMENT].z,
+                               SEARCH_MARK_OPEN "mammografi"
+                               SEARCH_MARK_CLOSE));
+  ck_assert(h->score>0);
+  search_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_filters)
+{
+  struct search_args a = page(0, 100);
+  struct search_result r;
+  int i;
+  a.zFrom = "2019-01-01";
+  a.zTo = "2020-12-31";
+  run("vård", &a, &r);
+  ck_assert_int_gt(r.nTotal, 0);
+  ck_assert_int_eq(r.nTotal, sql_matches("vård",
+      "r.date BETWEEN '2019-01-01' AND '2020-12-31'"));
+  check_facets(&r, "vård", "r.date BETWEEN '2019-01-01' AND '2020-12-31'");
+  for(i=0; i<r.nHit; i++){
+    const char *z = r.aHit[i].aText[SEARCH_DATE].z;
+    ck_assert(strcmp(z, "2019-01-01")>=0 && strcmp(z, "2020-12-31")<=0);
+  }
+  search_result_clear(&r);
+  a = page(0, 100);
+  a.zSource = "STABS";              /* ASCII case does not matter */
+  run("vård", &a, &r);
+  ck_assert_int_gt(r.nTotal, 0);
+  ck_assert_int_eq(r.nTotal, sql_matches("vård",
+      "lower(a.source) LIKE '%stabs%'"));
+  for(i=0; i<r.nHit; i++){
+    ck_assert_ptr_nonnull(strcasestr(r.aHit[i].aText[SEARCH_SOURCE].z,
+                                     "stabs"));
+  }
+  search_result_clear(&r);
+  a.zSource = "no such source";
+  run("vård", &a, &r);
+  ck_assert_int_eq(r.nTotal, 0);
+  search_result_clear(&r);
+}
+END_TEST
+
+/* All words find nothing: the rows with some of them, more words first. */
+START_TEST(test_relaxed)
+{
+  struct search_args a = page(0, 100);
+  struct search_result r;
+  int i;
+  run("mammografi zzzqqq", &a, &r);
+  ck_assert_int_eq(r.bRelaxed, 1);
+  ck_assert_int_gt(r.nTotal, 0);
+  ck_assert_int_eq(r.nTotal, sql_matches("mammografi", "1"));
+  for(i=0; i<r.nHit; i++){
+    ck_assert(r.aHit[i].score>=1.0 && r.aHit[i].score<2.0);
+  }
+  search_result_clear(&r);
+  run("vård mammografi zzzqqq", &a, &r);
+  ck_assert_int_eq(r.bRelaxed, 1);
+  ck_assert_int_eq(r.nTotal, sql_matches("vård OR mammografi", "1"));
+  ck_assert(r.aHit[0].score>=2.0);     /* rows with both come first */
+  ck_assert(r.aHit[r.nHit-1].score<2.0);
+  search_result_clear(&r);
+  run("vård mammografi", &a, &r);      /* some rows hold both */
+  ck_assert_int_eq(r.bRelaxed, 0);
+  search_result_clear(&r);
+}
+END_TEST
+
+/* The index of row iRow of report N_REPORT in r's hits, or -1. */
+static int hit_pos(const struct search_result *r, int iRow){
+  int i;
+  for(i=0; i<r->nHit; i++){
+    if( r->aHit[i].iRow==iRow
+     && strcmp(r->aHit[i].aText[SEARCH_DATE].z, azDate[N_REPORT-1])==0 ){
+      return i;
+    }
+  }
+  return -1;
+}
+
+/* Near words before far ones, the assignment before the status. */
+START_TEST(test_ranking)
+{
+  struct search_args a = page(0, 100);
+  struct search_result r;
+  int iNear, iFar, iStatus;
+  run("nära vård", &a, &r);
+  ck_assert_int_eq(r.nTotal, 3);
+  iNear = hit_pos(&r, 101);
+  iFar = hit_pos(&r, 102);
+  iStatus = hit_pos(&r, 103);
+  ck_assert_msg(iNear==0 && iFar>0 && iStatus>0, "%d %d %d", iNear, iFar,
+                iStatus);
+  ck_assert(r.aHit[iNear].score > r.aHit[iFar].score);
+  ck_assert(r.aHit[iNear].score > r.aHit[iStatus].score);
+  search_result_clear(&r);
+}
+END_TEST
+
+/* Two results are the same: totals, facets, hits and scores. */
+static void check_same(const struct search_result *x,
+                       const struct search_result *y){
+  int i;
+  ck_assert_int_eq(x->nTotal, y->nTotal);
+  ck_assert_int_eq(x->nYear, y->nYear);
+  for(i=0; i<x->nYear; i++){
+    ck_assert_int_eq(x->aYear[i].year, y->aYear[i].year);
+    ck_assert_int_eq(x->aYear[i].n, y->aYear[i].n);
+  }
+  ck_assert_int_eq(x->nHit, y->nHit);
+  for(i=0; i<x->nHit; i++){
+    ck_assert_int_eq(x->aHit[i].id, y->aHit[i].id);
+    ck_assert(x->aHit[i].score==y->aHit[i].score);
+  }
+}
+
+/* The FTS5 expression of user query zQ (static buffer). */
+static const char *match_of(const char *zQ){
+  static char zExpr[512];
+  struct query *q = 0;
+  ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
+  snprintf(zExpr, sizeof(zExpr), "%s", query_match(q));
+  query_free(q);
+  return zExpr;
+}
+
+/* A small window (older rows only counted, maybe walked) keeps totals and
+** facets; early exact scores off keep the page. */
+START_TEST(test_window_early)
+{
+  static const char *const azQ[] = {
+    "vård", "vård länet", "\"vård i länet\"", "vård OR barn", "vård -plan",
+    "mammo*",
+  };
+  struct search_args a = page(0, 10);
+  struct search_result r0, r1;
+  size_t i;
+  for(i=0; i<sizeof(azQ)/sizeof(azQ[0]); i++){
+    engine_open(0, 10, 200, 10000);
+    run(azQ[i], &a, &r0);
+    engine_open(10, 10, 200, 10000);  /* K 10: a window of 10 */
+    run(azQ[i], &a, &r1);
+    ck_assert_msg(r0.nTotal==r1.nTotal, "%s: %lld %lld", azQ[i], r0.nTotal,
+                  r1.nTotal);
+    check_facets(&r1, match_of(azQ[i]), "1");
+    search_result_clear(&r1);
+    engine_open(0, 10, 0, 10000);
+    run(azQ[i], &a, &r1);
+    check_same(&r0, &r1);
+    search_result_clear(&r1);
+    search_result_clear(&r0);
+  }
+}
+END_TEST
+
+/* Past the time limit: SQLITE_INTERRUPT and an empty result. */
+START_TEST(test_time_limit)
+{
+  struct search_args a = page(0, 10);
+  struct search_result r;
+  struct query *q = 0;
+  char *zErr = 0;
+  engine_open(2000, 100, 200, 0);
+  ck_assert_int_eq(search_parse(g.engine, "aaa* bbb* ccc* ddd* eee*", &q, &zErr),
+                   SQLITE_TOOBIG);            /* a cost limit, named */
+  ck_assert_ptr_null(q);
+  ck_assert_ptr_nonnull(strstr(zErr, "4 prefixes"));
+  sqlite3_free(zErr);
+  ck_assert_int_eq(search_parse(g.engine, "vård", &q, &zErr), SQLITE_OK);
+  ck_assert_int_eq(search_run(g.engine, q, &a, &r), SQLITE_INTERRUPT);
+  ck_assert_int_eq(r.nHit, 0);
+  search_result_clear(&r);
+  query_free(q);
+}
+END_TEST
+
+Suite *search_suite(void){
+  Suite *s = suite_create("search");
+  TCase *tc = tcase_create("search");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_totals);
+  tcase_add_test(tc, test_pages);
+  tcase_add_test(tc, test_hit_fields);
+  tcase_add_test(tc, test_filters);
+  tcase_add_test(tc, test_relaxed);
+  tcase_add_test(tc, test_ranking);
+  tcase_add_test(tc, test_window_early);
+  tcase_add_test(tc, test_time_limit);
+  suite_add_tcase(s, tc);
+  return s;
+}
