@@ -53,10 +53,12 @@ static void pool_deliver(struct pool_job *pJob){
   pthread_mutex_unlock(&pIn->mu);
 }
 
-unsigned long long pool_client_key(const char *zAddr){
+unsigned long long pool_client_key(const void *p, size_t n){
+  const unsigned char *a = (const unsigned char*)p;
   unsigned long long h = 14695981039346656037ULL;     /* FNV-1a */
-  for(; zAddr && *zAddr; zAddr++){
-    h ^= (unsigned char)*zAddr;
+  size_t i;
+  for(i=0; i<n; i++){
+    h ^= a[i];
     h *= 1099511628211ULL;
   }
   return h;

@@ -11,8 +11,9 @@
 ** takes.
 **
 ** Order: round robin over clients, oldest first within a client. Each job
-** carries its client's key (pool_client_key: the peer address, so all of
-** one host's connections are one client); the queue holds one line per
+** carries its client's key (pool_client_key over the peer's clients_key,
+** clients.h: an IPv4 address or an IPv6 /64, so all of one host's
+** connections are one client, as for the connection caps); the queue holds one line per
 ** client with jobs waiting, and a thread takes the oldest job of the
 ** client at the head of the line, which then goes to the back if it has
 ** more. So a client that sends many expensive searches waits behind its
@@ -36,6 +37,7 @@
 #define SEARCHD_POOL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 #include <event2/event.h>
 
@@ -64,8 +66,8 @@ struct pool_job {
   struct pool_job *pSameTail;     /* the pool's: this client's last job */
 };
 
-/* The key of a client address (any string; NULL is one client). Pure. */
-unsigned long long pool_client_key(const char *zAddr);
+/* A job's client key from the n bytes at p (a clients_key). Pure. */
+unsigned long long pool_client_key(const void *p, size_t n);
 
 /*
 ** Create a pool of nThread threads, each with its own connection opened by

@@ -1,12 +1,14 @@
 /*
 ** search_http.c: GET /search (search_http.h).
 */
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "engine/search.h"
 #include "http/cache.h"
+#include "http/clients.h"
 #include "http/conf.h"
 #include "http/dbenv.h"
 #include "http/json.h"
@@ -332,13 +334,19 @@ static void search_job_done(struct pool_job *pJob){
   search_job_free(j);
 }
 
-/* The pool's fairness key: the peer address (every port one client). */
+/* The pool's fairness key: the peer as the connection caps count it
+** (clients.h); a peer of another family is one client with all such. */
 static unsigned long long search_client(struct request_ctx *ctx){
   struct evhttp_connection *pConn = evhttp_request_get_connection(ctx->req);
-  char *zAddr = 0;
-  ev_uint16_t port = 0;
-  if( pConn ) evhttp_connection_get_peer(pConn, &zAddr, &port);
-  return pool_client_key(zAddr);
+  const struct sockaddr *sa = pConn ? evhttp_connection_get_addr(pConn) : 0;
+  struct clients_key k;
+  memset(&k, 0, sizeof(k));
+  if( sa ){
+    socklen_t n = sa->sa_family==AF_INET6 ? sizeof(struct sockaddr_in6)
+                                          : sizeof(struct sockaddr_in);
+    if( clients_key(sa, n, &k)!=0 ) memset(&k, 0, sizeof(k));
+  }
+  return pool_client_key(k.a, sizeof(k.a));
 }
 
 /*
