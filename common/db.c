@@ -1,9 +1,12 @@
 /*
 ** db.c: open an index database, create its schema, check its versions.
 */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "swedish.h"
@@ -169,6 +172,82 @@ static int db_migrate(sqlite3 *db, char **pzErr){
   return rc;
 }
 
+/*
+** Refuse what is not a regular file before SQLite opens it: open() on a
+** FIFO blocks until a writer comes (searchd would hang silently), and a
+** device or directory is no index. A missing file is refused unless it is
+** to be created.
+*/
+static int db_check_file(const char *path, enum db_mode mode, char **pzErr){
+  struct stat st;
+  if( stat(path, &st)!=0 ){
+    if( errno==ENOENT && mode==DB_READWRITE ) return SQLITE_OK;
+    db_error(pzErr, "%s: %s", path, strerror(errno));
+    return SQLITE_CANTOPEN;
+  }
+  if( !S_ISREG(st.st_mode) ){
+    db_error(pzErr, "%s: not a regular file (%s): refused", path,
+             S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode)
+             ? "a directory" : "a device, socket or other special file");
+    return SQLITE_CANTOPEN;
+  }
+  return SQLITE_OK;
+}
+
+/*
+** Why a read-only open failed, when the cause is the file system: a WAL
+** reader needs PATH-wal and PATH-shm; if they are missing it must create
+** them, which needs a writable directory. Sets *pzErr and returns 1 if
+** that explains it, else 0.
+*/
+static int db_explain_readonly(const char *path, char **pzErr){
+  static const char *const azSuffix[] = {"-shm", "-wal"};
+  int i, bFound = 0;
+  for(i=0; i<2 && !bFound; i++){
+    char *zAux = sqlite3_mprintf("%s%s", path, azSuffix[i]);
+    char *zDir = sqlite3_mprintf("%s", path);
+    char *zSlash = zDir ? strrchr(zDir, '/') : 0;
+    const char *zIn = zSlash==zDir ? "/" : zSlash ? zDir : ".";
+    if( zSlash && zSlash!=zDir ) *zSlash = 0;
+    if( zAux && zDir && access(zAux, F_OK)!=0 && access(zIn, W_OK)!=0 ){
+      char *z = sqlite3_mprintf("cannot create %s: %s: directory %s is not"
+                                " writable (run indexer on the index once"
+                                " more: it leaves %s-wal and %s-shm in place"
+                                " for read-only readers)", zAux,
+                                strerror(errno), zIn, path, path);
+      db_error(pzErr, "%s%s", z ? z : "cannot create the WAL files", "");
+      sqlite3_free(z);
+      bFound = 1;
+    }else if( zAux && access(zAux, F_OK)==0 && access(zAux, R_OK)!=0 ){
+      db_error(pzErr, "cannot read %s: %s", zAux, strerror(errno));
+      bFound = 1;
+    }
+    sqlite3_free(zAux);
+    sqlite3_free(zDir);
+  }
+  return bFound;
+}
+
+/*
+** The writer's settings. WAL; and the -wal and -shm files stay when the
+** last connection closes (SQLITE_FCNTL_PERSIST_WAL; the -wal checkpointed
+** and truncated to 0 bytes, which a non-negative journal_size_limit asks
+** for), so that a reader that cannot create them (searchd as another user,
+** a read-only directory or mount) can still open the index.
+*/
+static int db_writer_setup(sqlite3 *db){
+  int bPersist = 1;
+  int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+                            "PRAGMA synchronous=NORMAL;"
+                            "PRAGMA journal_size_limit=67108864;", 0, 0, 0);
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL,
+                              &bPersist);
+    if( rc==SQLITE_NOTFOUND ) rc = SQLITE_OK;    /* :memory: has no WAL */
+  }
+  return rc;
+}
+
 /* Does the database hold any table yet? */
 static int db_is_empty(sqlite3 *db, int *pbEmpty){
   sqlite3_stmt *pStmt = 0;
@@ -185,11 +264,14 @@ static int db_is_empty(sqlite3 *db, int *pbEmpty){
 int db_open(const char *path, enum db_mode mode, sqlite3 **ppDb, char **pzErr){
   sqlite3 *db = 0;
   int flags = mode==DB_READONLY ? SQLITE_OPEN_READONLY
+            : mode==DB_EXISTING ? SQLITE_OPEN_READWRITE
             : SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE;
   int bEmpty = 0;
   int rc;
 
   if( pzErr ) *pzErr = 0;
+  rc = db_check_file(path, mode, pzErr);
+  if( rc!=SQLITE_OK ) goto out;
   rc = sqlite3_open_v2(path, &db, flags|SQLITE_OPEN_NOMUTEX, 0);
   if( rc!=SQLITE_OK ){
     db_error(pzErr, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
@@ -203,12 +285,12 @@ int db_open(const char *path, enum db_mode mode, sqlite3 **ppDb, char **pzErr){
   }
   rc = db_is_empty(db, &bEmpty);
   if( rc!=SQLITE_OK ){
+    if( mode==DB_READONLY && db_explain_readonly(path, pzErr) ) goto out;
     db_error(pzErr, "%s: not a database (%s)", path, sqlite3_errmsg(db));
     goto out;
   }
-  if( mode==DB_READWRITE ){
-    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                          "PRAGMA synchronous=NORMAL;", 0, 0, 0);
+  if( mode==DB_READWRITE || (mode==DB_EXISTING && !bEmpty) ){
+    rc = db_writer_setup(db);
     if( rc==SQLITE_OK && bEmpty ) rc = db_create(db, pzErr);
     if( rc!=SQLITE_OK && pzErr && *pzErr==0 ){
       db_error(pzErr, "%s: %s", path, sqlite3_errmsg(db));
@@ -221,7 +303,7 @@ int db_open(const char *path, enum db_mode mode, sqlite3 **ppDb, char **pzErr){
     goto out;
   }
   rc = db_check_versions(db, pzErr);
-  if( rc==SQLITE_OK && mode==DB_READWRITE ) rc = db_migrate(db, pzErr);
+  if( rc==SQLITE_OK && mode!=DB_READONLY ) rc = db_migrate(db, pzErr);
 out:
   if( rc!=SQLITE_OK ){
     sqlite3_close(db);

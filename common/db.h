@@ -38,12 +38,22 @@
 /* How db_open() opens the file. */
 enum db_mode {
   DB_READONLY,        /* searchd: must exist and be a current index */
-  DB_READWRITE        /* indexer: created with the schema if missing */
+  DB_READWRITE,       /* indexer: created with the schema if missing */
+  DB_EXISTING         /* indexer --check: read-write (FTS5's integrity-check
+                      ** is an INSERT), but must exist and be an index:
+                      ** nothing is created */
 };
 
 /*
 ** Open the index at path: WAL journal, foreign keys on, a busy timeout, the
-** swedish tokenizer registered. In DB_READWRITE mode a new or empty file
+** swedish tokenizer registered. path must be a regular file (a FIFO,
+** device or directory is refused before SQLite opens it, as is a missing
+** file except in DB_READWRITE mode). The writing modes keep the -wal and
+** -shm files at close (SQLITE_FCNTL_PERSIST_WAL, the -wal truncated), so
+** a reader that cannot create them (another user, a read-only directory
+** or mount) can open the index; a DB_READONLY open that fails for want of
+** them says so ("cannot create PATH-shm: Permission denied: ..."). In
+** DB_READWRITE mode a new or empty file
 ** gets the schema and the current versions, and an index of the current
 ** schema version that lacks the UPDATE trigger (made before it was added)
 ** gets it. In both modes the versions in meta are checked against this

@@ -2,6 +2,7 @@
 ** log.c: one logging function; SQLite's log routed into it (see log.h).
 */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -13,14 +14,38 @@
 
 static const char *const azLevel[] = {"debug", "info", "warn", "error"};
 
+/*
+** Copy z into zOut[0..nOut) with control characters escaped (\n, \t,
+** \xHH), so that text from outside (a file name holding a newline or an
+** escape sequence) can neither forge a log line nor reach a terminal raw.
+** A backslash stays as it is, so a JSON line (the access log, whose strings
+** hold no raw control characters) stays valid JSON.
+** Returns the bytes written; the copy stops where an escape would not fit.
+*/
+static int log_escape(char *zOut, int nOut, const char *z){
+  int n = 0;
+  for(; *z; z++){
+    unsigned char c = (unsigned char)*z;
+    char zEsc[5];
+    int k;
+    if( c=='\n' ) k = snprintf(zEsc, sizeof(zEsc), "\\n");
+    else if( c=='\t' ) k = snprintf(zEsc, sizeof(zEsc), "\\t");
+    else if( c<0x20 || c==0x7f ) k = snprintf(zEsc, sizeof(zEsc), "\\x%02x", c);
+    else{ zEsc[0] = (char)c; k = 1; }
+    if( n+k>nOut ) break;
+    memcpy(zOut+n, zEsc, (size_t)k);
+    n += k;
+  }
+  return n;
+}
+
 void log_vmsg(enum log_level level, const char *zFmt, va_list ap){
-  char zLine[2048];
-  int n, m;
+  char zMsg[2048], zLine[2048];
+  int n;
   if( level<LOG_THRESHOLD ) return;
+  if( vsnprintf(zMsg, sizeof(zMsg), zFmt, ap)<0 ) zMsg[0] = 0;
   n = snprintf(zLine, sizeof(zLine), "%s ", azLevel[level]);
-  m = vsnprintf(zLine+n, sizeof(zLine)-n, zFmt, ap);
-  if( m>0 ) n += m;
-  if( n>(int)sizeof(zLine)-2 ) n = (int)sizeof(zLine)-2;
+  n += log_escape(zLine+n, (int)sizeof(zLine)-2-n, zMsg);
   zLine[n++] = '\n';
   if( write(STDERR_FILENO, zLine, n)<0 ){
     /* Nowhere left to report a failed write to stderr. */

@@ -19,7 +19,9 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 /*
 ** Print one line at level, printf-style. Lines longer than 2 KB are cut.
-** Thread safe; never fails (a failed write is ignored: there is nowhere to
+** Control characters in the message are escaped (\n, \t, \xHH), so
+** text from outside (a file name with a newline or ESC) cannot forge a
+** line or reach a terminal raw. Thread safe; never fails (a failed write is ignored: there is nowhere to
 ** report it).
 */
 void log_msg(enum log_level level, const char *zFmt, ...)

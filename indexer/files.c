@@ -35,9 +35,52 @@ static int files_is_txt(const char *zName){
   return n>4 && strcmp(&zName[n-4], ".txt")==0;
 }
 
-/* Add the *.txt files under directory zDir (canonical) recursively. */
-static int files_walk(struct files *p, const char *zDir, report_warn_fn xWarn,
-                      void *pCtx, int *pnBad){
+/* Is zPath (canonical) zRoot (canonical) or under it? */
+static int files_under(const char *zRoot, const char *zPath){
+  size_t n = strlen(zRoot);
+  if( strncmp(zRoot, zPath, n)!=0 ) return 0;
+  return zPath[n]==0 || zPath[n]=='/' || (n>0 && zRoot[n-1]=='/');
+}
+
+/*
+** A symbolic link zPath met in a walk of zRoot: add its target if that is
+** a regular file under zRoot, or anywhere with bFollow. A link out of the
+** tree is skipped (a *.txt link to /etc/shadow would otherwise be read,
+** and its lines end up in warnings).
+*/
+static int files_link(struct files *p, const char *zRoot, const char *zPath,
+                      int bFollow, report_warn_fn xWarn, void *pCtx,
+                      int *pnBad){
+  char *zReal = realpath(zPath, 0);
+  struct stat st;
+  int rc = 0;
+  if( zReal==0 || stat(zReal, &st)!=0 ){
+    xWarn(pCtx, zPath, 0, strerror(errno));
+    (*pnBad)++;
+  }else if( S_ISDIR(st.st_mode) ){
+    /* Never walk a symlinked directory: "loop.txt" -> "." would recurse
+    ** until the stack overflows. */
+    xWarn(pCtx, zPath, 0, "skipped: a symlink to a directory (not followed)");
+    (*pnBad)++;
+  }else if( !bFollow && !files_under(zRoot, zReal) ){
+    xWarn(pCtx, zPath, 0, "skipped: a symlink out of the directory given "
+          "(--follow-symlinks follows it)");
+    (*pnBad)++;
+  }else if( !S_ISREG(st.st_mode) ){
+    xWarn(pCtx, zPath, 0, "not a regular file");
+    (*pnBad)++;
+  }else{
+    rc = files_push(p, zReal, (long long)st.st_size);
+  }
+  free(zReal);
+  return rc;
+}
+
+/* Add the *.txt files under directory zDir (canonical; in the tree of
+** zRoot) recursively. */
+static int files_walk(struct files *p, const char *zRoot, const char *zDir,
+                      int bFollow, report_warn_fn xWarn, void *pCtx,
+                      int *pnBad){
   DIR *pDir = opendir(zDir);
   struct dirent *pEnt;
   int rc = 0;
@@ -49,40 +92,33 @@ static int files_walk(struct files *p, const char *zDir, report_warn_fn xWarn,
   while( rc==0 && (pEnt = readdir(pDir))!=0 ){
     char zPath[PATH_MAX];
     struct stat st;
-    int bLink;
     if( pEnt->d_name[0]=='.' ) continue;
     if( snprintf(zPath, sizeof(zPath), "%s%s%s", zDir,
                  zDir[0] && zDir[strlen(zDir)-1]=='/' ? "" : "/",
                  pEnt->d_name) >= (int)sizeof(zPath) ) continue;
     if( lstat(zPath, &st)!=0 ) continue;
-    bLink = S_ISLNK(st.st_mode);      /* st may become the target's below */
     if( S_ISDIR(st.st_mode) ){
-      rc = files_walk(p, zPath, xWarn, pCtx, pnBad);
-    }else if( files_is_txt(pEnt->d_name)
-           && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) ){
-      /* Never walk a symlinked directory: "loop.txt" -> "." would recurse
-      ** until the stack overflows. */
-      if( S_ISLNK(st.st_mode) && stat(zPath, &st)==0 && S_ISDIR(st.st_mode) ){
-        xWarn(pCtx, zPath, 0, "skipped: a symlink to a directory (not "
-              "followed)");
-        (*pnBad)++;
-        continue;
-      }
+      rc = files_walk(p, zRoot, zPath, bFollow, xWarn, pCtx, pnBad);
+    }else if( !files_is_txt(pEnt->d_name) ){
+      continue;
+    }else if( S_ISREG(st.st_mode) ){
       /* zDir is canonical and a regular file's name is no link: zPath is
       ** canonical as it is (realpath would cost 4 syscalls a file) */
-      if( !bLink ){
-        rc = files_push(p, zPath, (long long)st.st_size);
-      }else{
-        rc = files_add(p, zPath, xWarn, pCtx, pnBad);
-      }
+      rc = files_push(p, zPath, (long long)st.st_size);
+    }else if( S_ISLNK(st.st_mode) ){
+      rc = files_link(p, zRoot, zPath, bFollow, xWarn, pCtx, pnBad);
+    }else{
+      xWarn(pCtx, zPath, 0, "skipped: not a regular file (a FIFO, socket "
+            "or device)");
+      (*pnBad)++;
     }
   }
   closedir(pDir);
   return rc;
 }
 
-int files_add(struct files *p, const char *zArg, report_warn_fn xWarn,
-              void *pCtx, int *pnBad){
+int files_add(struct files *p, const char *zArg, int bFollow,
+              report_warn_fn xWarn, void *pCtx, int *pnBad){
   char *zReal = realpath(zArg, 0);
   struct stat st;
   int rc = 0;
@@ -90,7 +126,7 @@ int files_add(struct files *p, const char *zArg, report_warn_fn xWarn,
     xWarn(pCtx, zArg, 0, strerror(errno));
     (*pnBad)++;
   }else if( S_ISDIR(st.st_mode) ){
-    rc = files_walk(p, zReal, xWarn, pCtx, pnBad);
+    rc = files_walk(p, zReal, zReal, bFollow, xWarn, pCtx, pnBad);
   }else if( S_ISREG(st.st_mode) ){
     rc = files_push(p, zReal, (long long)st.st_size);
   }else{

@@ -3,8 +3,10 @@
 **
 ** Arguments are files (taken whatever their name) or directories (searched
 ** recursively for regular files named *.txt; names starting with "." are
-** skipped and symbolic links to directories are not followed, so a link
-** loop cannot trap the walk). Every path is made absolute and canonical
+** skipped, symbolic links to directories are not followed, so a link
+** loop cannot trap the walk, and a symbolic link to a file outside the
+** directory given is skipped unless bFollow; FIFOs, sockets and devices
+** are skipped with a warning, never opened). Every path is made absolute and canonical
 ** with realpath(), so the same file reached two ways is read once and the
 ** index keys (reports.path) do not depend on the working directory. The
 ** list is sorted by path (byte order) for a deterministic run.
@@ -30,11 +32,12 @@ struct files {
 
 /*
 ** Add zArg (a file or a directory) to p, which starts zeroed. A path that
-** does not exist or cannot be read is reported through xWarn (line 0) and
-** counted in *pnBad. Returns 0, or -1 when out of memory.
+** does not exist or cannot be read, or is skipped (see above), is reported
+** through xWarn (line 0) and counted in *pnBad. bFollow: follow symbolic
+** links out of a directory's tree. Returns 0, or -1 when out of memory.
 */
-int files_add(struct files *p, const char *zArg, report_warn_fn xWarn,
-              void *pCtx, int *pnBad);
+int files_add(struct files *p, const char *zArg, int bFollow,
+              report_warn_fn xWarn, void *pCtx, int *pnBad);
 
 /* Sort the list and drop duplicates. */
 void files_sort(struct files *p);

@@ -9,6 +9,7 @@
 ** writing store.c.
 */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -54,13 +55,15 @@
 
 struct indexer {
   const char *zDb;
-  int bPrune, bCheck, bQuiet, bTty;
+  int bPrune, bCheck, bQuiet, bTty, bFollow;
   char **azArg;
   int nArg;
   sqlite3 *db;
   struct store *pStore;
-  /* counters for the summary */
+  /* counters for the summary; nIndexed, nRows and nPruned count what was
+  ** committed, the nBatch* fields what the open transaction holds */
   int nRead, nIndexed, nUnchanged, nPruned, nRejected, nRows, nWarn;
+  int nBatchIndexed, nBatchRows, nBatchPruned;
   int nFileWarn;               /* warnings in the current file */
   long long nBytes, nBytesDone, nBatchBytes;
   double tStart, tBatch, tDrawn;
@@ -129,10 +132,28 @@ static void progress_tick(struct indexer *p){
   progress_draw(p, t);
 }
 
-/* A database error: log it with the connection's message. */
+/*
+** Set by SIGXFSZ: a write went past the file size limit (ulimit -f). With
+** the signal caught rather than left to kill the run, the write fails with
+** EFBIG and the run ends like on a full disk. The one mutable global: a
+** signal handler has nowhere else to write.
+*/
+static volatile sig_atomic_t g_bFileLimit;
+
+static void on_xfsz(int sig){
+  (void)sig;
+  g_bFileLimit = 1;
+}
+
+/* A database error: log it with the connection's message and the system
+** error behind it, if SQLite kept one. */
 static int db_fail(struct indexer *p, int rc, const char *zWhat){
-  indexer_log(p, LOG_ERROR, "%s: %s: %s", p->zDb, zWhat,
-          p->db ? sqlite3_errmsg(p->db) : sqlite3_errstr(rc));
+  int eSys = p->db ? sqlite3_system_errno(p->db) : 0;
+  const char *zWhy = g_bFileLimit ? "File too large: the file size limit"
+                     " (ulimit -f) was reached" : eSys ? strerror(eSys) : 0;
+  indexer_log(p, LOG_ERROR, "%s: %s: %s%s%s%s", p->zDb, zWhat,
+          p->db ? sqlite3_errmsg(p->db) : sqlite3_errstr(rc),
+          zWhy ? " (" : "", zWhy ? zWhy : "", zWhy ? ")" : "");
   return rc;
 }
 
@@ -147,6 +168,10 @@ static int batch_maybe_commit(struct indexer *p, int bForce){
     rc = store_commit(p->pStore);
     if( rc!=SQLITE_OK ) return db_fail(p, rc, "commit");
   }
+  p->nIndexed += p->nBatchIndexed;
+  p->nRows += p->nBatchRows;
+  p->nPruned += p->nBatchPruned;
+  p->nBatchIndexed = p->nBatchRows = p->nBatchPruned = 0;
   p->nBatchBytes = 0;
   p->tBatch = t;
   return SQLITE_OK;
@@ -192,8 +217,8 @@ static int index_put(struct indexer *p, struct prefetch_item *pItem){
     if( rc!=SQLITE_OK ) db_fail(p, rc, pItem->zPath);
   }
   if( rc==SQLITE_OK ){
-    p->nIndexed++;
-    p->nRows += pItem->pReport->nRow;
+    p->nBatchIndexed++;
+    p->nBatchRows += pItem->pReport->nRow;
     p->nBatchBytes += (long long)pItem->nBytes;
     rc = index_twin(p, pItem);
   }
@@ -271,6 +296,25 @@ static int index_optimize(struct indexer *p){
   return rc;
 }
 
+/*
+** After a failed run (often a full disk): move what was committed from the
+** -wal into the database and truncate the -wal to 0 bytes, so a failed
+** run does not leave a large -wal on a full disk. Where the database file
+** cannot grow either, the -wal is kept (the committed data lives there)
+** and the next run or reader finishes the checkpoint.
+*/
+static void index_truncate_wal(struct indexer *p){
+  int nLog = -1, nDone = -1;
+  int rc = sqlite3_wal_checkpoint_v2(p->db, "main",
+                                     SQLITE_CHECKPOINT_TRUNCATE, &nLog,
+                                     &nDone);
+  if( rc!=SQLITE_OK ){
+    indexer_log(p, LOG_WARN, "%s: the -wal could not be checkpointed (%s); it"
+            " is kept and a later run finishes it", p->zDb,
+            sqlite3_errmsg(p->db));
+  }
+}
+
 /* Index every file of the list, committing in batches, then prune. */
 static int index_all(struct indexer *p, struct files *pFiles){
   struct prefetch *pPre = 0;
@@ -307,12 +351,15 @@ static int index_all(struct indexer *p, struct files *pFiles){
   if( rc==SQLITE_OK && p->bPrune ){
     rc = batch_begin(p);
     if( rc==SQLITE_OK ){
-      rc = store_prune(p->pStore, &p->nPruned);
+      rc = store_prune(p->pStore, &p->nBatchPruned);
       if( rc!=SQLITE_OK ) db_fail(p, rc, "prune");
     }
   }
   if( rc==SQLITE_OK ) rc = batch_maybe_commit(p, 1);
-  if( rc!=SQLITE_OK ) store_rollback(p->pStore);
+  if( rc!=SQLITE_OK ){
+    store_rollback(p->pStore);
+    index_truncate_wal(p);
+  }
   if( rc==SQLITE_OK ) rc = index_optimize(p);
   progress_clear(p);
   return rc;
@@ -337,15 +384,22 @@ static int run_check(struct indexer *p){
   return bSound ? 0 : EXIT_DB;
 }
 
-static void print_summary(const struct indexer *p, double t){
+/* The summary: what was committed; after a failure, what was lost. */
+static void print_summary(const struct indexer *p, int bFailed, double t){
   double mb = (double)p->nBytesDone/1e6;
   if( p->bQuiet ) return;
   printf("indexer: %s%d files read (%.1f MB), %d reports indexed (%d rows),"
          " %d unchanged, %d pruned, %d skipped, %d warnings, %.2f s,"
-         " %.1f MB/s\n",
-         p->nIndexed==0 && p->nPruned==0 ? "nothing to do: " : "",
+         " %.1f MB/s",
+         bFailed ? "failed: " : p->nIndexed==0 && p->nPruned==0
+         ? "nothing to do: " : "",
          p->nRead, mb, p->nIndexed, p->nRows, p->nUnchanged, p->nPruned,
          p->nRejected, p->nWarn, t, t>0 ? mb/t : 0.0);
+  if( bFailed && (p->nBatchIndexed || p->nBatchPruned) ){
+    printf("; not committed: %d reports, %d prunes (run again)",
+           p->nBatchIndexed, p->nBatchPruned);
+  }
+  putchar('\n');
   fflush(stdout);
 }
 
@@ -355,7 +409,7 @@ static int run_index(struct indexer *p){
   int nBad = 0, i, rc, eExit;
   memset(&list, 0, sizeof(list));
   for(i=0; i<p->nArg; i++){
-    if( files_add(&list, p->azArg[i], warn_input, p, &nBad)!=0 ){
+    if( files_add(&list, p->azArg[i], p->bFollow, warn_input, p, &nBad)!=0 ){
       indexer_log(p, LOG_ERROR, "out of memory listing files");
       files_free(&list);
       return EXIT_DB;
@@ -365,7 +419,7 @@ static int run_index(struct indexer *p){
   files_sort(&list);
   rc = index_all(p, &list);
   files_free(&list);
-  print_summary(p, now_seconds() - p->tStart);
+  print_summary(p, rc!=SQLITE_OK, now_seconds() - p->tStart);
   if( rc!=SQLITE_OK ) eExit = EXIT_DB;
   else eExit = (p->nRejected || p->nWarn) ? EXIT_INPUT : 0;
   return eExit;
@@ -379,14 +433,19 @@ static const struct opt aOpt[] = {
    "  remove reports whose files no longer exist"},
   {"--check", OPT_BOOL, O(bCheck), 0,0,0, 0,
    "  check the index (SQLite integrity_check and FTS5 integrity-check)"
-   " after indexing; alone, only check"},
+   " after indexing; alone, only check (an index that does not exist is"
+   " an error: nothing is created)"},
   {"--quiet", OPT_BOOL, O(bQuiet), 0,0,0, 0,
    "  no progress bar and no summary line (warnings still go to stderr)"},
+  {"--follow-symlinks", OPT_BOOL, O(bFollow), 0,0,0, 0,
+   "  in directories, also follow symbolic links to files outside the"
+   " directory given (by default they are skipped)"},
 };
 #undef O
 
 static const struct opt_program indexer_program = {
-  "indexer", "--db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...",
+  "indexer",
+  "--db PATH [--prune] [--check] [--quiet] [--follow-symlinks] FILE_OR_DIR...",
   "\n"
   "Index \"återrapportering\" report files into the search database PATH\n"
   "(created if missing). Directories are searched recursively for *.txt.\n"
@@ -394,7 +453,8 @@ static const struct opt_program indexer_program = {
   "indexed again; a changed file replaces its report as a whole. A file\n"
   "with the same content as another indexed file (a copy under another\n"
   "name) is indexed with a warning naming both.",
-  "Warnings name file and line (\"path:line: message\"). Bad rows are\n"
+  "Warnings name file and line (\"path:line: message\"; control\n"
+  "characters in names are shown escaped, e.g. \\n, \\x1b). Bad rows are\n"
   "salvaged or skipped, bad files rejected, and the run goes on.\n"
   "A crash or kill leaves the index as of the last commit: complete,\n"
   "consistent and searchable; run again to finish. A run that changes a\n"
@@ -403,8 +463,9 @@ static const struct opt_program indexer_program = {
   "\n"
   "Exit status: 0 all input indexed (or unchanged) without warnings and,\n"
   "with --check, the index is sound; 1 some input was rejected or warned\n"
-  "about (the rest is indexed); 2 usage error, database error, or --check\n"
-  "found the index unsound.\n",
+  "about (the rest is indexed); 2 usage error, database error (the disk\n"
+  "full, a file size limit: the summary then counts what was committed),\n"
+  "or --check found the index unsound.\n",
   aOpt, (int)(sizeof(aOpt)/sizeof(aOpt[0])), 1
 };
 
@@ -453,12 +514,17 @@ int main(int argc, char **argv){
     return eExit;
   }
   ctx.bTty = !ctx.bQuiet && isatty(STDERR_FILENO);
+  if( signal(SIGXFSZ, on_xfsz)==SIG_ERR ){
+    indexer_log(&ctx, LOG_WARN, "cannot catch SIGXFSZ: %s", strerror(errno));
+  }
   if( log_route_sqlite()!=0 ){
     indexer_log(&ctx, LOG_ERROR, "cannot route SQLite's log");
     free(ctx.azArg);
     return EXIT_DB;
   }
-  rc = db_open(ctx.zDb, DB_READWRITE, &ctx.db, &zErr);
+  /* --check alone never creates an index */
+  rc = db_open(ctx.zDb, ctx.nArg>0 || ctx.bPrune ? DB_READWRITE : DB_EXISTING,
+               &ctx.db, &zErr);
   if( rc!=SQLITE_OK ){
     indexer_log(&ctx, LOG_ERROR, "%s", zErr ? zErr : sqlite3_errstr(rc));
     sqlite3_free(zErr);

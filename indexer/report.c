@@ -340,7 +340,10 @@ int report_read(const char *zPath, report_warn_fn xWarn, void *pCtx,
   struct stat st;
   char *z = 0;
   int rc = REPORT_REJECTED;
-  int fd = open(zPath, O_RDONLY|O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO put where a listed file was must not block the
+  ** reader (it is refused below); O_NOFOLLOW: listed paths are canonical,
+  ** so a link there now was swapped in after the listing. */
+  int fd = open(zPath, O_RDONLY|O_CLOEXEC|O_NONBLOCK|O_NOFOLLOW);
   memset(&p, 0, sizeof(p));
   p.zPath = zPath; p.xWarn = xWarn; p.pCtx = pCtx;
   *pz = 0;

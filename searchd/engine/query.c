@@ -11,6 +11,8 @@
 #include "utf8.h"
 
 #define QUERY_MAX_PHRASES (QUERY_MAX_TERMS * QUERY_MAX_ALTS)
+#define QUERY_STR2(x) #x
+#define QUERY_STR(x) QUERY_STR2(x)
 
 struct query {
   int nTerm;
@@ -158,16 +160,51 @@ struct query_item {
 };
 
 /*
-** Read up to QUERY_MAX_TERMS terms of z[0..n) into aItem, resolving OR:
-** between two positive terms it joins them into one clause, anywhere else
-** it is the literal word. Returns the number of items.
+** Number of words in a phrase's text z[0..n): runs of letters and digits
+** (any non-ASCII byte counts as a letter), as the tokenizer would split it
+** give or take non-ASCII punctuation.
+*/
+static int query_words(const char *z, int n){
+  int i, nWord = 0, bIn = 0;
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    int bTok = c>=0x80 || (c>='0' && c<='9') || ((c|0x20)>='a' && (c|0x20)<='z');
+    nWord += bTok && !bIn;
+    bIn = bTok;
+  }
+  return nWord;
+}
+
+/* Append term t to aItem in clause iClause, checking the limits;
+** *pnPhraseWords counts the words in phrases so far. */
+static int query_item_add(struct query_item *aItem, int *pnItem,
+                          const struct query_tok *t, int iClause,
+                          int *pnPhraseWords){
+  if( *pnItem>=QUERY_MAX_TERMS ) return QUERY_ETERMS;
+  if( t->kind==QUERY_PHRASE ){
+    *pnPhraseWords += query_words(t->z, t->n);
+    if( *pnPhraseWords>QUERY_MAX_PHRASE ) return QUERY_EPHRASE;
+  }
+  aItem[*pnItem].t = *t;
+  aItem[*pnItem].iClause = iClause;
+  aItem[(*pnItem)++].bDrop = 0;
+  return QUERY_OK;
+}
+
+/*
+** Read the terms of z[0..n) into aItem (room for QUERY_MAX_TERMS),
+** resolving OR: between two positive terms it joins them into one clause,
+** anywhere else it is the literal word. Sets *pnItem; returns QUERY_OK or
+** the code of the first limit passed.
 */
 static int query_scan(const struct query_opts *opts, const char *z, int n,
-                      struct query_item *aItem){
+                      struct query_item *aItem, int *pnItem){
   struct query_tok t, next;
-  int i = 0, nItem = 0, nClause = 0, bHaveNext;
+  int i = 0, nClause = 0, bHaveNext, rc = QUERY_OK, nPhraseWords = 0;
+  *pnItem = 0;
   bHaveNext = query_next(z, n, &i, &next);
-  while( bHaveNext && nItem<QUERY_MAX_TERMS ){
+  while( rc==QUERY_OK && bHaveNext ){
+    int nItem = *pnItem;
     t = next;
     bHaveNext = query_next(z, n, &i, &next);
     query_classify(opts, &t);
@@ -176,21 +213,18 @@ static int query_scan(const struct query_opts *opts, const char *z, int n,
       query_classify(opts, &peek);
       if( bHaveNext && nItem>0 && !aItem[nItem-1].t.bNot
        && !peek.bNot && !peek.bOr && query_has_token(opts, peek.z, peek.n) ){
-        t = peek;
         bHaveNext = query_next(z, n, &i, &next);
-        aItem[nItem].t = t;
-        aItem[nItem].iClause = aItem[nItem-1].iClause;
-        aItem[nItem++].bDrop = 0;
+        rc = query_item_add(aItem, pnItem, &peek, aItem[nItem-1].iClause,
+                            &nPhraseWords);
         continue;
       }
       t.bOr = 0;                          /* a literal "OR" */
     }
     if( !query_has_token(opts, t.z, t.n) ) continue;
-    aItem[nItem].t = t;
-    aItem[nItem].iClause = t.bNot ? -1 : nClause++;
-    aItem[nItem++].bDrop = 0;
+    rc = query_item_add(aItem, pnItem, &t, t.bNot ? -1 : nClause++,
+                        &nPhraseWords);
   }
-  return nItem;
+  return rc;
 }
 
 /*
@@ -401,6 +435,54 @@ static char *query_make_key(const struct query *q){
   return sqlite3_str_finish(s);
 }
 
+/*
+** Hold the prefix terms to QUERY_MAX_PREFIXES and, with the prefix hook,
+** their vocabulary words together to QUERY_MAX_PREFIX_WORDS.
+*/
+static int query_prefix_limits(const struct query *q,
+                               const struct query_opts *opts){
+  int i, nPrefix = 0, nWords = 0, rc = QUERY_OK;
+  for(i=0; i<q->nTerm; i++) nPrefix += q->aTerm[i].kind==QUERY_PREFIX;
+  if( nPrefix>QUERY_MAX_PREFIXES ) return QUERY_EPREFIXES;
+  if( opts==0 || opts->xPrefixWords==0 ) return QUERY_OK;
+  for(i=0; rc==QUERY_OK && i<q->nTerm; i++){
+    const struct query_term *t = &q->aTerm[i];
+    int nMax = QUERY_MAX_PREFIX_WORDS - nWords + 1, n = 0;
+    if( t->kind!=QUERY_PREFIX ) continue;
+    rc = opts->xPrefixWords(opts->pPrefixArg, t->azAlt[0],
+                            (int)strlen(t->azAlt[0]), nMax, &n);
+    nWords += n;
+    if( rc==QUERY_OK && nWords>QUERY_MAX_PREFIX_WORDS ) rc = QUERY_EEXPAND;
+  }
+  return rc;
+}
+
+const char *query_errmsg(int rc){
+  switch( rc ){
+    case QUERY_OK:     return "ok";
+    case QUERY_ENOMEM: return "out of memory";
+    case QUERY_EFULL:  return "too many alternative forms of a term";
+    case QUERY_ETERMS:
+      return "query too long: more than " QUERY_STR(QUERY_MAX_TERMS)
+             " terms (words, phrases, word*)";
+    case QUERY_EPREFIXES:
+      return "query too costly: more than " QUERY_STR(QUERY_MAX_PREFIXES)
+             " prefixes (word*)";
+    case QUERY_EEXPAND:
+      return "query too costly: its prefixes (word*) match more than "
+             QUERY_STR(QUERY_MAX_PREFIX_WORDS) " words; type more letters";
+    case QUERY_EPHRASE:
+      return "phrases too long: more than " QUERY_STR(QUERY_MAX_PHRASE)
+             " words in quotes, all phrases together";
+  }
+  return "cannot parse the query";
+}
+
+int query_is_limit(int rc){
+  return rc==QUERY_ETERMS || rc==QUERY_EPREFIXES || rc==QUERY_EEXPAND
+      || rc==QUERY_EPHRASE;
+}
+
 /* Call the expansion hook on each positive word or phrase term. */
 static int query_expand(struct query *q, const struct query_opts *opts){
   int i, rc = QUERY_OK;
@@ -424,10 +506,11 @@ int query_parse(const char *zText, int nText, const struct query_opts *opts,
     rc = QUERY_ENOMEM;
     goto out;
   }
-  nItem = query_scan(opts, zText, nText, aItem);
-  rc = query_spans(opts, aItem, &nItem, &scratch);
-  query_stopwords(aItem, nItem);
+  rc = query_scan(opts, zText, nText, aItem, &nItem);
+  if( rc==QUERY_OK ) rc = query_spans(opts, aItem, &nItem, &scratch);
+  if( rc==QUERY_OK ) query_stopwords(aItem, nItem);
   if( rc==QUERY_OK ) rc = query_copy(q, aItem, nItem);
+  if( rc==QUERY_OK ) rc = query_prefix_limits(q, opts);
   if( rc==QUERY_OK ) rc = query_expand(q, opts);
   if( rc!=QUERY_OK ) goto out;
   query_phrases(q);

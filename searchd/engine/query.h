@@ -38,11 +38,28 @@
 #ifndef SEARCHD_QUERY_H
 #define SEARCHD_QUERY_H
 
-/* Hard limits: terms beyond QUERY_MAX_TERMS are ignored (a 5 KB query
-** still searches, on its first terms); an expansion past QUERY_MAX_ALTS
-** alternatives per term is refused with QUERY_EFULL. */
-#define QUERY_MAX_TERMS 32
-#define QUERY_MAX_ALTS  8
+/* Hard limits on what a query may cost, checked before it runs; past
+** one, query_parse() fails with the code in brackets and query_errmsg()
+** names the limit:
+**   QUERY_MAX_TERMS        terms as typed (words, phrases, prefixes, the
+**                          excluded ones) [QUERY_ETERMS]
+**   QUERY_MAX_PREFIXES     prefix terms, word* [QUERY_EPREFIXES]
+**   QUERY_MAX_PREFIX_WORDS vocabulary words all the prefixes together
+**                          expand to, as query_opts.xPrefixWords counts
+**                          them [QUERY_EEXPAND]
+**   QUERY_MAX_PHRASE       words in "quoted phrases", all of them
+**                          together [QUERY_EPHRASE]
+** FTS5 merges the doclist of every word a prefix matches (för* on 5,000
+** reports: 1,996 words, 277,000 postings, some 130 ms), and a phrase reads
+** the positions of each of its words (8 common words: some 80 ms; relaxed
+** mode ORs every phrase), so these limits hold a query to about 250 ms of
+** CPU there. An expansion past
+** QUERY_MAX_ALTS alternatives per term is refused with QUERY_EFULL. */
+#define QUERY_MAX_TERMS        32
+#define QUERY_MAX_PREFIXES     4
+#define QUERY_MAX_PREFIX_WORDS 3000
+#define QUERY_MAX_PHRASE       12
+#define QUERY_MAX_ALTS         8
 
 /* A prefix (word*) needs this many characters before the '*'; a shorter
 ** one ("a*", which would merge the doclists of thousands of terms) is
@@ -67,6 +84,20 @@ enum query_alt_kind {
 #define QUERY_OK     0
 #define QUERY_ENOMEM 1
 #define QUERY_EFULL  2    /* query_term_add_alt: QUERY_MAX_ALTS reached */
+#define QUERY_ETERMS     3  /* the limits above */
+#define QUERY_EPREFIXES  4
+#define QUERY_EEXPAND    5
+#define QUERY_EPHRASE    6
+
+/*
+** What a query_parse() code means, for the user: for the limit codes, a
+** sentence naming the limit ("more than 4 prefixes (word*) ..."). Static
+** text; never NULL.
+*/
+const char *query_errmsg(int rc);
+
+/* Is rc one of the limit codes (a query refused for its cost)? */
+int query_is_limit(int rc);
 
 /* One user term: read-only for hooks except through query_term_add_alt. */
 struct query_term {
@@ -117,12 +148,24 @@ typedef int (*query_span_fn)(void *pArg, const char *const *azWord,
 */
 typedef int (*query_token_fn)(void *pArg, const char *z, int n);
 
+/*
+** The prefix hook: set *pnWords to the number of vocabulary words that
+** start with z[0..n) (a prefix as typed, before the '*'; not folded),
+** counting no further than nMax (the lookup may stop there). pArg is
+** query_opts.pPrefixArg. Returns QUERY_OK, or any other code to fail
+** query_parse() with it. Without the hook only QUERY_MAX_PREFIXES applies.
+*/
+typedef int (*query_prefix_fn)(void *pArg, const char *z, int n, int nMax,
+                               int *pnWords);
+
 struct query_opts {
   query_expand_fn xExpand;   /* NULL: no expansion */
   void *pExpandArg;
   query_span_fn xSpan;       /* NULL: words are never joined */
   query_token_fn xHasToken;  /* NULL: any non-ASCII byte counts as a token */
   void *pTokenArg;
+  query_prefix_fn xPrefixWords;  /* NULL: prefix expansion not counted */
+  void *pPrefixArg;
 };
 
 /*
@@ -150,7 +193,8 @@ struct query;   /* opaque */
 /*
 ** Parse the nText bytes at zText (any bytes; need not be NUL-terminated)
 ** with opts (may be NULL). Returns QUERY_OK and sets *ppOut (free with
-** query_free), or QUERY_ENOMEM / the hook's code with *ppOut NULL.
+** query_free), or QUERY_ENOMEM / a limit code (QUERY_ETERMS ...) / the
+** hook's code with *ppOut NULL.
 ** A query with no searchable term (only spaces, operators, punctuation)
 ** succeeds with query_match() returning NULL.
 */

@@ -9,11 +9,13 @@
 #include "box/fold.h"
 #include "engine/early.h"
 #include "engine/page.h"
+#include "engine/prefix.h"
 #include "engine/rank.h"
 #include "engine/rerank.h"
 #include "engine/scan.h"
 #include "engine/search.h"
 #include "engine/stmt.h"
+#include "log.h"
 
 /* The page cache of a connection that searches. */
 #define SEARCH_CACHE_PRAGMA "PRAGMA cache_size=-8000"
@@ -23,6 +25,7 @@ struct search_engine {
   struct search_config cfg;
   struct rank *rank;
   struct fold *fold;              /* query_opts.xHasToken's tokenizer */
+  struct prefix_count *prefix;    /* query_opts.xPrefixWords, or NULL */
   struct query_opts opts;
   sqlite3_int64 iDataVersion;     /* data_version attrs were loaded at */
   struct attrs *attrs;            /* snapshot of row attributes */
@@ -61,6 +64,7 @@ void search_engine_free(struct search_engine *p){
   stmt_finalize(p->apStmt);
   sqlite3_progress_handler(p->db, 0, 0, 0);
   attrs_free(p->attrs);
+  prefix_count_free(p->prefix);
   fold_free(p->fold);
   early_free(p->pEarly);
   free(p);
@@ -77,6 +81,10 @@ int search_engine_new(sqlite3 *db, const struct search_config *cfg,
     rc = rank_register(db, &p->rank);
   }
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->fold);
+  if( rc==SQLITE_OK && prefix_count_new(db, p->fold, &p->prefix)!=SQLITE_OK ){
+    log_msg(LOG_WARN, "no vocab table: prefixes (word*) are not held to %d"
+            " words", QUERY_MAX_PREFIX_WORDS);
+  }
   if( rc==SQLITE_OK ) rc = early_new(&p->pEarly);
   if( rc==SQLITE_OK ) rc = stmt_prepare(db, p->apStmt);
   if( rc==SQLITE_OK ){
@@ -134,13 +142,19 @@ void search_engine_set_opts(struct search_engine *p,
   p->opts = *opts;
   p->opts.xHasToken = fold_has_token;
   p->opts.pTokenArg = p->fold;
+  p->opts.xPrefixWords = p->prefix ? prefix_count_words : 0;
+  p->opts.pPrefixArg = p->prefix;
 }
 
 int search_parse(struct search_engine *p, const char *zQ,
-                 struct query **ppQ){
-  *ppQ = 0;
-  return query_parse(zQ, (int)strlen(zQ), &p->opts, ppQ)==QUERY_OK
-       ? SQLITE_OK : SQLITE_NOMEM;
+                 struct query **ppQ, char **pzErr){
+  int rc = query_parse(zQ, (int)strlen(zQ), &p->opts, ppQ);
+  *pzErr = 0;
+  if( query_is_limit(rc) ){
+    *pzErr = sqlite3_mprintf("%s", query_errmsg(rc));
+    return *pzErr ? SQLITE_TOOBIG : SQLITE_NOMEM;
+  }
+  return rc==QUERY_OK ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 /* Does q exclude a word (-word)? */

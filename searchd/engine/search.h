@@ -115,9 +115,14 @@ void search_engine_free(struct search_engine *p);
 void search_engine_set_opts(struct search_engine *p,
                             const struct query_opts *opts);
 
-/* Parse zQ into *ppQ (query_free() it). SQLITE_OK or SQLITE_NOMEM. */
+/*
+** Parse zQ into *ppQ (query_free() it). SQLITE_OK, SQLITE_NOMEM, or
+** SQLITE_TOOBIG for a query past a cost limit of query.h (more terms,
+** prefixes, prefix words or phrase words than allowed) with *pzErr
+** (sqlite3_free it) naming the limit, for a 400.
+*/
 int search_parse(struct search_engine *p, const char *zQ,
-                 struct query **ppQ);
+                 struct query **ppQ, char **pzErr);
 
 /*
 ** Search q with args into *pRes (zeroed first). Returns SQLITE_OK, or an

@@ -22,7 +22,9 @@ struct pool {
   atomic_uint *pGen;
   pthread_mutex_t mu;
   pthread_cond_t cv;              /* a job was queued, or stopping */
-  struct pool_job *pHead, *pTail; /* the queue, oldest first */
+  struct pool_job *pHead, *pTail; /* the clients' lines: each job here is
+                                  ** the oldest of its client, the rest
+                                  ** hang from it by pSame (pool.h) */
   int nQueued;
   int bStop;
   unsigned iKick;                 /* bumped by pool_kick() */
@@ -51,8 +53,42 @@ static void pool_deliver(struct pool_job *pJob){
   pthread_mutex_unlock(&pIn->mu);
 }
 
+unsigned long long pool_client_key(const void *p, size_t n){
+  const unsigned char *a = (const unsigned char*)p;
+  unsigned long long h = 14695981039346656037ULL;     /* FNV-1a */
+  size_t i;
+  for(i=0; i<n; i++){
+    h ^= a[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+/* Append pJob (with its pSame chain) as the last client's line. */
+static void pool_append_line(struct pool *p, struct pool_job *pJob){
+  pJob->pNext = 0;
+  if( p->pTail ) p->pTail->pNext = pJob;
+  else p->pHead = pJob;
+  p->pTail = pJob;
+}
+
+/* Take the first job of the first line; the client's next job, if any,
+** goes to the back. Call with mu held and the queue not empty. */
+static struct pool_job *pool_pop(struct pool *p){
+  struct pool_job *pJob = p->pHead, *pNext = pJob->pSame;
+  p->pHead = pJob->pNext;
+  if( p->pHead==0 ) p->pTail = 0;
+  if( pNext ){
+    pNext->pSameTail = pJob->pSameTail;
+    pool_append_line(p, pNext);
+  }
+  pJob->pNext = pJob->pSame = pJob->pSameTail = 0;
+  p->nQueued--;
+  return pJob;
+}
+
 /*
-** Wait for the oldest job (into *ppJob) or a pool_kick() (*ppJob NULL).
+** Wait for the next job (into *ppJob) or a pool_kick() (*ppJob NULL).
 ** Returns 0 once stopping.
 */
 static int pool_take(struct pool *p, struct pool_thread *t,
@@ -65,12 +101,7 @@ static int pool_take(struct pool *p, struct pool_thread *t,
   }
   t->iKick = p->iKick;
   bRun = !p->bStop;
-  if( bRun && p->pHead ){
-    *ppJob = p->pHead;
-    p->pHead = p->pHead->pNext;
-    if( p->pHead==0 ) p->pTail = 0;
-    p->nQueued--;
-  }
+  if( bRun && p->pHead ) *ppJob = pool_pop(p);
   pthread_mutex_unlock(&p->mu);
   return bRun;
 }
@@ -143,11 +174,17 @@ int pool_submit(struct pool *p, struct pool_job *pJob){
   if( p->bStop ){
     rc = -1;
   }else{
+    struct pool_job *pLine = p->pHead;
+    while( pLine && pLine->iClient!=pJob->iClient ) pLine = pLine->pNext;
     pJob->bCancelled = 0;
-    pJob->pNext = 0;
-    if( p->pTail ) p->pTail->pNext = pJob;
-    else p->pHead = pJob;
-    p->pTail = pJob;
+    pJob->pSame = pJob->pSameTail = 0;
+    if( pLine ){
+      if( pLine->pSameTail ) pLine->pSameTail->pSame = pJob;
+      else pLine->pSame = pJob;
+      pLine->pSameTail = pJob;
+    }else{
+      pool_append_line(p, pJob);
+    }
     p->nQueued++;
     pthread_cond_signal(&p->cv);
   }
@@ -165,21 +202,23 @@ int pool_queued(struct pool *p){
 }
 
 void pool_stop(struct pool *p){
-  struct pool_job *pJob;
+  struct pool_job *pJob, *pList = 0;
   int i;
   if( p==0 ) return;
   pthread_mutex_lock(&p->mu);
   p->bStop = 1;
-  pJob = p->pHead;
-  p->pHead = p->pTail = 0;
-  p->nQueued = 0;
   pthread_cond_broadcast(&p->cv);
+  while( p->pHead ){                /* delivered once the lock is let go */
+    pJob = pool_pop(p);
+    pJob->pNext = pList;
+    pList = pJob;
+  }
   pthread_mutex_unlock(&p->mu);
-  while( pJob ){
-    struct pool_job *pNext = pJob->pNext;
+  while( pList ){
+    pJob = pList;
+    pList = pList->pNext;
     pJob->bCancelled = 1;
     pool_deliver(pJob);
-    pJob = pNext;
   }
   for(i=0; i<p->nThread; i++){
     if( p->aThread[i].bStarted ) pthread_join(p->aThread[i].thread, 0);

@@ -1,6 +1,6 @@
 /*
 ** pool.h: searches the result cache cannot answer, run in arrival order by
-** a set of threads that every worker shares.
+** a set of threads that every worker shares, in turn by client.
 **
 ** Why: each worker's event loop accepts on its own SO_REUSEPORT socket and
 ** the kernel spreads keep-alive connections unevenly (12 of 16 on one of two
@@ -8,7 +8,19 @@
 ** connections behind each other while the other worker sat idle, and that
 ** queue would set the p99. So a worker parses the request and answers from
 ** its cache; a miss becomes a pool_job that the first free pool thread
-** takes, oldest first. The job's completion goes back, through the worker's pool_inbox,
+** takes.
+**
+** Order: round robin over clients, oldest first within a client. Each job
+** carries its client's key (pool_client_key over the peer's clients_key,
+** clients.h: an IPv4 address or an IPv6 /64, so all of one host's
+** connections are one client, as for the connection caps); the queue holds one line per
+** client with jobs waiting, and a thread takes the oldest job of the
+** client at the head of the line, which then goes to the back if it has
+** more. So a client that sends many expensive searches waits behind its
+** own, and another client's search is at most one search per waiting
+** client away from a thread (and a job that waited past --query-ms is
+** then dropped, search_http.h). The job's completion goes back, through
+** the worker's pool_inbox,
 ** to the worker's own loop, which sends the reply: a pool thread never
 ** touches libevent's requests or connections.
 **
@@ -25,6 +37,7 @@
 #define SEARCHD_POOL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 #include <event2/event.h>
 
@@ -46,9 +59,15 @@ struct pool_job {
   ** bCancelled). Owns the job from then on: frees it. */
   void (*xDone)(struct pool_job *pJob);
   struct pool_inbox *pInbox;
+  unsigned long long iClient;     /* pool_client_key() of the requester */
   int bCancelled;                 /* set by the pool: xRun never ran */
-  struct pool_job *pNext;         /* the pool's */
+  struct pool_job *pNext;         /* the pool's: next client's first job */
+  struct pool_job *pSame;         /* the pool's: this client's next job */
+  struct pool_job *pSameTail;     /* the pool's: this client's last job */
 };
+
+/* A job's client key from the n bytes at p (a clients_key). Pure. */
+unsigned long long pool_client_key(const void *p, size_t n);
 
 /*
 ** Create a pool of nThread threads, each with its own connection opened by

@@ -1,12 +1,14 @@
 /*
 ** search_http.c: GET /search (search_http.h).
 */
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "engine/search.h"
 #include "http/cache.h"
+#include "http/clients.h"
 #include "http/conf.h"
 #include "http/dbenv.h"
 #include "http/json.h"
@@ -209,13 +211,14 @@ static int search_fresh(struct search_engine *engine,
                         sqlite3_int64 *piVersion, char **pzErr){
   struct query *q = 0;
   struct search_result res;
-  int rc = search_parse(engine, pReq->zQ, &q);
+  char *zParseErr = 0;
+  int rc = search_parse(engine, pReq->zQ, &q, &zParseErr);
   memset(&res, 0, sizeof(res));
   if( rc==SQLITE_OK ) rc = search_run(engine, q, &pReq->args, &res);
   if( rc==SQLITE_OK && search_json(tail, &res) ) rc = SQLITE_NOMEM;
   *piVersion = res.iDataVersion;
-  *pzErr = res.zErr;
-  res.zErr = 0;
+  *pzErr = zParseErr ? zParseErr : res.zErr;
+  res.zErr = 0;                     /* NULL after a parse failure */
   search_result_clear(&res);
   query_free(q);
   return rc;
@@ -230,8 +233,12 @@ static void search_cache_put(struct search_http *p, const char *zKey,
   if( z ) cache_put(p->cache, zKey, z, n);
 }
 
-/* The reply of a failed search: its query's fault (400) or route_fail(). */
+/* The reply of a failed search: its query's fault (400: past a cost limit,
+** which zDbErr names, or MATCH text SQLite refused) or route_fail(). */
 static int search_fail(struct request_ctx *ctx, int rc, const char *zDbErr){
+  if( rc==SQLITE_TOOBIG ){
+    return route_error(ctx, 400, "%s", zDbErr ? zDbErr : "query too costly");
+  }
   if( (rc & 0xff)==SQLITE_ERROR ){
     /* Only MATCH text varies between requests: blame the query. */
     log_msg(LOG_WARN, "search failed: %s (%s)", sqlite3_errstr(rc),
@@ -327,6 +334,21 @@ static void search_job_done(struct pool_job *pJob){
   search_job_free(j);
 }
 
+/* The pool's fairness key: the peer as the connection caps count it
+** (clients.h); a peer of another family is one client with all such. */
+static unsigned long long search_client(struct request_ctx *ctx){
+  struct evhttp_connection *pConn = evhttp_request_get_connection(ctx->req);
+  const struct sockaddr *sa = pConn ? evhttp_connection_get_addr(pConn) : 0;
+  struct clients_key k;
+  memset(&k, 0, sizeof(k));
+  if( sa ){
+    socklen_t n = sa->sa_family==AF_INET6 ? sizeof(struct sockaddr_in6)
+                                          : sizeof(struct sockaddr_in);
+    if( clients_key(sa, n, &k)!=0 ) memset(&k, 0, sizeof(k));
+  }
+  return pool_client_key(k.a, sizeof(k.a));
+}
+
 /*
 ** Hand the search to the pool. Returns ROUTE_DEFERRED, or 0 if it cannot
 ** (out of memory, the pool stopping): then run it here.
@@ -343,6 +365,7 @@ static int search_defer(struct request_ctx *ctx, struct search_http *p,
   j->base.xRun = search_job_run;
   j->base.xDone = search_job_done;
   j->base.pInbox = ctx->inbox;
+  j->base.iClient = search_client(ctx);
   j->ctx = ctx;
   j->req = *pReq;
   j->nQueryMs = ctx->conf->nQueryMs;

@@ -221,6 +221,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData){
   opts.xSpan = (aData[0] & 2) ? fuzz_span : 0;
   rc = query_parse((const char*)aData+1, (int)nData-1,
                    (aData[0] & 4) ? 0 : &opts, &q);
+  if( query_is_limit(rc) ){             /* refused for its cost */
+    FUZZ_CHECK(q==0);
+    return 0;
+  }
   FUZZ_CHECK(rc==QUERY_OK && q!=0);
   fuzz_check_query(q);
   if( query_match(q) ){

@@ -32,7 +32,7 @@ START_TEST(test_canonical_once){
   size_t i;
   memset(&list, 0, sizeof(list));
   for(k=0; k<3 && azArgs[_i][k]; k++){
-    ck_assert_int_eq(files_add(&list, azArgs[_i][k], no_warn, 0, &nBad), 0);
+    ck_assert_int_eq(files_add(&list, azArgs[_i][k], 0, no_warn, 0, &nBad), 0);
   }
   files_sort(&list);
   ck_assert_int_eq(nBad, 0);
@@ -50,7 +50,9 @@ START_TEST(test_canonical_once){
 }
 END_TEST
 
-/* A symlinked file inside a walked directory is listed by its target. */
+/* A symlinked file inside a walked directory whose target is outside it
+** is skipped (and counted) unless links are followed; then it is listed by
+** its target. */
 START_TEST(test_symlink_file){
   char zDir[] = "/tmp/check_files.XXXXXX";
   char zLink[64], zTarget[PATH_MAX], zCmd[96];
@@ -61,7 +63,10 @@ START_TEST(test_symlink_file){
   ck_assert_ptr_nonnull(realpath("fixtures/reports/2018-12-05.txt", zTarget));
   snprintf(zLink, sizeof(zLink), "%s/link.txt", zDir);
   ck_assert_int_eq(symlink(zTarget, zLink), 0);
-  ck_assert_int_eq(files_add(&list, zDir, no_warn, 0, &nBad), 0);
+  ck_assert_int_eq(files_add(&list, zDir, 0, no_warn, 0, &nBad), 0);
+  ck_assert_uint_eq(list.n, 0);
+  ck_assert_int_eq(nBad, 1);
+  ck_assert_int_eq(files_add(&list, zDir, 1, no_warn, 0, &nBad), 0);
   files_sort(&list);
   ck_assert_uint_eq(list.n, 1);
   ck_assert_str_eq(list.a[0].zPath, zTarget);

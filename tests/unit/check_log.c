@@ -77,6 +77,19 @@ START_TEST(test_long_line)
 }
 END_TEST
 
+/* Control characters from outside cannot start a line or reach a
+** terminal raw: a file name with a newline and ESC stays one line. */
+START_TEST(test_escaped)
+{
+  char *z;
+  capture_start();
+  log_msg(LOG_WARN, "%s: bad", "a\nerror forged\x1b[2J\tb\\c\x7f.txt");
+  z = capture_end();
+  ck_assert_str_eq(z, "warn a\\nerror forged\\x1b[2J\\tb\\c\\x7f.txt: bad\n");
+  free(z);
+}
+END_TEST
+
 /* SQLite's errors become warn lines; its notices are debug (not shown). */
 START_TEST(test_sqlite)
 {
@@ -106,6 +119,7 @@ Suite *log_suite(void){
   TCase *tc = tcase_create("log");
   tcase_add_test(tc, test_levels);
   tcase_add_test(tc, test_long_line);
+  tcase_add_test(tc, test_escaped);
   tcase_add_test(tc, test_sqlite);
   suite_add_tcase(s, tc);
   return s;

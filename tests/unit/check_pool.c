@@ -26,12 +26,15 @@ struct job {
   int nRows;                      /* what the pool thread counted */
   unsigned nReopen;               /* its dbenv's reopen count */
   int bDoneCancelled;
+  atomic_int *pnRun;              /* if set: jobs run so far, and ... */
+  int iRun;                       /* ... this job's place among them */
 };
 
 static void job_run(struct pool_job *pJob, struct dbenv *pEnv){
   struct job *j = (struct job*)pJob;
   sqlite3_stmt *pStmt = 0;
   j->bRan = 1;
+  if( j->pnRun ) j->iRun = atomic_fetch_add(j->pnRun, 1);
   j->nReopen = pEnv->nReopen;
   if( sqlite3_prepare_v2(pEnv->db, "SELECT count(*) FROM assignments", -1,
                          &pStmt, 0)==SQLITE_OK
@@ -165,6 +168,41 @@ START_TEST(test_stop_cancels){
 }
 END_TEST
 
+/* Round robin over clients, oldest first within one: client 1's seven
+** jobs queued first do not hold back client 2's two or client 3's one. */
+START_TEST(test_fair){
+  static const struct { unsigned long long iClient; int iWant; } aOrder[] = {
+    {1, 0}, {1, 3}, {1, 5}, {1, 6}, {1, 7}, {1, 8}, {1, 9},
+    {2, 1}, {2, 4},
+    {3, 2},
+  };
+  enum { N = (int)(sizeof(aOrder)/sizeof(aOrder[0])) };
+  struct fix x;
+  struct job aJob[N];
+  atomic_int nRun;
+  int i, nDone = 0;
+  atomic_init(&nRun, 0);
+  fix_open(&x, 1);
+  for(i=0; i<N; i++){                      /* not started: they queue */
+    job_init(&aJob[i], x.pIn, &nDone, N, x.evb);
+    aJob[i].pnRun = &nRun;
+    aJob[i].base.iClient = aOrder[i].iClient;
+    ck_assert_int_eq(pool_submit(x.p, &aJob[i].base), 0);
+  }
+  ck_assert_int_eq(pool_queued(x.p), N);
+  ck_assert_int_eq(pool_start(x.p), 0);
+  ck_assert_int_eq(event_base_loop(x.evb, EVLOOP_NO_EXIT_ON_EMPTY), 0);
+  for(i=0; i<N; i++){
+    ck_assert_msg(aJob[i].iRun==aOrder[i].iWant, "job %d ran %d-th, want %d",
+                  i, aJob[i].iRun, aOrder[i].iWant);
+  }
+  ck_assert(pool_client_key("\4\177\0\0\1", 5)
+            !=pool_client_key("\4\177\0\0\2", 5));
+  ck_assert(pool_client_key("ab", 2)==pool_client_key("ab", 2));
+  fix_close(&x);
+}
+END_TEST
+
 /* A pool on a file that is no index fails at once, with a message. */
 /* A search thread's connection (no DBENV_SERVE) holds the engine and the
 ** modules that expand queries, not the suggestions' own connection, the
@@ -217,6 +255,7 @@ Suite *pool_suite(void){
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_round_trip);
   tcase_add_test(tc, test_stop_cancels);
+  tcase_add_test(tc, test_fair);
   tcase_add_test(tc, test_bad_index);
   tcase_add_test(tc, test_search_only);
   suite_add_tcase(s, tc);

@@ -20,10 +20,10 @@ static void list_samples(struct files *pList){
   int nBad = 0;
   memset(pList, 0, sizeof(*pList));
   /* the same file twice and a missing one: listed once, one warning */
-  ck_assert_int_eq(files_add(pList, "fixtures/reports", no_warn, &nBad, &nBad), 0);
-  ck_assert_int_eq(files_add(pList, "fixtures/reports/2018-12-05.txt", no_warn,
+  ck_assert_int_eq(files_add(pList, "fixtures/reports", 0, no_warn, &nBad, &nBad), 0);
+  ck_assert_int_eq(files_add(pList, "fixtures/reports/2018-12-05.txt", 0, no_warn,
                              &nBad, &nBad), 0);
-  ck_assert_int_eq(files_add(pList, "fixtures/nope", no_warn, &nBad, &nBad), 0);
+  ck_assert_int_eq(files_add(pList, "fixtures/nope", 0, no_warn, &nBad, &nBad), 0);
   ck_assert_int_eq(nBad, 2);           /* one warning and one count */
   files_sort(pList);
 }

@@ -268,7 +268,7 @@ START_TEST(test_span_key)
 }
 END_TEST
 
-/* A 5 KB query keeps its first QUERY_MAX_TERMS terms; a huge word stays. */
+/* A 5 KB query of words is refused (too many terms); a huge word stays. */
 START_TEST(test_long)
 {
   char *z = malloc(6000);
@@ -276,15 +276,104 @@ START_TEST(test_long)
   int i;
   for(i=0; i<5999; i++) z[i] = (i%6==5) ? ' ' : 'a' + (i/6)%26;
   z[5999] = 0;
-  ck_assert_int_eq(query_parse(z, 5999, 0, &q), QUERY_OK);
-  ck_assert_int_eq(query_term_count(q), QUERY_MAX_TERMS);
-  query_free(q);
+  ck_assert_int_eq(query_parse(z, 5999, 0, &q), QUERY_ETERMS);
+  ck_assert_ptr_null(q);
   memset(z, 'x', 5999);
   ck_assert_int_eq(query_parse(z, 5999, 0, &q), QUERY_OK);
   ck_assert_int_eq(query_term_count(q), 1);
   ck_assert_int_eq((int)strlen(query_match(q)), 5999 + 6);
   query_free(q);
   free(z);
+}
+END_TEST
+
+/* n copies of zUnit (a format with one %d, numbered from 0), joined by
+** spaces and wrapped in zOpen/zClose. sqlite3-free-able via free(). */
+static char *limit_text(const char *zOpen, const char *zUnit, int n,
+                        const char *zClose){
+  size_t nAlloc = 64 + (size_t)n*(strlen(zUnit)+16);
+  char *z = malloc(nAlloc);
+  size_t k;
+  int i;
+  ck_assert_ptr_nonnull(z);
+  k = (size_t)snprintf(z, nAlloc, "%s", zOpen);
+  for(i=0; i<n; i++){
+    k += (size_t)snprintf(z+k, nAlloc-k, i ? " " : "");
+    k += (size_t)snprintf(z+k, nAlloc-k, zUnit, i);
+  }
+  snprintf(z+k, nAlloc-k, "%s", zClose);
+  return z;
+}
+
+/* A prefix hook that says every prefix matches pArg's count of words,
+** and checks it was told to stop no later than the budget allows. */
+static int prefix_test(void *pArg, const char *z, int n, int nMax,
+                       int *pnWords){
+  (void)z; (void)n;
+  ck_assert_int_ge(nMax, 1);
+  ck_assert_int_le(nMax, QUERY_MAX_PREFIX_WORDS + 1);
+  *pnWords = *(int*)pArg < nMax ? *(int*)pArg : nMax;
+  return QUERY_OK;
+}
+
+/* Each limit: at the limit the query parses, one past it is refused with
+** the limit's code, and query_errmsg() names the number. */
+static const struct {
+  const char *zOpen, *zUnit, *zClose;
+  int nMax;                 /* the limit */
+  int nWordsPerPrefix;      /* for the prefix hook; 0: no hook */
+  int rc;                   /* the code one past the limit */
+} aLimit[] = {
+  {"", "w%dx", "", QUERY_MAX_TERMS, 0, QUERY_ETERMS},
+  {"", "-w%dx", "", QUERY_MAX_TERMS, 0, QUERY_ETERMS},
+  {"", "a%dx OR", " z", QUERY_MAX_TERMS-1, 0, QUERY_ETERMS},
+  {"", "pre%d*", "", QUERY_MAX_PREFIXES, 0, QUERY_EPREFIXES},
+  {"vård ", "pre%d*", "", QUERY_MAX_PREFIXES, 1, QUERY_EPREFIXES},
+  {"", "pre%d*", "", 2, QUERY_MAX_PREFIX_WORDS/2, QUERY_EEXPAND},
+  {"", "pre%d*", "", 1, QUERY_MAX_PREFIX_WORDS, QUERY_EEXPAND},
+  {"\"", "w%dx", "\"", QUERY_MAX_PHRASE, 0, QUERY_EPHRASE},
+  {"vård -\"", "w%dx", "\"", QUERY_MAX_PHRASE, 0, QUERY_EPHRASE},
+  {"", "\"a%dx b\"", "", QUERY_MAX_PHRASE/2, 0, QUERY_EPHRASE},
+};
+
+START_TEST(test_limits)
+{
+  int nWords = aLimit[_i].nWordsPerPrefix;
+  struct query_opts o = {.xPrefixWords = prefix_test, .pPrefixArg = &nWords};
+  const struct query_opts *pOpts = nWords ? &o : 0;
+  struct query *q = 0;
+  char *zAt = limit_text(aLimit[_i].zOpen, aLimit[_i].zUnit,
+                         aLimit[_i].nMax, aLimit[_i].zClose);
+  char *zPast = limit_text(aLimit[_i].zOpen, aLimit[_i].zUnit,
+                           aLimit[_i].nMax+1, aLimit[_i].zClose);
+  char zNum[16];
+  ck_assert_msg(query_parse(zAt, (int)strlen(zAt), pOpts, &q)==QUERY_OK,
+                "[%s] refused", zAt);
+  query_free(q);
+  ck_assert_int_eq(query_parse(zPast, (int)strlen(zPast), pOpts, &q),
+                   aLimit[_i].rc);
+  ck_assert_ptr_null(q);
+  ck_assert(query_is_limit(aLimit[_i].rc));
+  snprintf(zNum, sizeof(zNum), " %d ", aLimit[_i].rc==QUERY_EEXPAND
+           ? QUERY_MAX_PREFIX_WORDS : aLimit[_i].rc==QUERY_ETERMS
+           ? QUERY_MAX_TERMS : aLimit[_i].rc==QUERY_EPHRASE
+           ? QUERY_MAX_PHRASE : aLimit[_i].nMax);
+  ck_assert_msg(strstr(query_errmsg(aLimit[_i].rc), zNum)!=0,
+                "[%s] does not name%s", query_errmsg(aLimit[_i].rc), zNum);
+  free(zAt);
+  free(zPast);
+}
+END_TEST
+
+/* Short prefixes (searched as words) and stop words count as typed. */
+START_TEST(test_limits_other)
+{
+  struct query *q = 0;
+  const char *z = "ab* cd* ef* gh* ij* kl*";
+  ck_assert_int_eq(query_parse(z, (int)strlen(z), 0, &q), QUERY_OK);
+  query_free(q);
+  ck_assert(!query_is_limit(QUERY_OK) && !query_is_limit(QUERY_ENOMEM));
+  ck_assert_str_eq(query_errmsg(QUERY_ENOMEM), "out of memory");
 }
 END_TEST
 
@@ -360,6 +449,9 @@ Suite *query_suite(void){
   tcase_add_loop_test(tc, test_token_hook, 0,
                       (int)(sizeof(aTok)/sizeof(aTok[0])));
   tcase_add_test(tc, test_long);
+  tcase_add_loop_test(tc, test_limits, 0,
+                      (int)(sizeof(aLimit)/sizeof(aLimit[0])));
+  tcase_add_test(tc, test_limits_other);
   tcase_add_test(tc, test_nul);
   tcase_add_test(tc, test_key);
   suite_add_tcase(s, tc);

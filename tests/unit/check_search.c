@@ -147,8 +147,10 @@ static void teardown(void){
 static void run(const char *zQ, const struct search_args *a,
                 struct search_result *pRes){
   struct query *q = 0;
+  char *zErr = 0;
   int rc;
-  ck_assert_int_eq(search_parse(g.engine, zQ, &q), SQLITE_OK);
+  ck_assert_int_eq(search_parse(g.engine, zQ, &q, &zErr), SQLITE_OK);
+  ck_assert_ptr_null(zErr);
   rc = search_run(g.engine, q, a, pRes);
   ck_assert_msg(rc==SQLITE_OK, "%s: %d %s", zQ, rc,
                 pRes->zErr ? pRes->zErr : "");
@@ -432,8 +434,14 @@ START_TEST(test_time_limit)
   struct search_args a = page(0, 10);
   struct search_result r;
   struct query *q = 0;
+  char *zErr = 0;
   engine_open(2000, 100, 200, 0);
-  ck_assert_int_eq(search_parse(g.engine, "vård", &q), SQLITE_OK);
+  ck_assert_int_eq(search_parse(g.engine, "aaa* bbb* ccc* ddd* eee*", &q, &zErr),
+                   SQLITE_TOOBIG);            /* a cost limit, named */
+  ck_assert_ptr_null(q);
+  ck_assert_ptr_nonnull(strstr(zErr, "4 prefixes"));
+  sqlite3_free(zErr);
+  ck_assert_int_eq(search_parse(g.engine, "vård", &q, &zErr), SQLITE_OK);
   ck_assert_int_eq(search_run(g.engine, q, &a, &r), SQLITE_INTERRUPT);
   ck_assert_int_eq(r.nHit, 0);
   search_result_clear(&r);
