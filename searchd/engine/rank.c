@@ -569,22 +569,41 @@ static int rank_call(struct rank *p, sqlite3_context *pCtx, int nVal,
   return 1;
 }
 
+/*
+** The start of searchd_rank() and searchd_quick(): the bound query taken,
+** 0.0 answered for a query with no clauses, the query's memo prepared on
+** its first row. Returns 0 when the result is already set, else 1 with
+** *pRc the preparation's result.
+*/
+static int rank_begin(struct rank *p, const Fts5ExtensionApi *pApi,
+                      Fts5Context *pFts, sqlite3_context *pCtx, int nVal,
+                      sqlite3_value **apVal, int *pRc){
+  *pRc = SQLITE_OK;
+  if( !rank_call(p, pCtx, nVal, apVal) ) return 0;
+  if( p->pq->q==0 ){
+    sqlite3_result_double(pCtx, 0.0);
+    return 0;
+  }
+  if( !p->pq->memo.bReady ) *pRc = rank_prepare(p, pApi, pFts);
+  return 1;
+}
+
+/* The score s as the call's result, or the error rc. */
+static void rank_end(sqlite3_context *pCtx, int rc, double s){
+  if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
+  else sqlite3_result_double(pCtx, s);
+}
+
 /* searchd_rank(): the exact score. */
 static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
                     sqlite3_context *pCtx, int nVal, sqlite3_value **apVal){
   struct rank *p = (struct rank*)pApi->xUserData(pFts);
   double s = 0;
-  int nInst = 0, rc = SQLITE_OK;
-  if( !rank_call(p, pCtx, nVal, apVal) ) return;
-  if( p->pq->q==0 ){
-    sqlite3_result_double(pCtx, 0.0);
-    return;
-  }
-  if( !p->pq->memo.bReady ) rc = rank_prepare(p, pApi, pFts);
+  int nInst = 0, rc;
+  if( !rank_begin(p, pApi, pFts, pCtx, nVal, apVal, &rc) ) return;
   if( rc==SQLITE_OK ) rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &s);
-  if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
-  else sqlite3_result_double(pCtx, s);
+  rank_end(pCtx, rc, s);
 }
 
 /*
@@ -689,13 +708,8 @@ static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
                           sqlite3_value **apVal){
   struct rank *p = (struct rank*)pApi->xUserData(pFts);
   double s = 0;
-  int nInst = 0, rc = SQLITE_OK;
-  if( !rank_call(p, pCtx, nVal, apVal) ) return;
-  if( p->pq->q==0 ){
-    sqlite3_result_double(pCtx, 0.0);
-    return;
-  }
-  if( !p->pq->memo.bReady ) rc = rank_prepare(p, pApi, pFts);
+  int nInst = 0, rc;
+  if( !rank_begin(p, pApi, pFts, pCtx, nVal, apVal, &rc) ) return;
   if( rc==SQLITE_OK && rank_clauses(p)<2 && !p->pq->bRelaxed ){
     rc = rank_quick_one(p, pApi, pFts, &s);
   }else if( rc==SQLITE_OK ){
@@ -705,8 +719,7 @@ static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   if( rc==SQLITE_OK && rank_early_on(p->pq) ){
     rc = rank_early(p, pApi, pFts, s);
   }
-  if( rc!=SQLITE_OK ) sqlite3_result_error_code(pCtx, rc);
-  else sqlite3_result_double(pCtx, s);
+  rank_end(pCtx, rc, s);
 }
 
 static void rank_destroy(void *pArg){

@@ -12,6 +12,16 @@ import subprocess
 import tempfile
 import time
 
+# The programs and fixtures under test, for every test_*.py: the build in
+# $BUILD (default build/) of the tree in $TOP (default the working folder,
+# as tests/e2e/run sets it).
+TOP = os.environ.get('TOP', os.getcwd())
+BUILD = os.path.join(TOP, os.environ.get('BUILD', 'build'))
+SEARCHD = os.path.join(BUILD, 'searchd')
+INDEXER = os.path.join(BUILD, 'indexer')
+REPORTS = os.path.join(TOP, 'tests', 'fixtures', 'reports')
+TITLE = 'Återrapportering av regionstyrelsens uppdrag till regiondirektören'
+
 SANITIZER_WORDS = ('AddressSanitizer', 'LeakSanitizer', 'runtime error:',
                    'UndefinedBehaviorSanitizer')
 

@@ -20,11 +20,8 @@ import unittest
 import urllib.parse
 
 import searchd_proc
+from searchd_proc import TOP, BUILD, REPORTS, TITLE
 
-TOP = os.environ.get("TOP", os.getcwd())
-BUILD = os.path.join(TOP, os.environ.get("BUILD", "build"))
-SAMPLES = os.path.join(TOP, "tests", "fixtures", "reports")
-TITLE = "Återrapportering av regionstyrelsens uppdrag till regiondirektören"
 
 # One more report in the samples' format (title on line 3, TAB-separated rows).
 EXTRA_ROWS = [
@@ -82,7 +79,7 @@ class Server(searchd_proc.Searchd):
 
 def build_index(tmp):
     reports = os.path.join(tmp, "reports")
-    shutil.copytree(SAMPLES, reports)
+    shutil.copytree(REPORTS, reports)
     with open(os.path.join(reports, "2020-03-04.txt"), "w") as f:
         f.write(EXTRA)
     db = os.path.join(tmp, "t.db")

@@ -22,12 +22,8 @@ import unittest
 import urllib.parse
 
 import searchd_proc
+from searchd_proc import TOP, BUILD, SEARCHD, INDEXER, REPORTS
 
-TOP = os.environ.get('TOP', os.getcwd())
-BUILD = os.path.join(TOP, os.environ.get('BUILD', 'build'))
-SEARCHD = os.path.join(BUILD, 'searchd')
-INDEXER = os.path.join(BUILD, 'indexer')
-REPORTS = os.path.join(TOP, 'tests', 'fixtures', 'reports')
 SLOW_HOST = '127.0.0.2'
 N_SLOW = int(os.environ.get('CONNS_SLOW', '300'))
 Q = '/search?' + urllib.parse.urlencode({'q': 'nära vård'})

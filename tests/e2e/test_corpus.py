@@ -15,8 +15,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_indexer import INDEXER, TITLE, connect, match  # noqa: E402
+from searchd_proc import TOP  # noqa: E402
 
-TOP = os.environ.get("TOP", os.getcwd())
 GEN = os.path.join(TOP, "tools", "gen-corpus")
 STATES = {"not_started", "ongoing", "partly_done", "done", "dropped"}
 

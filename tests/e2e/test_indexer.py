@@ -15,12 +15,10 @@ import tempfile
 import time
 import unittest
 
-TOP = os.environ.get("TOP", os.getcwd())
-BUILD = os.path.join(TOP, os.environ.get("BUILD", "build"))
-INDEXER = os.path.join(BUILD, "indexer")
-SAMPLES = os.path.join(TOP, "tests", "fixtures", "reports")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from searchd_proc import TOP, BUILD, INDEXER, REPORTS, TITLE  # noqa: E402
+
 GEN = os.path.join(TOP, "tools", "gen-corpus")
-TITLE = "Återrapportering av regionstyrelsens uppdrag till regiondirektören"
 
 
 def run(*args, timeout=600):
@@ -110,7 +108,7 @@ class IndexerTest(unittest.TestCase):
         self.tmp = tempfile.mkdtemp(prefix="idx-e2e-")
         self.db = os.path.join(self.tmp, "index.db")
         self.dir = os.path.join(self.tmp, "reports")
-        shutil.copytree(SAMPLES, self.dir)
+        shutil.copytree(REPORTS, self.dir)
         self.procs = []
 
     def tearDown(self):

@@ -20,10 +20,9 @@ import unittest
 import urllib.parse
 
 import searchd_proc
+from searchd_proc import TOP, REPORTS
 
-TOP = os.environ.get("TOP", os.getcwd())
 BUILD_REL = os.environ.get("BUILD", "build")
-SAMPLES = os.path.join(TOP, "tests", "fixtures", "reports")
 UNITS = ("searchd.service", "indexer.service", "indexer.path",
          "indexer.timer")
 
@@ -96,7 +95,7 @@ class InstallTest(unittest.TestCase):
 
     def test_2_run_installed(self):
         db = os.path.join(self.tmp, "index.db")
-        p = subprocess.run([self.path("usr/bin/indexer"), "--db", db, SAMPLES],
+        p = subprocess.run([self.path("usr/bin/indexer"), "--db", db, REPORTS],
                            capture_output=True, text=True, timeout=300)
         self.assertEqual(p.returncode, 0, p.stderr)
         srv = self.start(db)

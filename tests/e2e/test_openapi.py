@@ -27,12 +27,10 @@ import urllib.parse
 import jsonschema
 
 import searchd_proc
+from searchd_proc import TOP, BUILD, REPORTS
 
-TOP = os.environ.get("TOP", os.getcwd())
-BUILD = os.path.join(TOP, os.environ.get("BUILD", "build"))
 SPEC = os.path.join(TOP, "searchd", "openapi.json")
 ROUTES = os.path.join(TOP, "searchd", "http", "routes.c")
-REPORTS = os.path.join(TOP, "tests", "fixtures", "reports")
 
 SEARCHES = [
     {"q": "vård"},

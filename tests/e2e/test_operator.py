@@ -16,12 +16,8 @@ import tempfile
 import unittest
 
 import searchd_proc
+from searchd_proc import TOP, BUILD, SEARCHD, INDEXER, REPORTS
 
-TOP = os.environ.get("TOP", os.getcwd())
-BUILD = os.path.join(TOP, os.environ.get("BUILD", "build"))
-SEARCHD = os.path.join(BUILD, "searchd")
-INDEXER = os.path.join(BUILD, "indexer")
-REPORTS = os.path.join(TOP, "tests", "fixtures", "reports")
 ISO = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"
 
 

@@ -18,13 +18,8 @@ import unittest
 import urllib.parse
 
 import searchd_proc
+from searchd_proc import TOP, BUILD, SEARCHD, INDEXER, REPORTS, TITLE
 
-TOP = os.environ.get('TOP', os.getcwd())
-BUILD = os.path.join(TOP, os.environ.get('BUILD', 'build'))
-SEARCHD = os.path.join(BUILD, 'searchd')
-INDEXER = os.path.join(BUILD, 'indexer')
-REPORTS = os.path.join(TOP, 'tests', 'fixtures', 'reports')
-TITLE = 'Återrapportering av regionstyrelsens uppdrag till regiondirektören'
 AS_NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup',
              '--clear-groups']
 

@@ -17,12 +17,8 @@ import unittest
 import urllib.parse
 
 import searchd_proc
+from searchd_proc import TOP, BUILD, SEARCHD, INDEXER, REPORTS
 
-TOP = os.environ.get('TOP', os.getcwd())
-BUILD = os.path.join(TOP, os.environ.get('BUILD', 'build'))
-SEARCHD = os.path.join(BUILD, 'searchd')
-INDEXER = os.path.join(BUILD, 'indexer')
-REPORTS = os.path.join(TOP, 'tests', 'fixtures', 'reports')
 
 
 def replies(data):
