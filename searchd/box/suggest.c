@@ -59,11 +59,15 @@ static const char zHitsSql[] =
   " WHERE assignments_fts MATCH ?1"
   " ORDER BY assignments_fts.rowid LIMIT ?2";
 
-/* Progress handler: interrupt a statement past the request's deadline. */
+/*
+** Progress handler: interrupt a statement past the request's deadline. The
+** clock is the thread's CPU time: the limit bounds the work a request may
+** cost, and a machine starved of CPU delays an answer without failing it.
+*/
 static int suggest_progress(void *pArg){
   struct suggest *p = (struct suggest*)pArg;
   struct timespec now;
-  if( !p->bDeadline || clock_gettime(CLOCK_MONOTONIC, &now)!=0 ) return 0;
+  if( !p->bDeadline || clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)!=0 ) return 0;
   return now.tv_sec>p->deadline.tv_sec
       || (now.tv_sec==p->deadline.tv_sec && now.tv_nsec>=p->deadline.tv_nsec);
 }
@@ -71,7 +75,7 @@ static int suggest_progress(void *pArg){
 /* Start the clock of one request (no limit if nMs < 0). */
 static void suggest_start_clock(struct suggest *p){
   p->bDeadline = 0;
-  if( p->nMs<0 || clock_gettime(CLOCK_MONOTONIC, &p->deadline)!=0 ) return;
+  if( p->nMs<0 || clock_gettime(CLOCK_THREAD_CPUTIME_ID, &p->deadline)!=0 ) return;
   p->deadline.tv_sec += p->nMs/1000;
   p->deadline.tv_nsec += (p->nMs%1000)*1000000L;
   if( p->deadline.tv_nsec>=1000000000L ){

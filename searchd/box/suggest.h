@@ -15,8 +15,9 @@
 ** Response: {"query":q, "suggestions":[{"text":…, "count":N}…],
 **            "hits":[{"report_date":…, "row":N, "assignment":…}…]}
 **
-** Each request runs under a time limit (suggest_set_time_limit; in searchd
-** the smaller of --query-ms and SUGGEST_MAX_MS), enforced by a progress
+** Each request runs under a limit of its thread's CPU time
+** (suggest_set_time_limit; in searchd the smaller of --query-ms and
+** SUGGEST_MAX_MS), enforced by a progress
 ** handler: past it the answer is 503. The work is bounded whatever q is:
 ** at most SUGGEST_MAX_Q bytes (longer: 414), the first
 ** SUGGEST_MAX_EARLIER earlier words, one range scan and one FTS5 query
@@ -38,8 +39,8 @@ struct request_ctx;
 #define SUGGEST_MAX_Q         256     /* bytes of q looked at (longer: 414) */
 #define SUGGEST_MIN_CHARS     2       /* shorter last words: no suggestions */
 #define SUGGEST_MAX_EARLIER   8       /* earlier words used for the hits */
-/* The time limit in searchd, ms: a suggestion later than this is of no use
-** to someone typing (--query-ms applies if smaller). */
+/* The limit in searchd, ms of CPU time: a suggestion costing more than this
+** is of no use to someone typing (--query-ms applies if smaller). */
 #define SUGGEST_MAX_MS        250
 
 struct suggest;
