@@ -69,7 +69,9 @@ int main(int argc, char **argv){
       "INSERT INTO t(assignment, status, source) VALUES(?1, ?2, ?3)", -1,
       &pIns, 0);
   for(i=2; rc==SQLITE_OK && i<argc; i++){
-    if( files_add(&list, argv[i], ignore_warning, 0, &nBad)!=0 ) rc = SQLITE_NOMEM;
+    if( files_add(&list, argv[i], 0, ignore_warning, 0, &nBad)!=0 ){
+      rc = SQLITE_NOMEM;
+    }
   }
   files_sort(&list);
   for(k=0; rc==SQLITE_OK && k<list.n; k++){

@@ -133,7 +133,7 @@ static int read_all(struct eval *p, const char *zDir){
   char *zReal = realpath(zDir, 0);
   size_t nReal = zReal ? strlen(zReal) : 0, i;
   int nBad = 0;
-  if( zReal==0 || files_add(&p->files, zDir, ignore_warning, 0, &nBad) ){
+  if( zReal==0 || files_add(&p->files, zDir, 0, ignore_warning, 0, &nBad) ){
     free(zReal);
     return -1;
   }
