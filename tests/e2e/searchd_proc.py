@@ -34,6 +34,19 @@ def sanitizer_report(log):
     return None
 
 
+def read_to_close(sock, timeout=30):
+    """Read from sock until the server closes it; close it; the bytes."""
+    sock.settimeout(timeout)
+    buf = b''
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    sock.close()
+    return buf
+
+
 def exchange(port, data, half_close=True, timeout=5):
     """Send raw bytes to 127.0.0.1:port (half-closing after them unless
     told not to) and read until the server closes or timeout seconds pass;

@@ -65,19 +65,6 @@ BROAD_REQ = (b'GET /search?q=v%C3%A5rd+OR+uppdrag+OR+arbetet HTTP/1.1\r\n'
              b'Host: a\r\n')
 
 
-def read_to_close(sock, timeout=30):
-    """Read from sock until the server closes it; close it; the bytes."""
-    sock.settimeout(timeout)
-    buf = b''
-    while True:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-    sock.close()
-    return buf
-
-
 def plain(html):
     return html.replace('<mark>', '').replace('</mark>', '')
 
@@ -505,7 +492,7 @@ class ServerTest(unittest.TestCase):
                 st = s.raw(b'GET /health HTTP/1.1\r\nHost: x\r\n\r\n')
                 self.assertIn(st, (0, 503))
             x = socket.create_connection(('127.0.0.1', s.port), timeout=20)
-            data = read_to_close(x, timeout=20)
+            data = searchd_proc.read_to_close(x, timeout=20)
             self.assertTrue(data.startswith(b'HTTP/1.1 503'), data)
             self.assertIn(b'"error"', data)
             # The held connections are still served.
@@ -802,7 +789,7 @@ class ServerTest(unittest.TestCase):
                  for _ in range(100)]
         for c in socks:
             c.sendall(BROAD_REQ + b'Connection: close\r\n\r\n')
-        replies = [read_to_close(c) for c in socks]
+        replies = [searchd_proc.read_to_close(c) for c in socks]
         for buf in replies:
             self.assertTrue(buf.startswith(b'HTTP/1.1 200')
                             or buf.startswith(b'HTTP/1.1 503'), buf[:80])
@@ -824,7 +811,7 @@ class ServerTest(unittest.TestCase):
         time.sleep(0.05)
         s.proc.send_signal(signal.SIGTERM)
         for c in socks:
-            buf = read_to_close(c)
+            buf = searchd_proc.read_to_close(c)
             self.assertTrue(buf.startswith(b'HTTP/1.1 200')
                             or buf.startswith(b'HTTP/1.1 503'), buf[:80])
         self.assertEqual(s.proc.wait(timeout=30), 0)
