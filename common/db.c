@@ -15,14 +15,15 @@
 #define DB_STR(x) DB_STR2(x)
 
 /*
-** An UPDATE of a row (someone fixing a row with the sqlite3 shell) takes
-** its old text out of the FTS index and puts the new text in. Added after
-** schema version 1 shipped without it; additive, so the version stays 1
-** and db_open() in DB_READWRITE mode adds it to an index that lacks it
-** (see db_migrate()).
+** An UPDATE of a row's text (someone fixing a row with the sqlite3 shell)
+** takes its old text out of the FTS index and puts the new text in. Only
+** of the indexed columns: linking rewrites assignment_id of a whole
+** series, which must not touch FTS. db_open() in DB_READWRITE mode adds it
+** to an index that lacks it (someone dropped it; see db_migrate()).
 */
 #define DB_UPDATE_TRIGGER \
-  "CREATE TRIGGER IF NOT EXISTS assignments_au AFTER UPDATE ON assignments" \
+  "CREATE TRIGGER IF NOT EXISTS assignments_au AFTER UPDATE OF assignment," \
+  " status, source ON assignments" \
   " BEGIN INSERT INTO assignments_fts(assignments_fts, rowid, assignment," \
   "   status, source) VALUES ('delete', old.id, old.assignment, old.status," \
   "   old.source);" \
@@ -43,10 +44,12 @@ static const char zSchema[] =
   "  date TEXT NOT NULL,"
   "  title TEXT NOT NULL,"
   "  path TEXT NOT NULL UNIQUE,"
+  "  series TEXT NOT NULL,"
   "  sha256 TEXT NOT NULL,"
   "  rows INTEGER NOT NULL,"
   "  indexed_at TEXT NOT NULL);"
   "CREATE INDEX IF NOT EXISTS reports_date ON reports(date);"
+  "CREATE INDEX IF NOT EXISTS reports_series ON reports(series, date);"
   "CREATE TABLE IF NOT EXISTS assignments("
   "  id INTEGER PRIMARY KEY,"
   "  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
@@ -54,7 +57,11 @@ static const char zSchema[] =
   "  assignment TEXT NOT NULL,"
   "  source TEXT NOT NULL,"
   "  status TEXT NOT NULL,"
+  "  status_class TEXT NOT NULL DEFAULT 'unknown',"
+  "  status_evidence TEXT NOT NULL DEFAULT '',"
+  "  assignment_id TEXT,"
   "  UNIQUE(report_id, row));"
+  "CREATE INDEX IF NOT EXISTS assignments_aid ON assignments(assignment_id);"
   "CREATE VIRTUAL TABLE IF NOT EXISTS assignments_fts USING fts5("
   "  assignment, status, source,"
   "  content='assignments', content_rowid='id',"
@@ -70,7 +77,22 @@ static const char zSchema[] =
   "CREATE TABLE IF NOT EXISTS vocab("
   "  word TEXT PRIMARY KEY, plain TEXT NOT NULL, docs INTEGER NOT NULL)"
   "  WITHOUT ROWID;"
-  "CREATE INDEX IF NOT EXISTS vocab_plain ON vocab(plain);";
+  "CREATE INDEX IF NOT EXISTS vocab_plain ON vocab(plain);"
+  "CREATE TABLE IF NOT EXISTS series("
+  "  path TEXT PRIMARY KEY,"
+  "  tag TEXT NOT NULL UNIQUE,"
+  "  linked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS assignment_threads("
+  "  id TEXT PRIMARY KEY,"
+  "  series TEXT NOT NULL,"
+  "  first_seen TEXT NOT NULL,"
+  "  last_seen TEXT NOT NULL,"
+  "  occurrences INTEGER NOT NULL,"
+  "  open INTEGER NOT NULL,"
+  "  status_class TEXT NOT NULL,"
+  "  latest INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS assignment_threads_seen"
+  "  ON assignment_threads(series, last_seen);";
 
 /* Set *pzErr (if wanted) to a formatted message. */
 static void db_error(char **pzErr, const char *zFmt, const char *zArg,

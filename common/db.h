@@ -7,8 +7,22 @@
 ** (".load build/swedish" first).
 **
 **   meta(key PRIMARY KEY, value)      schema_version, analysis_version
-**   reports(id, date, title, path UNIQUE, sha256, rows, indexed_at)
-**   assignments(id, report_id, row, assignment, source, status)
+**   reports(id, date, title, path UNIQUE, series, sha256, rows, indexed_at)
+**                                     series: the folder that holds the file
+**                                     (path's directory); the reports of a
+**                                     folder are one series
+**   assignments(id, report_id, row, assignment, source, status,
+**               status_class, status_evidence, assignment_id)
+**                                     one report row; status_class is
+**                                     not_started, ongoing, partly_done,
+**                                     done, dropped or unknown, read from
+**                                     status by indexer/status.h's rules,
+**                                     status_evidence the phrase of status
+**                                     that decided it ('' if none);
+**                                     assignment_id the assignment the row
+**                                     is an occurrence of (a key of
+**                                     assignment_threads), NULL until its
+**                                     series is linked
 **   assignments_fts                   FTS5 over assignment, status, source,
 **                                     external content = assignments,
 **                                     kept in step by triggers on INSERT,
@@ -21,6 +35,34 @@
 **                                     kept by the indexer for suggestions and
 **                                     spelling correction
 **
+**   series(path PRIMARY KEY, tag UNIQUE, linked)
+**                                     one row per folder: tag is the short
+**                                     hash of path that starts the ids of its
+**                                     assignments; linked is 0 from the
+**                                     moment a report of the series is added,
+**                                     replaced or pruned until its rows are
+**                                     linked again
+**   assignment_threads(id PRIMARY KEY, series, first_seen, last_seen,
+**                      occurrences, open, status_class, latest)
+**                                     one assignment followed across the
+**                                     reports of its series: id is
+**                                     "TAG-YYYYMMDD-HHHHHHHH" (series tag,
+**                                     date of the first occurrence, hash of
+**                                     its normalised text; "-2", "-3" on a
+**                                     collision), the same whatever order
+**                                     the reports were indexed in;
+**                                     first_seen and last_seen report dates;
+**                                     occurrences its rows; open 1 while it
+**                                     is in the newest report of its series;
+**                                     status_class that of its latest
+**                                     occurrence, whose assignments.id is
+**                                     latest
+**
+** An assignment's history, oldest first:
+**   SELECT r.date, a.status_class, a.assignment FROM assignments a
+**     JOIN reports r ON r.id = a.report_id
+**    WHERE a.assignment_id = ?1 ORDER BY r.date, r.path;
+**
 ** Column order in assignments_fts is fixed (DB_FTS_COL_*): bm25() weights
 ** and highlight() column numbers depend on it.
 */
@@ -29,7 +71,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 #define DB_FTS_COL_ASSIGNMENT 0
 #define DB_FTS_COL_STATUS     1

@@ -88,8 +88,8 @@ static const char *const azSql[ST_COUNT] = {
   /* ST_OLD_ROWS */ "SELECT assignment, source, status FROM assignments"
                     " WHERE report_id = ?1",
   /* ST_DELETE */   "DELETE FROM reports WHERE id = ?1",
-  /* ST_REPORT */   "INSERT INTO reports(date, title, path, sha256, rows,"
-                    " indexed_at) VALUES(?1, ?2, ?3, ?4, ?5,"
+  /* ST_REPORT */   "INSERT INTO reports(date, title, path, series, sha256,"
+                    " rows, indexed_at) VALUES(?1, ?2, ?3, ?6, ?4, ?5,"
                     " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
   /* ST_ALL */      "SELECT id, path FROM reports ORDER BY id",
   /* ST_MOVE */     "INSERT INTO main.assignments(report_id, row, assignment,"
@@ -334,12 +334,16 @@ static int store_insert_report(struct store *p, const char *zPath,
                                const char *zSha, const struct report *pR,
                                sqlite3_int64 *piId){
   sqlite3_stmt *pStmt = p->apStmt[ST_REPORT];
+  const char *zSlash = strrchr(zPath, '/');
   int rc;
   sqlite3_bind_text(pStmt, 1, pR->zDate, -1, SQLITE_STATIC);
   sqlite3_bind_text(pStmt, 2, pR->zTitle, -1, SQLITE_STATIC);
   sqlite3_bind_text(pStmt, 3, zPath, -1, SQLITE_STATIC);
   sqlite3_bind_text(pStmt, 4, zSha, -1, SQLITE_STATIC);
   sqlite3_bind_int(pStmt, 5, pR->nRow);
+  /* the series: the folder that holds the file (paths are canonical) */
+  sqlite3_bind_text(pStmt, 6, zPath, zSlash ? (int)(zSlash-zPath) : 0,
+                    SQLITE_STATIC);
   sqlite3_step(pStmt);
   rc = sqlite3_reset(pStmt);
   *piId = sqlite3_last_insert_rowid(p->db);

@@ -107,8 +107,8 @@ static inline void box_fixture_fill(sqlite3 *db){
   sqlite3_stmt *pStmt = 0;
   size_t i;
   ck_assert_int_eq(sqlite3_exec(db, "BEGIN;"
-      "INSERT INTO reports VALUES(1,'2018-12-05','t','a.txt','x',3,'now');"
-      "INSERT INTO reports VALUES(2,'2021-05-05','t','b.txt','y',2,'now');",
+      "INSERT INTO reports VALUES(1,'2018-12-05','t','a.txt','.','x',3,'now');"
+      "INSERT INTO reports VALUES(2,'2021-05-05','t','b.txt','.','y',2,'now');",
       0, 0, 0), SQLITE_OK);
   ck_assert_int_eq(sqlite3_prepare_v2(db,
       "INSERT INTO assignments(report_id, row, assignment, source, status)"

@@ -88,7 +88,7 @@ static void fill(sqlite3 *db){
   exec_ok(db, "BEGIN");
   for(r=1; r<=N_REPORT; r++){
     char *zSql = sqlite3_mprintf("INSERT INTO reports VALUES(%d, %Q,"
-        " 'Återrapportering', 'r%d.txt', 'x', 0, 'now')", r, azDate[r-1], r);
+        " 'Återrapportering', 'r%d.txt', '.', 'x', 0, 'now')", r, azDate[r-1], r);
     exec_ok(db, zSql);
     sqlite3_free(zSql);
     fill_rows(db, r);
