@@ -19,6 +19,11 @@
 ** The sum is multiplied by a proximity factor 1 + (k-1)/(n-1) / (1 + s/2)
 ** where, in the column where it is best, the smallest window of tokens
 ** covering k >= 2 of the query's n clauses has s tokens besides them.
+** It is multiplied by an assignment factor 1 + A * k, A = 1, k the best
+** match-kind weight (above) of any positive phrase instance in the
+** assignment column, 0 if there is none: a row matching only in its
+** status needs a match up to twice as strong to rank above one whose
+** assignment holds a query word.
 ** In relaxed mode the score is m + r/(1+r): m is the number of clauses the
 ** row matches, r the relevance above, so more matched words always win.
 **

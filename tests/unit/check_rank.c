@@ -26,6 +26,12 @@ static const char *const azRow[][3] = {
   /* 5 */ {"primärvård i länet", "", ""},
   /* 6 */ {"ett uppdrag", "vård i länet", ""},
   /* 7 */ {"ett uppdrag", "", "vård i länet"},
+  /* 8 */ {"ta fram en regional plan för suicidprevention inom regionens"
+           " verksamheter i samverkan med kommunerna, polisen, skolorna,"
+           " idrottsföreningarna, kyrkan och de ideella organisationerna i"
+           " hela länet under planperioden", "", ""},
+  /* 9 */ {"granska investeringarna", "suicidprevention, suicidprevention,"
+           " suicidprevention", ""},
 };
 
 static sqlite3 *g_db;
@@ -131,6 +137,19 @@ START_TEST(test_columns)
   double a = score("vård", 0, 4), s = score("vård", 0, 6);
   double src = score("vård", 0, 7);
   ck_assert_msg(a>s && s>src && src>0, "%g %g %g", a, s, src);
+}
+END_TEST
+
+/* The word in a long assignment, once, beats the same word twice in a short
+** status: the assignment says what the row is about (the assignment factor,
+** rank.h); without it the status's denser match won. */
+START_TEST(test_assignment_first)
+{
+  double a = score("suicidprevention", 0, 8);
+  double s = score("suicidprevention", 0, 9);
+  double qa = score_mode("suicidprevention", 0, 8, 1);
+  ck_assert_msg(a>s && s>0, "assignment %g, status only %g", a, s);
+  ck_assert_msg(qa>=a, "bound %g below the score %g", qa, a);
 }
 END_TEST
 
@@ -366,6 +385,7 @@ Suite *rank_suite(void){
   tcase_add_test(tc, test_proximity);
   tcase_add_test(tc, test_kind);
   tcase_add_test(tc, test_columns);
+  tcase_add_test(tc, test_assignment_first);
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_no_query);
   tcase_add_test(tc, test_cand);
