@@ -21,6 +21,7 @@
 #include "plain.h"
 #include "http/route.h"
 #include "box/suggest.h"
+#include "box/synonyms.h"
 #include "utf8.h"
 
 #define SUGGEST_CACHE_KEY   300       /* longer keys are never cached */
@@ -37,6 +38,7 @@ struct suggest {
   int bDeadline;                  /* a request is running under nMs */
   struct fold *pFold;
   struct correct *pCorrect;       /* typos of the last word (correct.h) */
+  struct synonyms_stemmer *pStem; /* a candidate's terms, to skip forms */
   struct rank *pRank;             /* owned by db (rank_register) */
   struct query_opts opts;         /* how /search parses a query */
   sqlite3_stmt *pWords;           /* candidates by vocab.word */
@@ -135,6 +137,7 @@ int suggest_new(sqlite3 *db, struct suggest **ppOut){
   }
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->pFold);
   if( rc==SQLITE_OK ) rc = correct_new(db, &p->pCorrect);
+  if( rc==SQLITE_OK ) rc = synonyms_stemmer_new(db, &p->pStem);
   if( rc==SQLITE_OK ) rc = rank_register(db, &p->pRank);
   if( rc==SQLITE_OK ) rc = suggest_prepare(p, zWordsSql, &p->pWords);
   if( rc==SQLITE_OK ) rc = suggest_prepare(p, zPlainSql, &p->pPlain);
@@ -212,6 +215,7 @@ void suggest_free(struct suggest *p){
     if( p->db ) sqlite3_progress_handler(p->db, 0, 0, 0);
     fold_free(p->pFold);
     correct_free(p->pCorrect);
+    synonyms_stemmer_free(p->pStem);
     sqlite3_finalize(p->pWords);
     sqlite3_finalize(p->pPlain);
     sqlite3_finalize(p->pCount);
@@ -404,18 +408,40 @@ static void suggest_keep(struct suggest_result *pRes, int nLimit,
 }
 
 /*
+** Is candidate i a form of an earlier one (the same terms: vården after
+** vård)? It would find the same rows: offering both says nothing more.
+** azTerm[i] gets its terms (NULL if it has none).
+*/
+static int suggest_same_terms(struct suggest *p,
+                              const struct suggest_cands *pC, char **azTerm,
+                              int i, int *pbSame){
+  int j, rc = synonyms_stem(p->pStem, pC->az[i], (int)strlen(pC->az[i]),
+                            &azTerm[i]);
+  *pbSame = 0;
+  for(j=0; rc==SQLITE_OK && azTerm[i] && j<i; j++){
+    if( azTerm[j] && strcmp(azTerm[i], azTerm[j])==0 ) *pbSame = 1;
+  }
+  return rc;
+}
+
+/*
 ** Count every candidate's completed query, and keep the nLimit that find
-** the most rows (none that finds nothing) in pRes.
+** the most rows (none that finds nothing, one per set of forms) in pRes.
 */
 static int suggest_rank_cands(struct suggest *p, const char *zQ,
                               const struct suggest_words *w, int nLimit,
                               const struct suggest_cands *pC,
                               struct suggest_result *pRes){
-  int i, rc = SQLITE_OK;
+  char *azTerm[SUGGEST_MAX_CAND];
+  int i, bSame = 0, rc = SQLITE_OK;
+  memset(azTerm, 0, sizeof(azTerm));
   for(i=0; rc==SQLITE_OK && i<pC->n; i++){
-    char *zText = suggest_text(zQ, w, pC->az[i]);
+    char *zText = 0;
     struct query *q = 0;
     sqlite3_int64 n = 0;
+    rc = suggest_same_terms(p, pC, azTerm, i, &bSame);
+    if( rc!=SQLITE_OK || bSame ) continue;
+    zText = suggest_text(zQ, w, pC->az[i]);
     rc = zText ? suggest_parse(p, zText, &q) : SQLITE_NOMEM;
     if( rc==SQLITE_OK && q ) rc = suggest_count_kept(p, q, &n);
     query_free(q);
@@ -425,6 +451,7 @@ static int suggest_rank_cands(struct suggest *p, const char *zQ,
       sqlite3_free(zText);
     }
   }
+  for(i=0; i<pC->n; i++) sqlite3_free(azTerm[i]);
   return rc;
 }
 

@@ -120,6 +120,20 @@ static int syn_terms(struct synonyms_stemmer *t, const char *z, int n,
   return rc;
 }
 
+int synonyms_stem(struct synonyms_stemmer *pStem, const char *z, int n,
+                  char **pzOut){
+  sqlite3_str *pStr = sqlite3_str_new(0);
+  int nTerm = 0;
+  int rc = syn_terms(pStem, z, n, pStr, &nTerm);
+  *pzOut = sqlite3_str_finish(pStr);
+  if( rc==SQLITE_OK && *pzOut==0 && nTerm>0 ) rc = SQLITE_NOMEM;
+  if( rc!=SQLITE_OK ){
+    sqlite3_free(*pzOut);
+    *pzOut = 0;
+  }
+  return rc;
+}
+
 /* --- loading ----------------------------------------------------------- */
 
 static int syn_key_cmp(const void *a, const void *b){

@@ -21,20 +21,21 @@ static const struct {
   const char *zWant;        /* suggestion texts joined by '|' */
   int bHits;                /* hits expected */
 } aCase[] = {
-  {"mammo", 8, "mammografi|mammografin|mammografivagnar|"
+  {"mammo", 8, "mammografi|mammografivagnar|"
                "mammografiverksamheten", 1},
-  {"Mammo", 8, "mammografi|mammografin|mammografivagnar|"
+  {"Mammo", 8, "mammografi|mammografivagnar|"
                "mammografiverksamheten", 1},
   {"MAMMOGRAFIV", 8, "mammografivagnar|mammografiverksamheten", 1},
   {"mammo", 1, "mammografi", 1},
   {"arbetet med suic", 8, "arbetet med suicidprevention", 1},
   {"Arbetet  MED suic", 8, "Arbetet  MED suicidprevention", 1},
-  {"närsjuk", 8, "närsjukvård|närsjukvården", 1},
-  {"NÄRSJUK", 8, "närsjukvård|närsjukvården", 1},
+  {"närsjuk", 8, "närsjukvård", 1},
+  {"NÄRSJUK", 8, "närsjukvård", 1},
   {"kiruna nya sjukhus kn", 8, "kiruna nya sjukhus kns", 1},
   /* Only completions that find rows with the earlier word: the two
-  ** compounds are in a row without glesbygd. */
-  {"glesbygd mammo", 8, "glesbygd mammografi|glesbygd mammografin", 1},
+  ** compounds are in a row without glesbygd. One form of a word only:
+  ** mammografin finds what mammografi finds. */
+  {"glesbygd mammo", 8, "glesbygd mammografi", 1},
   /* Words that start with the prefix but find nothing with kalix: no
   ** completion, and no correction either (the prefix is no typo). */
   {"kalix mammografiv", 8, "", 0},
@@ -45,9 +46,9 @@ static const struct {
   {"mammografin k", 8, "mammografin kalix", 1},
   /* å ä ö folded when the word starts nothing as typed. */
   {"lakemedel", 8, "läkemedelsgenomgång", 1},
-  {"narsjukv", 8, "närsjukvård|närsjukvården", 1},
+  {"narsjukv", 8, "närsjukvård", 1},
   /* A typo the corrector fixes (correct.h), then completed. */
-  {"mamografi", 8, "mammografi|mammografin|mammografivagnar|"
+  {"mamografi", 8, "mammografi|mammografivagnar|"
                    "mammografiverksamheten", 1},
   {"", 8, "", 0},
   {"m", 8, "", 0},
@@ -57,7 +58,7 @@ static const struct {
   {"mammo-", 8, "", 0},
   {"zzzz", 8, "", 0},
   {"\xff\xfe\xfd", 8, "", 0},
-  {"\"mammo", 8, "\"mammografi|\"mammografin|\"mammografivagnar|"
+  {"\"mammo", 8, "\"mammografi|\"mammografivagnar|"
                  "\"mammografiverksamheten", 1},
 };
 
