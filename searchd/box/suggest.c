@@ -425,6 +425,21 @@ static int suggest_same_terms(struct suggest *p,
 }
 
 /*
+** Does q search the completion zWord, its last word? Not when the parse
+** dropped it as a stop word ("nära vid" searches what "nära" does): such
+** a completion would only repeat the earlier words' count. Its last term
+** ends with the word (a multi-word synonym joins it into a phrase).
+*/
+static int suggest_searches(const struct query *q, const char *zWord){
+  const struct query_term *t;
+  size_t nT, nW = strlen(zWord);
+  if( query_term_count(q)==0 ) return 0;
+  t = query_term(q, query_term_count(q)-1);
+  nT = strlen(t->azAlt[0]);
+  return !t->bNot && nT>=nW && strcmp(t->azAlt[0] + nT - nW, zWord)==0;
+}
+
+/*
 ** Count every candidate's completed query, and keep the nLimit that find
 ** the most rows (none that finds nothing, one per set of forms) in pRes.
 */
@@ -443,7 +458,9 @@ static int suggest_rank_cands(struct suggest *p, const char *zQ,
     if( rc!=SQLITE_OK || bSame ) continue;
     zText = suggest_text(zQ, w, pC->az[i]);
     rc = zText ? suggest_parse(p, zText, &q) : SQLITE_NOMEM;
-    if( rc==SQLITE_OK && q ) rc = suggest_count_kept(p, q, &n);
+    if( rc==SQLITE_OK && q && suggest_searches(q, pC->az[i]) ){
+      rc = suggest_count_kept(p, q, &n);
+    }
     query_free(q);
     if( rc==SQLITE_OK && n>0 ){
       suggest_keep(pRes, nLimit, zText, n);
