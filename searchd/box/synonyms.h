@@ -123,7 +123,10 @@ void synonyms_module_close(void *pState);
 /*
 ** xExpand (query.h): when the whole term (a word, or every word of a
 ** phrase) is a member of a set, add the set's other members as
-** QUERY_ALT_SYNONYM alternatives. Returns QUERY_OK or QUERY_ENOMEM.
+** QUERY_ALT_SYNONYM alternatives, then every member of several words (the
+** term's own too) as a QUERY_ALT_NEAR near group, which ranking weighs
+** below the phrase. Alternatives past QUERY_MAX_ALTS are left out, near
+** groups first. Returns QUERY_OK or QUERY_ENOMEM.
 */
 int synonyms_module_expand(void *pState, struct query_term *pTerm);
 

@@ -20,6 +20,7 @@ struct query {
   int nClause;
   int nPhrase;
   struct query_phrase aPhrase[QUERY_MAX_PHRASES];
+  char *azNearWord[QUERY_MAX_PHRASES];  /* zText of near-group phrases */
   char *zMatch;             /* sqlite3_malloc'ed */
   char *zRelaxed;
   char *zKey;
@@ -120,20 +121,59 @@ static void query_classify(const struct query_opts *opts,
   }
 }
 
+/*
+** The words of a near group's text z (split at spaces) into az/an, at
+** most QUERY_MAX_SPAN: those that hold a letter or digit (or a non-ASCII
+** byte) and are not stop words, unless every such word is one. Returns
+** their number.
+*/
+static int query_near_words(const char *z, const char **az, int *an){
+  int n = 0, nKept = 0, i, aStop[QUERY_MAX_SPAN];
+  while( *z && n<QUERY_MAX_SPAN ){
+    int k = 0;
+    while( *z==' ' ) z++;
+    while( z[k] && z[k]!=' ' ) k++;
+    if( k>0 && query_has_token(0, z, k) ){
+      az[n] = z;
+      an[n] = k;
+      aStop[n++] = swedish_is_stopword(z, k);
+    }
+    z += k;
+  }
+  for(i=0; i<n; i++){
+    if( aStop[i] ) continue;
+    az[nKept] = az[i];
+    an[nKept++] = an[i];
+  }
+  return nKept>0 ? nKept : n;
+}
+
 int query_term_add_alt(struct query_term *pTerm, const char *z, int n,
                        enum query_alt_kind kind){
   char *zCopy;
   int i;
   for(i=0; i<pTerm->nAlt; i++){
-    if( (int)strlen(pTerm->azAlt[i])==n && memcmp(pTerm->azAlt[i], z, n)==0 ){
+    if( (int)strlen(pTerm->azAlt[i])==n && memcmp(pTerm->azAlt[i], z, n)==0
+     && (pTerm->aAltKind[i]==QUERY_ALT_NEAR)==(kind==QUERY_ALT_NEAR) ){
       return QUERY_OK;
     }
   }
-  if( pTerm->nAlt>=QUERY_MAX_ALTS ) return QUERY_EFULL;
   zCopy = malloc((size_t)n + 1);
   if( zCopy==0 ) return QUERY_ENOMEM;
   memcpy(zCopy, z, n);
   zCopy[n] = 0;
+  if( kind==QUERY_ALT_NEAR ){
+    const char *az[QUERY_MAX_SPAN];
+    int an[QUERY_MAX_SPAN];
+    if( query_near_words(zCopy, az, an)<2 ){    /* no group to search */
+      free(zCopy);
+      return QUERY_OK;
+    }
+  }
+  if( pTerm->nAlt>=QUERY_MAX_ALTS ){
+    free(zCopy);
+    return QUERY_EFULL;
+  }
   pTerm->azAlt[pTerm->nAlt] = zCopy;
   pTerm->aAltKind[pTerm->nAlt] = kind;
   pTerm->nAlt++;
@@ -146,6 +186,7 @@ void query_free(struct query *q){
   for(i=0; i<q->nTerm; i++){
     for(j=0; j<q->aTerm[i].nAlt; j++) free(q->aTerm[i].azAlt[j]);
   }
+  for(i=0; i<q->nPhrase; i++) free(q->azNearWord[i]);
   sqlite3_free(q->zMatch);
   sqlite3_free(q->zRelaxed);
   sqlite3_free(q->zKey);
@@ -352,6 +393,34 @@ static void query_quote(sqlite3_str *s, const char *z){
   sqlite3_str_appendchar(s, 1, '"');
 }
 
+/* Append n bytes of z as an FTS5 string (query_quote()). */
+static void query_quote_n(sqlite3_str *s, const char *z, int n){
+  char *zCopy = sqlite3_mprintf("%.*s", n, z);
+  if( zCopy==0 ){
+    sqlite3_str_appendall(s, "\"\"");   /* the error is sqlite3_str's */
+    return;
+  }
+  query_quote(s, zCopy);
+  sqlite3_free(zCopy);
+}
+
+/* The near distance of a group of n words (query.h). */
+static int query_near_dist(int n){
+  return QUERY_NEAR_GAP * (n - 1);
+}
+
+/* Append a near group: NEAR("w1" "w2" ..., distance). */
+static void query_near(sqlite3_str *s, const char *z){
+  const char *az[QUERY_MAX_SPAN];
+  int an[QUERY_MAX_SPAN], n = query_near_words(z, az, an), i;
+  sqlite3_str_appendall(s, "NEAR(");
+  for(i=0; i<n; i++){
+    if( i>0 ) sqlite3_str_appendchar(s, 1, ' ');
+    query_quote_n(s, az[i], an[i]);
+  }
+  sqlite3_str_appendf(s, ", %d)", query_near_dist(n));
+}
+
 /* Append term t's group of alternatives. */
 static void query_group(sqlite3_str *s, const struct query_term *t){
   int i;
@@ -363,7 +432,8 @@ static void query_group(sqlite3_str *s, const struct query_term *t){
   if( t->nAlt>1 ) sqlite3_str_appendchar(s, 1, '(');
   for(i=0; i<t->nAlt; i++){
     if( i>0 ) sqlite3_str_appendall(s, " OR ");
-    query_quote(s, t->azAlt[i]);
+    if( t->aAltKind[i]==QUERY_ALT_NEAR ) query_near(s, t->azAlt[i]);
+    else query_quote(s, t->azAlt[i]);
   }
   if( t->nAlt>1 ) sqlite3_str_appendchar(s, 1, ')');
 }
@@ -400,25 +470,84 @@ static char *query_expr(const struct query *q, const char *zJoin){
   return sqlite3_str_finish(s);
 }
 
-/* Number the phrases: positive terms first, then the excluded ones. */
-static void query_phrases(struct query *q){
-  int pass, i, j;
-  for(pass=0; pass<2; pass++){
+/* The FTS5 phrases alternative j of term t makes. */
+static int query_alt_phrases(const struct query_term *t, int j){
+  const char *az[QUERY_MAX_SPAN];
+  int an[QUERY_MAX_SPAN];
+  if( t->aAltKind[j]!=QUERY_ALT_NEAR ) return 1;
+  return query_near_words(t->azAlt[j], az, an);
+}
+
+/*
+** Near groups are extras: while the expression would hold more phrases
+** than QUERY_MAX_PHRASES, drop the last one (a group of up to
+** QUERY_MAX_SPAN phrases in an alternative's place).
+*/
+static void query_fit_near(struct query *q){
+  for(;;){
+    int i, j, n = 0, iT = -1, iA = -1;
     for(i=0; i<q->nTerm; i++){
       const struct query_term *t = &q->aTerm[i];
-      if( t->bNot!=pass ) continue;
       for(j=0; j<t->nAlt; j++){
-        struct query_phrase *p = &q->aPhrase[q->nPhrase++];
-        p->iTerm = i;
-        p->iClause = t->iClause;
-        p->iAlt = j;
-        p->zText = t->azAlt[j];
-        p->altKind = t->aAltKind[j];
-        p->kind = t->kind;
+        n += query_alt_phrases(t, j);
+        if( t->aAltKind[j]==QUERY_ALT_NEAR ){ iT = i; iA = j; }
+        if( t->kind==QUERY_PREFIX ) break;
+      }
+    }
+    if( n<=QUERY_MAX_PHRASES || iT<0 ) return;
+    free(q->aTerm[iT].azAlt[iA]);
+    for(j=iA+1; j<q->aTerm[iT].nAlt; j++){
+      q->aTerm[iT].azAlt[j-1] = q->aTerm[iT].azAlt[j];
+      q->aTerm[iT].aAltKind[j-1] = q->aTerm[iT].aAltKind[j];
+    }
+    q->aTerm[iT].nAlt--;
+  }
+}
+
+/* Add phrase(s) of alternative j of term i: one, or a near group's. */
+static int query_alt_add(struct query *q, int i, int j){
+  const struct query_term *t = &q->aTerm[i];
+  const char *az[QUERY_MAX_SPAN];
+  int an[QUERY_MAX_SPAN], k, n = 1;
+  if( t->aAltKind[j]==QUERY_ALT_NEAR ) n = query_near_words(t->azAlt[j], az, an);
+  for(k=0; k<n; k++){
+    struct query_phrase *p = &q->aPhrase[q->nPhrase];
+    p->iTerm = i;
+    p->iClause = t->iClause;
+    p->iAlt = j;
+    p->zText = t->azAlt[j];
+    p->altKind = t->aAltKind[j];
+    p->kind = t->kind;
+    p->nGroup = 1;
+    if( t->aAltKind[j]==QUERY_ALT_NEAR ){
+      q->azNearWord[q->nPhrase] = malloc((size_t)an[k] + 1);
+      if( q->azNearWord[q->nPhrase]==0 ) return QUERY_ENOMEM;
+      memcpy(q->azNearWord[q->nPhrase], az[k], an[k]);
+      q->azNearWord[q->nPhrase][an[k]] = 0;
+      p->zText = q->azNearWord[q->nPhrase];
+      p->kind = QUERY_WORD;
+      p->nGroup = n;
+    }
+    q->nPhrase++;
+  }
+  return QUERY_OK;
+}
+
+/* Number the phrases: positive terms first, then the excluded ones. */
+static int query_phrases(struct query *q){
+  int pass, i, j, rc = QUERY_OK;
+  query_fit_near(q);
+  for(pass=0; pass<2; pass++){
+    for(i=0; rc==QUERY_OK && i<q->nTerm; i++){
+      const struct query_term *t = &q->aTerm[i];
+      if( t->bNot!=pass ) continue;
+      for(j=0; rc==QUERY_OK && j<t->nAlt; j++){
+        rc = query_alt_add(q, i, j);
         if( t->kind==QUERY_PREFIX ) break;
       }
     }
   }
+  return rc;
 }
 
 /* The cache key: every term's kind, clause and alternatives. */
@@ -429,7 +558,11 @@ static char *query_make_key(const struct query *q){
   for(i=0; i<q->nTerm; i++){
     const struct query_term *t = &q->aTerm[i];
     sqlite3_str_appendf(s, "%d,%d,%d", (int)t->kind, t->bNot, t->iClause);
-    for(j=0; j<t->nAlt; j++) sqlite3_str_appendf(s, "\x1f%s", t->azAlt[j]);
+    for(j=0; j<t->nAlt; j++){
+      sqlite3_str_appendf(s, "\x1f%s%s",
+                          t->aAltKind[j]==QUERY_ALT_NEAR ? "\x1d" : "",
+                          t->azAlt[j]);
+    }
     sqlite3_str_appendchar(s, 1, '\x1e');
   }
   return sqlite3_str_finish(s);
@@ -513,7 +646,8 @@ int query_parse(const char *zText, int nText, const struct query_opts *opts,
   if( rc==QUERY_OK ) rc = query_prefix_limits(q, opts);
   if( rc==QUERY_OK ) rc = query_expand(q, opts);
   if( rc!=QUERY_OK ) goto out;
-  query_phrases(q);
+  rc = query_phrases(q);
+  if( rc!=QUERY_OK ) goto out;
   q->zKey = query_make_key(q);
   if( q->zKey==0 ) rc = QUERY_ENOMEM;
   if( rc==QUERY_OK && q->nClause>0 ){

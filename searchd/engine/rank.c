@@ -37,6 +37,9 @@ static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
 #define RANK_W_STEM  0.7
 #define RANK_W_PART  0.4
 #define RANK_W_SYN   0.8
+/* A near group's match (query.h), shared by its words: below the phrase
+** it stands beside, whose instance weighs 1.0 (or RANK_W_SYN). */
+#define RANK_W_NEAR  0.5
 /* The assignment bonus (rank.h): a row whose assignment holds every
 ** clause scores 1 + RANK_ASSIGN_BONUS times what its instances give. */
 #define RANK_ASSIGN_BONUS 1.0
@@ -168,8 +171,12 @@ static void rank_set_idf(struct rank *p, sqlite3_int64 nRow){
     sqlite3_int64 nHit = p->pq->memo.aPhrase[i].nHit;
     if( p->pq->memo.bMapped ){
       int iTerm = query_phrase(p->pq->q, i)->iTerm;
+      /* A near group's words are each far more common than the group:
+      ** they take the term's idf, and do not lower it. */
+      if( query_phrase(p->pq->q, i)->altKind==QUERY_ALT_NEAR ) nHit = 0;
       for(j=0; j<p->pq->memo.nPhrase; j++){
         if( query_phrase(p->pq->q, j)->iTerm==iTerm
+         && query_phrase(p->pq->q, j)->altKind!=QUERY_ALT_NEAR
          && p->pq->memo.aPhrase[j].nHit>nHit ){
           nHit = p->pq->memo.aPhrase[j].nHit;
         }
@@ -241,6 +248,11 @@ static int rank_walk_worth(struct rank *p){
   int i;
   if( pq->pWalk==0 || !pq->memo.bMapped ) return 0;
   if( !count_walk_fits(pq->pWalk, pq->q) ) return 0;
+  /* A near group's words match rows the group does not: their doclists
+  ** would count rows the query does not find. */
+  for(i=0; i<pq->memo.nPhrase; i++){
+    if( query_phrase(pq->q, i)->altKind==QUERY_ALT_NEAR ) return 0;
+  }
   if( pq->memo.nPhrase==1 ) return 1;
   for(i=0; i<pq->memo.nPhrase; i++){
     if( !rank_hits_get(p, query_phrase(pq->q, i), &anHit[i]) ) return 0;
@@ -335,6 +347,7 @@ static double rank_kind_max(const struct rank *p, int iPhrase){
   double w;
   if( !p->pq->memo.bMapped ) return RANK_W_STEM;
   qp = query_phrase(p->pq->q, iPhrase);
+  if( qp->altKind==QUERY_ALT_NEAR ) return RANK_W_NEAR / qp->nGroup;
   w = qp->kind==QUERY_PREFIX ? RANK_W_STEM : RANK_W_EXACT;
   return qp->altKind==QUERY_ALT_SYNONYM ? w * RANK_W_SYN : w;
 }
@@ -350,6 +363,10 @@ static double rank_kind(const struct rank *p, int bBound, int iPhrase,
   int nWord;
   double w;
   if( bBound ) return rank_kind_max(p, iPhrase);
+  if( p->pq->memo.bMapped
+   && query_phrase(p->pq->q, iPhrase)->altKind==QUERY_ALT_NEAR ){
+    return rank_kind_max(p, iPhrase);   /* the group's, whatever the form */
+  }
   if( !p->pq->memo.bMapped || iOff<0 || iOff>=nTok || zCol==0 ){
     /* Text not read: at most what the bound gives (rank.h). */
     w = rank_kind_max(p, iPhrase);

@@ -150,6 +150,63 @@ START_TEST(test_expand)
 }
 END_TEST
 
+/* A hook that adds multi-word members as phrases and as near groups. */
+static int expand_near(void *pArg, struct query_term *t){
+  static const char *const azMember[] = {
+    "Kiruna nya sjukhus", "barn- och ungdomspsykiatri", "och i", "vård av",
+  };
+  size_t i;
+  int rc = QUERY_OK;
+  (void)pArg;
+  if( strcmp(t->azAlt[0], "kns")!=0 ) return QUERY_OK;
+  for(i=0; rc==QUERY_OK && i<sizeof(azMember)/sizeof(azMember[0]); i++){
+    int n = (int)strlen(azMember[i]);
+    rc = query_term_add_alt(t, azMember[i], n, QUERY_ALT_SYNONYM);
+    if( rc==QUERY_OK ) rc = query_term_add_alt(t, azMember[i], n,
+                                               QUERY_ALT_NEAR);
+  }
+  return rc;
+}
+
+/*
+** A near group is NEAR() of its words, stop words left out unless all are
+** ("och i" keeps both; "vård av" is one word, so no group), one phrase
+** per word, each knowing its group's size; the cache key tells a group
+** from the phrase of the same text.
+*/
+START_TEST(test_near)
+{
+  struct query_opts o = {.xExpand = expand_near};
+  struct query *q = 0, *q2 = 0;
+  const char *z = "kns vård";
+  int i;
+  ck_assert_int_eq(query_parse(z, (int)strlen(z), &o, &q), QUERY_OK);
+  ck_assert_str_eq(query_match(q), "(((\"kns\" OR \"Kiruna nya sjukhus\" OR "
+      "NEAR(\"Kiruna\" \"nya\" \"sjukhus\", 6) OR "
+      "\"barn- och ungdomspsykiatri\" OR "
+      "NEAR(\"barn-\" \"ungdomspsykiatri\", 3) OR \"och i\" OR "
+      "NEAR(\"och\" \"i\", 3) OR \"vård av\")) AND (\"vård\"))");
+  ck_assert_int_eq(query_term(q, 0)->nAlt, 8);
+  ck_assert_int_eq(query_phrase_count(q), 13);
+  for(i=2; i<=4; i++){
+    ck_assert_int_eq(query_phrase(q, i)->altKind, QUERY_ALT_NEAR);
+    ck_assert_int_eq(query_phrase(q, i)->nGroup, 3);
+    ck_assert_int_eq(query_phrase(q, i)->iAlt, 2);
+    ck_assert_int_eq(query_phrase(q, i)->iClause, 0);
+  }
+  ck_assert_str_eq(query_phrase(q, 3)->zText, "nya");
+  ck_assert_int_eq(query_phrase(q, 1)->nGroup, 1);
+  ck_assert_str_eq(query_phrase(q, 6)->zText, "barn-");
+  ck_assert_str_eq(query_phrase(q, 12)->zText, "vård");
+  ck_assert_int_eq(query_phrase(q, 12)->iClause, 1);
+  /* Without the groups the key differs. */
+  ck_assert_int_eq(query_parse(z, (int)strlen(z), 0, &q2), QUERY_OK);
+  ck_assert_str_ne(query_key(q), query_key(q2));
+  query_free(q2);
+  query_free(q);
+}
+END_TEST
+
 /*
 ** The span hook: multi-word units (as a synonyms file has them) typed
 ** without quotes become one phrase term; the expansion hook then sees it
@@ -443,6 +500,7 @@ Suite *query_suite(void){
                       (int)(sizeof(aCase)/sizeof(aCase[0])));
   tcase_add_test(tc, test_phrases);
   tcase_add_test(tc, test_expand);
+  tcase_add_test(tc, test_near);
   tcase_add_loop_test(tc, test_span, 0,
                       (int)(sizeof(aSpan)/sizeof(aSpan[0])));
   tcase_add_test(tc, test_span_key);
