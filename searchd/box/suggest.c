@@ -688,26 +688,25 @@ static int suggest_hits_query(struct suggest *p, const struct query *q,
 /*
 ** The hits of the top completion, from the cache (typing "mammo",
 ** "mammog", "mammogr" asks for the same top completion, and ranking is
-** most of a request's work), else by the query. Keyed by the completed
-** query's FTS5 expression.
+** most of a request's work), else by the query. Keyed by the completion's
+** text, so that a cached answer costs no parse (the expansion hooks ask
+** the index whether each word finds anything).
 */
 static int suggest_hits(struct suggest *p, int nHits,
                         struct suggest_result *pRes){
   struct query *q = 0;
-  char *zKey = 0;
+  char *zKey = sqlite3_mprintf("h%d:%s", nHits, pRes->aItem[0].zText);
   const char *zHit = 0;
   size_t nHit = 0;
-  int rc = suggest_parse(p, pRes->aItem[0].zText, &q);
-  if( rc==SQLITE_OK && q ){
-    zKey = sqlite3_mprintf("h%d:%s", nHits, query_match(q));
-    if( zKey==0 ) rc = SQLITE_NOMEM;
+  int rc = zKey ? SQLITE_OK : SQLITE_NOMEM;
+  if( zKey && strlen(zKey)<SUGGEST_CACHE_KEY ){
+    zHit = cache_get(p->pShort, zKey, &nHit);
   }
-  if( zKey ) zHit = cache_get(p->pShort, zKey, &nHit);
-  if( zHit ){
-    rc = suggest_hits_load(zHit, nHit, pRes);
-  }else if( rc==SQLITE_OK && q ){
+  if( zHit ) rc = suggest_hits_load(zHit, nHit, pRes);
+  if( rc==SQLITE_OK && zHit==0 ) rc = suggest_parse(p, pRes->aItem[0].zText, &q);
+  if( rc==SQLITE_OK && zHit==0 && q ){
     rc = suggest_hits_query(p, q, nHits, pRes);
-    if( rc==SQLITE_OK ){
+    if( rc==SQLITE_OK && strlen(zKey)<SUGGEST_CACHE_KEY ){
       sqlite3_str *pStr = sqlite3_str_new(0);
       suggest_hits_save(pStr, pRes);
       if( sqlite3_str_errcode(pStr)==SQLITE_OK ){
