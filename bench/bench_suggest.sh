@@ -185,7 +185,7 @@ http_part() {
       metric "suggest.nginx.c$c.p50" "$(awk '{print $2}' "$W/nginx-c$c.txt" | median)" ms
       metric "suggest.nginx.c$c.p99" "$np99" ms
       metric "suggest.c$c.p99_over_nginx" "$(awk -v a="$(awk '{print $3}' "$W/runs-c$c.txt" | median)" \
-        -v b="$np99" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')" ratio
+        -v b="$np99" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" ratio
     fi
   done
   metric suggest.load1.after "$(cut -d' ' -f1 /proc/loadavg)" load
