@@ -207,6 +207,43 @@ START_TEST(test_near)
 }
 END_TEST
 
+/* A near group with words that hold no ASCII letter: "– " and "å". */
+static int expand_near_symbols(void *pArg, struct query_term *t){
+  static const char zNear[] = "kiruna \xe2\x80\x93 sjukhus \xc3\xa5";
+  (void)pArg;
+  return query_term_add_alt(t, zNear, (int)strlen(zNear), QUERY_ALT_NEAR);
+}
+
+/* The token hook of a tokenizer that knows "å" as a letter. */
+static int token_aring(void *pArg, const char *z, int n){
+  (void)pArg;
+  return n==2 && memcmp(z, "\xc3\xa5", 2)==0;
+}
+
+/*
+** FTS5 leaves a word without a token out of a NEAR group, so query.c must
+** too, or its phrase numbering is off: without a token hook only ASCII
+** letters and digits count; with one, the hook decides.
+*/
+START_TEST(test_near_tokens)
+{
+  struct query_opts o = {.xExpand = expand_near_symbols};
+  struct query *q = 0;
+  ck_assert_int_eq(query_parse("kns", 3, &o, &q), QUERY_OK);
+  ck_assert_str_eq(query_match(q), "(((\"kns\" OR "
+                   "NEAR(\"kiruna\" \"sjukhus\", 3))))");
+  ck_assert_int_eq(query_phrase_count(q), 3);
+  query_free(q);
+  o.xHasToken = token_aring;
+  ck_assert_int_eq(query_parse("kns", 3, &o, &q), QUERY_OK);
+  ck_assert_str_eq(query_match(q), "(((\"kns\" OR "
+                   "NEAR(\"kiruna\" \"sjukhus\" \"\xc3\xa5\", 6))))");
+  ck_assert_int_eq(query_phrase_count(q), 4);
+  ck_assert_int_eq(query_phrase(q, 3)->nGroup, 3);
+  query_free(q);
+}
+END_TEST
+
 /*
 ** The span hook: multi-word units (as a synonyms file has them) typed
 ** without quotes become one phrase term; the expansion hook then sees it
@@ -501,6 +538,7 @@ Suite *query_suite(void){
   tcase_add_test(tc, test_phrases);
   tcase_add_test(tc, test_expand);
   tcase_add_test(tc, test_near);
+  tcase_add_test(tc, test_near_tokens);
   tcase_add_loop_test(tc, test_span, 0,
                       (int)(sizeof(aSpan)/sizeof(aSpan[0])));
   tcase_add_test(tc, test_span_key);
