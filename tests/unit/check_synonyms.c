@@ -355,12 +355,39 @@ START_TEST(test_module_fatal){
 }
 END_TEST
 
+/* synonyms_stem(): the query terms of a text; forms of one word share
+** them, compound parts are left out, punctuation has none. */
+START_TEST(test_stem)
+{
+  sqlite3 *db = tokenizer_db();
+  struct synonyms_stemmer *pStem = 0;
+  char *a = 0, *b = 0, *c = 0, *d = 0;
+  ck_assert_int_eq(synonyms_stemmer_new(db, &pStem), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stem(pStem, "vård", 5, &a), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stem(pStem, "Vården", 7, &b), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stem(pStem, "vårdplanen", 11, &c), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stem(pStem, "-- !", 4, &d), SQLITE_OK);
+  ck_assert_ptr_nonnull(a);
+  ck_assert_str_eq(a, b);
+  ck_assert_ptr_nonnull(c);
+  ck_assert_str_ne(a, c);
+  ck_assert_msg(strchr(c, ' ')==0, "compound parts in '%s'", c);
+  ck_assert_ptr_null(d);
+  sqlite3_free(a);
+  sqlite3_free(b);
+  sqlite3_free(c);
+  synonyms_stemmer_free(pStem);
+  sqlite3_close(db);
+}
+END_TEST
+
 Suite *synonyms_suite(void){
   Suite *s = suite_create("synonyms");
   TCase *tc = tcase_create("synonyms");
   tcase_add_loop_test(tc, test_match, 0, sizeof(aMatch)/sizeof(aMatch[0]));
   tcase_add_loop_test(tc, test_file, 0, sizeof(aFile)/sizeof(aFile[0]));
   tcase_add_test(tc, test_missing_and_big);
+  tcase_add_test(tc, test_stem);
   tcase_add_test(tc, test_module_reload);
   tcase_add_loop_test(tc, test_module_span, 0,
                       sizeof(aSpan)/sizeof(aSpan[0]));
