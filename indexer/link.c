@@ -191,6 +191,13 @@ static int series_keep_col(struct series *s, sqlite3_stmt *pStmt, int i,
   return series_keep(s, z ? (const char*)z : "", n, pOff);
 }
 
+/* Is the current row of L_ROWS of the report of the row before it? */
+static int series_same_report(const struct series *s, sqlite3_stmt *pStmt){
+  const char *zPath = (const char*)sqlite3_column_text(pStmt, 2);
+  return s->nRow>0 && zPath
+      && strcmp(&s->zBuf[s->aRow[s->nRow-1].oPath], zPath)==0;
+}
+
 /* Take the current row of L_ROWS into s. */
 static int series_add_row(struct series *s, sqlite3_stmt *pStmt){
   struct lrow *r;
@@ -211,8 +218,13 @@ static int series_add_row(struct series *s, sqlite3_stmt *pStmt){
   r->eClass = zClass ? status_class_from_name(zClass) : -1;
   if( r->eClass<0 ) r->eClass = STATUS_UNKNOWN;
   r->bOld = sqlite3_column_type(pStmt, 7)!=SQLITE_NULL;
-  rc = series_keep_col(s, pStmt, 1, &r->oDate, 0);
-  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 2, &r->oPath, 0);
+  if( series_same_report(s, pStmt) ){     /* one copy of date and path */
+    r->oDate = r[-1].oDate;
+    r->oPath = r[-1].oPath;
+  }else{
+    rc = series_keep_col(s, pStmt, 1, &r->oDate, 0);
+    if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 2, &r->oPath, 0);
+  }
   if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 4, &r->oA, &r->nA);
   if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 5, &r->oS, &r->nS);
   if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 7, &r->oOld, 0);
