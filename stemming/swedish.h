@@ -42,7 +42,7 @@
 ** version string also names the libstemmer release it was built against,
 ** since a new Snowball release can change stems.
 */
-#define SWEDISH_ANALYSIS_REVISION 2
+#define SWEDISH_ANALYSIS_REVISION 3
 #define SWEDISH_LIBSTEMMER_VERSION "2.2.0"
 
 /*

@@ -245,12 +245,18 @@ static void table_init(Table *t, uint32_t nSlot){
 */
 static const char *const aShortHead[] = { "möt", "råd", "fri", "dag", "hus" };
 
-/* 1 if a head with this key and term is long enough, or a short real word. */
-static int head_ok(const char *zKey, const char *zTerm){
+/* 1 if zTerm is one of aShortHead. */
+static int is_short_head(const char *zTerm){
   size_t i;
   for(i=0; i<sizeof(aShortHead)/sizeof(aShortHead[0]); i++){
-    if( strcmp(zTerm, aShortHead[i])==0 ) return utf8_len(zKey)>=DICT_MIN_PART;
+    if( strcmp(zTerm, aShortHead[i])==0 ) return 1;
   }
+  return 0;
+}
+
+/* 1 if a head with this key and term is long enough, or a short real word. */
+static int head_ok(const char *zKey, const char *zTerm){
+  if( is_short_head(zTerm) ) return utf8_len(zKey)>=DICT_MIN_PART;
   return utf8_len(zKey)>=DICT_MIN_HEAD && utf8_len(zTerm)>=DICT_MIN_HEAD;
 }
 
@@ -441,13 +447,17 @@ static int is_lemma_form(const Gen *g, const char *z){
 ** Pass 2: inflected forms of nouns that Snowball 2.2 leaves whole or cuts
 ** elsewhere than the word itself (uppdraget, mötet; psykiatrin, hälsan;
 ** områdena; platser -> plats but plats -> plat), keyed by their stem at
-** the end of a longer word and rewritten to the stem of the word.
+** the end of a longer word and rewritten to the stem of the word. Nouns
+** that may end a compound (Y), and those whose stem is a short head
+** without that flag (råd/AbBDOR: rådet -> råd, so that
+** kompetensförsörjningsrådet splits).
 */
 static void add_fixes(Gen *g, const char *zWord, const char *zFlags){
   char zSt[MAXW+8], zKey[MAXW+8], zForm[MAXW+8], zFormSt[MAXW+8];
   int i;
-  if( !is_plain_word(zWord) || !has_flag(zFlags, 'Y') ) return;
+  if( !is_plain_word(zWord) ) return;
   stem(g, zWord, zSt);
+  if( !has_flag(zFlags, 'Y') && !is_short_head(zSt) ) return;
   for(i=0; i<g->nRule; i++){
     const Rule *r = &g->aRule[i];
     if( !is_noun_rule(r) || !has_flag(zFlags, r->flag) ) continue;
