@@ -94,4 +94,14 @@ int swedish_is_stopword(const char *z, int n);
 */
 int swedish_fold(const char *z, int n, char *zOut, int nOut);
 
+/*
+** Return 1 if the n bytes at z, a word folded as unicode61 folds it (lower
+** case, å ä ö kept), are a correctly spelled Swedish word: a form in
+** hunspell-sv's word list (the dictionary the build reads; its words and
+** their inflected forms, names too; not the compounds it would accept).
+** Else 0. A test of a 32-bit hash: about one word in 4,000 that is not in
+** the list passes. Thread safe; z need not be NUL-terminated.
+*/
+int swedish_is_word(const char *z, int n);
+
 #endif /* SWEDISH_H */
