@@ -179,6 +179,58 @@ class SearchdTest(unittest.TestCase):
         self.assertTrue(r['relaxed'])
         self.assertEqual(r['total'], 0)
 
+    def rows_with(self, word):
+        """(date, row) of every sample row whose text holds word (any
+        case), read from the report files."""
+        out = set()
+        for name in sorted(os.listdir(REPORTS)):
+            date = name[:10]
+            with open(os.path.join(REPORTS, name), encoding='utf-8') as f:
+                rows = [l for l in f.read().split('\n') if l.count('\t') == 2]
+            for i, line in enumerate(rows, 1):
+                if word in line.lower():
+                    out.add((date, i))
+        return out
+
+    def test_nested_compounds(self):
+        # kompetensförsörjning is found inside kompetensförsörjningsbehovet
+        # and Kompetensförsörjningsrådets: every row that holds it.
+        want = self.rows_with('kompetensförsörjning')
+        self.assertTrue(want)
+        r = self.srv.search(q='kompetensförsörjning', limit=100)
+        self.assertNotIn('corrected', r)
+        self.assertEqual({(h['report_date'], h['row']) for h in r['hits']},
+                         want)
+        self.assertEqual(r['total'], len(want))
+        marked = json.dumps(r['hits'][0]['highlights'], ensure_ascii=False)
+        self.assertIn('<mark>kompetensförsörjningsbehovet</mark>', marked)
+
+    def test_corrections_inside_compounds(self):
+        # mammografi stands only inside mammografivagnar and
+        # mammografiverksamheten, läkemedel only inside läkemedelsgenomgång.
+        for typed, to, inside in (('mamografi', 'mammografi',
+                                   'mammografivagnar'),
+                                  ('lakemedel', 'läkemedel',
+                                   'läkemedelsgenomgång')):
+            r = self.srv.search(q=typed, limit=100)
+            self.assertEqual(r['corrected'], {'from': typed, 'to': to})
+            self.assertNotIn('suggested', r)
+            got = {(h['report_date'], h['row']) for h in r['hits']}
+            self.assertLessEqual(self.rows_with(inside), got, typed)
+
+    def test_known_words_suggested_not_searched(self):
+        # lag and våra are Swedish words absent from the samples: nothing
+        # is found, and the near word is offered, not searched.
+        for typed in ('lag', 'våra'):
+            r = self.srv.search(q=typed)
+            self.assertEqual(r['total'], 0, typed)
+            self.assertEqual(r['hits'], [])
+            self.assertNotIn('corrected', r)
+            self.assertEqual(r['suggested']['from'], typed)
+            self.assertNotEqual(r['suggested']['to'], typed)
+        self.assertEqual(self.srv.search(q='lag')['suggested']['to'], 'låg')
+        self.assertGreater(self.srv.search(q='låg')['total'], 0)
+
     def test_operators(self):
         phrase = self.srv.search(q='"nära vård"', limit=100)
         self.assertGreater(phrase['total'], 0)
