@@ -869,5 +869,63 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(s.proc.wait(timeout=30), 0)
 
 
+def rows_with(folder, word):
+    """(date, row) of every row of the reports in folder whose text holds
+    word (any case): rows are the lines with three TAB-separated fields."""
+    out = set()
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), encoding='utf-8') as f:
+            rows = [l for l in f.read().split('\n') if l.count('\t') == 2]
+        for i, line in enumerate(rows, 1):
+            if word in line.lower():
+                out.add((name[:10], i))
+    return out
+
+
+class GeneratedCorpusTest(unittest.TestCase):
+    """Compounds and corrections over a small corpus from tools/gen-corpus,
+    whose compounds are not the samples' (Kompetensförsörjningsrådet,
+    Kompetensförsörjningsplanen; mammografi only in
+    mammografiverksamheten)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='searchd-gen-')
+        cls.reports = os.path.join(cls.tmp, 'reports')
+        subprocess.run([sys.executable, os.path.join(TOP, 'tools',
+                        'gen-corpus'), '--out', cls.reports, '--reports',
+                        '40', '--seed', '3', '--quiet'], check=True)
+        cls.srv = Server(cls.tmp, make_index(cls.tmp, src=cls.reports))
+
+    @classmethod
+    def tearDownClass(cls):
+        log = cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        for bad in ('Sanitizer', 'runtime error'):
+            if bad in log:
+                raise AssertionError('searchd stderr: ' + log[-3000:])
+
+    def test_nested_compound_finds_every_row(self):
+        want = rows_with(self.reports, 'kompetensförsörjning')
+        nested = (rows_with(self.reports, 'kompetensförsörjningsråd')
+                  | rows_with(self.reports, 'kompetensförsörjningsplan'))
+        self.assertTrue(nested)
+        r = self.srv.search(q='kompetensförsörjning', limit=100)
+        self.assertNotIn('corrected', r)
+        self.assertEqual(r['total'], len(want))
+
+    def test_corrections_to_parts(self):
+        r = self.srv.search(q='mamografi', limit=100)
+        self.assertEqual(r['corrected'], {'from': 'mamografi',
+                                          'to': 'mammografi'})
+        self.assertEqual(r['total'],
+                         len(rows_with(self.reports, 'mammografi')))
+        r = self.srv.search(q='lakemedel', limit=100)
+        self.assertEqual(r['corrected'], {'from': 'lakemedel',
+                                          'to': 'läkemedel'})
+        self.assertGreaterEqual(r['total'], len(rows_with(
+            self.reports, 'läkemedelsgenomgång')))
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=1)

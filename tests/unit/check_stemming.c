@@ -280,6 +280,26 @@ START_TEST(test_fold){
 }
 END_TEST
 
+/*
+** hunspell-sv's word list: words and their inflected forms (folded, names
+** too), not misspellings, not compounds the dictionary does not list, not
+** forms that stand only inside compounds (självmords-).
+*/
+static const struct { const char *z; int bWord; } aWord[] = {
+  {"lag", 1}, {"låg", 1}, {"våra", 1}, {"vara", 1}, {"läkemedel", 1},
+  {"läkemedlen", 1}, {"mammografi", 1}, {"mammografin", 1}, {"vården", 1},
+  {"uppdraget", 1}, {"kiruna", 1}, {"halsa", 1}, {"hälsa", 1},
+  {"lakemedel", 0}, {"mamografi", 0}, {"vard", 0}, {"nara", 0},
+  {"mammografivagnar", 0}, {"kompetensförsörjning", 0}, {"Lag", 0},
+  {"lag ", 0}, {"", 0}, {"\xff\xfe", 0},
+};
+
+START_TEST(test_is_word){
+  ck_assert_msg(swedish_is_word(aWord[_i].z, (int)strlen(aWord[_i].z))
+                ==aWord[_i].bWord, "%s", aWord[_i].z);
+}
+END_TEST
+
 /* --- robustness: bad bytes, huge tokens, huge text ---------------------- */
 
 static int count_token(void *pCtx, int tflags, const char *z, int n,
@@ -553,6 +573,7 @@ Suite *stemming_suite(void){
   tcase_add_loop_test(tc, test_query, 0, COUNT(aQuery));
   tcase_add_loop_test(tc, test_stopword, 0, COUNT(aStopCase));
   tcase_add_loop_test(tc, test_fold, 0, COUNT(aFold));
+  tcase_add_loop_test(tc, test_is_word, 0, COUNT(aWord));
   tcase_add_loop_test(tc, test_rank_kind, 0, COUNT(aRank));
   tcase_add_test(tc, test_version);
   tcase_add_test(tc, test_many_hanging);
