@@ -456,6 +456,7 @@ static void query_group(sqlite3_str *s, const struct query *q,
   }
   if( t->nAlt>1 ) sqlite3_str_appendchar(s, 1, '(');
   for(i=0; i<t->nAlt; i++){
+    if( t->aAltKind[i]==QUERY_ALT_SUGGESTION ) continue;
     if( i>0 ) sqlite3_str_appendall(s, " OR ");
     if( t->aAltKind[i]==QUERY_ALT_NEAR ) query_near(s, q, t->azAlt[i]);
     else query_quote(s, t->azAlt[i]);
@@ -495,11 +496,12 @@ static char *query_expr(const struct query *q, const char *zJoin){
   return sqlite3_str_finish(s);
 }
 
-/* The FTS5 phrases alternative j of term t makes. */
+/* The FTS5 phrases alternative j of term t makes (a suggestion: none). */
 static int query_alt_phrases(const struct query *q,
                              const struct query_term *t, int j){
   const char *az[QUERY_MAX_SPAN];
   int an[QUERY_MAX_SPAN];
+  if( t->aAltKind[j]==QUERY_ALT_SUGGESTION ) return 0;
   if( t->aAltKind[j]!=QUERY_ALT_NEAR ) return 1;
   return query_near_words(q->pOpts, t->azAlt[j], az, an);
 }
@@ -544,11 +546,13 @@ static void query_fit_near(struct query *q){
   }
 }
 
-/* Add phrase(s) of alternative j of term i: one, or a near group's. */
+/* Add phrase(s) of alternative j of term i: one, a near group's, or none
+** for a suggestion (reported only). */
 static int query_alt_add(struct query *q, int i, int j){
   const struct query_term *t = &q->aTerm[i];
   const char *az[QUERY_MAX_SPAN];
   int an[QUERY_MAX_SPAN], k, n = 1;
+  if( t->aAltKind[j]==QUERY_ALT_SUGGESTION ) return QUERY_OK;
   if( t->aAltKind[j]==QUERY_ALT_NEAR ){
     n = query_near_words(q->pOpts, t->azAlt[j], az, an);
   }

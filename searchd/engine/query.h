@@ -78,6 +78,8 @@ enum query_alt_kind {
   QUERY_ALT_TYPED,       /* the term as the user typed it (always first) */
   QUERY_ALT_SYNONYM,     /* an equivalent from the synonyms file */
   QUERY_ALT_CORRECTION,  /* a spelling/diacritics correction */
+  QUERY_ALT_SUGGESTION,  /* a correction offered, not searched: the word
+                         ** as typed is a correctly spelled word */
   QUERY_ALT_NEAR         /* the words of a multi-word synonym member,
                          ** near each other in any order (below) */
 };
@@ -187,9 +189,11 @@ struct query_opts {
 ** string OR'ed into the term's group; it may hold several words, which
 ** make a phrase; of kind QUERY_ALT_NEAR, a near group instead, above).
 ** kind says where it came from; corrections are reported in the /search
-** response. Returns QUERY_OK, QUERY_EFULL or QUERY_ENOMEM. An alternative
-** equal to one already present (a near group to a near group, anything
-** else to anything else) is ignored (QUERY_OK).
+** response. A QUERY_ALT_SUGGESTION is reported only: it is no phrase of
+** the expression (query_match, query_phrase). Returns QUERY_OK,
+** QUERY_EFULL or QUERY_ENOMEM. An alternative equal to one already
+** present (a near group to a near group, anything else to anything else)
+** is ignored (QUERY_OK).
 */
 int query_term_add_alt(struct query_term *pTerm, const char *z, int n,
                        enum query_alt_kind kind);

@@ -35,6 +35,9 @@ EXTRA_ROWS = [
      "Inflyttningen planeras till hösten."),
     ("Korta köerna till barn- och ungdomspsykiatri", "RS 201111",
      "Väntetiden har minskat."),
+    ("Följa upp vårdgarantin", "RS 201111", "Den följs upp varje månad."),
+    ("Redovisa vårdgarantiuppföljningen", "RS 201111", "Den är klar."),
+    ("Säkra kompetensförsörjningen", "RS 201111", "Arbetet pågår."),
     ("Ta fram en plan för det nya sjukhuset i Kiruna", "RS 201111",
      "Planen är klar."),
     ("Kiruna kommun planerar nya bostäder, skolor, vägar, parker och till "
@@ -310,6 +313,19 @@ class BoxTest(unittest.TestCase):
             self.assertNotIn("corrected", d, q)
             self.assertGreater(d["total"], 0, q)
 
+    def test_part_match_below_whole_word(self):
+        # vårdgaranti is a part of vårdgarantiuppföljningen (found, below
+        # the row that says vårdgarantin); kompetensförsörjning a part of
+        # the sample's kompetensförsörjningsbehovet.
+        for q, whole, part in (
+                ("vårdgaranti", ("2020-03-04", 6), ("2020-03-04", 7)),
+                ("kompetensförsörjning", ("2020-03-04", 8),
+                 ("2018-12-05", 5))):
+            hits = self.search(q)["hits"]
+            keys = [(h["report_date"], h["row"]) for h in hits]
+            self.assertEqual(keys[:2], [whole, part], q)
+            self.assertGreater(hits[0]["score"], hits[1]["score"], q)
+
     def test_nonsense_not_corrected(self):
         d = self.search("xqzvwpt")
         self.assertNotIn("corrected", d)
@@ -334,15 +350,15 @@ class BoxTest(unittest.TestCase):
 
     def test_synonym_near(self):
         """A member of several words also finds its words close together
-        in any order (row 6: "det nya sjukhuset i Kiruna"), not far apart
-        (row 7), ranked below the exact phrase (row 4)."""
+        in any order (row 9: "det nya sjukhuset i Kiruna"), not far apart
+        (row 10), ranked below the exact phrase (row 4)."""
         for q in ("KNS", "Kiruna nya sjukhus", '"Kiruna nya sjukhus"'):
             found = self.rows(q)
-            self.assertIn(("2020-03-04", 6), found, q)
-            self.assertNotIn(("2020-03-04", 7), found, q)
+            self.assertIn(("2020-03-04", 9), found, q)
+            self.assertNotIn(("2020-03-04", 10), found, q)
         hits = [(h["report_date"], h["row"]) for h in self.search("KNS")["hits"]]
         self.assertLess(hits.index(("2020-03-04", 4)),
-                        hits.index(("2020-03-04", 6)))
+                        hits.index(("2020-03-04", 9)))
 
     def test_synonym_multiword_unquoted(self):
         # A member of several words typed without quotes is matched as
