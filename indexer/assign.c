@@ -520,6 +520,7 @@ struct kent {
   size_t nA, nS;
   char *zRaw;                 /* assignment then source, nA+nS bytes */
   double *aW;                 /* per term its weight, once counts are final */
+  double wSum;                /* the sum of aW */
   struct assign_key key;
 };
 
@@ -543,6 +544,23 @@ struct clu {
   char zDnr[16];              /* the first Dnr seen, or "" */
   char zFirst[ASSIGN_DATE_MAX], zLast[ASSIGN_DATE_MAX];
   char zId[ASSIGN_ID_MAX];
+};
+
+/*
+** The terms of the live assignments' wordings, rebuilt for each report:
+** a row is compared only with the assignments it shares a term with
+** (weighted Jaccard is 0 without one), and only with the wordings whose
+** shared weight can reach the threshold. Slots of an open-addressing
+** table are free unless their iGen is the table's.
+*/
+struct tslot {
+  uint64_t t;
+  int iHead;                  /* its first posting */
+  unsigned iGen;
+};
+struct post {
+  int iSlot;                  /* live assignment * NVAR + wording */
+  int iNext;                  /* next posting of the term, or -1 */
 };
 
 /* A row that may continue an assignment, and how well. */
@@ -579,6 +597,16 @@ struct assign_stream {
   struct clu **apOf;          /* sorted row -> its assignment */
   struct pair *aPair;
   int nPair, nPairAlloc;
+  struct tslot *aTerm;        /* the live wordings' terms (struct tslot) */
+  int nTermSlot;
+  unsigned iGen;
+  struct post *aPost;
+  int nPostAlloc;
+  double *aAcc;               /* per slot: the weight a row shares with it */
+  unsigned *aStamp;           /* per live assignment: the row that touched it */
+  int *aTouched;              /* live assignments the row shares a term with */
+  int nAccAlloc;
+  unsigned iStamp;
 };
 
 static uint64_t raw_hash(const char *zA, size_t nA, const char *zS, size_t nS){
@@ -743,6 +771,7 @@ static int kent_weigh(const struct assign_stream *p, struct kent *e){
   for(j=0; j<e->key.nTerm; j++){
     int df = p->nDfSlot ? p->aDf[df_slot(p, e->key.aTerm[j])].n : 0;
     e->aW[j] = log(1.0 + (double)p->nCount/(df>0 ? df : 1));
+    e->wSum += e->aW[j];
   }
   return ASSIGN_OK;
 }
@@ -833,8 +862,16 @@ static int link_retire(struct assign_stream *p, int iDay){
   return rc;
 }
 
-/* How well key k fits assignment c (its wordings), or -1 if it cannot. */
-static double link_score(const struct clu *c, const struct kent *k){
+/*
+** How well key k fits assignment c (its wordings), or -1 if it cannot.
+** aShared[v]: the weight of the terms k shares with wording v. The
+** similarity is shared/union and the union is at least the larger of the
+** two weights, so a wording whose shared weight is below the threshold
+** times that (less a margin for rounding) cannot reach the threshold and
+** is not compared.
+*/
+static double link_score(const struct clu *c, const struct kent *k,
+                         const double *aShared){
   double t = assign_threshold(&c->pLast->key, &k->key), best = -1;
   int v;
   if( t<0 ) return -1;
@@ -843,10 +880,113 @@ static double link_score(const struct clu *c, const struct kent *k){
   }
   for(v=0; v<c->nVar; v++){
     const struct kent *o = c->apVar[v];
-    double s = jaccard(&o->key, o->aW, &k->key, k->aW);
+    double wMax = o->wSum>k->wSum ? o->wSum : k->wSum, s;
+    if( aShared[v] < t*wMax*(1.0-1e-9) ) continue;
+    s = jaccard(&o->key, o->aW, &k->key, k->aW);
     if( s>best ) best = s;
   }
   return best>=t ? best : -1;
+}
+
+/* The slot of term t in p->aTerm (free or t's). */
+static int term_slot(const struct assign_stream *p, uint64_t t){
+  int i = (int)((t ^ (t>>31)) & (uint64_t)(p->nTermSlot-1));
+  while( p->aTerm[i].iGen==p->iGen && p->aTerm[i].t!=t ){
+    i = (i+1) & (p->nTermSlot-1);
+  }
+  return i;
+}
+
+/* Room for nPost postings and the accumulators of the live assignments. */
+static int link_index_room(struct assign_stream *p, int nPost){
+  int nSlot = p->nTermSlot ? p->nTermSlot : 1024;
+  while( nSlot<2*nPost ) nSlot *= 2;
+  if( nSlot>p->nTermSlot ){
+    free(p->aTerm);
+    p->aTerm = calloc((size_t)nSlot, sizeof(*p->aTerm));
+    p->nTermSlot = p->aTerm ? nSlot : 0;
+    p->iGen = 0;
+    if( p->aTerm==0 ) return ASSIGN_NOMEM;
+  }
+  if( nPost>p->nPostAlloc ){
+    free(p->aPost);
+    p->aPost = malloc((size_t)nPost*sizeof(*p->aPost));
+    p->nPostAlloc = p->aPost ? nPost : 0;
+    if( p->aPost==0 ) return ASSIGN_NOMEM;
+  }
+  if( p->nLive>p->nAccAlloc ){
+    int n = p->nLive*2;
+    free(p->aAcc);
+    free(p->aStamp);
+    free(p->aTouched);
+    p->aAcc = malloc((size_t)n*NVAR*sizeof(double));
+    p->aStamp = calloc((size_t)n, sizeof(unsigned));
+    p->aTouched = malloc((size_t)n*sizeof(int));
+    p->nAccAlloc = p->aAcc && p->aStamp && p->aTouched ? n : 0;
+    p->iStamp = 0;
+    if( p->nAccAlloc==0 ) return ASSIGN_NOMEM;
+  }
+  return ASSIGN_OK;
+}
+
+/* Index the terms of the live assignments' wordings. */
+static int link_index(struct assign_stream *p){
+  int l, v, j, nPost = 0, rc;
+  for(l=0; l<p->nLive; l++){
+    for(v=0; v<p->apLive[l]->nVar; v++) nPost += p->apLive[l]->apVar[v]->key.nTerm;
+  }
+  if( (rc = link_index_room(p, nPost))!=ASSIGN_OK ) return rc;
+  if( ++p->iGen==0 ){                 /* wrapped: every slot is free again */
+    memset(p->aTerm, 0, (size_t)p->nTermSlot*sizeof(*p->aTerm));
+    p->iGen = 1;
+  }
+  nPost = 0;
+  for(l=0; l<p->nLive; l++){
+    const struct clu *c = p->apLive[l];
+    for(v=0; v<c->nVar; v++){
+      const struct assign_key *k = &c->apVar[v]->key;
+      for(j=0; j<k->nTerm; j++){
+        struct tslot *pSlot = &p->aTerm[term_slot(p, k->aTerm[j])];
+        if( pSlot->iGen!=p->iGen ){
+          pSlot->iGen = p->iGen;
+          pSlot->t = k->aTerm[j];
+          pSlot->iHead = -1;
+        }
+        p->aPost[nPost].iSlot = l*NVAR + v;
+        p->aPost[nPost].iNext = pSlot->iHead;
+        pSlot->iHead = nPost++;
+      }
+    }
+  }
+  return ASSIGN_OK;
+}
+
+/*
+** The live assignments that share a term with key k into p->aTouched
+** (returns how many), with the weight shared with each wording in
+** p->aAcc.
+*/
+static int link_touch(struct assign_stream *p, const struct kent *k){
+  int j, n = 0;
+  if( ++p->iStamp==0 ){
+    memset(p->aStamp, 0, (size_t)p->nAccAlloc*sizeof(unsigned));
+    p->iStamp = 1;
+  }
+  for(j=0; j<k->key.nTerm; j++){
+    const struct tslot *pSlot = &p->aTerm[term_slot(p, k->key.aTerm[j])];
+    int i;
+    if( pSlot->iGen!=p->iGen ) continue;
+    for(i=pSlot->iHead; i>=0; i=p->aPost[i].iNext){
+      int iSlot = p->aPost[i].iSlot, l = iSlot/NVAR;
+      if( p->aStamp[l]!=p->iStamp ){
+        p->aStamp[l] = p->iStamp;
+        p->aTouched[n++] = l;
+        memset(&p->aAcc[l*NVAR], 0, NVAR*sizeof(double));
+      }
+      p->aAcc[iSlot] += k->aW[j];
+    }
+  }
+  return n;
 }
 
 static int pair_cmp(const void *pa, const void *pb){
@@ -858,11 +998,13 @@ static int pair_cmp(const void *pa, const void *pb){
 
 /* The pairs of the report's nRow rows and live assignments that fit. */
 static int link_pairs(struct assign_stream *p, int nRow){
-  int r, l;
+  int r, i, rc = link_index(p);
   p->nPair = 0;
-  for(r=0; r<nRow; r++){
-    for(l=0; l<p->nLive; l++){
-      double s = link_score(p->apLive[l], p->apKey[r]);
+  for(r=0; rc==ASSIGN_OK && r<nRow; r++){
+    int nTouched = link_touch(p, p->apKey[r]);
+    for(i=0; i<nTouched; i++){
+      int l = p->aTouched[i];
+      double s = link_score(p->apLive[l], p->apKey[r], &p->aAcc[l*NVAR]);
       if( s<0 ) continue;
       if( p->nPair==p->nPairAlloc ){
         int nNew = p->nPairAlloc ? 2*p->nPairAlloc : 256;
@@ -876,10 +1018,10 @@ static int link_pairs(struct assign_stream *p, int nRow){
       p->aPair[p->nPair++].c = p->apLive[l];
     }
   }
-  if( p->nPair>1 ){
+  if( rc==ASSIGN_OK && p->nPair>1 ){
     qsort(p->aPair, (size_t)p->nPair, sizeof(*p->aPair), pair_cmp);
   }
-  return ASSIGN_OK;
+  return rc;
 }
 
 /* Row pRow, of key k, of the current report is an occurrence of c. */
@@ -1114,6 +1256,11 @@ void assign_stream_free(struct assign_stream *p){
   free(p->aOrd);
   free(p->apOf);
   free(p->aPair);
+  free(p->aTerm);
+  free(p->aPost);
+  free(p->aAcc);
+  free(p->aStamp);
+  free(p->aTouched);
   free(p);
 }
 
