@@ -16,7 +16,7 @@
 #include "words.h"
 
 #define WORD_MAX 64             /* longer words are terms as written */
-#define NVAR 4                  /* wordings kept per assignment */
+#define NVAR ASSIGN_MAX_WORDINGS
 
 struct assign_norm {
   struct sb_stemmer *pStem;

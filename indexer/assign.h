@@ -69,6 +69,8 @@
                                 ** reports of the series since */
 #define ASSIGN_ID_MAX 24        /* bytes of an id, with its NUL */
 #define ASSIGN_MAX_NAMES 8      /* names kept of an assignment text */
+#define ASSIGN_MAX_WORDINGS 4   /* latest distinct wordings an assignment
+                                ** is compared with */
 
 /* Result codes. */
 enum assign_rc {
