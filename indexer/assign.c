@@ -933,7 +933,8 @@ static int link_index_room(struct assign_stream *p, int nPost){
 static int link_index(struct assign_stream *p){
   int l, v, j, nPost = 0, rc;
   for(l=0; l<p->nLive; l++){
-    for(v=0; v<p->apLive[l]->nVar; v++) nPost += p->apLive[l]->apVar[v]->key.nTerm;
+    const struct clu *c = p->apLive[l];
+    for(v=0; v<c->nVar; v++) nPost += c->apVar[v]->key.nTerm;
   }
   if( (rc = link_index_room(p, nPost))!=ASSIGN_OK ) return rc;
   if( ++p->iGen==0 ){                 /* wrapped: every slot is free again */

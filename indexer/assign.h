@@ -30,7 +30,8 @@
 **     1 for every term when there are no weights), above a threshold that
 **     depends on what the sources say (ASSIGN_T_*): lowest when the Dnr
 **     agree, highest when a source is empty.
-**   - Linking a series (assign_link()): reports in date order (ties by
+**   - Linking a series (assign_link(), or report by report with an
+**     assign_stream, below): reports in date order (ties by
 **     report name); a row joins the assignment whose latest occurrence it
 **     fits best (among those seen within ASSIGN_MAX_GAP_DAYS and missing
 **     from at most ASSIGN_MAX_MISSED reports since: an assignment stays on

@@ -212,12 +212,14 @@ static int series_grow(struct series *s){
   const char **azId;
   if( aRow==0 ) return SQLITE_NOMEM;
   s->aRow = aRow;
-  if( (aIn = realloc(s->aIn, sizeof(*aIn)*(size_t)nNew))==0 ) return SQLITE_NOMEM;
+  aIn = realloc(s->aIn, sizeof(*aIn)*(size_t)nNew);
+  if( aIn==0 ) return SQLITE_NOMEM;
   s->aIn = aIn;
   aCluster = realloc(s->aCluster, sizeof(*aCluster)*(size_t)nNew);
   if( aCluster==0 ) return SQLITE_NOMEM;
   s->aCluster = aCluster;
-  if( (azId = realloc(s->azId, sizeof(*azId)*(size_t)nNew))==0 ) return SQLITE_NOMEM;
+  azId = realloc(s->azId, sizeof(*azId)*(size_t)nNew);
+  if( azId==0 ) return SQLITE_NOMEM;
   s->azId = azId;
   s->nAlloc = nNew;
   return SQLITE_OK;

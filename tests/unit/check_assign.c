@@ -404,7 +404,8 @@ static int collect_thread(void *pCtx, const struct assign_thread *t){
 static int stream_rows(struct assign_stream *pS, const struct assign_row *aRow,
                        int n, int *aOf, char (*azOf)[ASSIGN_ID_MAX]){
   struct assign_row *aRep = calloc((size_t)n, sizeof(*aRep));
-  int *aIdx = calloc((size_t)n, sizeof(int)), *aC = calloc((size_t)n, sizeof(int));
+  int *aIdx = calloc((size_t)n, sizeof(int));
+  int *aC = calloc((size_t)n, sizeof(int));
   const char **azId = calloc((size_t)n, sizeof(*azId));
   int i, rc = ASSIGN_OK;
   ck_assert(aRep && aIdx && aC && azId);
