@@ -6,17 +6,27 @@
 #include <string.h>
 
 #include "engine/attrs.h"
+#include "engine/sclass.h"
 #include "hash.h"
+
+/* Distinct strings (sources, series), each stored once. */
+struct attrs_strs {
+  int n, nAlloc;
+  char **az;
+  int nHash;                  /* power of two > 2 * n */
+  int *aHash;                 /* string index + 1, 0 for empty */
+};
 
 struct attrs {
   int n, nAlloc;
   sqlite3_int64 *aId;         /* the rows' ids, ascending; NULL if direct */
   struct attr_row *a;         /* row aId[i] at a[i], or if direct row id at
                               ** a[id] (iSource -1: no such row) */
-  int nSource, nSourceAlloc;
-  char **azSource;
-  int nHash;                  /* power of two > 2 * nSource */
-  int *aHash;                 /* source index + 1, 0 for empty */
+  struct attrs_strs source, series;
+  int *aRowSeries;            /* while loading: each row's series */
+  int nAssign, nAssignAlloc;
+  struct attr_assign *aAssign;
+  int nPair;
   sqlite3_int64 nDirect;      /* a[] is direct, of this many slots; or 0 */
   sqlite3_int64 nLimit;       /* attrs_dense_limit() */
   int nRun;
@@ -67,74 +77,228 @@ int attrs_decode_sizes(const unsigned char *z, int n, unsigned short *aLen){
   return -1;
 }
 
-/* Grow the source hash table to twice its size and rehash. */
-static int attrs_rehash(struct attrs *p){
-  int nNew = p->nHash ? p->nHash*2 : 64, i;
+/* Grow the hash table of t to twice its size and rehash. */
+static int attrs_rehash(struct attrs_strs *t){
+  int nNew = t->nHash ? t->nHash*2 : 64, i;
   int *aNew = calloc(nNew, sizeof(int));
   if( aNew==0 ) return SQLITE_NOMEM;
-  for(i=0; i<p->nSource; i++){
-    int h = (int)(hash_fnv1a_str(p->azSource[i]) & (nNew-1));
+  for(i=0; i<t->n; i++){
+    int h = (int)(hash_fnv1a_str(t->az[i]) & (nNew-1));
     while( aNew[h] ) h = (h+1) & (nNew-1);
     aNew[h] = i+1;
   }
-  free(p->aHash);
-  p->aHash = aNew;
-  p->nHash = nNew;
+  free(t->aHash);
+  t->aHash = aNew;
+  t->nHash = nNew;
   return SQLITE_OK;
 }
 
-/* The index of source z, added if new. */
-static int attrs_intern(struct attrs *p, const char *z, int *piOut){
+/* The index of string z (NULL: "") in t, added if new. */
+static int attrs_intern(struct attrs_strs *t, const char *z, int *piOut){
   int h, rc = SQLITE_OK;
-  if( p->nSource*2 >= p->nHash ) rc = attrs_rehash(p);
+  if( z==0 ) z = "";
+  if( t->n*2 >= t->nHash ) rc = attrs_rehash(t);
   if( rc!=SQLITE_OK ) return rc;
-  h = (int)(hash_fnv1a_str(z) & (p->nHash-1));
-  while( p->aHash[h] && strcmp(p->azSource[p->aHash[h]-1], z)!=0 ){
-    h = (h+1) & (p->nHash-1);
+  h = (int)(hash_fnv1a_str(z) & (t->nHash-1));
+  while( t->aHash[h] && strcmp(t->az[t->aHash[h]-1], z)!=0 ){
+    h = (h+1) & (t->nHash-1);
   }
-  if( p->aHash[h]==0 ){
-    if( p->nSource>=p->nSourceAlloc ){
-      int nNew = p->nSourceAlloc ? p->nSourceAlloc*2 : 64;
-      char **azNew = realloc(p->azSource, nNew*sizeof(char*));
+  if( t->aHash[h]==0 ){
+    if( t->n>=t->nAlloc ){
+      int nNew = t->nAlloc ? t->nAlloc*2 : 64;
+      char **azNew = realloc(t->az, nNew*sizeof(char*));
       if( azNew==0 ) return SQLITE_NOMEM;
-      p->azSource = azNew;
-      p->nSourceAlloc = nNew;
+      t->az = azNew;
+      t->nAlloc = nNew;
     }
-    p->azSource[p->nSource] = strdup(z);
-    if( p->azSource[p->nSource]==0 ) return SQLITE_NOMEM;
-    p->aHash[h] = ++p->nSource;
+    t->az[t->n] = strdup(z);
+    if( t->az[t->n]==0 ) return SQLITE_NOMEM;
+    t->aHash[h] = ++t->n;
   }
-  *piOut = p->aHash[h]-1;
+  *piOut = t->aHash[h]-1;
   return SQLITE_OK;
 }
 
-/* Room for nNew rows in aId[] and a[] (nNew >= p->n). */
+static void attrs_strs_free(struct attrs_strs *t){
+  int i;
+  for(i=0; i<t->n; i++) free(t->az[i]);
+  free(t->az);
+  free(t->aHash);
+}
+
+/* Room for nNew rows in aId[], a[] and aRowSeries[] (nNew >= p->n). */
 static int attrs_resize(struct attrs *p, int nNew){
   sqlite3_int64 *aId = realloc(p->aId, (nNew ? nNew : 1)*sizeof(*aId));
   struct attr_row *a;
+  int *aS;
   if( aId==0 ) return SQLITE_NOMEM;
   p->aId = aId;
   a = realloc(p->a, (nNew ? nNew : 1)*sizeof(*a));
   if( a==0 ) return SQLITE_NOMEM;
   p->a = a;
+  aS = realloc(p->aRowSeries, (nNew ? nNew : 1)*sizeof(*aS));
+  if( aS==0 ) return SQLITE_NOMEM;
+  p->aRowSeries = aS;
   p->nAlloc = nNew;
   return SQLITE_OK;
 }
 
-/* Append one row (rows come in id order). */
+/* Append one row of ST_ROWS (rows come in id order). */
 static int attrs_add(struct attrs *p, sqlite3_stmt *pStmt){
   struct attr_row *r;
-  const char *zSource = (const char*)sqlite3_column_text(pStmt, 2);
+  int rc;
   if( p->n>=p->nAlloc && attrs_resize(p, p->nAlloc ? p->nAlloc*2 : 1024) ){
     return SQLITE_NOMEM;
   }
   p->aId[p->n] = sqlite3_column_int64(pStmt, 0);
   r = &p->a[p->n];
+  memset(r, 0, sizeof(*r));
   r->date = attrs_date((const char*)sqlite3_column_text(pStmt, 1));
   attrs_decode_sizes(sqlite3_column_blob(pStmt, 3),
                      sqlite3_column_bytes(pStmt, 3), r->aLen);
+  r->cls = (unsigned char)sclass_of((const char*)sqlite3_column_text(pStmt, 4));
+  r->iAssign = -1;
+  rc = attrs_intern(&p->source, (const char*)sqlite3_column_text(pStmt, 2),
+                    &r->iSource);
+  if( rc==SQLITE_OK ){
+    rc = attrs_intern(&p->series, (const char*)sqlite3_column_text(pStmt, 5),
+                      &p->aRowSeries[p->n]);
+  }
   p->n++;
-  return attrs_intern(p, zSource ? zSource : "", &r->iSource);
+  return rc;
+}
+
+/* A new assignment, zeroed, into *piOut. */
+static int attrs_assign_new(struct attrs *p, int *piOut){
+  if( p->nAssign>=p->nAssignAlloc ){
+    int nNew = p->nAssignAlloc ? p->nAssignAlloc*2 : 1024;
+    struct attr_assign *aNew = realloc(p->aAssign, nNew*sizeof(*aNew));
+    if( aNew==0 ) return SQLITE_NOMEM;
+    p->aAssign = aNew;
+    p->nAssignAlloc = nNew;
+  }
+  memset(&p->aAssign[p->nAssign], 0, sizeof(*p->aAssign));
+  *piOut = p->nAssign++;
+  return SQLITE_OK;
+}
+
+/* The index in aId[] (before attrs_direct()) of row id, or -1. */
+static int attrs_index(const struct attrs *p, sqlite3_int64 id){
+  int lo = 0, hi = p->n - 1;
+  while( lo<=hi ){
+    int mid = lo + (hi-lo)/2;
+    if( p->aId[mid]==id ) return mid;
+    if( p->aId[mid]<id ) lo = mid+1; else hi = mid-1;
+  }
+  return -1;
+}
+
+/* Append the assignment of thread row pT (ST_THREADS). */
+static int attrs_thread(struct attrs *p, sqlite3_stmt *pT, int *piOut){
+  struct attr_assign *t;
+  int rc = attrs_assign_new(p, piOut);
+  if( rc!=SQLITE_OK ) return rc;
+  t = &p->aAssign[*piOut];
+  t->first = attrs_date((const char*)sqlite3_column_text(pT, 2));
+  t->last = attrs_date((const char*)sqlite3_column_text(pT, 3));
+  t->nOcc = sqlite3_column_int(pT, 4);
+  t->bOpen = sqlite3_column_int(pT, 5)!=0;
+  t->cls = (unsigned char)sclass_of((const char*)sqlite3_column_text(pT, 6));
+  return attrs_intern(&p->series, (const char*)sqlite3_column_text(pT, 1),
+                      &t->iSeries);
+}
+
+/*
+** Number the threads in id order and give each row its thread: a merge of
+** the threads (by primary key) and the linked rows (by assignments_aid),
+** both sorted by the id, so no id string is kept. A row whose id names no
+** thread stays without one (iAssign -1).
+*/
+static int attrs_threads(sqlite3 *db, struct attrs *p){
+  sqlite3_stmt *pT = 0, *pR = 0;
+  int rc = sqlite3_prepare_v2(db, "SELECT id, series, first_seen, last_seen,"
+      " occurrences, open, status_class FROM assignment_threads ORDER BY id",
+      -1, &pT, 0);
+  int eT = SQLITE_DONE, eR = SQLITE_DONE;
+  if( rc==SQLITE_OK ) rc = sqlite3_prepare_v2(db, "SELECT assignment_id, id"
+      " FROM assignments WHERE assignment_id IS NOT NULL"
+      " ORDER BY assignment_id", -1, &pR, 0);
+  if( rc==SQLITE_OK ){ eT = sqlite3_step(pT); eR = sqlite3_step(pR); }
+  while( rc==SQLITE_OK && eT==SQLITE_ROW ){
+    const char *zT = (const char*)sqlite3_column_text(pT, 0);
+    int iA = 0, c = -1;
+    rc = attrs_thread(p, pT, &iA);
+    while( rc==SQLITE_OK && eR==SQLITE_ROW && zT
+        && (c = strcmp((const char*)sqlite3_column_text(pR, 0), zT))<=0 ){
+      int i = c==0 ? attrs_index(p, sqlite3_column_int64(pR, 1)) : -1;
+      if( i>=0 ) p->a[i].iAssign = iA;
+      eR = sqlite3_step(pR);
+    }
+    eT = sqlite3_step(pT);
+  }
+  if( rc==SQLITE_OK && (eT!=SQLITE_DONE || (eR!=SQLITE_DONE && eR!=SQLITE_ROW)) ){
+    rc = sqlite3_errcode(db);
+  }
+  sqlite3_finalize(pT);
+  sqlite3_finalize(pR);
+  return rc;
+}
+
+/*
+** Every row without a thread is an assignment of its own: occurring once,
+** open when its report is its series' newest, its class its own.
+*/
+static int attrs_singles(struct attrs *p){
+  int *aNewest = calloc(p->series.n + 1, sizeof(int));
+  int i, rc = aNewest ? SQLITE_OK : SQLITE_NOMEM;
+  for(i=0; rc==SQLITE_OK && i<p->n; i++){
+    int s = p->aRowSeries[i];
+    if( p->a[i].date>aNewest[s] ) aNewest[s] = p->a[i].date;
+  }
+  for(i=0; rc==SQLITE_OK && i<p->n; i++){
+    struct attr_row *r = &p->a[i];
+    struct attr_assign *t;
+    if( r->iAssign>=0 ) continue;
+    rc = attrs_assign_new(p, &r->iAssign);
+    if( rc!=SQLITE_OK ) break;
+    t = &p->aAssign[r->iAssign];
+    t->first = t->last = r->date;
+    t->nOcc = 1;
+    t->iSeries = p->aRowSeries[i];
+    t->bOpen = r->date==aNewest[t->iSeries];
+    t->cls = r->cls;
+  }
+  free(aNewest);
+  return rc;
+}
+
+/*
+** Number the (assignment, report year) pairs: each assignment gets one per
+** year from its rows' first to last year (ATTRS_YEAR_MAX + 1 at most),
+** and each row the offset of its year.
+*/
+static int attrs_years(struct attrs *p){
+  int *aMin = malloc(sizeof(int) * (p->nAssign + 1));
+  int *aMax = malloc(sizeof(int) * (p->nAssign + 1));
+  int i, rc = (aMin && aMax) ? SQLITE_OK : SQLITE_NOMEM;
+  for(i=0; rc==SQLITE_OK && i<p->nAssign; i++){ aMin[i] = 1<<30; aMax[i] = 0; }
+  for(i=0; rc==SQLITE_OK && i<p->n; i++){
+    int y = p->a[i].date/10000, a = p->a[i].iAssign;
+    if( y<aMin[a] ) aMin[a] = y;
+    if( y>aMax[a] ) aMax[a] = y;
+  }
+  for(i=0; rc==SQLITE_OK && i<p->nAssign; i++){
+    int nSpan = aMax[i]>=aMin[i] ? aMax[i]-aMin[i]+1 : 1;
+    p->aAssign[i].iPair = p->nPair;
+    p->nPair += nSpan>ATTRS_YEAR_MAX+1 ? ATTRS_YEAR_MAX+1 : nSpan;
+  }
+  for(i=0; rc==SQLITE_OK && i<p->n; i++){
+    int d = p->a[i].date/10000 - aMin[p->a[i].iAssign];
+    p->a[i].iYear = (unsigned char)(d>ATTRS_YEAR_MAX ? ATTRS_YEAR_MAX : d);
+  }
+  free(aMin);
+  free(aMax);
+  return rc;
 }
 
 /*
@@ -215,7 +379,8 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
         ** fts5_storage.c writes it); a row without one, or a record of
         ** another shape, leaves its lengths unknown and rank.c asks
         ** xColumnSize() instead. */
-        "SELECT a.id, r.date, a.source, d.sz FROM assignments a"
+        "SELECT a.id, r.date, a.source, d.sz, a.status_class, r.series"
+        " FROM assignments a"
         " JOIN reports r ON r.id=a.report_id"
         " LEFT JOIN assignments_fts_docsize d ON d.id=a.id"
         " ORDER BY a.id", -1, &pStmt, 0);
@@ -225,8 +390,18 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
   }
   if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
   else sqlite3_finalize(pStmt);
+  if( rc==SQLITE_OK ) rc = attrs_threads(db, p);
+  if( rc==SQLITE_OK ) rc = attrs_singles(p);
+  if( rc==SQLITE_OK ) rc = attrs_years(p);
   /* Shrink to fit: a worker keeps this until the index changes. */
   if( rc==SQLITE_OK && p->n<p->nAlloc ) rc = attrs_resize(p, p->n);
+  if( rc==SQLITE_OK && p->nAssign<p->nAssignAlloc ){
+    struct attr_assign *a = realloc(p->aAssign,
+                                    sizeof(*a) * (p->nAssign ? p->nAssign : 1));
+    if( a ){ p->aAssign = a; p->nAssignAlloc = p->nAssign; }
+  }
+  free(p ? p->aRowSeries : 0);
+  if( p ) p->aRowSeries = 0;
   if( rc==SQLITE_OK ) p->nLimit = attrs_dense(p, 4);
   if( rc==SQLITE_OK ) rc = attrs_runs_build(p);
   if( rc==SQLITE_OK ) rc = attrs_direct(p);
@@ -239,11 +414,11 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
 }
 
 void attrs_free(struct attrs *p){
-  int i;
   if( p==0 ) return;
-  for(i=0; i<p->nSource; i++) free(p->azSource[i]);
-  free(p->azSource);
-  free(p->aHash);
+  attrs_strs_free(&p->source);
+  attrs_strs_free(&p->series);
+  free(p->aRowSeries);
+  free(p->aAssign);
   free(p->aId);
   free(p->aRun);
   free(p->a);
@@ -267,7 +442,28 @@ sqlite3_int64 attrs_dense_limit(const struct attrs *p){
   return p->nLimit;
 }
 
-int attrs_source_count(const struct attrs *p){ return p->nSource; }
+int attrs_source_count(const struct attrs *p){ return p->source.n; }
 const char *attrs_source(const struct attrs *p, int i){
-  return p->azSource[i];
+  return p->source.az[i];
+}
+
+int attrs_series_count(const struct attrs *p){ return p->series.n; }
+const char *attrs_series(const struct attrs *p, int i){
+  return p->series.az[i];
+}
+
+int attrs_assign_count(const struct attrs *p){ return p->nAssign; }
+const struct attr_assign *attrs_assign(const struct attrs *p, int i){
+  return &p->aAssign[i];
+}
+
+int attrs_pair_count(const struct attrs *p){ return p->nPair; }
+
+size_t attrs_bytes(const struct attrs *p){
+  size_t n = sizeof(*p);
+  n += (size_t)(p->nDirect ? p->nDirect : p->nAlloc) * sizeof(*p->a);
+  n += p->aId ? (size_t)p->nAlloc * sizeof(*p->aId) : 0;
+  n += (size_t)p->nAssignAlloc * sizeof(*p->aAssign);
+  n += (size_t)p->nRun * sizeof(*p->aRun);
+  return n;
 }

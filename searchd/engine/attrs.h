@@ -14,15 +14,26 @@
 ** seek at a time: rank.c's first-pass score, computed for thousands of
 ** rows per query, needs them for BM25's length normalisation.
 **
+** Each row also belongs to an assignment (assignments.assignment_id, a
+** row without one is an assignment of its own), numbered densely, with
+** what search needs of it in memory: its series, first and last report
+** date, occurrences, whether it is open and its current status class
+** (assignment_threads), for collapsing hits, filtering and faceting
+** without a join. The row keeps its own status class too, and the index
+** of its report year within its assignment's years, so a search can count
+** distinct (assignment, year) pairs for the year facet of collapsed hits.
+**
 ** The array is a snapshot: search.c reloads it when PRAGMA data_version
-** says another connection (the indexer) committed. Memory: 16 bytes per
-** row (up to 32 if many rows were deleted; 24 if more) plus the distinct
-** sources (~2.5 MB for 125,000 rows).
+** says another connection (the indexer) committed. Memory: 20 bytes per
+** row (up to 40 if many rows were deleted; 28 if more), 24 per
+** assignment, plus the distinct sources and series.
 **
 ** Thread safety: one per worker connection; not shared.
 */
 #ifndef SEARCHD_ATTRS_H
 #define SEARCHD_ATTRS_H
+
+#include <stddef.h>
 
 #include <sqlite3.h>
 
@@ -33,11 +44,29 @@
 /* Longer columns are kept as this: a length never above the true one. */
 #define ATTRS_LEN_MAX 0xFFFE
 
+/* A row's year index within its assignment saturates here: an
+** assignment spanning more years shares its last pair among them. */
+#define ATTRS_YEAR_MAX 255
+
 /* The attributes of one row (assignments.id = assignments_fts.rowid). */
 struct attr_row {
   int date;               /* report date as yyyymmdd, 0 if unparsable */
   int iSource;            /* index into the distinct sources */
+  int iAssign;            /* index into the assignments (attrs_assign) */
   unsigned short aLen[ATTRS_NCOL];  /* tokens per column, see above */
+  unsigned char cls;      /* the row's status class (sclass.h) */
+  unsigned char iYear;    /* report year - its assignment's first year */
+};
+
+/* An assignment: a thread of assignment_threads, or a row without one. */
+struct attr_assign {
+  int first, last;        /* first and last report date, yyyymmdd */
+  int nOcc;               /* occurrences (rows) */
+  int iSeries;            /* index into the distinct series */
+  int iPair;              /* its first (assignment, year) pair: row r's
+                          ** pair is iPair + r->iYear */
+  unsigned char cls;      /* current status class (of the latest row) */
+  unsigned char bOpen;    /* in the newest report of its series */
 };
 
 /*
@@ -80,6 +109,20 @@ sqlite3_int64 attrs_dense_limit(const struct attrs *p);
 /* Number of distinct sources, and source i (owned by p). */
 int attrs_source_count(const struct attrs *p);
 const char *attrs_source(const struct attrs *p, int i);
+
+/* Number of distinct series (reports.series), and series i (owned by p). */
+int attrs_series_count(const struct attrs *p);
+const char *attrs_series(const struct attrs *p, int i);
+
+/* Number of assignments, and assignment i (0 <= i < the count). */
+int attrs_assign_count(const struct attrs *p);
+const struct attr_assign *attrs_assign(const struct attrs *p, int i);
+
+/* Number of (assignment, report year) pairs: every row's pair is below. */
+int attrs_pair_count(const struct attrs *p);
+
+/* Bytes held by p (for the RSS figures of the README). */
+size_t attrs_bytes(const struct attrs *p);
 
 /*
 ** Decode an FTS5 docsize record (one SQLite varint per column) z[0..n)

@@ -134,7 +134,7 @@ static int count_walked(struct pass *ps, struct count_walk *w,
   if( rowset_count_from(&aSet[0], iLow)!=ps->nWinSeen ) return 0;
   while( rowset_prev(&aSet[0], id, &id) && id>=iLow ) h += (uint64_t)id;
   if( h!=ps->hWinSeen ) return 0;
-  if( ps->f->abSource==0 ){
+  if( !ps->f->bRowwise && !ps->bCollapse ){
     count_runs(ps, &aSet[0], iLow);
     return 1;
   }

@@ -16,6 +16,7 @@
 
 #include "engine/attrs.h"
 #include "engine/filter.h"
+#include "engine/sclass.h"
 #include "engine/search.h"
 
 struct rank_query;
@@ -26,6 +27,7 @@ struct rank_query;
 struct pass_cand {
   sqlite3_int64 id;
   int date;                       /* yyyymmdd */
+  int iAssign;                    /* its assignment (attrs.h) */
   double first;                   /* -searchd_quick(): smaller is better */
   double score;                   /* searchd_rank(): larger is better */
   double bound;                   /* an upper bound of score */
@@ -42,6 +44,8 @@ struct pass {
   int bPrefix;                    /* the query has a word* */
   int bNot;                       /* the query excludes a -word */
   int nNeed;                      /* offset+limit */
+  int bCollapse;                  /* one hit per assignment */
+  int eSort;                      /* SEARCH_SORT_* */
   /* What the first pass saw of the expression, for rows.h: matches
   ** walked, their rowid span, the cost of walking one. */
   long long nSeen;
@@ -49,14 +53,42 @@ struct pass {
   double nsPerRow;
   long long nWinSeen;             /* rows the scan stepped, to its last */
   uint64_t hWinSeen;              /* ... and the sum of their rowids */
-  /* The matches passing the filters: total and per report year. */
+  /* The matches passing the filters: total and per report year and
+  ** status class; rows, or when collapsing distinct assignments (and
+  ** distinct (assignment, year) pairs for the years), which the bitmaps
+  ** aSeenAssign and aSeenPair (attrs_assign_count() and
+  ** attrs_pair_count() bits, zero at the start of a pass) tell apart. */
   long long nTotal;
+  long long nRows;                /* rows passing the filters */
   int *aYear;                     /* PASS_YEARS entries */
+  int aStatus[SCLASS_N];
+  uint64_t *aSeenAssign, *aSeenPair;
 };
+
+/* Set bit i of a; was it clear? */
+static inline int pass_mark(uint64_t *a, int i){
+  uint64_t m = (uint64_t)1 << (i & 63);
+  if( a[i>>6] & m ) return 0;
+  a[i>>6] |= m;
+  return 1;
+}
 
 /* Count a row that passed the filters. */
 static inline void pass_tally(struct pass *p, const struct attr_row *r){
+  p->nRows++;
+  if( p->bCollapse ){
+    const struct attr_assign *t = attrs_assign(p->attrs, r->iAssign);
+    if( pass_mark(p->aSeenPair, t->iPair + r->iYear) ){
+      p->aYear[(r->date/10000) % PASS_YEARS]++;
+    }
+    if( pass_mark(p->aSeenAssign, r->iAssign) ){
+      p->aStatus[t->cls]++;
+      p->nTotal++;
+    }
+    return;
+  }
   p->aYear[(r->date/10000) % PASS_YEARS]++;
+  p->aStatus[r->cls]++;
   p->nTotal++;
 }
 
