@@ -86,22 +86,6 @@ static void search_cache_clear(struct search_http *p){
   p->nCleared++;
 }
 
-/* Is z a real date YYYY-MM-DD, from 0001-01-01 (2021-02-29 is not)? */
-static int search_is_date(const char *z){
-  static const char zShape[] = "9999-99-99";
-  static const int aDays[12] = {31,29,31,30,31,30,31,31,30,31,30,31};
-  int i, y, m, d;
-  for(i=0; zShape[i]; i++){
-    if( zShape[i]=='9' ? (z[i]<'0' || z[i]>'9') : z[i]!=zShape[i] ) return 0;
-  }
-  if( z[i] ) return 0;
-  y = atoi(z);
-  m = (z[5]-'0')*10 + (z[6]-'0');
-  d = (z[8]-'0')*10 + (z[9]-'0');
-  if( y<1 || m<1 || m>12 || d<1 || d>aDays[m-1] ) return 0;
-  return m!=2 || d<29 || (y%4==0 && (y%100!=0 || y%400==0));
-}
-
 /*
 ** The index of value z in azName[0..n), or, for NULL or "", iDefault; -1
 ** for anything else.
@@ -169,7 +153,7 @@ static int search_params(struct request_ctx *ctx, struct search_req *pReq){
   }
   for(i=0; i<2; i++){
     const char *z = params_get(pp, azDate[i]);
-    if( z && z[0] && !search_is_date(z) ){
+    if( z && z[0] && !params_is_date(z) ){
       return route_error(ctx, 400, "%s must be a date YYYY-MM-DD", azDate[i]);
     }
     if( i==0 ) a->zFrom = (z && z[0]) ? z : 0;
