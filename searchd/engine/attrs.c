@@ -31,6 +31,7 @@ struct attrs {
   sqlite3_int64 nLimit;       /* attrs_dense_limit() */
   int nRun;
   struct attr_run *aRun;      /* see attrs.h */
+  struct rowset aClass[SCLASS_N];   /* empty unless nLimit */
 };
 
 int attrs_date(const char *z){
@@ -364,6 +365,23 @@ static int attrs_runs_build(struct attrs *p){
   return SQLITE_OK;
 }
 
+/* The rows of each class as rowid sets (before attrs_direct()). */
+static int attrs_class_build(struct attrs *p){
+  int i, rc = SQLITE_OK;
+  if( p->nLimit==0 ) return SQLITE_OK;
+  for(i=0; rc==SQLITE_OK && i<SCLASS_N; i++){
+    rc = rowset_init(&p->aClass[i], p->nLimit);
+  }
+  for(i=0; rc==SQLITE_OK && i<p->n; i++){
+    rowset_add(&p->aClass[p->a[i].cls], p->aId[i]);
+  }
+  return rc;
+}
+
+const struct rowset *attrs_class_set(const struct attrs *p, int c){
+  return (p->nLimit && c>=0 && c<SCLASS_N) ? &p->aClass[c] : 0;
+}
+
 const struct attr_run *attrs_runs(const struct attrs *p, int *pn){
   *pn = p->nRun;
   return p->aRun;
@@ -404,6 +422,7 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
   if( p ) p->aRowSeries = 0;
   if( rc==SQLITE_OK ) p->nLimit = attrs_dense(p, 4);
   if( rc==SQLITE_OK ) rc = attrs_runs_build(p);
+  if( rc==SQLITE_OK ) rc = attrs_class_build(p);
   if( rc==SQLITE_OK ) rc = attrs_direct(p);
   if( rc!=SQLITE_OK ){
     attrs_free(p);
@@ -414,9 +433,11 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
 }
 
 void attrs_free(struct attrs *p){
+  int i;
   if( p==0 ) return;
   attrs_strs_free(&p->source);
   attrs_strs_free(&p->series);
+  for(i=0; i<SCLASS_N; i++) rowset_free(&p->aClass[i]);
   free(p->aRowSeries);
   free(p->aAssign);
   free(p->aId);
@@ -465,5 +486,6 @@ size_t attrs_bytes(const struct attrs *p){
   n += p->aId ? (size_t)p->nAlloc * sizeof(*p->aId) : 0;
   n += (size_t)p->nAssignAlloc * sizeof(*p->aAssign);
   n += (size_t)p->nRun * sizeof(*p->aRun);
+  n += (size_t)SCLASS_N * (size_t)p->aClass[0].nWord * sizeof(uint64_t);
   return n;
 }

@@ -26,7 +26,8 @@
 ** The array is a snapshot: search.c reloads it when PRAGMA data_version
 ** says another connection (the indexer) committed. Memory: 20 bytes per
 ** row (up to 40 if many rows were deleted; 28 if more), 24 per
-** assignment, plus the distinct sources and series.
+** assignment, a bit per row and class (attrs_class_set()), plus the
+** distinct sources and series.
 **
 ** Thread safety: one per worker connection; not shared.
 */
@@ -36,6 +37,9 @@
 #include <stddef.h>
 
 #include <sqlite3.h>
+
+#include "engine/rowset.h"
+#include "engine/sclass.h"
 
 /* Columns of assignments_fts (DB_FTS_COL_*) whose lengths are kept. */
 #define ATTRS_NCOL 3
@@ -120,6 +124,11 @@ const struct attr_assign *attrs_assign(const struct attrs *p, int i);
 
 /* Number of (assignment, report year) pairs: every row's pair is below. */
 int attrs_pair_count(const struct attrs *p);
+
+/* The rows of status class c (sclass.h) as a rowid set, when the ids are
+** dense (attrs_dense_limit()), else NULL: counting a rowid set's members
+** per class is then a popcount of their AND. */
+const struct rowset *attrs_class_set(const struct attrs *p, int c);
 
 /* Bytes held by p (for the RSS figures of the README). */
 size_t attrs_bytes(const struct attrs *p);

@@ -105,14 +105,19 @@ static void count_runs(struct pass *ps, const struct rowset *pSet,
   if( ps->nSeen==0 && rowset_prev(pSet, iLow, &id) ) ps->iMaxSeen = id;
   ps->nSeen += nBelow;
   for(i=0; i<nRun && a[i].iFirst<iLow; i++){
-    sqlite3_int64 n;
+    sqlite3_int64 n, iEnd = a[i].iEnd<iLow ? a[i].iEnd : iLow;
+    int c;
     if( (f->from && a[i].date<f->from) || (f->to && a[i].date>f->to) ){
       continue;
     }
-    n = rowset_count_range(pSet, a[i].iFirst,
-                           a[i].iEnd<iLow ? a[i].iEnd : iLow);
+    n = rowset_count_range(pSet, a[i].iFirst, iEnd);
     ps->aYear[(a[i].date/10000) % PASS_YEARS] += (int)n;
     ps->nTotal += n;
+    ps->nRows += n;
+    for(c=0; n>0 && c<SCLASS_N; c++){
+      ps->aStatus[c] += (int)rowset_count_and_range(pSet,
+          attrs_class_set(ps->attrs, c), a[i].iFirst, iEnd);
+    }
   }
 }
 
@@ -134,7 +139,8 @@ static int count_walked(struct pass *ps, struct count_walk *w,
   if( rowset_count_from(&aSet[0], iLow)!=ps->nWinSeen ) return 0;
   while( rowset_prev(&aSet[0], id, &id) && id>=iLow ) h += (uint64_t)id;
   if( h!=ps->hWinSeen ) return 0;
-  if( !ps->f->bRowwise && !ps->bCollapse ){
+  if( !ps->f->bRowwise && !ps->bCollapse
+   && attrs_class_set(ps->attrs, 0) ){
     count_runs(ps, &aSet[0], iLow);
     return 1;
   }

@@ -67,6 +67,24 @@ sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
   return n;
 }
 
+sqlite3_int64 rowset_count_and_range(const struct rowset *p,
+                                     const struct rowset *q,
+                                     sqlite3_int64 iFrom, sqlite3_int64 iTo){
+  sqlite3_int64 i, n = 0, iLast, nWord = p->nWord<q->nWord ? p->nWord
+                                                            : q->nWord;
+  if( iFrom<0 ) iFrom = 0;
+  if( iTo>nWord*64 ) iTo = nWord*64;
+  if( iFrom>=iTo ) return 0;
+  iLast = (iTo - 1) / 64;
+  for(i=iFrom/64; i<=iLast; i++){
+    uint64_t w = p->a[i] & q->a[i];
+    if( i==iFrom/64 ) w &= ~(uint64_t)0 << (iFrom % 64);
+    if( i==iLast ) w &= ~(uint64_t)0 >> (63 - (iTo - 1) % 64);
+    n += __builtin_popcountll(w);
+  }
+  return n;
+}
+
 int rowset_min(const struct rowset *p, sqlite3_int64 *pId){
   sqlite3_int64 i;
   for(i=0; i<p->nWord; i++){

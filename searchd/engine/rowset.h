@@ -47,6 +47,11 @@ sqlite3_int64 rowset_count_from(const struct rowset *p, sqlite3_int64 iFrom);
 sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
                                  sqlite3_int64 iTo);
 
+/* Number of members of both p and q in [iFrom, iTo) (q may be smaller). */
+sqlite3_int64 rowset_count_and_range(const struct rowset *p,
+                                     const struct rowset *q,
+                                     sqlite3_int64 iFrom, sqlite3_int64 iTo);
+
 /* The smallest member into *pId: returns 1, or 0 if the set is empty. */
 int rowset_min(const struct rowset *p, sqlite3_int64 *pId);
 
