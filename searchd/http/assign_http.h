@@ -13,7 +13,8 @@ struct conf;
 struct dbenv;
 struct request_ctx;
 
-/* The path prefix of one assignment: "/assignments/ID". */
+/* The path prefix of one assignment, "/assignments/ID" (its route in
+** routes.c spells it out, so tests/e2e/test_openapi.py can read it). */
 #define ASSIGN_HTTP_PREFIX "/assignments/"
 
 /* route.xOpen/xClose: the connection's search engine, which parses q. */

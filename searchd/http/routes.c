@@ -24,7 +24,7 @@ const struct route aRoute[] = {
   /* zPath      flags        methods          handler          metrics name */
   {"/search",  ROUTE_EXACT, GET_HEAD,        search_http_handle, "search"},
   {"/assignments", ROUTE_EXACT, GET_HEAD,     assign_http_list, "assignments"},
-  {ASSIGN_HTTP_PREFIX, ROUTE_PREFIX, GET_HEAD, assign_http_get, "assignment"},
+  {"/assignments/", ROUTE_PREFIX, GET_HEAD,   assign_http_get, "assignment"},
   {"/health",  ROUTE_EXACT, GET_HEAD,        health_handle,   "health"},
   {"/metrics", ROUTE_EXACT, GET_HEAD,        metrics_handle,  "metrics"},
   {"/suggest", ROUTE_EXACT, GET_HEAD,        suggest_handle,  "suggest"},
