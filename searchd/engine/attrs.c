@@ -32,6 +32,7 @@ struct attrs {
   int nRun;
   struct attr_run *aRun;      /* see attrs.h */
   struct rowset aClass[SCLASS_N];   /* empty unless nLimit */
+  struct rowset multi;              /* the same */
 };
 
 int attrs_date(const char *z){
@@ -365,21 +366,36 @@ static int attrs_runs_build(struct attrs *p){
   return SQLITE_OK;
 }
 
-/* The rows of each class as rowid sets (before attrs_direct()). */
+/* The rows of each class, and those of assignments of several rows, as
+** rowid sets (before attrs_direct()). */
 static int attrs_class_build(struct attrs *p){
   int i, rc = SQLITE_OK;
+  int *aRows = p->nLimit ? calloc(p->nAssign + 1, sizeof(int)) : 0;
   if( p->nLimit==0 ) return SQLITE_OK;
+  if( aRows==0 ) return SQLITE_NOMEM;
   for(i=0; rc==SQLITE_OK && i<SCLASS_N; i++){
     rc = rowset_init(&p->aClass[i], p->nLimit);
   }
+  if( rc==SQLITE_OK ) rc = rowset_init(&p->multi, p->nLimit);
+  for(i=0; i<p->n; i++) aRows[p->a[i].iAssign]++;
   for(i=0; rc==SQLITE_OK && i<p->n; i++){
     rowset_add(&p->aClass[p->a[i].cls], p->aId[i]);
+    if( aRows[p->a[i].iAssign]>1 ) rowset_add(&p->multi, p->aId[i]);
   }
+  free(aRows);
   return rc;
 }
 
 const struct rowset *attrs_class_set(const struct attrs *p, int c){
   return (p->nLimit && c>=0 && c<SCLASS_N) ? &p->aClass[c] : 0;
+}
+
+const struct rowset *attrs_multi_set(const struct attrs *p){
+  return p->nLimit ? &p->multi : 0;
+}
+
+const struct attr_assign *attrs_assigns(const struct attrs *p){
+  return p->aAssign;
 }
 
 const struct attr_run *attrs_runs(const struct attrs *p, int *pn){
@@ -438,6 +454,7 @@ void attrs_free(struct attrs *p){
   attrs_strs_free(&p->source);
   attrs_strs_free(&p->series);
   for(i=0; i<SCLASS_N; i++) rowset_free(&p->aClass[i]);
+  rowset_free(&p->multi);
   free(p->aRowSeries);
   free(p->aAssign);
   free(p->aId);
@@ -486,6 +503,6 @@ size_t attrs_bytes(const struct attrs *p){
   n += p->aId ? (size_t)p->nAlloc * sizeof(*p->aId) : 0;
   n += (size_t)p->nAssignAlloc * sizeof(*p->aAssign);
   n += (size_t)p->nRun * sizeof(*p->aRun);
-  n += (size_t)SCLASS_N * (size_t)p->aClass[0].nWord * sizeof(uint64_t);
+  n += (size_t)(SCLASS_N + 1) * (size_t)p->multi.nWord * sizeof(uint64_t);
   return n;
 }

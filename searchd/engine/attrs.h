@@ -26,7 +26,7 @@
 ** The array is a snapshot: search.c reloads it when PRAGMA data_version
 ** says another connection (the indexer) committed. Memory: 20 bytes per
 ** row (up to 40 if many rows were deleted; 28 if more), 24 per
-** assignment, a bit per row and class (attrs_class_set()), plus the
+** assignment, 7 bits per row (attrs_class_set(), attrs_multi_set()), plus the
 ** distinct sources and series.
 **
 ** Thread safety: one per worker connection; not shared.
@@ -129,6 +129,14 @@ int attrs_pair_count(const struct attrs *p);
 ** dense (attrs_dense_limit()), else NULL: counting a rowid set's members
 ** per class is then a popcount of their AND. */
 const struct rowset *attrs_class_set(const struct attrs *p, int c);
+
+/* The rows whose assignment has other rows too, as attrs_class_set()
+** (NULL when the ids are not dense). The others are each a distinct
+** assignment: counted by popcount when collapsing. */
+const struct rowset *attrs_multi_set(const struct attrs *p);
+
+/* The assignments as an array (attrs_assign(p, i) is its i-th entry). */
+const struct attr_assign *attrs_assigns(const struct attrs *p);
 
 /* Bytes held by p (for the RSS figures of the README). */
 size_t attrs_bytes(const struct attrs *p);

@@ -23,6 +23,7 @@ int filter_init(struct filter *f, const struct attrs *attrs,
   int i, n = attrs_source_count(attrs), rc = SQLITE_OK;
   memset(f, 0, sizeof(*f));
   f->attrs = attrs;
+  f->aAssign = attrs_assigns(attrs);
   f->from = a->zFrom ? attrs_date(a->zFrom) : 0;
   f->to = a->zTo ? attrs_date(a->zTo) : 0;
   f->mStatus = (a->mStatus & SCLASS_ALL)==SCLASS_ALL ? 0 : a->mStatus;

@@ -15,6 +15,7 @@
 
 struct filter {
   const struct attrs *attrs;      /* the snapshot the filter was made on */
+  const struct attr_assign *aAssign;  /* its assignments (attrs_assigns()) */
   int from, to;                   /* yyyymmdd; 0: open */
   char *abSource;                 /* per distinct source: allowed; NULL: all */
   char *abSeries;                 /* per distinct series: allowed; NULL: all */
@@ -45,7 +46,7 @@ static inline int filter_ok(const struct filter *f, const struct attr_row *r){
   if( f->to && r->date>f->to ) return 0;
   if( f->abSource && !f->abSource[r->iSource] ) return 0;
   if( f->abSeries || (f->mStatus && f->bAssignStatus) ){
-    const struct attr_assign *t = attrs_assign(f->attrs, r->iAssign);
+    const struct attr_assign *t = &f->aAssign[r->iAssign];
     if( f->abSeries && !f->abSeries[t->iSeries] ) return 0;
     if( f->mStatus && f->bAssignStatus && !((f->mStatus>>t->cls) & 1) ){
       return 0;

@@ -38,6 +38,7 @@ struct pass {
   sqlite3_stmt **apStmt;          /* stmt.h's, of the engine */
   const struct search_config *cfg;
   const struct attrs *attrs;
+  const struct attr_assign *aAssign;  /* attrs_assigns(attrs) */
   const struct filter *f;
   struct rank_query *pq;          /* bound to every ranking statement */
   const char *zExpr;              /* the FTS5 expression searched */
@@ -77,7 +78,7 @@ static inline int pass_mark(uint64_t *a, int i){
 static inline void pass_tally(struct pass *p, const struct attr_row *r){
   p->nRows++;
   if( p->bCollapse ){
-    const struct attr_assign *t = attrs_assign(p->attrs, r->iAssign);
+    const struct attr_assign *t = &p->aAssign[r->iAssign];
     if( pass_mark(p->aSeenPair, t->iPair + r->iYear) ){
       p->aYear[(r->date/10000) % PASS_YEARS]++;
     }

@@ -272,6 +272,7 @@ static void search_pass_init(struct search_engine *p, struct pass *ps,
   ps->apStmt = p->apStmt;
   ps->cfg = &p->cfg;
   ps->attrs = p->attrs;
+  ps->aAssign = attrs_assigns(p->attrs);
   ps->f = f;
   ps->pq = &p->rq;
   ps->zExpr = query_match(q);
