@@ -16,8 +16,8 @@
 #            one hit per row (collapse=none: what Sphinx answers, and what
 #            earlier results measured)
 #   collapse the same searchd and queries with one hit per assignment
-#            (collapse=assignment, the API's default), c16, right after
-#            the cold c16 load
+#            (collapse=assignment, the API's default), c16: the cold and
+#            the collapsed c16 loads run as A B B A, each half the time
 #   warm     searchd with the result cache on, after a warm-up: wrk,
 #            Zipf-drawn queries (the API's default, collapse=assignment)
 #   series   the same cold pair, c16, over report series
@@ -197,13 +197,13 @@ start_nginx() {
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
     printf "%.3f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
 
-# load NAME CONNS URL [LUA_SCRIPT [SCRIPT_ARGS...]]: wrk for $SECS s;
-# prints NAME.cN.{qps,p50,p90,p99,errors} metric lines.
+# load NAME CONNS URL [LUA_SCRIPT [SCRIPT_ARGS...]]: wrk for $LOAD_SECS s
+# (default $SECS); prints NAME.cN.{qps,p50,p90,p99,errors} metric lines.
 load() {
     local name=$1 c=$2 url=$3 out p v errs lua=()
     shift 3
     (($#)) && { lua=(-s "$1" "$url" --); shift; } || lua=("$url")
-    out=$(wrk -t2 -c"$c" -d"${SECS}s" --timeout 10s --latency "${lua[@]}" "$@" 2>&1) \
+    out=$(wrk -t2 -c"$c" -d"${LOAD_SECS:-$SECS}s" --timeout 10s --latency "${lua[@]}" "$@" 2>&1) \
         || { note "wrk $name -c$c failed: $out"; return 1; }
     echo "$out" > "$RD/wrk-$name-c$c.log"
     metric "$name.c$c.qps" "$(awk '/^Requests\/sec:/ {print $2}' <<< "$out")" req/s
@@ -214,6 +214,23 @@ load() {
     errs=$(awk '/Non-2xx|Socket errors/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) s += $i} END {print s + 0}' <<< "$out")
     metric "$name.c$c.errors" "$errs" count
     ((errs == 0)) || note "$name -c$c: $errs errors (see $RD/wrk-$name-c$c.log)"
+}
+
+# pair A B DB: the cold queries at c16 one hit per row (A) and one per
+# assignment (B), as A B B A in four loads of half the time each, so the
+# machine's drift weighs on both alike; prints A.c16.* and B.c16.*, each
+# the mean of its two halves (QPS exactly so, the percentiles as an
+# approximation) with the errors summed.
+pair() {
+    local a=$1 b=$2 u="http://127.0.0.1:$SPORT" half=$(( (SECS + 1) / 2 ))
+    {
+        LOAD_SECS=$half load "$a.h1" 16 "$u" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$NONE"
+        LOAD_SECS=$half load "$b.h1" 16 "$u" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$COLLAPSE"
+        LOAD_SECS=$half load "$b.h2" 16 "$u" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$COLLAPSE"
+        LOAD_SECS=$half load "$a.h2" 16 "$u" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$NONE"
+    } | awk '{ k = $1; sub(/\.h[12]\./, ".", k); s[k] += $2; n[k]++; u[k] = $3 }
+        END { for (k in s) printf "%s %s %s\n", k,
+              (k ~ /errors$/) ? s[k] : sprintf("%.3f", s[k] / n[k]), u[k] }' | sort
 }
 
 # memory NAME: VmRSS and VmHWM of the running searchd, MiB.
@@ -251,15 +268,14 @@ one_run() {
     fi
     start_searchd cold
     for c in $CONNS; do
-        load searchd.cold "$c" "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$NONE"
-        ((c == 16)) && load searchd.collapse 16 "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$COLLAPSE"
+        if ((c == 16)); then pair searchd.cold searchd.collapse
+        else load searchd.cold "$c" "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$NONE"; fi
     done
     memory searchd.cold
     cleanup
     if ((SERIES > 0)); then
         start_searchd cold "$SDB"
-        load searchd.series.cold 16 "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$NONE"
-        load searchd.series.collapse 16 "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$COLLAPSE"
+        pair searchd.series.cold searchd.series.collapse
         memory searchd.series
         cleanup
     fi
