@@ -12,6 +12,11 @@ struct cand_group {
   int iHead;                      /* its first row in the pool */
 };
 
+/* Forget where group g is (a row of its own has no slot). */
+static void cands_unpos(struct cands *c, const struct cand_group *g){
+  if( g->best.iGroup>=0 ) c->aPos[g->best.iGroup] = 0;
+}
+
 int cands_init(struct cands *c, int nMax, int *aPos){
   memset(c, 0, sizeof(*c));
   c->nMax = nMax;
@@ -29,7 +34,7 @@ int cands_init(struct cands *c, int nMax, int *aPos){
 
 void cands_free(struct cands *c){
   int i;
-  for(i=0; c->aPos && i<c->nGrp; i++) c->aPos[c->aGrp[i].best.iAssign] = 0;
+  for(i=0; c->aPos && i<c->nGrp; i++) cands_unpos(c, &c->aGrp[i]);
   free(c->a);
   free(c->aNext);
   free(c->aGrp);
@@ -65,7 +70,7 @@ static void cands_push_row(struct cands *c, const struct pass_cand *x){
 /* Put group g at slot i of the group heap, its position noted. */
 static void cands_put(struct cands *c, int i, const struct cand_group *g){
   c->aGrp[i] = *g;
-  c->aPos[g->best.iAssign] = i + 1;
+  if( g->best.iGroup>=0 ) c->aPos[g->best.iGroup] = i + 1;
 }
 
 /* Move group g, placed at slot i, up or down to where it belongs. */
@@ -125,7 +130,7 @@ static void cands_release(struct cands *c, const struct cand_group *g){
 
 /* Collapsing: add x to its kept assignment, or keep its assignment. */
 static int cands_push_group(struct cands *c, const struct pass_cand *x){
-  int iPos = c->aPos[x->iAssign], rc;
+  int iPos = x->iGroup>=0 ? c->aPos[x->iGroup] : 0, rc;
   struct cand_group g;
   if( iPos>0 ){
     g = c->aGrp[iPos-1];
@@ -142,7 +147,7 @@ static int cands_push_group(struct cands *c, const struct pass_cand *x){
     cands_sift(c, c->nGrp++, g);
   }else{
     cands_release(c, &c->aGrp[0]);
-    c->aPos[c->aGrp[0].best.iAssign] = 0;
+    cands_unpos(c, &c->aGrp[0]);
     cands_sift(c, 0, g);
   }
   return SQLITE_OK;

@@ -45,14 +45,12 @@ static inline int filter_ok(const struct filter *f, const struct attr_row *r){
   if( f->from && r->date<f->from ) return 0;
   if( f->to && r->date>f->to ) return 0;
   if( f->abSource && !f->abSource[r->iSource] ) return 0;
-  if( f->abSeries || (f->mStatus && f->bAssignStatus) ){
-    const struct attr_assign *t = &f->aAssign[r->iAssign];
-    if( f->abSeries && !f->abSeries[t->iSeries] ) return 0;
-    if( f->mStatus && f->bAssignStatus && !((f->mStatus>>t->cls) & 1) ){
-      return 0;
-    }
-  }else if( f->mStatus && !((f->mStatus>>r->cls) & 1) ){
+  if( f->abSeries && !f->abSeries[attrs_row_series(f->aAssign, r)] ){
     return 0;
+  }
+  if( f->mStatus ){
+    int c = f->bAssignStatus ? attrs_row_class(f->aAssign, r) : r->cls;
+    if( !((f->mStatus>>c) & 1) ) return 0;
   }
   return 1;
 }

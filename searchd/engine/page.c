@@ -35,16 +35,16 @@ static int page_text(struct search_text *t, const char *z, int n){
 static int page_assign(const struct pass *ps, sqlite3_stmt *pStmt,
                        struct search_hit *h){
   const struct attr_row *r = attrs_find(ps->attrs, h->id);
-  const struct attr_assign *t;
+  struct attr_assign t;
   const char *z;
   if( r==0 ) return SQLITE_OK;
-  t = attrs_assign(ps->attrs, r->iAssign);
-  h->nOcc = t->nOcc;
-  h->first = t->first;
-  h->last = t->last;
-  h->bOpen = t->bOpen;
+  attrs_assign_of(ps->attrs, r, &t);
+  h->nOcc = t.nOcc;
+  h->first = t.first;
+  h->last = t.last;
+  h->bOpen = t.bOpen;
   if( !ps->bCollapse ) return SQLITE_OK;
-  z = sclass_name(t->cls);
+  z = sclass_name(t.cls);
   if( page_text(&h->aText[SEARCH_CLASS], z, (int)strlen(z)) ){
     return SQLITE_NOMEM;
   }

@@ -27,7 +27,8 @@ struct rank_query;
 struct pass_cand {
   sqlite3_int64 id;
   int date;                       /* yyyymmdd */
-  int iAssign;                    /* its assignment (attrs.h) */
+  sqlite3_int64 iGroup;           /* its assignment when collapsing: iAssign
+                                  ** (attrs.h) if >= 0, else -1 - id */
   double first;                   /* -searchd_quick(): smaller is better */
   double score;                   /* searchd_rank(): larger is better */
   double bound;                   /* an upper bound of score */
@@ -58,7 +59,8 @@ struct pass {
   ** status class; rows, or when collapsing distinct assignments (and
   ** distinct (assignment, year) pairs for the years), which the bitmaps
   ** aSeenAssign and aSeenPair (attrs_assign_count() and
-  ** attrs_pair_count() bits, zero at the start of a pass) tell apart. */
+  ** attrs_pair_count() bits, zero at the start of a pass) tell apart; a
+  ** row of its own (iAssign < 0) is always a new assignment. */
   long long nTotal;
   long long nRows;                /* rows passing the filters */
   int *aYear;                     /* PASS_YEARS entries */
@@ -77,7 +79,7 @@ static inline int pass_mark(uint64_t *a, int i){
 /* Count a row that passed the filters. */
 static inline void pass_tally(struct pass *p, const struct attr_row *r){
   p->nRows++;
-  if( p->bCollapse ){
+  if( p->bCollapse && r->iAssign>=0 ){
     const struct attr_assign *t = &p->aAssign[r->iAssign];
     if( pass_mark(p->aSeenPair, t->iPair + r->iYear) ){
       p->aYear[(r->date/10000) % PASS_YEARS]++;

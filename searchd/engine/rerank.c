@@ -77,23 +77,23 @@ static int rerank_more(struct pass_cand **apOrd, int n, int nNeed, int m,
 
 /* An assignment's best exact score so far. */
 struct rerank_best {
-  int iAssign;
+  sqlite3_int64 iGroup;
   double score;
 };
 
 static int rerank_cmp_best(const void *pA, const void *pB){
   const struct rerank_best *a = pA, *b = pB;
-  if( a->iAssign!=b->iAssign ) return a->iAssign < b->iAssign ? -1 : 1;
+  if( a->iGroup!=b->iGroup ) return a->iGroup < b->iGroup ? -1 : 1;
   return a->score > b->score ? -1 : (a->score < b->score);
 }
 
 static int rerank_cmp_assign(const void *pA, const void *pB){
   const struct rerank_best *a = pA, *b = pB;
-  return a->iAssign < b->iAssign ? -1 : (a->iAssign > b->iAssign);
+  return a->iGroup < b->iGroup ? -1 : (a->iGroup > b->iGroup);
 }
 
 /*
-** Each assignment's best exact score so far into aBest (by iAssign),
+** Each assignment's best exact score so far into aBest (by iGroup),
 ** their number into *pnBest, and the floor: the nNeed-th best of them, or
 ** -HUGE_VAL while fewer are known. aScratch: n doubles.
 */
@@ -103,12 +103,12 @@ static double rerank_floor(struct pass_cand **apOrd, int n, int nNeed,
   int i, k = 0, nBest = 0;
   for(i=0; i<n; i++){
     if( !apOrd[i]->bExact ) continue;
-    aBest[k].iAssign = apOrd[i]->iAssign;
+    aBest[k].iGroup = apOrd[i]->iGroup;
     aBest[k++].score = apOrd[i]->score;
   }
   qsort(aBest, k, sizeof(*aBest), rerank_cmp_best);
   for(i=0; i<k; i++){
-    if( i==0 || aBest[i].iAssign!=aBest[i-1].iAssign ){
+    if( i==0 || aBest[i].iGroup!=aBest[i-1].iGroup ){
       aBest[nBest++] = aBest[i];
       aScratch[nBest-1] = aBest[i].score;
     }
@@ -134,7 +134,7 @@ static int rerank_more_collapse(struct pass_cand **apOrd, int n, int nNeed,
   for(i=0; i<n && k<m && apOrd[i]->bound>=floor; i++){
     struct rerank_best key, *pB;
     if( apOrd[i]->bExact ) continue;
-    key.iAssign = apOrd[i]->iAssign;
+    key.iGroup = apOrd[i]->iGroup;
     key.score = HUGE_VAL;
     pB = bsearch(&key, aBest, nBest, sizeof(*aBest), rerank_cmp_assign);
     if( pB==0 || apOrd[i]->bound>=pB->score ) aId[k++] = apOrd[i]->id;
@@ -192,12 +192,12 @@ static int rerank_collapse(struct pass_cand *aCand, int *pn){
     return SQLITE_NOMEM;
   }
   for(i=0; i<n; i++){
-    a[i].iAssign = aCand[i].iAssign;
-    a[i].score = -(double)i;      /* earlier first among equal iAssign */
+    a[i].iGroup = aCand[i].iGroup;
+    a[i].score = -(double)i;      /* earlier first among equal iGroup */
   }
   qsort(a, n, sizeof(*a), rerank_cmp_best);
   for(i=0; i<n; i++){
-    if( i==0 || a[i].iAssign!=a[i-1].iAssign ) abKeep[(int)-a[i].score] = 1;
+    if( i==0 || a[i].iGroup!=a[i-1].iGroup ) abKeep[(int)-a[i].score] = 1;
   }
   for(i=0; i<n; i++){
     if( abKeep[i] ) aCand[k++] = aCand[i];
