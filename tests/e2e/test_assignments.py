@@ -1,15 +1,13 @@
 """The assignments API of the real searchd over a real index of generated
-report series (tools/gen-corpus --series, two regions): /search collapsed
+report series (tools/gen-corpus --series, two regions, linked by the
+indexer) and the sample reports in a folder of their own indexed with
+--no-link (rows of their own, ids "row-N"): /search collapsed
 by assignment (totals, the status facet and year facet against SQL counts
 of the same index, one hit per assignment, its fields), collapse=none,
 the status and series filters, sorting by date, the result cache keeping
 the new parameters apart; GET /assignments (filters, order, totals
 against SQL) and GET /assignments/{id} (occurrences against SQL, related
 assignments), and hostile ids and parameters (4xx, never 5xx).
-
-The index's assignments are linked by SQL from the generator's truth (the
-ids and classes the indexer's linking would give): searchd reads the
-columns, whoever wrote them.
 
 Run: BUILD=build TOP=$PWD python3 tests/e2e/test_assignments.py
 """
@@ -35,33 +33,6 @@ AID = "coalesce(a.assignment_id, 'row-' || a.id)"
 CLASS = "coalesce(t.status_class, a.status_class)"
 
 
-def link_by_sql(db, truth):
-    """Give the rows the truth's assignment ids and classes, and write the
-    threads as common/db.h describes them. Rows 1 of each report stay
-    unlinked (assignments of their own)."""
-    con = sqlite3.connect(db)
-    with open(truth, encoding="utf-8") as f:
-        rows = [l.rstrip("\n").split("\t") for l in f][1:]
-    for path, row, aid, cls in rows:
-        con.execute("UPDATE assignments SET assignment_id=?, status_class=?,"
-                    " status_evidence=? WHERE row=? AND row>1 AND report_id="
-                    "(SELECT id FROM reports WHERE path LIKE ?)",
-                    (aid, cls, "ev " + cls, int(row), "%/" + path))
-    con.execute("""INSERT INTO assignment_threads SELECT a.assignment_id,
-        r.series, min(r.date), max(r.date), count(*), max(r.date)=(SELECT
-        max(date) FROM reports r2 WHERE r2.series=r.series), '', 0
-        FROM assignments a JOIN reports r ON r.id=a.report_id
-        WHERE a.assignment_id IS NOT NULL GROUP BY a.assignment_id""")
-    con.execute("""UPDATE assignment_threads SET latest=(SELECT a.id FROM
-        assignments a JOIN reports r ON r.id=a.report_id WHERE
-        a.assignment_id=assignment_threads.id ORDER BY r.date DESC
-        LIMIT 1)""")
-    con.execute("""UPDATE assignment_threads SET status_class=(SELECT
-        status_class FROM assignments WHERE id=latest)""")
-    con.commit()
-    con.close()
-
-
 def fts(q):
     """The FTS5 expression searchd makes of these plain queries."""
     parts = []
@@ -83,14 +54,17 @@ class AssignmentsTest(unittest.TestCase):
         cls.srv = None
         try:
             reports = os.path.join(cls.tmp, "reports")
-            truth = os.path.join(cls.tmp, "truth.tsv")
             subprocess.run([sys.executable, GEN, "--out", reports, "--series",
-                            "--regions", "2", "--truth", truth], check=True,
+                            "--regions", "2"], check=True,
                            stdout=subprocess.DEVNULL, timeout=300)
+            samples = os.path.join(cls.tmp, "samples")
+            shutil.copytree(searchd_proc.REPORTS, samples)
             cls.db = os.path.join(cls.tmp, "t.db")
-            subprocess.run([os.path.join(BUILD, "indexer"), "--quiet", "--db",
-                            cls.db, reports], check=True, timeout=600)
-            link_by_sql(cls.db, truth)
+            indexer = [os.path.join(BUILD, "indexer"), "--quiet", "--db",
+                       cls.db]
+            subprocess.run(indexer + [reports], check=True, timeout=600)
+            subprocess.run(indexer + ["--no-link", samples], check=True,
+                           timeout=600)
             cls.srv = searchd_proc.Searchd(os.path.join(BUILD, "searchd"),
                                            cls.db, ["--quiet", "--threads",
                                                     "2"], workdir=cls.tmp)
@@ -99,7 +73,9 @@ class AssignmentsTest(unittest.TestCase):
             raise
         con = sqlite3.connect(cls.db)
         cls.series = [r[0] for r in con.execute(
-            "SELECT DISTINCT series FROM reports ORDER BY 1")]
+            "SELECT DISTINCT series FROM reports WHERE path NOT LIKE"
+            " '%/samples/%' ORDER BY 1")]
+        assert len(cls.series) == 2, cls.series
         con.close()
 
     @classmethod
@@ -293,8 +269,12 @@ class AssignmentsTest(unittest.TestCase):
                          (d["total"], []))
 
     def test_detail(self):
-        ids = [a["id"] for a in self.api("/assignments", limit=100,
-                                         q="vård")["assignments"]]
+        samples = shell(self.db, "SELECT DISTINCT series FROM reports WHERE"
+                        " path LIKE '%/samples/%';").strip()
+        ids = [a["id"] for a in
+               self.api("/assignments", limit=20, q="vård")["assignments"]
+               + self.api("/assignments", limit=10, q="vård",
+                          series=samples)["assignments"]]
         self.assertTrue(any(i.startswith("row-") for i in ids))
         self.assertTrue(any(not i.startswith("row-") for i in ids))
         for i in ids[:30]:
@@ -316,6 +296,14 @@ class AssignmentsTest(unittest.TestCase):
             self.assertEqual(len({r["id"] for r in rel}), len(rel))
             scores = [r["score"] for r in rel]
             self.assertEqual(scores, sorted(scores, reverse=True))
+        # A linked assignment of several rows, and the sample rows.
+        self.assertTrue(self.sql("SELECT count(*) FROM assignment_threads"
+                                 " WHERE occurrences>1;"))
+        self.assertEqual(self.sql("SELECT count(*) FROM assignments WHERE"
+                                  " assignment_id IS NULL;"),
+                         self.sql("SELECT count(*) FROM assignments a JOIN"
+                                  " reports r ON r.id=a.report_id WHERE"
+                                  " r.path LIKE '%/samples/%';"))
         # The same assignment in the other region is related.
         d = self.api("/assignments/" + urllib.parse.quote(
             self.api("/assignments", q="mammografi",
