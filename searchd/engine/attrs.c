@@ -431,6 +431,27 @@ const struct attr_run *attrs_runs(const struct attrs *p, int *pn){
   return p->aRun;
 }
 
+/*
+** Shrink to fit (a worker keeps this until the index changes) and drop
+** what only loading needed. A failed shrink keeps the larger block.
+*/
+static void attrs_shrink(struct attrs *p){
+  size_t n = p->n ? (size_t)p->n : 1;
+  sqlite3_int64 *aId = realloc(p->aId, n * sizeof(*aId));
+  struct attr_row *a = realloc(p->a, n * sizeof(*a));
+  struct attr_assign *aA = realloc(p->aAssign, sizeof(*aA)
+                                   * (p->nAssign ? (size_t)p->nAssign : 1));
+  if( aId ) p->aId = aId;
+  if( a ) p->a = a;
+  if( aId && a ) p->nAlloc = (int)n;
+  if( aA ){
+    p->aAssign = aA;
+    p->nAssignAlloc = p->nAssign;
+  }
+  free(p->aRowSeries);
+  p->aRowSeries = 0;
+}
+
 int attrs_load(sqlite3 *db, struct attrs **ppOut){
   struct attrs *p = calloc(1, sizeof(*p));
   sqlite3_stmt *pStmt = 0;
@@ -456,15 +477,7 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
   if( rc==SQLITE_OK ) rc = attrs_newest(p);
   if( rc==SQLITE_OK ) rc = attrs_compact(p);
   if( rc==SQLITE_OK ) rc = attrs_years(p);
-  /* Shrink to fit: a worker keeps this until the index changes. */
-  if( rc==SQLITE_OK && p->n<p->nAlloc ) rc = attrs_resize(p, p->n);
-  if( rc==SQLITE_OK && p->nAssign<p->nAssignAlloc ){
-    struct attr_assign *a = realloc(p->aAssign,
-                                    sizeof(*a) * (p->nAssign ? p->nAssign : 1));
-    if( a ){ p->aAssign = a; p->nAssignAlloc = p->nAssign; }
-  }
-  free(p ? p->aRowSeries : 0);
-  if( p ) p->aRowSeries = 0;
+  if( rc==SQLITE_OK ) attrs_shrink(p);
   if( rc==SQLITE_OK ) p->nLimit = attrs_dense(p, 4);
   if( rc==SQLITE_OK ) rc = attrs_runs_build(p);
   if( rc==SQLITE_OK ) rc = attrs_class_build(p);
