@@ -12,14 +12,12 @@ struct cand_group {
   int iHead;                      /* its first row in the pool */
 };
 
-/* Forget where group g is (a row of its own has no slot). */
-static void cands_unpos(struct cands *c, const struct cand_group *g){
-  if( g->best.iGroup>=0 ) c->aPos[g->best.iGroup] = 0;
-}
+static void cands_unpos(struct cands *c, const struct cand_group *g);
 
-int cands_init(struct cands *c, int nMax, int *aPos){
+int cands_init(struct cands *c, int nMax, int nMin, int *aPos){
   memset(c, 0, sizeof(*c));
   c->nMax = nMax;
+  c->nMin = nMin;
   c->bCollapse = aPos!=0;
   c->aPos = aPos;
   c->iFree = -1;
@@ -28,7 +26,8 @@ int cands_init(struct cands *c, int nMax, int *aPos){
     c->nAlloc = nMax + 1;
     return c->a ? SQLITE_OK : SQLITE_NOMEM;
   }
-  c->aGrp = malloc(sizeof(*c->aGrp) * (nMax + 1));
+  c->nGrpAlloc = nMin + 16;
+  c->aGrp = malloc(sizeof(*c->aGrp) * c->nGrpAlloc);
   return c->aGrp ? SQLITE_OK : SQLITE_NOMEM;
 }
 
@@ -65,6 +64,11 @@ static void cands_push_row(struct cands *c, const struct pass_cand *x){
     i = m;
   }
   a[i] = *x;
+}
+
+/* Forget where group g is (a row of its own has no slot). */
+static void cands_unpos(struct cands *c, const struct cand_group *g){
+  if( g->best.iGroup>=0 ) c->aPos[g->best.iGroup] = 0;
 }
 
 /* Put group g at slot i of the group heap, its position noted. */
@@ -113,6 +117,7 @@ static int cands_alloc(struct cands *c, const struct pass_cand *x, int iNext,
   }
   c->a[i] = *x;
   c->aNext[i] = iNext;
+  c->nLive++;
   *piOut = i;
   return SQLITE_OK;
 }
@@ -124,11 +129,38 @@ static void cands_release(struct cands *c, const struct cand_group *g){
     int iNext = c->aNext[i];
     c->aNext[i] = c->iFree;
     c->iFree = i;
+    c->nLive--;
     i = iNext;
   }
 }
 
-/* Collapsing: add x to its kept assignment, or keep its assignment. */
+/* Drop the worst groups while the rows are over budget and more than the
+** least number of groups are kept. */
+static void cands_trim(struct cands *c){
+  while( c->nLive>c->nMax && c->nGrp>c->nMin ){
+    cands_release(c, &c->aGrp[0]);
+    cands_unpos(c, &c->aGrp[0]);
+    if( --c->nGrp>0 ) cands_sift(c, 0, c->aGrp[c->nGrp]);
+  }
+}
+
+/* Room for one more group. */
+static int cands_grow(struct cands *c){
+  struct cand_group *a;
+  if( c->nGrp<c->nGrpAlloc ) return SQLITE_OK;
+  a = realloc(c->aGrp, sizeof(*a) * c->nGrpAlloc * 2);
+  if( a==0 ) return SQLITE_NOMEM;
+  c->aGrp = a;
+  c->nGrpAlloc *= 2;
+  return SQLITE_OK;
+}
+
+/*
+** Collapsing: add x to its kept assignment, or keep its assignment; then
+** drop the worst assignments that no longer fit the rows' budget. A new
+** assignment no better than the worst kept, with the budget full, would be
+** dropped at once: it is not added.
+*/
 static int cands_push_group(struct cands *c, const struct pass_cand *x){
   int iPos = x->iGroup>=0 ? c->aPos[x->iGroup] : 0, rc;
   struct cand_group g;
@@ -137,20 +169,18 @@ static int cands_push_group(struct cands *c, const struct pass_cand *x){
     rc = cands_alloc(c, x, g.iHead, &g.iHead);
     if( rc==SQLITE_OK && cands_worse(&g.best, x) ) g.best = *x;
     if( rc==SQLITE_OK ) cands_sift(c, iPos-1, g);
-    return rc;
-  }
-  if( c->nGrp>=c->nMax && !cands_worse(&c->aGrp[0].best, x) ) return SQLITE_OK;
-  g.best = *x;
-  rc = cands_alloc(c, x, -1, &g.iHead);
-  if( rc!=SQLITE_OK ) return rc;
-  if( c->nGrp<c->nMax ){
-    cands_sift(c, c->nGrp++, g);
   }else{
-    cands_release(c, &c->aGrp[0]);
-    cands_unpos(c, &c->aGrp[0]);
-    cands_sift(c, 0, g);
+    if( c->nGrp>=c->nMin && c->nLive>=c->nMax
+     && !cands_worse(&c->aGrp[0].best, x) ){
+      return SQLITE_OK;
+    }
+    g.best = *x;
+    rc = cands_grow(c);
+    if( rc==SQLITE_OK ) rc = cands_alloc(c, x, -1, &g.iHead);
+    if( rc==SQLITE_OK ) cands_sift(c, c->nGrp++, g);
   }
-  return SQLITE_OK;
+  if( rc==SQLITE_OK ) cands_trim(c);
+  return rc;
 }
 
 int cands_push(struct cands *c, const struct pass_cand *x){

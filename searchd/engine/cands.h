@@ -1,8 +1,9 @@
 /*
 ** cands.h: the first pass's candidates: the best K rows by first-pass key
 ** (struct pass_cand.first, smaller is better; ties: newer report, then
-** lower rowid), or, when collapsing, the best K assignments by the key of
-** their best row, each with every row of it the pass offered.
+** lower rowid), or, when collapsing, the best assignments by the key of
+** their best row, each with every row of it the pass offered: as many as
+** fit K rows, and at least the page's number of assignments.
 **
 ** Why every row of a kept assignment: the rerank wants each assignment's
 ** best exact score, and a row's bound says nothing of its rank among its
@@ -10,7 +11,9 @@
 ** an assignment that falls out of the K go with it. The page is then the
 ** best assignments of the rows offered by exact score, whatever order the
 ** rows came in: the heap, not the scan's window, decides, so a scan of
-** every match (no window) collapses exactly too.
+** every match (no window) collapses exactly too. The budget is in rows,
+** not assignments, because the rerank's cost is in rows: K assignments of
+** ten reports each would make it score ten times the rows.
 **
 ** Thread safety: belongs to the search in progress.
 */
@@ -23,6 +26,7 @@ struct cand_group;
 
 struct cands {
   int nMax;                       /* K */
+  int nMin;                       /* collapsing: assignments kept at least */
   int bCollapse;
   /* Rows: a max-heap of a[0..n) (worst on top); when collapsing, a pool
   ** of rows linked per group through aNext (-1 ends), freed rows on the
@@ -34,18 +38,19 @@ struct cands {
   /* Collapsing: a max-heap of groups, and per assignment its slot + 1 in
   ** it (0: not kept; all 0 again after cands_free()). */
   struct cand_group *aGrp;
-  int nGrp;
+  int nGrp, nGrpAlloc;
+  int nLive;                      /* rows held by the kept groups */
   int *aPos;
 };
 
 /*
 ** Start empty, keeping nMax (> 0) rows, or with aPos (attrs_assign_count()
-** ints, all 0, which must outlive c) nMax assignments, told apart by
-** struct pass_cand.iGroup (a negative one is a row of its own, never
-** offered twice). Returns SQLITE_OK or SQLITE_NOMEM; cands_free() either
-** way.
+** ints, all 0, which must outlive c) the best assignments that fit nMax
+** rows, at least nMin of them, told apart by struct pass_cand.iGroup (a
+** negative one is a row of its own, never offered twice). Returns
+** SQLITE_OK or SQLITE_NOMEM; cands_free() either way.
 */
-int cands_init(struct cands *c, int nMax, int *aPos);
+int cands_init(struct cands *c, int nMax, int nMin, int *aPos);
 
 /* Offer row x (its iGroup set). SQLITE_OK or SQLITE_NOMEM. */
 int cands_push(struct cands *c, const struct pass_cand *x);

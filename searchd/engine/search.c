@@ -307,9 +307,9 @@ static int search_passes(struct search_engine *p, struct pass *ps,
   if( rc==SQLITE_OK && ps->nTotal==0 && query_relaxed(q) ){
     ps->zExpr = query_relaxed(q);
     pRes->bRelaxed = 1;
-    int nMax = c->nMax;
+    int nMax = c->nMax, nMin = c->nMin;
     cands_free(c);
-    rc = cands_init(c, nMax, ps->bCollapse ? p->aPos : 0);
+    rc = cands_init(c, nMax, nMin, ps->bCollapse ? p->aPos : 0);
     if( rc==SQLITE_OK ) rc = search_first(p, ps, q, 1, c);
   }
   return rc;
@@ -325,7 +325,7 @@ static int search_query(struct search_engine *p, const struct query *q,
   int nMax = (int)p->cfg.nRerank, nCand = 0, rc;
   search_pass_init(p, &ps, q, a, f);
   if( ps.nNeed>nMax ) nMax = ps.nNeed;
-  rc = cands_init(&c, nMax, ps.bCollapse ? p->aPos : 0);
+  rc = cands_init(&c, nMax, ps.nNeed, ps.bCollapse ? p->aPos : 0);
   if( rc==SQLITE_OK ) rc = filter_init(f, p->attrs, a);
   if( rc==SQLITE_OK ) rc = search_passes(p, &ps, q, &c, pRes);
   if( rc==SQLITE_OK ) rc = cands_finish(&c, &aCand, &nCand);

@@ -18,10 +18,11 @@
 **      candidates are sorted by score, then newer report, then row; page.h
 **      reads the requested page's rows with highlight() and snippet().
 ** Collapsing (the default) makes the assignment the unit: the heap keeps
-** the best K assignments by their best bound, each with every occurrence
-** the scan saw (cands.h); the rerank scores occurrences until no bound
-** left can change the page's assignments or their best occurrence; the
-** total and facets count distinct assignments (attrs.h). Sorting by date
+** the best assignments by their best bound that fit K rows (at least the
+** page's), each with every occurrence the scan saw (cands.h); the rerank
+** scores occurrences until no bound left can change the page's
+** assignments or their best occurrence; the total and facets count
+** distinct assignments (attrs.h). Sorting by date
 ** scans every match (no window, no quick score) with the date as the key.
 ** Every statement over chosen rows reads them as rows.h decides.
 ** All of it runs in one read transaction: one snapshot, one lock. When

@@ -601,11 +601,11 @@ START_TEST(test_collapse_page)
     aScore[n++] = all.aHit[i].score;
   }
   for(iCfg=0; iCfg<3; iCfg++){
-    /* Default; no window; no early exact scores. K stays above the
-    ** assignments: as for rows, the page is exact among the K best by
-    ** bound (search.h). */
-    static const long aCfg[3][3] = {{2000, 100, 200}, {0, 100, 200},
-                                    {2000, 100, 0}};
+    /* The default window; none; no early exact scores. K (rows) above
+    ** the matches: as for rows, the page is exact among the candidates
+    ** (cands.h), here all rows. */
+    static const long aCfg[3][3] = {{2000, 1000, 200}, {0, 1000, 200},
+                                    {2000, 1000, 0}};
     long nOff;
     engine_open(aCfg[iCfg][0], aCfg[iCfg][1], aCfg[iCfg][2], 10000);
     for(nOff=0; nOff<n+3; nOff+=4){
@@ -623,6 +623,38 @@ START_TEST(test_collapse_page)
       search_result_clear(&r);
     }
   }
+  search_result_clear(&all);
+}
+END_TEST
+
+/*
+** A budget of 10 rows keeps the best assignments whole: every hit is its
+** assignment's best row with its best score, in the ranking's order, and
+** at least the page's number of assignments is kept.
+*/
+START_TEST(test_collapse_budget)
+{
+  struct search_args a = page(0, 1000);
+  struct search_result all, r;
+  int i, j, k = -1;
+  engine_open(0, 10000, 200, 10000);
+  run(azAssignQ[_i], &a, &all);
+  engine_open(2000, 10, 200, 10000);
+  a = page(0, 15);
+  a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+  run(azAssignQ[_i], &a, &r);
+  ck_assert_int_eq(r.nHit, all.nTotal<15 ? (int)all.nTotal : 15);
+  for(i=0; i<r.nHit; i++){
+    const char *zId = r.aHit[i].aText[SEARCH_ASSIGN_ID].z;
+    for(j=0; j<all.nHit
+        && strcmp(all.aHit[j].aText[SEARCH_ASSIGN_ID].z, zId)!=0; j++){}
+    ck_assert_int_lt(j, all.nHit);
+    ck_assert_int_eq(r.aHit[i].id, all.aHit[j].id);
+    ck_assert(r.aHit[i].score==all.aHit[j].score);
+    ck_assert_int_gt(j, k);
+    k = j;
+  }
+  search_result_clear(&r);
   search_result_clear(&all);
 }
 END_TEST
@@ -748,6 +780,8 @@ Suite *search_suite(void){
   tcase_add_loop_test(tc, test_collapse_counts, 0,
                       (int)(sizeof(aAssignFilter)/sizeof(aAssignFilter[0])));
   tcase_add_loop_test(tc, test_collapse_page, 0,
+                      (int)(sizeof(azAssignQ)/sizeof(azAssignQ[0])));
+  tcase_add_loop_test(tc, test_collapse_budget, 0,
                       (int)(sizeof(azAssignQ)/sizeof(azAssignQ[0])));
   tcase_add_test(tc, test_collapse_fields);
   tcase_add_loop_test(tc, test_sort_date, 0,
