@@ -8,25 +8,27 @@
 #include "engine/assign.h"
 
 /*
-** Every assignment as one table: the threads, and each row not linked as
-** its own (open when its report is its series' newest). Columns as
-** assign_item_read() reads them, then latest (an assignments.id).
+** Every assignment as one table t(id, series, first_seen, last_seen,
+** occurrences, open, status_class, latest): the threads, and each row not
+** linked as its own (open when its report is its series' newest); with q,
+** only those with a matching row. The match drives each half (a lookup
+** per matching row, not a scan of every assignment); the filters on t
+** reach into both halves (SQLite pushes them down a UNION ALL).
 */
-#define ASSIGN_ALL \
-  "WITH t(id, series, first_seen, last_seen, occurrences, open," \
-  " status_class, latest) AS (" \
-  " SELECT id, series, first_seen, last_seen, occurrences, open," \
-  "  status_class, latest FROM assignment_threads" \
-  " UNION ALL" \
-  " SELECT 'row-' || a.id, r.series, r.date, r.date, 1," \
-  "  r.date=(SELECT max(r2.date) FROM reports r2 WHERE r2.series=r.series)," \
-  "  a.status_class, a.id" \
-  " FROM assignments a JOIN reports r ON r.id=a.report_id" \
-  " WHERE a.assignment_id IS NULL) "
-
-#define ASSIGN_COLUMNS \
-  "t.id, l.assignment, l.source, t.series, t.status_class, t.first_seen," \
-  " t.last_seen, t.open, t.occurrences"
+#define ASSIGN_THREADS \
+  "SELECT id, series, first_seen, last_seen, occurrences, open," \
+  " status_class, latest FROM assignment_threads"
+#define ASSIGN_THREADS_Q \
+  " WHERE id IN (SELECT a.assignment_id FROM assignments_fts f" \
+  " JOIN assignments a ON a.id=f.rowid WHERE assignments_fts MATCH ?1)"
+#define ASSIGN_ROWS \
+  " UNION ALL SELECT 'row-' || a.id, r.series, r.date, r.date, 1," \
+  " r.date=(SELECT max(r2.date) FROM reports r2 WHERE r2.series=r.series)," \
+  " a.status_class, a.id FROM assignments a" \
+  " JOIN reports r ON r.id=a.report_id WHERE a.assignment_id IS NULL"
+#define ASSIGN_ROWS_Q \
+  " AND a.id IN (SELECT rowid FROM assignments_fts" \
+  " WHERE assignments_fts MATCH ?1)"
 
 /* The class's bit of sclass.h, in SQL. */
 #define ASSIGN_CLASS_BIT \
@@ -34,17 +36,31 @@
   " WHEN 'partly_done' THEN 2 WHEN 'done' THEN 3 WHEN 'dropped' THEN 4" \
   " ELSE 5 END)"
 
-static const char zListSql[] =
-  ASSIGN_ALL "SELECT " ASSIGN_COLUMNS ", count(*) OVER ()"
-  " FROM t JOIN assignments l ON l.id=t.latest"
-  " WHERE (?1 IS NULL OR t.id IN (SELECT coalesce(a.assignment_id,"
-  "   'row-' || a.id) FROM assignments_fts f JOIN assignments a"
-  "   ON a.id=f.rowid WHERE assignments_fts MATCH ?1))"
-  " AND (?2=0 OR (?2 >> " ASSIGN_CLASS_BIT ") & 1)"
-  " AND (?3 IS NULL OR t.open=?3)"
-  " AND (?4 IS NULL OR t.last_seen>=?4) AND (?5 IS NULL OR t.first_seen<=?5)"
+#define ASSIGN_FILTERS \
+  " WHERE (?2=0 OR (?2 >> " ASSIGN_CLASS_BIT ") & 1)" \
+  " AND (?3 IS NULL OR t.open=?3)" \
+  " AND (?4 IS NULL OR t.last_seen>=?4) AND (?5 IS NULL OR t.first_seen<=?5)" \
   " AND (?6 IS NULL OR t.series=?6)"
-  " ORDER BY t.last_seen DESC, t.id LIMIT ?7 OFFSET ?8";
+
+/*
+** The list's SQL: bCount, the number of assignments passing the filters;
+** else the page, sorted before the latest rows' texts are read for it.
+** sqlite3_free() it; NULL when out of memory.
+*/
+static char *assign_list_sql(int bMatch, int bCount){
+  const char *zAll = bMatch
+    ? ASSIGN_THREADS ASSIGN_THREADS_Q ASSIGN_ROWS ASSIGN_ROWS_Q
+    : ASSIGN_THREADS ASSIGN_ROWS;
+  if( bCount ){
+    return sqlite3_mprintf("SELECT count(*) FROM (%s) t" ASSIGN_FILTERS, zAll);
+  }
+  return sqlite3_mprintf("SELECT t.id, l.assignment, l.source, t.series,"
+      " t.status_class, t.first_seen, t.last_seen, t.open, t.occurrences"
+      " FROM (SELECT * FROM (%s) t" ASSIGN_FILTERS
+      " ORDER BY t.last_seen DESC, t.id LIMIT ?7 OFFSET ?8) t"
+      " JOIN assignments l ON l.id=t.latest"
+      " ORDER BY t.last_seen DESC, t.id", zAll);
+}
 
 /* A copy of column i of pStmt ("" for NULL) into *pz. */
 static int assign_text(sqlite3_stmt *pStmt, int i, char **pz){
@@ -92,43 +108,53 @@ static int assign_list_bind(sqlite3_stmt *pStmt, const struct assign_args *a,
   if( rc==SQLITE_OK ) rc = assign_bind_text(pStmt, 4, a->zFrom);
   if( rc==SQLITE_OK ) rc = assign_bind_text(pStmt, 5, a->zTo);
   if( rc==SQLITE_OK ) rc = assign_bind_text(pStmt, 6, a->zSeries);
+  /* The count has no page. */
+  if( sqlite3_bind_parameter_count(pStmt)<8 ) return rc;
   if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 7, nLimit);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 8, nOffset);
   return rc;
 }
 
-/* One run of the list statement: rows into pOut unless bCount (then the
-** total only). */
-static int assign_list_step(sqlite3_stmt *pStmt, struct assign_list *pOut,
-                            int bCount){
-  int rc = SQLITE_OK, e;
-  while( rc==SQLITE_OK && (e = sqlite3_step(pStmt))==SQLITE_ROW ){
-    pOut->nTotal = sqlite3_column_int64(pStmt, 9);
-    if( bCount ) continue;
-    rc = assign_item_read(pStmt, &pOut->a[pOut->n++]);
+/* Prepare the list's statement (bCount: the count's) with a's values. */
+static int assign_list_prepare(sqlite3 *db, const struct assign_args *a,
+                               int bCount, sqlite3_stmt **ppStmt){
+  char *zSql = assign_list_sql(a->zMatch!=0, bCount);
+  int rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, ppStmt, 0) : SQLITE_NOMEM;
+  sqlite3_free(zSql);
+  if( rc==SQLITE_OK ) rc = assign_list_bind(*ppStmt, a, a->nLimit, a->nOffset);
+  return rc;
+}
+
+/* Run the count, then the page, into pOut. */
+static int assign_list_steps(sqlite3_stmt *pCount, sqlite3_stmt *pPage,
+                             struct assign_list *pOut){
+  int rc = SQLITE_OK, e = sqlite3_step(pCount);
+  if( e==SQLITE_ROW ) pOut->nTotal = sqlite3_column_int64(pCount, 0);
+  else rc = e==SQLITE_DONE ? SQLITE_CORRUPT : e;
+  while( rc==SQLITE_OK && (e = sqlite3_step(pPage))==SQLITE_ROW ){
+    rc = assign_item_read(pPage, &pOut->a[pOut->n++]);
   }
   if( rc==SQLITE_OK && e!=SQLITE_DONE ) rc = e;
-  e = sqlite3_reset(pStmt);
-  return rc==SQLITE_OK ? e : rc;
+  return rc;
 }
 
 int assign_list_run(sqlite3 *db, const struct assign_args *a,
                     struct assign_list *pOut){
-  sqlite3_stmt *pStmt = 0;
-  int rc;
+  sqlite3_stmt *pCount = 0, *pPage = 0;
+  int rc, rc2;
   memset(pOut, 0, sizeof(*pOut));
   pOut->a = calloc(a->nLimit + 1, sizeof(*pOut->a));
   if( pOut->a==0 ) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, zListSql, -1, &pStmt, 0);
-  if( rc==SQLITE_OK ) rc = assign_list_bind(pStmt, a, a->nLimit, a->nOffset);
-  if( rc==SQLITE_OK ) rc = assign_list_step(pStmt, pOut, 0);
-  /* Past the end no row carries the total: count again from the start. */
-  if( rc==SQLITE_OK && pOut->n==0 && a->nOffset>0 ){
-    rc = assign_list_bind(pStmt, a, 1, 0);
-    if( rc==SQLITE_OK ) rc = assign_list_step(pStmt, pOut, 1);
-  }
-  sqlite3_finalize(pStmt);
-  return rc;
+  /* One snapshot for the count and the page. */
+  rc = sqlite3_exec(db, "BEGIN", 0, 0, 0);
+  if( rc==SQLITE_OK ) rc = assign_list_prepare(db, a, 1, &pCount);
+  if( rc==SQLITE_OK ) rc = assign_list_prepare(db, a, 0, &pPage);
+  if( rc==SQLITE_OK ) rc = assign_list_steps(pCount, pPage, pOut);
+  sqlite3_finalize(pCount);
+  sqlite3_finalize(pPage);
+  rc2 = sqlite3_get_autocommit(db) ? SQLITE_OK
+                                   : sqlite3_exec(db, "COMMIT", 0, 0, 0);
+  return rc==SQLITE_OK ? rc2 : rc;
 }
 
 void assign_list_clear(struct assign_list *p){
