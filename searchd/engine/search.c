@@ -371,6 +371,11 @@ int search_run(struct search_engine *p, const struct query *q,
   return rc;
 }
 
+void search_engine_limit(struct search_engine *p, int bOn){
+  p->bDeadline = 0;
+  if( bOn ) search_set_deadline(p);
+}
+
 void search_result_clear(struct search_result *pRes){
   int i, j;
   for(i=0; i<pRes->nHit; i++){

@@ -165,6 +165,14 @@ int search_parse(struct search_engine *p, const char *zQ,
 int search_run(struct search_engine *p, const struct query *q,
                const struct search_args *args, struct search_result *pRes);
 
+/*
+** Hold the statements of p's connection to the search time limit
+** (nQueryMs) from now (bOn), or lift it (!bOn): for other work on the
+** connection (the assignments' SQL, assign.h), which then fails with
+** SQLITE_INTERRUPT past the limit.
+*/
+void search_engine_limit(struct search_engine *p, int bOn);
+
 /* Free what a result holds and zero it. */
 void search_result_clear(struct search_result *pRes);
 

@@ -112,7 +112,9 @@ static int assign_list_reply(struct request_ctx *ctx, struct assign_http *p,
     if( rc==SQLITE_OK ) a->zMatch = query_match(q);
   }
   if( rc==SQLITE_OK && (zQ==0 || zQ[0]==0 || a->zMatch) ){
+    search_engine_limit(p->engine, 1);
     rc = assign_list_run(ctx->db, a, &list);
+    search_engine_limit(p->engine, 0);
   }
   if( rc!=SQLITE_OK ) status = assign_fail(ctx, rc);
   else if( assign_json_list(ctx->out, &list) ){
@@ -137,11 +139,15 @@ int assign_http_list(struct request_ctx *ctx){
 
 /* GET /assignments/ID: the id is the rest of the (decoded) path. */
 int assign_http_get(struct request_ctx *ctx){
+  struct assign_http *p = (struct assign_http*)ctx->pState;
   const char *zId = ctx->path + strlen(ASSIGN_HTTP_PREFIX);
   struct assign_detail d;
   int rc, status = 200;
+  if( p==0 ) return route_fail(ctx, SQLITE_NOMEM, "assignment", 0);
   if( zId[0]==0 ) return route_error(ctx, 404, "no such assignment");
+  search_engine_limit(p->engine, 1);
   rc = assign_get(ctx->db, zId, &d);
+  search_engine_limit(p->engine, 0);
   if( rc==SQLITE_NOTFOUND ){
     status = route_error(ctx, 404, "no such assignment");
   }else if( rc!=SQLITE_OK ){

@@ -2,7 +2,8 @@
 ** assign_http.h: GET /assignments (a filtered list, newest activity first)
 ** and GET /assignments/{id} (one assignment's history and related ones),
 ** served from engine/assign.h on the worker's own connection and rendered
-** by assign_json.h. Not cached: each is a few indexed statements.
+** by assign_json.h, held to the search time limit (--query-ms: 503 past
+** it). Not cached: each is a few indexed statements.
 **
 ** Thread safety: the handlers' state belongs to one worker connection.
 */

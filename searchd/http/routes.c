@@ -38,6 +38,7 @@ const struct route aRoute[] = {
 const struct route_state aRouteState[] = {
   {search_http_handle, search_http_open, search_http_close},
   {assign_http_list, assign_http_open, assign_http_close},
+  {assign_http_get, assign_http_open, assign_http_close},
   {0, 0, 0},
 };
 

@@ -311,7 +311,8 @@ class OpenApiTest(unittest.TestCase):
             st, d = self.get(self.srv, method, target, extra)
             self.assertEqual(st, want, (method, target[:60]))
             self.assertTrue(d["error"])
-        for target in ("/search?q=v%C3%A5rd", "/search?q=KNS&limit=1"):
+        for target in ("/search?q=v%C3%A5rd", "/search?q=KNS&limit=1",
+                       "/assignments", "/assignments?q=v%C3%A5rd"):
             st, d = self.get(self.slow, "GET", target)
             self.assertEqual(st, 503, target)
 
