@@ -68,13 +68,13 @@ static void cands_push_row(struct cands *c, const struct pass_cand *x){
 
 /* Forget where group g is (a row of its own has no slot). */
 static void cands_unpos(struct cands *c, const struct cand_group *g){
-  if( g->best.iGroup>=0 ) c->aPos[g->best.iGroup] = 0;
+  if( g->best.iAssign>=0 ) c->aPos[g->best.iAssign] = 0;
 }
 
 /* Put group g at slot i of the group heap, its position noted. */
 static void cands_put(struct cands *c, int i, const struct cand_group *g){
   c->aGrp[i] = *g;
-  if( g->best.iGroup>=0 ) c->aPos[g->best.iGroup] = i + 1;
+  if( g->best.iAssign>=0 ) c->aPos[g->best.iAssign] = i + 1;
 }
 
 /* Move group g, placed at slot i, up or down to where it belongs. */
@@ -162,7 +162,7 @@ static int cands_grow(struct cands *c){
 ** dropped at once: it is not added.
 */
 static int cands_push_group(struct cands *c, const struct pass_cand *x){
-  int iPos = x->iGroup>=0 ? c->aPos[x->iGroup] : 0, rc;
+  int iPos = x->iAssign>=0 ? c->aPos[x->iAssign] : 0, rc;
   struct cand_group g;
   if( iPos>0 ){
     g = c->aGrp[iPos-1];

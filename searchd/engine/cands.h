@@ -46,13 +46,13 @@ struct cands {
 /*
 ** Start empty, keeping nMax (> 0) rows, or with aPos (attrs_assign_count()
 ** ints, all 0, which must outlive c) the best assignments that fit nMax
-** rows, at least nMin of them, told apart by struct pass_cand.iGroup (a
+** rows, at least nMin of them, told apart by struct pass_cand.iAssign (a
 ** negative one is a row of its own, never offered twice). Returns
 ** SQLITE_OK or SQLITE_NOMEM; cands_free() either way.
 */
 int cands_init(struct cands *c, int nMax, int nMin, int *aPos);
 
-/* Offer row x (its iGroup set). SQLITE_OK or SQLITE_NOMEM. */
+/* Offer row x (its iAssign set). SQLITE_OK or SQLITE_NOMEM. */
 int cands_push(struct cands *c, const struct pass_cand *x);
 
 /*

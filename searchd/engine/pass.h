@@ -27,8 +27,8 @@ struct rank_query;
 struct pass_cand {
   sqlite3_int64 id;
   int date;                       /* yyyymmdd */
-  sqlite3_int64 iGroup;           /* its assignment when collapsing: iAssign
-                                  ** (attrs.h) if >= 0, else -1 - id */
+  int iAssign;                    /* its row's (attrs.h): < 0, a row of its
+                                  ** own, told apart by id */
   double first;                   /* -searchd_quick(): smaller is better */
   double score;                   /* searchd_rank(): larger is better */
   double bound;                   /* an upper bound of score */
@@ -100,6 +100,18 @@ static inline void pass_seen(struct pass *p, sqlite3_int64 id){
   if( p->nSeen==0 || id<p->iMinSeen ) p->iMinSeen = id;
   if( p->nSeen==0 || id>p->iMaxSeen ) p->iMaxSeen = id;
   p->nSeen++;
+}
+
+/*
+** Collapsing: an order of the assignments of rows (iA, idA) and (iB, idB)
+** (iAssign and rowid): 0 for one assignment. An assignment of several rows
+** by its number, a row of its own by its rowid, after those.
+*/
+static inline int pass_cmp_group(int iA, sqlite3_int64 idA, int iB,
+                                 sqlite3_int64 idB){
+  if( (iA<0)!=(iB<0) ) return iA<0 ? 1 : -1;
+  if( iA>=0 ) return iA<iB ? -1 : (iA>iB);
+  return idA<idB ? -1 : (idA>idB);
 }
 
 /* qsort comparator of sqlite3_int64, ascending. */

@@ -75,25 +75,29 @@ static int rerank_more(struct pass_cand **apOrd, int n, int nNeed, int m,
   return k;
 }
 
-/* An assignment's best exact score so far. */
+/* An assignment (a row's iAssign and rowid, pass.h) and its best exact
+** score so far. */
 struct rerank_best {
-  sqlite3_int64 iGroup;
+  int iAssign;
+  sqlite3_int64 id;
   double score;
 };
 
+static int rerank_cmp_assign(const void *pA, const void *pB){
+  const struct rerank_best *a = pA, *b = pB;
+  return pass_cmp_group(a->iAssign, a->id, b->iAssign, b->id);
+}
+
+/* By assignment, then the best score first. */
 static int rerank_cmp_best(const void *pA, const void *pB){
   const struct rerank_best *a = pA, *b = pB;
-  if( a->iGroup!=b->iGroup ) return a->iGroup < b->iGroup ? -1 : 1;
+  int c = rerank_cmp_assign(pA, pB);
+  if( c ) return c;
   return a->score > b->score ? -1 : (a->score < b->score);
 }
 
-static int rerank_cmp_assign(const void *pA, const void *pB){
-  const struct rerank_best *a = pA, *b = pB;
-  return a->iGroup < b->iGroup ? -1 : (a->iGroup > b->iGroup);
-}
-
 /*
-** Each assignment's best exact score so far into aBest (by iGroup),
+** Each assignment's best exact score so far into aBest (by assignment),
 ** their number into *pnBest, and the floor: the nNeed-th best of them, or
 ** -HUGE_VAL while fewer are known. aScratch: n doubles.
 */
@@ -103,12 +107,13 @@ static double rerank_floor(struct pass_cand **apOrd, int n, int nNeed,
   int i, k = 0, nBest = 0;
   for(i=0; i<n; i++){
     if( !apOrd[i]->bExact ) continue;
-    aBest[k].iGroup = apOrd[i]->iGroup;
+    aBest[k].iAssign = apOrd[i]->iAssign;
+    aBest[k].id = apOrd[i]->id;
     aBest[k++].score = apOrd[i]->score;
   }
   qsort(aBest, k, sizeof(*aBest), rerank_cmp_best);
   for(i=0; i<k; i++){
-    if( i==0 || aBest[i].iGroup!=aBest[i-1].iGroup ){
+    if( i==0 || rerank_cmp_assign(&aBest[i], &aBest[i-1])!=0 ){
       aBest[nBest++] = aBest[i];
       aScratch[nBest-1] = aBest[i].score;
     }
@@ -134,7 +139,8 @@ static int rerank_more_collapse(struct pass_cand **apOrd, int n, int nNeed,
   for(i=0; i<n && k<m && apOrd[i]->bound>=floor; i++){
     struct rerank_best key, *pB;
     if( apOrd[i]->bExact ) continue;
-    key.iGroup = apOrd[i]->iGroup;
+    key.iAssign = apOrd[i]->iAssign;
+    key.id = apOrd[i]->id;
     key.score = HUGE_VAL;
     pB = bsearch(&key, aBest, nBest, sizeof(*aBest), rerank_cmp_assign);
     if( pB==0 || apOrd[i]->bound>=pB->score ) aId[k++] = apOrd[i]->id;
@@ -192,12 +198,15 @@ static int rerank_collapse(struct pass_cand *aCand, int *pn){
     return SQLITE_NOMEM;
   }
   for(i=0; i<n; i++){
-    a[i].iGroup = aCand[i].iGroup;
-    a[i].score = -(double)i;      /* earlier first among equal iGroup */
+    a[i].iAssign = aCand[i].iAssign;
+    a[i].id = aCand[i].id;
+    a[i].score = -(double)i;      /* earlier first within an assignment */
   }
   qsort(a, n, sizeof(*a), rerank_cmp_best);
   for(i=0; i<n; i++){
-    if( i==0 || a[i].iGroup!=a[i-1].iGroup ) abKeep[(int)-a[i].score] = 1;
+    if( i==0 || rerank_cmp_assign(&a[i], &a[i-1])!=0 ){
+      abKeep[(int)-a[i].score] = 1;
+    }
   }
   for(i=0; i<n; i++){
     if( abKeep[i] ) aCand[k++] = aCand[i];

@@ -29,7 +29,7 @@ static int scan_keep(struct cands *c, sqlite3_int64 id,
   memset(&x, 0, sizeof(x));
   x.id = id;
   x.date = r->date;
-  x.iGroup = r->iAssign>=0 ? r->iAssign : -1 - id;
+  x.iAssign = r->iAssign;
   x.first = first;
   return cands_push(c, &x);
 }
