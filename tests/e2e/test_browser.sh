@@ -3,7 +3,9 @@
 # playwright-core (tests/browser/). Indexes the sample reports, starts
 # searchd on a free port, and runs tests/browser/search.js, which types
 # "mammo", picks the suggestion with the keyboard, checks a highlighted hit,
-# filters by year and saves screenshots under build/screenshots/.
+# filters by year and saves screenshots under build/screenshots/; then
+# tests/browser/suggest.js, which types "nära v" and checks that the counts
+# of the completions are the search's totals.
 set -eu
 cd "$TOP"
 BUILD=${BUILD:-build}
@@ -47,6 +49,11 @@ node tests/browser/search.js "http://127.0.0.1:$port" \
   "$TOP/build/screenshots/search-$name" || {
   echo "--- searchd log" >&2; tail -20 "$tmp/searchd.log" >&2
   die "the browser test failed (screenshot: build/screenshots/search-$name-failed.png)"
+}
+node tests/browser/suggest.js "http://127.0.0.1:$port" \
+  "$TOP/build/screenshots/search-$name" || {
+  echo "--- searchd log" >&2; tail -20 "$tmp/searchd.log" >&2
+  die "the suggestions' browser test failed (screenshot: build/screenshots/search-$name-suggest-failed.png)"
 }
 # Stop searchd; the sanitizer build reports leaks and errors at exit.
 kill "$pid" 2>/dev/null
