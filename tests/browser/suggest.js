@@ -47,9 +47,11 @@ async function step(name, fn) {
   }
 }
 
-/* GET /search?q=q&limit=1 from searchd itself: its total. */
+/* GET /search?q=q&collapse=none&limit=1 from searchd itself: its total
+** of rows, which a suggestion counts. */
 function searchTotal(q) {
-  const url = base + '/search?' + new URLSearchParams({ q, limit: '1' });
+  const url = base + '/search?' +
+    new URLSearchParams({ q, collapse: 'none', limit: '1' });
   return new Promise((resolve, reject) => {
     http.get(url, (res) => {
       let body = '';
