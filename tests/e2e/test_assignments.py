@@ -192,6 +192,28 @@ class AssignmentsTest(unittest.TestCase):
         d = self.api("/search", q="vård", series=s + "/nope")
         self.assertEqual(d["total"], 0)
 
+    def test_open_filter(self):
+        # open=true|false keeps the rows whose assignment is (not) in the
+        # newest report of its series, collapsed or not; an unlinked row
+        # is open when its report is its series' newest.
+        is_open = ("coalesce(t.open, r.date=(SELECT max(date) FROM reports"
+                   " n WHERE n.series=r.series))")
+        for want, sql in (("true", is_open + "=1"), ("false", is_open + "=0")):
+            d = self.api("/search", q="vård", open=want, limit=100)
+            self.assertEqual(d["total"], self.matches(AID, "vård", sql), want)
+            self.assertGreater(d["total"], 0, want)
+            self.assertTrue(all(h["open"] == (want == "true")
+                                for h in d["hits"]), want)
+            r = self.api("/search", q="vård", open=want, collapse="none")
+            self.assertEqual(r["total"], self.matches("a.id", "vård", sql))
+        both = self.api("/search", q="vård", limit=0)["total"]
+        self.assertEqual(both, sum(self.api("/search", q="vård", open=w,
+                                            limit=0)["total"]
+                                   for w in ("true", "false")))
+        d = self.api("/search", q="vård", open="true", status="done")
+        self.assertEqual(d["total"], self.matches(
+            AID, "vård", "%s=1 AND %s='done'" % (is_open, CLASS)))
+
     def test_sort(self):
         for collapse in ("assignment", "none"):
             new = self.api("/search", q="vård", sort="newest", limit=100,
@@ -329,6 +351,7 @@ class AssignmentsTest(unittest.TestCase):
                 ("/search?q=x&collapse=%FF", 400),
                 ("/search?q=x&status=done%2C%FF", 400),
                 ("/search?q=x&sort=Newest", 400),
+                ("/search?q=x&open=yes", 400),
                 ("/search?q=x&series=" + "a" * 1100, 400)):
             st, hd, body = self.srv.get(path)
             self.assertEqual(st, want, path[:80])
