@@ -112,7 +112,10 @@ struct search_year {
 
 /* What search_run() found; free with search_result_clear(). */
 struct search_result {
-  long long nTotal;               /* every match passing the filters */
+  long long nTotal;               /* every match passing the filters:
+                                  ** rows, or collapsed assignments */
+  long long nRows;                /* the rows among them (nTotal when not
+                                  ** collapsing) */
   int bRelaxed;                   /* matches of the relaxed expression */
   char *zCorrectFrom, *zCorrectTo;  /* the first correction, or NULL */
   char *zSuggestFrom, *zSuggestTo;  /* the first suggestion (a correction

@@ -125,8 +125,14 @@ class AssignmentsTest(unittest.TestCase):
             ids = [h["assignment_id"] for h in d["hits"]]
             self.assertEqual(len(ids), len(set(ids)), q)
             self.assertEqual(len(ids), min(100, d["total"]), q)
+            self.assertEqual(d["rows"], self.matches("a.id", q), q)
+            for sort in ("newest", "oldest"):
+                s = self.api("/search", q=q, sort=sort, limit=0)
+                self.assertEqual((s["total"], s["rows"]),
+                                 (d["total"], d["rows"]), (q, sort))
             rows = self.api("/search", q=q, collapse="none", limit=0)
             self.assertEqual(rows["total"], self.matches("a.id", q), q)
+            self.assertEqual(rows["rows"], rows["total"], q)
             self.assertGreater(rows["total"], d["total"], q)
             for c in CLASSES:
                 self.assertEqual(rows["facets"]["status"].get(c, 0),
@@ -180,6 +186,8 @@ class AssignmentsTest(unittest.TestCase):
             self.assertTrue(all(h["status_class"] in classes
                                 for h in d["hits"]))
             self.assertEqual(set(d["facets"]["status"]) - set(classes), set())
+            self.assertEqual(d["rows"], self.matches(
+                "a.id", "vård", "%s IN (%s)" % (CLASS, inlist)))
             r = self.api("/search", q="vård", status=st, collapse="none")
             self.assertEqual(r["total"], self.matches(
                 "a.id", "vård", "a.status_class IN (%s)" % inlist))
