@@ -13,7 +13,6 @@
 #include "http/route.h"
 
 #define ASSIGN_MAX_LIMIT 100
-#define ASSIGN_MAX_SERIES 1024
 
 struct assign_http {
   struct search_engine *engine;   /* the connection's (dbenv.h) */
@@ -33,11 +32,11 @@ void assign_http_close(void *pState){
   free(pState);
 }
 
-/* from, to (dates), open (true|false) and series into a. */
+/* from, to (dates), status, open (true|false) and series into a. */
 static int assign_params_when(struct request_ctx *ctx, struct assign_args *a){
   const struct params *pp = ctx->params;
   const char *zFrom = params_get(pp, "from"), *zTo = params_get(pp, "to");
-  const char *zOpen = params_get(pp, "open");
+  const char *zErr;
   if( zFrom && zFrom[0] && !params_is_date(zFrom) ){
     return route_error(ctx, 400, "from must be a date YYYY-MM-DD");
   }
@@ -46,25 +45,14 @@ static int assign_params_when(struct request_ctx *ctx, struct assign_args *a){
   }
   a->zFrom = (zFrom && zFrom[0]) ? zFrom : 0;
   a->zTo = (zTo && zTo[0]) ? zTo : 0;
-  a->eOpen = -1;
-  if( zOpen && strcmp(zOpen, "true")==0 ) a->eOpen = 1;
-  else if( zOpen && strcmp(zOpen, "false")==0 ) a->eOpen = 0;
-  else if( zOpen && zOpen[0] ){
-    return route_error(ctx, 400, "open must be true or false");
-  }
-  a->zSeries = params_get(pp, "series");
-  if( a->zSeries && a->zSeries[0]==0 ) a->zSeries = 0;
-  if( a->zSeries && strlen(a->zSeries)>ASSIGN_MAX_SERIES ){
-    return route_error(ctx, 400, "series is longer than %d bytes",
-                       ASSIGN_MAX_SERIES);
-  }
+  zErr = params_get_assign(pp, &a->mStatus, &a->eOpen, &a->zSeries);
+  if( zErr ) return route_error(ctx, 400, "%s", zErr);
   return 200;
 }
 
 /* Every parameter but q into a. */
 static int assign_params(struct request_ctx *ctx, struct assign_args *a){
   const struct params *pp = ctx->params;
-  const char *zStatus = params_get(pp, "status");
   memset(a, 0, sizeof(*a));
   if( params_get_int(pp, "limit", 10, 0, ASSIGN_MAX_LIMIT, &a->nLimit) ){
     return route_error(ctx, 400, "limit must be an integer from 0 to %d",
@@ -74,11 +62,6 @@ static int assign_params(struct request_ctx *ctx, struct assign_args *a){
                      &a->nOffset) ){
     return route_error(ctx, 400, "offset must be an integer from 0 to %ld",
                        ctx->conf->nMaxOffset);
-  }
-  if( zStatus && sclass_parse_list(zStatus, &a->mStatus) ){
-    return route_error(ctx, 400, "status must be a comma-separated list of"
-                       " not_started, ongoing, partly_done, done, dropped,"
-                       " unknown");
   }
   return assign_params_when(ctx, a);
 }

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/sclass.h"
 #include "http/params.h"
+
+#define PARAMS_STR2(x) #x
+#define PARAMS_STR(x) PARAMS_STR2(x)
 
 /* At most this many pairs are kept: a query string is not a database. */
 #define PARAMS_MAX 64
@@ -134,6 +138,27 @@ int params_get_int(const struct params *p, const char *zName, long iDefault,
   v = strtol(z, &zEnd, 10);
   if( errno!=0 || *zEnd!=0 || v<iMin || v>iMax ) return -1;
   *piOut = v;
+  return 0;
+}
+
+const char *params_get_assign(const struct params *p, unsigned *pmStatus,
+                              int *peOpen, const char **pzSeries){
+  const char *zStatus = params_get(p, "status");
+  const char *zOpen = params_get(p, "open");
+  const char *zSeries = params_get(p, "series");
+  *pmStatus = 0;
+  if( zStatus && sclass_parse_list(zStatus, pmStatus) ){
+    return "status must be a comma-separated list of not_started, ongoing,"
+           " partly_done, done, dropped, unknown";
+  }
+  *peOpen = -1;
+  if( zOpen && strcmp(zOpen, "true")==0 ) *peOpen = 1;
+  else if( zOpen && strcmp(zOpen, "false")==0 ) *peOpen = 0;
+  else if( zOpen && zOpen[0] ) return "open must be true or false";
+  *pzSeries = (zSeries && zSeries[0]) ? zSeries : 0;
+  if( *pzSeries && strlen(*pzSeries)>PARAMS_MAX_SERIES ){
+    return "series is longer than " PARAMS_STR(PARAMS_MAX_SERIES) " bytes";
+  }
   return 0;
 }
 

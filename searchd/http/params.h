@@ -52,4 +52,17 @@ int params_get_int(const struct params *p, const char *zName, long iDefault,
 ** are not)? Pure. */
 int params_is_date(const char *z);
 
+/* The longest series= value (a folder path) taken. */
+#define PARAMS_MAX_SERIES 1024
+
+/*
+** The assignment filters /search and /assignments share: status (a
+** comma-separated list of classes, engine/sclass.h) into *pmStatus (0 when
+** absent), open ("true", "false") into *peOpen (1, 0; -1 when absent or
+** empty), series into *pzSeries (NULL when absent or empty; owned by p).
+** Returns NULL, or the message of a 400 (a static string).
+*/
+const char *params_get_assign(const struct params *p, unsigned *pmStatus,
+                              int *peOpen, const char **pzSeries);
+
 #endif /* SEARCHD_PARAMS_H */

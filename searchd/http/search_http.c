@@ -20,7 +20,6 @@
 
 #define SEARCH_MAX_LIMIT 100
 #define SEARCH_MAX_SOURCE 256
-#define SEARCH_MAX_SERIES 1024
 /* A cache hit asks whether the index changed at most this often, ms. */
 #define SEARCH_RECHECK_MS 5
 
@@ -107,7 +106,8 @@ static int search_params_assign(struct request_ctx *ctx,
   static const char *const azCollapse[] = {"assignment", "none"};
   static const char *const azSort[] = {"relevance", "newest", "oldest"};
   const struct params *pp = ctx->params;
-  const char *z = params_get(pp, "status");
+  const char *zErr;
+  int eOpen;
   a->eCollapse = search_enum(params_get(pp, "collapse"), azCollapse, 2,
                              SEARCH_COLLAPSE_ASSIGNMENT);
   if( a->eCollapse<0 ){
@@ -118,24 +118,10 @@ static int search_params_assign(struct request_ctx *ctx,
   if( a->eSort<0 ){
     return route_error(ctx, 400, "sort must be relevance, newest or oldest");
   }
-  if( z && sclass_parse_list(z, &a->mStatus) ){
-    return route_error(ctx, 400, "status must be a comma-separated list of"
-                       " not_started, ongoing, partly_done, done, dropped,"
-                       " unknown");
-  }
-  z = params_get(pp, "open");
-  a->eOpen = SEARCH_OPEN_ANY;
-  if( z && strcmp(z, "true")==0 ) a->eOpen = SEARCH_OPEN_YES;
-  else if( z && strcmp(z, "false")==0 ) a->eOpen = SEARCH_OPEN_NO;
-  else if( z && z[0] ){
-    return route_error(ctx, 400, "open must be true or false");
-  }
-  a->zSeries = params_get(pp, "series");
-  if( a->zSeries && a->zSeries[0]==0 ) a->zSeries = 0;
-  if( a->zSeries && strlen(a->zSeries)>SEARCH_MAX_SERIES ){
-    return route_error(ctx, 400, "series is longer than %d bytes",
-                       SEARCH_MAX_SERIES);
-  }
+  zErr = params_get_assign(pp, &a->mStatus, &eOpen, &a->zSeries);
+  if( zErr ) return route_error(ctx, 400, "%s", zErr);
+  a->eOpen = eOpen<0 ? SEARCH_OPEN_ANY
+           : eOpen ? SEARCH_OPEN_YES : SEARCH_OPEN_NO;
   return 200;
 }
 

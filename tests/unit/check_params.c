@@ -83,12 +83,63 @@ START_TEST(test_null)
 }
 END_TEST
 
+/* The shared assignment filters: values, absence, and each kind of 400. */
+START_TEST(test_assign)
+{
+  static const struct {
+    const char *zIn;
+    int bErr;
+    unsigned mStatus;
+    int eOpen;
+    const char *zSeries;
+  } a[] = {
+    {"", 0, 0, -1, 0},
+    {"status=done,ongoing&open=true&series=/r/x", 0, 0, 1, "/r/x"},
+    {"open=false&series=", 0, 0, 0, 0},
+    {"open=", 0, 0, -1, 0},
+    {"open=yes", 1, 0, -1, 0},
+    {"status=klart", 1, 0, -1, 0},
+  };
+  char zLong[1100+8];
+  size_t i;
+  for(i=0; i<sizeof(a)/sizeof(a[0]); i++){
+    struct params *p = 0;
+    unsigned m = 99;
+    int e = 99;
+    const char *zS = "x", *zErr;
+    ck_assert_int_eq(params_parse(a[i].zIn, 2048, &p), PARAMS_OK);
+    zErr = params_get_assign(p, &m, &e, &zS);
+    ck_assert_msg((zErr!=0)==a[i].bErr, "[%s]", a[i].zIn);
+    if( !a[i].bErr ){
+      ck_assert_int_eq(e, a[i].eOpen);
+      if( a[i].zSeries ) ck_assert_str_eq(zS, a[i].zSeries);
+      else ck_assert_ptr_null(zS);
+      ck_assert_int_eq(m!=0, strstr(a[i].zIn, "status=")!=0);
+    }
+    params_free(p);
+  }
+  memcpy(zLong, "series=", 7);
+  memset(zLong+7, 'a', 1100);
+  zLong[1107] = 0;
+  {
+    struct params *p = 0;
+    unsigned m;
+    int e;
+    const char *zS;
+    ck_assert_int_eq(params_parse(zLong, 2048, &p), PARAMS_OK);
+    ck_assert_ptr_nonnull(params_get_assign(p, &m, &e, &zS));
+    params_free(p);
+  }
+}
+END_TEST
+
 Suite *params_suite(void){
   Suite *s = suite_create("params");
   TCase *tc = tcase_create("params");
   tcase_add_loop_test(tc, test_parse, 0, (int)(sizeof(aCase)/sizeof(aCase[0])));
   tcase_add_loop_test(tc, test_int, 0, (int)(sizeof(aInt)/sizeof(aInt[0])));
   tcase_add_test(tc, test_null);
+  tcase_add_test(tc, test_assign);
   suite_add_tcase(s, tc);
   return s;
 }
