@@ -1,9 +1,11 @@
 #!/bin/sh
 # The search page in a real browser: Debian's chromium driven by
-# playwright-core (tests/browser/). Indexes the sample reports, starts
-# searchd on a free port, and runs tests/browser/search.js, which types
-# "mammo", picks the suggestion with the keyboard, checks a highlighted hit,
-# filters by year and saves screenshots under build/screenshots/.
+# playwright-core (tests/browser/). Indexes the sample reports and a small
+# series of linked reports (tools/gen-corpus --series, in a folder of its
+# own), starts searchd on a free port, and runs tests/browser/search.js,
+# which types "mammo", picks the suggestion with the keyboard, checks a
+# highlighted hit, filters by year, opens an assignment's history, filters
+# by status and saves screenshots under build/screenshots/.
 set -eu
 cd "$TOP"
 BUILD=${BUILD:-build}
@@ -26,7 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$BUILD/indexer" --quiet --db "$tmp/t.db" tests/fixtures/reports ||
+python3 tools/gen-corpus --quiet --out "$tmp/series" --series \
+  --start-year 2021 --end-year 2022 --open 12 || die "gen-corpus failed"
+"$BUILD/indexer" --quiet --db "$tmp/t.db" tests/fixtures/reports "$tmp/series" ||
   die "indexer failed"
 "$BUILD/searchd" --db "$tmp/t.db" --listen 127.0.0.1:0 \
   --port-file "$tmp/port" --quiet 2>"$tmp/searchd.log" &
