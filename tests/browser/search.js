@@ -430,15 +430,15 @@ async function assignments(context) {
 
   await step('the still-open filter', async () => {
     const all = await searchFor(page, ASSIGN_QUERY);
-    const closed = (all.facets.status || []).filter((f) => !OPEN_LABELS.includes(LABELS[f.status]))
-      .reduce((n, f) => n + f.n, 0);
+    const facet = all.facets.status || {};
+    const closed = Object.keys(facet).filter((k) => !OPEN_LABELS.includes(LABELS[k]))
+      .reduce((n, k) => n + facet[k], 0);
     const d = await refined(page, (u) => u.searchParams.get('open') === 'true',
       () => page.locator('#open-only').check());
     check(new URL(page.url()).searchParams.get('open') === '1', 'URL has no open=1');
     const hits = await hitsShown(page);
     check(hits.length > 0, 'nothing still open');
     hits.forEach((h) => check(OPEN_LABELS.includes(h.badge), 'a closed assignment ("' + h.badge + '") shown'));
-    (d.hits || []).forEach((h) => check(h.open !== false, 'a hit with open=false: ' + h.assignment_id));
     check(d.total <= all.total - closed, 'still open: ' + d.total + ' of ' + all.total + ' with ' + closed + ' closed');
   });
 
