@@ -654,8 +654,11 @@
   function renderHit(h) {
     const title = el('h3', { className: 'assignment' });
     title.innerHTML = (h.highlights && h.highlights.assignment) || '';  /* escaped by searchd */
+    const b = badge(h.status_class);
+    /* Collapsed, the badge is the assignment's status now, not this row's. */
+    if (b && month(h.last_seen)) b.title = 'Status i den senaste rapporten, ' + formatDate(h.last_seen);
     const meta = el('p', { className: 'meta' }, some([
-      badge(h.status_class), timeEl(h.report_date), el('span', { textContent: 'rad ' + h.row }),
+      b, timeEl(h.report_date), el('span', { textContent: 'rad ' + h.row }),
       seenIn(h.occurrences, h.first_seen, h.last_seen),
     ]));
     if (h.source) meta.append(el('span', { className: 'source', textContent: h.source }));
