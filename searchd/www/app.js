@@ -579,7 +579,10 @@
         li.append(labelled('Ändrad källa: ', diffNodes(prev.source, source), 'wording'));
       }
     }
-    if (typeof o.status === 'string' && o.status) {
+    if (prev && typeof o.status === 'string' && o.status && o.status === prev.status) {
+      /* A third of the reports repeat the text word for word: say so. */
+      li.append(el('p', { className: 'narrative same', textContent: 'Samma statustext som i rapporten innan.' }));
+    } else if (typeof o.status === 'string' && o.status) {
       li.append(narrative(o.status, typeof o.status_evidence === 'string' ? o.status_evidence : ''));
     }
     return li;
@@ -601,8 +604,8 @@
     const out = [];
     const summary = [];
     if (occ.length) summary.push(occ.length === 1 ? 'I en rapport.' : 'I ' + occ.length + ' rapporter, äldst först.');
-    if (d.open === true) summary.push('Finns med i den senaste rapporten.');
-    else if (d.open === false) summary.push('Finns inte med i den senaste rapporten.');
+    if (d.open === true) summary.push('Finns med i seriens senaste rapport.');
+    else if (d.open === false) summary.push('Finns inte med i seriens senaste rapport.');
     if (summary.length) out.push(el('p', { className: 'summary', textContent: summary.join(' ') }));
     out.push(el('ol', { className: 'timeline' }, occ.map((o, k) => timelineEntry(o, k > 0 ? occ[k - 1] : null))));
     const related = (Array.isArray(d.related) ? d.related : []).filter((r) => r && typeof r.id === 'string');

@@ -347,9 +347,13 @@ async function checkHistory(page, li, n) {
     check(dates[k] === o.report_date, id + ': entry ' + k + ' dated ' + dates[k] + ', not ' + o.report_date);
     const badge = (await e.locator('.when .badge').innerText()).trim();
     check(badge === LABELS[o.status_class], id + ': entry ' + k + ' badge "' + badge + '" for ' + o.status_class);
-    if (o.status) {
-      check(squeeze(await e.locator('.narrative').innerText()) === squeeze(o.status),
-        id + ': entry ' + k + ' does not show its status narrative');
+    const shown = e.locator('.narrative');
+    if (!o.status) {
+      check(await shown.count() === 0, id + ': entry ' + k + ': a narrative without a status');
+    } else if (k > 0 && o.status === d.occurrences[k - 1].status) {
+      check(await e.locator('.narrative.same').count() === 1, id + ': entry ' + k + ': a repeated narrative not said to be');
+    } else {
+      check(squeeze(await shown.innerText()) === squeeze(o.status), id + ': entry ' + k + ' does not show its status narrative');
     }
     const changed = e.locator('p.wording', { hasText: 'Ändrad lydelse' });
     if (k > 0 && o.assignment !== d.occurrences[k - 1].assignment) {
