@@ -495,6 +495,7 @@ async function assignments(context) {
     await page.locator('#results .hit button.disclose').first().click();
     await page.locator('#results .hit .timeline').first().waitFor({ state: 'visible', timeout: TIMEOUT });
     check(!await overflows(page), 'the history makes the page wider than the phone');
+    await page.locator('#results .hit button.disclose').first().evaluate((b) => b.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: shot + '-history-phone.png', fullPage: false });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
