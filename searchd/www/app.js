@@ -596,18 +596,25 @@
     return '?' + u.toString();
   }
 
+  /* The occurrences of GET /assignments/{id}, oldest first (sort is stable:
+   * rows of one report keep their order). */
+  function occurrencesOf(d) {
+    return (Array.isArray(d.occurrences) ? d.occurrences : []).filter((o) => o && typeof o === 'object')
+      .sort((p, q) => String(p.report_date || '').localeCompare(String(q.report_date || '')));
+  }
+
   /* The history of one assignment (GET /assignments/{id}) as nodes. */
   function historyNodes(d) {
-    const occ = (Array.isArray(d.occurrences) ? d.occurrences : []).filter((o) => o && typeof o === 'object')
-      .map((o, k) => [o, k]).sort((p, q) => String(p[0].report_date || '').localeCompare(String(q[0].report_date || '')) || p[1] - q[1])
-      .map((p) => p[0]);
+    const occ = occurrencesOf(d);
     const out = [];
     const summary = [];
     if (occ.length) summary.push(occ.length === 1 ? 'I en rapport.' : 'I ' + occ.length + ' rapporter, äldst först.');
     if (d.open === true) summary.push('Finns med i seriens senaste rapport.');
     else if (d.open === false) summary.push('Finns inte med i seriens senaste rapport.');
     if (summary.length) out.push(el('p', { className: 'summary', textContent: summary.join(' ') }));
-    out.push(el('ol', { className: 'timeline' }, occ.map((o, k) => timelineEntry(o, k > 0 ? occ[k - 1] : null))));
+    const ol = el('ol', { className: 'timeline' }, occ.map((o, k) => timelineEntry(o, k > 0 ? occ[k - 1] : null)));
+    ol.setAttribute('aria-label', 'Rapport för rapport');
+    out.push(ol);
     const related = (Array.isArray(d.related) ? d.related : []).filter((r) => r && typeof r.id === 'string');
     if (related.length) {
       out.push(el('h4', { textContent: 'Liknande uppdrag' }));
@@ -687,7 +694,7 @@
   }
 
   function renderAssignment(d) {
-    const occ = Array.isArray(d.occurrences) ? d.occurrences : [];
+    const occ = occurrencesOf(d);
     const latest = occ.length ? occ[occ.length - 1] : {};
     const text = typeof latest.assignment === 'string' ? latest.assignment : String(d.id || state.a);
     $('status').textContent = 'Ett uppdrag och dess historik';
