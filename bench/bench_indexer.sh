@@ -13,6 +13,14 @@
 #   - FTS5 segments at the end of the last run (a bulk run merges them
 #     into one: indexer/README.md);
 #   - a re-run over the unchanged corpus (no writes).
+# Then the cost of linking assignments (indexer/README.md, "Linking at
+# index time"): a corpus of series from tools/gen-corpus --series
+# --regions $BENCH_LINK_REGIONS (default 21, seed 1, in
+# $BENCH_DIR/sK), indexed into a fresh database with linking and with
+# --no-link, alternating, $BENCH_RUNS times (default 3); medians, the
+# ratio (target <= 1.2) and the median of each pair's ratio; then one new
+# report added to a region of that index, $BENCH_RUNS times, median and
+# slowest (target < 1 s).
 # Prints "name value unit" lines. Targets: ratio >= 0.70, RSS < 100 MB and
 # flat from 5,000 to 50,000 reports. Besides the ratio of the medians, the
 # median of each run's own ratio (indexer and baseline run back to back,
@@ -119,4 +127,86 @@ for n in $SIZES; do
     printf "%srerun_unchanged_seconds %.2f s\n", p, rerun
   }'
 done
+
+# bench_series K: print $BENCH_DIR/sK, K regions of series made once
+# (tools/gen-corpus --series --regions K), under a lock as bench_corpus.
+bench_series() {
+  _d=$BENCH_DIR/s$1
+  (
+    exec 9> "$_d.lock" || exit 1
+    flock 9 || exit 1
+    [ -d "$_d" ] && exit 0
+    echo "bench: generating series of $1 regions into $_d" >&2
+    _tmp=$(mktemp -d "$_d.tmp.XXXXXX") || exit 1
+    chmod 755 "$_tmp"
+    python3 tools/gen-corpus --out "$_tmp" --series --regions "$1" --quiet >&2 &&
+      mv -T "$_tmp" "$_d" && exit 0
+    rm -rf "$_tmp"
+    exit 1
+  ) || { echo "bench: cannot make the series $_d" >&2; return 1; }
+  echo "$_d"
+}
+
+# link_cost K: indexing K regions of series with linking against without
+link_cost() {
+  k=$1
+  src=$(bench_series "$k") || return 1
+  runs=${BENCH_RUNS:-3}
+  # a copy: the added reports must not enter the cached corpus
+  rm -rf "$work/series" && cp -r "$src" "$work/series" || return 1
+  dir=$work/series
+  : >"$work/lpairs" ; : >"$work/ladd"
+  load0=$(cut -d' ' -f1 /proc/loadavg)
+  i=0
+  while [ $i -lt "$runs" ]; do
+    i=$((i+1))
+    rm -f "$work"/l.db* "$work"/n.db*
+    timed "$work/l" "$BUILD/indexer" --db "$work/l.db" --quiet "$dir" || return 1
+    timed "$work/n" "$BUILD/indexer" --db "$work/n.db" --quiet --no-link "$dir" || return 1
+    paste -d' ' "$work/l.t" "$work/n.t" >>"$work/lpairs"
+  done
+  rows=$(sqlite3 "$work/l.db" "SELECT count(*) FROM assignments") || return 1
+  # one new report, a month after the newest of the first region, each time
+  region=$(ls "$dir" | head -1)
+  last=$(ls "$dir/$region" | sort | tail -1)
+  i=0
+  while [ $i -lt "$runs" ]; do
+    i=$((i+1))
+    day=$(date -d "${last%.txt} + $i month" +%F) || return 1
+    sed "s/${last%.txt}/$day/" "$dir/$region/$last" >"$dir/$region/$day.txt"
+    timed "$work/a" "$BUILD/indexer" --db "$work/l.db" "$dir" || return 1
+    grep -q "1 reports indexed.*1 series linked" "$work/a.out" || {
+      echo "bench_indexer: adding $day did not link one series" >&2; return 1; }
+    awk '{print $1}' "$work/a.t" >>"$work/ladd"
+  done
+  load1=$(cut -d' ' -f1 /proc/loadavg)
+  reports=$(find "$src" -name '*.txt' | wc -l)
+  linked=$(awk '{print $1}' "$work/lpairs" | median)
+  unlinked=$(awk '{print $5}' "$work/lpairs" | median)
+  lcpu=$(awk '{print $3+$4}' "$work/lpairs" | median)
+  ncpu=$(awk '{print $7+$8}' "$work/lpairs" | median)
+  pairwall=$(awk '{printf "%.2f\n", $1/$5}' "$work/lpairs" | median)
+  paircpu=$(awk '{printf "%.2f\n", ($3+$4)/($7+$8)}' "$work/lpairs" | median)
+  spread=$(awk '{r=$1/$5; if(NR==1||r<lo)lo=r; if(NR==1||r>hi)hi=r}
+                END {printf "%.2f-%.2f", lo, hi}' "$work/lpairs")
+  add=$(median <"$work/ladd"); addmax=$(sort -n "$work/ladd" | tail -1)
+  p="indexer_link_${k}_regions_"
+  echo "${p}reports $reports reports"
+  echo "${p}rows $rows rows"
+  echo "${p}runs $runs runs"
+  echo "${p}seconds $linked s"
+  echo "${p}no_link_seconds $unlinked s"
+  echo "${p}cpu_seconds $lcpu s"
+  echo "${p}no_link_cpu_seconds $ncpu s"
+  awk -v a="$linked" -v b="$unlinked" -v p="$p" \
+    'BEGIN {printf "%sratio %.2f ratio (target <= 1.2)\n", p, a/b}'
+  awk -v a="$lcpu" -v b="$ncpu" -v p="$p" \
+    'BEGIN {printf "%scpu_ratio %.2f ratio\n", p, a/b}'
+  echo "${p}ratio_median_of_runs $pairwall ratio (spread $spread)"
+  echo "${p}cpu_ratio_median_of_runs $paircpu ratio"
+  echo "${p}add_one_report_seconds $add s (target < 1; slowest $addmax)"
+  echo "${p}load_average $load0 to $load1 load"
+}
+
+link_cost "${BENCH_LINK_REGIONS:-21}" || { echo "bench_indexer: link cost failed" >&2; rc=1; }
 exit $rc

@@ -15,12 +15,17 @@
 ** rows of one series that are the same assignment, the links between
 ** series (always 0: linking is per series, counted to show it), status
 ** accuracy and the confusion table. LINK_EVAL_DUMP=status|link in the
-** environment prints each miss on stderr. Exit 0, or 1 on an error.
+** environment prints each miss on stderr. LINK_EVAL_DB=INDEX measures what
+** the indexer wrote instead: each row's assignment_id and status_class
+** read back from INDEX (an index of DIR made by build/indexer). Exit 0, or
+** 1 on an error.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sqlite3.h>
 
 #include "../indexer/assign.h"
 #include "../indexer/files.h"
@@ -360,6 +365,65 @@ static long links_between_reports(const struct eval *p){
   return n;
 }
 
+struct idrow { char *zId; int i; };
+
+static int idrow_cmp(const void *pa, const void *pb){
+  const struct idrow *a = pa, *b = pb;
+  int c = strcmp(a->zId, b->zId);
+  return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* Read row i's assignment id (into a[i]) and class from the index. */
+static int index_row(struct eval *p, sqlite3_stmt *pStmt, int i,
+                     struct idrow *a){
+  struct erow *e = &p->aRow[i];
+  int rc, c;
+  sqlite3_bind_text(pStmt, 1, p->files.a[e->iFile].zPath, -1, SQLITE_STATIC);
+  sqlite3_bind_int(pStmt, 2, e->p->iRow);
+  rc = sqlite3_step(pStmt);
+  a[i].i = i;
+  if( rc==SQLITE_ROW && sqlite3_column_text(pStmt, 0) ){
+    a[i].zId = strdup((const char*)sqlite3_column_text(pStmt, 0));
+    c = status_class_from_name((const char*)sqlite3_column_text(pStmt, 1));
+    e->eClass = c<0 ? STATUS_UNKNOWN : c;
+  }
+  sqlite3_reset(pStmt);
+  if( a[i].zId==0 ){
+    fprintf(stderr, "link_eval: %s row %d: not linked in the index\n",
+            e->zFile, e->p->iRow);
+    return -1;
+  }
+  return 0;
+}
+
+/* Replace each row's assignment and class with what the index holds. */
+static int from_index(struct eval *p, const char *zDb){
+  sqlite3 *db = 0;
+  sqlite3_stmt *pStmt = 0;
+  struct idrow *a = calloc((size_t)p->nRow+1, sizeof(*a));
+  int i, c = -1, rc = -1;
+  if( a==0 || sqlite3_open_v2(zDb, &db, SQLITE_OPEN_READONLY, 0)
+   || sqlite3_prepare_v2(db, "SELECT a.assignment_id, a.status_class"
+        " FROM assignments a JOIN reports r ON r.id = a.report_id"
+        " WHERE r.path = ?1 AND a.row = ?2", -1, &pStmt, 0) ){
+    fprintf(stderr, "link_eval: %s: %s\n", zDb, db ? sqlite3_errmsg(db) : "");
+    goto out;
+  }
+  for(i=0; i<p->nRow; i++) if( index_row(p, pStmt, i, a) ) goto out;
+  qsort(a, (size_t)p->nRow, sizeof(*a), idrow_cmp);
+  for(i=0; i<p->nRow; i++){
+    if( i==0 || strcmp(a[i].zId, a[i-1].zId)!=0 ) c++;
+    p->aRow[a[i].i].iCluster = c;
+  }
+  rc = 0;
+out:
+  for(i=0; a && i<p->nRow; i++) free(a[i].zId);
+  free(a);
+  sqlite3_finalize(pStmt);
+  sqlite3_close(db);
+  return rc;
+}
+
 int main(int argc, char **argv){
   struct eval E;
   int s, nCluster = 0, nRowAll = 0, rc = 1;
@@ -385,6 +449,10 @@ int main(int argc, char **argv){
   t0 = clock();
   if( classify_all(&E) ) goto out;
   printf("status classes %.2f s CPU\n", (double)(clock()-t0)/CLOCKS_PER_SEC);
+  if( getenv("LINK_EVAL_DB") ){
+    if( from_index(&E, getenv("LINK_EVAL_DB")) ) goto out;
+    printf("assignments and classes read from %s\n", getenv("LINK_EVAL_DB"));
+  }
   if( E.nTruth==0 || E.nRow<20000 ){
     printf("rows linked to a row of another report: %ld pairs\n",
            links_between_reports(&E));

@@ -36,12 +36,17 @@
 **                                     spelling correction
 **
 **   series(path PRIMARY KEY, tag UNIQUE, linked)
-**                                     one row per folder: tag is the short
-**                                     hash of path that starts the ids of its
-**                                     assignments; linked is 0 from the
-**                                     moment a report of the series is added,
-**                                     replaced or pruned until its rows are
-**                                     linked again
+**                                     one row per folder that holds reports:
+**                                     tag is 8 hex digits of a hash of path
+**                                     (indexer/link.h: FNV-1a; a collision
+**                                     rehashes the later series) that starts
+**                                     the ids of its assignments; linked is 0
+**                                     from the moment a report of the series
+**                                     is added, replaced or pruned until its
+**                                     rows are linked again (in the same
+**                                     transaction, except in a run that
+**                                     rewrites a quarter or more of the
+**                                     index, which links at its end)
 **   assignment_threads(id PRIMARY KEY, series, first_seen, last_seen,
 **                      occurrences, open, status_class, latest)
 **                                     one assignment followed across the
@@ -51,9 +56,11 @@
 **                                     its normalised text; "-2", "-3" on a
 **                                     collision), the same whatever order
 **                                     the reports were indexed in;
-**                                     first_seen and last_seen report dates;
-**                                     occurrences its rows; open 1 while it
-**                                     is in the newest report of its series;
+**                                     (an id changes only if its first
+**                                     occurrence does); first_seen and
+**                                     last_seen report dates; occurrences its
+**                                     rows; open 1 while it is in a report of
+**                                     the newest date of its series;
 **                                     status_class that of its latest
 **                                     occurrence, whose assignments.id is
 **                                     latest

@@ -551,7 +551,9 @@ static int date_days(const char *z){
 
 struct ord { const struct assign_row *p; int i; };
 
+/* Rows of one report usually share their date and report strings. */
 static int str_cmp0(const char *a, const char *b){
+  if( a==b ) return 0;
   return strcmp(a ? a : "", b ? b : "");
 }
 

@@ -1,7 +1,7 @@
 /*
 ** main.c: build/indexer, report files into the index database.
 **
-**   indexer --db PATH [--prune] [--check] [--quiet] FILE_OR_DIR...
+**   indexer --db PATH [--prune] [--check] [--quiet] [--no-link] FILE_OR_DIR...
 **
 ** Flags (a table for common/opt.c), the run loop, the transaction
 ** policy, logging, progress and the summary live here; reading and
@@ -21,6 +21,7 @@
 #include "db.h"
 #include "digest.h"
 #include "files.h"
+#include "link.h"
 #include "log.h"
 #include "opt.h"
 #include "prefetch.h"
@@ -55,7 +56,7 @@
 
 struct indexer {
   const char *zDb;
-  int bPrune, bCheck, bQuiet, bTty, bFollow;
+  int bPrune, bCheck, bQuiet, bTty, bFollow, bNoLink;
   char **azArg;
   int nArg;
   sqlite3 *db;
@@ -63,6 +64,7 @@ struct indexer {
   /* counters for the summary; nIndexed, nRows and nPruned count what was
   ** committed, the nBatch* fields what the open transaction holds */
   int nRead, nIndexed, nUnchanged, nPruned, nRejected, nRows, nWarn;
+  int nLinked;                 /* series linked, committed or not */
   int nBatchIndexed, nBatchRows, nBatchPruned;
   int nFileWarn;               /* warnings in the current file */
   long long nBytes, nBytesDone, nBatchBytes;
@@ -157,12 +159,23 @@ static int db_fail(struct indexer *p, int rc, const char *zWhat){
   return rc;
 }
 
-/* Commit the batch if it is big or old enough (bForce: at the end). */
+/*
+** Commit the batch if it is big or old enough (bForce: at the end). The
+** series it changed are linked in the same transaction, so every commit
+** leaves them linked; except in a bulk run, which leaves them marked
+** unlinked for index_link_rest() at its end (indexer/README.md: a series
+** spread over many batches would be linked again at each).
+*/
 static int batch_maybe_commit(struct indexer *p, int bForce){
   int rc = SQLITE_OK;
   double t = now_seconds();
   if( !bForce && p->nBatchBytes < BATCH_BYTES && t - p->tBatch < BATCH_SECONDS ){
     return SQLITE_OK;
+  }
+  if( !sqlite3_get_autocommit(p->db) && !p->bNoLink
+   && !store_is_bulk(p->pStore) ){
+    rc = store_link(p->pStore, &p->nLinked);
+    if( rc!=SQLITE_OK ) return db_fail(p, rc, "link");
   }
   if( !sqlite3_get_autocommit(p->db) ){
     rc = store_commit(p->pStore);
@@ -213,7 +226,7 @@ static int index_put(struct indexer *p, struct prefetch_item *pItem){
   int rc = batch_begin(p);
   if( rc==SQLITE_OK ){
     rc = store_put(p->pStore, pItem->zPath, pItem->zSha, pItem->pReport,
-                   pItem->pCounts);
+                   pItem->pCounts, pItem->aStatus);
     if( rc!=SQLITE_OK ) db_fail(p, rc, pItem->zPath);
   }
   if( rc==SQLITE_OK ){
@@ -278,6 +291,19 @@ static int index_item(struct indexer *p, struct prefetch_item *pItem){
     return SQLITE_OK;
   }
   return index_put(p, pItem);
+}
+
+/*
+** After the last commit: link every series still marked unlinked (those
+** of a bulk run, and any an earlier run left so: killed, or --no-link),
+** each in a transaction of its own. Writes nothing if there is none.
+*/
+static int index_link_rest(struct indexer *p){
+  int rc;
+  if( p->bNoLink ) return SQLITE_OK;
+  rc = store_link_rest(p->pStore, &p->nLinked);
+  if( rc!=SQLITE_OK ) db_fail(p, rc, "link");
+  return rc;
 }
 
 /* After a bulk run: merge the FTS index into one segment (store.c). */
@@ -360,6 +386,7 @@ static int index_all(struct indexer *p, struct files *pFiles){
     store_rollback(p->pStore);
     index_truncate_wal(p);
   }
+  if( rc==SQLITE_OK ) rc = index_link_rest(p);
   if( rc==SQLITE_OK ) rc = index_optimize(p);
   progress_clear(p);
   return rc;
@@ -370,6 +397,7 @@ static int run_check(struct indexer *p){
   int bSound = 0;
   char *zMsg = 0;
   int rc = store_check(p->db, &bSound, &zMsg);
+  if( rc==SQLITE_OK && bSound ) rc = link_check(p->db, &bSound, &zMsg);
   if( rc!=SQLITE_OK ){
     db_fail(p, rc, "check");
     return EXIT_DB;
@@ -377,8 +405,8 @@ static int run_check(struct indexer *p){
   if( !bSound ){
     indexer_log(p, LOG_ERROR, "%s: check failed: %s", p->zDb, zMsg);
   }else if( !p->bQuiet ){
-    printf("indexer: %s: check ok (integrity_check, fts5 integrity-check)\n",
-           p->zDb);
+    printf("indexer: %s: check ok (integrity_check, fts5 integrity-check,"
+           " links)\n", p->zDb);
   }
   sqlite3_free(zMsg);
   return bSound ? 0 : EXIT_DB;
@@ -389,12 +417,12 @@ static void print_summary(const struct indexer *p, int bFailed, double t){
   double mb = (double)p->nBytesDone/1e6;
   if( p->bQuiet ) return;
   printf("indexer: %s%d files read (%.1f MB), %d reports indexed (%d rows),"
-         " %d unchanged, %d pruned, %d skipped, %d warnings, %.2f s,"
-         " %.1f MB/s",
+         " %d unchanged, %d pruned, %d series linked, %d skipped,"
+         " %d warnings, %.2f s, %.1f MB/s",
          bFailed ? "failed: " : p->nIndexed==0 && p->nPruned==0
-         ? "nothing to do: " : "",
+         && p->nLinked==0 ? "nothing to do: " : "",
          p->nRead, mb, p->nIndexed, p->nRows, p->nUnchanged, p->nPruned,
-         p->nRejected, p->nWarn, t, t>0 ? mb/t : 0.0);
+         p->nLinked, p->nRejected, p->nWarn, t, t>0 ? mb/t : 0.0);
   if( bFailed && (p->nBatchIndexed || p->nBatchPruned) ){
     printf("; not committed: %d reports, %d prunes (run again)",
            p->nBatchIndexed, p->nBatchPruned);
@@ -437,6 +465,10 @@ static const struct opt aOpt[] = {
    " an error: nothing is created)"},
   {"--quiet", OPT_BOOL, O(bQuiet), 0,0,0, 0,
    "  no progress bar and no summary line (warnings still go to stderr)"},
+  {"--no-link", OPT_BOOL, O(bNoLink), 0,0,0, 0,
+   "  do not link assignments across reports: the series changed stay"
+   " marked unlinked (ids NULL) until a run without it links them (for"
+   " loading in several runs, and for measuring the cost of linking)"},
   {"--follow-symlinks", OPT_BOOL, O(bFollow), 0,0,0, 0,
    "  in directories, also follow symbolic links to files outside the"
    " directory given (by default they are skipped)"},
@@ -445,14 +477,17 @@ static const struct opt aOpt[] = {
 
 static const struct opt_program indexer_program = {
   "indexer",
-  "--db PATH [--prune] [--check] [--quiet] [--follow-symlinks] FILE_OR_DIR...",
+  "--db PATH [--prune] [--check] [--quiet] [--no-link] [--follow-symlinks]"
+  " FILE_OR_DIR...",
   "\n"
   "Index \"återrapportering\" report files into the search database PATH\n"
   "(created if missing). Directories are searched recursively for *.txt.\n"
   "A file whose content (SHA-256) is unchanged since the last run is not\n"
   "indexed again; a changed file replaces its report as a whole. A file\n"
   "with the same content as another indexed file (a copy under another\n"
-  "name) is indexed with a warning naming both.",
+  "name) is indexed with a warning naming both. The reports of one folder\n"
+  "are a series: each row is linked to the same assignment in the other\n"
+  "reports of its series (assignments.assignment_id, assignment_threads).",
   "Warnings name file and line (\"path:line: message\"; control\n"
   "characters in names are shown escaped, e.g. \\n, \\x1b). Bad rows are\n"
   "salvaged or skipped, bad files rejected, and the run goes on.\n"

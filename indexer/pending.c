@@ -9,13 +9,17 @@
 /* Memory kept across pending_clear(); more is given back. */
 #define PENDING_KEEP_BYTES (32 << 20)
 
-enum { PENDING_REPORT, PENDING_ROW, PENDING_TEXT0 };   /* columns */
+/* columns: report_id, row, the three texts, status_class, status_evidence */
+enum { PENDING_REPORT, PENDING_ROW, PENDING_TEXT0, PENDING_CLASS = 5,
+       PENDING_EVIDENCE };
 
 struct pending_row {
   sqlite3_int64 iReport;
   int iRow;
   size_t aOff[3];                 /* texts in zArena */
   size_t an[3];
+  const char *zClass;             /* static */
+  size_t iEvidence, nEvidence;    /* in the status text */
 };
 
 struct pending {
@@ -50,7 +54,8 @@ static int pending_grow(void **pa, size_t *pnAlloc, size_t n, size_t sz){
 }
 
 int pending_add(struct pending *p, sqlite3_int64 iReport, int iRow,
-                const char *const *azText, const size_t *anText){
+                const char *const *azText, const size_t *anText,
+                const struct pending_status *pStatus){
   struct pending_row *r;
   size_t nText = 0;
   int k;
@@ -70,6 +75,15 @@ int pending_add(struct pending *p, sqlite3_int64 iReport, int iRow,
     r->an[k] = anText[k];
     if( anText[k] ) memcpy(&p->zArena[p->nArena], azText[k], anText[k]);
     p->nArena += anText[k];
+  }
+  r->zClass = pStatus ? pStatus->zClass : "unknown";
+  r->iEvidence = r->nEvidence = 0;
+  if( pStatus && pStatus->iEvidence<=anText[2] ){
+    r->iEvidence = pStatus->iEvidence;
+    r->nEvidence = pStatus->nEvidence;
+    if( r->nEvidence > anText[2]-r->iEvidence ){
+      r->nEvidence = anText[2]-r->iEvidence;
+    }
   }
   return SQLITE_OK;
 }
@@ -110,7 +124,8 @@ static int pending_connect(sqlite3 *db, void *pAux, int argc,
   *ppVtab = 0;
   rc = sqlite3_declare_vtab(db, "CREATE TABLE x(report_id INTEGER,"
                             " row INTEGER, assignment TEXT, source TEXT,"
-                            " status TEXT)");
+                            " status TEXT, status_class TEXT,"
+                            " status_evidence TEXT)");
   if( rc!=SQLITE_OK ) return rc;
   pTab = sqlite3_malloc(sizeof(*pTab));
   if( pTab==0 ) return SQLITE_NOMEM;
@@ -172,6 +187,12 @@ static int pending_column(sqlite3_vtab_cursor *pCur, sqlite3_context *ctx,
     sqlite3_result_int64(ctx, r->iReport);
   }else if( iCol==PENDING_ROW ){
     sqlite3_result_int(ctx, r->iRow);
+  }else if( iCol==PENDING_CLASS ){
+    sqlite3_result_text(ctx, r->zClass, -1, SQLITE_STATIC);
+  }else if( iCol==PENDING_EVIDENCE ){
+    const char *z = c->p->zArena ? &c->p->zArena[r->aOff[2]] : "";
+    sqlite3_result_text(ctx, z + r->iEvidence, (int)r->nEvidence,
+                        SQLITE_STATIC);
   }else{
     int k = iCol - PENDING_TEXT0;
     sqlite3_result_text(ctx, c->p->zArena ? &c->p->zArena[r->aOff[k]] : "",

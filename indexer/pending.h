@@ -9,7 +9,8 @@
 ** place: no temporary table to fill, read and empty.
 **
 ** The virtual table has the columns (report_id, row, assignment, source,
-** status) and yields the rows in the order they were added. It exists only
+** status, status_class, status_evidence) and yields the rows in the order
+** they were added. It exists only
 ** on the connection it was registered with. One thread at a time (the
 ** connection's).
 */
@@ -32,13 +33,26 @@ struct pending;
 int pending_register(sqlite3 *db, const char *zName, struct pending **pp);
 
 /*
-** Add a row: report iReport, ordinal iRow, and its three texts azText[0..2]
-** (assignment, source, status) of anText[i] bytes, which are copied.
-** Returns SQLITE_OK, SQLITE_NOMEM or SQLITE_TOOBIG (a text over 2 GB). Do
-** not call while a statement reads the table.
+** A row's status class: zClass a string that outlives the pending object
+** (status_class_name()), and the deciding phrase, the bytes [iEvidence,
+** iEvidence+nEvidence) of the row's status text.
+*/
+struct pending_status {
+  const char *zClass;
+  size_t iEvidence, nEvidence;
+};
+
+/*
+** Add a row: report iReport, ordinal iRow, its three texts azText[0..2]
+** (assignment, source, status) of anText[i] bytes, which are copied, and
+** its status class pStatus (NULL: "unknown" with empty evidence; a span
+** past the end of the status text is cut to it). Returns SQLITE_OK,
+** SQLITE_NOMEM or SQLITE_TOOBIG (a text over 2 GB). Do not call while a
+** statement reads the table.
 */
 int pending_add(struct pending *p, sqlite3_int64 iReport, int iRow,
-                const char *const *azText, const size_t *anText);
+                const char *const *azText, const size_t *anText,
+                const struct pending_status *pStatus);
 
 /* Bytes of row text held. */
 size_t pending_bytes(const struct pending *p);

@@ -28,6 +28,7 @@ static void prefetch_item_free(struct prefetch_item *pItem){
   free(pItem->aWarn);
   report_free(pItem->pReport);
   vocab_counts_free(pItem->pCounts);
+  free(pItem->aStatus);
   free(pItem);
 }
 
@@ -63,6 +64,23 @@ static void prefetch_count(struct vocab *pCounter, struct prefetch_item *pItem){
   if( rc!=SQLITE_OK ) vocab_reset(pCounter);
 }
 
+/* Classify each row's status; leave aStatus NULL if out of memory (the
+** writer then classifies them itself). */
+static void prefetch_status(struct prefetch_item *pItem){
+  const struct report *pR = pItem->pReport;
+  int iYear = atoi(pR->zDate), i, rc = STATUS_OK;
+  if( pR->nRow==0 ) return;
+  pItem->aStatus = malloc(sizeof(*pItem->aStatus)*(size_t)pR->nRow);
+  for(i=0; pItem->aStatus && rc==STATUS_OK && i<pR->nRow; i++){
+    const struct report_row *r = &pR->aRow[i];
+    rc = status_classify(r->zStatus, r->nStatus, iYear, &pItem->aStatus[i]);
+  }
+  if( rc!=STATUS_OK ){
+    free(pItem->aStatus);
+    pItem->aStatus = 0;
+  }
+}
+
 /* Read, hash and parse one file into a new item (NULL if out of memory). */
 static struct prefetch_item *prefetch_load(const struct files_entry *pFile,
                                            struct vocab *pCounter){
@@ -83,11 +101,14 @@ static struct prefetch_item *prefetch_load(const struct files_entry *pFile,
       if( pItem->eParse==REPORT_OK && pCounter ){
         prefetch_count(pCounter, pItem);
       }
+      if( pItem->eParse==REPORT_OK ) prefetch_status(pItem);
     }
     free(z);
   }
   /* the parsed report holds about the file's bytes (the file is freed) */
-  pItem->nHeld = pItem->nBytes + vocab_counts_bytes(pItem->pCounts);
+  pItem->nHeld = pItem->nBytes + vocab_counts_bytes(pItem->pCounts)
+      + (pItem->aStatus ? sizeof(*pItem->aStatus)*(size_t)pItem->pReport->nRow
+         : 0);
   return pItem;
 }
 

@@ -10,7 +10,8 @@
 ** state other than the queue; warnings are kept in the item, so the
 ** consumer decides whether to show them (not for a file it finds
 ** unchanged). With a counter (vocab.h) the reader also counts the words
-** of every parsed report, so the writer only merges the counts.
+** of every parsed report, so the writer only merges the counts; and it
+** classifies every row's status (status.h), so the writer only copies it.
 */
 #ifndef PREFETCH_H
 #define PREFETCH_H
@@ -20,6 +21,7 @@
 #include "digest.h"
 #include "files.h"
 #include "report.h"
+#include "status.h"
 #include "vocab.h"
 
 /* A warning kept for the consumer. */
@@ -40,6 +42,9 @@ struct prefetch_item {
   int eParse;                 /* report_parse's result, if read */
   struct report *pReport;     /* when eParse==REPORT_OK */
   struct vocab_counts *pCounts;/* its rows' vocab counts, or NULL */
+  struct status_result *aStatus;/* per row of pReport: its status class
+                              ** (status_classify() with the report's
+                              ** year), or NULL (out of memory) */
   size_t nHeld;               /* bytes it holds, for the reader's budget */
   struct prefetch_warn *aWarn;/* warnings of read and parse, in order */
   int nWarn;

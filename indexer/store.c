@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "link.h"
 #include "pending.h"
+#include "status.h"
 #include "store.h"
 #include "vocab.h"
 
@@ -93,8 +95,9 @@ static const char *const azSql[ST_COUNT] = {
                     " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
   /* ST_ALL */      "SELECT id, path FROM reports ORDER BY id",
   /* ST_MOVE */     "INSERT INTO main.assignments(report_id, row, assignment,"
-                    " source, status) SELECT report_id, row, assignment,"
-                    " source, status FROM " STORE_PENDING,
+                    " source, status, status_class, status_evidence)"
+                    " SELECT report_id, row, assignment, source, status,"
+                    " status_class, status_evidence FROM " STORE_PENDING,
   /* ST_KNOWN */    "SELECT path, sha256 FROM reports ORDER BY path",
   /* ST_ROWS */     "SELECT coalesce(sum(rows), 0) FROM reports",
   /* ST_CONFIG */   "SELECT v FROM assignments_fts_config WHERE k = ?1",
@@ -109,6 +112,7 @@ struct store {
   sqlite3_stmt *apStmt[ST_COUNT];
   struct vocab *pVocab;
   struct pending *pPending;       /* rows not yet in assignments (db owns) */
+  struct link *pLink;             /* series and their links */
   sqlite3_int64 nRowsAtOpen;      /* rows in the index at store_open */
   sqlite3_int64 nChanged;         /* rows inserted and deleted since */
   int aiOwn[STORE_N_OPTION];      /* the index's own aOption values */
@@ -151,6 +155,7 @@ int store_open(sqlite3 *db, struct store **ppStore){
                             &p->apStmt[i], 0);
   }
   if( rc==SQLITE_OK ) rc = vocab_open(db, &p->pVocab);
+  if( rc==SQLITE_OK ) rc = link_open(db, &p->pLink);
   if( rc==SQLITE_OK ) rc = store_read_settings(p);
   if( rc!=SQLITE_OK ){
     store_close(p);
@@ -165,6 +170,7 @@ void store_close(struct store *p){
   if( p==0 ) return;
   for(i=0; i<ST_COUNT; i++) sqlite3_finalize(p->apStmt[i]);
   vocab_close(p->pVocab);
+  link_close(p->pLink);
   free(p);
 }
 
@@ -273,6 +279,33 @@ static int store_move(struct store *p){
   return rc;
 }
 
+int store_link(struct store *p, int *pnLinked){
+  int rc = store_move(p);
+  if( rc==SQLITE_OK ) rc = link_dirty(p->pLink, -1, pnLinked);
+  return rc;
+}
+
+/*
+** Each series in a transaction of its own: a run's last step, so each
+** commit is short and a crash loses at most one series' linking.
+*/
+int store_link_rest(struct store *p, int *pnLinked){
+  int rc = SQLITE_OK, bAny = 1, n = 0;
+  while( rc==SQLITE_OK && bAny ){
+    rc = link_any_dirty(p->pLink, &bAny);
+    if( rc!=SQLITE_OK || !bAny ) break;
+    rc = sqlite3_exec(p->db, "BEGIN IMMEDIATE", 0, 0, 0);
+    if( rc==SQLITE_OK ) rc = link_dirty(p->pLink, 1, &n);
+    if( rc==SQLITE_OK ) rc = sqlite3_exec(p->db, "COMMIT", 0, 0, 0);
+    if( rc==SQLITE_OK ) *pnLinked += n;
+    n = 0;
+  }
+  if( rc!=SQLITE_OK && !sqlite3_get_autocommit(p->db) ){
+    sqlite3_exec(p->db, "ROLLBACK", 0, 0, 0);
+  }
+  return rc;
+}
+
 int store_commit(struct store *p){
   int rc = store_move(p);
   if( rc==SQLITE_OK ) rc = vocab_flush(p->pVocab);
@@ -307,7 +340,8 @@ static int store_delete(struct store *p, sqlite3_int64 iId){
   sqlite3_stmt *pOld = p->apStmt[ST_OLD_ROWS];
   sqlite3_stmt *pDel = p->apStmt[ST_DELETE];
   int rc = SQLITE_OK, rcStep;
-  sqlite3_bind_int64(pOld, 1, iId);
+  rc = link_touch_report(p->pLink, iId);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pOld, 1, iId);
   while( rc==SQLITE_OK && (rcStep = sqlite3_step(pOld))==SQLITE_ROW ){
     const char *az[3];
     size_t an[3];
@@ -335,24 +369,44 @@ static int store_insert_report(struct store *p, const char *zPath,
                                sqlite3_int64 *piId){
   sqlite3_stmt *pStmt = p->apStmt[ST_REPORT];
   const char *zSlash = strrchr(zPath, '/');
-  int rc;
+  int nSeries = zSlash ? (int)(zSlash-zPath) : 0;
+  int rc = link_touch(p->pLink, zPath, nSeries);
+  if( rc!=SQLITE_OK ) return rc;
   sqlite3_bind_text(pStmt, 1, pR->zDate, -1, SQLITE_STATIC);
   sqlite3_bind_text(pStmt, 2, pR->zTitle, -1, SQLITE_STATIC);
   sqlite3_bind_text(pStmt, 3, zPath, -1, SQLITE_STATIC);
   sqlite3_bind_text(pStmt, 4, zSha, -1, SQLITE_STATIC);
   sqlite3_bind_int(pStmt, 5, pR->nRow);
   /* the series: the folder that holds the file (paths are canonical) */
-  sqlite3_bind_text(pStmt, 6, zPath, zSlash ? (int)(zSlash-zPath) : 0,
-                    SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 6, zPath, nSeries, SQLITE_STATIC);
   sqlite3_step(pStmt);
   rc = sqlite3_reset(pStmt);
   *piId = sqlite3_last_insert_rowid(p->db);
   return rc;
 }
 
+/* Row i's status class: aStatus's, or classified here without it. */
+static int store_status(const struct report *pR, int i,
+                        const struct status_result *aStatus,
+                        struct pending_status *pOut){
+  struct status_result res;
+  const struct report_row *r = &pR->aRow[i];
+  if( aStatus ){
+    res = aStatus[i];
+  }else if( status_classify(r->zStatus, r->nStatus, atoi(pR->zDate),
+                            &res)!=STATUS_OK ){
+    return SQLITE_NOMEM;
+  }
+  pOut->zClass = status_class_name(res.eClass);
+  pOut->iEvidence = res.iStart;
+  pOut->nEvidence = res.iEnd - res.iStart;
+  return SQLITE_OK;
+}
+
 int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct report *pReport,
-              const struct vocab_counts *pCounts){
+              const struct vocab_counts *pCounts,
+              const struct status_result *aStatus){
   sqlite3_int64 iOld = 0, iId = 0;
   int rc = store_lookup(p, zPath, &iOld, 0);
   int i;
@@ -360,12 +414,15 @@ int store_put(struct store *p, const char *zPath, const char *zSha,
   if( rc==SQLITE_OK ) rc = store_insert_report(p, zPath, zSha, pReport, &iId);
   for(i=0; rc==SQLITE_OK && i<pReport->nRow; i++){
     const struct report_row *r = &pReport->aRow[i];
+    struct pending_status st;
     const char *az[3];
     size_t an[3];
     az[0] = r->zAssignment; an[0] = r->nAssignment;
     az[1] = r->zSource;     an[1] = r->nSource;
     az[2] = r->zStatus;     an[2] = r->nStatus;
-    rc = pending_add(p->pPending, iId, r->iRow, az, an);
+    rc = store_status(pReport, i, aStatus, &st);
+    if( rc==SQLITE_OK ) rc = pending_add(p->pPending, iId, r->iRow, az, an,
+                                         &st);
     p->nChanged++;
     if( rc==SQLITE_OK && pCounts==0 ){
       rc = vocab_add_row(p->pVocab, az, an, 3, +1);

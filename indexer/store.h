@@ -18,6 +18,7 @@
 
 #include "files.h"
 #include "report.h"
+#include "status.h"
 #include "vocab.h"
 
 struct store;
@@ -90,17 +91,36 @@ void store_rollback(struct store *p);
 ** Replace the report indexed from zPath (if any) with pReport, content
 ** hash zSha. indexed_at is set to the current UTC time. pCounts, if not
 ** NULL, are pReport's vocab word counts made beforehand by a counter
-** (vocab.h, the reader thread); else the rows are counted here. Inside a
+** (vocab.h, the reader thread); else the rows are counted here. aStatus,
+** if not NULL, holds each row's status class (status_classify() of its
+** status with the report's year, the reader thread); else they are
+** classified here. The report's series (the folder of zPath) gets a
+** series row if it has none and is marked unlinked (link.h). Inside a
 ** transaction.
 */
 int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct report *pReport,
-              const struct vocab_counts *pCounts);
+              const struct vocab_counts *pCounts,
+              const struct status_result *aStatus);
+
+/*
+** Inside a transaction: move the waiting rows into assignments and link
+** every series marked unlinked (link.h). Adds the number of series
+** linked to *pnLinked.
+*/
+int store_link(struct store *p, int *pnLinked);
+
+/*
+** Outside a transaction: link every series marked unlinked, each in a
+** transaction of its own. Writes nothing if none is. Adds the number
+** linked to *pnLinked.
+*/
+int store_link_rest(struct store *p, int *pnLinked);
 
 /*
 ** Remove every report whose file no longer exists (stat fails with ENOENT
-** or ENOTDIR), with its rows. Adds their number to *pnPruned. Inside a
-** transaction.
+** or ENOTDIR), with its rows; their series are marked unlinked. Adds
+** their number to *pnPruned. Inside a transaction.
 */
 int store_prune(struct store *p, int *pnPruned);
 

@@ -51,7 +51,7 @@ static void add(sqlite3_int64 iReport, int iRow, const char *zA,
   size_t an[3];
   az[0] = zA; az[1] = zB; az[2] = zC;
   an[0] = strlen(zA); an[1] = strlen(zB); an[2] = strlen(zC);
-  ck_assert_int_eq(pending_add(pPending, iReport, iRow, az, an), SQLITE_OK);
+  ck_assert_int_eq(pending_add(pPending, iReport, iRow, az, an, 0), SQLITE_OK);
 }
 
 /* Rows come out in the order they went in, texts as given (empty ones
@@ -90,7 +90,7 @@ START_TEST(test_copy_clear_grow){
   strcpy(zBuf, "abcXYZ");
   az[0] = zBuf; az[1] = zBuf + 3; az[2] = zBuf;
   an[0] = 3; an[1] = 3; an[2] = 0;
-  ck_assert_int_eq(pending_add(pPending, 1, 1, az, an), SQLITE_OK);
+  ck_assert_int_eq(pending_add(pPending, 1, 1, az, an, 0), SQLITE_OK);
   memset(zBuf, '#', sizeof(zBuf));
   z = dump();
   ck_assert_str_eq(z, "1|1|abc|XYZ|;");
@@ -123,8 +123,30 @@ END_TEST
 START_TEST(test_too_big){
   const char *az[3] = {"a", "b", "c"};
   size_t an[3] = {1, (size_t)0x80000000u, 1};
-  ck_assert_int_eq(pending_add(pPending, 1, 1, az, an), SQLITE_TOOBIG);
+  ck_assert_int_eq(pending_add(pPending, 1, 1, az, an, 0), SQLITE_TOOBIG);
   ck_assert_uint_eq(pending_rows(pPending), 0);
+}
+END_TEST
+
+/* The status class and evidence come out as given: the evidence a span of
+** the status text (cut at its end), "unknown" and '' without a status. */
+START_TEST(test_status){
+  static const char zStatus[] = "Arbetet p\xC3\xA5g\xC3\xA5r enligt plan";
+  const char *az[3] = {"a", "b", zStatus};
+  size_t an[3] = {1, 1, sizeof(zStatus)-1};
+  struct pending_status st = {"ongoing", 8, 7};
+  struct pending_status stLong = {"done", 16, 100};
+  sqlite3_stmt *pStmt = 0;
+  ck_assert_int_eq(pending_add(pPending, 1, 1, az, an, &st), SQLITE_OK);
+  ck_assert_int_eq(pending_add(pPending, 1, 2, az, an, 0), SQLITE_OK);
+  ck_assert_int_eq(pending_add(pPending, 1, 3, az, an, &stLong), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT group_concat(status_class"
+      " || '=' || status_evidence, ';') FROM indexer_pending", -1, &pStmt, 0),
+      SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ROW);
+  ck_assert_str_eq((const char*)sqlite3_column_text(pStmt, 0),
+                   "ongoing=p\xC3\xA5g\xC3\xA5r;unknown=;done=enligt plan");
+  sqlite3_finalize(pStmt);
 }
 END_TEST
 
@@ -135,6 +157,7 @@ Suite *pending_suite(void){
   tcase_add_loop_test(tc, test_order, 0, sizeof(aOrder)/sizeof(aOrder[0]));
   tcase_add_test(tc, test_copy_clear_grow);
   tcase_add_test(tc, test_too_big);
+  tcase_add_test(tc, test_status);
   suite_add_tcase(s, tc);
   return s;
 }

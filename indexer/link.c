@@ -1,0 +1,435 @@
+/*
+** link.c: series, assignment ids and threads in the index (link.h).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assign.h"
+#include "hash.h"
+#include "link.h"
+#include "status.h"
+
+#define LINK_ID_MAX (LINK_TAG_LEN + 1 + ASSIGN_ID_MAX)
+
+/* The statements of a link object; the order of azSql. */
+enum {
+  L_FIND, L_TAG_USED, L_ADD_SERIES, L_UNLINK, L_UNLINK_REPORT, L_DIRTY,
+  L_NEWEST, L_ROWS, L_SET_ID, L_DEL_THREADS, L_ADD_THREAD, L_DEL_SERIES,
+  L_LINKED, L_COUNT
+};
+
+static const char *const azSql[L_COUNT] = {
+  /* L_FIND */     "SELECT linked FROM series WHERE path = ?1",
+  /* L_TAG_USED */ "SELECT 1 FROM series WHERE tag = ?1",
+  /* L_ADD_SERIES */ "INSERT INTO series(path, tag, linked) VALUES(?1, ?2, 0)",
+  /* L_UNLINK */   "UPDATE series SET linked = 0 WHERE path = ?1",
+  /* L_UNLINK_REPORT */ "UPDATE series SET linked = 0 WHERE linked <> 0 AND"
+                   " path = (SELECT series FROM reports WHERE id = ?1)",
+  /* L_DIRTY */    "SELECT path, tag FROM series WHERE linked = 0"
+                   " ORDER BY path LIMIT 1",
+  /* L_NEWEST */   "SELECT max(date) FROM reports WHERE series = ?1",
+  /* L_ROWS */     "SELECT a.id, r.date, r.path, a.row, a.assignment,"
+                   " a.source, a.status_class, a.assignment_id"
+                   " FROM reports r JOIN assignments a ON a.report_id = r.id"
+                   " WHERE r.series = ?1 ORDER BY r.date, r.path, a.row",
+  /* L_SET_ID */   "UPDATE assignments SET assignment_id = ?1 WHERE id = ?2",
+  /* L_DEL_THREADS */ "DELETE FROM assignment_threads WHERE series = ?1",
+  /* L_ADD_THREAD */ "INSERT INTO assignment_threads(id, series, first_seen,"
+                   " last_seen, occurrences, open, status_class, latest)"
+                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  /* L_DEL_SERIES */ "DELETE FROM series WHERE path = ?1",
+  /* L_LINKED */   "UPDATE series SET linked = 1 WHERE path = ?1",
+};
+
+struct link {
+  sqlite3 *db;
+  sqlite3_stmt *apStmt[L_COUNT];
+};
+
+/* One row of a series as read: offsets into the series' text buffer. */
+struct lrow {
+  sqlite3_int64 iId;
+  size_t oDate, oPath, oA, oS, oOld;
+  size_t nA, nS;
+  int iRow, eClass, bOld;
+};
+
+/* The rows of one series being linked. */
+struct series {
+  const char *zPath, *zTag;
+  struct lrow *aRow;
+  int nRow, nAlloc;
+  char *zBuf;                     /* every text, NUL-terminated */
+  size_t nBuf, nBufAlloc;
+  char zNewest[11];               /* date of its newest report, "" if none */
+};
+
+int link_open(sqlite3 *db, struct link **pp){
+  struct link *p = calloc(1, sizeof(*p));
+  int rc = p ? SQLITE_OK : SQLITE_NOMEM;
+  int i;
+  if( p ) p->db = db;
+  for(i=0; rc==SQLITE_OK && i<L_COUNT; i++){
+    rc = sqlite3_prepare_v3(db, azSql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                            &p->apStmt[i], 0);
+  }
+  if( rc!=SQLITE_OK ){
+    link_close(p);
+    p = 0;
+  }
+  *pp = p;
+  return rc;
+}
+
+void link_close(struct link *p){
+  int i;
+  if( p==0 ) return;
+  for(i=0; i<L_COUNT; i++) sqlite3_finalize(p->apStmt[i]);
+  free(p);
+}
+
+/* Step a statement that returns at most one row; *pbRow says if it did. */
+static int link_step1(sqlite3_stmt *pStmt, int *pbRow){
+  int rc = sqlite3_step(pStmt);
+  if( pbRow ) *pbRow = rc==SQLITE_ROW;
+  if( rc==SQLITE_ROW || rc==SQLITE_DONE ) return SQLITE_OK;
+  return sqlite3_reset(pStmt);
+}
+
+/* Run statement i, which returns no rows, with text ?1 (and ?2). */
+static int link_run_text(struct link *p, int i, const char *z1, int n1,
+                         const char *z2){
+  sqlite3_stmt *pStmt = p->apStmt[i];
+  int rc = sqlite3_bind_text(pStmt, 1, z1, n1, SQLITE_STATIC);
+  if( rc==SQLITE_OK && z2 ){
+    rc = sqlite3_bind_text(pStmt, 2, z2, -1, SQLITE_STATIC);
+  }
+  if( rc==SQLITE_OK ) sqlite3_step(pStmt);
+  return sqlite3_reset(pStmt);
+}
+
+/* The k-th candidate tag of the series z[0..n) (k from 1; link.h). */
+static void link_tag(const char *z, int n, int k, char *zTag){
+  uint64_t h = hash_fnv1a(z, (size_t)n);
+  if( k>1 ){
+    char zSalt[16];
+    int nSalt = snprintf(zSalt, sizeof(zSalt), "#%d", k);
+    h = hash_fnv1a_more(h, zSalt, (size_t)nSalt);
+  }
+  snprintf(zTag, LINK_TAG_LEN+1, "%08x", (unsigned)(h ^ (h>>32)));
+}
+
+/* Add the series z[0..n) with the first free tag, dirty. */
+static int link_add_series(struct link *p, const char *z, int n){
+  sqlite3_stmt *pUsed = p->apStmt[L_TAG_USED];
+  char zTag[LINK_TAG_LEN+1];
+  int rc = SQLITE_OK, bUsed = 1, k;
+  for(k=1; rc==SQLITE_OK && bUsed; k++){
+    link_tag(z, n, k, zTag);
+    rc = sqlite3_bind_text(pUsed, 1, zTag, -1, SQLITE_STATIC);
+    if( rc==SQLITE_OK ) rc = link_step1(pUsed, &bUsed);
+    if( rc==SQLITE_OK ) rc = sqlite3_reset(pUsed);
+  }
+  if( rc==SQLITE_OK ) rc = link_run_text(p, L_ADD_SERIES, z, n, zTag);
+  return rc;
+}
+
+int link_touch(struct link *p, const char *zSeries, int nSeries){
+  sqlite3_stmt *pFind = p->apStmt[L_FIND];
+  int rc = sqlite3_bind_text(pFind, 1, zSeries, nSeries, SQLITE_STATIC);
+  int bFound = 0, bLinked = 0;
+  if( rc==SQLITE_OK ) rc = link_step1(pFind, &bFound);
+  if( rc==SQLITE_OK && bFound ) bLinked = sqlite3_column_int(pFind, 0);
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pFind);
+  if( rc!=SQLITE_OK ) return rc;
+  if( !bFound ) return link_add_series(p, zSeries, nSeries);
+  if( bLinked ) return link_run_text(p, L_UNLINK, zSeries, nSeries, 0);
+  return SQLITE_OK;
+}
+
+int link_touch_report(struct link *p, sqlite3_int64 iReport){
+  sqlite3_stmt *pStmt = p->apStmt[L_UNLINK_REPORT];
+  int rc = sqlite3_bind_int64(pStmt, 1, iReport);
+  if( rc==SQLITE_OK ) sqlite3_step(pStmt);
+  return sqlite3_reset(pStmt);
+}
+
+int link_any_dirty(struct link *p, int *pbAny){
+  sqlite3_stmt *pStmt = p->apStmt[L_DIRTY];
+  int rc = link_step1(pStmt, pbAny);
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
+  return rc;
+}
+
+/* Copy n bytes of z with a NUL into the series' buffer; *pOff where. */
+static int series_keep(struct series *s, const void *z, size_t n,
+                       size_t *pOff){
+  if( s->nBuf + n + 1 > s->nBufAlloc ){
+    size_t nNew = s->nBufAlloc ? s->nBufAlloc*2 : 65536;
+    char *zNew;
+    while( nNew < s->nBuf + n + 1 ) nNew *= 2;
+    zNew = realloc(s->zBuf, nNew);
+    if( zNew==0 ) return SQLITE_NOMEM;
+    s->zBuf = zNew;
+    s->nBufAlloc = nNew;
+  }
+  *pOff = s->nBuf;
+  if( n ) memcpy(&s->zBuf[s->nBuf], z, n);
+  s->zBuf[s->nBuf + n] = 0;
+  s->nBuf += n + 1;
+  return SQLITE_OK;
+}
+
+/* Keep text column i of pStmt; *pOff where, *pn its length. */
+static int series_keep_col(struct series *s, sqlite3_stmt *pStmt, int i,
+                           size_t *pOff, size_t *pn){
+  const unsigned char *z = sqlite3_column_text(pStmt, i);
+  size_t n = (size_t)sqlite3_column_bytes(pStmt, i);
+  if( z==0 && sqlite3_column_type(pStmt, i)!=SQLITE_NULL ) return SQLITE_NOMEM;
+  if( pn ) *pn = n;
+  return series_keep(s, z ? (const char*)z : "", n, pOff);
+}
+
+/* Is the current row of L_ROWS of the report of the row before it? */
+static int series_same_report(const struct series *s, sqlite3_stmt *pStmt){
+  const char *zPath = (const char*)sqlite3_column_text(pStmt, 2);
+  return s->nRow>0 && zPath
+      && strcmp(&s->zBuf[s->aRow[s->nRow-1].oPath], zPath)==0;
+}
+
+/* Take the current row of L_ROWS into s. */
+static int series_add_row(struct series *s, sqlite3_stmt *pStmt){
+  struct lrow *r;
+  const char *zClass;
+  int rc = SQLITE_OK;
+  if( s->nRow==s->nAlloc ){
+    int nNew = s->nAlloc ? s->nAlloc*2 : 256;
+    struct lrow *aNew = realloc(s->aRow, sizeof(*aNew)*(size_t)nNew);
+    if( aNew==0 ) return SQLITE_NOMEM;
+    s->aRow = aNew;
+    s->nAlloc = nNew;
+  }
+  r = &s->aRow[s->nRow];
+  memset(r, 0, sizeof(*r));
+  r->iId = sqlite3_column_int64(pStmt, 0);
+  r->iRow = sqlite3_column_int(pStmt, 3);
+  zClass = (const char*)sqlite3_column_text(pStmt, 6);
+  r->eClass = zClass ? status_class_from_name(zClass) : -1;
+  if( r->eClass<0 ) r->eClass = STATUS_UNKNOWN;
+  r->bOld = sqlite3_column_type(pStmt, 7)!=SQLITE_NULL;
+  if( series_same_report(s, pStmt) ){     /* one copy of date and path */
+    r->oDate = r[-1].oDate;
+    r->oPath = r[-1].oPath;
+  }else{
+    rc = series_keep_col(s, pStmt, 1, &r->oDate, 0);
+    if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 2, &r->oPath, 0);
+  }
+  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 4, &r->oA, &r->nA);
+  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 5, &r->oS, &r->nS);
+  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 7, &r->oOld, 0);
+  if( rc==SQLITE_OK ) s->nRow++;
+  return rc;
+}
+
+/* Read the series' newest report date and its rows, oldest first. */
+static int series_read(struct link *p, struct series *s){
+  sqlite3_stmt *pNew = p->apStmt[L_NEWEST];
+  sqlite3_stmt *pRows = p->apStmt[L_ROWS];
+  int rc = sqlite3_bind_text(pNew, 1, s->zPath, -1, SQLITE_STATIC);
+  int rcStep = SQLITE_OK;
+  if( rc==SQLITE_OK ) rc = link_step1(pNew, 0);
+  if( rc==SQLITE_OK && sqlite3_column_text(pNew, 0) ){
+    snprintf(s->zNewest, sizeof(s->zNewest), "%s",
+             (const char*)sqlite3_column_text(pNew, 0));
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pNew);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pRows, 1, s->zPath, -1,
+                                             SQLITE_STATIC);
+  while( rc==SQLITE_OK && (rcStep = sqlite3_step(pRows))==SQLITE_ROW ){
+    rc = series_add_row(s, pRows);
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pRows);
+  else sqlite3_reset(pRows);
+  return rc;
+}
+
+/* Write row i's id zId if it differs from the one it has. */
+static int series_set_id(struct link *p, const struct series *s, int i,
+                         const char *zId){
+  const struct lrow *r = &s->aRow[i];
+  sqlite3_stmt *pStmt = p->apStmt[L_SET_ID];
+  int rc;
+  if( r->bOld && strcmp(&s->zBuf[r->oOld], zId)==0 ) return SQLITE_OK;
+  rc = sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, r->iId);
+  if( rc==SQLITE_OK ) sqlite3_step(pStmt);
+  return sqlite3_reset(pStmt);
+}
+
+/* One thread: its id, its first and latest rows, count, open. */
+struct thread {
+  int iFirst, iLast, nOcc, bOpen;
+};
+
+/* Insert the thread of assignment c. */
+static int series_add_thread(struct link *p, const struct series *s,
+                             const struct thread *t, const char *zId){
+  sqlite3_stmt *pStmt = p->apStmt[L_ADD_THREAD];
+  const struct lrow *a = &s->aRow[t->iFirst], *b = &s->aRow[t->iLast];
+  int rc = sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 2, s->zPath, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 3, &s->zBuf[a->oDate],
+                                             -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 4, &s->zBuf[b->oDate],
+                                             -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(pStmt, 5, t->nOcc);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(pStmt, 6, t->bOpen);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 7,
+                     status_class_name((enum status_class)b->eClass), -1,
+                     SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 8, b->iId);
+  if( rc==SQLITE_OK ) sqlite3_step(pStmt);
+  return sqlite3_reset(pStmt);
+}
+
+/* The public id of assignment c: "TAG-" and assign_link()'s id. */
+static void series_id(const struct series *s, const struct assign_links *pL,
+                      int c, char *zId){
+  snprintf(zId, LINK_ID_MAX, "%s-%s", s->zTag, pL->azId[c]);
+}
+
+/* Write the rows' ids and the series' threads from pL. */
+static int series_write(struct link *p, const struct series *s,
+                        const struct assign_links *pL){
+  struct thread *aT = calloc((size_t)pL->nCluster+1, sizeof(*aT));
+  char zId[LINK_ID_MAX];
+  int rc = aT ? SQLITE_OK : SQLITE_NOMEM, i;
+  for(i=0; rc==SQLITE_OK && i<s->nRow; i++){
+    int c = pL->aCluster[i];
+    struct thread *t = &aT[c];
+    if( t->nOcc++==0 ) t->iFirst = i;
+    t->iLast = i;                 /* rows are oldest first */
+    if( strcmp(&s->zBuf[s->aRow[i].oDate], s->zNewest)==0 ) t->bOpen = 1;
+    series_id(s, pL, c, zId);
+    rc = series_set_id(p, s, i, zId);
+  }
+  if( rc==SQLITE_OK ) rc = link_run_text(p, L_DEL_THREADS, s->zPath, -1, 0);
+  for(i=0; rc==SQLITE_OK && i<pL->nCluster; i++){
+    if( aT[i].nOcc==0 ) continue;
+    series_id(s, pL, i, zId);
+    rc = series_add_thread(p, s, &aT[i], zId);
+  }
+  free(aT);
+  return rc;
+}
+
+/* Link the rows of s (read) and write the result. */
+static int series_link(struct link *p, struct series *s){
+  struct assign_row *aIn = calloc((size_t)s->nRow+1, sizeof(*aIn));
+  struct assign_links *pL = 0;
+  int rc = aIn ? SQLITE_OK : SQLITE_NOMEM, i;
+  for(i=0; rc==SQLITE_OK && i<s->nRow; i++){
+    const struct lrow *r = &s->aRow[i];
+    aIn[i].zDate = &s->zBuf[r->oDate];
+    aIn[i].zReport = &s->zBuf[r->oPath];
+    aIn[i].iRow = r->iRow;
+    aIn[i].zAssignment = &s->zBuf[r->oA];
+    aIn[i].nAssignment = r->nA;
+    aIn[i].zSource = &s->zBuf[r->oS];
+    aIn[i].nSource = r->nS;
+    aIn[i].eStatus = r->eClass;
+  }
+  if( rc==SQLITE_OK && assign_link(aIn, s->nRow, &pL)!=ASSIGN_OK ){
+    rc = SQLITE_NOMEM;
+  }
+  if( rc==SQLITE_OK ) rc = series_write(p, s, pL);
+  assign_links_free(pL);
+  free(aIn);
+  return rc;
+}
+
+/* Link the series at path zPath with tag zTag, or drop it if empty. */
+static int link_one(struct link *p, const char *zPath, const char *zTag){
+  struct series s;
+  int rc;
+  memset(&s, 0, sizeof(s));
+  s.zPath = zPath;
+  s.zTag = zTag;
+  rc = series_read(p, &s);
+  if( rc==SQLITE_OK && s.zNewest[0]==0 ){      /* no report left */
+    rc = link_run_text(p, L_DEL_THREADS, zPath, -1, 0);
+    if( rc==SQLITE_OK ) rc = link_run_text(p, L_DEL_SERIES, zPath, -1, 0);
+  }else if( rc==SQLITE_OK ){
+    rc = series_link(p, &s);
+    if( rc==SQLITE_OK ) rc = link_run_text(p, L_LINKED, zPath, -1, 0);
+  }
+  free(s.aRow);
+  free(s.zBuf);
+  return rc;
+}
+
+int link_dirty(struct link *p, int nMax, int *pnLinked){
+  sqlite3_stmt *pDirty = p->apStmt[L_DIRTY];
+  int rc = SQLITE_OK, n;
+  for(n=0; rc==SQLITE_OK && (nMax<0 || n<nMax); n++){
+    char *zPath = 0, *zTag = 0;
+    int bRow = 0;
+    rc = link_step1(pDirty, &bRow);
+    if( rc==SQLITE_OK && bRow ){
+      zPath = sqlite3_mprintf("%s", sqlite3_column_text(pDirty, 0));
+      zTag = sqlite3_mprintf("%s", sqlite3_column_text(pDirty, 1));
+      if( zPath==0 || zTag==0 ) rc = SQLITE_NOMEM;
+    }
+    if( rc==SQLITE_OK ) rc = sqlite3_reset(pDirty);
+    else sqlite3_reset(pDirty);
+    if( rc==SQLITE_OK && bRow ) rc = link_one(p, zPath, zTag);
+    sqlite3_free(zPath);
+    sqlite3_free(zTag);
+    if( rc==SQLITE_OK && !bRow ) break;
+    if( rc==SQLITE_OK ) (*pnLinked)++;
+  }
+  return rc;
+}
+
+/*
+** The checks of link_check(): each query returns a description of the
+** first problem it finds, or no row.
+*/
+static const char *const azCheck[] = {
+  "SELECT 'report ' || r.path || ': series ' || r.series || ' has no row"
+  " in series' FROM reports r WHERE NOT EXISTS(SELECT 1 FROM series s"
+  " WHERE s.path = r.series) LIMIT 1",
+  "SELECT 'row ' || a.id || ' of linked series ' || r.series || ': id '"
+  " || coalesce(a.assignment_id, 'NULL') || ' is not a thread of it'"
+  " FROM series s JOIN reports r ON r.series = s.path"
+  " JOIN assignments a ON a.report_id = r.id WHERE s.linked = 1"
+  " AND NOT EXISTS(SELECT 1 FROM assignment_threads t"
+  " WHERE t.id = a.assignment_id AND t.series = s.path) LIMIT 1",
+  "SELECT 'thread ' || t.id || ': occurrences ' || t.occurrences || ', rows '"
+  " || (SELECT count(*) FROM assignments a WHERE a.assignment_id = t.id)"
+  " FROM assignment_threads t JOIN series s ON s.path = t.series"
+  " WHERE s.linked = 1 AND t.occurrences <> (SELECT count(*)"
+  " FROM assignments a WHERE a.assignment_id = t.id) LIMIT 1",
+};
+
+int link_check(sqlite3 *db, int *pbSound, char **pzMsg){
+  size_t i;
+  int rc = SQLITE_OK;
+  *pbSound = 1;
+  *pzMsg = 0;
+  for(i=0; rc==SQLITE_OK && *pbSound && i<sizeof(azCheck)/sizeof(*azCheck);
+      i++){
+    sqlite3_stmt *pStmt = 0;
+    rc = sqlite3_prepare_v2(db, azCheck[i], -1, &pStmt, 0);
+    if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+      *pbSound = 0;
+      *pzMsg = sqlite3_mprintf("links: %s", sqlite3_column_text(pStmt, 0));
+      if( *pzMsg==0 ) rc = SQLITE_NOMEM;
+    }
+    if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
+    else sqlite3_finalize(pStmt);
+  }
+  return rc;
+}

@@ -1,0 +1,238 @@
+/*
+** check_link.c: the database side of assignment linking (indexer/link.c,
+** through indexer/store.c): series rows and tags, the unlinked mark,
+** assignment ids, threads, prune, and link_check().
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "db.h"
+#include "hash.h"
+#include "../../indexer/link.h"
+#include "../../indexer/report.h"
+#include "../../indexer/store.h"
+
+#define TITLE "\xC3\x85terrapportering av regionstyrelsens uppdrag till " \
+              "regiondirekt\xC3\xB6ren"
+#define SHA "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+/* Three rows: two assignments that go on, one that is new in each. */
+#define ROW_KNS "Bygga Kiruna nya sjukhus enligt lokalprogrammet\t" \
+                "RS 170503, \xC2\xA7 107\t"
+#define ROW_TAND "Utreda tandv\xC3\xA5rdsst\xC3\xB6" "det f\xC3\xB6r unga vuxna\t" \
+                 "RS 200916\t"
+
+static sqlite3 *db;
+static struct store *pStore;
+static char zDir[64];
+
+static void setup(void){
+  char zPath[128];
+  char *zErr = 0;
+  strcpy(zDir, "/tmp/check_link.XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(zDir));
+  snprintf(zPath, sizeof(zPath), "%s/t.db", zDir);
+  ck_assert_int_eq(db_open(zPath, DB_READWRITE, &db, &zErr), SQLITE_OK);
+  ck_assert_int_eq(store_open(db, &pStore), SQLITE_OK);
+}
+
+static void teardown(void){
+  char zCmd[128];
+  store_close(pStore);
+  sqlite3_close(db);
+  snprintf(zCmd, sizeof(zCmd), "rm -rf %s", zDir);
+  ck_assert_int_eq(system(zCmd), 0);
+}
+
+static long long one(const char *zSql){
+  sqlite3_stmt *pStmt = 0;
+  long long v = -1;
+  ck_assert_int_eq(sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0), SQLITE_OK);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) v = sqlite3_column_int64(pStmt, 0);
+  sqlite3_finalize(pStmt);
+  return v;
+}
+
+/* The first column of the first row of zSql as a new string. */
+static char *text(const char *zSql){
+  sqlite3_stmt *pStmt = 0;
+  char *z = 0;
+  ck_assert_int_eq(sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0), SQLITE_OK);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ){
+    z = sqlite3_mprintf("%s", sqlite3_column_text(pStmt, 0));
+  }
+  sqlite3_finalize(pStmt);
+  ck_assert_ptr_nonnull(z);
+  return z;
+}
+
+/* Put report zText at zPath in a transaction; link there if bLink. */
+static void put(const char *zPath, const char *zText, int bLink){
+  struct report *pR = 0;
+  int n = 0;
+  ck_assert_int_eq(report_parse(zPath, zText, strlen(zText), 0, 0, &pR),
+                   REPORT_OK);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, zPath, SHA, pR, 0, 0), SQLITE_OK);
+  if( bLink ) ck_assert_int_eq(store_link(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  report_free(pR);
+}
+
+static void assert_sound(void){
+  int bSound = 0;
+  char *zMsg = 0;
+  ck_assert_int_eq(link_check(db, &bSound, &zMsg), SQLITE_OK);
+  ck_assert_msg(bSound, "%s", zMsg ? zMsg : "");
+}
+
+/* The series' tag: 8 hex digits of FNV-1a of its path, folded. */
+static void tag_of(const char *zPath, char *zTag){
+  uint64_t h = hash_fnv1a_str(zPath);
+  snprintf(zTag, 9, "%08x", (unsigned)(h ^ (h>>32)));
+}
+
+/*
+** A report makes its folder a series, unlinked; linking gives every row
+** an id "TAG-..." that is a thread; the same assignment in the next report
+** gets the same id, and the threads say first and last seen, count, open
+** and the latest status.
+*/
+START_TEST(test_link_series){
+  char zTag[9], zWant[64];
+  char *z;
+  int n = 0;
+  put("/r/a/2021-01-10.txt", TITLE " 2021-01-10\n" ROW_KNS "Arbetet p\xC3\xA5g\xC3\xA5r.\n"
+      ROW_TAND "Utredningen har inte p\xC3\xA5" "b\xC3\xB6rjats.", 0);
+  tag_of("/r/a", zTag);
+  z = text("SELECT tag FROM series WHERE path='/r/a'");
+  ck_assert_str_eq(z, zTag);
+  sqlite3_free(z);
+  ck_assert_int_eq(one("SELECT linked FROM series"), 0);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments WHERE"
+                       " assignment_id IS NULL"), 2);
+  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(n, 1);
+  ck_assert_int_eq(one("SELECT linked FROM series"), 1);
+  snprintf(zWant, sizeof(zWant), "%s-20210110-", zTag);
+  z = text("SELECT assignment_id FROM assignments WHERE row=1");
+  ck_assert_msg(strncmp(z, zWant, strlen(zWant))==0, "%s", z);
+  sqlite3_free(z);
+  put("/r/a/2021-02-14.txt", TITLE " 2021-02-14\n" ROW_KNS "Bygget har "
+      "genomf\xC3\xB6rts och sjukhuset \xC3\xA4r i drift.", 1);
+  ck_assert_int_eq(one("SELECT linked FROM series"), 1);
+  ck_assert_int_eq(one("SELECT count(DISTINCT assignment_id) FROM"
+                       " assignments"), 2);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignment_threads"), 2);
+  ck_assert_int_eq(one("SELECT occurrences FROM assignment_threads WHERE"
+      " latest=(SELECT max(id) FROM assignments)"), 2);
+  z = text("SELECT first_seen || ' ' || last_seen || ' ' || open || ' ' ||"
+           " status_class FROM assignment_threads ORDER BY occurrences DESC");
+  ck_assert_str_eq(z, "2021-01-10 2021-02-14 1 done");
+  sqlite3_free(z);
+  z = text("SELECT last_seen || ' ' || open || ' ' || status_class FROM"
+           " assignment_threads ORDER BY occurrences");
+  ck_assert_str_eq(z, "2021-01-10 0 not_started");
+  sqlite3_free(z);
+  assert_sound();
+}
+END_TEST
+
+/*
+** A series already linked is marked unlinked by a new report, a replaced
+** one, and a prune; a series left without reports loses its row and its
+** threads; an unchanged relink rewrites no assignment id.
+*/
+START_TEST(test_unlink_prune){
+  int n = 0, nChanges;
+  put("/r/a/1.txt", TITLE " 2021-01-10\n" ROW_KNS "P\xC3\xA5g\xC3\xA5r.", 1);
+  put("/r/b/1.txt", TITLE " 2021-01-10\n" ROW_KNS "P\xC3\xA5g\xC3\xA5r.", 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM series WHERE linked=1"), 2);
+  ck_assert_int_eq(one("SELECT count(DISTINCT assignment_id) FROM"
+                       " assignments"), 2);       /* two folders: apart */
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(db, "UPDATE series SET linked=0 WHERE"
+                   " path='/r/a'", 0, 0, 0), SQLITE_OK);
+  nChanges = sqlite3_total_changes(db);
+  ck_assert_int_eq(store_link(pStore, &n), SQLITE_OK);
+  /* the series row and its one thread, and no assignment */
+  ck_assert_int_eq(sqlite3_total_changes(db) - nChanges, 3);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_prune(pStore, &n), SQLITE_OK);    /* all gone */
+  ck_assert_int_eq(one("SELECT count(*) FROM series WHERE linked=0"), 2);
+  ck_assert_int_eq(store_link(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  ck_assert_int_eq(one("SELECT count(*) FROM series"), 0);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignment_threads"), 0);
+  assert_sound();
+}
+END_TEST
+
+/*
+** A new series whose tag another series already has takes the hash of
+** its path followed by "#2" (link.h), and keeps it.
+*/
+START_TEST(test_tag_collision){
+  char zTag[9], zWant[9], zSql[128];
+  uint64_t h;
+  char *z;
+  tag_of("/r/a", zTag);
+  snprintf(zSql, sizeof(zSql), "INSERT INTO series VALUES('/other', '%s', 1)",
+           zTag);
+  ck_assert_int_eq(sqlite3_exec(db, zSql, 0, 0, 0), SQLITE_OK);
+  put("/r/a/1.txt", TITLE " 2021-01-10\n" ROW_KNS "P\xC3\xA5g\xC3\xA5r.", 1);
+  h = hash_fnv1a_more(hash_fnv1a_str("/r/a"), "#2", 2);
+  snprintf(zWant, sizeof(zWant), "%08x", (unsigned)(h ^ (h>>32)));
+  z = text("SELECT tag FROM series WHERE path='/r/a'");
+  ck_assert_str_eq(z, zWant);
+  sqlite3_free(z);
+  put("/r/a/1.txt", TITLE " 2021-01-11\n" ROW_KNS "Klart.", 1);
+  z = text("SELECT tag FROM series WHERE path='/r/a'");
+  ck_assert_str_eq(z, zWant);
+  sqlite3_free(z);
+}
+END_TEST
+
+/* link_check() finds a row whose id is no thread, and a wrong count. */
+START_TEST(test_check_detects){
+  int bSound = 1;
+  char *zMsg = 0;
+  put("/r/a/1.txt", TITLE " 2021-01-10\n" ROW_KNS "P\xC3\xA5g\xC3\xA5r.\n"
+      ROW_TAND "P\xC3\xA5g\xC3\xA5r.", 1);
+  assert_sound();
+  ck_assert_int_eq(sqlite3_exec(db, "UPDATE assignments SET assignment_id="
+                   "'x' WHERE row=1", 0, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(link_check(db, &bSound, &zMsg), SQLITE_OK);
+  ck_assert_int_eq(bSound, 0);
+  ck_assert_ptr_nonnull(strstr(zMsg, "is not a thread"));
+  sqlite3_free(zMsg);
+  ck_assert_int_eq(sqlite3_exec(db, "UPDATE assignments SET assignment_id="
+                   "(SELECT assignment_id FROM assignments WHERE row=2)"
+                   " WHERE row=1", 0, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(link_check(db, &bSound, &zMsg), SQLITE_OK);
+  ck_assert_int_eq(bSound, 0);
+  ck_assert_ptr_nonnull(strstr(zMsg, "occurrences 1, rows "));
+  sqlite3_free(zMsg);
+  /* an unlinked series is not held to its old threads */
+  ck_assert_int_eq(sqlite3_exec(db, "UPDATE series SET linked=0", 0, 0, 0),
+                   SQLITE_OK);
+  assert_sound();
+}
+END_TEST
+
+Suite *link_suite(void){
+  Suite *s = suite_create("link");
+  TCase *tc = tcase_create("link");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_link_series);
+  tcase_add_test(tc, test_unlink_prune);
+  tcase_add_test(tc, test_tag_collision);
+  tcase_add_test(tc, test_check_detects);
+  suite_add_tcase(s, tc);
+  return s;
+}
