@@ -2,8 +2,9 @@
 ** hash.h: FNV-1a, 64 bits, the one string hash of indexer and searchd.
 **
 ** For in-memory hash tables and quick equality checks (words, cache keys,
-** source names, stems), never for anything stored or compared across
-** programs or builds. FNV-1a is simple and good enough on short keys;
+** source names, stems), and for the series tags and assignment ids the
+** indexer stores (common/db.h): those are public, so the function never
+** changes without a new schema version. FNV-1a is simple and good enough on short keys;
 ** it is not keyed, so a table that holds keys an attacker chooses must
 ** bound its probe lengths or its size by other means. Inline: the rank
 ** and vocab loops call it once per token. Pure; thread safe.

@@ -24,7 +24,7 @@
 /* Stems shorter than this (bytes) are not split: two 3-letter parts + 1. */
 #define ANALYZER_MIN_SPLIT 7
 
-#define ANALYZER_MAX_PARTS 8      /* terms per compound, recursion included */
+#define ANALYZER_MAX_PARTS 12     /* terms per compound, recursion included */
 #define ANALYZER_MAX_DEPTH 4      /* parts in one split; levels of splits */
 #define ANALYZER_MIN_NESTED 4     /* characters of a part of a part */
 
@@ -318,6 +318,46 @@ static int is_nosplit(const char *s, int n){
 }
 
 /*
+** 1 if entry e, a part followed by more parts, stands for a word that may
+** end a compound: its term is a head of the dictionary (försörjnings ->
+** försörjning, a word of its own; not a bound form without a head of its
+** own).
+*/
+static int span_end_ok(const DictEntry *e){
+  char zTerm[DICT_MAX_KEY*2];
+  DictEntry h;
+  int n = e->nKeep + e->nAdd;
+  if( n>(int)sizeof(zTerm) ) return 0;
+  memcpy(zTerm, e->zKey, (size_t)e->nKeep);
+  memcpy(zTerm+e->nKeep, e->zAdd, (size_t)e->nAdd);
+  return dict_lookup(DICT_HEAD, zTerm, n, &h) && !(h.flags & DICT_WHOLE);
+}
+
+/*
+** Add to a the compounds nested in split sp of s: every run of two or
+** more adjacent parts but the whole, whose last part may end a word
+** (span_end_ok(), or the last part from DICT_HEAD), as the word it would be
+** alone: the parts before its last as written, then the term of its last.
+** kompetens|försörjnings|behovet gives kompetensförsörjning and
+** försörjningsbehov, so a search for either finds it (as a part match).
+** Only splits of three parts or more have such runs: the fewest-parts
+** split keeps a lexicalised compound whole (när|sjukvård, never närsjuk).
+*/
+static void analysis_spans(Analysis *a, const char *s, const Split *sp,
+                           enum dict_table eLast){
+  int i, j;
+  for(j=1; j<sp->nPart; j++){
+    const DictEntry *e = &sp->aEntry[j];
+    if( (j+1<sp->nPart || eLast!=DICT_HEAD) && !span_end_ok(e) ) continue;
+    for(i=(j+1==sp->nPart); i<j; i++){
+      int iStart = sp->aStart[i];
+      analysis_add(a, s+iStart, sp->aStart[j]-iStart + e->nKeep,
+                   e->zAdd, e->nAdd);
+    }
+  }
+}
+
+/*
 ** Add to a the parts of s[0..n), whose last part is from table eLast, and
 ** then, up to depth, the parts of each part: närsjukvård gives när,
 ** sjukvård, then sjuk, vård; patientsäkerhetsplan gives patientsäkerhet,
@@ -337,6 +377,7 @@ static void analysis_parts(Analysis *a, const char *s, int n,
     return;
   }
   for(k=0; k<sp.nPart; k++) analysis_add_entry(a, &sp.aEntry[k]);
+  analysis_spans(a, s, &sp, eLast);
   for(k=0; k<sp.nPart; k++){
     int iEnd = k+1<sp.nPart ? sp.aStart[k+1] : n;
     analysis_parts(a, s+sp.aStart[k], iEnd-sp.aStart[k],

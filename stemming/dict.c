@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dict.h"
+#include "swedish.h"
 
 int dict_lookup(enum dict_table eTab, const char *z, int n, DictEntry *pOut){
   if( n<=0 || n>DICT_MAX_KEY ) return 0;
@@ -29,4 +30,16 @@ int dict_lookup_hashed(enum dict_table eTab, const char *z, int n, uint32_t h,
     }
   }
   return 0;
+}
+
+int swedish_is_word(const char *z, int n){
+  uint32_t h, lo = 0, hi = swedish_nwords;
+  if( n<=0 ) return 0;
+  h = dict_hash(z, n);
+  while( lo<hi ){
+    uint32_t mid = lo + (hi-lo)/2;
+    if( swedish_words[mid]<h ) lo = mid+1;
+    else hi = mid;
+  }
+  return lo<swedish_nwords && swedish_words[lo]==h;
 }

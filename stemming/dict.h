@@ -63,6 +63,14 @@ struct DictEntry {
 /* The generated tables (in $(BUILD)/gen/swedish_dict.c). */
 extern const SwedishDict swedish_dict;
 
+/*
+** The word list: dict_hash() of every form hunspell-sv accepts as a word
+** of its own (folded; not its compounds), sorted, without repeats. A
+** 32-bit hash of each form: see swedish_is_word() (swedish.h).
+*/
+extern const uint32_t *const swedish_words;
+extern const uint32_t swedish_nwords;
+
 #define DICT_HASH_INIT 2166136261u
 
 /* One step of the hash: byte c put in front of what h has hashed. */

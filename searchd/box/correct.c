@@ -9,16 +9,28 @@
 #include "box/correct.h"
 #include "box/ext.h"
 #include "box/fold.h"
+#include "box/parts.h"
 #include "log.h"
 #include "engine/query.h"
 #include "plain.h"
 #include "swedish.h"
 
 struct correct {
+  sqlite3 *db;
   struct fold *pFold;
   sqlite3_stmt *pFound;
   sqlite3_stmt *pPlain;
   sqlite3_stmt *pNear;
+  sqlite3_stmt *pVersion;
+  struct parts *pParts;           /* NULL until a word needs them */
+  sqlite3_int64 iVersion;         /* PRAGMA data_version they were made at */
+};
+
+/* The best candidate so far of correct_by_distance(). */
+struct correct_best {
+  int dist;
+  sqlite3_int64 nDocs;
+  char *z;                        /* sqlite3_malloc'ed, or NULL */
 };
 
 static const char zFoundSql[] =
@@ -31,6 +43,7 @@ static const char zNearSql[] =
   "SELECT word, plain, docs FROM vocab"
   " WHERE plain>=?1 AND plain<?2 AND length(plain) BETWEEN ?3 AND ?4"
   "   AND docs>0 AND word<>?5";
+static const char zVersionSql[] = "PRAGMA data_version";
 
 int correct_new(sqlite3 *db, struct correct **ppOut){
   struct correct *p = calloc(1, sizeof(*p));
@@ -48,6 +61,11 @@ int correct_new(sqlite3 *db, struct correct **ppOut){
     rc = sqlite3_prepare_v3(db, zNearSql, -1, SQLITE_PREPARE_PERSISTENT,
                             &p->pNear, 0);
   }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_prepare_v3(db, zVersionSql, -1, SQLITE_PREPARE_PERSISTENT,
+                            &p->pVersion, 0);
+  }
+  if( rc==SQLITE_OK ) p->db = db;
   if( rc!=SQLITE_OK ){
     correct_free(p);
     p = 0;
@@ -62,6 +80,8 @@ void correct_free(struct correct *p){
     sqlite3_finalize(p->pFound);
     sqlite3_finalize(p->pPlain);
     sqlite3_finalize(p->pNear);
+    sqlite3_finalize(p->pVersion);
+    parts_free(p->pParts);
     free(p);
   }
 }
@@ -140,19 +160,61 @@ int correct_distance(const char *a, int na, const char *b, int nb, int nMax){
   return d[la%3][lb]>nMax ? nMax+1 : d[la%3][lb];
 }
 
-/* Step 1: the most frequent vocab word with the same plain form. */
+/*
+** The parts of the vocabulary (parts.h), made at the first word that needs
+** them and again when the index has changed (PRAGMA data_version): a new
+** report brings new compounds. Sets *ppParts (owned by p).
+*/
+static int correct_parts(struct correct *p, const struct parts **ppParts){
+  sqlite3_int64 iVersion = -1;
+  int rc = sqlite3_step(p->pVersion);
+  if( rc==SQLITE_ROW ){
+    iVersion = sqlite3_column_int64(p->pVersion, 0);
+    rc = SQLITE_OK;
+  }
+  rc = correct_end(p->pVersion, rc);
+  if( rc==SQLITE_OK && (p->pParts==0 || iVersion!=p->iVersion) ){
+    parts_free(p->pParts);
+    p->pParts = 0;
+    rc = parts_new(p->db, &p->pParts);
+    p->iVersion = iVersion;
+  }
+  *ppParts = p->pParts;
+  return rc;
+}
+
 /*
 ** Is column 0 of pStmt's row (a vocab word) a stop word? A correction to
 ** one would search a word that is in most rows ("ar" is far likelier "år"
-** than "är"), so stop words are never offered.
+** than "är"), so stop words are never offered (parts.c keeps none).
 */
 static int correct_is_stopword(sqlite3_stmt *pStmt){
   const char *z = (const char*)sqlite3_column_text(pStmt, 0);
   return z==0 || swedish_is_stopword(z, sqlite3_column_bytes(pStmt, 0));
 }
 
-static int correct_by_plain(struct correct *p, const char *zWord,
-                            const char *zPlain, char **pzTo){
+/* Step 1 among the parts: the most frequent with the same plain form. */
+static int correct_part_by_plain(const struct parts *pParts,
+                                 const char *zWord, const char *zPlain,
+                                 char **pzTo){
+  int i;
+  for(i=parts_lower_bound(pParts, zPlain); i<parts_count(pParts); i++){
+    const char *zPart, *zPartPlain;
+    sqlite3_int64 nDocs;
+    parts_get(pParts, i, &zPart, &zPartPlain, &nDocs);
+    if( strcmp(zPartPlain, zPlain)!=0 ) break;
+    if( strcmp(zPart, zWord)==0 ) continue;
+    *pzTo = sqlite3_mprintf("%s", zPart);
+    return *pzTo ? SQLITE_OK : SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+/* Step 1: the most frequent vocab word, else part, with the same plain
+** form. */
+static int correct_by_plain(struct correct *p, const struct parts *pParts,
+                            const char *zWord, const char *zPlain,
+                            char **pzTo){
   int rc = sqlite3_bind_text(p->pPlain, 1, zPlain, -1, SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pPlain, 2, zWord, -1,
                                              SQLITE_STATIC);
@@ -163,7 +225,11 @@ static int correct_by_plain(struct correct *p, const char *zWord,
     rc = *pzTo ? SQLITE_DONE : SQLITE_NOMEM;
   }
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
-  return correct_end(p->pPlain, rc);
+  rc = correct_end(p->pPlain, rc);
+  if( rc==SQLITE_OK && *pzTo==0 ){
+    rc = correct_part_by_plain(pParts, zWord, zPlain, pzTo);
+  }
+  return rc;
 }
 
 /* Bind the first-letter range and length window of step 2. */
@@ -187,33 +253,87 @@ static int correct_bind_near(struct correct *p, const char *zWord,
   return rc;
 }
 
-/* Step 2: the nearest vocab word by edit distance, then by documents. */
-static int correct_by_distance(struct correct *p, const char *zWord,
-                               const char *zPlain, int nChar, char **pzTo){
+/*
+** Candidate zCand (plain form zCandPlain, nDocs) against the typed word's
+** plain form: kept in *pBest if nearer, or as near with more documents.
+*/
+static int correct_consider(struct correct_best *pBest, const char *zPlain,
+                            int nMax, const char *zCand,
+                            const char *zCandPlain, sqlite3_int64 nDocs){
+  int dist = correct_distance(zPlain, (int)strlen(zPlain), zCandPlain,
+                              (int)strlen(zCandPlain), nMax);
+  if( dist>nMax ) return SQLITE_OK;
+  if( dist<pBest->dist || (dist==pBest->dist && nDocs>pBest->nDocs) ){
+    char *z = sqlite3_mprintf("%s", zCand);
+    if( z==0 ) return SQLITE_NOMEM;
+    sqlite3_free(pBest->z);
+    pBest->z = z;
+    pBest->dist = dist;
+    pBest->nDocs = nDocs;
+  }
+  return SQLITE_OK;
+}
+
+/* Number of code points of the UTF-8 string z. */
+static int correct_chars(const char *z){
+  int n = 0;
+  for(; *z; z++) n += ((unsigned char)*z & 0xc0)!=0x80;
+  return n;
+}
+
+/* Step 2 among the parts that share the first letter (zLo..zHi). */
+static int correct_part_near(const struct parts *pParts, const char *zWord,
+                             const char *zPlain, int nChar, int nMax,
+                             const char *zLo, const char *zHi,
+                             struct correct_best *pBest){
+  int i, iEnd = parts_lower_bound(pParts, zHi);
+  int rc = SQLITE_OK;
+  for(i=parts_lower_bound(pParts, zLo); rc==SQLITE_OK && i<iEnd; i++){
+    const char *zPart, *zPartPlain;
+    sqlite3_int64 nDocs;
+    int nPartChar;
+    parts_get(pParts, i, &zPart, &zPartPlain, &nDocs);
+    nPartChar = correct_chars(zPartPlain);
+    if( nPartChar<nChar-nMax || nPartChar>nChar+nMax ) continue;
+    if( strcmp(zPart, zWord)==0 ) continue;
+    rc = correct_consider(pBest, zPlain, nMax, zPart, zPartPlain, nDocs);
+  }
+  return rc;
+}
+
+/* Step 2: the nearest vocab word or part by edit distance, then by
+** documents. */
+static int correct_by_distance(struct correct *p, const struct parts *pParts,
+                               const char *zWord, const char *zPlain,
+                               int nChar, char **pzTo){
   int nMax = nChar>=8 ? 2 : 1;
-  int bestDist = nMax+1;
-  sqlite3_int64 bestDocs = -1;
+  struct correct_best best;
   char zLo[8], zHi[8];
-  int nPlain = (int)strlen(zPlain);
   int rc;
+  best.dist = nMax+1;
+  best.nDocs = -1;
+  best.z = 0;
   rc = correct_bind_near(p, zWord, zPlain, nChar, nMax, zLo, zHi);
   while( rc==SQLITE_OK && (rc = sqlite3_step(p->pNear))==SQLITE_ROW ){
-    const char *zCand = (const char*)sqlite3_column_text(p->pNear, 1);
-    int nCand = sqlite3_column_bytes(p->pNear, 1);
-    sqlite3_int64 nDocs = sqlite3_column_int64(p->pNear, 2);
-    int dist = correct_distance(zPlain, nPlain, zCand, nCand, nMax);
     rc = SQLITE_OK;
-    if( dist>nMax || correct_is_stopword(p->pNear) ) continue;
-    if( dist<bestDist || (dist==bestDist && nDocs>bestDocs) ){
-      sqlite3_free(*pzTo);
-      *pzTo = sqlite3_mprintf("%s", sqlite3_column_text(p->pNear, 0));
-      if( *pzTo==0 ){ rc = SQLITE_NOMEM; break; }
-      bestDist = dist;
-      bestDocs = nDocs;
-    }
+    if( correct_is_stopword(p->pNear) ) continue;
+    rc = correct_consider(&best, zPlain, nMax,
+                          (const char*)sqlite3_column_text(p->pNear, 0),
+                          (const char*)sqlite3_column_text(p->pNear, 1),
+                          sqlite3_column_int64(p->pNear, 2));
   }
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
-  return correct_end(p->pNear, rc);
+  rc = correct_end(p->pNear, rc);
+  if( rc==SQLITE_OK ){
+    rc = correct_part_near(pParts, zWord, zPlain, nChar, nMax, zLo, zHi,
+                           &best);
+  }
+  if( rc==SQLITE_OK ){
+    *pzTo = best.z;
+  }else{
+    sqlite3_free(best.z);
+  }
+  return rc;
 }
 
 /* Number of code points of z, or -1 if it holds an ASCII digit. */
@@ -227,6 +347,7 @@ static int correct_letters(const char *z){
 }
 
 int correct_word(struct correct *p, const char *z, int n, char **pzTo){
+  const struct parts *pParts = 0;
   char *zWord = 0, *zPlain = 0;
   int nChar;
   int rc = fold_word(p->pFold, z, n, &zWord);
@@ -237,9 +358,10 @@ int correct_word(struct correct *p, const char *z, int n, char **pzTo){
   zPlain = malloc(strlen(zWord) + 1);
   if( zPlain==0 ) rc = SQLITE_NOMEM;
   else plain_form(zWord, strlen(zWord), zPlain);
-  if( rc==SQLITE_OK ) rc = correct_by_plain(p, zWord, zPlain, pzTo);
+  if( rc==SQLITE_OK ) rc = correct_parts(p, &pParts);
+  if( rc==SQLITE_OK ) rc = correct_by_plain(p, pParts, zWord, zPlain, pzTo);
   if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 ){
-    rc = correct_by_distance(p, zWord, zPlain, nChar, pzTo);
+    rc = correct_by_distance(p, pParts, zWord, zPlain, nChar, pzTo);
   }
 out:
   if( rc!=SQLITE_OK ){
@@ -248,6 +370,15 @@ out:
   }
   sqlite3_free(zWord);
   free(zPlain);
+  return rc;
+}
+
+int correct_is_known(struct correct *p, const char *z, int n, int *pbKnown){
+  char *zWord = 0;
+  int rc = fold_word(p->pFold, z, n, &zWord);
+  *pbKnown = rc==SQLITE_OK && zWord!=0
+          && swedish_is_word(zWord, (int)strlen(zWord));
+  sqlite3_free(zWord);
   return rc;
 }
 
@@ -289,16 +420,19 @@ static char *correct_term_expr(const struct query_term *pTerm){
 int correct_module_expand(void *pState, struct query_term *pTerm){
   struct correct *p = (struct correct*)pState;
   char *zExpr, *zTo = 0;
-  int bFound = 1;
+  int bFound = 1, bKnown = 0;
   int rc = QUERY_OK;
   if( pTerm->kind!=QUERY_WORD ) return QUERY_OK;
   zExpr = correct_term_expr(pTerm);
   if( zExpr==0 ) return QUERY_ENOMEM;
   if( correct_found(p, zExpr, &bFound)==SQLITE_OK && !bFound
    && correct_word(p, pTerm->azAlt[0], (int)strlen(pTerm->azAlt[0]),
-                   &zTo)==SQLITE_OK && zTo ){
+                   &zTo)==SQLITE_OK && zTo
+   && correct_is_known(p, pTerm->azAlt[0], (int)strlen(pTerm->azAlt[0]),
+                       &bKnown)==SQLITE_OK ){
     rc = query_term_add_alt(pTerm, zTo, (int)strlen(zTo),
-                            QUERY_ALT_CORRECTION);
+                            bKnown ? QUERY_ALT_SUGGESTION
+                                   : QUERY_ALT_CORRECTION);
   }
   sqlite3_free(zTo);
   sqlite3_free(zExpr);

@@ -2,21 +2,29 @@
 ** correct.h: forgiving words, corrected from the index's own vocabulary.
 **
 ** When a query word finds no row, correct_word() proposes one word of the
-** vocab table (common/db.h) to search instead:
+** vocab table (common/db.h), or one compound part of its words (parts.h:
+** mammografi, seen only in mammografivagnar), to search instead:
 **
-**   1. the word with diacritics restored: vocab.plain equals the word's
-**      plain form (lakemedelsgenomgang -> läkemedelsgenomgång); the most
-**      frequent such word wins;
-**   2. else the closest word within Damerau-Levenshtein distance 1 (words
-**      of 4 to 7 letters) or 2 (8 letters or more), compared on plain
-**      forms, nearest first and then most documents (mamografi ->
-**      mammografi). Candidates come from an index range scan of vocab.plain
-**      restricted to the same first letter and a length window, so a typo
-**      in the first letter is not corrected.
+**   1. the word with diacritics restored: vocab.plain, else a part's plain
+**      form, equals the word's plain form (lakemedelsgenomgang ->
+**      läkemedelsgenomgång, lakemedel -> läkemedel); the most frequent
+**      such vocab word, else part, wins;
+**   2. else the closest vocab word or part within Damerau-Levenshtein
+**      distance 1 (words of 4 to 7 letters) or 2 (8 letters or more),
+**      compared on plain forms, nearest first and then most documents
+**      (mamografi -> mammografi). Candidates come from an index range scan
+**      of vocab.plain and a binary search of the parts, restricted to the
+**      same first letter and a length window, so a typo in the first
+**      letter is not corrected.
 **
 ** A word that finds a row is never corrected. Words with digits, of fewer
 ** than 2 letters (4 for typos) or more than CORRECT_MAX_CHARS are left
-** alone.
+** alone. A correctly spelled word that finds nothing (correct_is_known():
+** lag, våra) is not searched as its correction: the module offers the
+** correction as a suggestion only (QUERY_ALT_SUGGESTION).
+**
+** The parts are made from vocab at the first correct_word() that needs
+** them and again after the index changed (PRAGMA data_version).
 **
 ** A struct correct holds prepared statements and a folding tokenizer on
 ** one connection: one per worker, not thread safe.
@@ -56,6 +64,14 @@ int correct_found(struct correct *p, const char *zMatch, int *pbFound);
 int correct_word(struct correct *p, const char *z, int n, char **pzTo);
 
 /*
+** Is the word z[0..n) as typed a correctly spelled Swedish word: is its
+** folded form in hunspell-sv's word list (swedish_is_word())? Sets
+** *pbKnown to 1 or 0 (0 also for text that is not one word). Returns
+** SQLITE_OK or an SQLite code.
+*/
+int correct_is_known(struct correct *p, const char *z, int n, int *pbKnown);
+
+/*
 ** Damerau-Levenshtein distance (optimal string alignment) between the
 ** UTF-8 strings a[0..na) and b[0..nb), counted in code points; any value
 ** above nMax is returned as nMax+1 (the computation stops early). Strings
@@ -78,7 +94,10 @@ void correct_module_close(void *pState);
 /*
 ** xExpand (query.h), after the synonyms module: a WORD term whose
 ** alternatives together find no row gets correct_word()'s proposal as a
-** QUERY_ALT_CORRECTION alternative (reported as "corrected" by /search).
+** QUERY_ALT_CORRECTION alternative (searched, reported as "corrected" by
+** /search), or, when the word is a correctly spelled one
+** (correct_is_known()), as a QUERY_ALT_SUGGESTION (not searched, reported
+** as "suggested").
 ** A failed lookup (a time limit, say) only means no correction. Returns
 ** QUERY_OK or QUERY_ENOMEM.
 */

@@ -362,6 +362,7 @@ static void query_group(sqlite3_str *s, const struct query_term *t){
   }
   if( t->nAlt>1 ) sqlite3_str_appendchar(s, 1, '(');
   for(i=0; i<t->nAlt; i++){
+    if( t->aAltKind[i]==QUERY_ALT_SUGGESTION ) continue;
     if( i>0 ) sqlite3_str_appendall(s, " OR ");
     query_quote(s, t->azAlt[i]);
   }
@@ -408,7 +409,9 @@ static void query_phrases(struct query *q){
       const struct query_term *t = &q->aTerm[i];
       if( t->bNot!=pass ) continue;
       for(j=0; j<t->nAlt; j++){
-        struct query_phrase *p = &q->aPhrase[q->nPhrase++];
+        struct query_phrase *p;
+        if( t->aAltKind[j]==QUERY_ALT_SUGGESTION ) continue;
+        p = &q->aPhrase[q->nPhrase++];
         p->iTerm = i;
         p->iClause = t->iClause;
         p->iAlt = j;

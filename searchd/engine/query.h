@@ -77,7 +77,9 @@ enum query_kind {
 enum query_alt_kind {
   QUERY_ALT_TYPED,       /* the term as the user typed it (always first) */
   QUERY_ALT_SYNONYM,     /* an equivalent from the synonyms file */
-  QUERY_ALT_CORRECTION   /* a spelling/diacritics correction */
+  QUERY_ALT_CORRECTION,  /* a spelling/diacritics correction */
+  QUERY_ALT_SUGGESTION   /* a correction offered, not searched: the word
+                         ** as typed is a correctly spelled word */
 };
 
 /* Return codes. */
@@ -172,7 +174,8 @@ struct query_opts {
 ** Add z[0..n) as an alternative form of pTerm (it becomes one more quoted
 ** string OR'ed into the term's group; it may hold several words, which
 ** make a phrase). kind says where it came from; corrections are reported
-** in the /search response. Returns QUERY_OK, QUERY_EFULL or QUERY_ENOMEM.
+** in the /search response. A QUERY_ALT_SUGGESTION is reported only: it is
+** no phrase of the expression (query_match, query_phrase). Returns QUERY_OK, QUERY_EFULL or QUERY_ENOMEM.
 ** An alternative equal to one already present is ignored (QUERY_OK).
 */
 int query_term_add_alt(struct query_term *pTerm, const char *z, int n,

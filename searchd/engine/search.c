@@ -196,21 +196,31 @@ static int search_first(struct search_engine *p, struct pass *ps,
   return rc;
 }
 
-/* The first correction the expansion hooks made, into pRes. */
-static int search_corrected(const struct query *q,
-                            struct search_result *pRes){
+/* The first alternative of kind k the expansion hooks made: its term as
+** typed into *pzFrom, itself into *pzTo (both NULL if none). */
+static int search_alt(const struct query *q, enum query_alt_kind k,
+                      char **pzFrom, char **pzTo){
   int i, j;
   for(i=0; i<query_term_count(q); i++){
     const struct query_term *t = query_term(q, i);
     for(j=1; j<t->nAlt; j++){
-      if( t->aAltKind[j]!=QUERY_ALT_CORRECTION ) continue;
-      pRes->zCorrectFrom = sqlite3_mprintf("%s", t->azAlt[0]);
-      pRes->zCorrectTo = sqlite3_mprintf("%s", t->azAlt[j]);
-      return (pRes->zCorrectFrom && pRes->zCorrectTo)
-           ? SQLITE_OK : SQLITE_NOMEM;
+      if( t->aAltKind[j]!=k ) continue;
+      *pzFrom = sqlite3_mprintf("%s", t->azAlt[0]);
+      *pzTo = sqlite3_mprintf("%s", t->azAlt[j]);
+      return (*pzFrom && *pzTo) ? SQLITE_OK : SQLITE_NOMEM;
     }
   }
   return SQLITE_OK;
+}
+
+/* The first correction and the first suggestion, into pRes. */
+static int search_corrected(const struct query *q,
+                            struct search_result *pRes){
+  int rc = search_alt(q, QUERY_ALT_CORRECTION, &pRes->zCorrectFrom,
+                      &pRes->zCorrectTo);
+  if( rc!=SQLITE_OK ) return rc;
+  return search_alt(q, QUERY_ALT_SUGGESTION, &pRes->zSuggestFrom,
+                    &pRes->zSuggestTo);
 }
 
 /* The year facets of p->aYear into pRes, newest year first. */
@@ -309,6 +319,8 @@ void search_result_clear(struct search_result *pRes){
   free(pRes->aYear);
   sqlite3_free(pRes->zCorrectFrom);
   sqlite3_free(pRes->zCorrectTo);
+  sqlite3_free(pRes->zSuggestFrom);
+  sqlite3_free(pRes->zSuggestTo);
   sqlite3_free(pRes->zErr);
   memset(pRes, 0, sizeof(*pRes));
 }

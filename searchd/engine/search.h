@@ -79,6 +79,8 @@ struct search_result {
   long long nTotal;               /* every match passing the filters */
   int bRelaxed;                   /* matches of the relaxed expression */
   char *zCorrectFrom, *zCorrectTo;  /* the first correction, or NULL */
+  char *zSuggestFrom, *zSuggestTo;  /* the first suggestion (a correction
+                                    ** offered, not searched), or NULL */
   int nHit;
   struct search_hit *aHit;        /* the page, best first */
   int nYear;

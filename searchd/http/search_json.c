@@ -64,6 +64,13 @@ int search_json(struct evbuffer *out, const struct search_result *r){
     e |= json_str(out, r->zCorrectTo, strlen(r->zCorrectTo));
     e |= json_raw(out, "},");
   }
+  if( r->zSuggestFrom && r->zSuggestTo ){
+    e |= json_raw(out, "\"suggested\":{\"from\":");
+    e |= json_str(out, r->zSuggestFrom, strlen(r->zSuggestFrom));
+    e |= json_raw(out, ",\"to\":");
+    e |= json_str(out, r->zSuggestTo, strlen(r->zSuggestTo));
+    e |= json_raw(out, "},");
+  }
   e |= json_raw(out, "\"total\":");
   e |= json_int(out, r->nTotal);
   e |= json_raw(out, r->bRelaxed ? ",\"relaxed\":true,\"hits\":["

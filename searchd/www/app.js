@@ -390,6 +390,20 @@
       p.append(why);
       box.append(p);
     }
+    if (d.suggested) {
+      /* A correctly spelled word that found nothing: the near word of the
+       * index is only offered, one click away. */
+      const from = d.suggested.from.toLowerCase();
+      const fixed = state.q.split(/\s+/).map((w) => (w.toLowerCase() === from ? d.suggested.to : w)).join(' ');
+      const p = el('p', { className: 'notice did-you-mean' });
+      if (fixed !== state.q) {
+        const fix = el('button', { type: 'button', className: 'link', textContent: fixed });
+        fix.addEventListener('click', () => { input.value = fixed; submit(); });
+        p.append('Menade du ', fix, '? ');
+      }
+      p.append(el('span', { className: 'why' }, ['Inga träffar för ', el('q', { textContent: d.suggested.from }), '.']));
+      box.append(p);
+    }
     if (d.relaxed && d.total > 0) {
       box.append(el('p', { className: 'notice relaxed',
         textContent: 'Ingen rad innehöll alla orden. Visar rader med några av dem, flest först.' }));

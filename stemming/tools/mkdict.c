@@ -74,6 +74,8 @@ struct Gen {
   Table begin, head;
   char **azWord;                  /* every plain word of the .dic, sorted */
   size_t nWord, nWordAlloc;
+  uint32_t *aForm;                /* hashes of every form (the word list) */
+  size_t nForm, nFormAlloc;
 };
 
 static void die(const char *zMsg, const char *zArg){
@@ -245,12 +247,18 @@ static void table_init(Table *t, uint32_t nSlot){
 */
 static const char *const aShortHead[] = { "möt", "råd", "fri", "dag", "hus" };
 
-/* 1 if a head with this key and term is long enough, or a short real word. */
-static int head_ok(const char *zKey, const char *zTerm){
+/* 1 if zTerm is one of aShortHead. */
+static int is_short_head(const char *zTerm){
   size_t i;
   for(i=0; i<sizeof(aShortHead)/sizeof(aShortHead[0]); i++){
-    if( strcmp(zTerm, aShortHead[i])==0 ) return utf8_len(zKey)>=DICT_MIN_PART;
+    if( strcmp(zTerm, aShortHead[i])==0 ) return 1;
   }
+  return 0;
+}
+
+/* 1 if a head with this key and term is long enough, or a short real word. */
+static int head_ok(const char *zKey, const char *zTerm){
+  if( is_short_head(zTerm) ) return utf8_len(zKey)>=DICT_MIN_PART;
   return utf8_len(zKey)>=DICT_MIN_HEAD && utf8_len(zTerm)>=DICT_MIN_HEAD;
 }
 
@@ -394,6 +402,83 @@ static void add_word(Gen *g, const char *zWord, const char *zFlags){
 }
 
 /*
+** z folded as unicode61 folds it (lower case; Å Ä Ö É Ü too) into zOut:
+** 1 if it is a word of letters only (what a query word can be), else 0.
+*/
+static int fold_word(const char *z, char *zOut){
+  const unsigned char *p = (const unsigned char*)z;
+  size_t n = 0;
+  for(; *p; p++){
+    unsigned char c = *p;
+    if( c>='A' && c<='Z' ) c = (unsigned char)(c + 32);
+    else if( c==0xC3 && p[1]>=0x80 && p[1]<0x9F && p[1]!=0x97 ){
+      zOut[n++] = (char)c;
+      c = (unsigned char)(*++p + 32);
+    }else if( c<0x80 && !(c>='a' && c<='z') ) return 0;
+    zOut[n++] = (char)c;
+  }
+  zOut[n] = 0;
+  return n>0;
+}
+
+/* Add the hash of form z, folded, to the word list. */
+static void form_add(Gen *g, const char *z){
+  char zF[MAXW+8];
+  if( strlen(z)>=MAXW || !fold_word(z, zF) ) return;
+  if( g->nForm>=g->nFormAlloc ){
+    g->nFormAlloc = g->nFormAlloc ? 2*g->nFormAlloc : 1u<<20;
+    g->aForm = xrealloc(g->aForm, sizeof(uint32_t)*g->nFormAlloc);
+  }
+  g->aForm[g->nForm++] = dict_hash(zF, (int)strlen(zF));
+}
+
+/* 1 if a form with continuation flags zCont stands alone as a word: not
+** only in compounds (Z) nor in need of a further affix (NEEDAFFIX). */
+static int form_is_free(const char *zCont){
+  return !has_flag(zCont, 'Z') && strstr(zCont, "\xc2\xa4")==0;
+}
+
+/*
+** Pass 3: the word list, every form hunspell-sv accepts as a word of its
+** own (not its compounds): the word, the forms its suffix rules make and
+** the forms of those forms' continuation rules (twofold suffixes), names
+** too, folded. Only their hashes are kept (swedish_words, dict.h).
+*/
+static void add_forms(Gen *g, const char *zWord, const char *zFlags){
+  char zForm[MAXW+8], zForm2[MAXW+8];
+  int i, j;
+  if( has_flag(zFlags, '%') ) return;
+  if( form_is_free(zFlags) ) form_add(g, zWord);
+  for(i=0; i<g->nRule; i++){
+    const Rule *r = &g->aRule[i];
+    if( !has_flag(zFlags, r->flag) || !rule_apply(r, zWord, zForm) ) continue;
+    if( form_is_free(r->cont) ) form_add(g, zForm);
+    for(j=0; r->cont[0] && j<g->nRule; j++){
+      const Rule *r2 = &g->aRule[j];
+      if( has_flag(r->cont, r2->flag) && rule_apply(r2, zForm, zForm2)
+       && form_is_free(r2->cont) ){
+        form_add(g, zForm2);
+      }
+    }
+  }
+}
+
+static int cmp_u32(const void *a, const void *b){
+  uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
+  return x<y ? -1 : x>y;
+}
+
+/* Sort the word list's hashes and drop repeats. */
+static void forms_finish(Gen *g){
+  size_t i, n = 0;
+  qsort(g->aForm, g->nForm, sizeof(uint32_t), cmp_u32);
+  for(i=0; i<g->nForm; i++){
+    if( n==0 || g->aForm[i]!=g->aForm[n-1] ) g->aForm[n++] = g->aForm[i];
+  }
+  g->nForm = n;
+}
+
+/*
 ** hunspell-sv's noun inflection flags (sv_SE.aff): definite neuter
 ** (B -et, C -t), definite common gender (D -en, E -n), definite plural
 ** (F -en, -na), plurals (G -ar, H -er, I -r, -nar, J -er, -na). Not the
@@ -441,13 +526,17 @@ static int is_lemma_form(const Gen *g, const char *z){
 ** Pass 2: inflected forms of nouns that Snowball 2.2 leaves whole or cuts
 ** elsewhere than the word itself (uppdraget, mötet; psykiatrin, hälsan;
 ** områdena; platser -> plats but plats -> plat), keyed by their stem at
-** the end of a longer word and rewritten to the stem of the word.
+** the end of a longer word and rewritten to the stem of the word. Nouns
+** that may end a compound (Y), and those whose stem is a short head
+** without that flag (råd/AbBDOR: rådet -> råd, so that
+** kompetensförsörjningsrådet splits).
 */
 static void add_fixes(Gen *g, const char *zWord, const char *zFlags){
   char zSt[MAXW+8], zKey[MAXW+8], zForm[MAXW+8], zFormSt[MAXW+8];
   int i;
-  if( !is_plain_word(zWord) || !has_flag(zFlags, 'Y') ) return;
+  if( !is_plain_word(zWord) ) return;
   stem(g, zWord, zSt);
+  if( !has_flag(zFlags, 'Y') && !is_short_head(zSt) ) return;
   for(i=0; i<g->nRule; i++){
     const Rule *r = &g->aRule[i];
     if( !is_noun_rule(r) || !has_flag(zFlags, r->flag) ) continue;
@@ -503,6 +592,15 @@ static void print_bloom(const char *zName, const Table *t){
   printf("\n};\n");
 }
 
+static void print_forms(const Gen *g){
+  size_t i;
+  printf("static const uint32_t aWords[%zu] = {", g->nForm ? g->nForm : 1);
+  for(i=0; i<g->nForm; i++) printf("%s%uu", sep(i, 10), g->aForm[i]);
+  if( g->nForm==0 ) printf("0");
+  printf("\n};\nconst uint32_t *const swedish_words = aWords;\n"
+         "const uint32_t swedish_nwords = %zu;\n", g->nForm);
+}
+
 static void print_c(const Gen *g){
   size_t i;
   printf("/* Generated by stemming/tools/mkdict from hunspell-sv. Do not edit. */\n"
@@ -517,6 +615,7 @@ static void print_c(const Gen *g){
   printf("const SwedishDict swedish_dict = {\n"
          "  aBlob, {{aBegin, %uu, aBeginBloom}, {aHead, %uu, aHeadBloom}}\n"
          "};\n", g->begin.mask, g->head.mask);
+  print_forms(g);
 }
 
 /*
@@ -549,8 +648,10 @@ int main(int argc, char **argv){
   qsort(g.azWord, g.nWord, sizeof(char*), cmp_str);
   for_each_word(&g, argv[2], add_word);
   for_each_word(&g, argv[2], add_fixes);
-  fprintf(stderr, "mkdict: %u begin forms, %u heads, %zu bytes of entries\n",
-          g.begin.n, g.head.n, g.nBlob);
+  for_each_word(&g, argv[2], add_forms);
+  forms_finish(&g);
+  fprintf(stderr, "mkdict: %u begin forms, %u heads, %zu bytes of entries,"
+          " %zu word forms\n", g.begin.n, g.head.n, g.nBlob, g.nForm);
   print_c(&g);
   if( fflush(stdout)!=0 || ferror(stdout) ) die("write error", 0);
   sb_stemmer_delete(g.pStem);
@@ -560,5 +661,6 @@ int main(int argc, char **argv){
   free(g.blob);
   free(g.begin.aSlot);
   free(g.head.aSlot);
+  free(g.aForm);
   return 0;
 }

@@ -35,6 +35,9 @@ EXTRA_ROWS = [
      "Inflyttningen planeras till hösten."),
     ("Korta köerna till barn- och ungdomspsykiatri", "RS 201111",
      "Väntetiden har minskat."),
+    ("Följa upp vårdgarantin", "RS 201111", "Den följs upp varje månad."),
+    ("Redovisa vårdgarantiuppföljningen", "RS 201111", "Den är klar."),
+    ("Säkra kompetensförsörjningen", "RS 201111", "Arbetet pågår."),
 ]
 EXTRA = "\n\n%s 2020-03-04\n\n" % TITLE + "\n".join(
     "\t".join(r) for r in EXTRA_ROWS)
@@ -253,6 +256,19 @@ class BoxTest(unittest.TestCase):
             d = self.search(q)
             self.assertNotIn("corrected", d, q)
             self.assertGreater(d["total"], 0, q)
+
+    def test_part_match_below_whole_word(self):
+        # vårdgaranti is a part of vårdgarantiuppföljningen (found, below
+        # the row that says vårdgarantin); kompetensförsörjning a part of
+        # the sample's kompetensförsörjningsbehovet.
+        for q, whole, part in (
+                ("vårdgaranti", ("2020-03-04", 6), ("2020-03-04", 7)),
+                ("kompetensförsörjning", ("2020-03-04", 8),
+                 ("2018-12-05", 5))):
+            hits = self.search(q)["hits"]
+            keys = [(h["report_date"], h["row"]) for h in hits]
+            self.assertEqual(keys[:2], [whole, part], q)
+            self.assertGreater(hits[0]["score"], hits[1]["score"], q)
 
     def test_nonsense_not_corrected(self):
         d = self.search("xqzvwpt")

@@ -41,6 +41,7 @@ SEARCHES = [
     {"q": '"nära vård" -covid OR mammo*'},
     {"q": "nära vård kulturplan zzzqqq"},           # relaxed
     {"q": "mamografiverksamheten"},                 # corrected
+    {"q": "lag"},                                   # suggested
     {"q": "zzzqqq"},                                # nothing
     {"q": "KNS", "from": "", "to": "", "source": ""},
 ]
@@ -224,12 +225,13 @@ class OpenApiTest(unittest.TestCase):
             target = "/search?" + urllib.parse.urlencode(params)
             st, d = self.get(self.srv, "GET", target)
             self.assertEqual(st, 200, target)
-            seen |= {k for k in ("corrected",) if k in d}
+            seen |= {k for k in ("corrected", "suggested") if k in d}
             seen |= {"relaxed"} if d["relaxed"] else set()
             seen |= {"hits"} if d["hits"] else set()
             seen |= {"none"} if d["total"] == 0 else set()
         # The optional parts of the schema were exercised.
-        self.assertEqual(seen, {"corrected", "relaxed", "hits", "none"})
+        self.assertEqual(seen, {"corrected", "suggested", "relaxed", "hits",
+                                "none"})
 
     def test_5_suggest_health_metrics(self):
         n = 0

@@ -179,6 +179,58 @@ class SearchdTest(unittest.TestCase):
         self.assertTrue(r['relaxed'])
         self.assertEqual(r['total'], 0)
 
+    def rows_with(self, word):
+        """(date, row) of every sample row whose text holds word (any
+        case), read from the report files."""
+        out = set()
+        for name in sorted(os.listdir(REPORTS)):
+            date = name[:10]
+            with open(os.path.join(REPORTS, name), encoding='utf-8') as f:
+                rows = [l for l in f.read().split('\n') if l.count('\t') == 2]
+            for i, line in enumerate(rows, 1):
+                if word in line.lower():
+                    out.add((date, i))
+        return out
+
+    def test_nested_compounds(self):
+        # kompetensförsörjning is found inside kompetensförsörjningsbehovet
+        # and Kompetensförsörjningsrådets: every row that holds it.
+        want = self.rows_with('kompetensförsörjning')
+        self.assertTrue(want)
+        r = self.srv.search(q='kompetensförsörjning', limit=100)
+        self.assertNotIn('corrected', r)
+        self.assertEqual({(h['report_date'], h['row']) for h in r['hits']},
+                         want)
+        self.assertEqual(r['total'], len(want))
+        marked = json.dumps(r['hits'][0]['highlights'], ensure_ascii=False)
+        self.assertIn('<mark>kompetensförsörjningsbehovet</mark>', marked)
+
+    def test_corrections_inside_compounds(self):
+        # mammografi stands only inside mammografivagnar and
+        # mammografiverksamheten, läkemedel only inside läkemedelsgenomgång.
+        for typed, to, inside in (('mamografi', 'mammografi',
+                                   'mammografivagnar'),
+                                  ('lakemedel', 'läkemedel',
+                                   'läkemedelsgenomgång')):
+            r = self.srv.search(q=typed, limit=100)
+            self.assertEqual(r['corrected'], {'from': typed, 'to': to})
+            self.assertNotIn('suggested', r)
+            got = {(h['report_date'], h['row']) for h in r['hits']}
+            self.assertLessEqual(self.rows_with(inside), got, typed)
+
+    def test_known_words_suggested_not_searched(self):
+        # lag and våra are Swedish words absent from the samples: nothing
+        # is found, and the near word is offered, not searched.
+        for typed in ('lag', 'våra'):
+            r = self.srv.search(q=typed)
+            self.assertEqual(r['total'], 0, typed)
+            self.assertEqual(r['hits'], [])
+            self.assertNotIn('corrected', r)
+            self.assertEqual(r['suggested']['from'], typed)
+            self.assertNotEqual(r['suggested']['to'], typed)
+        self.assertEqual(self.srv.search(q='lag')['suggested']['to'], 'låg')
+        self.assertGreater(self.srv.search(q='låg')['total'], 0)
+
     def test_operators(self):
         phrase = self.srv.search(q='"nära vård"', limit=100)
         self.assertGreater(phrase['total'], 0)
@@ -815,6 +867,64 @@ class ServerTest(unittest.TestCase):
             self.assertTrue(buf.startswith(b'HTTP/1.1 200')
                             or buf.startswith(b'HTTP/1.1 503'), buf[:80])
         self.assertEqual(s.proc.wait(timeout=30), 0)
+
+
+def rows_with(folder, word):
+    """(date, row) of every row of the reports in folder whose text holds
+    word (any case): rows are the lines with three TAB-separated fields."""
+    out = set()
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), encoding='utf-8') as f:
+            rows = [l for l in f.read().split('\n') if l.count('\t') == 2]
+        for i, line in enumerate(rows, 1):
+            if word in line.lower():
+                out.add((name[:10], i))
+    return out
+
+
+class GeneratedCorpusTest(unittest.TestCase):
+    """Compounds and corrections over a small corpus from tools/gen-corpus,
+    whose compounds are not the samples' (Kompetensförsörjningsrådet,
+    Kompetensförsörjningsplanen; mammografi only in
+    mammografiverksamheten)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='searchd-gen-')
+        cls.reports = os.path.join(cls.tmp, 'reports')
+        subprocess.run([sys.executable, os.path.join(TOP, 'tools',
+                        'gen-corpus'), '--out', cls.reports, '--reports',
+                        '40', '--seed', '3', '--quiet'], check=True)
+        cls.srv = Server(cls.tmp, make_index(cls.tmp, src=cls.reports))
+
+    @classmethod
+    def tearDownClass(cls):
+        log = cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        for bad in ('Sanitizer', 'runtime error'):
+            if bad in log:
+                raise AssertionError('searchd stderr: ' + log[-3000:])
+
+    def test_nested_compound_finds_every_row(self):
+        want = rows_with(self.reports, 'kompetensförsörjning')
+        nested = (rows_with(self.reports, 'kompetensförsörjningsråd')
+                  | rows_with(self.reports, 'kompetensförsörjningsplan'))
+        self.assertTrue(nested)
+        r = self.srv.search(q='kompetensförsörjning', limit=100)
+        self.assertNotIn('corrected', r)
+        self.assertEqual(r['total'], len(want))
+
+    def test_corrections_to_parts(self):
+        r = self.srv.search(q='mamografi', limit=100)
+        self.assertEqual(r['corrected'], {'from': 'mamografi',
+                                          'to': 'mammografi'})
+        self.assertEqual(r['total'],
+                         len(rows_with(self.reports, 'mammografi')))
+        r = self.srv.search(q='lakemedel', limit=100)
+        self.assertEqual(r['corrected'], {'from': 'lakemedel',
+                                          'to': 'läkemedel'})
+        self.assertGreaterEqual(r['total'], len(rows_with(
+            self.reports, 'läkemedelsgenomgång')))
 
 
 if __name__ == '__main__':

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "../../searchd/box/correct.h"
 #include "../../searchd/box/fold.h"
+#include "../../searchd/engine/query.h"
 #include "box_fixture.h"
 
 static const struct {
@@ -102,6 +103,126 @@ START_TEST(test_not_stopword){
 }
 END_TEST
 
+/* Run the SQL z on the fixture's index through a connection of its own. */
+static void box_exec(struct box_fixture *f, const char *z){
+  sqlite3 *w = 0;
+  ck_assert_int_eq(sqlite3_open(f->zPath, &w), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(w, z, 0, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_close(w), SQLITE_OK);
+}
+
+/* correct_word(z), which must be zWant (NULL: no proposal). */
+static void check_word(struct correct *p, const char *z, const char *zWant){
+  char *zTo = 0;
+  ck_assert_int_eq(correct_word(p, z, (int)strlen(z), &zTo), SQLITE_OK);
+  ck_assert_msg(zWant ? zTo && strcmp(zTo, zWant)==0 : zTo==0,
+                "%s -> %s, want %s", z, zTo ? zTo : "(none)",
+                zWant ? zWant : "(none)");
+  sqlite3_free(zTo);
+}
+
+/*
+** Compound parts are candidates: with mammografi only inside
+** mammografivagnar and mammografiverksamheten, and läkemedel only inside
+** läkemedelsgenomgång, a typo or missing diacritics still find them.
+*/
+static const struct { const char *zIn, *zWant; } aPart[] = {
+  {"mamografi", "mammografi"},
+  {"lakemedel", "l\xc3\xa4kemedel"},
+  {"Lakemedel", "l\xc3\xa4kemedel"},
+  {"lakemdel", "l\xc3\xa4kemedel"},           /* a typo besides */
+  {"mamografivagnar", "mammografivagnar"},      /* the whole word still */
+  {"suicd", "suicid"},                          /* a first part */
+};
+
+START_TEST(test_parts){
+  struct box_fixture f;
+  struct correct *p = 0;
+  box_fixture_open(&f);
+  box_exec(&f, "DELETE FROM vocab WHERE word IN ('mammografi','mammografin',"
+                "'mamma')");
+  ck_assert_int_eq(correct_new(f.db, &p), SQLITE_OK);
+  check_word(p, aPart[_i].zIn, aPart[_i].zWant);
+  correct_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
+/* New words reach the parts: they are made again when the index changes. */
+START_TEST(test_parts_refresh){
+  struct box_fixture f;
+  struct correct *p = 0;
+  box_fixture_open(&f);
+  ck_assert_int_eq(correct_new(f.db, &p), SQLITE_OK);
+  check_word(p, "gynekolgi", 0);
+  box_exec(&f, "INSERT INTO vocab(word, plain, docs) VALUES"
+                "('gynekologimottagningen','gynekologimottagningen',2)");
+  check_word(p, "gynekolgi", "gynekologi");
+  correct_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
+/* hunspell-sv's words are known, misspellings and compounds not. */
+static const struct { const char *z; int bKnown; } aKnown[] = {
+  {"lag", 1}, {"v\xc3\xa5ra", 1}, {"vara", 1}, {"L\xc3\xa4kemedel", 1},
+  {"mammografin", 1}, {"lakemedel", 0}, {"mamografi", 0},
+  {"mammografivagnar", 0}, {"covid-19", 0}, {"", 0},
+};
+
+START_TEST(test_known){
+  struct box_fixture f;
+  struct correct *p = 0;
+  int bKnown = -1;
+  box_fixture_open(&f);
+  ck_assert_int_eq(correct_new(f.db, &p), SQLITE_OK);
+  ck_assert_int_eq(correct_is_known(p, aKnown[_i].z, (int)strlen(aKnown[_i].z),
+                                    &bKnown), SQLITE_OK);
+  ck_assert_msg(bKnown==aKnown[_i].bKnown, "%s: %d", aKnown[_i].z, bKnown);
+  correct_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
+/*
+** The module: a misspelt word that finds nothing gets its correction
+** searched; a correctly spelled one (lag, våra), offered only.
+*/
+static const struct {
+  const char *zIn, *zWant;
+  enum query_alt_kind kind;
+} aExpand[] = {
+  {"lag", "l\xc3\xa5g", QUERY_ALT_SUGGESTION},
+  {"v\xc3\xa5ra", "v\xc3\xa5rd", QUERY_ALT_SUGGESTION},   /* vara: a stop word */
+  {"lakemedel", "l\xc3\xa4kemedel", QUERY_ALT_CORRECTION},
+  {"mamografi", "mammografi", QUERY_ALT_CORRECTION},
+};
+
+START_TEST(test_expand){
+  struct box_fixture f;
+  struct query_term t;
+  void *pState = 0;
+  char *zErr = 0;
+  int i;
+  box_fixture_open(&f);
+  box_exec(&f, "INSERT INTO vocab(word, plain, docs) VALUES"
+                "('l\xc3\xa5g','lag',3)");
+  ck_assert_int_eq(correct_module_open(0, f.db, 0, &pState, &zErr), 0);
+  memset(&t, 0, sizeof(t));
+  t.kind = QUERY_WORD;
+  t.nAlt = 1;
+  t.azAlt[0] = strdup(aExpand[_i].zIn);
+  ck_assert_ptr_nonnull(t.azAlt[0]);
+  ck_assert_int_eq(correct_module_expand(pState, &t), QUERY_OK);
+  ck_assert_int_eq(t.nAlt, 2);
+  ck_assert_str_eq(t.azAlt[1], aExpand[_i].zWant);
+  ck_assert_int_eq(t.aAltKind[1], aExpand[_i].kind);
+  for(i=0; i<t.nAlt; i++) free(t.azAlt[i]);
+  correct_module_close(pState);
+  box_fixture_close(&f);
+}
+END_TEST
+
 static const struct { const char *zMatch; int bFound; } aFound[] = {
   {"\"mammografi\"", 1}, {"\"mamografi\"", 0}, {"\"närsjukvård\"", 1},
   {"\"narsjukvard\"", 0}, {"\"mamografi\" OR \"vården\"", 1},
@@ -143,6 +264,10 @@ Suite *correct_suite(void){
   tcase_add_loop_test(tc, test_found, 0, sizeof(aFound)/sizeof(aFound[0]));
   tcase_add_test(tc, test_no_vocab);
   tcase_add_test(tc, test_not_stopword);
+  tcase_add_loop_test(tc, test_parts, 0, sizeof(aPart)/sizeof(aPart[0]));
+  tcase_add_test(tc, test_parts_refresh);
+  tcase_add_loop_test(tc, test_known, 0, sizeof(aKnown)/sizeof(aKnown[0]));
+  tcase_add_loop_test(tc, test_expand, 0, sizeof(aExpand)/sizeof(aExpand[0]));
   suite_add_tcase(s, tc);
   return s;
 }

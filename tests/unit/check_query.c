@@ -131,6 +131,9 @@ static int expand_test(void *pArg, struct query_term *t){
   if( strcmp(t->azAlt[0], "mamografi")==0 ){
     return query_term_add_alt(t, "mammografi", 10, QUERY_ALT_CORRECTION);
   }
+  if( strcmp(t->azAlt[0], "lag")==0 ){
+    return query_term_add_alt(t, "l\xc3\xa5g", 4, QUERY_ALT_SUGGESTION);
+  }
   return QUERY_OK;
 }
 
@@ -146,6 +149,23 @@ START_TEST(test_expand)
   ck_assert_int_eq(query_phrase(q, 1)->altKind, QUERY_ALT_SYNONYM);
   ck_assert_int_eq(query_phrase(q, 1)->iClause, 0);
   ck_assert_int_eq(query_phrase(q, 3)->altKind, QUERY_ALT_CORRECTION);
+  query_free(q);
+}
+END_TEST
+
+/* A suggestion is kept on its term (for /search to report), not searched. */
+START_TEST(test_expand_suggestion)
+{
+  struct query_opts o = {.xExpand = expand_test};
+  struct query *q = 0;
+  const char *z = "lag mamografi";
+  ck_assert_int_eq(query_parse(z, (int)strlen(z), &o, &q), QUERY_OK);
+  ck_assert_str_eq(query_match(q), "(((\"lag\")) AND "
+                   "((\"mamografi\" OR \"mammografi\")))");
+  ck_assert_int_eq(query_phrase_count(q), 3);
+  ck_assert_int_eq(query_term(q, 0)->nAlt, 2);
+  ck_assert_int_eq(query_term(q, 0)->aAltKind[1], QUERY_ALT_SUGGESTION);
+  ck_assert_str_eq(query_phrase(q, 1)->zText, "mamografi");
   query_free(q);
 }
 END_TEST
@@ -443,6 +463,7 @@ Suite *query_suite(void){
                       (int)(sizeof(aCase)/sizeof(aCase[0])));
   tcase_add_test(tc, test_phrases);
   tcase_add_test(tc, test_expand);
+  tcase_add_test(tc, test_expand_suggestion);
   tcase_add_loop_test(tc, test_span, 0,
                       (int)(sizeof(aSpan)/sizeof(aSpan[0])));
   tcase_add_test(tc, test_span_key);

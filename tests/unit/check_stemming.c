@@ -147,8 +147,19 @@ static const struct { const char *zIn; const char *zTerms; } aDoc[] = {
   {"verksamhetsutveckling", "verksamhetsutveckling +verksam +utveckling"},
   {"samverkansavtalet", "samverkansavtal +samverkan +avtal"},
   {"landstingsstyrelsens", "landstingsstyr +landsting +styr"},
+  /* compounds nested in a longer one: every run of parts, as a word */
   {"kompetensförsörjningsbehovet",
-   "kompetensförsörjningsbehov +kompet +försörjning +behov"},
+   "kompetensförsörjningsbehov +kompet +försörjning +behov"
+   " +kompetensförsörjning +försörjningsbehov"},
+  {"Kompetensförsörjningsrådets",           /* rådet is råd: a head */
+   "kompetensförsörjningsråd +kompet +försörjning +råd"
+   " +kompetensförsörjning +försörjningsråd"},
+  {"rådet", "råd"}, {"ungdomsrådet", "ungdomsråd +ungdom +råd"},
+  {"vårdgarantiuppföljningen",
+   "vårdgarantiuppföljning +vårdgaranti +uppföljning +vård +garanti"},
+  {"kvalitetsuppföljningsrapporten",
+   "kvalitetsuppföljningsrapport +kvalitet +uppföljning +rapport"
+   " +kvalitetsuppföljning +uppföljningsrapport"},
   {"folkhälsomyndigheten",                /* hälso- is hälsa: häls */
    "folkhälsomyndighet +folkhäls +folk +häls +myndighet"},
   /* must not split, or only into real words */
@@ -266,6 +277,26 @@ START_TEST(test_fold){
   z[n] = 0;
   ck_assert_str_eq(z, aFold[_i].zOut);
   if( n>0 ) ck_assert_int_eq(swedish_fold(aFold[_i].zIn, n, z, n-1), -1);
+}
+END_TEST
+
+/*
+** hunspell-sv's word list: words and their inflected forms (folded, names
+** too), not misspellings, not compounds the dictionary does not list, not
+** forms that stand only inside compounds (självmords-).
+*/
+static const struct { const char *z; int bWord; } aWord[] = {
+  {"lag", 1}, {"låg", 1}, {"våra", 1}, {"vara", 1}, {"läkemedel", 1},
+  {"läkemedlen", 1}, {"mammografi", 1}, {"mammografin", 1}, {"vården", 1},
+  {"uppdraget", 1}, {"kiruna", 1}, {"halsa", 1}, {"hälsa", 1},
+  {"lakemedel", 0}, {"mamografi", 0}, {"vard", 0}, {"nara", 0},
+  {"mammografivagnar", 0}, {"kompetensförsörjning", 0}, {"Lag", 0},
+  {"lag ", 0}, {"", 0}, {"\xff\xfe", 0},
+};
+
+START_TEST(test_is_word){
+  ck_assert_msg(swedish_is_word(aWord[_i].z, (int)strlen(aWord[_i].z))
+                ==aWord[_i].bWord, "%s", aWord[_i].z);
 }
 END_TEST
 
@@ -486,6 +517,10 @@ aRank[] = {
    "4:part:barn- och [ungdomspsykiatri]"},
   {"närsjukvård", "närsjukvård", "närsjukvård",
    "2:whole:[närsjukvården] växer"},
+  {"kompetensförsörjning", "kompetensförsörjning", "kompetensförsörjning",
+   "5:exact:[kompetensförsörjning] i regionen|"
+   "6:part:[kompetensförsörjningsbehovet] växer|"
+   "7:part:[Kompetensförsörjningsrådets] möte"},
 };
 
 START_TEST(test_rank_kind){
@@ -501,7 +536,10 @@ START_TEST(test_rank_kind){
       "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='swedish');"
       "INSERT INTO t(rowid, x) VALUES(1, 'Vården i Norrbotten'),"
       "(2, 'närsjukvården växer'), (3, 'vård i hemmet'),"
-      "(4, 'barn- och ungdomspsykiatri');", 0, 0, 0), SQLITE_OK);
+      "(4, 'barn- och ungdomspsykiatri'),"
+      "(5, 'kompetensförsörjning i regionen'),"
+      "(6, 'kompetensförsörjningsbehovet växer'),"
+      "(7, 'Kompetensförsörjningsrådets möte');", 0, 0, 0), SQLITE_OK);
   ck_assert_int_eq(sqlite3_prepare_v2(db,
       "SELECT rowid || ':' || match_kind(t, ?2, ?3) || ':' ||"
       " highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?1 ORDER BY rowid",
@@ -522,7 +560,7 @@ END_TEST
 
 /* The analysis version names the revision and the libstemmer release. */
 START_TEST(test_version){
-  ck_assert_str_eq(swedish_analysis_version(), "swedish-2/libstemmer-2.2.0");
+  ck_assert_str_eq(swedish_analysis_version(), "swedish-3/libstemmer-2.2.0");
 }
 END_TEST
 
@@ -535,6 +573,7 @@ Suite *stemming_suite(void){
   tcase_add_loop_test(tc, test_query, 0, COUNT(aQuery));
   tcase_add_loop_test(tc, test_stopword, 0, COUNT(aStopCase));
   tcase_add_loop_test(tc, test_fold, 0, COUNT(aFold));
+  tcase_add_loop_test(tc, test_is_word, 0, COUNT(aWord));
   tcase_add_loop_test(tc, test_rank_kind, 0, COUNT(aRank));
   tcase_add_test(tc, test_version);
   tcase_add_test(tc, test_many_hanging);
