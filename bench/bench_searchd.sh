@@ -146,22 +146,6 @@ start_searchd() {
     note "searchd ($1) pid $SPID on 127.0.0.1:$SPORT: ${args[*]}"
 }
 
-# start_nginx BODY_FILE: nginx (2 workers, no access log) serving the file as
-# /search.json on a free port (bench/peers/nginx.conf.in); sets NPID and
-# NPORT. Returns 1 if it does not start.
-start_nginx() {
-    local n=$W/nginx
-    rm -rf "$n" && mkdir -p "$n/www" "$n/tmp" && chmod 755 "$n" "$n/www"
-    cp "$1" "$n/www/search.json" && chmod 644 "$n/www/search.json"
-    NPORT=$(free_port)
-    sed -e "s|@DIR@|$n|g" -e "s|@PORT@|$NPORT|g" "$TOP/bench/peers/nginx.conf.in" > "$n/nginx.conf"
-    nginx -p "$n" -c "$n/nginx.conf" -e "$n/error.log" &
-    NPID=$!
-    wait_port "$NPORT" 30 && return 0
-    cat "$n/error.log" >&2
-    return 1
-}
-
 # --- loads --------------------------------------------------------------------
 
 # to_ms VALUE_WITH_UNIT: wrk prints 812.00us, 1.23ms, 1.02s

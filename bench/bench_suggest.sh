@@ -9,10 +9,14 @@
 # word, some behind an earlier word ("nära vår"). wrk cycles through them
 # (bench/wrk/cycle.lua) for BENCH_SECONDS at each connection count.
 #
-# Each load runs SUGGEST_RUNS times; the figures are the medians of the
-# runs (the machine is shared: one run says little), each run is kept in
-# $W/wrk-cN-rK.txt, and the 1-minute load average before and after is
-# printed with them.
+# Each load runs SUGGEST_RUNS times, each run right after the same load on
+# nginx serving a real /suggest answer as a static file (the target: a p99
+# within 1.5 times nginx's); the figures are the medians of the runs (the
+# machine is shared: one run says little), each run is kept in
+# $W/wrk-cN-rK.txt and $W/nginx-cN-rK.txt, and the 1-minute load average
+# before and after is printed with them. Before them, one warm-up load
+# (SUGGEST_WARMUP seconds) cycles through the prefixes, so the runs measure
+# a server that has seen them (the cold cost is the in-process part's).
 #
 # Then the same prefixes without HTTP, in one process (bench/suggest_inproc.c:
 # per prefix the fastest of three passes, and all calls of the warm passes),
@@ -20,13 +24,16 @@
 # stack and from the other jobs on a shared machine.
 #
 # Prints `metric value unit` lines: suggest.cN.qps, .p50, .p99 (medians),
-# .p99.max, .non2xx (sum), suggest.load1.before/.after, suggest.searchd.hwm,
-# suggest.inproc.{p50,p99,max,warm.mean,warm.p50,warm.p99}.
+# .p99.max, .non2xx (sum), suggest.nginx.cN.{qps,p50,p99} (medians),
+# suggest.cN.p99_over_nginx (the ratio of the medians),
+# suggest.load1.before/.after, suggest.searchd.hwm,
+# suggest.inproc.{cold.p50,cold.p99,cold.max,p50,p99,max,warm.mean,
+# warm.p50,warm.p99}.
 # Without wrk (bench/peers/lib.sh installs it when missing) the HTTP part
 # prints "skipped: wrk: REASON" and the in-process part still runs.
 # Env: BUILD (build), BENCH_DIR (/tmp/aar-bench),
 #   BENCH_SECONDS (10), BENCH_REPORTS (5000), SUGGEST_CONNECTIONS ("16 64"),
-#   SUGGEST_RUNS (3), SUGGEST_DB (an existing index to use as it is,
+#   SUGGEST_RUNS (3), SUGGEST_WARMUP (10), SUGGEST_DB (an existing index to use as it is,
 #   e.g. one made by another build's indexer), SUGGEST_FLAGS (more searchd
 #   flags, e.g. "--threads 2").
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
@@ -39,6 +46,7 @@ SECS=${BENCH_SECONDS:-10}
 REPORTS=${BENCH_REPORTS:-5000}
 CONNS=${SUGGEST_CONNECTIONS:-16 64}
 RUNS=${SUGGEST_RUNS:-3}
+WARMUP=${SUGGEST_WARMUP:-10}
 FLAGS=${SUGGEST_FLAGS:-}
 INDEXER=$TOP/$BUILD/indexer
 SEARCHD=$TOP/$BUILD/searchd
@@ -50,11 +58,14 @@ metric() { echo "$1 $2 $3"; }
 TARGET='/suggest?limit=8&q='          # cycle.lua: the request before each prefix
 
 SPID=
+NPID=
 cleanup() {
   if [[ -n $SPID ]]; then
     kill -TERM "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
   fi
+  [[ -n $NPID ]] && stop_pid "$NPID" nginx QUIT 20
   SPID=
+  NPID=
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -63,6 +74,8 @@ PEERS_WORK=$BENCH_DIR/peers
 . "$TOP/bench/peers/lib.sh"
 HAVE_WRK=0
 peer_ready wrk wrk wrk && HAVE_WRK=1
+HAVE_NGINX=0
+((HAVE_WRK)) && peer_ready nginx nginx nginx && HAVE_NGINX=1
 command -v sqlite3 >/dev/null || die "sqlite3 is missing (apt-get install sqlite3)"
 [[ -x $SEARCHD && -x $INDEXER ]] || die "build first: make BUILD=$BUILD all"
 make -s BUILD="$BUILD" "$BUILD/suggest_inproc" >&2 || die "cannot build $BUILD/suggest_inproc"
@@ -81,7 +94,8 @@ else
 fi
 note "index $DB"
 
-# Prefixes as typed: 2 letters up to the whole word, frequent words first.
+# Prefixes as typed: 2 letters up to the whole word, frequent words first;
+# behind an earlier word from the first letter.
 sqlite3 -batch "$DB" > "$W/words.txt" <<'SQL' || die "cannot read vocab"
 SELECT word FROM (SELECT word FROM vocab ORDER BY docs DESC LIMIT 150)
 UNION ALL
@@ -94,7 +108,7 @@ words = [w.strip() for w in open(sys.argv[1], encoding="utf-8") if w.strip()]
 out = []
 for i, w in enumerate(words):
     lead = "nära " if i % 10 == 3 else ""
-    for n in range(2, len(w) + 1):
+    for n in range(1 if lead else 2, len(w) + 1):
         out.append(lead + w[:n])
 print("\n".join(out))
 PY
@@ -118,16 +132,34 @@ http_part() {
       else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
   }
 
-  # Warm the page cache and every worker's statements once.
-  wrk -t2 -c16 -d2s -s bench/wrk/cycle.lua "http://127.0.0.1:$PORT" \
+  # Warm the page cache, every worker's statements and its caches.
+  wrk -t2 -c16 -d"${WARMUP}s" -s bench/wrk/cycle.lua "http://127.0.0.1:$PORT" \
     -- "$W/prefixes.txt" "$TARGET" > /dev/null 2>&1
   # The median of numbers, one per line.
   median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR+1)/2)] }'; }
 
+  # nginx serves a real answer, of a common prefix, as a static file.
+  HAVE_N=0
+  if ((HAVE_NGINX)); then
+    curl -s -o "$W/body.json" "http://127.0.0.1:$PORT${TARGET}n%C3%A4ra%20v%C3%A5" &&
+      start_nginx "$W/body.json" suggest.json && HAVE_N=1
+    ((HAVE_N)) || skipped nginx "did not start (see $W/nginx/error.log)"
+  fi
+
   metric suggest.load1.before "$(cut -d' ' -f1 /proc/loadavg)" load
   for c in $CONNS; do
     : > "$W/runs-c$c.txt"
+    : > "$W/nginx-c$c.txt"
     for r in $(seq "$RUNS"); do
+      if ((HAVE_N)); then
+        out=$(wrk -t"$((c < 2 ? c : 2))" -c"$c" -d"${SECS}s" --latency \
+              "http://127.0.0.1:$NPORT/suggest.json") || die "wrk failed"
+        echo "$out" > "$W/nginx-c$c-r$r.txt"
+        echo "$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')" \
+          "$(to_ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")" \
+          "$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")" \
+          >> "$W/nginx-c$c.txt"
+      fi
       out=$(wrk -t"$((c < 2 ? c : 2))" -c"$c" -d"${SECS}s" --latency \
             -s bench/wrk/cycle.lua \
             "http://127.0.0.1:$PORT" -- "$W/prefixes.txt" "$TARGET") || die "wrk failed"
@@ -139,6 +171,7 @@ http_part() {
       echo "${qps:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${bad:-0}" \
         >> "$W/runs-c$c.txt"
       note "c$c run $r: $(tail -1 "$W/runs-c$c.txt") (qps p50 p99 non2xx)," \
+        "nginx $(tail -1 "$W/nginx-c$c.txt" 2>/dev/null) (qps p50 p99)," \
         "load $(cut -d' ' -f1 /proc/loadavg)"
     done
     metric "suggest.c$c.qps" "$(awk '{print $1}' "$W/runs-c$c.txt" | median)" req/s
@@ -146,6 +179,14 @@ http_part() {
     metric "suggest.c$c.p99" "$(awk '{print $3}' "$W/runs-c$c.txt" | median)" ms
     metric "suggest.c$c.p99.max" "$(awk '{print $3}' "$W/runs-c$c.txt" | sort -g | tail -1)" ms
     metric "suggest.c$c.non2xx" "$(awk '{s += $4} END {print s + 0}' "$W/runs-c$c.txt")" responses
+    if ((HAVE_N)); then
+      np99=$(awk '{print $3}' "$W/nginx-c$c.txt" | median)
+      metric "suggest.nginx.c$c.qps" "$(awk '{print $1}' "$W/nginx-c$c.txt" | median)" req/s
+      metric "suggest.nginx.c$c.p50" "$(awk '{print $2}' "$W/nginx-c$c.txt" | median)" ms
+      metric "suggest.nginx.c$c.p99" "$np99" ms
+      metric "suggest.c$c.p99_over_nginx" "$(awk -v a="$(awk '{print $3}' "$W/runs-c$c.txt" | median)" \
+        -v b="$np99" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" ratio
+    fi
   done
   metric suggest.load1.after "$(cut -d' ' -f1 /proc/loadavg)" load
   rss=$(awk '/VmHWM/ { print $2 }' "/proc/$SPID/status" 2>/dev/null)
@@ -154,4 +195,5 @@ http_part() {
 
 if ((HAVE_WRK)); then http_part; fi
 cleanup
-"$TOP/$BUILD/suggest_inproc" "$DB" "$W/prefixes.txt" || die "suggest_inproc failed"
+"$TOP/$BUILD/suggest_inproc" "$DB" "$W/prefixes.txt" "$TOP/searchd/synonyms.txt" ||
+  die "suggest_inproc failed"

@@ -2,15 +2,24 @@
 ** suggest.h: completions for a search box, GET /suggest?q=PREFIX&limit=8.
 **
 ** The last word of q (folded as vocab.word is, fold.h) is completed from
-** the vocab table: a range scan of its primary key (word >= prefix AND
-** word < prefix || 0xFF), most documents first. Each suggestion is q as
-** typed up to the last word, then the completed surface word ("nära vår"
-** -> "nära vård"). A prefix of one letter, or q ending in a space or
-** punctuation, gives no suggestions. Answers for prefixes of up to three
-** letters (which match thousands of words) are cached per worker until the
-** database changes. The hits are the first rows (in index order) that
-** match the earlier words and the top suggestion (FTS5, no ranking, so a
-** broad word costs no more than a rare one).
+** the vocab table: the SUGGEST_MAX_CAND words it starts that most rows
+** hold (a range scan of the primary key). Each candidate makes a whole
+** query, q as typed up to the last word and then the word ("nära v" ->
+** "nära vård"), which is parsed as /search parses it (the query_opts
+** given, its synonyms and corrections) and counted as /search counts its
+** total (suggest.c, suggest_count()); the completions are the nLimit
+** whose queries find the most, each with that count, and none that finds
+** nothing. When the last word starts no vocabulary word, the words whose
+** plain form (å ä ö folded, common/plain.h) it starts are tried
+** ("lakemedel" -> "läkemedelsgenomgång"), then those the corrector's
+** proposal for it starts (correct.h: "mamografi" -> "mammografi").
+** A last word of one letter is completed after other words, of two
+** when it is alone; q ending in a space or punctuation (the word is
+** finished) gives none.
+** The hits are the top rows of the top completion's query as /search
+** ranks them (searchd_rank(), rank.h, over the rows with the best
+** first-pass bounds). Answers and hits are cached per worker until the
+** database changes.
 **
 ** Response: {"query":q, "suggestions":[{"text":…, "count":N}…],
 **            "hits":[{"report_date":…, "row":N, "assignment":…}…]}
@@ -19,12 +28,12 @@
 ** (suggest_set_time_limit; in searchd the smaller of --query-ms and
 ** SUGGEST_MAX_MS), enforced by a progress
 ** handler: past it the answer is 503. The work is bounded whatever q is:
-** at most SUGGEST_MAX_Q bytes (longer: 414), the first
-** SUGGEST_MAX_EARLIER earlier words, one range scan and one FTS5 query
-** with a LIMIT.
+** at most SUGGEST_MAX_Q bytes (longer: 414), at most three range scans of
+** SUGGEST_MAX_CAND words, one count per candidate, one ranked query.
 **
-** A struct suggest holds a folding tokenizer and prepared statements on one
-** connection: one per worker, not thread safe.
+** A struct suggest holds a folding tokenizer, a corrector, the ranking
+** functions and prepared statements on one connection: one per worker,
+** not thread safe.
 */
 #ifndef SEARCHD_SUGGEST_H
 #define SEARCHD_SUGGEST_H
@@ -37,8 +46,10 @@ struct request_ctx;
 #define SUGGEST_MAX_LIMIT     20
 #define SUGGEST_MAX_HITS      3
 #define SUGGEST_MAX_Q         256     /* bytes of q looked at (longer: 414) */
-#define SUGGEST_MIN_CHARS     2       /* shorter last words: no suggestions */
-#define SUGGEST_MAX_EARLIER   8       /* earlier words used for the hits */
+#define SUGGEST_MIN_CHARS     2       /* a shorter word alone: no suggestions */
+#define SUGGEST_MIN_CHARS_AFTER 1     /* the same after other words */
+/* Candidates counted per scan: twice the limit, at most this many. */
+#define SUGGEST_MAX_CAND      16
 /* The limit in searchd, ms of CPU time: a suggestion costing more than this
 ** is of no use to someone typing (--query-ms applies if smaller). */
 #define SUGGEST_MAX_MS        250
@@ -47,7 +58,7 @@ struct suggest;
 
 struct suggest_item {
   char *zText;                /* q up to the last word + the completion */
-  sqlite3_int64 nDocs;        /* rows holding the completed word */
+  sqlite3_int64 nCount;       /* /search's total for zText (> 0) */
 };
 
 struct suggest_hit {
@@ -72,6 +83,15 @@ struct suggest_result {
 ** code with *ppOut NULL. No time limit until suggest_set_time_limit().
 */
 int suggest_new(sqlite3 *db, struct suggest **ppOut);
+
+/*
+** Parse each following suggest_run()'s completions with opts (NULL: no
+** hooks), as /search parses queries, so that their counts are its totals;
+** the hooks' states must stay valid while they are used. xHasToken, when
+** NULL, is the struct suggest's own folding tokenizer.
+*/
+struct query_opts;
+void suggest_set_query_opts(struct suggest *p, const struct query_opts *opts);
 
 /* Limit each following suggest_run() to nMs milliseconds (<0: none). */
 void suggest_set_time_limit(struct suggest *p, long nMs);

@@ -120,6 +120,20 @@ static int syn_terms(struct synonyms_stemmer *t, const char *z, int n,
   return rc;
 }
 
+int synonyms_stem(struct synonyms_stemmer *pStem, const char *z, int n,
+                  char **pzOut){
+  sqlite3_str *pStr = sqlite3_str_new(0);
+  int nTerm = 0;
+  int rc = syn_terms(pStem, z, n, pStr, &nTerm);
+  *pzOut = sqlite3_str_finish(pStr);
+  if( rc==SQLITE_OK && *pzOut==0 && nTerm>0 ) rc = SQLITE_NOMEM;
+  if( rc!=SQLITE_OK ){
+    sqlite3_free(*pzOut);
+    *pzOut = 0;
+  }
+  return rc;
+}
+
 /* --- loading ----------------------------------------------------------- */
 
 static int syn_key_cmp(const void *a, const void *b){
@@ -520,6 +534,28 @@ void synonyms_module_close(void *pState){
   }
 }
 
+/*
+** Each member of several words, the one typed included, also as a near
+** group (query.h): its words close together in any order ("sjukhuset i
+** Kiruna, det nya" for Kiruna nya sjukhus), after every phrase, so that
+** a full term keeps its phrases.
+*/
+static int syn_add_near(struct query_term *pTerm,
+                        const struct synonyms_hit *pHit){
+  int i, rc = QUERY_OK;
+  const char *z = pTerm->azAlt[0];
+  if( strchr(z, ' ') ){
+    rc = query_term_add_alt(pTerm, z, (int)strlen(z), QUERY_ALT_NEAR);
+  }
+  for(i=0; rc==QUERY_OK && i<pHit->nAlt; i++){
+    z = pHit->azAlt[i];
+    if( strchr(z, ' ') ){
+      rc = query_term_add_alt(pTerm, z, (int)strlen(z), QUERY_ALT_NEAR);
+    }
+  }
+  return rc;
+}
+
 int synonyms_module_expand(void *pState, struct query_term *pTerm){
   struct syn_module *m = (struct syn_module*)pState;
   const char *azWord[SYNONYMS_MAX_WORDS];
@@ -543,6 +579,7 @@ int synonyms_module_expand(void *pState, struct query_term *pTerm){
     rc = query_term_add_alt(pTerm, hit.azAlt[i], (int)strlen(hit.azAlt[i]),
                             QUERY_ALT_SYNONYM);
   }
+  if( rc==QUERY_OK ) rc = syn_add_near(pTerm, &hit);
   return rc==QUERY_EFULL ? QUERY_OK : rc;
 }
 

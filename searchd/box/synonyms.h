@@ -75,6 +75,16 @@ int synonyms_stemmer_new(sqlite3 *db, struct synonyms_stemmer **ppOut);
 void synonyms_stemmer_free(struct synonyms_stemmer *pStem);
 
 /*
+** The terms FTS5 searches for the text z[0..n) (the tokenizer's query
+** mode: folded, stemmed; compound parts left out), space separated, into
+** *pzOut (sqlite3_free it; NULL when z holds no term). Two words with the
+** same terms find the same rows (vård, vården). Returns an SQLite code,
+** *pzOut NULL on failure.
+*/
+int synonyms_stem(struct synonyms_stemmer *pStem, const char *z, int n,
+                  char **pzOut);
+
+/*
 ** Look for the longest member of a set that the words azWord[0..nWord)
 ** (anWord[i] bytes each, user text as typed) begin with. The words are
 ** tokenized with pStem, so inflections match. On a match sets *pHit and
@@ -113,7 +123,10 @@ void synonyms_module_close(void *pState);
 /*
 ** xExpand (query.h): when the whole term (a word, or every word of a
 ** phrase) is a member of a set, add the set's other members as
-** QUERY_ALT_SYNONYM alternatives. Returns QUERY_OK or QUERY_ENOMEM.
+** QUERY_ALT_SYNONYM alternatives, then every member of several words (the
+** term's own too) as a QUERY_ALT_NEAR near group, which ranking weighs
+** below the phrase. Alternatives past QUERY_MAX_ALTS are left out, near
+** groups first. Returns QUERY_OK or QUERY_ENOMEM.
 */
 int synonyms_module_expand(void *pState, struct query_term *pTerm);
 

@@ -20,6 +20,12 @@ struct query {
   int nClause;
   int nPhrase;
   struct query_phrase aPhrase[QUERY_MAX_PHRASES];
+  char *azNearWord[QUERY_MAX_PHRASES];  /* zText of near-group phrases */
+  /* query_parse()'s options while it runs, for query_has_token(): FTS5
+  ** drops a word without a token from a NEAR group (outside one, a phrase
+  ** without a token keeps its number), so near groups must leave out
+  ** exactly the words the tokenizer finds nothing in. */
+  const struct query_opts *pOpts;
   char *zMatch;             /* sqlite3_malloc'ed */
   char *zRelaxed;
   char *zKey;
@@ -120,20 +126,78 @@ static void query_classify(const struct query_opts *opts,
   }
 }
 
+/*
+** Does the word z[0..n) of a near group hold a token? FTS5 leaves a
+** phrase without one out of a NEAR group (and so out of the numbering), so
+** the answer must be exact: the token hook's, or without one, only ASCII
+** letters and digits count (a word of other bytes alone is left out of
+** the group, which is an extra: it costs nothing to lose it).
+*/
+static int query_near_token(const struct query_opts *opts, const char *z,
+                            int n){
+  int i;
+  if( opts && opts->xHasToken ) return query_has_token(opts, z, n);
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( (c>='0' && c<='9') || ((c|0x20)>='a' && (c|0x20)<='z') ) return 1;
+  }
+  return 0;
+}
+
+/*
+** The words of a near group's text z (split at spaces) into az/an, at
+** most QUERY_MAX_SPAN: those that hold a token (query_near_token()) and
+** are not stop words, unless every such word is one. Returns their
+** number.
+*/
+static int query_near_words(const struct query_opts *opts, const char *z,
+                            const char **az, int *an){
+  int n = 0, nKept = 0, i, aStop[QUERY_MAX_SPAN];
+  while( *z && n<QUERY_MAX_SPAN ){
+    int k = 0;
+    while( *z==' ' ) z++;
+    while( z[k] && z[k]!=' ' ) k++;
+    if( k>0 && query_near_token(opts, z, k) ){
+      az[n] = z;
+      an[n] = k;
+      aStop[n++] = swedish_is_stopword(z, k);
+    }
+    z += k;
+  }
+  for(i=0; i<n; i++){
+    if( aStop[i] ) continue;
+    az[nKept] = az[i];
+    an[nKept++] = an[i];
+  }
+  return nKept>0 ? nKept : n;
+}
+
 int query_term_add_alt(struct query_term *pTerm, const char *z, int n,
                        enum query_alt_kind kind){
   char *zCopy;
   int i;
   for(i=0; i<pTerm->nAlt; i++){
-    if( (int)strlen(pTerm->azAlt[i])==n && memcmp(pTerm->azAlt[i], z, n)==0 ){
+    if( (int)strlen(pTerm->azAlt[i])==n && memcmp(pTerm->azAlt[i], z, n)==0
+     && (pTerm->aAltKind[i]==QUERY_ALT_NEAR)==(kind==QUERY_ALT_NEAR) ){
       return QUERY_OK;
     }
   }
-  if( pTerm->nAlt>=QUERY_MAX_ALTS ) return QUERY_EFULL;
   zCopy = malloc((size_t)n + 1);
   if( zCopy==0 ) return QUERY_ENOMEM;
   memcpy(zCopy, z, n);
   zCopy[n] = 0;
+  if( kind==QUERY_ALT_NEAR ){
+    const char *az[QUERY_MAX_SPAN];
+    int an[QUERY_MAX_SPAN];
+    if( query_near_words(0, zCopy, az, an)<2 ){ /* no group to search */
+      free(zCopy);
+      return QUERY_OK;
+    }
+  }
+  if( pTerm->nAlt>=QUERY_MAX_ALTS ){
+    free(zCopy);
+    return QUERY_EFULL;
+  }
   pTerm->azAlt[pTerm->nAlt] = zCopy;
   pTerm->aAltKind[pTerm->nAlt] = kind;
   pTerm->nAlt++;
@@ -146,6 +210,7 @@ void query_free(struct query *q){
   for(i=0; i<q->nTerm; i++){
     for(j=0; j<q->aTerm[i].nAlt; j++) free(q->aTerm[i].azAlt[j]);
   }
+  for(i=0; i<q->nPhrase; i++) free(q->azNearWord[i]);
   sqlite3_free(q->zMatch);
   sqlite3_free(q->zRelaxed);
   sqlite3_free(q->zKey);
@@ -352,8 +417,37 @@ static void query_quote(sqlite3_str *s, const char *z){
   sqlite3_str_appendchar(s, 1, '"');
 }
 
+/* Append n bytes of z as an FTS5 string (query_quote()). */
+static void query_quote_n(sqlite3_str *s, const char *z, int n){
+  char *zCopy = sqlite3_mprintf("%.*s", n, z);
+  if( zCopy==0 ){
+    sqlite3_str_appendall(s, "\"\"");   /* the error is sqlite3_str's */
+    return;
+  }
+  query_quote(s, zCopy);
+  sqlite3_free(zCopy);
+}
+
+/* The near distance of a group of n words (query.h). */
+static int query_near_dist(int n){
+  return QUERY_NEAR_GAP * (n - 1);
+}
+
+/* Append a near group: NEAR("w1" "w2" ..., distance). */
+static void query_near(sqlite3_str *s, const struct query *q, const char *z){
+  const char *az[QUERY_MAX_SPAN];
+  int an[QUERY_MAX_SPAN], n = query_near_words(q->pOpts, z, az, an), i;
+  sqlite3_str_appendall(s, "NEAR(");
+  for(i=0; i<n; i++){
+    if( i>0 ) sqlite3_str_appendchar(s, 1, ' ');
+    query_quote_n(s, az[i], an[i]);
+  }
+  sqlite3_str_appendf(s, ", %d)", query_near_dist(n));
+}
+
 /* Append term t's group of alternatives. */
-static void query_group(sqlite3_str *s, const struct query_term *t){
+static void query_group(sqlite3_str *s, const struct query *q,
+                        const struct query_term *t){
   int i;
   if( t->kind==QUERY_PREFIX ){
     query_quote(s, t->azAlt[0]);
@@ -364,7 +458,8 @@ static void query_group(sqlite3_str *s, const struct query_term *t){
   for(i=0; i<t->nAlt; i++){
     if( t->aAltKind[i]==QUERY_ALT_SUGGESTION ) continue;
     if( i>0 ) sqlite3_str_appendall(s, " OR ");
-    query_quote(s, t->azAlt[i]);
+    if( t->aAltKind[i]==QUERY_ALT_NEAR ) query_near(s, q, t->azAlt[i]);
+    else query_quote(s, t->azAlt[i]);
   }
   if( t->nAlt>1 ) sqlite3_str_appendchar(s, 1, ')');
 }
@@ -388,40 +483,117 @@ static char *query_expr(const struct query *q, const char *zJoin){
     }else{
       sqlite3_str_appendall(s, " OR ");
     }
-    query_group(s, t);
+    query_group(s, q, t);
   }
   sqlite3_str_appendall(s, "))");
   for(i=0; i<q->nTerm; i++){
     if( !q->aTerm[i].bNot ) continue;
     sqlite3_str_appendall(s, bNot ? " OR " : " NOT (");
     bNot = 1;
-    query_group(s, &q->aTerm[i]);
+    query_group(s, q, &q->aTerm[i]);
   }
   if( bNot ) sqlite3_str_appendchar(s, 1, ')');
   return sqlite3_str_finish(s);
 }
 
-/* Number the phrases: positive terms first, then the excluded ones. */
-static void query_phrases(struct query *q){
-  int pass, i, j;
-  for(pass=0; pass<2; pass++){
+/* The FTS5 phrases alternative j of term t makes (a suggestion: none). */
+static int query_alt_phrases(const struct query *q,
+                             const struct query_term *t, int j){
+  const char *az[QUERY_MAX_SPAN];
+  int an[QUERY_MAX_SPAN];
+  if( t->aAltKind[j]==QUERY_ALT_SUGGESTION ) return 0;
+  if( t->aAltKind[j]!=QUERY_ALT_NEAR ) return 1;
+  return query_near_words(q->pOpts, t->azAlt[j], az, an);
+}
+
+/* Remove alternative j of term i. */
+static void query_alt_remove(struct query *q, int i, int j){
+  struct query_term *t = &q->aTerm[i];
+  free(t->azAlt[j]);
+  for(j=j+1; j<t->nAlt; j++){
+    t->azAlt[j-1] = t->azAlt[j];
+    t->aAltKind[j-1] = t->aAltKind[j];
+  }
+  t->nAlt--;
+}
+
+/*
+** Near groups are extras: drop those left with fewer than two words that
+** hold a token, then, while the expression would hold more phrases than
+** QUERY_MAX_PHRASES, the last one (a group of up to QUERY_MAX_SPAN
+** phrases in an alternative's place).
+*/
+static void query_fit_near(struct query *q){
+  int i, j;
+  for(i=0; i<q->nTerm; i++){
+    for(j=q->aTerm[i].nAlt-1; j>0; j--){
+      if( q->aTerm[i].aAltKind[j]==QUERY_ALT_NEAR
+       && query_alt_phrases(q, &q->aTerm[i], j)<2 ) query_alt_remove(q, i, j);
+    }
+  }
+  for(;;){
+    int n = 0, iT = -1, iA = -1;
     for(i=0; i<q->nTerm; i++){
       const struct query_term *t = &q->aTerm[i];
-      if( t->bNot!=pass ) continue;
       for(j=0; j<t->nAlt; j++){
-        struct query_phrase *p;
-        if( t->aAltKind[j]==QUERY_ALT_SUGGESTION ) continue;
-        p = &q->aPhrase[q->nPhrase++];
-        p->iTerm = i;
-        p->iClause = t->iClause;
-        p->iAlt = j;
-        p->zText = t->azAlt[j];
-        p->altKind = t->aAltKind[j];
-        p->kind = t->kind;
+        n += query_alt_phrases(q, t, j);
+        if( t->aAltKind[j]==QUERY_ALT_NEAR ){ iT = i; iA = j; }
+        if( t->kind==QUERY_PREFIX ) break;
+      }
+    }
+    if( n<=QUERY_MAX_PHRASES || iT<0 ) return;
+    query_alt_remove(q, iT, iA);
+  }
+}
+
+/* Add phrase(s) of alternative j of term i: one, a near group's, or none
+** for a suggestion (reported only). */
+static int query_alt_add(struct query *q, int i, int j){
+  const struct query_term *t = &q->aTerm[i];
+  const char *az[QUERY_MAX_SPAN];
+  int an[QUERY_MAX_SPAN], k, n = 1;
+  if( t->aAltKind[j]==QUERY_ALT_SUGGESTION ) return QUERY_OK;
+  if( t->aAltKind[j]==QUERY_ALT_NEAR ){
+    n = query_near_words(q->pOpts, t->azAlt[j], az, an);
+  }
+  for(k=0; k<n; k++){
+    struct query_phrase *p = &q->aPhrase[q->nPhrase];
+    p->iTerm = i;
+    p->iClause = t->iClause;
+    p->iAlt = j;
+    p->zText = t->azAlt[j];
+    p->altKind = t->aAltKind[j];
+    p->kind = t->kind;
+    p->nGroup = 1;
+    if( t->aAltKind[j]==QUERY_ALT_NEAR ){
+      q->azNearWord[q->nPhrase] = malloc((size_t)an[k] + 1);
+      if( q->azNearWord[q->nPhrase]==0 ) return QUERY_ENOMEM;
+      memcpy(q->azNearWord[q->nPhrase], az[k], an[k]);
+      q->azNearWord[q->nPhrase][an[k]] = 0;
+      p->zText = q->azNearWord[q->nPhrase];
+      p->kind = QUERY_WORD;
+      p->nGroup = n;
+    }
+    q->nPhrase++;
+  }
+  return QUERY_OK;
+}
+
+/* Number the phrases: positive terms first, then the excluded ones. */
+static int query_phrases(struct query *q){
+  int pass, i, j, rc = QUERY_OK;
+  query_fit_near(q);
+  for(pass=0; pass<2; pass++){
+    for(i=0; rc==QUERY_OK && i<q->nTerm; i++){
+      const struct query_term *t = &q->aTerm[i];
+      if( t->bNot!=pass ) continue;
+      for(j=0; rc==QUERY_OK && j<t->nAlt; j++){
+        rc = query_alt_add(q, i, j);
         if( t->kind==QUERY_PREFIX ) break;
       }
     }
   }
+  return rc;
 }
 
 /* The cache key: every term's kind, clause and alternatives. */
@@ -432,7 +604,11 @@ static char *query_make_key(const struct query *q){
   for(i=0; i<q->nTerm; i++){
     const struct query_term *t = &q->aTerm[i];
     sqlite3_str_appendf(s, "%d,%d,%d", (int)t->kind, t->bNot, t->iClause);
-    for(j=0; j<t->nAlt; j++) sqlite3_str_appendf(s, "\x1f%s", t->azAlt[j]);
+    for(j=0; j<t->nAlt; j++){
+      sqlite3_str_appendf(s, "\x1f%s%s",
+                          t->aAltKind[j]==QUERY_ALT_NEAR ? "\x1d" : "",
+                          t->azAlt[j]);
+    }
     sqlite3_str_appendchar(s, 1, '\x1e');
   }
   return sqlite3_str_finish(s);
@@ -516,9 +692,12 @@ int query_parse(const char *zText, int nText, const struct query_opts *opts,
   if( rc==QUERY_OK ) rc = query_prefix_limits(q, opts);
   if( rc==QUERY_OK ) rc = query_expand(q, opts);
   if( rc!=QUERY_OK ) goto out;
-  query_phrases(q);
-  q->zKey = query_make_key(q);
-  if( q->zKey==0 ) rc = QUERY_ENOMEM;
+  q->pOpts = opts;
+  rc = query_phrases(q);
+  if( rc==QUERY_OK ){
+    q->zKey = query_make_key(q);
+    if( q->zKey==0 ) rc = QUERY_ENOMEM;
+  }
   if( rc==QUERY_OK && q->nClause>0 ){
     q->zMatch = query_expr(q, " AND ");
     if( q->zMatch==0 ) rc = QUERY_ENOMEM;
@@ -529,6 +708,7 @@ int query_parse(const char *zText, int nText, const struct query_opts *opts,
   }
 out:
   for(i=0; i<scratch.n; i++) sqlite3_free(scratch.az[i]);
+  if( q ) q->pOpts = 0;             /* the caller's, valid during the call */
   if( rc!=QUERY_OK ){
     query_free(q);
     q = 0;

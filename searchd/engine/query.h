@@ -78,9 +78,23 @@ enum query_alt_kind {
   QUERY_ALT_TYPED,       /* the term as the user typed it (always first) */
   QUERY_ALT_SYNONYM,     /* an equivalent from the synonyms file */
   QUERY_ALT_CORRECTION,  /* a spelling/diacritics correction */
-  QUERY_ALT_SUGGESTION   /* a correction offered, not searched: the word
+  QUERY_ALT_SUGGESTION,  /* a correction offered, not searched: the word
                          ** as typed is a correctly spelled word */
+  QUERY_ALT_NEAR         /* the words of a multi-word synonym member,
+                         ** near each other in any order (below) */
 };
+
+/*
+** A QUERY_ALT_NEAR alternative "w1 w2 ... wk" (words split at spaces;
+** those without a letter or digit and, unless all are, stop words left
+** out; at most QUERY_MAX_SPAN) is the FTS5 near group
+** NEAR("w1" "w2" ... "wk", QUERY_NEAR_GAP * (k-1)): the words in any
+** order with at most that many other words between them in all. Each
+** word is one FTS5 phrase (struct query_phrase.nGroup = k). One of fewer
+** than two such words is not added. Near groups are dropped, last first,
+** when the query would have more phrases than fit.
+*/
+#define QUERY_NEAR_GAP 3
 
 /* Return codes. */
 #define QUERY_OK     0
@@ -173,15 +187,19 @@ struct query_opts {
 /*
 ** Add z[0..n) as an alternative form of pTerm (it becomes one more quoted
 ** string OR'ed into the term's group; it may hold several words, which
-** make a phrase). kind says where it came from; corrections are reported
-** in the /search response. A QUERY_ALT_SUGGESTION is reported only: it is
-** no phrase of the expression (query_match, query_phrase). Returns QUERY_OK, QUERY_EFULL or QUERY_ENOMEM.
-** An alternative equal to one already present is ignored (QUERY_OK).
+** make a phrase; of kind QUERY_ALT_NEAR, a near group instead, above).
+** kind says where it came from; corrections are reported in the /search
+** response. A QUERY_ALT_SUGGESTION is reported only: it is no phrase of
+** the expression (query_match, query_phrase). Returns QUERY_OK,
+** QUERY_EFULL or QUERY_ENOMEM. An alternative equal to one already
+** present (a near group to a near group, anything else to anything else)
+** is ignored (QUERY_OK).
 */
 int query_term_add_alt(struct query_term *pTerm, const char *z, int n,
                        enum query_alt_kind kind);
 
-/* One FTS5 phrase of the expression (see query_phrase). */
+/* One FTS5 phrase of the expression (see query_phrase). A near group's
+** phrases are its words: zText is the word, kind QUERY_WORD. */
 struct query_phrase {
   int iTerm;               /* index of the user term */
   int iClause;             /* its clause, or -1 for an excluded term */
@@ -189,6 +207,7 @@ struct query_phrase {
   const char *zText;       /* the alternative's text (owned by the query) */
   enum query_alt_kind altKind;
   enum query_kind kind;
+  int nGroup;              /* phrases of its near group, else 1 */
 };
 
 struct query;   /* opaque */

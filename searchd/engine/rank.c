@@ -37,6 +37,12 @@ static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
 #define RANK_W_STEM  0.7
 #define RANK_W_PART  0.4
 #define RANK_W_SYN   0.8
+/* A near group's match (query.h), shared by its words: below the phrase
+** it stands beside, whose instance weighs 1.0 (or RANK_W_SYN). */
+#define RANK_W_NEAR  0.5
+/* The assignment bonus (rank.h): a row whose assignment holds every
+** clause scores 1 + RANK_ASSIGN_BONUS times what its instances give. */
+#define RANK_ASSIGN_BONUS 1.0
 /* searchd_quick() = the bound times this (rank_score()). */
 #define RANK_BOUND_MARGIN (1.0 + 1e-9)
 
@@ -125,6 +131,32 @@ static int rank_phrase_word(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   return rc;
 }
 
+/* The clause of phrase i (for the proximity and assignment factors), or
+** -1 when it has none (an excluded term). */
+static int rank_phrase_clause(const struct rank *p, int i){
+  int iClause = p->pq->memo.bMapped ? query_phrase(p->pq->q, i)->iClause
+                                    : (i<QUERY_MAX_TERMS ? i : -1);
+  return (iClause<0 || iClause>=QUERY_MAX_TERMS) ? -1 : iClause;
+}
+
+/*
+** The assignment factor of a row whose assignment column holds query
+** words with match-kind weights up to kAssign (0: none there):
+** 1 + RANK_ASSIGN_BONUS * kAssign. What the board's assignment says
+** decides what a row is about; its status narrative mentions much in
+** passing, so a row matching only there needs a match up to
+** 1 + RANK_ASSIGN_BONUS times stronger to come first. A compound part
+** (vårdkontakt for vård) says less about the assignment than the word
+** itself, hence the kind. Not weighted by idf: a query word the
+** assignment holds at all is what a reader looks for first (weighting
+** by idf put "samordnad individuell plan, fast vårdkontakt" above
+** "samordning av vård" for samordnad vård). The bound passes the largest
+** kind its phrases allow, so it stays at least the exact factor.
+*/
+static double rank_assign_factor(double kAssign){
+  return 1.0 + RANK_ASSIGN_BONUS * kAssign;
+}
+
 /*
 ** idf per user term, not per phrase: the alternatives of one term (its
 ** synonyms, corrections, restored diacritics) share the idf of the most
@@ -139,8 +171,12 @@ static void rank_set_idf(struct rank *p, sqlite3_int64 nRow){
     sqlite3_int64 nHit = p->pq->memo.aPhrase[i].nHit;
     if( p->pq->memo.bMapped ){
       int iTerm = query_phrase(p->pq->q, i)->iTerm;
+      /* A near group's words are each far more common than the group:
+      ** they take the term's idf, and do not lower it. */
+      if( query_phrase(p->pq->q, i)->altKind==QUERY_ALT_NEAR ) nHit = 0;
       for(j=0; j<p->pq->memo.nPhrase; j++){
         if( query_phrase(p->pq->q, j)->iTerm==iTerm
+         && query_phrase(p->pq->q, j)->altKind!=QUERY_ALT_NEAR
          && p->pq->memo.aPhrase[j].nHit>nHit ){
           nHit = p->pq->memo.aPhrase[j].nHit;
         }
@@ -212,6 +248,11 @@ static int rank_walk_worth(struct rank *p){
   int i;
   if( pq->pWalk==0 || !pq->memo.bMapped ) return 0;
   if( !count_walk_fits(pq->pWalk, pq->q) ) return 0;
+  /* A near group's words match rows the group does not: their doclists
+  ** would count rows the query does not find. */
+  for(i=0; i<pq->memo.nPhrase; i++){
+    if( query_phrase(pq->q, i)->altKind==QUERY_ALT_NEAR ) return 0;
+  }
   if( pq->memo.nPhrase==1 ) return 1;
   for(i=0; i<pq->memo.nPhrase; i++){
     if( !rank_hits_get(p, query_phrase(pq->q, i), &anHit[i]) ) return 0;
@@ -306,6 +347,7 @@ static double rank_kind_max(const struct rank *p, int iPhrase){
   double w;
   if( !p->pq->memo.bMapped ) return RANK_W_STEM;
   qp = query_phrase(p->pq->q, iPhrase);
+  if( qp->altKind==QUERY_ALT_NEAR ) return RANK_W_NEAR / qp->nGroup;
   w = qp->kind==QUERY_PREFIX ? RANK_W_STEM : RANK_W_EXACT;
   return qp->altKind==QUERY_ALT_SYNONYM ? w * RANK_W_SYN : w;
 }
@@ -321,6 +363,10 @@ static double rank_kind(const struct rank *p, int bBound, int iPhrase,
   int nWord;
   double w;
   if( bBound ) return rank_kind_max(p, iPhrase);
+  if( p->pq->memo.bMapped
+   && query_phrase(p->pq->q, iPhrase)->altKind==QUERY_ALT_NEAR ){
+    return rank_kind_max(p, iPhrase);   /* the group's, whatever the form */
+  }
   if( !p->pq->memo.bMapped || iOff<0 || iOff>=nTok || zCol==0 ){
     /* Text not read: at most what the bound gives (rank.h). */
     w = rank_kind_max(p, iPhrase);
@@ -473,7 +519,7 @@ static int rank_clauses(const struct rank *p){
 static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
                           Fts5Context *pFts, int nInst, const int *aLen,
                           int bBound, double *aFreq, uint64_t *pMask,
-                          double *pProx){
+                          double *pAssign, double *pProx){
   const struct rank_inst *aInst = p->aInst;
   int nClause = rank_clauses(p);
   int i = 0, rc = SQLITE_OK;
@@ -489,13 +535,14 @@ static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
     norm = 1.0 - RANK_B + RANK_B * aLen[c] / p->pq->memo.aAvgLen[c];
     for(; rc==SQLITE_OK && i<e; i++){
       int iPhrase = aInst[i].iPhrase, iClause;
+      double k;
       if( iPhrase>=p->pq->memo.nPhrase ) continue;
-      aFreq[iPhrase] += aColWeight[c] / norm
-          * rank_kind(p, bBound, iPhrase, zCol, nTok, aInst[i].iOff);
-      iClause = p->pq->memo.bMapped ? query_phrase(p->pq->q, iPhrase)->iClause
-                           : (iPhrase<QUERY_MAX_TERMS ? iPhrase : -1);
-      if( iClause<0 || iClause>=QUERY_MAX_TERMS ) continue;
+      k = rank_kind(p, bBound, iPhrase, zCol, nTok, aInst[i].iOff);
+      aFreq[iPhrase] += aColWeight[c] / norm * k;
+      iClause = rank_phrase_clause(p, iPhrase);
+      if( iClause<0 ) continue;
       *pMask |= (uint64_t)1 << iClause;
+      if( c==DB_FTS_COL_ASSIGNMENT && k>*pAssign ) *pAssign = k;
       p->aHit[nHit].iOff = aInst[i].iOff;
       p->aHit[nHit++].iClause = iClause;
     }
@@ -538,14 +585,17 @@ static int rank_score(struct rank *p, const Fts5ExtensionApi *pApi,
                       double *pScore){
   double aFreq[RANK_MAX_PHRASE], prox = 1.0, rel = 0;
   int aLen[RANK_NCOL];
+  double kAssign = 0;
   uint64_t mask = 0;
   int rc = rank_lengths(p, pApi, pFts, aLen);
   memset(aFreq, 0, sizeof(aFreq[0]) * p->pq->memo.nPhrase);
   if( rc==SQLITE_OK ){
     rc = rank_instances(p, pApi, pFts, nInst, aLen, bBound, aFreq, &mask,
-                        &prox);
+                        &kAssign, &prox);
   }
-  if( rc==SQLITE_OK ) rel = rank_bm25f(p, aFreq) * prox;
+  if( rc==SQLITE_OK ){
+    rel = rank_bm25f(p, aFreq) * prox * rank_assign_factor(kAssign);
+  }
   if( p->pq->bRelaxed ) rel = rank_popcount(mask) + rel / (1.0 + rel);
   /* The bound and the exact score add up the same terms in the same
   ** order, the bound's each at least as large; the margin covers the
@@ -614,6 +664,7 @@ static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
 static int rank_quick_one(struct rank *p, const Fts5ExtensionApi *pApi,
                           Fts5Context *pFts, double *pScore){
   double aFreq[RANK_MAX_PHRASE], aCol[RANK_NCOL], rel;
+  double kAssign = 0;
   int aLen[RANK_NCOL], i, rc = rank_lengths(p, pApi, pFts, aLen);
   for(i=0; rc==SQLITE_OK && i<RANK_NCOL; i++){
     aCol[i] = aColWeight[i]
@@ -627,10 +678,12 @@ static int rank_quick_one(struct rank *p, const Fts5ExtensionApi *pApi,
     rc = pApi->xPhraseFirst(pFts, i, &it, &iCol, &iOff);
     while( rc==SQLITE_OK && iCol>=0 ){
       if( iCol<RANK_NCOL ) aFreq[i] += aCol[iCol] * w;
+      if( iCol==DB_FTS_COL_ASSIGNMENT && w>kAssign ) kAssign = w;
       pApi->xPhraseNext(pFts, &it, &iCol, &iOff);
     }
   }
-  rel = rc==SQLITE_OK ? rank_bm25f(p, aFreq) : 0;
+  rel = rc==SQLITE_OK ? rank_bm25f(p, aFreq) * rank_assign_factor(kAssign)
+                      : 0;
   *pScore = rel * RANK_BOUND_MARGIN;
   return rc;
 }

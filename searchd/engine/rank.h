@@ -13,12 +13,20 @@
 **     and comparing the whole word at the instance's position: the surface
 **     word as typed (case folded) 1.0, the same stem 0.7, a compound part
 **     (the instance hit a colocated part term) or a prefix 0.4; an
-**     alternative from a synonym 0.8 of that;
+**     alternative from a synonym 0.8 of that; a word of a near group
+**     (query.h) 0.5 shared by the group's words, so the group weighs half
+**     the phrase it stands beside;
 ** and the sum f gives idf * f * (k1 + 1) / (f + k1), idf from the phrase's
-** document count as in FTS5's bm25().
+** document count as in FTS5's bm25() (the largest of the term's
+** alternatives' counts; a near group's words take the term's).
 ** The sum is multiplied by a proximity factor 1 + (k-1)/(n-1) / (1 + s/2)
 ** where, in the column where it is best, the smallest window of tokens
 ** covering k >= 2 of the query's n clauses has s tokens besides them.
+** It is multiplied by an assignment factor 1 + A * k, A = 1, k the best
+** match-kind weight (above) of any positive phrase instance in the
+** assignment column, 0 if there is none: a row matching only in its
+** status needs a match up to twice as strong to rank above one whose
+** assignment holds a query word.
 ** In relaxed mode the score is m + r/(1+r): m is the number of clauses the
 ** row matches, r the relevance above, so more matched words always win.
 **

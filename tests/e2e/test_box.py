@@ -38,6 +38,10 @@ EXTRA_ROWS = [
     ("Följa upp vårdgarantin", "RS 201111", "Den följs upp varje månad."),
     ("Redovisa vårdgarantiuppföljningen", "RS 201111", "Den är klar."),
     ("Säkra kompetensförsörjningen", "RS 201111", "Arbetet pågår."),
+    ("Ta fram en plan för det nya sjukhuset i Kiruna", "RS 201111",
+     "Planen är klar."),
+    ("Kiruna kommun planerar nya bostäder, skolor, vägar, parker och till "
+     "sist ett större sjukhus", "RS 201111", "Inget beslut ännu."),
 ]
 EXTRA = "\n\n%s 2020-03-04\n\n" % TITLE + "\n".join(
     "\t".join(r) for r in EXTRA_ROWS)
@@ -172,6 +176,50 @@ class BoxTest(unittest.TestCase):
         for h in d["hits"]:
             self.assertIn((h["report_date"], h["row"]), found)
 
+    def test_suggest_counts_are_search_totals(self):
+        """Each completion's count is what /search gives as total for its
+        text, so none finds nothing, and they come most first."""
+        for q in ("nära v", "nära vå", "mammo", "lakemedel", "kns", "suicid",
+                  "vård o", "Kiruna nya sj"):
+            status, d = self.srv.json("/suggest", q=q)
+            self.assertEqual(status, 200, q)
+            self.assertTrue(d["suggestions"], q)
+            counts = [s["count"] for s in d["suggestions"]]
+            self.assertEqual(counts, sorted(counts, reverse=True), q)
+            for s in d["suggestions"]:
+                self.assertGreater(s["count"], 0, s)
+                self.assertEqual(s["count"], self.search(s["text"])["total"],
+                                 s)
+
+    def test_suggest_one_letter_after_words(self):
+        _, d = self.srv.json("/suggest", q="nära v")
+        t = texts(d)
+        self.assertIn("nära vård", t)
+        self.assertTrue(all(x.startswith("nära v") for x in t), t)
+        _, d = self.srv.json("/suggest", q="v")
+        self.assertEqual(d["suggestions"], [])
+
+    def test_suggest_folds_diacritics(self):
+        _, d = self.srv.json("/suggest", q="lakemedel")
+        self.assertTrue(texts(d), d)
+        self.assertTrue(all(x.startswith("läkemedel") for x in texts(d)),
+                        texts(d))
+        # One form per word: the most frequent (läkemedelsgenomgångar here).
+        self.assertTrue(any(x.startswith("läkemedelsgenomgång")
+                            for x in texts(d)), texts(d))
+
+    def test_suggest_hits_are_ranked(self):
+        """The preview rows are the completed query's top hits, in the
+        order /search gives them."""
+        for q in ("mammo", "nära vå", "suicid"):
+            _, d = self.srv.json("/suggest", q=q)
+            top = d["suggestions"][0]["text"]
+            hits = self.search(top)["hits"]
+            want = [(h["report_date"], h["row"]) for h in hits[:3]]
+            got = [(h["report_date"], h["row"]) for h in d["hits"]]
+            self.assertEqual(got, want[:len(got)], q)
+            self.assertEqual(len(got), min(3, len(hits)), q)
+
     def test_suggest_limit_and_errors(self):
         _, d = self.srv.json("/suggest", q="för", limit=2)
         self.assertLessEqual(len(d["suggestions"]), 2)
@@ -200,9 +248,17 @@ class BoxTest(unittest.TestCase):
             self.assertEqual(status, 200, (q, d))
             self.assertLessEqual(len(d["suggestions"]), 8)
             self.assertLessEqual(len(d["hits"]), 3)
-        _, d = self.srv.json("/suggest", q=many)
-        self.assertIn(many[:-5] + "mammografi", texts(d))
-        _, d = self.srv.json("/suggest", q=common)
+        # Past /search's cost limit (32 terms) a completed query would be
+        # refused (400): none is offered. Below it, stop words and all,
+        # the completion is counted and previewed.
+        for q in (many, common):
+            _, d = self.srv.json("/suggest", q=q)
+            self.assertEqual(d["suggestions"], [], q)
+            status, _ = self.srv.json("/search", q=q[:-5] + "mammografi")
+            self.assertEqual(status, 400)
+        few = "och " * 20 + "mammo"
+        _, d = self.srv.json("/suggest", q=few)
+        self.assertIn(few[:-5] + "mammografi", texts(d))
         self.assertTrue(d["hits"], "common earlier words still find rows")
         for raw in ("%ff%fe%fd", "mammo%ff", "%c3%a5%c3", "%ed%a0%80mammo",
                     "%f4%90%80%80+mammo", "%c0%afmammo", "mam%01mo"):
@@ -291,6 +347,18 @@ class BoxTest(unittest.TestCase):
         self.assertIn(("2021-05-05", 5), kns)
         self.assertEqual(kns, self.rows('"Kiruna nya sjukhus"'))
         self.assertEqual(kns, self.rows("kns"))
+
+    def test_synonym_near(self):
+        """A member of several words also finds its words close together
+        in any order (row 9: "det nya sjukhuset i Kiruna"), not far apart
+        (row 10), ranked below the exact phrase (row 4)."""
+        for q in ("KNS", "Kiruna nya sjukhus", '"Kiruna nya sjukhus"'):
+            found = self.rows(q)
+            self.assertIn(("2020-03-04", 9), found, q)
+            self.assertNotIn(("2020-03-04", 10), found, q)
+        hits = [(h["report_date"], h["row"]) for h in self.search("KNS")["hits"]]
+        self.assertLess(hits.index(("2020-03-04", 4)),
+                        hits.index(("2020-03-04", 9)))
 
     def test_synonym_multiword_unquoted(self):
         # A member of several words typed without quotes is matched as

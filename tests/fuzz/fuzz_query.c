@@ -38,6 +38,9 @@ static int fuzz_expand(void *pArg, struct query_term *pTerm){
     memcpy(zBuf+n+1, z, (size_t)n);
     rc = query_term_add_alt(pTerm, zBuf, 2*n+1, QUERY_ALT_CORRECTION);
   }
+  if( rc==QUERY_OK ){                    /* the same words, a near group */
+    rc = query_term_add_alt(pTerm, zBuf, 2*n+1, QUERY_ALT_NEAR);
+  }
   for(i=0; rc==QUERY_OK && i<QUERY_MAX_ALTS; i++){
     zBuf[0] = (char)('a'+i);
     rc = query_term_add_alt(pTerm, zBuf, n>0 ? n : 1, QUERY_ALT_SYNONYM);

@@ -153,6 +153,100 @@ START_TEST(test_expand)
 }
 END_TEST
 
+/* A hook that adds multi-word members as phrases and as near groups. */
+static int expand_near(void *pArg, struct query_term *t){
+  static const char *const azMember[] = {
+    "Kiruna nya sjukhus", "barn- och ungdomspsykiatri", "och i", "vård av",
+  };
+  size_t i;
+  int rc = QUERY_OK;
+  (void)pArg;
+  if( strcmp(t->azAlt[0], "kns")!=0 ) return QUERY_OK;
+  for(i=0; rc==QUERY_OK && i<sizeof(azMember)/sizeof(azMember[0]); i++){
+    int n = (int)strlen(azMember[i]);
+    rc = query_term_add_alt(t, azMember[i], n, QUERY_ALT_SYNONYM);
+    if( rc==QUERY_OK ) rc = query_term_add_alt(t, azMember[i], n,
+                                               QUERY_ALT_NEAR);
+  }
+  return rc;
+}
+
+/*
+** A near group is NEAR() of its words, stop words left out unless all are
+** ("och i" keeps both; "vård av" is one word, so no group), one phrase
+** per word, each knowing its group's size; the cache key tells a group
+** from the phrase of the same text.
+*/
+START_TEST(test_near)
+{
+  struct query_opts o = {.xExpand = expand_near};
+  struct query *q = 0, *q2 = 0;
+  const char *z = "kns vård";
+  int i;
+  ck_assert_int_eq(query_parse(z, (int)strlen(z), &o, &q), QUERY_OK);
+  ck_assert_str_eq(query_match(q), "(((\"kns\" OR \"Kiruna nya sjukhus\" OR "
+      "NEAR(\"Kiruna\" \"nya\" \"sjukhus\", 6) OR "
+      "\"barn- och ungdomspsykiatri\" OR "
+      "NEAR(\"barn-\" \"ungdomspsykiatri\", 3) OR \"och i\" OR "
+      "NEAR(\"och\" \"i\", 3) OR \"vård av\")) AND (\"vård\"))");
+  ck_assert_int_eq(query_term(q, 0)->nAlt, 8);
+  ck_assert_int_eq(query_phrase_count(q), 13);
+  for(i=2; i<=4; i++){
+    ck_assert_int_eq(query_phrase(q, i)->altKind, QUERY_ALT_NEAR);
+    ck_assert_int_eq(query_phrase(q, i)->nGroup, 3);
+    ck_assert_int_eq(query_phrase(q, i)->iAlt, 2);
+    ck_assert_int_eq(query_phrase(q, i)->iClause, 0);
+  }
+  ck_assert_str_eq(query_phrase(q, 3)->zText, "nya");
+  ck_assert_int_eq(query_phrase(q, 1)->nGroup, 1);
+  ck_assert_str_eq(query_phrase(q, 6)->zText, "barn-");
+  ck_assert_str_eq(query_phrase(q, 12)->zText, "vård");
+  ck_assert_int_eq(query_phrase(q, 12)->iClause, 1);
+  /* Without the groups the key differs. */
+  ck_assert_int_eq(query_parse(z, (int)strlen(z), 0, &q2), QUERY_OK);
+  ck_assert_str_ne(query_key(q), query_key(q2));
+  query_free(q2);
+  query_free(q);
+}
+END_TEST
+
+/* A near group with words that hold no ASCII letter: "– " and "å". */
+static int expand_near_symbols(void *pArg, struct query_term *t){
+  static const char zNear[] = "kiruna \xe2\x80\x93 sjukhus \xc3\xa5";
+  (void)pArg;
+  return query_term_add_alt(t, zNear, (int)strlen(zNear), QUERY_ALT_NEAR);
+}
+
+/* The token hook of a tokenizer that knows "å" as a letter. */
+static int token_aring(void *pArg, const char *z, int n){
+  (void)pArg;
+  return n==2 && memcmp(z, "\xc3\xa5", 2)==0;
+}
+
+/*
+** FTS5 leaves a word without a token out of a NEAR group, so query.c must
+** too, or its phrase numbering is off: without a token hook only ASCII
+** letters and digits count; with one, the hook decides.
+*/
+START_TEST(test_near_tokens)
+{
+  struct query_opts o = {.xExpand = expand_near_symbols};
+  struct query *q = 0;
+  ck_assert_int_eq(query_parse("kns", 3, &o, &q), QUERY_OK);
+  ck_assert_str_eq(query_match(q), "(((\"kns\" OR "
+                   "NEAR(\"kiruna\" \"sjukhus\", 3))))");
+  ck_assert_int_eq(query_phrase_count(q), 3);
+  query_free(q);
+  o.xHasToken = token_aring;
+  ck_assert_int_eq(query_parse("kns", 3, &o, &q), QUERY_OK);
+  ck_assert_str_eq(query_match(q), "(((\"kns\" OR "
+                   "NEAR(\"kiruna\" \"sjukhus\" \"\xc3\xa5\", 6))))");
+  ck_assert_int_eq(query_phrase_count(q), 4);
+  ck_assert_int_eq(query_phrase(q, 3)->nGroup, 3);
+  query_free(q);
+}
+END_TEST
+
 /* A suggestion is kept on its term (for /search to report), not searched. */
 START_TEST(test_expand_suggestion)
 {
@@ -463,6 +557,8 @@ Suite *query_suite(void){
                       (int)(sizeof(aCase)/sizeof(aCase[0])));
   tcase_add_test(tc, test_phrases);
   tcase_add_test(tc, test_expand);
+  tcase_add_test(tc, test_near);
+  tcase_add_test(tc, test_near_tokens);
   tcase_add_test(tc, test_expand_suggestion);
   tcase_add_loop_test(tc, test_span, 0,
                       (int)(sizeof(aSpan)/sizeof(aSpan[0])));

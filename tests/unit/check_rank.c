@@ -26,12 +26,23 @@ static const char *const azRow[][3] = {
   /* 5 */ {"primärvård i länet", "", ""},
   /* 6 */ {"ett uppdrag", "vård i länet", ""},
   /* 7 */ {"ett uppdrag", "", "vård i länet"},
+  /* 8 */ {"ta fram en regional plan för suicidprevention inom regionens"
+           " verksamheter i samverkan med kommunerna, polisen, skolorna,"
+           " idrottsföreningarna, kyrkan och de ideella organisationerna i"
+           " hela länet under planperioden", "", ""},
+  /* 9 */ {"granska investeringarna", "suicidprevention, suicidprevention,"
+           " suicidprevention", ""},
+  /* 10 */ {"bygget av kiruna nya sjukhus", "", ""},
+  /* 11 */ {"det nya sjukhuset i kiruna", "", ""},
+  /* 12 */ {"kiruna kommun bygger nya bostäder, skolor, vägar och till sist"
+            " ett sjukhus", "", ""},
 };
 
 static sqlite3 *g_db;
 static struct rank *g_rank;
 static struct rank_query g_rq;        /* the query of score_mode() */
 static const struct attrs *g_attrs;   /* its lengths, or NULL */
+static const struct query_opts *g_opts;  /* score_mode()'s parse, or NULL */
 
 /* The index's tables as attrs_load() reads them (reports, assignments),
 ** and its FTS5 table. */
@@ -81,7 +92,7 @@ static double score_mode(const char *zQ, int bRelaxed, int iRow, int bBound){
   struct query *q = 0;
   sqlite3_stmt *pStmt = 0;
   double s = 0;
-  ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
+  ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), g_opts, &q), QUERY_OK);
   rank_query_init(&g_rq, q, bRelaxed);
   g_rq.attrs = g_attrs;
   ck_assert_int_eq(sqlite3_prepare_v2(g_db, bBound
@@ -131,6 +142,51 @@ START_TEST(test_columns)
   double a = score("vård", 0, 4), s = score("vård", 0, 6);
   double src = score("vård", 0, 7);
   ck_assert_msg(a>s && s>src && src>0, "%g %g %g", a, s, src);
+}
+END_TEST
+
+/* The word in a long assignment, once, beats the same word twice in a short
+** status: the assignment says what the row is about (the assignment factor,
+** rank.h); without it the status's denser match won. */
+START_TEST(test_assignment_first)
+{
+  double a = score("suicidprevention", 0, 8);
+  double s = score("suicidprevention", 0, 9);
+  double qa = score_mode("suicidprevention", 0, 8, 1);
+  ck_assert_msg(a>s && s>0, "assignment %g, status only %g", a, s);
+  ck_assert_msg(qa>=a, "bound %g below the score %g", qa, a);
+}
+END_TEST
+
+/* kns: the member "kiruna nya sjukhus" as a phrase and as a near group,
+** as the synonyms module adds them. */
+static int expand_kns(void *pArg, struct query_term *t){
+  static const char zMember[] = "kiruna nya sjukhus";
+  int rc;
+  (void)pArg;
+  if( strcmp(t->azAlt[0], "kns")!=0 ) return QUERY_OK;
+  rc = query_term_add_alt(t, zMember, (int)strlen(zMember),
+                          QUERY_ALT_SYNONYM);
+  if( rc==QUERY_OK ) rc = query_term_add_alt(t, zMember, (int)strlen(zMember),
+                                             QUERY_ALT_NEAR);
+  return rc;
+}
+
+/* The near group finds the words close together in any order, below the
+** phrase, and not far apart; its bound stays above its score. */
+START_TEST(test_near)
+{
+  struct query_opts o = {.xExpand = expand_kns};
+  double phrase, near, far, bound;
+  g_opts = &o;
+  phrase = score("kns", 0, 10);
+  near = score("kns", 0, 11);
+  far = score("kns", 0, 12);
+  bound = score_mode("kns", 0, 11, 1);
+  g_opts = 0;
+  ck_assert_msg(phrase>near && near>0, "phrase %g, near %g", phrase, near);
+  ck_assert_msg(far==0, "far apart %g", far);
+  ck_assert_msg(bound>=near, "bound %g, score %g", bound, near);
 }
 END_TEST
 
@@ -366,6 +422,8 @@ Suite *rank_suite(void){
   tcase_add_test(tc, test_proximity);
   tcase_add_test(tc, test_kind);
   tcase_add_test(tc, test_columns);
+  tcase_add_test(tc, test_assignment_first);
+  tcase_add_test(tc, test_near);
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_no_query);
   tcase_add_test(tc, test_cand);

@@ -1,5 +1,8 @@
 /*
-** check_suggest.c: completions and hits from a small index (box_fixture.h).
+** check_suggest.c: completions and hits from a small index (box_fixture.h):
+** completions of the last word counted by the whole completed query (so
+** none finds nothing), one letter after other words, å ä ö folded and
+** typos corrected when the word starts nothing, the hits ranked.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "../../searchd/box/suggest.h"
+#include "../../searchd/engine/query.h"
 #include "box_fixture.h"
 
 static const struct {
@@ -17,30 +21,48 @@ static const struct {
   const char *zWant;        /* suggestion texts joined by '|' */
   int bHits;                /* hits expected */
 } aCase[] = {
-  {"mammo", 8, "mammografi|mammografin|mammografivagnar|"
+  {"mammo", 8, "mammografi|mammografivagnar|"
                "mammografiverksamheten", 1},
-  {"Mammo", 8, "mammografi|mammografin|mammografivagnar|"
+  {"Mammo", 8, "mammografi|mammografivagnar|"
                "mammografiverksamheten", 1},
   {"MAMMOGRAFIV", 8, "mammografivagnar|mammografiverksamheten", 1},
   {"mammo", 1, "mammografi", 1},
   {"arbetet med suic", 8, "arbetet med suicidprevention", 1},
   {"Arbetet  MED suic", 8, "Arbetet  MED suicidprevention", 1},
-  {"närsjuk", 8, "närsjukvård|närsjukvården", 1},
-  {"NÄRSJUK", 8, "närsjukvård|närsjukvården", 1},
+  {"närsjuk", 8, "närsjukvård", 1},
+  {"NÄRSJUK", 8, "närsjukvård", 1},
   {"kiruna nya sjukhus kn", 8, "kiruna nya sjukhus kns", 1},
-  {"glesbygd mammo", 8, "glesbygd mammografi|glesbygd mammografin|"
-                        "glesbygd mammografivagnar|"
-                        "glesbygd mammografiverksamheten", 1},
-  {"kalix mammografiv", 8, "kalix mammografivagnar|"
-                           "kalix mammografiverksamheten", 0},
+  /* Only completions that find rows with the earlier word: the two
+  ** compounds are in a row without glesbygd. One form of a word only:
+  ** mammografin finds what mammografi finds. */
+  {"glesbygd mammo", 8, "glesbygd mammografi", 1},
+  /* Words that start with the prefix but find nothing with kalix: no
+  ** completion, and no correction either (the prefix is no typo). */
+  {"kalix mammografiv", 8, "", 0},
+  /* One letter completes after another word: the k-words of the one row
+  ** that holds "sjukhus" (its assignment and its status). */
+  {"sjukhus k", 8, "sjukhus kiruna|sjukhus klar|sjukhus kns|"
+                   "sjukhus kvalitet", 1},
+  {"mammografin k", 8, "mammografin kalix", 1},
+  /* A stop word the query would drop adds nothing to the earlier words:
+  ** "med" and "till" are not offered. */
+  {"arbetet m", 8, "", 0},
+  {"sjukhus t", 8, "", 0},
+  /* å ä ö folded when the word starts nothing as typed. */
+  {"lakemedel", 8, "läkemedelsgenomgång", 1},
+  {"narsjukv", 8, "närsjukvård", 1},
+  /* A typo the corrector fixes (correct.h), then completed. */
+  {"mamografi", 8, "mammografi|mammografivagnar|"
+                   "mammografiverksamheten", 1},
   {"", 8, "", 0},
   {"m", 8, "", 0},
+  {"k m", 8, "", 0},
   {"ö", 8, "", 0},
   {"mammo ", 8, "", 0},
   {"mammo-", 8, "", 0},
   {"zzzz", 8, "", 0},
   {"\xff\xfe\xfd", 8, "", 0},
-  {"\"mammo", 8, "\"mammografi|\"mammografin|\"mammografivagnar|"
+  {"\"mammo", 8, "\"mammografi|\"mammografivagnar|"
                  "\"mammografiverksamheten", 1},
 };
 
@@ -58,7 +80,7 @@ START_TEST(test_suggest){
   for(i=0; i<r.nItem; i++){
     size_t k = strlen(z);
     snprintf(z+k, sizeof(z)-k, "%s%s", i ? "|" : "", r.aItem[i].zText);
-    if( i>0 ) ck_assert_int_ge(r.aItem[i-1].nDocs, r.aItem[i].nDocs);
+    if( i>0 ) ck_assert_int_ge(r.aItem[i-1].nCount, r.aItem[i].nCount);
   }
   ck_assert_msg(strcmp(z, aCase[_i].zWant)==0, "'%s' -> '%s', want '%s'",
                 aCase[_i].zQ, z, aCase[_i].zWant);
@@ -75,19 +97,31 @@ START_TEST(test_suggest){
 }
 END_TEST
 
-/* Hits are the matching rows in index order, at most nHits. */
+/*
+** Hits are the top completion's rows as /search ranks them, at most
+** nHits: "Mammografi i glesbygd", the word itself in a short assignment,
+** before the row that has it in its assignment only inside compounds,
+** which comes before the one that has it only in its status (rank.h).
+*/
 START_TEST(test_hits){
   struct box_fixture f;
   struct suggest *p = 0;
   struct suggest_result r;
   box_fixture_open(&f);
   ck_assert_int_eq(suggest_new(f.db, &p), SQLITE_OK);
-  ck_assert_int_eq(suggest_run(p, "mammo", 5, 8, 2, &r), SQLITE_OK);
-  ck_assert_int_eq(r.nHit, 2);
-  ck_assert_str_eq(r.aHit[0].zDate, "2021-05-05");
-  ck_assert_int_eq(r.aHit[0].iRow, 1);
-  ck_assert_str_eq(r.aHit[1].zDate, "2018-12-05");
-  ck_assert_int_eq(r.aHit[1].iRow, 2);
+  ck_assert_int_eq(suggest_run(p, "mammo", 5, 8, 3, &r), SQLITE_OK);
+  ck_assert_str_eq(r.aItem[0].zText, "mammografi");
+  ck_assert_int_eq(r.nHit, 3);
+  ck_assert_str_eq(r.aHit[0].zDate, "2018-12-05");
+  ck_assert_int_eq(r.aHit[0].iRow, 2);
+  ck_assert_str_eq(r.aHit[1].zDate, "2021-05-05");
+  ck_assert_int_eq(r.aHit[1].iRow, 1);
+  ck_assert_str_eq(r.aHit[2].zDate, "2018-12-05");
+  ck_assert_int_eq(r.aHit[2].iRow, 3);
+  suggest_result_clear(&r);
+  ck_assert_int_eq(suggest_run(p, "mammo", 5, 8, 1, &r), SQLITE_OK);
+  ck_assert_int_eq(r.nHit, 1);
+  ck_assert_int_eq(r.aHit[0].iRow, 2);
   suggest_result_clear(&r);
   ck_assert_int_eq(suggest_run(p, "mammo", 5, 8, 0, &r), SQLITE_OK);
   ck_assert_int_eq(r.nHit, 0);
@@ -99,7 +133,8 @@ START_TEST(test_hits){
 }
 END_TEST
 
-/* Short prefixes are cached, until the database changes. */
+/* Answers are cached, until the database changes: a new row makes a new
+** completion, counted. */
 START_TEST(test_cache_invalidation){
   struct box_fixture f;
   struct suggest *p = 0;
@@ -110,19 +145,75 @@ START_TEST(test_cache_invalidation){
   box_fixture_open(&f);
   ck_assert_int_eq(suggest_new(f.db, &p), SQLITE_OK);
   for(k=0; k<2; k++){           /* the second answer comes from the cache */
+    int i;
     ck_assert_int_eq(suggest_run(p, "Mam", 3, 8, 0, &r), SQLITE_OK);
     ck_assert_str_eq(r.aItem[0].zText, "mammografi");
+    ck_assert_int_eq(r.aItem[0].nCount, 3);
+    for(i=0; i<r.nItem; i++) ck_assert_str_ne(r.aItem[i].zText, "mamsell");
     suggest_result_clear(&r);
   }
   ck_assert_msg(db_open(f.zPath, DB_READWRITE, &dbw, &zErr)==SQLITE_OK, "%s",
                 zErr);
   ck_assert_int_eq(sqlite3_exec(dbw, "INSERT INTO vocab VALUES"
-                                "('mamsell','mamsell',99)", 0, 0, 0),
+      "('mamsell','mamsell',99);"
+      "INSERT INTO assignments(report_id, row, assignment, source, status)"
+      " VALUES(1, 4, 'Mammografi och mamsell', '', '')", 0, 0, 0),
                    SQLITE_OK);
   sqlite3_close(dbw);
   ck_assert_int_eq(suggest_run(p, "Mam", 3, 8, 0, &r), SQLITE_OK);
-  ck_assert_str_eq(r.aItem[0].zText, "mamsell");
-  ck_assert_int_eq(r.aItem[0].nDocs, 99);
+  ck_assert_str_eq(r.aItem[0].zText, "mammografi");
+  ck_assert_int_eq(r.aItem[0].nCount, 4);
+  for(k=0; k<r.nItem && strcmp(r.aItem[k].zText, "mamsell")!=0; k++){}
+  ck_assert_int_lt(k, r.nItem);
+  ck_assert_int_eq(r.aItem[k].nCount, 1);
+  suggest_result_clear(&r);
+  suggest_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
+/* An expansion hook as /search's synonyms module is one: kalix also
+** searches mammografi. */
+static int expand_kalix(void *pArg, struct query_term *pTerm){
+  (void)pArg;
+  if( strcmp(pTerm->azAlt[0], "kalix")!=0 ) return QUERY_OK;
+  return query_term_add_alt(pTerm, "mammografi", 10, QUERY_ALT_SYNONYM);
+}
+
+/*
+** A count is what /search's total would be: the completed query parsed
+** with the hooks /search uses, its rows counted. With the hook, "kalix
+** mammografiv" completes (the row with the compounds also has mammografi);
+** without it, it does not (test_suggest).
+*/
+START_TEST(test_counts){
+  struct box_fixture f;
+  struct suggest *p = 0;
+  struct suggest_result r;
+  struct query_opts opts;
+  box_fixture_open(&f);
+  ck_assert_int_eq(suggest_new(f.db, &p), SQLITE_OK);
+  memset(&opts, 0, sizeof(opts));
+  opts.xExpand = expand_kalix;
+  suggest_set_query_opts(p, &opts);
+  ck_assert_int_eq(suggest_run(p, "kalix mammografiv", 17, 8, 3, &r),
+                   SQLITE_OK);
+  ck_assert_int_eq(r.nItem, 2);
+  ck_assert_int_eq(r.aItem[0].nCount, 1);
+  ck_assert_int_eq(r.aItem[1].nCount, 1);
+  ck_assert_int_eq(r.nHit, 1);
+  ck_assert_str_eq(r.aHit[0].zDate, "2021-05-05");
+  ck_assert_int_eq(r.aHit[0].iRow, 1);
+  suggest_result_clear(&r);
+  /* Counted per whole query: "mammografi" alone is in three rows,
+  ** with "glesbygd" in one. */
+  suggest_set_query_opts(p, 0);
+  ck_assert_int_eq(suggest_run(p, "glesbygd mammografi", 19, 1, 0, &r),
+                   SQLITE_OK);
+  ck_assert_int_eq(r.aItem[0].nCount, 1);
+  suggest_result_clear(&r);
+  ck_assert_int_eq(suggest_run(p, "mammografi", 10, 1, 0, &r), SQLITE_OK);
+  ck_assert_int_eq(r.aItem[0].nCount, 3);
   suggest_result_clear(&r);
   suggest_free(p);
   box_fixture_close(&f);
@@ -251,6 +342,7 @@ Suite *suggest_suite(void){
   tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, test_suggest, 0, sizeof(aCase)/sizeof(aCase[0]));
   tcase_add_test(tc, test_hits);
+  tcase_add_test(tc, test_counts);
   tcase_add_test(tc, test_long);
   tcase_add_test(tc, test_cache_invalidation);
   tcase_add_test(tc, test_time_limit);

@@ -191,7 +191,8 @@ static struct query_opts module_opts(void *pState){
   return o;
 }
 
-/* The alternatives the module gives the one-term query zQuery. */
+/* The alternatives the module gives the one-term query zQuery: synonyms
+** as written, near groups (query.h) after a '~'. */
 static void module_alts(void *pState, const char *zQuery, char *zOut,
                         size_t nOut){
   struct query_opts o = module_opts(pState);
@@ -204,8 +205,10 @@ static void module_alts(void *pState, const char *zQuery, char *zOut,
   zOut[0] = 0;
   for(i=1; i<t->nAlt; i++){
     size_t k = strlen(zOut);
-    ck_assert_int_eq(t->aAltKind[i], QUERY_ALT_SYNONYM);
-    snprintf(zOut+k, nOut-k, "%s%s", i>1 ? "|" : "", t->azAlt[i]);
+    ck_assert(t->aAltKind[i]==QUERY_ALT_SYNONYM
+              || t->aAltKind[i]==QUERY_ALT_NEAR);
+    snprintf(zOut+k, nOut-k, "%s%s%s", i>1 ? "|" : "",
+             t->aAltKind[i]==QUERY_ALT_NEAR ? "~" : "", t->azAlt[i]);
   }
   query_free(q);
 }
@@ -237,9 +240,9 @@ START_TEST(test_module_reload){
   synonyms_module_close(pState);
   pState = pNew;
   module_alts(pState, "alfa", zAlt, sizeof(zAlt));
-  ck_assert_str_eq(zAlt, "gamma|\"delta epsilon\"");
+  ck_assert_str_eq(zAlt, "gamma|\"delta epsilon\"|~\"delta epsilon\"");
   module_alts(pState, "\"Delta Epsilon\"", zAlt, sizeof(zAlt));
-  ck_assert_str_eq(zAlt, "alfa|gamma");
+  ck_assert_str_eq(zAlt, "alfa|gamma|~Delta Epsilon");
   /* A bad file on a reload: the previous sets stay, even once the
   ** previous state is closed (the table is shared, not copied). */
   rewrite(zPath, "alfa, gamma\nbeta\n");
@@ -248,7 +251,7 @@ START_TEST(test_module_reload){
   synonyms_module_close(pState);
   pState = pNew;
   module_alts(pState, "alfa", zAlt, sizeof(zAlt));
-  ck_assert_str_eq(zAlt, "gamma|\"delta epsilon\"");
+  ck_assert_str_eq(zAlt, "gamma|\"delta epsilon\"|~\"delta epsilon\"");
   synonyms_module_close(pState);
   ck_assert_int_eq(module_open("", db, 0, &pState, &zErr), EXT_OK);
   module_alts(pState, "alfa", zAlt, sizeof(zAlt));
@@ -352,12 +355,39 @@ START_TEST(test_module_fatal){
 }
 END_TEST
 
+/* synonyms_stem(): the query terms of a text; forms of one word share
+** them, compound parts are left out, punctuation has none. */
+START_TEST(test_stem)
+{
+  sqlite3 *db = tokenizer_db();
+  struct synonyms_stemmer *pStem = 0;
+  char *a = 0, *b = 0, *c = 0, *d = 0;
+  ck_assert_int_eq(synonyms_stemmer_new(db, &pStem), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stem(pStem, "vård", 5, &a), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stem(pStem, "Vården", 7, &b), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stem(pStem, "vårdplanen", 11, &c), SQLITE_OK);
+  ck_assert_int_eq(synonyms_stem(pStem, "-- !", 4, &d), SQLITE_OK);
+  ck_assert_ptr_nonnull(a);
+  ck_assert_str_eq(a, b);
+  ck_assert_ptr_nonnull(c);
+  ck_assert_str_ne(a, c);
+  ck_assert_msg(strchr(c, ' ')==0, "compound parts in '%s'", c);
+  ck_assert_ptr_null(d);
+  sqlite3_free(a);
+  sqlite3_free(b);
+  sqlite3_free(c);
+  synonyms_stemmer_free(pStem);
+  sqlite3_close(db);
+}
+END_TEST
+
 Suite *synonyms_suite(void){
   Suite *s = suite_create("synonyms");
   TCase *tc = tcase_create("synonyms");
   tcase_add_loop_test(tc, test_match, 0, sizeof(aMatch)/sizeof(aMatch[0]));
   tcase_add_loop_test(tc, test_file, 0, sizeof(aFile)/sizeof(aFile[0]));
   tcase_add_test(tc, test_missing_and_big);
+  tcase_add_test(tc, test_stem);
   tcase_add_test(tc, test_module_reload);
   tcase_add_loop_test(tc, test_module_span, 0,
                       sizeof(aSpan)/sizeof(aSpan[0]));
