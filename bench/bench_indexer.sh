@@ -18,9 +18,11 @@
 # --regions $BENCH_LINK_REGIONS (default 21, seed 1, in
 # $BENCH_DIR/sK), indexed into a fresh database with linking and with
 # --no-link, alternating, $BENCH_RUNS times (default 3); medians, the
-# ratio (target <= 1.2) and the median of each pair's ratio; then one new
-# report added to a region of that index, $BENCH_RUNS times, median and
-# slowest (target < 1 s).
+# ratio (target <= 1.2) and the median of each pair's ratio, the peak
+# RSS of the runs with linking; linking alone (the indexer over the last
+# --no-link index, which links every series it left unlinked), its CPU
+# time and peak RSS; then one new report added to a region of that index,
+# $BENCH_RUNS times, median and slowest (target < 1 s).
 # Prints "name value unit" lines. Targets: ratio >= 0.70, RSS < 100 MB and
 # flat from 5,000 to 50,000 reports. Besides the ratio of the medians, the
 # median of each run's own ratio (indexer and baseline run back to back,
@@ -165,6 +167,8 @@ link_cost() {
     timed "$work/n" "$BUILD/indexer" --db "$work/n.db" --quiet --no-link "$dir" || return 1
     paste -d' ' "$work/l.t" "$work/n.t" >>"$work/lpairs"
   done
+  # linking alone: every series of the last --no-link index
+  timed "$work/o" "$BUILD/indexer" --db "$work/n.db" --quiet "$dir" || return 1
   rows=$(sqlite3 "$work/l.db" "SELECT count(*) FROM assignments") || return 1
   # one new report, a month after the newest of the first region, each time
   region=$(ls "$dir" | head -1)
@@ -190,6 +194,7 @@ link_cost() {
   spread=$(awk '{r=$1/$5; if(NR==1||r<lo)lo=r; if(NR==1||r>hi)hi=r}
                 END {printf "%.2f-%.2f", lo, hi}' "$work/lpairs")
   add=$(median <"$work/ladd"); addmax=$(sort -n "$work/ladd" | tail -1)
+  lrss=$(awk '{print $2}' "$work/lpairs" | sort -n | tail -1)
   p="indexer_link_${k}_regions_"
   echo "${p}reports $reports reports"
   echo "${p}rows $rows rows"
@@ -204,6 +209,9 @@ link_cost() {
     'BEGIN {printf "%scpu_ratio %.2f ratio\n", p, a/b}'
   echo "${p}ratio_median_of_runs $pairwall ratio (spread $spread)"
   echo "${p}cpu_ratio_median_of_runs $paircpu ratio"
+  awk -v r="$lrss" -v p="$p" 'BEGIN {printf "%speak_rss %.1f MB\n", p, r/1024}'
+  awk -v p="$p" '{printf "%slink_only_cpu_seconds %.2f s\n%slink_only_peak_rss %.1f MB\n",
+    p, $3+$4, p, $2/1024}' "$work/o.t"
   echo "${p}add_one_report_seconds $add s (target < 1; slowest $addmax)"
   echo "${p}load_average $load0 to $load1 load"
 }

@@ -12,9 +12,17 @@
 #   Sphinx   bench/peers/sphinx.sh: mysqlslap c1 and c16, same queries
 #   nginx    a static file holding a real searchd /search answer of median
 #            size: wrk c16 and c64 (the HTTP ceiling)
-#   cold     searchd with the result cache off: wrk, the queries in turn
+#   cold     searchd with the result cache off: wrk, the queries in turn,
+#            one hit per row (collapse=none: what Sphinx answers, and what
+#            earlier results measured)
+#   collapse the same searchd and queries with one hit per assignment
+#            (collapse=assignment, the API's default), c16: the cold and
+#            the collapsed c16 loads run as A B B A, each half the time
 #   warm     searchd with the result cache on, after a warm-up: wrk,
-#            Zipf-drawn queries
+#            Zipf-drawn queries (the API's default, collapse=assignment)
+#   series   the same cold pair, c16, over report series
+#            (tools/gen-corpus --series --regions BENCH_SERIES_REGIONS),
+#            whose assignments recur from report to report
 #   memory   searchd's VmRSS and VmHWM after each load
 # Prints `metric value unit` lines (medians over the runs), a table and the
 # targets' ratios. Everything listens on 127.0.0.1; every server this script
@@ -30,7 +38,8 @@
 #   concurrency; default 600 x BENCH_SECONDS), SEARCHD_THREADS (searchd's
 #   default), SEARCHD_CACHE (warm cache size; searchd's default), SEARCHD_FLAGS
 #   (more flags for both searchd runs, e.g. "--rerank 30"), INDEXER and
-#   SEARCHD (the programs; default $BUILD/indexer, $BUILD/searchd).
+#   SEARCHD (the programs; default $BUILD/indexer, $BUILD/searchd),
+#   BENCH_SERIES_REGIONS (21; 0: no series run).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -45,11 +54,14 @@ ZIPF_S=${BENCH_ZIPF_S:-1.0}
 TAIL=${BENCH_TAIL:-0}
 WARMUP=${BENCH_WARMUP:-10}
 NSLAP=${SPHINX_QUERIES:-$((600 * SECS))}
+SERIES=${BENCH_SERIES_REGIONS:-21}
 INDEXER=${INDEXER:-$TOP/$BUILD/indexer}
 SEARCHD=${SEARCHD:-$TOP/$BUILD/searchd}
 HERE=$TOP/bench/searchd
 CORPUS=$BENCH_DIR/r$REPORTS
 DB=$BENCH_DIR/search.db
+SCORPUS=$BENCH_DIR/series$SERIES
+SDB=$BENCH_DIR/series$SERIES.db
 W=$BENCH_DIR/searchd
 export PEERS_WORK=$BENCH_DIR/peers
 . "$TOP/bench/peers/lib.sh"
@@ -98,6 +110,22 @@ make_index() {
     return 0
 }
 
+# The series corpus (gen-corpus --series) and its index, made once; the
+# indexer links its assignments.
+make_series() {
+    local rc
+    ((SERIES > 0)) || return 0
+    if ! [[ -d $SCORPUS ]]; then
+        note "generating $SERIES regions' series into $SCORPUS"
+        rm -rf "$SCORPUS.tmp"
+        "$PY" tools/gen-corpus --out "$SCORPUS.tmp" --series --regions "$SERIES" > /dev/null \
+            && mv -T "$SCORPUS.tmp" "$SCORPUS" || die "cannot make $SCORPUS"
+    fi
+    bench_index "$INDEXER" "$SCORPUS" "$SDB" "$BENCH_DIR/indexer-series.log"
+    rc=$?
+    ((rc == 0 || rc == 10)) || die "cannot index $SCORPUS into $SDB"
+}
+
 # The rows of our index as TSV (for Sphinx and the long tail), then
 # Sphinx's index of them; Sphinx is skipped if its indexer fails.
 make_peer_index() {
@@ -126,9 +154,10 @@ make_query_lists() {
 # searchd_flag FLAG: does this searchd's --help mention FLAG?
 searchd_flag() { "$SEARCHD" --help 2>&1 | grep -q -- "$1"; }
 
-# start_searchd cold|warm: start searchd on a free port; sets SPID, SPORT.
+# start_searchd cold|warm [DB]: start searchd on a free port; sets SPID,
+# SPORT.
 start_searchd() {
-    local args=(--db "$DB" --listen "127.0.0.1:$(free_port)")
+    local args=(--db "${2:-$DB}" --listen "127.0.0.1:$(free_port)")
     SPORT=${args[3]##*:}
     searchd_flag --quiet && args+=(--quiet)
     [[ ${SEARCHD_THREADS:-} ]] && args+=(--threads "$SEARCHD_THREADS")
@@ -152,13 +181,13 @@ start_searchd() {
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
     printf "%.3f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
 
-# load NAME CONNS URL [LUA_SCRIPT [SCRIPT_ARGS...]]: wrk for $SECS s;
-# prints NAME.cN.{qps,p50,p90,p99,errors} metric lines.
+# load NAME CONNS URL [LUA_SCRIPT [SCRIPT_ARGS...]]: wrk for $LOAD_SECS s
+# (default $SECS); prints NAME.cN.{qps,p50,p90,p99,errors} metric lines.
 load() {
     local name=$1 c=$2 url=$3 out p v errs lua=()
     shift 3
     (($#)) && { lua=(-s "$1" "$url" --); shift; } || lua=("$url")
-    out=$(wrk -t2 -c"$c" -d"${SECS}s" --timeout 10s --latency "${lua[@]}" "$@" 2>&1) \
+    out=$(wrk -t2 -c"$c" -d"${LOAD_SECS:-$SECS}s" --timeout 10s --latency "${lua[@]}" "$@" 2>&1) \
         || { note "wrk $name -c$c failed: $out"; return 1; }
     echo "$out" > "$RD/wrk-$name-c$c.log"
     metric "$name.c$c.qps" "$(awk '/^Requests\/sec:/ {print $2}' <<< "$out")" req/s
@@ -169,6 +198,23 @@ load() {
     errs=$(awk '/Non-2xx|Socket errors/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) s += $i} END {print s + 0}' <<< "$out")
     metric "$name.c$c.errors" "$errs" count
     ((errs == 0)) || note "$name -c$c: $errs errors (see $RD/wrk-$name-c$c.log)"
+}
+
+# pair A B DB: the cold queries at c16 one hit per row (A) and one per
+# assignment (B), as A B B A in four loads of half the time each, so the
+# machine's drift weighs on both alike; prints A.c16.* and B.c16.*, each
+# the mean of its two halves (QPS exactly so, the percentiles as an
+# approximation) with the errors summed.
+pair() {
+    local a=$1 b=$2 u="http://127.0.0.1:$SPORT" half=$(( (SECS + 1) / 2 ))
+    {
+        LOAD_SECS=$half load "$a.h1" 16 "$u" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$NONE"
+        LOAD_SECS=$half load "$b.h1" 16 "$u" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$COLLAPSE"
+        LOAD_SECS=$half load "$b.h2" 16 "$u" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$COLLAPSE"
+        LOAD_SECS=$half load "$a.h2" 16 "$u" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$NONE"
+    } | awk '{ k = $1; sub(/\.h[12]\./, ".", k); s[k] += $2; n[k]++; u[k] = $3 }
+        END { for (k in s) printf "%s %s %s\n", k,
+              (k ~ /errors$/) ? s[k] : sprintf("%.3f", s[k] / n[k]), u[k] }' | sort
 }
 
 # memory NAME: VmRSS and VmHWM of the running searchd, MiB.
@@ -182,6 +228,10 @@ memory() {
         metric "$1.${k%:*}" "$(awk -v k="${k#*:}:" '$1 == k {printf "%.1f", $2 / 1024}' "/proc/$SPID/status")" MiB
     done
 }
+
+# The cold loads' targets: a hit per row, or per assignment.
+NONE='/search?collapse=none&q='
+COLLAPSE='/search?collapse=assignment&q='
 
 one_run() {
     local c
@@ -201,9 +251,18 @@ one_run() {
         return 0
     fi
     start_searchd cold
-    for c in $CONNS; do load searchd.cold "$c" "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt"; done
+    for c in $CONNS; do
+        if ((c == 16)); then pair searchd.cold searchd.collapse
+        else load searchd.cold "$c" "http://127.0.0.1:$SPORT" "$TOP/bench/wrk/cycle.lua" "$W/queries.txt" "$NONE"; fi
+    done
     memory searchd.cold
     cleanup
+    if ((SERIES > 0)); then
+        start_searchd cold "$SDB"
+        pair searchd.series.cold searchd.series.collapse
+        memory searchd.series
+        cleanup
+    fi
     start_searchd warm
     # fill every worker's cache first: the whole list in turn, unmeasured
     ((WARMUP > 0)) && wrk -t2 -c16 -d"${WARMUP}s" -s "$TOP/bench/wrk/cycle.lua" "http://127.0.0.1:$SPORT" -- \
@@ -220,6 +279,7 @@ main() {
     setup_peers
     make_corpus
     make_index
+    make_series
     make_peer_index
     make_query_lists
     t0=$(now)

@@ -16,7 +16,7 @@
 #include "words.h"
 
 #define WORD_MAX 64             /* longer words are terms as written */
-#define NVAR 4                  /* wordings kept per assignment */
+#define NVAR ASSIGN_MAX_WORDINGS
 
 struct assign_norm {
   struct sb_stemmer *pStem;
@@ -503,40 +503,309 @@ int assign_same(const struct assign_key *a, const struct assign_key *b){
   return t>=0 && jaccard(a, 0, b, 0)>=t;
 }
 
-/* ---- linking a series ---- */
+/* ---- keys by raw text ---- */
 
-/* An assignment while linking. */
+/*
+** A key and its term weights, shared by the rows of one raw text (the
+** assignment and source as written). Held (nRef) by the wordings of live
+** assignments and by the rows of the report being linked; after its last
+** use it waits in the idle list, oldest first, at most ASSIGN_CACHE_IDLE
+** of them: the same wording is usually back in the next report.
+*/
+struct kent {
+  struct kent *pChain;        /* next in its hash bucket */
+  struct kent *pPrev, *pNext; /* the idle list, while nRef is 0 */
+  uint64_t h;                 /* hash of the raw text */
+  int nRef;
+  size_t nA, nS;
+  char *zRaw;                 /* assignment then source, nA+nS bytes */
+  double *aW;                 /* per term its weight, once counts are final */
+  double wSum;                /* the sum of aW */
+  struct assign_key key;
+};
+
+/* A term and the number of counted rows holding it. */
+struct dfent {
+  uint64_t t;
+  int n;                      /* 0: a free slot */
+};
+
+/* An assignment while it may continue. */
 struct clu {
-  int iLast;                /* sorted position of its latest row */
-  int iDay;                 /* day of its latest report */
-  int iReport;              /* number of its latest report */
-  int aVar[NVAR];           /* sorted positions of its latest wordings */
+  int iCluster;               /* its number, in order of first occurrence */
+  int iDay;                   /* day of its latest report */
+  int iReport;                /* number of its latest report */
+  int eLast;                  /* status of its latest row */
+  int nOcc;
+  int64_t iLatest;            /* iId of its latest row */
+  struct kent *apVar[NVAR];   /* its latest distinct wordings, oldest first */
   int nVar;
-  const char *zDnr;         /* the first Dnr seen, or "" */
+  struct kent *pLast;         /* the key of its latest row, one of apVar */
+  char zDnr[16];              /* the first Dnr seen, or "" */
+  char zFirst[ASSIGN_DATE_MAX], zLast[ASSIGN_DATE_MAX];
+  char zId[ASSIGN_ID_MAX];
+};
+
+/*
+** The terms of the live assignments' wordings, rebuilt for each report:
+** a row is compared only with the assignments it shares a term with
+** (weighted Jaccard is 0 without one), and only with the wordings whose
+** shared weight can reach the threshold. Slots of an open-addressing
+** table are free unless their iGen is the table's.
+*/
+struct tslot {
+  uint64_t t;
+  int iHead;                  /* its first posting */
+  unsigned iGen;
+};
+struct post {
+  int iSlot;                  /* live assignment * NVAR + wording */
+  int iNext;                  /* next posting of the term, or -1 */
 };
 
 /* A row that may continue an assignment, and how well. */
 struct pair {
   double s;
-  int r, c;
+  int r;                      /* the row's position in its report */
+  struct clu *c;
 };
 
-struct linker {
-  const struct assign_row *aRow;
-  int nRow;
-  int *aOrd;                /* sorted position -> input index */
-  int *aDay;                /* sorted position -> day of its report */
-  struct assign_key *aKey;  /* by sorted position */
-  double *aW;               /* term weights, all keys' in a row */
-  int *aWOff;               /* sorted position -> its first weight in aW */
-  int *aOf;                 /* sorted position -> assignment */
-  struct clu *aClu;
-  int nClu;
-  int *aLive;               /* assignments that may still continue */
-  int nLive;
+struct assign_stream {
+  int (*xDone)(void*, const struct assign_thread*);
+  void *pCtx;
+  struct assign_norm *pNorm;
+  int rcEnd;                  /* the error that ended the stream, or 0 */
+  int nCount;                 /* rows counted */
+  struct dfent *aDf;          /* open addressing, nDfSlot a power of 2 */
+  size_t nDf, nDfSlot;
+  struct kent **aBucket;      /* keys by raw text, nBucket a power of 2 */
+  size_t nBucket;
+  int nEnt;
+  struct kent *pIdleFirst, *pIdleLast;
+  int nIdle;
+  struct clu **apLive;        /* assignments that may still continue */
+  int nLive, nLiveAlloc;
+  int nCluster;
+  int iReport;                /* reports linked */
+  char *zDate, *zReport;      /* of the report before, once there is one */
+  char zIdDay[9];             /* the day of the ids in azDayId */
+  char (*azDayId)[ASSIGN_ID_MAX];  /* ids before collisions, of that day */
+  int nDayId, nDayIdAlloc;
+  int nScratch;               /* rows the arrays below hold */
+  struct kent **apKey;        /* per sorted row of the report: its key */
+  int *aOrd;                  /* sorted row -> index in the caller's array */
+  struct clu **apOf;          /* sorted row -> its assignment */
   struct pair *aPair;
   int nPair, nPairAlloc;
+  struct tslot *aTerm;        /* the live wordings' terms (struct tslot) */
+  int nTermSlot;
+  unsigned iGen;
+  struct post *aPost;
+  int nPostAlloc;
+  double *aAcc;               /* per slot: the weight a row shares with it */
+  unsigned *aStamp;           /* per live assignment: the row that touched it */
+  int *aTouched;              /* live assignments the row shares a term with */
+  int nAccAlloc;
+  unsigned iStamp;
 };
+
+static uint64_t raw_hash(const char *zA, size_t nA, const char *zS, size_t nS){
+  uint64_t h = fnv64(FNV_SEED, zA, nA);
+  h = fnv64(h, "\x1f", 1);
+  return fnv64(h, zS, nS);
+}
+
+static void kent_free(struct kent *e){
+  if( e==0 ) return;
+  assign_key_clear(&e->key);
+  free(e->zRaw);
+  free(e->aW);
+  free(e);
+}
+
+/* Double the hash buckets of p's keys. */
+static int kent_grow(struct assign_stream *p){
+  size_t n = p->nBucket ? 2*p->nBucket : 1024, i;
+  struct kent **a = calloc(n, sizeof(*a));
+  if( a==0 ) return ASSIGN_NOMEM;
+  for(i=0; i<p->nBucket; i++){
+    struct kent *e = p->aBucket[i], *pNext;
+    for(; e; e=pNext){
+      pNext = e->pChain;
+      e->pChain = a[e->h & (n-1)];
+      a[e->h & (n-1)] = e;
+    }
+  }
+  free(p->aBucket);
+  p->aBucket = a;
+  p->nBucket = n;
+  return ASSIGN_OK;
+}
+
+/* A new key of the raw text, in the cache with nRef 0, into *ppOut. */
+static int kent_new(struct assign_stream *p, uint64_t h, const char *zA,
+                    size_t nA, const char *zS, size_t nS, struct kent **ppOut){
+  struct kent *e;
+  int rc = (size_t)p->nEnt>=p->nBucket ? kent_grow(p) : ASSIGN_OK;
+  *ppOut = 0;
+  if( rc!=ASSIGN_OK ) return rc;
+  e = calloc(1, sizeof(*e));
+  if( e==0 || (e->zRaw = malloc(nA+nS+1))==0 ){
+    kent_free(e);
+    return ASSIGN_NOMEM;
+  }
+  if( nA ) memcpy(e->zRaw, zA, nA);
+  if( nS ) memcpy(e->zRaw+nA, zS, nS);
+  e->h = h;
+  e->nA = nA;
+  e->nS = nS;
+  rc = assign_key_make(p->pNorm, zA, nA, zS, nS, &e->key);
+  if( rc!=ASSIGN_OK ){
+    kent_free(e);
+    return rc;
+  }
+  e->pChain = p->aBucket[h & (p->nBucket-1)];
+  p->aBucket[h & (p->nBucket-1)] = e;
+  p->nEnt++;
+  *ppOut = e;
+  return ASSIGN_OK;
+}
+
+static void idle_unlink(struct assign_stream *p, struct kent *e){
+  if( e->pPrev ) e->pPrev->pNext = e->pNext; else p->pIdleFirst = e->pNext;
+  if( e->pNext ) e->pNext->pPrev = e->pPrev; else p->pIdleLast = e->pPrev;
+  e->pPrev = e->pNext = 0;
+  p->nIdle--;
+}
+
+/* Take the key of a raw text (made if not cached) into *ppOut, held. */
+static int kent_get(struct assign_stream *p, const char *zA, size_t nA,
+                    const char *zS, size_t nS, struct kent **ppOut){
+  uint64_t h = raw_hash(zA, nA, zS, nS);
+  struct kent *e = p->nBucket ? p->aBucket[h & (p->nBucket-1)] : 0;
+  int rc = ASSIGN_OK;
+  for(; e; e=e->pChain){
+    if( e->h==h && e->nA==nA && e->nS==nS
+     && (nA==0 || memcmp(e->zRaw, zA, nA)==0)
+     && (nS==0 || memcmp(e->zRaw+nA, zS, nS)==0) ) break;
+  }
+  if( e==0 ) rc = kent_new(p, h, zA, nA, zS, nS, &e);
+  else if( e->nRef==0 ) idle_unlink(p, e);
+  if( e ) e->nRef++;
+  *ppOut = e;
+  return rc;
+}
+
+/* Drop the oldest idle key: out of its bucket, freed. */
+static void kent_evict(struct assign_stream *p){
+  struct kent *e = p->pIdleFirst, **pp;
+  idle_unlink(p, e);
+  for(pp=&p->aBucket[e->h & (p->nBucket-1)]; *pp!=e; pp=&(*pp)->pChain){}
+  *pp = e->pChain;
+  p->nEnt--;
+  kent_free(e);
+}
+
+/* Let go of a key taken with kent_get() or held with nRef++. */
+static void kent_release(struct assign_stream *p, struct kent *e){
+  if( --e->nRef>0 ) return;
+  e->pPrev = p->pIdleLast;
+  if( p->pIdleLast ) p->pIdleLast->pNext = e; else p->pIdleFirst = e;
+  p->pIdleLast = e;
+  p->nIdle++;
+  if( p->nIdle>ASSIGN_CACHE_IDLE ) kent_evict(p);
+}
+
+/* ---- term counts ---- */
+
+static size_t df_slot(const struct assign_stream *p, uint64_t t){
+  size_t i = (size_t)(t ^ (t>>31)) & (p->nDfSlot-1);
+  while( p->aDf[i].n && p->aDf[i].t!=t ) i = (i+1) & (p->nDfSlot-1);
+  return i;
+}
+
+/* Double the term count table. */
+static int df_grow(struct assign_stream *p){
+  struct dfent *aOld = p->aDf;
+  size_t nOld = p->nDfSlot, i;
+  p->nDfSlot = nOld ? 2*nOld : 4096;
+  p->aDf = calloc(p->nDfSlot, sizeof(*p->aDf));
+  if( p->aDf==0 ){
+    p->aDf = aOld;
+    p->nDfSlot = nOld;
+    return ASSIGN_NOMEM;
+  }
+  for(i=0; i<nOld; i++){
+    if( aOld[i].n ) p->aDf[df_slot(p, aOld[i].t)] = aOld[i];
+  }
+  free(aOld);
+  return ASSIGN_OK;
+}
+
+/* One more row holds each term of k. */
+static int df_add(struct assign_stream *p, const struct assign_key *k){
+  int j;
+  for(j=0; j<k->nTerm; j++){
+    size_t i;
+    if( 2*(p->nDf+1)>p->nDfSlot && df_grow(p) ) return ASSIGN_NOMEM;
+    i = df_slot(p, k->aTerm[j]);
+    if( p->aDf[i].n==0 ){
+      p->aDf[i].t = k->aTerm[j];
+      p->nDf++;
+    }
+    p->aDf[i].n++;
+  }
+  return ASSIGN_OK;
+}
+
+/*
+** The weight of every term of e's key: log(1 + N/df), df the number of
+** rows holding the term, N the number of rows (a term never counted is
+** taken as held by one row).
+*/
+static int kent_weigh(const struct assign_stream *p, struct kent *e){
+  int j;
+  if( e->aW ) return ASSIGN_OK;
+  e->aW = malloc((size_t)e->key.nTerm*sizeof(double) + 1);
+  if( e->aW==0 ) return ASSIGN_NOMEM;
+  for(j=0; j<e->key.nTerm; j++){
+    int df = p->nDfSlot ? p->aDf[df_slot(p, e->key.aTerm[j])].n : 0;
+    e->aW[j] = log(1.0 + (double)p->nCount/(df>0 ? df : 1));
+    e->wSum += e->aW[j];
+  }
+  return ASSIGN_OK;
+}
+
+/* ---- the stream ---- */
+
+int assign_stream_new(int (*xDone)(void*, const struct assign_thread*),
+                      void *pCtx, struct assign_stream **ppOut){
+  struct assign_stream *p = calloc(1, sizeof(*p));
+  *ppOut = 0;
+  if( p==0 ) return ASSIGN_NOMEM;
+  p->xDone = xDone;
+  p->pCtx = pCtx;
+  if( assign_norm_new(&p->pNorm)!=ASSIGN_OK ){
+    free(p);
+    return ASSIGN_NOMEM;
+  }
+  *ppOut = p;
+  return ASSIGN_OK;
+}
+
+int assign_stream_count(struct assign_stream *p, const char *zA, size_t nA,
+                        const char *zS, size_t nS){
+  struct kent *e = 0;
+  int rc;
+  if( p->rcEnd ) return p->rcEnd;
+  if( p->iReport>0 ) return ASSIGN_MISUSE;
+  rc = kent_get(p, zA, nA, zS, nS, &e);
+  if( rc==ASSIGN_OK ) rc = df_add(p, &e->key);
+  if( e ) kent_release(p, e);
+  if( rc==ASSIGN_OK ) p->nCount++;
+  else p->rcEnd = rc;
+  return rc;
+}
 
 /* Days since 1970-01-01 of "YYYY-MM-DD" (0 if not a date). */
 static int date_days(const char *z){
@@ -549,13 +818,456 @@ static int date_days(const char *z){
   return era*146097 + yoe*365 + yoe/4 - yoe/100 + doy - 719468;
 }
 
-struct ord { const struct assign_row *p; int i; };
-
 /* Rows of one report usually share their date and report strings. */
 static int str_cmp0(const char *a, const char *b){
   if( a==b ) return 0;
   return strcmp(a ? a : "", b ? b : "");
 }
+
+/* Hand assignment c to xDone and free it with what it holds. */
+static int clu_retire(struct assign_stream *p, struct clu *c){
+  struct assign_thread t;
+  int v, rc = 0;
+  t.iCluster = c->iCluster;
+  t.zId = c->zId;
+  t.zFirst = c->zFirst;
+  t.zLast = c->zLast;
+  t.nOcc = c->nOcc;
+  t.iLatest = c->iLatest;
+  t.eStatus = c->eLast;
+  if( p->xDone && p->rcEnd==0 ) rc = p->xDone(p->pCtx, &t);
+  for(v=0; v<c->nVar; v++) kent_release(p, c->apVar[v]);
+  free(c);
+  return rc ? ASSIGN_ABORT : ASSIGN_OK;
+}
+
+/*
+** Retire the assignments that cannot continue into report iReport of day
+** iDay: not seen within ASSIGN_MAX_GAP_DAYS, or missing from more than
+** ASSIGN_MAX_MISSED reports since (none once reported done or dropped).
+*/
+static int link_retire(struct assign_stream *p, int iDay){
+  int l, n = 0, rc = ASSIGN_OK;
+  for(l=0; l<p->nLive; l++){
+    struct clu *c = p->apLive[l];
+    int e = c->eLast;
+    int nMissed = e==STATUS_DONE || e==STATUS_DROPPED ? 0 : ASSIGN_MAX_MISSED;
+    if( iDay-c->iDay<=ASSIGN_MAX_GAP_DAYS && p->iReport-c->iReport<=nMissed+1 ){
+      p->apLive[n++] = c;
+    }else if( clu_retire(p, c)!=ASSIGN_OK ){
+      rc = ASSIGN_ABORT;
+    }
+  }
+  p->nLive = n;
+  return rc;
+}
+
+/*
+** How well key k fits assignment c (its wordings), or -1 if it cannot.
+** aShared[v]: the weight of the terms k shares with wording v. The
+** similarity is shared/union and the union is at least the larger of the
+** two weights, so a wording whose shared weight is below the threshold
+** times that (less a margin for rounding) cannot reach the threshold and
+** is not compared.
+*/
+static double link_score(const struct clu *c, const struct kent *k,
+                         const double *aShared){
+  double t = assign_threshold(&c->pLast->key, &k->key), best = -1;
+  int v;
+  if( t<0 ) return -1;
+  if( c->zDnr[0] && k->key.zDnr[0] && strcmp(c->zDnr, k->key.zDnr)!=0 ){
+    return -1;
+  }
+  for(v=0; v<c->nVar; v++){
+    const struct kent *o = c->apVar[v];
+    double wMax = o->wSum>k->wSum ? o->wSum : k->wSum, s;
+    if( aShared[v] < t*wMax*(1.0-1e-9) ) continue;
+    s = jaccard(&o->key, o->aW, &k->key, k->aW);
+    if( s>best ) best = s;
+  }
+  return best>=t ? best : -1;
+}
+
+/* The slot of term t in p->aTerm (free or t's). */
+static int term_slot(const struct assign_stream *p, uint64_t t){
+  int i = (int)((t ^ (t>>31)) & (uint64_t)(p->nTermSlot-1));
+  while( p->aTerm[i].iGen==p->iGen && p->aTerm[i].t!=t ){
+    i = (i+1) & (p->nTermSlot-1);
+  }
+  return i;
+}
+
+/* Room for nPost postings and the accumulators of the live assignments. */
+static int link_index_room(struct assign_stream *p, int nPost){
+  int nSlot = p->nTermSlot ? p->nTermSlot : 1024;
+  while( nSlot<2*nPost ) nSlot *= 2;
+  if( nSlot>p->nTermSlot ){
+    free(p->aTerm);
+    p->aTerm = calloc((size_t)nSlot, sizeof(*p->aTerm));
+    p->nTermSlot = p->aTerm ? nSlot : 0;
+    p->iGen = 0;
+    if( p->aTerm==0 ) return ASSIGN_NOMEM;
+  }
+  if( nPost>p->nPostAlloc ){
+    free(p->aPost);
+    p->aPost = malloc((size_t)nPost*sizeof(*p->aPost));
+    p->nPostAlloc = p->aPost ? nPost : 0;
+    if( p->aPost==0 ) return ASSIGN_NOMEM;
+  }
+  if( p->nLive>p->nAccAlloc ){
+    int n = p->nLive*2;
+    free(p->aAcc);
+    free(p->aStamp);
+    free(p->aTouched);
+    p->aAcc = malloc((size_t)n*NVAR*sizeof(double));
+    p->aStamp = calloc((size_t)n, sizeof(unsigned));
+    p->aTouched = malloc((size_t)n*sizeof(int));
+    p->nAccAlloc = p->aAcc && p->aStamp && p->aTouched ? n : 0;
+    p->iStamp = 0;
+    if( p->nAccAlloc==0 ) return ASSIGN_NOMEM;
+  }
+  return ASSIGN_OK;
+}
+
+/* Index the terms of the live assignments' wordings. */
+static int link_index(struct assign_stream *p){
+  int l, v, j, nPost = 0, rc;
+  for(l=0; l<p->nLive; l++){
+    const struct clu *c = p->apLive[l];
+    for(v=0; v<c->nVar; v++) nPost += c->apVar[v]->key.nTerm;
+  }
+  if( (rc = link_index_room(p, nPost))!=ASSIGN_OK ) return rc;
+  if( ++p->iGen==0 ){                 /* wrapped: every slot is free again */
+    memset(p->aTerm, 0, (size_t)p->nTermSlot*sizeof(*p->aTerm));
+    p->iGen = 1;
+  }
+  nPost = 0;
+  for(l=0; l<p->nLive; l++){
+    const struct clu *c = p->apLive[l];
+    for(v=0; v<c->nVar; v++){
+      const struct assign_key *k = &c->apVar[v]->key;
+      for(j=0; j<k->nTerm; j++){
+        struct tslot *pSlot = &p->aTerm[term_slot(p, k->aTerm[j])];
+        if( pSlot->iGen!=p->iGen ){
+          pSlot->iGen = p->iGen;
+          pSlot->t = k->aTerm[j];
+          pSlot->iHead = -1;
+        }
+        p->aPost[nPost].iSlot = l*NVAR + v;
+        p->aPost[nPost].iNext = pSlot->iHead;
+        pSlot->iHead = nPost++;
+      }
+    }
+  }
+  return ASSIGN_OK;
+}
+
+/*
+** The live assignments that share a term with key k into p->aTouched
+** (returns how many), with the weight shared with each wording in
+** p->aAcc.
+*/
+static int link_touch(struct assign_stream *p, const struct kent *k){
+  int j, n = 0;
+  if( ++p->iStamp==0 ){
+    memset(p->aStamp, 0, (size_t)p->nAccAlloc*sizeof(unsigned));
+    p->iStamp = 1;
+  }
+  for(j=0; j<k->key.nTerm; j++){
+    const struct tslot *pSlot = &p->aTerm[term_slot(p, k->key.aTerm[j])];
+    int i;
+    if( pSlot->iGen!=p->iGen ) continue;
+    for(i=pSlot->iHead; i>=0; i=p->aPost[i].iNext){
+      int iSlot = p->aPost[i].iSlot, l = iSlot/NVAR;
+      if( p->aStamp[l]!=p->iStamp ){
+        p->aStamp[l] = p->iStamp;
+        p->aTouched[n++] = l;
+        memset(&p->aAcc[l*NVAR], 0, NVAR*sizeof(double));
+      }
+      p->aAcc[iSlot] += k->aW[j];
+    }
+  }
+  return n;
+}
+
+static int pair_cmp(const void *pa, const void *pb){
+  const struct pair *a = pa, *b = pb;
+  if( a->s!=b->s ) return a->s>b->s ? -1 : 1;
+  if( a->r!=b->r ) return a->r<b->r ? -1 : 1;
+  return (a->c->iCluster>b->c->iCluster) - (a->c->iCluster<b->c->iCluster);
+}
+
+/* The pairs of the report's nRow rows and live assignments that fit. */
+static int link_pairs(struct assign_stream *p, int nRow){
+  int r, i, rc = link_index(p);
+  p->nPair = 0;
+  for(r=0; rc==ASSIGN_OK && r<nRow; r++){
+    int nTouched = link_touch(p, p->apKey[r]);
+    for(i=0; i<nTouched; i++){
+      int l = p->aTouched[i];
+      double s = link_score(p->apLive[l], p->apKey[r], &p->aAcc[l*NVAR]);
+      if( s<0 ) continue;
+      if( p->nPair==p->nPairAlloc ){
+        int nNew = p->nPairAlloc ? 2*p->nPairAlloc : 256;
+        struct pair *aNew = realloc(p->aPair, (size_t)nNew*sizeof(*aNew));
+        if( aNew==0 ) return ASSIGN_NOMEM;
+        p->aPair = aNew;
+        p->nPairAlloc = nNew;
+      }
+      p->aPair[p->nPair].s = s;
+      p->aPair[p->nPair].r = r;
+      p->aPair[p->nPair++].c = p->apLive[l];
+    }
+  }
+  if( rc==ASSIGN_OK && p->nPair>1 ){
+    qsort(p->aPair, (size_t)p->nPair, sizeof(*p->aPair), pair_cmp);
+  }
+  return rc;
+}
+
+/* Row pRow, of key k, of the current report is an occurrence of c. */
+static void clu_add(struct assign_stream *p, struct clu *c, struct kent *k,
+                    const struct assign_row *pRow, int iDay){
+  int v;
+  c->iDay = iDay;
+  c->iReport = p->iReport;
+  c->eLast = pRow->eStatus;
+  c->iLatest = pRow->iId;
+  c->nOcc++;
+  snprintf(c->zLast, sizeof(c->zLast), "%s", pRow->zDate ? pRow->zDate : "");
+  if( c->zDnr[0]==0 ) memcpy(c->zDnr, k->key.zDnr, sizeof(c->zDnr));
+  k->nRef++;
+  c->pLast = k;
+  for(v=0; v<c->nVar; v++){
+    if( strcmp(c->apVar[v]->key.zText, k->key.zText)==0 ){
+      kent_release(p, c->apVar[v]);
+      c->apVar[v] = k;
+      return;
+    }
+  }
+  if( c->nVar==NVAR ){
+    kent_release(p, c->apVar[0]);
+    memmove(c->apVar, c->apVar+1, (NVAR-1)*sizeof(c->apVar[0]));
+    c->nVar--;
+  }
+  c->apVar[c->nVar++] = k;
+}
+
+/*
+** The id of a new assignment first seen in row pRow of key k: the date's
+** digits and a hash of the key's text, source and Dnr, "-2", "-3" ... for
+** the second, third assignment of that day with the same. An id's day is
+** its first report's, and reports come in date order, so collisions are
+** looked for among the ids of the same day only.
+*/
+static int clu_id(struct assign_stream *p, const struct assign_key *k,
+                  const char *zDate, char *zId){
+  uint64_t h = fnv64(FNV_SEED, k->zText, strlen(k->zText));
+  char zDay[9];
+  int i, n = 0, nSame = 0;
+  h = fnv64(h, "\x1f", 1);
+  h = fnv64(h, k->zSourceText, strlen(k->zSourceText));
+  h = fnv64(h, "\x1f", 1);
+  h = fnv64(h, k->zDnr, strlen(k->zDnr));
+  for(i=0; zDate && zDate[i] && n<8; i++){
+    if( zDate[i]>='0' && zDate[i]<='9' ) zDay[n++] = zDate[i];
+  }
+  zDay[n] = 0;
+  snprintf(zId, ASSIGN_ID_MAX, "%s-%08x", zDay, (unsigned)(h ^ (h>>32)));
+  if( strcmp(zDay, p->zIdDay)!=0 ){
+    memcpy(p->zIdDay, zDay, sizeof(zDay));
+    p->nDayId = 0;
+  }
+  for(i=0; i<p->nDayId; i++) nSame += strcmp(p->azDayId[i], zId)==0;
+  if( p->nDayId==p->nDayIdAlloc ){
+    int nNew = p->nDayIdAlloc ? 2*p->nDayIdAlloc : 64;
+    char (*aNew)[ASSIGN_ID_MAX] = realloc(p->azDayId,
+                                          (size_t)nNew*sizeof(*aNew));
+    if( aNew==0 ) return ASSIGN_NOMEM;
+    p->azDayId = aNew;
+    p->nDayIdAlloc = nNew;
+  }
+  memcpy(p->azDayId[p->nDayId++], zId, ASSIGN_ID_MAX);
+  if( nSame>0 ){
+    size_t m = strlen(zId);
+    snprintf(zId+m, ASSIGN_ID_MAX-m, "-%d", nSame+1);
+  }
+  return ASSIGN_OK;
+}
+
+/* A new assignment starting with row pRow of key k, live. */
+static int clu_new(struct assign_stream *p, struct kent *k,
+                   const struct assign_row *pRow, int iDay, struct clu **ppOut){
+  struct clu *c = calloc(1, sizeof(*c));
+  *ppOut = c;
+  if( c==0 ) return ASSIGN_NOMEM;
+  if( p->nLive==p->nLiveAlloc ){
+    int nNew = p->nLiveAlloc ? 2*p->nLiveAlloc : 256;
+    struct clu **aNew = realloc(p->apLive, (size_t)nNew*sizeof(*aNew));
+    if( aNew==0 ){ free(c); *ppOut = 0; return ASSIGN_NOMEM; }
+    p->apLive = aNew;
+    p->nLiveAlloc = nNew;
+  }
+  if( clu_id(p, &k->key, pRow->zDate, c->zId)!=ASSIGN_OK ){
+    free(c);
+    *ppOut = 0;
+    return ASSIGN_NOMEM;
+  }
+  c->iCluster = p->nCluster++;
+  snprintf(c->zFirst, sizeof(c->zFirst), "%s", pRow->zDate ? pRow->zDate : "");
+  p->apLive[p->nLive++] = c;
+  clu_add(p, c, k, pRow, iDay);
+  return ASSIGN_OK;
+}
+
+/* Is the report of aRow[0] after the report before it? Keeps it if so. */
+static int link_order(struct assign_stream *p, const struct assign_row *pRow){
+  const char *zDate = pRow->zDate ? pRow->zDate : "";
+  const char *zReport = pRow->zReport ? pRow->zReport : "";
+  int c = p->zDate ? strcmp(p->zDate, zDate) : -1;
+  char *zD, *zR;
+  if( c>0 || (c==0 && strcmp(p->zReport, zReport)>=0) ) return ASSIGN_MISUSE;
+  zD = malloc(strlen(zDate)+1);
+  zR = malloc(strlen(zReport)+1);
+  if( zD==0 || zR==0 ){ free(zD); free(zR); return ASSIGN_NOMEM; }
+  memcpy(zD, zDate, strlen(zDate)+1);
+  memcpy(zR, zReport, strlen(zReport)+1);
+  free(p->zDate);
+  free(p->zReport);
+  p->zDate = zD;
+  p->zReport = zR;
+  return ASSIGN_OK;
+}
+
+/* Room for a report of nRow rows in the per-report arrays. */
+static int link_scratch(struct assign_stream *p, int nRow){
+  int n = p->nScratch;
+  if( nRow<=n ) return ASSIGN_OK;
+  while( n<nRow ) n = n ? 2*n : 64;
+  free(p->apKey);
+  free(p->aOrd);
+  free(p->apOf);
+  p->apKey = calloc((size_t)n, sizeof(*p->apKey));
+  p->aOrd = malloc((size_t)n*sizeof(*p->aOrd));
+  p->apOf = malloc((size_t)n*sizeof(*p->apOf));
+  p->nScratch = p->apKey && p->aOrd && p->apOf ? n : 0;
+  return p->nScratch ? ASSIGN_OK : ASSIGN_NOMEM;
+}
+
+/* The rows of a report in row order, their keys held and weighed. */
+static int link_keys(struct assign_stream *p, const struct assign_row *aRow,
+                     int nRow){
+  int i, j, rc = ASSIGN_OK;
+  for(i=0; i<nRow; i++){              /* insertion sort: rows come sorted */
+    for(j=i; j>0 && aRow[p->aOrd[j-1]].iRow>aRow[i].iRow; j--){
+      p->aOrd[j] = p->aOrd[j-1];
+    }
+    p->aOrd[j] = i;
+  }
+  for(i=0; i<nRow; i++) p->apKey[i] = 0;
+  for(i=0; rc==ASSIGN_OK && i<nRow; i++){
+    const struct assign_row *r = &aRow[p->aOrd[i]];
+    rc = kent_get(p, r->zAssignment, r->nAssignment, r->zSource, r->nSource,
+                  &p->apKey[i]);
+    if( rc==ASSIGN_OK ) rc = kent_weigh(p, p->apKey[i]);
+  }
+  return rc;
+}
+
+/* Link the held keys of the report's rows, best pairs first. */
+static int link_match(struct assign_stream *p, const struct assign_row *aRow,
+                      int nRow, int iDay){
+  int i, rc = link_pairs(p, nRow);
+  for(i=0; i<nRow; i++) p->apOf[i] = 0;
+  for(i=0; rc==ASSIGN_OK && i<p->nPair; i++){
+    const struct pair *q = &p->aPair[i];
+    if( p->apOf[q->r] || q->c->iReport==p->iReport ) continue;
+    p->apOf[q->r] = q->c;
+    clu_add(p, q->c, p->apKey[q->r], &aRow[p->aOrd[q->r]], iDay);
+  }
+  for(i=0; rc==ASSIGN_OK && i<nRow; i++){
+    if( p->apOf[i] ) continue;
+    rc = clu_new(p, p->apKey[i], &aRow[p->aOrd[i]], iDay, &p->apOf[i]);
+  }
+  return rc;
+}
+
+int assign_stream_report(struct assign_stream *p, const struct assign_row *aRow,
+                         int nRow, int *aCluster, const char **azId){
+  int i, iDay, rc;
+  if( p->rcEnd ) return p->rcEnd;
+  if( nRow<=0 ) return ASSIGN_OK;
+  rc = link_order(p, &aRow[0]);
+  if( rc==ASSIGN_OK ) rc = link_scratch(p, nRow);
+  if( rc!=ASSIGN_OK ) return rc==ASSIGN_MISUSE ? rc : (p->rcEnd = rc);
+  iDay = date_days(aRow[0].zDate);
+  p->iReport++;
+  rc = link_retire(p, iDay);
+  if( rc==ASSIGN_OK ) rc = link_keys(p, aRow, nRow);
+  if( rc==ASSIGN_OK ) rc = link_match(p, aRow, nRow, iDay);
+  for(i=0; i<nRow; i++){
+    if( p->apKey[i] ) kent_release(p, p->apKey[i]);
+    p->apKey[i] = 0;
+    if( rc!=ASSIGN_OK ) continue;
+    aCluster[p->aOrd[i]] = p->apOf[i]->iCluster;
+    if( azId ) azId[p->aOrd[i]] = p->apOf[i]->zId;
+  }
+  if( rc!=ASSIGN_OK ) p->rcEnd = rc;
+  return rc;
+}
+
+int assign_stream_finish(struct assign_stream *p){
+  int l, rc = p->rcEnd;
+  for(l=0; l<p->nLive; l++){
+    if( clu_retire(p, p->apLive[l])!=ASSIGN_OK && rc==ASSIGN_OK ){
+      rc = ASSIGN_ABORT;
+    }
+  }
+  p->nLive = 0;
+  if( rc!=ASSIGN_OK ) p->rcEnd = rc;
+  return rc;
+}
+
+void assign_stream_stats(const struct assign_stream *p,
+                         struct assign_stream_stats *pStats){
+  pStats->nLive = p->nLive;
+  pStats->nKey = p->nEnt;
+  pStats->nTerm = (int)p->nDf;
+  pStats->nCluster = p->nCluster;
+}
+
+void assign_stream_free(struct assign_stream *p){
+  size_t i;
+  int l;
+  if( p==0 ) return;
+  p->rcEnd = ASSIGN_ABORT;            /* no xDone from here */
+  for(l=0; l<p->nLive; l++) clu_retire(p, p->apLive[l]);
+  for(i=0; i<p->nBucket; i++){
+    struct kent *e = p->aBucket[i], *pNext;
+    for(; e; e=pNext){ pNext = e->pChain; kent_free(e); }
+  }
+  assign_norm_free(p->pNorm);
+  free(p->aBucket);
+  free(p->aDf);
+  free(p->apLive);
+  free(p->zDate);
+  free(p->zReport);
+  free(p->azDayId);
+  free(p->apKey);
+  free(p->aOrd);
+  free(p->apOf);
+  free(p->aPair);
+  free(p->aTerm);
+  free(p->aPost);
+  free(p->aAcc);
+  free(p->aStamp);
+  free(p->aTouched);
+  free(p);
+}
+
+/* ---- a series at once ---- */
+
+struct ord { const struct assign_row *p; int i; };
 
 static int ord_cmp(const void *pa, const void *pb){
   const struct ord *a = pa, *b = pb;
@@ -566,289 +1278,65 @@ static int ord_cmp(const void *pa, const void *pb){
   return c;
 }
 
-/* Sort the rows by report date, report and row into pL->aOrd. */
-static int link_sort(struct linker *pL){
-  struct ord *a = malloc((size_t)pL->nRow*sizeof(*a) + 1);
-  int i;
-  if( a==0 ) return ASSIGN_NOMEM;
-  for(i=0; i<pL->nRow; i++){ a[i].p = &pL->aRow[i]; a[i].i = i; }
-  qsort(a, (size_t)pL->nRow, sizeof(*a), ord_cmp);
-  for(i=0; i<pL->nRow; i++){
-    pL->aOrd[i] = a[i].i;
-    pL->aDay[i] = date_days(a[i].p->zDate);
-  }
-  free(a);
-  return ASSIGN_OK;
-}
-
-/* Every row's key, in sorted order. */
-static int link_keys(struct linker *pL){
-  struct assign_norm *pNorm;
-  int i, rc = assign_norm_new(&pNorm);
-  for(i=0; rc==ASSIGN_OK && i<pL->nRow; i++){
-    const struct assign_row *r = &pL->aRow[pL->aOrd[i]];
-    rc = assign_key_make(pNorm, r->zAssignment, r->nAssignment,
-                         r->zSource, r->nSource, &pL->aKey[i]);
-  }
-  assign_norm_free(pNorm);
-  return rc;
-}
-
-/*
-** The weight of every term of every key: log(1 + N/df), df the number of
-** rows holding the term, N the number of rows.
-*/
-static int link_weights(struct linker *pL){
-  uint64_t *aAll;
-  int i, j, nAll = 0;
-  for(i=0; i<pL->nRow; i++){ pL->aWOff[i] = nAll; nAll += pL->aKey[i].nTerm; }
-  aAll = malloc((size_t)nAll*sizeof(*aAll) + 1);
-  pL->aW = malloc((size_t)nAll*sizeof(double) + 1);
-  if( aAll==0 || pL->aW==0 ){ free(aAll); return ASSIGN_NOMEM; }
-  for(i=0; i<pL->nRow; i++){
-    memcpy(&aAll[pL->aWOff[i]], pL->aKey[i].aTerm,
-           (size_t)pL->aKey[i].nTerm*sizeof(*aAll));
-  }
-  qsort(aAll, (size_t)nAll, sizeof(*aAll), cmp_u64);
-  for(i=0; i<pL->nRow; i++){
-    for(j=0; j<pL->aKey[i].nTerm; j++){
-      uint64_t t = pL->aKey[i].aTerm[j];
-      int lo = 0, hi = nAll, df;
-      while( lo<hi ){ int m = (lo+hi)/2; if( aAll[m]<t ) lo = m+1; else hi = m; }
-      for(df=0; lo+df<nAll && aAll[lo+df]==t; df++){}
-      pL->aW[pL->aWOff[i]+j] = log(1.0 + (double)pL->nRow/df);
-    }
-  }
-  free(aAll);
-  return ASSIGN_OK;
-}
-
-/* How well row r fits assignment c (its wordings), or -1 if it cannot. */
-static double link_score(const struct linker *pL, const struct clu *c, int r){
-  const struct assign_key *k = &pL->aKey[r];
-  double t = assign_threshold(&pL->aKey[c->iLast], k), best = -1;
-  int v;
-  if( t<0 ) return -1;
-  if( c->zDnr[0] && k->zDnr[0] && strcmp(c->zDnr, k->zDnr)!=0 ) return -1;
-  for(v=0; v<c->nVar; v++){
-    int o = c->aVar[v];
-    double s = jaccard(&pL->aKey[o], &pL->aW[pL->aWOff[o]],
-                       k, &pL->aW[pL->aWOff[r]]);
-    if( s>best ) best = s;
-  }
-  return best>=t ? best : -1;
-}
-
-static int pair_cmp(const void *pa, const void *pb){
-  const struct pair *a = pa, *b = pb;
-  if( a->s!=b->s ) return a->s>b->s ? -1 : 1;
-  if( a->r!=b->r ) return a->r<b->r ? -1 : 1;
-  return (a->c>b->c) - (a->c<b->c);
-}
-
-/* The pairs of rows [r0,r1) and live assignments that may be linked. */
-static int link_pairs(struct linker *pL, int r0, int r1){
-  int r, l;
-  pL->nPair = 0;
-  for(r=r0; r<r1; r++){
-    for(l=0; l<pL->nLive; l++){
-      double s = link_score(pL, &pL->aClu[pL->aLive[l]], r);
-      if( s<0 ) continue;
-      if( pL->nPair==pL->nPairAlloc ){
-        int nNew = pL->nPairAlloc ? 2*pL->nPairAlloc : 256;
-        struct pair *aNew = realloc(pL->aPair, (size_t)nNew*sizeof(*aNew));
-        if( aNew==0 ) return ASSIGN_NOMEM;
-        pL->aPair = aNew;
-        pL->nPairAlloc = nNew;
-      }
-      pL->aPair[pL->nPair].s = s;
-      pL->aPair[pL->nPair].r = r;
-      pL->aPair[pL->nPair++].c = pL->aLive[l];
-    }
-  }
-  if( pL->nPair>1 ){
-    qsort(pL->aPair, (size_t)pL->nPair, sizeof(*pL->aPair), pair_cmp);
-  }
-  return ASSIGN_OK;
-}
-
-/* Row r of report iReport is an occurrence of assignment c. */
-static void clu_add(struct linker *pL, int c, int r, int iReport){
-  struct clu *p = &pL->aClu[c];
-  int v;
-  pL->aOf[r] = c;
-  p->iLast = r;
-  p->iDay = pL->aDay[r];
-  p->iReport = iReport;
-  if( p->zDnr[0]==0 ) p->zDnr = pL->aKey[r].zDnr;
-  for(v=0; v<p->nVar; v++){
-    if( strcmp(pL->aKey[p->aVar[v]].zText, pL->aKey[r].zText)==0 ){
-      p->aVar[v] = r;
-      return;
-    }
-  }
-  if( p->nVar==NVAR ){
-    memmove(p->aVar, p->aVar+1, (NVAR-1)*sizeof(int));
-    p->nVar--;
-  }
-  p->aVar[p->nVar++] = r;
-}
-
-/* Link the rows [r0,r1), report number iReport. */
-static int link_report(struct linker *pL, int r0, int r1, int iReport){
-  int i, l, n = 0;
-  for(l=0; l<pL->nLive; l++){
-    int c = pL->aLive[l];
-    int e = pL->aRow[pL->aOrd[pL->aClu[c].iLast]].eStatus;
-    int nMissed = e==STATUS_DONE || e==STATUS_DROPPED ? 0 : ASSIGN_MAX_MISSED;
-    if( pL->aDay[r0]-pL->aClu[c].iDay<=ASSIGN_MAX_GAP_DAYS
-     && iReport-pL->aClu[c].iReport<=nMissed+1 ){
-      pL->aLive[n++] = c;
-    }
-  }
-  pL->nLive = n;
-  if( link_pairs(pL, r0, r1) ) return ASSIGN_NOMEM;
-  for(i=r0; i<r1; i++) pL->aOf[i] = -1;
-  for(i=0; i<pL->nPair; i++){
-    const struct pair *p = &pL->aPair[i];
-    if( pL->aOf[p->r]>=0 || pL->aClu[p->c].iReport==iReport ) continue;
-    clu_add(pL, p->c, p->r, iReport);
-  }
-  for(i=r0; i<r1; i++){
-    struct clu *p;
-    if( pL->aOf[i]>=0 ) continue;
-    p = &pL->aClu[pL->nClu];
-    memset(p, 0, sizeof(*p));
-    p->zDnr = "";
-    pL->aLive[pL->nLive++] = pL->nClu;
-    clu_add(pL, pL->nClu++, i, iReport);
-  }
-  return ASSIGN_OK;
-}
-
-static int same_report(const struct linker *pL, int a, int b){
-  const struct assign_row *x = &pL->aRow[pL->aOrd[a]];
-  const struct assign_row *y = &pL->aRow[pL->aOrd[b]];
+static int same_report(const struct assign_row *x, const struct assign_row *y){
   return str_cmp0(x->zDate, y->zDate)==0 && str_cmp0(x->zReport, y->zReport)==0;
 }
 
-/* The id of assignment c before collisions: first date and text hash. */
-static void link_base_id(const struct linker *pL, const int *aFirst, int c,
-                         char *zId){
-  const struct assign_key *k = &pL->aKey[aFirst[c]];
-  const char *zDate = pL->aRow[pL->aOrd[aFirst[c]]].zDate;
-  uint64_t h = fnv64(FNV_SEED, k->zText, strlen(k->zText));
-  char zDay[9];
-  int i, n = 0;
-  h = fnv64(h, "\x1f", 1);
-  h = fnv64(h, k->zSourceText, strlen(k->zSourceText));
-  h = fnv64(h, "\x1f", 1);
-  h = fnv64(h, k->zDnr, strlen(k->zDnr));
-  for(i=0; zDate && zDate[i] && n<8; i++){
-    if( zDate[i]>='0' && zDate[i]<='9' ) zDay[n++] = zDate[i];
+/* Feed the rows sorted by a to the stream p, report by report, into pOut. */
+static int link_sorted(struct assign_stream *p, const struct ord *a, int nRow,
+                       struct assign_links *pOut){
+  struct assign_row *aRep = malloc((size_t)nRow*sizeof(*aRep) + 1);
+  int *aC = malloc((size_t)nRow*sizeof(int) + 1);
+  const char **azId = malloc((size_t)nRow*sizeof(*azId) + 1);
+  int i, r0, r1, rc = aRep && aC && azId ? ASSIGN_OK : ASSIGN_NOMEM;
+  for(i=0; rc==ASSIGN_OK && i<nRow; i++){
+    rc = assign_stream_count(p, a[i].p->zAssignment, a[i].p->nAssignment,
+                             a[i].p->zSource, a[i].p->nSource);
   }
-  zDay[n] = 0;
-  snprintf(zId, ASSIGN_ID_MAX, "%s-%08x", zDay, (unsigned)(h ^ (h>>32)));
-}
-
-struct idord { const char *z; int c; };
-
-static int idord_cmp(const void *pa, const void *pb){
-  const struct idord *a = pa, *b = pb;
-  int r = strcmp(a->z, b->z);
-  return r ? r : (a->c>b->c) - (a->c<b->c);
-}
-
-/* The ids of the assignments into pOut->azId, unique within the series. */
-static int link_ids(const struct linker *pL, struct assign_links *pOut){
-  int *aFirst = malloc((size_t)pL->nClu*sizeof(int) + 1);
-  struct idord *a = malloc((size_t)pL->nClu*sizeof(*a) + 1);
-  int i, n = 1, rc = ASSIGN_NOMEM;
-  if( aFirst==0 || a==0 ) goto out;
-  for(i=pL->nRow-1; i>=0; i--) aFirst[pL->aOf[i]] = i;
-  for(i=0; i<pL->nClu; i++){
-    link_base_id(pL, aFirst, i, pOut->azId[i]);
-    a[i].z = pOut->azId[i];
-    a[i].c = i;
-  }
-  qsort(a, (size_t)pL->nClu, sizeof(*a), idord_cmp);
-  for(i=1; i<pL->nClu; i++){
-    size_t m = strlen(a[i].z);
-    n = strncmp(a[i-1].z, a[i].z, m)==0 ? n+1 : 1;
-    if( n>1 ){
-      snprintf(pOut->azId[a[i].c]+m, (size_t)(ASSIGN_ID_MAX-m), "-%d", n);
+  for(r0=0; rc==ASSIGN_OK && r0<nRow; r0=r1){
+    for(r1=r0; r1<nRow && same_report(a[r0].p, a[r1].p); r1++){
+      aRep[r1-r0] = *a[r1].p;
+    }
+    rc = assign_stream_report(p, aRep, r1-r0, aC, azId);
+    for(i=r0; rc==ASSIGN_OK && i<r1; i++){
+      int c = aC[i-r0];
+      pOut->aCluster[a[i].i] = c;
+      if( c==pOut->nCluster ){
+        memcpy(pOut->azId[pOut->nCluster++], azId[i-r0], ASSIGN_ID_MAX);
+      }
     }
   }
-  rc = ASSIGN_OK;
-out:
-  free(aFirst);
-  free(a);
+  if( rc==ASSIGN_OK ) rc = assign_stream_finish(p);
+  free(aRep);
+  free(aC);
+  free(azId);
   return rc;
-}
-
-/* Free what the linker owns (not the rows). */
-static void linker_clear(struct linker *pL){
-  int i;
-  for(i=0; pL->aKey && i<pL->nRow; i++) assign_key_clear(&pL->aKey[i]);
-  free(pL->aKey);
-  free(pL->aOrd);
-  free(pL->aDay);
-  free(pL->aW);
-  free(pL->aWOff);
-  free(pL->aOf);
-  free(pL->aClu);
-  free(pL->aLive);
-  free(pL->aPair);
-}
-
-/* Link every report of the sorted rows in turn. */
-static int link_run(struct linker *pL){
-  int r0, r1, iReport = 0, rc;
-  if( (rc = link_sort(pL))!=ASSIGN_OK ) return rc;
-  if( (rc = link_keys(pL))!=ASSIGN_OK ) return rc;
-  if( (rc = link_weights(pL))!=ASSIGN_OK ) return rc;
-  for(r0=0; r0<pL->nRow; r0=r1){
-    for(r1=r0+1; r1<pL->nRow && same_report(pL, r0, r1); r1++){}
-    if( (rc = link_report(pL, r0, r1, ++iReport))!=ASSIGN_OK ) return rc;
-  }
-  return ASSIGN_OK;
 }
 
 int assign_link(const struct assign_row *aRow, int nRow,
                 struct assign_links **ppOut){
-  struct linker L;
   struct assign_links *pOut = calloc(1, sizeof(*pOut));
-  size_t n = (size_t)(nRow>0 ? nRow : 0) + 1;
+  struct assign_stream *pStream = 0;
+  size_t n = (size_t)(nRow>0 ? nRow : 0);
+  struct ord *a = malloc(n*sizeof(*a) + 1);
   int i, rc = ASSIGN_NOMEM;
-  memset(&L, 0, sizeof(L));
   *ppOut = 0;
-  L.aRow = aRow;
-  L.nRow = nRow>0 ? nRow : 0;
-  L.aOrd = malloc(n*sizeof(int));
-  L.aDay = malloc(n*sizeof(int));
-  L.aKey = calloc(n, sizeof(*L.aKey));
-  L.aWOff = malloc(n*sizeof(int));
-  L.aOf = malloc(n*sizeof(int));
-  L.aClu = malloc(n*sizeof(*L.aClu));
-  L.aLive = malloc(n*sizeof(int));
-  if( pOut==0 || !L.aOrd || !L.aDay || !L.aKey || !L.aWOff || !L.aOf
-   || !L.aClu || !L.aLive ){
-    goto out;
-  }
-  if( (rc = link_run(&L))!=ASSIGN_OK ) goto out;
-  rc = ASSIGN_NOMEM;
-  pOut->nRow = L.nRow;
-  pOut->nCluster = L.nClu;
-  pOut->aCluster = malloc(n*sizeof(int));
-  pOut->azId = calloc((size_t)L.nClu+1, sizeof(*pOut->azId));
+  if( pOut==0 || a==0 ) goto out;
+  pOut->nRow = (int)n;
+  pOut->aCluster = malloc(n*sizeof(int) + 1);
+  pOut->azId = calloc(n+1, sizeof(*pOut->azId));
   if( pOut->aCluster==0 || pOut->azId==0 ) goto out;
-  for(i=0; i<L.nRow; i++) pOut->aCluster[L.aOrd[i]] = L.aOf[i];
-  rc = link_ids(&L, pOut);
+  for(i=0; i<(int)n; i++){ a[i].p = &aRow[i]; a[i].i = i; }
+  qsort(a, n, sizeof(*a), ord_cmp);
+  rc = assign_stream_new(0, 0, &pStream);
+  if( rc==ASSIGN_OK ) rc = link_sorted(pStream, a, (int)n, pOut);
 out:
-  linker_clear(&L);
+  assign_stream_free(pStream);
+  free(a);
   if( rc!=ASSIGN_OK ){
     assign_links_free(pOut);
     pOut = 0;
+    rc = ASSIGN_NOMEM;
   }
   *ppOut = pOut;
   return rc;

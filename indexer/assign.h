@@ -30,7 +30,8 @@
 **     1 for every term when there are no weights), above a threshold that
 **     depends on what the sources say (ASSIGN_T_*): lowest when the Dnr
 **     agree, highest when a source is empty.
-**   - Linking a series (assign_link()): reports in date order (ties by
+**   - Linking a series (assign_link(), or report by report with an
+**     assign_stream, below): reports in date order (ties by
 **     report name); a row joins the assignment whose latest occurrence it
 **     fits best (among those seen within ASSIGN_MAX_GAP_DAYS and missing
 **     from at most ASSIGN_MAX_MISSED reports since: an assignment stays on
@@ -69,6 +70,8 @@
                                 ** reports of the series since */
 #define ASSIGN_ID_MAX 24        /* bytes of an id, with its NUL */
 #define ASSIGN_MAX_NAMES 8      /* names kept of an assignment text */
+#define ASSIGN_MAX_WORDINGS 4   /* latest distinct wordings an assignment
+                                ** is compared with */
 
 /* Result codes. */
 enum assign_rc {
@@ -158,7 +161,109 @@ struct assign_row {
   const char *zSource;
   size_t nSource;
   int eStatus;              /* its status class (status.h), 0 if unknown */
+  int64_t iId;              /* the caller's id of the row (assign_thread) */
 };
+
+/*
+** Linking a series as a stream, in memory bounded by what can still
+** continue, not by the series:
+**
+**   1. assign_stream_new();
+**   2. assign_stream_count() for every row of the series, in any order:
+**      the term weights are over the whole series (the rule above), so
+**      they are counted first;
+**   3. assign_stream_report() for each report's rows, reports in order of
+**      date, then zReport: each row gets its assignment there and then;
+**      an assignment that can no longer continue (ASSIGN_MAX_GAP_DAYS,
+**      ASSIGN_MAX_MISSED) is retired: its thread goes to xDone and what
+**      it held is freed;
+**   4. assign_stream_finish(): the threads of the assignments still live
+**      go to xDone;
+**   5. assign_stream_free().
+**
+** Memory: the term counts (one entry per distinct term of the series),
+** the live assignments with their latest wordings, the keys of one
+** report, and a cache of up to ASSIGN_CACHE_IDLE keys by raw text (the
+** same wording recurs report after report, so most rows reuse a key
+** made before). The result is that of assign_link() over the same rows.
+*/
+#ifndef ASSIGN_CACHE_IDLE
+#define ASSIGN_CACHE_IDLE 4096  /* keys kept by raw text after last use */
+#endif
+#define ASSIGN_DATE_MAX 16      /* bytes of a date kept, with its NUL */
+
+/* More result codes of the stream. */
+enum assign_stream_rc {
+  ASSIGN_MISUSE = 2,        /* a report out of order, a count after one */
+  ASSIGN_ABORT              /* xDone returned non-zero */
+};
+
+/* An assignment when it is retired or finished, for xDone. */
+struct assign_thread {
+  int iCluster;             /* its number, 0.. in order of first occurrence */
+  const char *zId;          /* its id (as assign_links.azId) */
+  const char *zFirst;       /* date of its first occurrence */
+  const char *zLast;        /* date of its latest occurrence */
+  int nOcc;                 /* its rows */
+  int64_t iLatest;          /* iId of its latest row */
+  int eStatus;              /* eStatus of its latest row */
+};
+
+struct assign_stream;
+
+/*
+** A new stream in *ppOut (free with assign_stream_free()). xDone(pCtx,
+** pThread) is called once per assignment, when it is retired (inside
+** assign_stream_report()) or at assign_stream_finish(); the strings of
+** *pThread are valid during the call only. A non-zero return stops the
+** stream: the call that made it returns ASSIGN_ABORT, and so does every
+** later call. xDone may be NULL. Returns ASSIGN_OK, or ASSIGN_NOMEM with
+** *ppOut NULL. One thread at a time per stream.
+*/
+int assign_stream_new(int (*xDone)(void*, const struct assign_thread*),
+                      void *pCtx, struct assign_stream **ppOut);
+
+/*
+** Count one row of the series (its assignment zA[0..nA) and source
+** zS[0..nS)) into the term weights. Every row later given to
+** assign_stream_report() must be counted once first. Returns ASSIGN_OK,
+** ASSIGN_NOMEM, or ASSIGN_MISUSE after the first report.
+*/
+int assign_stream_count(struct assign_stream *p, const char *zA, size_t nA,
+                        const char *zS, size_t nS);
+
+/*
+** Link the nRow rows at aRow, all the rows of one report (their zDate
+** and zReport those of aRow[0]; rows in any order), which must come after
+** the report before it in (date, zReport) order. Sets aCluster[i] to row
+** i's assignment number and, if azId is not NULL, azId[i] to its id
+** (valid until the next call on p). Returns ASSIGN_OK, ASSIGN_NOMEM,
+** ASSIGN_MISUSE (a report not after the one before) or ASSIGN_ABORT; on
+** an error the stream is not usable further.
+*/
+int assign_stream_report(struct assign_stream *p, const struct assign_row *aRow,
+                         int nRow, int *aCluster, const char **azId);
+
+/*
+** Retire every live assignment (xDone for each). Returns ASSIGN_OK or
+** ASSIGN_ABORT. Nothing may be added after it.
+*/
+int assign_stream_finish(struct assign_stream *p);
+
+/* What a stream holds now, for tests and measurements. */
+struct assign_stream_stats {
+  int nLive;                /* assignments that may still continue */
+  int nKey;                 /* keys held (live wordings and cached) */
+  int nTerm;                /* distinct terms counted */
+  int nCluster;             /* assignments so far */
+};
+
+/* Fill *pStats. */
+void assign_stream_stats(const struct assign_stream *p,
+                         struct assign_stream_stats *pStats);
+
+/* Free a stream (after assign_stream_finish() or not). Accepts NULL. */
+void assign_stream_free(struct assign_stream *p);
 
 /* The assignments of a series. */
 struct assign_links {
@@ -170,10 +275,10 @@ struct assign_links {
 
 /*
 ** Link the nRow rows at aRow, the rows of every report of one series (in
-** any order). On ASSIGN_OK *ppOut holds which assignment each row is and
-** the assignments' ids, numbered in order of first occurrence (free with
-** assign_links_free()); on ASSIGN_NOMEM *ppOut is NULL. Thread safe (no
-** shared state).
+** any order), with a stream. On ASSIGN_OK *ppOut holds which assignment
+** each row is and the assignments' ids, numbered in order of first
+** occurrence (free with assign_links_free()); on ASSIGN_NOMEM *ppOut is
+** NULL. Thread safe (no shared state).
 */
 int assign_link(const struct assign_row *aRow, int nRow,
                 struct assign_links **ppOut);

@@ -15,8 +15,8 @@
 /* The statements of a link object; the order of azSql. */
 enum {
   L_FIND, L_TAG_USED, L_ADD_SERIES, L_UNLINK, L_UNLINK_REPORT, L_DIRTY,
-  L_NEWEST, L_ROWS, L_SET_ID, L_DEL_THREADS, L_ADD_THREAD, L_DEL_SERIES,
-  L_LINKED, L_COUNT
+  L_NEWEST, L_TEXTS, L_REPORTS, L_REPORT_ROWS, L_SET_ID, L_DEL_THREADS,
+  L_ADD_THREAD, L_DEL_SERIES, L_LINKED, L_COUNT
 };
 
 static const char *const azSql[L_COUNT] = {
@@ -29,10 +29,14 @@ static const char *const azSql[L_COUNT] = {
   /* L_DIRTY */    "SELECT path, tag FROM series WHERE linked = 0"
                    " ORDER BY path LIMIT 1",
   /* L_NEWEST */   "SELECT max(date) FROM reports WHERE series = ?1",
-  /* L_ROWS */     "SELECT a.id, r.date, r.path, a.row, a.assignment,"
-                   " a.source, a.status_class, a.assignment_id"
-                   " FROM reports r JOIN assignments a ON a.report_id = r.id"
-                   " WHERE r.series = ?1 ORDER BY r.date, r.path, a.row",
+  /* L_TEXTS */    "SELECT a.assignment, a.source FROM reports r"
+                   " JOIN assignments a ON a.report_id = r.id"
+                   " WHERE r.series = ?1",
+  /* L_REPORTS */  "SELECT id, date, path FROM reports WHERE series = ?1"
+                   " ORDER BY date, path",
+  /* L_REPORT_ROWS */ "SELECT id, row, assignment, source, status_class,"
+                   " assignment_id FROM assignments WHERE report_id = ?1"
+                   " ORDER BY row",
   /* L_SET_ID */   "UPDATE assignments SET assignment_id = ?1 WHERE id = ?2",
   /* L_DEL_THREADS */ "DELETE FROM assignment_threads WHERE series = ?1",
   /* L_ADD_THREAD */ "INSERT INTO assignment_threads(id, series, first_seen,"
@@ -47,22 +51,30 @@ struct link {
   sqlite3_stmt *apStmt[L_COUNT];
 };
 
-/* One row of a series as read: offsets into the series' text buffer. */
+/* One row of a report as read: offsets into the report's text buffer. */
 struct lrow {
   sqlite3_int64 iId;
-  size_t oDate, oPath, oA, oS, oOld;
+  size_t oA, oS, oOld;
   size_t nA, nS;
   int iRow, eClass, bOld;
 };
 
-/* The rows of one series being linked. */
+/*
+** A series being linked: what is kept of it at any time is one report's
+** rows (the stream keeps the rest: assign.h).
+*/
 struct series {
+  struct link *p;
   const char *zPath, *zTag;
-  struct lrow *aRow;
-  int nRow, nAlloc;
-  char *zBuf;                     /* every text, NUL-terminated */
-  size_t nBuf, nBufAlloc;
   char zNewest[11];               /* date of its newest report, "" if none */
+  int rc;                         /* of the last thread written */
+  struct lrow *aRow;              /* the rows of the report being linked */
+  int nRow, nAlloc;
+  char *zBuf;                     /* their texts, NUL-terminated */
+  size_t nBuf, nBufAlloc;
+  struct assign_row *aIn;         /* per row: as the stream takes it */
+  int *aCluster;                  /* per row: its assignment */
+  const char **azId;              /* per row: its id within the series */
 };
 
 int link_open(sqlite3 *db, struct link **pp){
@@ -162,7 +174,7 @@ int link_any_dirty(struct link *p, int *pbAny){
   return rc;
 }
 
-/* Copy n bytes of z with a NUL into the series' buffer; *pOff where. */
+/* Copy n bytes of z with a NUL into the report's buffer; *pOff where. */
 static int series_keep(struct series *s, const void *z, size_t n,
                        size_t *pOff){
   if( s->nBuf + n + 1 > s->nBufAlloc ){
@@ -191,61 +203,56 @@ static int series_keep_col(struct series *s, sqlite3_stmt *pStmt, int i,
   return series_keep(s, z ? (const char*)z : "", n, pOff);
 }
 
-/* Is the current row of L_ROWS of the report of the row before it? */
-static int series_same_report(const struct series *s, sqlite3_stmt *pStmt){
-  const char *zPath = (const char*)sqlite3_column_text(pStmt, 2);
-  return s->nRow>0 && zPath
-      && strcmp(&s->zBuf[s->aRow[s->nRow-1].oPath], zPath)==0;
+/* Room for one more row in s and in its per-row arrays. */
+static int series_grow(struct series *s){
+  int nNew = s->nAlloc ? s->nAlloc*2 : 64;
+  struct lrow *aRow = realloc(s->aRow, sizeof(*aRow)*(size_t)nNew);
+  struct assign_row *aIn;
+  int *aCluster;
+  const char **azId;
+  if( aRow==0 ) return SQLITE_NOMEM;
+  s->aRow = aRow;
+  aIn = realloc(s->aIn, sizeof(*aIn)*(size_t)nNew);
+  if( aIn==0 ) return SQLITE_NOMEM;
+  s->aIn = aIn;
+  aCluster = realloc(s->aCluster, sizeof(*aCluster)*(size_t)nNew);
+  if( aCluster==0 ) return SQLITE_NOMEM;
+  s->aCluster = aCluster;
+  azId = realloc(s->azId, sizeof(*azId)*(size_t)nNew);
+  if( azId==0 ) return SQLITE_NOMEM;
+  s->azId = azId;
+  s->nAlloc = nNew;
+  return SQLITE_OK;
 }
 
-/* Take the current row of L_ROWS into s. */
+/* Take the current row of L_REPORT_ROWS into s. */
 static int series_add_row(struct series *s, sqlite3_stmt *pStmt){
   struct lrow *r;
   const char *zClass;
-  int rc = SQLITE_OK;
-  if( s->nRow==s->nAlloc ){
-    int nNew = s->nAlloc ? s->nAlloc*2 : 256;
-    struct lrow *aNew = realloc(s->aRow, sizeof(*aNew)*(size_t)nNew);
-    if( aNew==0 ) return SQLITE_NOMEM;
-    s->aRow = aNew;
-    s->nAlloc = nNew;
-  }
+  int rc = s->nRow==s->nAlloc ? series_grow(s) : SQLITE_OK;
+  if( rc!=SQLITE_OK ) return rc;
   r = &s->aRow[s->nRow];
   memset(r, 0, sizeof(*r));
   r->iId = sqlite3_column_int64(pStmt, 0);
-  r->iRow = sqlite3_column_int(pStmt, 3);
-  zClass = (const char*)sqlite3_column_text(pStmt, 6);
+  r->iRow = sqlite3_column_int(pStmt, 1);
+  zClass = (const char*)sqlite3_column_text(pStmt, 4);
   r->eClass = zClass ? status_class_from_name(zClass) : -1;
   if( r->eClass<0 ) r->eClass = STATUS_UNKNOWN;
-  r->bOld = sqlite3_column_type(pStmt, 7)!=SQLITE_NULL;
-  if( series_same_report(s, pStmt) ){     /* one copy of date and path */
-    r->oDate = r[-1].oDate;
-    r->oPath = r[-1].oPath;
-  }else{
-    rc = series_keep_col(s, pStmt, 1, &r->oDate, 0);
-    if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 2, &r->oPath, 0);
-  }
-  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 4, &r->oA, &r->nA);
-  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 5, &r->oS, &r->nS);
-  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 7, &r->oOld, 0);
+  r->bOld = sqlite3_column_type(pStmt, 5)!=SQLITE_NULL;
+  rc = series_keep_col(s, pStmt, 2, &r->oA, &r->nA);
+  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 3, &r->oS, &r->nS);
+  if( rc==SQLITE_OK ) rc = series_keep_col(s, pStmt, 5, &r->oOld, 0);
   if( rc==SQLITE_OK ) s->nRow++;
   return rc;
 }
 
-/* Read the series' newest report date and its rows, oldest first. */
-static int series_read(struct link *p, struct series *s){
-  sqlite3_stmt *pNew = p->apStmt[L_NEWEST];
-  sqlite3_stmt *pRows = p->apStmt[L_ROWS];
-  int rc = sqlite3_bind_text(pNew, 1, s->zPath, -1, SQLITE_STATIC);
-  int rcStep = SQLITE_OK;
-  if( rc==SQLITE_OK ) rc = link_step1(pNew, 0);
-  if( rc==SQLITE_OK && sqlite3_column_text(pNew, 0) ){
-    snprintf(s->zNewest, sizeof(s->zNewest), "%s",
-             (const char*)sqlite3_column_text(pNew, 0));
-  }
-  if( rc==SQLITE_OK ) rc = sqlite3_reset(pNew);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pRows, 1, s->zPath, -1,
-                                             SQLITE_STATIC);
+/* Read the rows of report iReport into s, in row order. */
+static int series_read_report(struct link *p, struct series *s,
+                              sqlite3_int64 iReport){
+  sqlite3_stmt *pRows = p->apStmt[L_REPORT_ROWS];
+  int rc = sqlite3_bind_int64(pRows, 1, iReport), rcStep = SQLITE_OK;
+  s->nRow = 0;
+  s->nBuf = 0;
   while( rc==SQLITE_OK && (rcStep = sqlite3_step(pRows))==SQLITE_ROW ){
     rc = series_add_row(s, pRows);
   }
@@ -254,99 +261,152 @@ static int series_read(struct link *p, struct series *s){
   return rc;
 }
 
-/* Write row i's id zId if it differs from the one it has. */
+/* The series' newest report date into s->zNewest ("" if none). */
+static int series_newest(struct link *p, struct series *s){
+  sqlite3_stmt *pNew = p->apStmt[L_NEWEST];
+  int rc = sqlite3_bind_text(pNew, 1, s->zPath, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = link_step1(pNew, 0);
+  if( rc==SQLITE_OK && sqlite3_column_text(pNew, 0) ){
+    snprintf(s->zNewest, sizeof(s->zNewest), "%s",
+             (const char*)sqlite3_column_text(pNew, 0));
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pNew);
+  else sqlite3_reset(pNew);
+  return rc;
+}
+
+/* Write row i's id ("TAG-" and zId) if it differs from the one it has. */
 static int series_set_id(struct link *p, const struct series *s, int i,
                          const char *zId){
   const struct lrow *r = &s->aRow[i];
   sqlite3_stmt *pStmt = p->apStmt[L_SET_ID];
+  char zFull[LINK_ID_MAX];
   int rc;
-  if( r->bOld && strcmp(&s->zBuf[r->oOld], zId)==0 ) return SQLITE_OK;
-  rc = sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
+  snprintf(zFull, sizeof(zFull), "%s-%s", s->zTag, zId);
+  if( r->bOld && strcmp(&s->zBuf[r->oOld], zFull)==0 ) return SQLITE_OK;
+  rc = sqlite3_bind_text(pStmt, 1, zFull, -1, SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, r->iId);
   if( rc==SQLITE_OK ) sqlite3_step(pStmt);
   return sqlite3_reset(pStmt);
 }
 
-/* One thread: its id, its first and latest rows, count, open. */
-struct thread {
-  int iFirst, iLast, nOcc, bOpen;
-};
-
-/* Insert the thread of assignment c. */
-static int series_add_thread(struct link *p, const struct series *s,
-                             const struct thread *t, const char *zId){
-  sqlite3_stmt *pStmt = p->apStmt[L_ADD_THREAD];
-  const struct lrow *a = &s->aRow[t->iFirst], *b = &s->aRow[t->iLast];
-  int rc = sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
+/*
+** xDone of the stream: insert the thread of an assignment that is over
+** (or still live at the end). Open when its latest row is in a report of
+** the series' newest date.
+*/
+static int series_add_thread(void *pCtx, const struct assign_thread *t){
+  struct series *s = pCtx;
+  sqlite3_stmt *pStmt = s->p->apStmt[L_ADD_THREAD];
+  char zId[LINK_ID_MAX];
+  int rc;
+  snprintf(zId, sizeof(zId), "%s-%s", s->zTag, t->zId);
+  rc = sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 2, s->zPath, -1,
                                              SQLITE_STATIC);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 3, &s->zBuf[a->oDate],
-                                             -1, SQLITE_STATIC);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 4, &s->zBuf[b->oDate],
-                                             -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 3, t->zFirst, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 4, t->zLast, -1,
+                                             SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_int(pStmt, 5, t->nOcc);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(pStmt, 6, t->bOpen);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(pStmt, 6,
+                                            strcmp(t->zLast, s->zNewest)==0);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 7,
-                     status_class_name((enum status_class)b->eClass), -1,
+                     status_class_name((enum status_class)t->eStatus), -1,
                      SQLITE_STATIC);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 8, b->iId);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 8, t->iLatest);
   if( rc==SQLITE_OK ) sqlite3_step(pStmt);
-  return sqlite3_reset(pStmt);
+  rc = sqlite3_reset(pStmt);
+  s->rc = rc;
+  return rc!=SQLITE_OK;
 }
 
-/* The public id of assignment c: "TAG-" and assign_link()'s id. */
-static void series_id(const struct series *s, const struct assign_links *pL,
-                      int c, char *zId){
-  snprintf(zId, LINK_ID_MAX, "%s-%s", s->zTag, pL->azId[c]);
+/* The SQLite code of an assign_stream_*() result. */
+static int series_rc(const struct series *s, int rcAssign){
+  switch( rcAssign ){
+    case ASSIGN_OK:    return SQLITE_OK;
+    case ASSIGN_NOMEM: return SQLITE_NOMEM;
+    case ASSIGN_ABORT: return s->rc!=SQLITE_OK ? s->rc : SQLITE_ABORT;
+    default:           return SQLITE_MISUSE;
+  }
 }
 
-/* Write the rows' ids and the series' threads from pL. */
-static int series_write(struct link *p, const struct series *s,
-                        const struct assign_links *pL){
-  struct thread *aT = calloc((size_t)pL->nCluster+1, sizeof(*aT));
-  char zId[LINK_ID_MAX];
-  int rc = aT ? SQLITE_OK : SQLITE_NOMEM, i;
-  for(i=0; rc==SQLITE_OK && i<s->nRow; i++){
-    int c = pL->aCluster[i];
-    struct thread *t = &aT[c];
-    if( t->nOcc++==0 ) t->iFirst = i;
-    t->iLast = i;                 /* rows are oldest first */
-    if( strcmp(&s->zBuf[s->aRow[i].oDate], s->zNewest)==0 ) t->bOpen = 1;
-    series_id(s, pL, c, zId);
-    rc = series_set_id(p, s, i, zId);
+/* Count every row of the series into the stream's term weights. */
+static int series_count(struct link *p, struct series *s,
+                        struct assign_stream *pStream){
+  sqlite3_stmt *pTexts = p->apStmt[L_TEXTS];
+  int rc = sqlite3_bind_text(pTexts, 1, s->zPath, -1, SQLITE_STATIC);
+  while( rc==SQLITE_OK && sqlite3_step(pTexts)==SQLITE_ROW ){
+    const char *zA = (const char*)sqlite3_column_text(pTexts, 0);
+    size_t nA = (size_t)sqlite3_column_bytes(pTexts, 0);
+    const char *zS = (const char*)sqlite3_column_text(pTexts, 1);
+    size_t nS = (size_t)sqlite3_column_bytes(pTexts, 1);
+    if( (zA==0 && nA) || (zS==0 && nS) ){
+      rc = SQLITE_NOMEM;
+    }else{
+      rc = series_rc(s, assign_stream_count(pStream, zA, nA, zS, nS));
+    }
   }
-  if( rc==SQLITE_OK ) rc = link_run_text(p, L_DEL_THREADS, s->zPath, -1, 0);
-  for(i=0; rc==SQLITE_OK && i<pL->nCluster; i++){
-    if( aT[i].nOcc==0 ) continue;
-    series_id(s, pL, i, zId);
-    rc = series_add_thread(p, s, &aT[i], zId);
-  }
-  free(aT);
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pTexts);
+  else sqlite3_reset(pTexts);
   return rc;
 }
 
-/* Link the rows of s (read) and write the result. */
-static int series_link(struct link *p, struct series *s){
-  struct assign_row *aIn = calloc((size_t)s->nRow+1, sizeof(*aIn));
-  struct assign_links *pL = 0;
-  int rc = aIn ? SQLITE_OK : SQLITE_NOMEM, i;
-  for(i=0; rc==SQLITE_OK && i<s->nRow; i++){
+/* Link the rows of s, one report of date zDate at zPath, and write ids. */
+static int series_report(struct link *p, struct series *s,
+                         struct assign_stream *pStream, const char *zDate,
+                         const char *zPath){
+  int i, rc;
+  for(i=0; i<s->nRow; i++){
     const struct lrow *r = &s->aRow[i];
-    aIn[i].zDate = &s->zBuf[r->oDate];
-    aIn[i].zReport = &s->zBuf[r->oPath];
-    aIn[i].iRow = r->iRow;
-    aIn[i].zAssignment = &s->zBuf[r->oA];
-    aIn[i].nAssignment = r->nA;
-    aIn[i].zSource = &s->zBuf[r->oS];
-    aIn[i].nSource = r->nS;
-    aIn[i].eStatus = r->eClass;
+    struct assign_row *a = &s->aIn[i];
+    a->zDate = zDate;
+    a->zReport = zPath;
+    a->iRow = r->iRow;
+    a->zAssignment = &s->zBuf[r->oA];
+    a->nAssignment = r->nA;
+    a->zSource = &s->zBuf[r->oS];
+    a->nSource = r->nS;
+    a->eStatus = r->eClass;
+    a->iId = r->iId;
   }
-  if( rc==SQLITE_OK && assign_link(aIn, s->nRow, &pL)!=ASSIGN_OK ){
-    rc = SQLITE_NOMEM;
+  rc = series_rc(s, assign_stream_report(pStream, s->aIn, s->nRow,
+                                         s->aCluster, s->azId));
+  for(i=0; rc==SQLITE_OK && i<s->nRow; i++){
+    rc = series_set_id(p, s, i, s->azId[i]);
   }
-  if( rc==SQLITE_OK ) rc = series_write(p, s, pL);
-  assign_links_free(pL);
-  free(aIn);
+  return rc;
+}
+
+/* Link the series report by report, oldest first, writing as it goes. */
+static int series_reports(struct link *p, struct series *s,
+                          struct assign_stream *pStream){
+  sqlite3_stmt *pRep = p->apStmt[L_REPORTS];
+  int rc = sqlite3_bind_text(pRep, 1, s->zPath, -1, SQLITE_STATIC);
+  while( rc==SQLITE_OK && sqlite3_step(pRep)==SQLITE_ROW ){
+    const char *zDate = (const char*)sqlite3_column_text(pRep, 1);
+    const char *zPath = (const char*)sqlite3_column_text(pRep, 2);
+    if( zDate==0 || zPath==0 ){
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    rc = series_read_report(p, s, sqlite3_column_int64(pRep, 0));
+    if( rc==SQLITE_OK ) rc = series_report(p, s, pStream, zDate, zPath);
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pRep);
+  else sqlite3_reset(pRep);
+  return rc;
+}
+
+/* Link the series s: count, drop its threads, link report by report. */
+static int series_link(struct link *p, struct series *s){
+  struct assign_stream *pStream = 0;
+  int rc = series_rc(s, assign_stream_new(series_add_thread, s, &pStream));
+  if( rc==SQLITE_OK ) rc = series_count(p, s, pStream);
+  if( rc==SQLITE_OK ) rc = link_run_text(p, L_DEL_THREADS, s->zPath, -1, 0);
+  if( rc==SQLITE_OK ) rc = series_reports(p, s, pStream);
+  if( rc==SQLITE_OK ) rc = series_rc(s, assign_stream_finish(pStream));
+  assign_stream_free(pStream);
   return rc;
 }
 
@@ -355,9 +415,10 @@ static int link_one(struct link *p, const char *zPath, const char *zTag){
   struct series s;
   int rc;
   memset(&s, 0, sizeof(s));
+  s.p = p;
   s.zPath = zPath;
   s.zTag = zTag;
-  rc = series_read(p, &s);
+  rc = series_newest(p, &s);
   if( rc==SQLITE_OK && s.zNewest[0]==0 ){      /* no report left */
     rc = link_run_text(p, L_DEL_THREADS, zPath, -1, 0);
     if( rc==SQLITE_OK ) rc = link_run_text(p, L_DEL_SERIES, zPath, -1, 0);
@@ -367,6 +428,9 @@ static int link_one(struct link *p, const char *zPath, const char *zTag){
   }
   free(s.aRow);
   free(s.zBuf);
+  free(s.aIn);
+  free(s.aCluster);
+  free(s.azId);
   return rc;
 }
 

@@ -6,15 +6,20 @@
 ** has a row in the series table with a tag and a flag: linked is 0 from
 ** the moment one of its reports is added, replaced or pruned
 ** (link_touch(), link_touch_report(), in the transaction that does it)
-** until link_dirty() links it again. Linking a series reads all its rows
-** with their report's date, path and the rows' status classes, runs
-** assign_link() (assign.h) over them, writes assignments.assignment_id
+** until link_dirty() links it again. Linking a series runs an
+** assign_stream (assign.h) over it: every row's assignment and source
+** are counted into the term weights, the series' rows of
+** assignment_threads are deleted, then its reports are read one at a
+** time in (date, path) order with their rows' status classes and
+** linked; each row's assignments.assignment_id is written there and then
 ** where it changed (the schema's UPDATE trigger is limited to the text
-** columns, so FTS5 is not touched), rebuilds the series' rows of
-** assignment_threads and sets linked to 1. A series left without reports
-** loses its threads and its series row.
+** columns, so FTS5 is not touched), and each thread is inserted when its
+** assignment can no longer continue, or at the end. Then linked is set to
+** 1. Memory is that of one report and the stream, whatever the length of
+** the series. A series left without reports loses its threads and its
+** series row.
 **
-** Ids are "TAG-" followed by assign_link()'s id within the series
+** Ids are "TAG-" followed by the stream's id within the series
 ** ("3fa2c1d0-20201110-9b1e44a2"). The tag is 8 hex digits of the FNV-1a
 ** hash (common/hash.h) of the series' path, folded to 32 bits. A tag is
 ** never changed while its series is in the index; if a new series' tag

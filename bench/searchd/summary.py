@@ -4,7 +4,8 @@
 Usage: summary.py RUN_DIR...
 
 Each RUN_DIR holds metrics.txt, the `metric value unit` lines of one run of
-bench_searchd.sh (sphinx.*, nginx.*, searchd.cold.*, searchd.warm.*). The
+bench_searchd.sh (sphinx.*, nginx.*, searchd.cold.*, searchd.collapse.*,
+searchd.warm.*, searchd.series.*). The
 targets are searchd's throughput and latency against its peers (cold against
 Sphinx's searchd, warm against nginx serving a static answer) and its peak
 memory; each ratio is computed within a run (so the load other processes put
@@ -24,6 +25,13 @@ RATIOS = [
      'warm QPS / nginx QPS, c64', '>=', 0.5),
     ('ratio.cold_p99_vs_sphinx.c16', 'searchd.cold.c16.p99', 'sphinx.c16.p99',
      'cold p99 / Sphinx p99, c16', '<=', 1.0),
+    ('ratio.collapse_qps_vs_none.c16', 'searchd.collapse.c16.qps',
+     'searchd.cold.c16.qps', 'collapsed QPS / rows QPS, c16', '>=', 0.8),
+    ('ratio.collapse_qps_vs_sphinx.c16', 'searchd.collapse.c16.qps',
+     'sphinx.c16.qps', 'collapsed QPS / Sphinx QPS, c16', '>=', 1.0),
+    ('ratio.series_collapse_qps_vs_none.c16',
+     'searchd.series.collapse.c16.qps', 'searchd.series.cold.c16.qps',
+     'series: collapsed / rows QPS, c16', '>=', 0.8),
     ('ratio.warm_p99_vs_sphinx.c16', 'searchd.warm.c16.p99', 'sphinx.c16.p99',
      'warm p99 / Sphinx p99, c16', '<=', 1.0),
 ]
@@ -34,6 +42,9 @@ ROWS = [  # label, metric prefix, RSS metric
     ('nginx static', 'nginx.c64', None),
     ('searchd cold', 'searchd.cold.c16', 'searchd.cold.hwm'),
     ('searchd cold', 'searchd.cold.c64', 'searchd.cold.hwm'),
+    ('searchd collapse', 'searchd.collapse.c16', 'searchd.cold.hwm'),
+    ('series cold', 'searchd.series.cold.c16', 'searchd.series.hwm'),
+    ('series collapsed', 'searchd.series.collapse.c16', 'searchd.series.hwm'),
     ('searchd warm', 'searchd.warm.c16', 'searchd.warm.hwm'),
     ('searchd warm', 'searchd.warm.c64', 'searchd.warm.hwm'),
 ]

@@ -14,17 +14,36 @@
 ** seek at a time: rank.c's first-pass score, computed for thousands of
 ** rows per query, needs them for BM25's length normalisation.
 **
+** Each row also belongs to an assignment (assignments.assignment_id, a
+** row without one is an assignment of its own), for collapsing hits,
+** filtering and faceting without a join. An assignment of several rows is
+** numbered densely (iAssign >= 0) with what search needs of it in memory:
+** its series, first and last report date, occurrences, whether it is open
+** and its current status class (assignment_threads). Any other row (no
+** thread, or a one-row one) is an assignment of its own, and keeps only
+** its series, in iAssign (-1 - series): its dates, class and "open" are
+** its own (attrs_assign_of()), and it needs no dedupe when counting. The
+** row keeps its own status class too, and the index of its report year
+** within its assignment's years, so a search can count distinct
+** (assignment, year) pairs for the year facet of collapsed hits.
+**
 ** The array is a snapshot: search.c reloads it when PRAGMA data_version
-** says another connection (the indexer) committed. Memory: 16 bytes per
-** row (up to 32 if many rows were deleted; 24 if more) plus the distinct
-** sources (~2.5 MB for 125,000 rows).
+** says another connection (the indexer) committed. Memory: 20 bytes per
+** row (up to 40 if many rows were deleted; 28 if more), 24 per
+** assignment of several rows, 7 bits per row (attrs_class_set(),
+** attrs_multi_set()), plus the distinct sources and series.
 **
 ** Thread safety: one per worker connection; not shared.
 */
 #ifndef SEARCHD_ATTRS_H
 #define SEARCHD_ATTRS_H
 
+#include <stddef.h>
+
 #include <sqlite3.h>
+
+#include "engine/rowset.h"
+#include "engine/sclass.h"
 
 /* Columns of assignments_fts (DB_FTS_COL_*) whose lengths are kept. */
 #define ATTRS_NCOL 3
@@ -33,11 +52,31 @@
 /* Longer columns are kept as this: a length never above the true one. */
 #define ATTRS_LEN_MAX 0xFFFE
 
+/* A row's year index within its assignment saturates here: an
+** assignment spanning more years shares its last pair among them. */
+#define ATTRS_YEAR_MAX 255
+
 /* The attributes of one row (assignments.id = assignments_fts.rowid). */
 struct attr_row {
   int date;               /* report date as yyyymmdd, 0 if unparsable */
   int iSource;            /* index into the distinct sources */
+  int iAssign;            /* >= 0: index into the assignments of several
+                          ** rows (attrs_assign); < 0: a row of its own,
+                          ** of series -1 - iAssign */
   unsigned short aLen[ATTRS_NCOL];  /* tokens per column, see above */
+  unsigned char cls;      /* the row's status class (sclass.h) */
+  unsigned char iYear;    /* report year - its assignment's first year */
+};
+
+/* An assignment: a thread of assignment_threads. */
+struct attr_assign {
+  int first, last;        /* first and last report date, yyyymmdd */
+  int nOcc;               /* occurrences (rows) */
+  int iSeries;            /* index into the distinct series */
+  int iPair;              /* its first (assignment, year) pair: row r's
+                          ** pair is iPair + r->iYear */
+  unsigned char cls;      /* current status class (of the latest row) */
+  unsigned char bOpen;    /* in the newest report of its series */
 };
 
 /*
@@ -80,6 +119,51 @@ sqlite3_int64 attrs_dense_limit(const struct attrs *p);
 /* Number of distinct sources, and source i (owned by p). */
 int attrs_source_count(const struct attrs *p);
 const char *attrs_source(const struct attrs *p, int i);
+
+/* Number of distinct series (reports.series), and series i (owned by p). */
+int attrs_series_count(const struct attrs *p);
+const char *attrs_series(const struct attrs *p, int i);
+
+/* Number of assignments of several rows, and assignment i (0 <= i < the
+** count). */
+int attrs_assign_count(const struct attrs *p);
+const struct attr_assign *attrs_assign(const struct attrs *p, int i);
+
+/* Number of (assignment, report year) pairs of the assignments of several
+** rows: the pair of a row with iAssign >= 0 is iPair + iYear, below. */
+int attrs_pair_count(const struct attrs *p);
+
+/* The rows of status class c (sclass.h) as a rowid set, when the ids are
+** dense (attrs_dense_limit()), else NULL: counting a rowid set's members
+** per class is then a popcount of their AND. */
+const struct rowset *attrs_class_set(const struct attrs *p, int c);
+
+/* The rows of assignments of several rows (iAssign >= 0), as
+** attrs_class_set() (NULL when the ids are not dense). The others are
+** each a distinct assignment: counted by popcount when collapsing. */
+const struct rowset *attrs_multi_set(const struct attrs *p);
+
+/* The assignments as an array (attrs_assign(p, i) is its i-th entry). */
+const struct attr_assign *attrs_assigns(const struct attrs *p);
+
+/* The assignment of row r (made up for a row of its own) into *pOut. */
+void attrs_assign_of(const struct attrs *p, const struct attr_row *r,
+                     struct attr_assign *pOut);
+
+/* The series of row r: aAssign is attrs_assigns(). */
+static inline int attrs_row_series(const struct attr_assign *aAssign,
+                                   const struct attr_row *r){
+  return r->iAssign>=0 ? aAssign[r->iAssign].iSeries : -1 - r->iAssign;
+}
+
+/* The current status class of row r's assignment. */
+static inline int attrs_row_class(const struct attr_assign *aAssign,
+                                  const struct attr_row *r){
+  return r->iAssign>=0 ? aAssign[r->iAssign].cls : r->cls;
+}
+
+/* Bytes held by p (for the RSS figures of the README). */
+size_t attrs_bytes(const struct attrs *p);
 
 /*
 ** Decode an FTS5 docsize record (one SQLite varint per column) z[0..n)

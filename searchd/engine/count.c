@@ -86,11 +86,43 @@ void count_walk_done(struct count_walk *w, int bWalked){
   w->bWalked = bWalked;
 }
 
+/* A member of the walked set, counted one by one (rowset_each_and()). */
+static void count_member(void *pCtx, sqlite3_int64 id){
+  struct pass *ps = (struct pass*)pCtx;
+  const struct attr_row *r = filter_row(ps->f, id);
+  if( r ) pass_tally(ps, r);
+}
+
 /*
-** The members of pSet below iLow without a source filter: a popcount per
-** run of rows of one date (attrs_runs()), ~5,000 runs for 125,000 rows,
-** instead of a lookup per member (a broad word has 60,000 and more). The
-** same totals, facets and pass_seen() statistics as the loop over members.
+** The members of pSet in [iFirst, iEnd), one run of rows of one date:
+** by class, a popcount of pSet AND the class's rows; collapsing, only of
+** the rows of one-row assignments (each a distinct assignment, in its own
+** (assignment, year) pair), the others counted one by one.
+*/
+static void count_run(struct pass *ps, const struct rowset *pSet,
+                      const struct attr_run *a, sqlite3_int64 iEnd){
+  const struct rowset *pMulti = ps->bCollapse ? attrs_multi_set(ps->attrs) : 0;
+  sqlite3_int64 n = 0;
+  int c;
+  for(c=0; c<SCLASS_N; c++){
+    sqlite3_int64 k = rowset_count_and_range(pSet,
+        attrs_class_set(ps->attrs, c), pMulti, a->iFirst, iEnd);
+    ps->aStatus[c] += (int)k;
+    n += k;
+  }
+  ps->aYear[(a->date/10000) % PASS_YEARS] += (int)n;
+  ps->nTotal += n;
+  ps->nRows += n;
+  if( pMulti ) rowset_each_and(pSet, pMulti, a->iFirst, iEnd, count_member, ps);
+}
+
+/*
+** The members of pSet below iLow without a filter that differs row by row
+** within a date: a popcount per run of rows of one date (attrs_runs()),
+** ~5,000 runs for 125,000 rows, instead of a lookup per member (a broad
+** word has 60,000 and more); collapsing, a lookup per member only for the
+** rows of assignments of several rows. The same totals, facets and
+** pass_seen() statistics as the loop over members.
 */
 static void count_runs(struct pass *ps, const struct rowset *pSet,
                        sqlite3_int64 iLow){
@@ -105,14 +137,10 @@ static void count_runs(struct pass *ps, const struct rowset *pSet,
   if( ps->nSeen==0 && rowset_prev(pSet, iLow, &id) ) ps->iMaxSeen = id;
   ps->nSeen += nBelow;
   for(i=0; i<nRun && a[i].iFirst<iLow; i++){
-    sqlite3_int64 n;
     if( (f->from && a[i].date<f->from) || (f->to && a[i].date>f->to) ){
       continue;
     }
-    n = rowset_count_range(pSet, a[i].iFirst,
-                           a[i].iEnd<iLow ? a[i].iEnd : iLow);
-    ps->aYear[(a[i].date/10000) % PASS_YEARS] += (int)n;
-    ps->nTotal += n;
+    count_run(ps, pSet, &a[i], a[i].iEnd<iLow ? a[i].iEnd : iLow);
   }
 }
 
@@ -134,7 +162,7 @@ static int count_walked(struct pass *ps, struct count_walk *w,
   if( rowset_count_from(&aSet[0], iLow)!=ps->nWinSeen ) return 0;
   while( rowset_prev(&aSet[0], id, &id) && id>=iLow ) h += (uint64_t)id;
   if( h!=ps->hWinSeen ) return 0;
-  if( ps->f->abSource==0 ){
+  if( !ps->f->bRowwise && attrs_class_set(ps->attrs, 0) ){
     count_runs(ps, &aSet[0], iLow);
     return 1;
   }

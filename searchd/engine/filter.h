@@ -11,21 +11,31 @@
 #include <sqlite3.h>
 
 #include "engine/attrs.h"
+#include "engine/search.h"
 
 struct filter {
   const struct attrs *attrs;      /* the snapshot the filter was made on */
+  const struct attr_assign *aAssign;  /* its assignments (attrs_assigns()) */
   int from, to;                   /* yyyymmdd; 0: open */
   char *abSource;                 /* per distinct source: allowed; NULL: all */
+  char *abSeries;                 /* per distinct series: allowed; NULL: all */
+  unsigned mStatus;               /* allowed classes (sclass.h); 0: all */
+  int bAssignStatus;              /* status is the assignment's current */
+  int bRowwise;                   /* a filter that differs row by row
+                                  ** within a date (source, series, status) */
 };
 
 /*
-** Resolve the filters against attrs (which must outlive f): zFrom and zTo
-** "YYYY-MM-DD" or NULL (open), zSource the text a row's source must
-** contain (ASCII case-insensitive, like SQL's lower()) or NULL. Returns
-** SQLITE_OK, or SQLITE_NOMEM with f holding no filter.
+** Resolve the filters of a against attrs (which must outlive f): zFrom and
+** zTo "YYYY-MM-DD" or NULL (open), zSource the text a row's source must
+** contain (ASCII case-insensitive, like SQL's lower()) or NULL, zSeries
+** the series (reports.series) a row must be of, exactly, or NULL, mStatus
+** the classes allowed (0: all), on the assignment's current class when
+** collapsing, else on the row's. Returns SQLITE_OK, or SQLITE_NOMEM with f
+** holding no filter.
 */
 int filter_init(struct filter *f, const struct attrs *attrs,
-                const char *zFrom, const char *zTo, const char *zSource);
+                const struct search_args *a);
 
 /* Free what filter_init() allocated. Accepts a zeroed filter. */
 void filter_clear(struct filter *f);
@@ -35,6 +45,13 @@ static inline int filter_ok(const struct filter *f, const struct attr_row *r){
   if( f->from && r->date<f->from ) return 0;
   if( f->to && r->date>f->to ) return 0;
   if( f->abSource && !f->abSource[r->iSource] ) return 0;
+  if( f->abSeries && !f->abSeries[attrs_row_series(f->aAssign, r)] ){
+    return 0;
+  }
+  if( f->mStatus ){
+    int c = f->bAssignStatus ? attrs_row_class(f->aAssign, r) : r->cls;
+    if( !((f->mStatus>>c) & 1) ) return 0;
+  }
   return 1;
 }
 

@@ -12,25 +12,60 @@
 static const int aPageCol[SEARCH_NTEXT] = {
   [SEARCH_DATE] = 0, [SEARCH_TITLE] = 2, [SEARCH_ASSIGNMENT] = 3,
   [SEARCH_SOURCE] = 4, [SEARCH_STATUS] = 5, [SEARCH_HL_ASSIGNMENT] = 6,
-  [SEARCH_HL_STATUS] = 7,
+  [SEARCH_HL_STATUS] = 7, [SEARCH_ASSIGN_ID] = 9, [SEARCH_SERIES] = 10,
+  [SEARCH_CLASS] = 11, [SEARCH_EVIDENCE] = 12,
 };
 #define PAGE_COL_ROW 1
 #define PAGE_COL_ID  8
+#define PAGE_COL_LATEST_EVIDENCE 13
+
+/* Copy z[0..n) into t. */
+static int page_text(struct search_text *t, const char *z, int n){
+  free(t->z);
+  t->z = malloc(n + 1);
+  if( t->z==0 ) return SQLITE_NOMEM;
+  memcpy(t->z, z, n);
+  t->z[n] = 0;
+  t->n = n;
+  return SQLITE_OK;
+}
+
+/* The hit's assignment: counts from the attributes; collapsing, its
+** current class and the evidence of its latest occurrence. */
+static int page_assign(const struct pass *ps, sqlite3_stmt *pStmt,
+                       struct search_hit *h){
+  const struct attr_row *r = attrs_find(ps->attrs, h->id);
+  struct attr_assign t;
+  const char *z;
+  if( r==0 ) return SQLITE_OK;
+  attrs_assign_of(ps->attrs, r, &t);
+  h->nOcc = t.nOcc;
+  h->first = t.first;
+  h->last = t.last;
+  h->bOpen = t.bOpen;
+  if( !ps->bCollapse ) return SQLITE_OK;
+  z = sclass_name(t.cls);
+  if( page_text(&h->aText[SEARCH_CLASS], z, (int)strlen(z)) ){
+    return SQLITE_NOMEM;
+  }
+  z = (const char*)sqlite3_column_text(pStmt, PAGE_COL_LATEST_EVIDENCE);
+  if( z==0 ) return SQLITE_OK;
+  return page_text(&h->aText[SEARCH_EVIDENCE], z,
+                   sqlite3_column_bytes(pStmt, PAGE_COL_LATEST_EVIDENCE));
+}
 
 /* Copy ST_PAGE's current row into h. */
-static int page_hit(sqlite3_stmt *pStmt, struct search_hit *h){
+static int page_hit(const struct pass *ps, sqlite3_stmt *pStmt,
+                    struct search_hit *h){
   int i;
   h->iRow = sqlite3_column_int64(pStmt, PAGE_COL_ROW);
   for(i=0; i<SEARCH_NTEXT; i++){
     const unsigned char *z = sqlite3_column_text(pStmt, aPageCol[i]);
     int n = sqlite3_column_bytes(pStmt, aPageCol[i]);
     if( z==0 ) continue;
-    h->aText[i].z = malloc(n + 1);
-    if( h->aText[i].z==0 ) return SQLITE_NOMEM;
-    memcpy(h->aText[i].z, z, n + 1);
-    h->aText[i].n = n;
+    if( page_text(&h->aText[i], (const char*)z, n) ) return SQLITE_NOMEM;
   }
-  return SQLITE_OK;
+  return page_assign(ps, pStmt, h);
 }
 
 /* Read the page's rows aPage[0..m) into aHit[j] for page position j
@@ -51,7 +86,7 @@ static int page_rows(struct pass *ps, const struct pass_cand *aPage, int m,
     abDone[j] = 1;
     aHit[j].id = id;
     aHit[j].score = aPage[j].score;
-    rc = page_hit(rows.pStmt, &aHit[j]);
+    rc = page_hit(ps, rows.pStmt, &aHit[j]);
   }
   rc2 = rows_close(&rows);
   free(aId);

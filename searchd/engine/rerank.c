@@ -3,7 +3,9 @@
 */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "engine/cands.h"
 #include "engine/early.h"
 #include "engine/rerank.h"
 #include "engine/rows.h"
@@ -73,6 +75,80 @@ static int rerank_more(struct pass_cand **apOrd, int n, int nNeed, int m,
   return k;
 }
 
+/* An assignment (a row's iAssign and rowid, pass.h) and its best exact
+** score so far. */
+struct rerank_best {
+  int iAssign;
+  sqlite3_int64 id;
+  double score;
+};
+
+static int rerank_cmp_assign(const void *pA, const void *pB){
+  const struct rerank_best *a = pA, *b = pB;
+  return pass_cmp_group(a->iAssign, a->id, b->iAssign, b->id);
+}
+
+/* By assignment, then the best score first. */
+static int rerank_cmp_best(const void *pA, const void *pB){
+  const struct rerank_best *a = pA, *b = pB;
+  int c = rerank_cmp_assign(pA, pB);
+  if( c ) return c;
+  return a->score > b->score ? -1 : (a->score < b->score);
+}
+
+/*
+** Each assignment's best exact score so far into aBest (by assignment),
+** their number into *pnBest, and the floor: the nNeed-th best of them, or
+** -HUGE_VAL while fewer are known. aScratch: n doubles.
+*/
+static double rerank_floor(struct pass_cand **apOrd, int n, int nNeed,
+                           struct rerank_best *aBest, int *pnBest,
+                           double *aScratch){
+  int i, k = 0, nBest = 0;
+  for(i=0; i<n; i++){
+    if( !apOrd[i]->bExact ) continue;
+    aBest[k].iAssign = apOrd[i]->iAssign;
+    aBest[k].id = apOrd[i]->id;
+    aBest[k++].score = apOrd[i]->score;
+  }
+  qsort(aBest, k, sizeof(*aBest), rerank_cmp_best);
+  for(i=0; i<k; i++){
+    if( i==0 || rerank_cmp_assign(&aBest[i], &aBest[i-1])!=0 ){
+      aBest[nBest++] = aBest[i];
+      aScratch[nBest-1] = aBest[i].score;
+    }
+  }
+  *pnBest = nBest;
+  if( nBest<nNeed ) return -HUGE_VAL;
+  qsort(aScratch, nBest, sizeof(*aScratch), rerank_cmp_desc);
+  return aScratch[nNeed-1];
+}
+
+/*
+** Collapsing, the candidates still worth an exact score, into aId
+** (ascending), at most m: those not scored whose bound reaches both the
+** floor (rerank_floor()) and their assignment's best exact score so far,
+** best bound first. Returns how many.
+*/
+static int rerank_more_collapse(struct pass_cand **apOrd, int n, int nNeed,
+                                int m, double *aScratch,
+                                struct rerank_best *aBest,
+                                sqlite3_int64 *aId){
+  int nBest = 0, i, k = 0;
+  double floor = rerank_floor(apOrd, n, nNeed, aBest, &nBest, aScratch);
+  for(i=0; i<n && k<m && apOrd[i]->bound>=floor; i++){
+    struct rerank_best key, *pB;
+    if( apOrd[i]->bExact ) continue;
+    key.iAssign = apOrd[i]->iAssign;
+    key.id = apOrd[i]->id;
+    key.score = HUGE_VAL;
+    pB = bsearch(&key, aBest, nBest, sizeof(*aBest), rerank_cmp_assign);
+    if( pB==0 || apOrd[i]->bound>=pB->score ) aId[k++] = apOrd[i]->id;
+  }
+  qsort(aId, k, sizeof(*aId), pass_cmp_i64);
+  return k;
+}
+
 /* Mark the candidates whose ids are aId[0..k) as scored exactly. */
 static void rerank_mark_exact(struct pass_cand *aCand, int n,
                               const sqlite3_int64 *aId, int k){
@@ -100,28 +176,114 @@ static void rerank_start(const struct early *pEarly, struct pass_cand *aCand,
   qsort(apOrd, n, sizeof(*apOrd), rerank_cmp_bound);
 }
 
-int rerank_run(struct pass *ps, const struct early *pEarly,
-               struct pass_cand *aCand, int n, int nNeed){
-  sqlite3_int64 *aId = 0;
-  struct pass_cand **apOrd = 0;
-  double *aScratch = 0;
-  int m = 2*nNeed<RERANK_MIN ? RERANK_MIN : 2*nNeed;
-  int k, rc = SQLITE_OK;
-  if( n>0 && nNeed>0 ){
-    aId = malloc(sizeof(*aId) * n);
-    apOrd = malloc(sizeof(*apOrd) * n);
-    aScratch = malloc(sizeof(*aScratch) * n);
-    rc = (aId && apOrd && aScratch) ? SQLITE_OK : SQLITE_NOMEM;
-    if( rc==SQLITE_OK ) rerank_start(pEarly, aCand, n, apOrd);
-    while( rc==SQLITE_OK
-        && (k = rerank_more(apOrd, n, nNeed, m, aScratch, aId))>0 ){
-      rc = rerank_ids(ps, aCand, n, aId, k);
-      rerank_mark_exact(aCand, n, aId, k);
+/* The first pass's order when sorting by date: its key, then newer, then
+** lower rowid (cands.h). */
+static int rerank_cmp_key(const void *pA, const void *pB){
+  const struct pass_cand *a = pA, *b = pB;
+  if( cands_worse(a, b) ) return 1;
+  return cands_worse(b, a) ? -1 : 0;
+}
+
+/*
+** Keep the first candidate of each assignment of aCand[0..*pn) (in their
+** order), the others dropped; *pn the number kept.
+*/
+static int rerank_collapse(struct pass_cand *aCand, int *pn){
+  int n = *pn, i, k = 0;
+  struct rerank_best *a = malloc(sizeof(*a) * (n + 1));
+  char *abKeep = calloc(n + 1, 1);
+  if( a==0 || abKeep==0 ){
+    free(a);
+    free(abKeep);
+    return SQLITE_NOMEM;
+  }
+  for(i=0; i<n; i++){
+    a[i].iAssign = aCand[i].iAssign;
+    a[i].id = aCand[i].id;
+    a[i].score = -(double)i;      /* earlier first within an assignment */
+  }
+  qsort(a, n, sizeof(*a), rerank_cmp_best);
+  for(i=0; i<n; i++){
+    if( i==0 || rerank_cmp_assign(&a[i], &a[i-1])!=0 ){
+      abKeep[(int)-a[i].score] = 1;
     }
   }
-  if( rc==SQLITE_OK ) qsort(aCand, n, sizeof(*aCand), rerank_cmp);
+  for(i=0; i<n; i++){
+    if( abKeep[i] ) aCand[k++] = aCand[i];
+  }
+  *pn = k;
+  free(a);
+  free(abKeep);
+  return SQLITE_OK;
+}
+
+/* Sorting by date: the exact scores of the page's rows aPage[0..m). */
+static int rerank_page(struct pass *ps, struct pass_cand *aPage, int m){
+  struct pass_cand *aSort = malloc(sizeof(*aSort) * (m + 1));
+  sqlite3_int64 *aId = malloc(sizeof(*aId) * (m + 1));
+  int i, rc = (aSort && aId) ? SQLITE_OK : SQLITE_NOMEM;
+  if( rc==SQLITE_OK && m>0 ){
+    memcpy(aSort, aPage, sizeof(*aSort) * m);
+    qsort(aSort, m, sizeof(*aSort), pass_cmp_id);
+    for(i=0; i<m; i++){
+      aSort[i].score = 0;
+      aId[i] = aSort[i].id;
+    }
+    rc = rerank_ids(ps, aSort, m, aId, m);
+  }
+  for(i=0; rc==SQLITE_OK && i<m; i++){
+    struct pass_cand *pHit = bsearch(&aPage[i], aSort, m, sizeof(*aSort),
+                                     pass_cmp_id);
+    aPage[i].score = pHit ? pHit->score : 0;
+  }
+  free(aSort);
+  free(aId);
+  return rc;
+}
+
+static int rerank_by_date(struct pass *ps, struct pass_cand *aCand, int *pn,
+                          int nOffset, int nNeed){
+  int rc = SQLITE_OK, m;
+  qsort(aCand, *pn, sizeof(*aCand), rerank_cmp_key);
+  if( ps->bCollapse ) rc = rerank_collapse(aCand, pn);
+  m = (nNeed < *pn ? nNeed : *pn) - nOffset;
+  if( rc==SQLITE_OK && m>0 ) rc = rerank_page(ps, aCand + nOffset, m);
+  return rc;
+}
+
+/* The branch and bound: exact scores enough for the first nNeed places. */
+static int rerank_bound(struct pass *ps, const struct early *pEarly,
+                        struct pass_cand *aCand, int n, int nNeed){
+  sqlite3_int64 *aId = malloc(sizeof(*aId) * n);
+  struct pass_cand **apOrd = malloc(sizeof(*apOrd) * n);
+  double *aScratch = malloc(sizeof(*aScratch) * n);
+  struct rerank_best *aBest = malloc(sizeof(*aBest) * n);
+  int m = 2*nNeed<RERANK_MIN ? RERANK_MIN : 2*nNeed;
+  int k, rc = (aId && apOrd && aScratch && aBest) ? SQLITE_OK : SQLITE_NOMEM;
+  if( rc==SQLITE_OK ) rerank_start(pEarly, aCand, n, apOrd);
+  while( rc==SQLITE_OK ){
+    k = ps->bCollapse
+      ? rerank_more_collapse(apOrd, n, nNeed, m, aScratch, aBest, aId)
+      : rerank_more(apOrd, n, nNeed, m, aScratch, aId);
+    if( k==0 ) break;
+    rc = rerank_ids(ps, aCand, n, aId, k);
+    rerank_mark_exact(aCand, n, aId, k);
+  }
+  free(aBest);
   free(aScratch);
   free(apOrd);
   free(aId);
+  return rc;
+}
+
+int rerank_run(struct pass *ps, const struct early *pEarly,
+               struct pass_cand *aCand, int *pn, int nOffset, int nNeed){
+  int rc = SQLITE_OK;
+  if( ps->eSort!=SEARCH_SORT_RELEVANCE ){
+    return rerank_by_date(ps, aCand, pn, nOffset, nNeed);
+  }
+  if( *pn>0 && nNeed>0 ) rc = rerank_bound(ps, pEarly, aCand, *pn, nNeed);
+  if( rc==SQLITE_OK ) qsort(aCand, *pn, sizeof(*aCand), rerank_cmp);
+  if( rc==SQLITE_OK && ps->bCollapse ) rc = rerank_collapse(aCand, pn);
   return rc;
 }

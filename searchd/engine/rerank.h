@@ -10,6 +10,15 @@
 ** are. The order of the first nNeed places is the same as if every
 ** candidate had been scored; the others sort last (score -HUGE_VAL).
 **
+** Collapsing (ps->bCollapse), the places are assignments, each at its best
+** exact score: the floor is the nNeed-th best assignment's score, and a row
+** is scored while its bound reaches the floor and its assignment's best
+** exact score so far (a lower bound cannot change which row is the
+** assignment's best, or whether it makes the page). Then only each
+** assignment's best row is kept. Sorting by date (ps->eSort), the order
+** is the first pass's key, and only the page's rows are scored (for the
+** hits' score).
+**
 ** Thread safety: belongs to the search in progress.
 */
 #ifndef SEARCHD_RERANK_H
@@ -23,11 +32,13 @@ struct early;
 #define RERANK_MIN 20
 
 /*
-** Score the candidates aCand[0..n) enough for the first nNeed places
+** Score the candidates aCand[0..*pn) enough for the first nNeed places
 ** (pEarly: the first pass's exact scores, or NULL), then sort them best
-** first (ties: newer report, then row order). Returns an SQLite code.
+** first (ties: newer report, then row order), when collapsing one per
+** assignment (*pn then the number of assignments). The page starts at
+** nOffset (the rows scored when sorting by date). Returns an SQLite code.
 */
 int rerank_run(struct pass *ps, const struct early *pEarly,
-               struct pass_cand *aCand, int n, int nNeed);
+               struct pass_cand *aCand, int *pn, int nOffset, int nNeed);
 
 #endif /* SEARCHD_RERANK_H */

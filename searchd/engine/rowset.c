@@ -67,6 +67,53 @@ sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
   return n;
 }
 
+/* Word i of p AND q AND NOT x (x may be NULL), with the bits outside
+** [iFrom, iTo) cleared. */
+static uint64_t rowset_word(const struct rowset *p, const struct rowset *q,
+                            const struct rowset *x, sqlite3_int64 i,
+                            sqlite3_int64 iFrom, sqlite3_int64 iTo){
+  uint64_t w = p->a[i] & q->a[i];
+  if( x && i<x->nWord ) w &= ~x->a[i];
+  if( i==iFrom/64 ) w &= ~(uint64_t)0 << (iFrom % 64);
+  if( i==(iTo - 1)/64 ) w &= ~(uint64_t)0 >> (63 - (iTo - 1) % 64);
+  return w;
+}
+
+/* [iFrom, iTo) cut to the words of p and q: 0 if empty. */
+static int rowset_clip(const struct rowset *p, const struct rowset *q,
+                       sqlite3_int64 *piFrom, sqlite3_int64 *piTo){
+  sqlite3_int64 nWord = p->nWord<q->nWord ? p->nWord : q->nWord;
+  if( *piFrom<0 ) *piFrom = 0;
+  if( *piTo>nWord*64 ) *piTo = nWord*64;
+  return *piFrom < *piTo;
+}
+
+sqlite3_int64 rowset_count_and_range(const struct rowset *p,
+                                     const struct rowset *q,
+                                     const struct rowset *x,
+                                     sqlite3_int64 iFrom, sqlite3_int64 iTo){
+  sqlite3_int64 i, n = 0;
+  if( !rowset_clip(p, q, &iFrom, &iTo) ) return 0;
+  for(i=iFrom/64; i<=(iTo - 1)/64; i++){
+    n += __builtin_popcountll(rowset_word(p, q, x, i, iFrom, iTo));
+  }
+  return n;
+}
+
+void rowset_each_and(const struct rowset *p, const struct rowset *q,
+                     sqlite3_int64 iFrom, sqlite3_int64 iTo,
+                     void (*xEach)(void*, sqlite3_int64), void *pCtx){
+  sqlite3_int64 i;
+  if( !rowset_clip(p, q, &iFrom, &iTo) ) return;
+  for(i=iFrom/64; i<=(iTo - 1)/64; i++){
+    uint64_t w = rowset_word(p, q, 0, i, iFrom, iTo);
+    while( w ){
+      xEach(pCtx, i*64 + __builtin_ctzll(w));
+      w &= w - 1;
+    }
+  }
+}
+
 int rowset_min(const struct rowset *p, sqlite3_int64 *pId){
   sqlite3_int64 i;
   for(i=0; i<p->nWord; i++){

@@ -47,6 +47,21 @@ sqlite3_int64 rowset_count_from(const struct rowset *p, sqlite3_int64 iFrom);
 sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
                                  sqlite3_int64 iTo);
 
+/*
+** Number of members of p and q, and not of x (NULL: none), in
+** [iFrom, iTo); q and x may be smaller than p.
+*/
+sqlite3_int64 rowset_count_and_range(const struct rowset *p,
+                                     const struct rowset *q,
+                                     const struct rowset *x,
+                                     sqlite3_int64 iFrom, sqlite3_int64 iTo);
+
+/* Call xEach(pCtx, id) for each member of p and q in [iFrom, iTo),
+** ascending. */
+void rowset_each_and(const struct rowset *p, const struct rowset *q,
+                     sqlite3_int64 iFrom, sqlite3_int64 iTo,
+                     void (*xEach)(void*, sqlite3_int64), void *pCtx);
+
 /* The smallest member into *pId: returns 1, or 0 if the set is empty. */
 int rowset_min(const struct rowset *p, sqlite3_int64 *pId);
 

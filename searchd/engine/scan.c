@@ -1,10 +1,12 @@
 /*
 ** scan.c: the first pass of a search (scan.h).
 */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "engine/cands.h"
 #include "engine/count.h"
 #include "engine/rank.h"
 #include "engine/rows.h"
@@ -20,42 +22,16 @@ static double scan_ms_since(const struct timespec *t0){
   return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
 }
 
-/* Keep the nMax smallest first-pass values: a max-heap, worst on top. */
-static void scan_push(struct pass_cand *a, int *pn, int nMax,
-                      const struct pass_cand *c){
-  int i, n = *pn;
-  if( nMax<=0 ) return;
-  if( n<nMax ){
-    i = n++;
-    while( i>0 && a[(i-1)/2].first < c->first ){ a[i] = a[(i-1)/2]; i = (i-1)/2; }
-    a[i] = *c;
-    *pn = n;
-    return;
-  }
-  if( c->first >= a[0].first ) return;
-  i = 0;
-  for(;;){
-    int l = 2*i+1, r = l+1, m = i;
-    double v = c->first;
-    if( l<n && a[l].first > v ) m = l, v = a[l].first;
-    if( r<n && a[r].first > v ) m = r;
-    if( m==i ) break;
-    a[i] = a[m];
-    i = m;
-  }
-  a[i] = *c;
-}
-
-/* The candidate of row r (id) with first-pass value first. */
-static void scan_keep(struct pass_cand *aCand, int *pnCand, int nMax,
-                      sqlite3_int64 id, const struct attr_row *r,
-                      double first){
-  struct pass_cand c;
-  memset(&c, 0, sizeof(c));
-  c.id = id;
-  c.date = r->date;
-  c.first = first;
-  scan_push(aCand, pnCand, nMax, &c);
+/* Offer row r (id) with first-pass value first to the candidates. */
+static int scan_keep(struct cands *c, sqlite3_int64 id,
+                     const struct attr_row *r, double first){
+  struct pass_cand x;
+  memset(&x, 0, sizeof(x));
+  x.id = id;
+  x.date = r->date;
+  x.iAssign = r->iAssign;
+  x.first = first;
+  return cands_push(c, &x);
 }
 
 /*
@@ -64,8 +40,8 @@ static void scan_keep(struct pass_cand *aCand, int *pnCand, int nMax,
 ** 0: no limit). *piLow is then the oldest row scored, or 0 if no row was
 ** left out.
 */
-static int scan_newest(struct pass *ps, long nWin, struct pass_cand *aCand,
-                       int nMax, int *pnCand, sqlite3_int64 *piLow){
+static int scan_newest(struct pass *ps, long nWin, struct cands *c,
+                       sqlite3_int64 *piLow){
   sqlite3_stmt *pStmt = ps->apStmt[ST_SCAN];
   int rc = stmt_bind(pStmt, ps->zExpr, ps->pq), rc2;
   sqlite3_int64 iLast = 0;
@@ -85,11 +61,11 @@ static int scan_newest(struct pass *ps, long nWin, struct pass_cand *aCand,
     pass_seen(ps, id);
     h += (uint64_t)id;
     if( (r = filter_row(ps->f, id))==0 ) continue;
-    if( nWin>0 && ps->nTotal>=nWin ){
+    if( nWin>0 && ps->nRows>=nWin ){
       *piLow = iLast;             /* one more passes: the window is full */
       break;
     }
-    scan_keep(aCand, pnCand, nMax, id, r, sqlite3_column_double(pStmt, 1));
+    rc = scan_keep(c, id, r, sqlite3_column_double(pStmt, 1));
     pass_tally(ps, r);
     iLast = id;
     ps->nWinSeen = ps->nSeen;
@@ -134,15 +110,14 @@ static int scan_older_ids(struct pass *ps, sqlite3_int64 iLow,
 /* Score with searchd_quick() the rows aId[0..n) that pass the filters
 ** into the heap. */
 static int scan_ids(struct pass *ps, const sqlite3_int64 *aId, int n,
-                    struct pass_cand *aCand, int nMax, int *pnCand){
+                    struct cands *c){
   struct rows rows;
   int rc = rows_open(ps, ST_QCAND, aId, n, &rows), rc2;
   while( rc==SQLITE_OK && rows_step(&rows)==SQLITE_ROW ){
     sqlite3_int64 id = sqlite3_column_int64(rows.pStmt, 0);
     const struct attr_row *r = filter_row(ps->f, id);
     if( r==0 ) continue;
-    scan_keep(aCand, pnCand, nMax, id, r,
-              sqlite3_column_double(rows.pStmt, 1));
+    rc = scan_keep(c, id, r, sqlite3_column_double(rows.pStmt, 1));
   }
   rc2 = rows_close(&rows);
   return rc==SQLITE_OK ? rc2 : rc;
@@ -150,32 +125,66 @@ static int scan_ids(struct pass *ps, const sqlite3_int64 *aId, int n,
 
 /* The older assignment matches below iLow, scored into the heap. */
 static int scan_older(struct pass *ps, sqlite3_int64 iLow, int nOldMax,
-                      struct pass_cand *aCand, int nMax, int *pnCand){
+                      struct cands *c){
   sqlite3_int64 *aOld = malloc(sizeof(*aOld) * nOldMax);
   int nOld = 0, rc = aOld ? scan_older_ids(ps, iLow, aOld, nOldMax, &nOld)
                           : SQLITE_NOMEM;
   if( rc==SQLITE_OK && nOld>0 ){
-    rc = scan_ids(ps, aOld, nOld, aCand, nMax, pnCand);
+    rc = scan_ids(ps, aOld, nOld, c);
   }
   free(aOld);
   return rc;
 }
 
-int scan_run(struct pass *ps, struct pass_cand *aCand, int nMax,
-             int *pnCand){
+/* Zero the counts of a pass. */
+static void scan_reset(struct pass *ps){
+  ps->nTotal = 0;
+  ps->nRows = 0;
+  memset(ps->aYear, 0, sizeof(*ps->aYear) * PASS_YEARS);
+  memset(ps->aStatus, 0, sizeof(ps->aStatus));
+  if( ps->bCollapse ){
+    memset(ps->aSeenAssign, 0,
+           sizeof(uint64_t) * (attrs_assign_count(ps->attrs)/64 + 1));
+    memset(ps->aSeenPair, 0,
+           sizeof(uint64_t) * (attrs_pair_count(ps->attrs)/64 + 1));
+  }
+  ps->nSeen = 0;
+}
+
+/*
+** Sorting by date: every match is counted and offered, keyed by its
+** date (the rowids say nothing of dates once a report is re-indexed), with
+** no score: the rowid-only statement of the count.
+*/
+static int scan_by_date(struct pass *ps, struct cands *c){
+  sqlite3_stmt *pStmt = ps->apStmt[ST_COUNT];
+  int rc = stmt_bind(pStmt, ps->zExpr, ps->pq), rc2;
+  double sign = ps->eSort==SEARCH_SORT_NEWEST ? -1 : 1;
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, INT64_MAX);
+  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    sqlite3_int64 id = sqlite3_column_int64(pStmt, 0);
+    const struct attr_row *r = filter_row(ps->f, id);
+    pass_seen(ps, id);
+    if( r==0 ) continue;
+    rc = scan_keep(c, id, r, sign * r->date);
+    pass_tally(ps, r);
+  }
+  rc2 = sqlite3_reset(pStmt);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
+int scan_run(struct pass *ps, struct cands *c){
   long nWin = ps->cfg->nWindow;
   int nOldMax = 0, rc;
   sqlite3_int64 iLow = 0;
   struct count_walk walk;
-  if( nWin>0 && nWin<nMax ) nWin = nMax;
-  *pnCand = 0;
-  ps->nTotal = 0;
-  memset(ps->aYear, 0, sizeof(*ps->aYear) * PASS_YEARS);
-  ps->nSeen = 0;
+  if( nWin>0 && nWin<c->nMax ) nWin = c->nMax;
+  scan_reset(ps);
+  if( ps->eSort!=SEARCH_SORT_RELEVANCE ) return scan_by_date(ps, c);
   count_walk_init(&walk, (ps->pq->bRelaxed || ps->cfg->nWindow==0)
                          ? 0 : ps->pq->q, ps->attrs);
   ps->pq->pWalk = walk.nSet ? &walk : 0;
-  rc = scan_newest(ps, nWin, aCand, nMax, pnCand, &iLow);
+  rc = scan_newest(ps, nWin, c, &iLow);
   if( rc==SQLITE_OK && iLow>0 ){
     rc = count_rest(ps, &walk, iLow);
     nOldMax = ps->bPrefix ? 0 : (int)(nWin/SCAN_OLDER_DIV);
@@ -183,7 +192,7 @@ int scan_run(struct pass *ps, struct pass_cand *aCand, int nMax,
   ps->pq->pWalk = 0;
   count_walk_free(&walk);
   if( rc==SQLITE_OK && nOldMax>0 ){
-    rc = scan_older(ps, iLow, nOldMax, aCand, nMax, pnCand);
+    rc = scan_older(ps, iLow, nOldMax, c);
   }
   return rc;
 }

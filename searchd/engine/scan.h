@@ -20,12 +20,14 @@
 
 #include "engine/pass.h"
 
+struct cands;
+
 /*
-** Run the first pass of ps->zExpr: ps's total and facets, and the nMax
-** best candidates into the heap aCand (*pnCand of them, in no order).
+** Run the first pass of ps->zExpr: ps's total and facets, and the best
+** candidates offered to c (cands.h). Sorting by date (ps->eSort), every
+** match is offered with its date as the key, and none is scored.
 ** Returns an SQLite code.
 */
-int scan_run(struct pass *ps, struct pass_cand *aCand, int nMax,
-             int *pnCand);
+int scan_run(struct pass *ps, struct cands *c);
 
 #endif /* SEARCHD_SCAN_H */

@@ -2,11 +2,13 @@
 ** search.c: the search engine (search.h): its per-connection state, the
 ** read transaction, and the stages in order (scan.h, rerank.h, page.h).
 */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "box/fold.h"
+#include "engine/cands.h"
 #include "engine/early.h"
 #include "engine/page.h"
 #include "engine/prefix.h"
@@ -29,6 +31,10 @@ struct search_engine {
   struct query_opts opts;
   sqlite3_int64 iDataVersion;     /* data_version attrs were loaded at */
   struct attrs *attrs;            /* snapshot of row attributes */
+  /* Collapsing, sized to attrs: per assignment a slot (cands.h), and the
+  ** bitmaps of assignments and (assignment, year) pairs counted. */
+  int *aPos;
+  uint64_t *aSeenAssign, *aSeenPair;
   sqlite3_stmt *apStmt[ST_N];
   struct early *pEarly;           /* the first pass's exact scores */
   struct timespec deadline;
@@ -64,6 +70,9 @@ void search_engine_free(struct search_engine *p){
   stmt_finalize(p->apStmt);
   sqlite3_progress_handler(p->db, 0, 0, 0);
   attrs_free(p->attrs);
+  free(p->aPos);
+  free(p->aSeenAssign);
+  free(p->aSeenPair);
   prefix_count_free(p->prefix);
   fold_free(p->fold);
   early_free(p->pEarly);
@@ -104,6 +113,28 @@ int search_engine_new(sqlite3 *db, const struct search_config *cfg,
   return rc;
 }
 
+/* The collapsing scratch of attributes a, for the engine p. */
+static int search_collapse_alloc(struct search_engine *p,
+                                 const struct attrs *a){
+  size_t nA = (size_t)attrs_assign_count(a), nP = (size_t)attrs_pair_count(a);
+  int *aPos = calloc(nA + 1, sizeof(int));
+  uint64_t *aSA = calloc(nA/64 + 1, sizeof(uint64_t));
+  uint64_t *aSP = calloc(nP/64 + 1, sizeof(uint64_t));
+  if( aPos==0 || aSA==0 || aSP==0 ){
+    free(aPos);
+    free(aSA);
+    free(aSP);
+    return SQLITE_NOMEM;
+  }
+  free(p->aPos);
+  free(p->aSeenAssign);
+  free(p->aSeenPair);
+  p->aPos = aPos;
+  p->aSeenAssign = aSA;
+  p->aSeenPair = aSP;
+  return SQLITE_OK;
+}
+
 /*
 ** If another connection changed the database since the attributes were
 ** loaded, reload them and forget the kept phrase counts.
@@ -117,6 +148,8 @@ static int search_check_version(struct search_engine *p){
   if( rc==SQLITE_OK && (v!=p->iDataVersion || p->attrs==0) ){
     struct attrs *pNew = 0;
     rc = attrs_load(p->db, &pNew);
+    if( rc==SQLITE_OK ) rc = search_collapse_alloc(p, pNew);
+    if( rc!=SQLITE_OK ) attrs_free(pNew);
     if( rc==SQLITE_OK ){
       attrs_free(p->attrs);
       p->attrs = pNew;
@@ -181,7 +214,7 @@ static int search_has_prefix(const struct query *q){
 */
 static int search_first(struct search_engine *p, struct pass *ps,
                         const struct query *q, int bRelaxed,
-                        struct pass_cand *aCand, int nMax, int *pnCand){
+                        struct cands *c){
   int rc;
   rank_query_init(&p->rq, q, bRelaxed);
   p->rq.attrs = p->attrs;
@@ -191,7 +224,7 @@ static int search_first(struct search_engine *p, struct pass *ps,
     p->rq.pFilter = ps->f;
     p->rq.pEarly = p->pEarly;
   }
-  rc = scan_run(ps, aCand, nMax, pnCand);
+  rc = scan_run(ps, c);
   p->rq.nEarly = 0;
   return rc;
 }
@@ -223,10 +256,12 @@ static int search_corrected(const struct query *q,
                     &pRes->zSuggestTo);
 }
 
-/* The year facets of p->aYear into pRes, newest year first. */
+/* The year facets of p->aYear into pRes, newest year first; the status
+** facets of ps. */
 static int search_facets(const struct search_engine *p,
-                         struct search_result *pRes){
+                         const struct pass *ps, struct search_result *pRes){
   int y, n = 0;
+  memcpy(pRes->aStatus, ps->aStatus, sizeof(pRes->aStatus));
   for(y=0; y<PASS_YEARS; y++) n += p->aYear[y]!=0;
   if( n==0 ) return SQLITE_OK;
   pRes->aYear = malloc(sizeof(*pRes->aYear) * n);
@@ -239,48 +274,74 @@ static int search_facets(const struct search_engine *p,
   return SQLITE_OK;
 }
 
+/* The stages' shared state of one search of q with a. */
+static void search_pass_init(struct search_engine *p, struct pass *ps,
+                             const struct query *q,
+                             const struct search_args *a, struct filter *f){
+  memset(ps, 0, sizeof(*ps));
+  ps->apStmt = p->apStmt;
+  ps->cfg = &p->cfg;
+  ps->attrs = p->attrs;
+  ps->aAssign = attrs_assigns(p->attrs);
+  ps->f = f;
+  ps->pq = &p->rq;
+  ps->zExpr = query_match(q);
+  ps->bPrefix = search_has_prefix(q);
+  ps->bNot = search_has_not(q);
+  ps->nNeed = (int)(a->nOffset + a->nLimit);
+  ps->bCollapse = a->eCollapse==SEARCH_COLLAPSE_ASSIGNMENT;
+  ps->eSort = a->eSort;
+  ps->aYear = p->aYear;
+  ps->aSeenAssign = p->aSeenAssign;
+  ps->aSeenPair = p->aSeenPair;
+  memset(p->aYear, 0, sizeof(p->aYear));
+}
+
+/* Both passes, the candidates in c, of q: relaxed if all words find
+** nothing. */
+static int search_passes(struct search_engine *p, struct pass *ps,
+                         const struct query *q, struct cands *c,
+                         struct search_result *pRes){
+  int rc = SQLITE_OK;
+  if( ps->zExpr ) rc = search_first(p, ps, q, 0, c);
+  if( rc==SQLITE_OK && ps->nTotal==0 && query_relaxed(q) ){
+    ps->zExpr = query_relaxed(q);
+    pRes->bRelaxed = 1;
+    int nMax = c->nMax, nMin = c->nMin;
+    cands_free(c);
+    rc = cands_init(c, nMax, nMin, ps->bCollapse ? p->aPos : 0);
+    if( rc==SQLITE_OK ) rc = search_first(p, ps, q, 1, c);
+  }
+  return rc;
+}
+
 /* Both passes and the page of q, under the read transaction. */
 static int search_query(struct search_engine *p, const struct query *q,
                         const struct search_args *a, struct filter *f,
                         struct search_result *pRes){
   struct pass ps;
-  struct pass_cand *aCand;
+  struct cands c;
+  struct pass_cand *aCand = 0;
   int nMax = (int)p->cfg.nRerank, nCand = 0, rc;
-  memset(&ps, 0, sizeof(ps));
-  ps.apStmt = p->apStmt;
-  ps.cfg = &p->cfg;
-  ps.attrs = p->attrs;
-  ps.f = f;
-  ps.pq = &p->rq;
-  ps.zExpr = query_match(q);
-  ps.bPrefix = search_has_prefix(q);
-  ps.bNot = search_has_not(q);
-  ps.nNeed = (int)(a->nOffset + a->nLimit);
-  ps.aYear = p->aYear;
+  search_pass_init(p, &ps, q, a, f);
   if( ps.nNeed>nMax ) nMax = ps.nNeed;
-  memset(p->aYear, 0, sizeof(p->aYear));
-  aCand = malloc(sizeof(*aCand) * (nMax + 1));
-  rc = aCand ? filter_init(f, p->attrs, a->zFrom, a->zTo, a->zSource)
-             : SQLITE_NOMEM;
-  if( rc==SQLITE_OK && ps.zExpr ){
-    rc = search_first(p, &ps, q, 0, aCand, nMax, &nCand);
-  }
-  if( rc==SQLITE_OK && ps.nTotal==0 && query_relaxed(q) ){
-    ps.zExpr = query_relaxed(q);
-    pRes->bRelaxed = 1;
-    rc = search_first(p, &ps, q, 1, aCand, nMax, &nCand);
-  }
+  rc = cands_init(&c, nMax, ps.nNeed, ps.bCollapse ? p->aPos : 0);
+  if( rc==SQLITE_OK ) rc = filter_init(f, p->attrs, a);
+  if( rc==SQLITE_OK ) rc = search_passes(p, &ps, q, &c, pRes);
+  if( rc==SQLITE_OK ) rc = cands_finish(&c, &aCand, &nCand);
   if( rc==SQLITE_OK && nCand>0 ){
-    rc = rerank_run(&ps, p->pEarly, aCand, nCand, ps.nNeed);
+    rc = rerank_run(&ps, p->pEarly, aCand, &nCand, (int)a->nOffset,
+                    ps.nNeed);
   }
   pRes->nTotal = ps.nTotal;
+  pRes->bCollapsed = ps.bCollapse;
   if( rc==SQLITE_OK ) rc = search_corrected(q, pRes);
   if( rc==SQLITE_OK ){
     rc = page_run(&ps, aCand, nCand, a->nOffset, a->nLimit, pRes);
   }
-  if( rc==SQLITE_OK ) rc = search_facets(p, pRes);
+  if( rc==SQLITE_OK ) rc = search_facets(p, &ps, pRes);
   rank_query_init(&p->rq, 0, 0);
-  free(aCand);
+  cands_free(&c);
   return rc;
 }
 
@@ -308,6 +369,11 @@ int search_run(struct search_engine *p, const struct query *q,
   }
   filter_clear(&f);
   return rc;
+}
+
+void search_engine_limit(struct search_engine *p, int bOn){
+  p->bDeadline = 0;
+  if( bOn ) search_set_deadline(p);
 }
 
 void search_result_clear(struct search_result *pRes){

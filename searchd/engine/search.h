@@ -17,6 +17,13 @@
 **      scores in order of bound until no bound left can reach the page;
 **      candidates are sorted by score, then newer report, then row; page.h
 **      reads the requested page's rows with highlight() and snippet().
+** Collapsing (the default) makes the assignment the unit: the heap keeps
+** the best assignments by their best bound that fit K rows (at least the
+** page's), each with every occurrence the scan saw (cands.h); the rerank
+** scores occurrences until no bound left can change the page's
+** assignments or their best occurrence; the total and facets count
+** distinct assignments (attrs.h). Sorting by date
+** scans every match (no window, no quick score) with the date as the key.
 ** Every statement over chosen rows reads them as rows.h decides.
 ** All of it runs in one read transaction: one snapshot, one lock. When
 ** the AND of all words finds nothing, both passes run again on the
@@ -31,6 +38,7 @@
 #include <sqlite3.h>
 
 #include "engine/query.h"
+#include "engine/sclass.h"
 
 /* The markers around matches in a hit's highlights (control bytes the
 ** indexed text never holds). */
@@ -46,16 +54,33 @@ struct search_config {
   long nQueryMs;                  /* time limit of one search; <0: none */
 };
 
+/* search_args.eCollapse: one hit per assignment (the default), or every
+** matching row. */
+enum { SEARCH_COLLAPSE_ASSIGNMENT, SEARCH_COLLAPSE_NONE };
+
+/* search_args.eSort: by score (the default), or by report date, newest or
+** oldest first (ties: row order). */
+enum { SEARCH_SORT_RELEVANCE, SEARCH_SORT_NEWEST, SEARCH_SORT_OLDEST };
+
 /* What to return of a query's matches. */
 struct search_args {
   long nOffset, nLimit;           /* the page: hits [offset, offset+limit) */
   const char *zFrom, *zTo;        /* report dates YYYY-MM-DD; NULL: open */
   const char *zSource;            /* text the source must hold; NULL: any */
+  const char *zSeries;            /* the series (folder); NULL: any */
+  unsigned mStatus;               /* classes allowed (sclass.h); 0: any */
+  int eCollapse;                  /* SEARCH_COLLAPSE_* */
+  int eSort;                      /* SEARCH_SORT_* */
 };
 
-/* The text fields of a hit; the highlights carry SEARCH_MARK_* bytes. */
+/* The text fields of a hit; the highlights carry SEARCH_MARK_* bytes.
+** SEARCH_CLASS and SEARCH_EVIDENCE are the row's status class and
+** evidence, or when collapsing its assignment's current ones (those of
+** its latest occurrence). */
 enum { SEARCH_DATE, SEARCH_TITLE, SEARCH_ASSIGNMENT, SEARCH_SOURCE,
-       SEARCH_STATUS, SEARCH_HL_ASSIGNMENT, SEARCH_HL_STATUS, SEARCH_NTEXT };
+       SEARCH_STATUS, SEARCH_HL_ASSIGNMENT, SEARCH_HL_STATUS,
+       SEARCH_ASSIGN_ID, SEARCH_SERIES, SEARCH_CLASS, SEARCH_EVIDENCE,
+       SEARCH_NTEXT };
 
 struct search_text {
   char *z;                        /* NULL when the column was NULL */
@@ -67,6 +92,10 @@ struct search_hit {
   sqlite3_int64 iRow;             /* 1-based row in the report */
   double score;                   /* searchd_rank() */
   struct search_text aText[SEARCH_NTEXT];
+  /* Its assignment: */
+  int nOcc;                       /* occurrences */
+  int first, last;                /* first and last report date, yyyymmdd */
+  int bOpen;                      /* in the newest report of its series */
 };
 
 struct search_year {
@@ -83,8 +112,10 @@ struct search_result {
                                     ** offered, not searched), or NULL */
   int nHit;
   struct search_hit *aHit;        /* the page, best first */
+  int bCollapsed;                 /* hits and counts are assignments */
   int nYear;
   struct search_year *aYear;      /* facets, newest year first */
+  int aStatus[SCLASS_N];          /* facets: matches per status class */
   sqlite3_int64 iDataVersion;     /* PRAGMA data_version searched at */
   char *zErr;                     /* on error: the connection's message */
 };
@@ -133,6 +164,14 @@ int search_parse(struct search_engine *p, const char *zQ,
 */
 int search_run(struct search_engine *p, const struct query *q,
                const struct search_args *args, struct search_result *pRes);
+
+/*
+** Hold the statements of p's connection to the search time limit
+** (nQueryMs) from now (bOn), or lift it (!bOn): for other work on the
+** connection (the assignments' SQL, assign.h), which then fails with
+** SQLITE_INTERRUPT past the limit.
+*/
+void search_engine_limit(struct search_engine *p, int bOn);
 
 /* Free what a result holds and zero it. */
 void search_result_clear(struct search_result *pRes);

@@ -7,6 +7,21 @@
 
 #define RANK_ARGS "(assignments_fts, ?4)"
 
+/* What a hit shows (page.c reads the columns by number): the row, its
+** highlights, its assignment's id ("row-N" for a row not linked), series,
+** status class and evidence, and the evidence of its assignment's latest
+** occurrence. */
+#define PAGE_COLUMNS \
+  "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status," \
+  " highlight(assignments_fts, 0, char(2), char(3))," \
+  " snippet(assignments_fts, 1, char(2), char(3), '…', 30), f.rowid," \
+  " coalesce(a.assignment_id, 'row-' || a.id), r.series, a.status_class," \
+  " a.status_evidence, coalesce(l.status_evidence, a.status_evidence)" \
+  " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid" \
+  " JOIN reports r ON r.id=a.report_id" \
+  " LEFT JOIN assignment_threads t ON t.id=a.assignment_id" \
+  " LEFT JOIN assignments l ON l.id=t.latest"
+
 static const char *const azSql[ST_N] = {
   /* One read transaction per search: one WAL snapshot for the attributes
   ** and every statement, and no lock round trip per candidate row. */
@@ -39,11 +54,7 @@ static const char *const azSql[ST_N] = {
   " WHERE assignments_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
   " AND " RANK_CAND_FUNCTION "(rowid, ?4)",
   /* ST_PAGE: what the page's hits show, the same way. */
-  "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status,"
-  " highlight(assignments_fts, 0, char(2), char(3)),"
-  " snippet(assignments_fts, 1, char(2), char(3), '…', 30), f.rowid"
-  " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid"
-  " JOIN reports r ON r.id=a.report_id"
+  PAGE_COLUMNS
   " WHERE assignments_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
   " AND " RANK_CAND_FUNCTION "(f.rowid, ?4)",
   /* ST_QCAND_ID, ST_RANK_ID, ST_PAGE_ID: the same for one row (?2), run
@@ -52,11 +63,7 @@ static const char *const azSql[ST_N] = {
   " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
   "SELECT rowid, " RANK_FUNCTION RANK_ARGS " FROM assignments_fts"
   " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
-  "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status,"
-  " highlight(assignments_fts, 0, char(2), char(3)),"
-  " snippet(assignments_fts, 1, char(2), char(3), '…', 30), f.rowid"
-  " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid"
-  " JOIN reports r ON r.id=a.report_id"
+  PAGE_COLUMNS
   " WHERE assignments_fts MATCH ?1 AND f.rowid = ?2",
 };
 

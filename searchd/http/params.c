@@ -136,3 +136,19 @@ int params_get_int(const struct params *p, const char *zName, long iDefault,
   *piOut = v;
   return 0;
 }
+
+/* Is z a real date YYYY-MM-DD, from 0001-01-01 (2021-02-29 is not)? */
+int params_is_date(const char *z){
+  static const char zShape[] = "9999-99-99";
+  static const int aDays[12] = {31,29,31,30,31,30,31,31,30,31,30,31};
+  int i, y, m, d;
+  for(i=0; zShape[i]; i++){
+    if( zShape[i]=='9' ? (z[i]<'0' || z[i]>'9') : z[i]!=zShape[i] ) return 0;
+  }
+  if( z[i] ) return 0;
+  y = atoi(z);
+  m = (z[5]-'0')*10 + (z[6]-'0');
+  d = (z[8]-'0')*10 + (z[9]-'0');
+  if( y<1 || m<1 || m>12 || d<1 || d>aDays[m-1] ) return 0;
+  return m!=2 || d<29 || (y%4==0 && (y%100!=0 || y%400==0));
+}

@@ -48,4 +48,8 @@ const char *params_get(const struct params *p, const char *zName);
 int params_get_int(const struct params *p, const char *zName, long iDefault,
                    long iMin, long iMax, long *piOut);
 
+/* Is z a real date YYYY-MM-DD from 0001-01-01 (2021-02-29, 2021-13-45
+** are not)? Pure. */
+int params_is_date(const char *z);
+
 #endif /* SEARCHD_PARAMS_H */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "box/suggest.h"
+#include "http/assign_http.h"
 #include "http/health.h"
 #include "log.h"
 #include "http/metrics.h"
@@ -22,6 +23,8 @@
 const struct route aRoute[] = {
   /* zPath      flags        methods          handler          metrics name */
   {"/search",  ROUTE_EXACT, GET_HEAD,        search_http_handle, "search"},
+  {"/assignments", ROUTE_EXACT, GET_HEAD,     assign_http_list, "assignments"},
+  {"/assignments/", ROUTE_PREFIX, GET_HEAD,   assign_http_get, "assignment"},
   {"/health",  ROUTE_EXACT, GET_HEAD,        health_handle,   "health"},
   {"/metrics", ROUTE_EXACT, GET_HEAD,        metrics_handle,  "metrics"},
   {"/suggest", ROUTE_EXACT, GET_HEAD,        suggest_handle,  "suggest"},
@@ -34,6 +37,8 @@ const struct route aRoute[] = {
 
 const struct route_state aRouteState[] = {
   {search_http_handle, search_http_open, search_http_close},
+  {assign_http_list, assign_http_open, assign_http_close},
+  {assign_http_get, assign_http_open, assign_http_close},
   {0, 0, 0},
 };
 

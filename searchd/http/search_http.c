@@ -20,6 +20,7 @@
 
 #define SEARCH_MAX_LIMIT 100
 #define SEARCH_MAX_SOURCE 256
+#define SEARCH_MAX_SERIES 1024
 /* A cache hit asks whether the index changed at most this often, ms. */
 #define SEARCH_RECHECK_MS 5
 
@@ -85,20 +86,49 @@ static void search_cache_clear(struct search_http *p){
   p->nCleared++;
 }
 
-/* Is z a real date YYYY-MM-DD, from 0001-01-01 (2021-02-29 is not)? */
-static int search_is_date(const char *z){
-  static const char zShape[] = "9999-99-99";
-  static const int aDays[12] = {31,29,31,30,31,30,31,31,30,31,30,31};
-  int i, y, m, d;
-  for(i=0; zShape[i]; i++){
-    if( zShape[i]=='9' ? (z[i]<'0' || z[i]>'9') : z[i]!=zShape[i] ) return 0;
+/*
+** The index of value z in azName[0..n), or, for NULL or "", iDefault; -1
+** for anything else.
+*/
+static int search_enum(const char *z, const char *const *azName, int n,
+                       int iDefault){
+  int i;
+  if( z==0 || z[0]==0 ) return iDefault;
+  for(i=0; i<n; i++){
+    if( strcmp(z, azName[i])==0 ) return i;
   }
-  if( z[i] ) return 0;
-  y = atoi(z);
-  m = (z[5]-'0')*10 + (z[6]-'0');
-  d = (z[8]-'0')*10 + (z[9]-'0');
-  if( y<1 || m<1 || m>12 || d<1 || d>aDays[m-1] ) return 0;
-  return m!=2 || d<29 || (y%4==0 && (y%100!=0 || y%400==0));
+  return -1;
+}
+
+/* The parameters of the assignments: collapse, sort, status, series. */
+static int search_params_assign(struct request_ctx *ctx,
+                                struct search_args *a){
+  static const char *const azCollapse[] = {"assignment", "none"};
+  static const char *const azSort[] = {"relevance", "newest", "oldest"};
+  const struct params *pp = ctx->params;
+  const char *z = params_get(pp, "status");
+  a->eCollapse = search_enum(params_get(pp, "collapse"), azCollapse, 2,
+                             SEARCH_COLLAPSE_ASSIGNMENT);
+  if( a->eCollapse<0 ){
+    return route_error(ctx, 400, "collapse must be assignment or none");
+  }
+  a->eSort = search_enum(params_get(pp, "sort"), azSort, 3,
+                         SEARCH_SORT_RELEVANCE);
+  if( a->eSort<0 ){
+    return route_error(ctx, 400, "sort must be relevance, newest or oldest");
+  }
+  if( z && sclass_parse_list(z, &a->mStatus) ){
+    return route_error(ctx, 400, "status must be a comma-separated list of"
+                       " not_started, ongoing, partly_done, done, dropped,"
+                       " unknown");
+  }
+  a->zSeries = params_get(pp, "series");
+  if( a->zSeries && a->zSeries[0]==0 ) a->zSeries = 0;
+  if( a->zSeries && strlen(a->zSeries)>SEARCH_MAX_SERIES ){
+    return route_error(ctx, 400, "series is longer than %d bytes",
+                       SEARCH_MAX_SERIES);
+  }
+  return 200;
 }
 
 /* Validate the parameters of a /search request into *pReq. */
@@ -123,7 +153,7 @@ static int search_params(struct request_ctx *ctx, struct search_req *pReq){
   }
   for(i=0; i<2; i++){
     const char *z = params_get(pp, azDate[i]);
-    if( z && z[0] && !search_is_date(z) ){
+    if( z && z[0] && !params_is_date(z) ){
       return route_error(ctx, 400, "%s must be a date YYYY-MM-DD", azDate[i]);
     }
     if( i==0 ) a->zFrom = (z && z[0]) ? z : 0;
@@ -135,7 +165,7 @@ static int search_params(struct request_ctx *ctx, struct search_req *pReq){
     return route_error(ctx, 400, "source is longer than %d bytes",
                        SEARCH_MAX_SOURCE);
   }
-  return 200;
+  return search_params_assign(ctx, a);
 }
 
 /*
@@ -163,13 +193,17 @@ static char *search_key(const struct search_req *pReq){
   /* Every field carries its length and every optional one its presence,
   ** so no value, whatever bytes it holds, can spell another request's key
   ** (source="" and no source differ, a separator byte in q is just text). */
-  zKey = sqlite3_mprintf("%d:%s|%ld|%ld|%s%s|%s%s|%s%d:%s", (int)j, zQ,
-                         a->nLimit, a->nOffset,
+  zKey = sqlite3_mprintf("%d:%s|%ld|%ld|%s%s|%s%s|%s%d:%s|%d|%d|%u|%s%d:%s",
+                         (int)j, zQ, a->nLimit, a->nOffset,
                          a->zFrom ? "+" : "-", a->zFrom ? a->zFrom : "",
                          a->zTo ? "+" : "-", a->zTo ? a->zTo : "",
                          a->zSource ? "+" : "-",
                          a->zSource ? (int)strlen(a->zSource) : 0,
-                         a->zSource ? a->zSource : "");
+                         a->zSource ? a->zSource : "",
+                         a->eCollapse, a->eSort, a->mStatus,
+                         a->zSeries ? "+" : "-",
+                         a->zSeries ? (int)strlen(a->zSeries) : 0,
+                         a->zSeries ? a->zSeries : "");
   free(zQ);
   return zKey;
 }

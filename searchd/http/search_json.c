@@ -17,10 +17,33 @@ static int search_json_html(struct evbuffer *out, const struct search_text *t){
                           SEARCH_MARK_OPEN[0], SEARCH_MARK_CLOSE[0]);
 }
 
-static int search_json_hit(struct evbuffer *out, const struct search_hit *h){
+/* A yyyymmdd date as a JSON string "YYYY-MM-DD". */
+static int search_json_date(struct evbuffer *out, int d){
+  return evbuffer_add_printf(out, "\"%04d-%02d-%02d\"", d/10000,
+                             d/100%100, d%100)<0;
+}
+
+/* A collapsed hit's assignment: occurrences, first and last seen, open. */
+static int search_json_thread(struct evbuffer *out,
+                              const struct search_hit *h){
+  int e = 0;
+  e |= json_raw(out, ",\"occurrences\":");
+  e |= json_int(out, h->nOcc);
+  e |= json_raw(out, ",\"first_seen\":");
+  e |= search_json_date(out, h->first);
+  e |= json_raw(out, ",\"last_seen\":");
+  e |= search_json_date(out, h->last);
+  e |= json_raw(out, h->bOpen ? ",\"open\":true" : ",\"open\":false");
+  return e;
+}
+
+static int search_json_hit(struct evbuffer *out, const struct search_hit *h,
+                           int bCollapsed){
   static const struct { const char *zKey; int iText; } aField[] = {
     {"report_title", SEARCH_TITLE}, {"assignment", SEARCH_ASSIGNMENT},
     {"source", SEARCH_SOURCE}, {"status", SEARCH_STATUS},
+    {"assignment_id", SEARCH_ASSIGN_ID}, {"series", SEARCH_SERIES},
+    {"status_class", SEARCH_CLASS}, {"status_evidence", SEARCH_EVIDENCE},
   };
   int e = 0;
   size_t i;
@@ -33,6 +56,7 @@ static int search_json_hit(struct evbuffer *out, const struct search_hit *h){
     e |= json_key(out, aField[i].zKey);
     e |= search_json_text(out, &h->aText[aField[i].iText]);
   }
+  if( bCollapsed ) e |= search_json_thread(out, h);
   e |= json_raw(out, ",\"score\":");
   e |= json_double(out, h->score);
   e |= json_raw(out, ",\"highlights\":{\"assignment\":");
@@ -45,11 +69,17 @@ static int search_json_hit(struct evbuffer *out, const struct search_hit *h){
 
 static int search_json_facets(struct evbuffer *out,
                               const struct search_result *r){
-  int i, e = 0;
+  int i, n, e = 0;
   e |= json_raw(out, "{\"year\":{");
   for(i=0; i<r->nYear; i++){
     e |= evbuffer_add_printf(out, "%s\"%04d\":%d", i ? "," : "",
                              r->aYear[i].year, r->aYear[i].n)<0;
+  }
+  e |= json_raw(out, "},\"status\":{");
+  for(i=0, n=0; i<SCLASS_N; i++){
+    if( r->aStatus[i]==0 ) continue;
+    e |= evbuffer_add_printf(out, "%s\"%s\":%d", n++ ? "," : "",
+                             sclass_name(i), r->aStatus[i])<0;
   }
   e |= json_raw(out, "}}");
   return e;
@@ -77,7 +107,7 @@ int search_json(struct evbuffer *out, const struct search_result *r){
                                  : ",\"relaxed\":false,\"hits\":[");
   for(i=0; i<r->nHit; i++){
     if( i>0 ) e |= json_raw(out, ",");
-    e |= search_json_hit(out, &r->aHit[i]);
+    e |= search_json_hit(out, &r->aHit[i], r->bCollapsed);
   }
   e |= json_raw(out, "],\"facets\":");
   e |= search_json_facets(out, r);

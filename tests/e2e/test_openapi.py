@@ -2,9 +2,10 @@
 it, it is an OpenAPI 3.1 document whose schemas are valid JSON Schema
 2020-12 and whose references all resolve, it describes every JSON route of
 searchd/http/routes.c, and the real responses of every endpoint (several
-parameter sets of /search and /suggest, /health, /metrics, /openapi.json,
-and the errors 400, 404, 405, 413, 414 and 503) have a status, a content
-type and a body that the document gives for that operation.
+parameter sets of /search and /suggest, /assignments and
+/assignments/{id}, /health, /metrics, /openapi.json, and the errors 400,
+404, 405, 413, 414 and 503) have a status, a content type and a body that
+the document gives for that operation.
 
 The validator is Debian's python3-jsonschema (tools/deps installs it).
 The official OpenAPI 3.1 meta-schema is not packaged in Debian, so the
@@ -44,6 +45,17 @@ SEARCHES = [
     {"q": "lag"},                                   # suggested
     {"q": "zzzqqq"},                                # nothing
     {"q": "KNS", "from": "", "to": "", "source": ""},
+    {"q": "vård", "collapse": "none", "sort": "newest"},
+    {"q": "vård", "collapse": "assignment", "sort": "oldest", "limit": "100"},
+    {"q": "vård", "status": "unknown,done", "sort": "relevance"},
+    {"q": "vård", "series": "no such series"},
+    {"q": "vård", "collapse": "", "status": "", "series": "", "sort": ""},
+]
+ASSIGNMENTS = [
+    {}, {"limit": "100"}, {"q": "vård", "limit": "3", "offset": "1"},
+    {"status": "unknown", "open": "true"}, {"open": "false"},
+    {"from": "2021-01-01", "to": "2021-12-31"}, {"q": "zzzqqq"},
+    {"offset": "1000"}, {"series": "x", "q": "", "status": ""},
 ]
 SUGGESTS = [{"q": "mam"}, {"q": "vå", "limit": "3"}, {"q": "nära v"},
             {"q": "a"}, {"q": "mammografi "}, {"q": "zzzq", "limit": "20"}]
@@ -66,6 +78,18 @@ ERRORS = [
     ("GET", "/search?q=" + "a" * 20000, b"", 414),
     ("GET", "/search?q=" + "a" * 9000, b"", 414),
     ("GET", "/suggest?q=" + "a" * 300, b"", 414),
+    ("GET", "/search?q=x&collapse=rows", b"", 400),
+    ("GET", "/search?q=x&sort=date", b"", 400),
+    ("GET", "/search?q=x&status=klart", b"", 400),
+    ("GET", "/assignments?open=yes", b"", 400),
+    ("GET", "/assignments?status=done,x", b"", 400),
+    ("GET", "/assignments?from=2021-02-29", b"", 400),
+    ("GET", "/assignments?limit=101", b"", 400),
+    ("GET", "/assignments/nope", b"", 404),
+    ("GET", "/assignments/row-999999", b"", 404),
+    ("GET", "/assignments/%FF%FE", b"", 404),
+    ("GET", "/assignments/" + "x" * 3000, b"", 404),
+    ("POST", "/assignments", b"", 405),
 ]
 
 
@@ -160,7 +184,9 @@ class OpenApiTest(unittest.TestCase):
                 self.assertIn(method, ("get", "head"), path)
                 self.assertIn("200", op["responses"], path)
                 for p in op.get("parameters", []):
-                    self.assertEqual(p["in"], "query", path)
+                    # A path parameter only where the path names it.
+                    self.assertEqual(p["in"], "path" if "{%s}" % p["name"]
+                                     in path else "query", path)
                     jsonschema.Draft202012Validator.check_schema(p["schema"])
                 for st, r in op["responses"].items():
                     r = self.resolve(r)
@@ -176,14 +202,26 @@ class OpenApiTest(unittest.TestCase):
                                 f.read())
         api = {p for p, handler in routes if handler != "static_handle"}
         self.assertIn("/search", api)
-        self.assertEqual(api, set(self.doc["paths"]))
+        # A prefix route serves the document's templated path under it.
+        self.assertEqual(api, {re.sub(r"\{[^/}]+\}$", "", p)
+                               for p in self.doc["paths"]})
 
     # ---- real responses --------------------------------------------------
+
+    def template(self, path):
+        """The document's path that path is (an id under a templated one)."""
+        if path in self.doc["paths"]:
+            return path
+        for p in self.doc["paths"]:
+            m = re.match(r"^(.*/)\{[^/}]+\}$", p)
+            if m and path.startswith(m.group(1)) and len(path) > len(m.group(1)):
+                return p
+        return path
 
     def check(self, method, target, status, headers, body):
         """Validate one real response against the document; returns the
         parsed body (None for text)."""
-        path = urllib.parse.urlsplit(target).path
+        path = self.template(urllib.parse.urlsplit(target).path)
         item = self.doc["paths"].get(path)
         comp = self.doc["components"]["responses"]
         if item is None:
@@ -233,6 +271,24 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(seen, {"corrected", "suggested", "relaxed", "hits",
                                 "none"})
 
+    def test_4b_assignments(self):
+        ids = set()
+        for params in ASSIGNMENTS:
+            target = "/assignments?" + urllib.parse.urlencode(params)
+            st, d = self.get(self.srv, "GET", target)
+            self.assertEqual(st, 200, target)
+            ids |= {a["id"] for a in d["assignments"]}
+        st, d = self.get(self.srv, "GET", "/search?q=v%C3%A5rd&limit=100")
+        ids |= {h["assignment_id"] for h in d["hits"]}
+        self.assertGreater(len(ids), 5)
+        related = 0
+        for i in sorted(ids):
+            st, d = self.get(self.srv, "GET", "/assignments/"
+                             + urllib.parse.quote(i, safe=""))
+            self.assertEqual((st, d["id"]), (200, i))
+            related += len(d["related"])
+        self.assertGreater(related, 0)
+
     def test_5_suggest_health_metrics(self):
         n = 0
         for params in SUGGESTS:
@@ -255,7 +311,8 @@ class OpenApiTest(unittest.TestCase):
             st, d = self.get(self.srv, method, target, extra)
             self.assertEqual(st, want, (method, target[:60]))
             self.assertTrue(d["error"])
-        for target in ("/search?q=v%C3%A5rd", "/search?q=KNS&limit=1"):
+        for target in ("/search?q=v%C3%A5rd", "/search?q=KNS&limit=1",
+                       "/assignments", "/assignments?q=v%C3%A5rd"):
             st, d = self.get(self.slow, "GET", target)
             self.assertEqual(st, 503, target)
 

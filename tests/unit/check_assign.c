@@ -1,7 +1,9 @@
 /*
 ** check_assign.c: assignment normalisation, the same-assignment rule and
 ** series linking (indexer/assign.c): every drift and trap by hand, the
-** two sample reports (no link between them), ids independent of order.
+** two sample reports (no link between them), ids independent of order,
+** the stream (report by report, the same as all at once, in bounded
+** memory).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,6 +374,277 @@ START_TEST(test_order){
 }
 END_TEST
 
+/* ---- the stream ---- */
+
+/* The threads xDone gets, by assignment number. */
+struct threads {
+  int n;                    /* xDone calls */
+  int nStop;                /* return 1 from this call on (0: never) */
+  struct assign_thread a[64];
+  char azId[64][ASSIGN_ID_MAX], azFirst[64][16], azLast[64][16];
+};
+
+static int collect_thread(void *pCtx, const struct assign_thread *t){
+  struct threads *p = pCtx;
+  p->n++;
+  ck_assert_int_lt(t->iCluster, 64);
+  p->a[t->iCluster] = *t;
+  snprintf(p->azId[t->iCluster], ASSIGN_ID_MAX, "%s", t->zId);
+  snprintf(p->azFirst[t->iCluster], 16, "%s", t->zFirst);
+  snprintf(p->azLast[t->iCluster], 16, "%s", t->zLast);
+  return p->nStop && p->n>=p->nStop;
+}
+
+/*
+** Feed rows aRow[0..n) to pS: counted in reverse, then report by report
+** (the rows of one date), oldest first, each report's rows reversed.
+** aOf[i] gets row i's assignment, azOf[i] its id. Returns the first code
+** that is not ASSIGN_OK, or ASSIGN_OK.
+*/
+static int stream_rows(struct assign_stream *pS, const struct assign_row *aRow,
+                       int n, int *aOf, char (*azOf)[ASSIGN_ID_MAX]){
+  struct assign_row *aRep = calloc((size_t)n, sizeof(*aRep));
+  int *aIdx = calloc((size_t)n, sizeof(int));
+  int *aC = calloc((size_t)n, sizeof(int));
+  const char **azId = calloc((size_t)n, sizeof(*azId));
+  int i, rc = ASSIGN_OK;
+  ck_assert(aRep && aIdx && aC && azId);
+  for(i=n-1; rc==ASSIGN_OK && i>=0; i--){
+    rc = assign_stream_count(pS, aRow[i].zAssignment, aRow[i].nAssignment,
+                             aRow[i].zSource, aRow[i].nSource);
+  }
+  for(i=0; i<n; i++) aOf[i] = -1;
+  while( rc==ASSIGN_OK ){
+    const char *zNext = 0;
+    int k = 0;
+    for(i=0; i<n; i++){
+      if( aOf[i]<0 && (zNext==0 || strcmp(aRow[i].zDate, zNext)<0) ){
+        zNext = aRow[i].zDate;
+      }
+    }
+    if( zNext==0 ) break;
+    for(i=n-1; i>=0; i--){
+      if( aOf[i]<0 && strcmp(aRow[i].zDate, zNext)==0 ){
+        aIdx[k] = i;
+        aRep[k++] = aRow[i];
+      }
+    }
+    rc = assign_stream_report(pS, aRep, k, aC, azId);
+    for(i=0; rc==ASSIGN_OK && i<k; i++){
+      aOf[aIdx[i]] = aC[i];
+      snprintf(azOf[aIdx[i]], ASSIGN_ID_MAX, "%s", azId[i]);
+    }
+  }
+  free(aRep);
+  free(aIdx);
+  free(aC);
+  free(azId);
+  return rc;
+}
+
+/*
+** The hand-made series through the stream, report by report with each
+** report's rows reversed, gives assign_link()'s assignments and ids (all
+** rows at once); each assignment's thread comes once, with its first and
+** latest dates, its count and its latest row's id and status.
+*/
+START_TEST(test_stream_series){
+  struct assign_row aRow[N_SERIES];
+  struct assign_links *pL = 0;
+  struct assign_stream *pS = 0;
+  struct threads *pT = calloc(1, sizeof(*pT));
+  int aOrder[N_SERIES], aOf[N_SERIES], i, c;
+  char azOf[N_SERIES][ASSIGN_ID_MAX];
+  ck_assert_ptr_nonnull(pT);
+  for(i=0; i<N_SERIES; i++) aOrder[i] = i;
+  series_rows(aOrder, aRow);
+  for(i=0; i<N_SERIES; i++) aRow[i].iId = 1000+i;
+  ck_assert_int_eq(assign_link(aRow, N_SERIES, &pL), ASSIGN_OK);
+  ck_assert_int_eq(assign_stream_new(collect_thread, pT, &pS), ASSIGN_OK);
+  ck_assert_int_eq(stream_rows(pS, aRow, N_SERIES, aOf, azOf), ASSIGN_OK);
+  ck_assert_int_eq(assign_stream_finish(pS), ASSIGN_OK);
+  for(i=0; i<N_SERIES; i++){
+    ck_assert_int_eq(aOf[i], pL->aCluster[i]);
+    ck_assert_str_eq(azOf[i], pL->azId[aOf[i]]);
+  }
+  ck_assert_int_eq(pT->n, pL->nCluster);
+  for(c=0; c<pL->nCluster; c++){
+    int nOcc = 0, iFirst = -1, iLast = -1;
+    for(i=0; i<N_SERIES; i++){
+      if( pL->aCluster[i]!=c ) continue;
+      nOcc++;
+      if( iFirst<0 || strcmp(aRow[i].zDate, aRow[iFirst].zDate)<0 ) iFirst = i;
+      if( iLast<0 || strcmp(aRow[i].zDate, aRow[iLast].zDate)>0 ) iLast = i;
+    }
+    ck_assert_int_eq(pT->a[c].iCluster, c);
+    ck_assert_str_eq(pT->azId[c], pL->azId[c]);
+    ck_assert_int_eq(pT->a[c].nOcc, nOcc);
+    ck_assert_str_eq(pT->azFirst[c], aRow[iFirst].zDate);
+    ck_assert_str_eq(pT->azLast[c], aRow[iLast].zDate);
+    ck_assert_int_eq(pT->a[c].iLatest, aRow[iLast].iId);
+    ck_assert_int_eq(pT->a[c].eStatus, aRow[iLast].eStatus);
+  }
+  assign_stream_free(pS);
+  assign_links_free(pL);
+  free(pT);
+}
+END_TEST
+
+/*
+** A report not after the one before, or a count after a report, is
+** refused, and the stream goes on; an xDone that says stop ends the
+** stream with ASSIGN_ABORT.
+*/
+START_TEST(test_stream_misuse){
+  struct assign_row r = {"2021-02-09", "b", 1, "Inventera regionens lokaler",
+                         27, "", 0, 0, 1};
+  struct assign_stream *pS = 0;
+  struct threads *pT = calloc(1, sizeof(*pT));
+  int c = -1;
+  ck_assert_ptr_nonnull(pT);
+  ck_assert_int_eq(assign_stream_new(collect_thread, pT, &pS), ASSIGN_OK);
+  ck_assert_int_eq(assign_stream_count(pS, r.zAssignment, r.nAssignment,
+                                       "", 0), ASSIGN_OK);
+  ck_assert_int_eq(assign_stream_report(pS, &r, 1, &c, 0), ASSIGN_OK);
+  ck_assert_int_eq(c, 0);
+  ck_assert_int_eq(assign_stream_count(pS, "x", 1, "", 0), ASSIGN_MISUSE);
+  ck_assert_int_eq(assign_stream_report(pS, &r, 1, &c, 0), ASSIGN_MISUSE);
+  r.zReport = "a";
+  ck_assert_int_eq(assign_stream_report(pS, &r, 1, &c, 0), ASSIGN_MISUSE);
+  r.zDate = "2021-01-09";
+  ck_assert_int_eq(assign_stream_report(pS, &r, 1, &c, 0), ASSIGN_MISUSE);
+  /* two years later: the assignment is retired, and xDone says stop */
+  r.zDate = "2023-01-09";
+  pT->nStop = 1;
+  ck_assert_int_eq(assign_stream_report(pS, &r, 1, &c, 0), ASSIGN_ABORT);
+  ck_assert_int_eq(pT->n, 1);
+  ck_assert_int_eq(pT->a[0].nOcc, 1);
+  ck_assert_int_eq(assign_stream_finish(pS), ASSIGN_ABORT);
+  ck_assert_int_eq(pT->n, 1);
+  assign_stream_free(pS);
+  free(pT);
+}
+END_TEST
+
+/*
+** A long generated series: ROWS slots per report, one report a month;
+** the assignment in a slot lives 3 to 8 reports, then a new one with
+** other words takes the slot. Its words are made up from its number (so
+** no two assignments share more than "samverkan"), and every row's raw
+** text is different (a class attribute), so the series holds far more
+** raw texts than the key cache keeps.
+*/
+#define GEN_REPORTS 600
+#define GEN_ROWS 20
+
+struct gen {
+  struct assign_row *aRow;    /* GEN_REPORTS*GEN_ROWS, in report order */
+  int *aTruth;                /* per row: its assignment */
+  char *zText;                /* the rows' texts and dates */
+};
+
+/* A made-up word for number n: "q", consonants for its digits, "x". */
+static void gen_word(int n, char *z){
+  static const char zCons[] = "bcdfghjklm";
+  int i;
+  z[0] = 'q';
+  for(i=6; i>=1; i--){ z[i] = zCons[n%10]; n /= 10; }
+  z[7] = 'x';
+  z[8] = 0;
+}
+
+static void gen_series(struct gen *g){
+  int aSlot[GEN_ROWS], aEnd[GEN_ROWS], nAssign = 0, i, j;
+  char *z;
+  g->aRow = calloc(GEN_REPORTS*GEN_ROWS, sizeof(*g->aRow));
+  g->aTruth = calloc(GEN_REPORTS*GEN_ROWS, sizeof(int));
+  g->zText = z = malloc((size_t)GEN_REPORTS*(16 + GEN_ROWS*96));
+  ck_assert(g->aRow && g->aTruth && g->zText);
+  for(j=0; j<GEN_ROWS; j++) aEnd[j] = 0;
+  for(i=0; i<GEN_REPORTS; i++){
+    char *zDate = z;
+    z += sprintf(z, "%04d-%02d-10", 1990 + i/12, i%12 + 1) + 1;
+    for(j=0; j<GEN_ROWS; j++){
+      struct assign_row *r = &g->aRow[i*GEN_ROWS + j];
+      char zW[3][9];
+      int k;
+      if( i>=aEnd[j] ){
+        aSlot[j] = nAssign++;
+        aEnd[j] = i + 3 + (aSlot[j]*7)%6;
+      }
+      for(k=0; k<3; k++) gen_word(aSlot[j]*3 + k, zW[k]);
+      g->aTruth[i*GEN_ROWS + j] = aSlot[j];
+      r->zDate = zDate;
+      r->zReport = zDate;
+      r->iRow = j;
+      r->zAssignment = z;
+      r->nAssignment = (size_t)sprintf(z, "<p class=\"r%d\">Utveckla samverkan"
+          " kring %s %s %s</p>", i*GEN_ROWS + j, zW[0], zW[1], zW[2]);
+      z += r->nAssignment + 1;
+      r->zSource = "";
+      r->iId = i*GEN_ROWS + j;
+    }
+  }
+}
+
+/*
+** Through the stream, what it holds stays bounded while the series goes
+** on: the live assignments by the rows of the reports they may continue
+** into, the keys by the cache and the live wordings; the rows are linked
+** as they were made, and as assign_link() links them all at once.
+*/
+START_TEST(test_stream_bounded){
+  enum { N = GEN_REPORTS*GEN_ROWS };
+  struct gen g;
+  struct assign_stream *pS = 0;
+  struct assign_stream_stats st;
+  struct assign_links *pL = 0;
+  int *aC = malloc(N*sizeof(int)), i, j, nKeyMax = 0, nLiveMax = 0, nWrong;
+  ck_assert_ptr_nonnull(aC);
+  gen_series(&g);
+  ck_assert_int_eq(assign_stream_new(0, 0, &pS), ASSIGN_OK);
+  for(i=0, nWrong=0; i<N; i++){
+    const struct assign_row *r = &g.aRow[i];
+    nWrong += assign_stream_count(pS, r->zAssignment, r->nAssignment,
+                                  r->zSource, r->nSource)!=ASSIGN_OK;
+  }
+  ck_assert_int_eq(nWrong, 0);
+  for(i=0; i<GEN_REPORTS; i++){
+    ck_assert_int_eq(assign_stream_report(pS, &g.aRow[i*GEN_ROWS], GEN_ROWS,
+                                          &aC[i*GEN_ROWS], 0), ASSIGN_OK);
+    assign_stream_stats(pS, &st);
+    ck_assert_int_le(st.nLive, (ASSIGN_MAX_MISSED+2)*GEN_ROWS);
+    ck_assert_int_le(st.nKey, ASSIGN_CACHE_IDLE
+                              + ASSIGN_MAX_WORDINGS*st.nLive);
+    if( st.nKey>nKeyMax ) nKeyMax = st.nKey;
+    if( st.nLive>nLiveMax ) nLiveMax = st.nLive;
+  }
+  ck_assert_int_eq(assign_stream_finish(pS), ASSIGN_OK);
+  assign_stream_stats(pS, &st);
+  ck_assert_int_eq(st.nLive, 0);
+  ck_assert_int_gt(nLiveMax, GEN_ROWS);   /* some are kept while missing */
+  ck_assert_int_ge(nKeyMax, ASSIGN_CACHE_IDLE);  /* the cache was full */
+  ck_assert_int_lt(nKeyMax, N/2);         /* far fewer than the texts */
+  for(i=0, j=0; i<N; i++) if( g.aTruth[i]>=j ) j = g.aTruth[i]+1;
+  ck_assert_int_eq(st.nCluster, j);
+  for(i=0, nWrong=0; i<N; i++){           /* the made assignments */
+    for(j=i+1; j<N && j<i+4*GEN_ROWS; j++){
+      nWrong += (aC[i]==aC[j])!=(g.aTruth[i]==g.aTruth[j]);
+    }
+  }
+  ck_assert_int_eq(nWrong, 0);
+  ck_assert_int_eq(assign_link(g.aRow, N, &pL), ASSIGN_OK);
+  for(i=0, nWrong=0; i<N; i++) nWrong += pL->aCluster[i]!=aC[i];
+  ck_assert_int_eq(nWrong, 0);
+  assign_links_free(pL);
+  assign_stream_free(pS);
+  free(aC);
+  free(g.aRow);
+  free(g.aTruth);
+  free(g.zText);
+}
+END_TEST
+
 START_TEST(test_empty){
   struct assign_links *pL = 0;
   ck_assert_int_eq(assign_link(0, 0, &pL), ASSIGN_OK);
@@ -394,6 +667,9 @@ Suite *assign_suite(void){
   tcase_add_test(tc, test_series);
   tcase_add_test(tc, test_order);
   tcase_add_test(tc, test_empty);
+  tcase_add_test(tc, test_stream_series);
+  tcase_add_test(tc, test_stream_misuse);
+  tcase_add_test(tc, test_stream_bounded);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,8 +1,10 @@
 /*
 ** check_attrs.c: searchd's in-memory row attributes (searchd/attrs.c):
 ** dates, FTS5 docsize records, a load from a real index whose column
-** lengths must be the ones FTS5's xColumnSize() gives, and the runs of
-** rows of one date.
+** lengths must be the ones FTS5's xColumnSize() gives, the runs of
+** rows of one date, and the assignments: threads numbered and given to
+** their rows, unlinked rows (or rows naming no thread) each their own,
+** (assignment, year) pairs, class and several-row sets.
 */
 #include <string.h>
 
@@ -226,6 +228,76 @@ START_TEST(test_sparse)
 }
 END_TEST
 
+/* Does set p hold exactly the rows of aId (terminated by 0)? */
+static void check_set(const struct rowset *p, const sqlite3_int64 *aId){
+  sqlite3_int64 n = 0;
+  ck_assert_ptr_nonnull(p);
+  for(; *aId; aId++){
+    ck_assert_int_eq(rowset_count_range(p, *aId, *aId + 1), 1);
+    n++;
+  }
+  ck_assert_int_eq(rowset_count_range(p, 0, 1000), n);
+}
+
+START_TEST(test_assign)
+{
+  static const sqlite3_int64 aDone[] = {1, 0}, aMulti[] = {1, 3, 4, 5, 0};
+  struct box_fixture f;
+  struct attrs *p = 0;
+  sqlite3 *dbw = 0;
+  char *zErr = 0;
+  const struct attr_row *r[6];
+  const struct attr_assign *t;
+  struct attr_assign own;
+  int i;
+  box_fixture_open(&f);
+  ck_assert_msg(db_open(f.zPath, DB_READWRITE, &dbw, &zErr)==SQLITE_OK, "%s",
+                zErr);
+  ck_assert_int_eq(sqlite3_exec(dbw,
+      "UPDATE assignments SET assignment_id='T1' WHERE id IN (1, 3);"
+      "UPDATE assignments SET assignment_id='T2' WHERE id IN (4, 5);"
+      "UPDATE assignments SET assignment_id='NONE' WHERE id=2;"
+      "UPDATE assignments SET status_class=CASE id WHEN 1 THEN 'done'"
+      " WHEN 2 THEN 'dropped' WHEN 3 THEN 'ongoing' ELSE 'x' END;"
+      "INSERT INTO assignment_threads VALUES('T1', '.', '2018-12-05',"
+      " '2021-05-05', 2, 1, 'done', 1), ('T2', 's2', '2018-12-05',"
+      " '2018-12-05', 2, 0, 'ongoing', 4), ('T3', '.', '2018-12-05',"
+      " '2018-12-05', 0, 0, 'done', 4);", 0, 0, 0), SQLITE_OK);
+  sqlite3_close(dbw);
+  ck_assert_int_eq(attrs_load(f.db, &p), SQLITE_OK);
+  for(i=1; i<=5; i++) ck_assert_ptr_nonnull(r[i] = attrs_find(p, i));
+  /* T1 and T2; T3 has no row; row 2 names no thread: its own. */
+  ck_assert_int_eq(attrs_assign_count(p), 2);
+  ck_assert_int_eq(r[1]->iAssign, 0);
+  ck_assert_int_eq(r[3]->iAssign, 0);
+  ck_assert_int_eq(r[4]->iAssign, 1);
+  ck_assert_int_eq(r[5]->iAssign, 1);
+  ck_assert_int_lt(r[2]->iAssign, 0);
+  t = attrs_assign(p, 0);
+  ck_assert(t->first==20181205 && t->last==20210505 && t->nOcc==2
+            && t->bOpen && t->cls==SCLASS_DONE);
+  ck_assert_str_eq(attrs_series(p, t->iSeries), ".");
+  ck_assert_str_eq(attrs_series(p, attrs_row_series(attrs_assigns(p), r[4])),
+                   "s2");
+  ck_assert_int_eq(attrs_row_class(attrs_assigns(p), r[5]), SCLASS_ONGOING);
+  attrs_assign_of(p, r[2], &own);                /* the newest report */
+  ck_assert(own.first==20210505 && own.last==20210505 && own.nOcc==1
+            && own.bOpen && own.cls==SCLASS_DROPPED);
+  ck_assert_str_eq(attrs_series(p, own.iSeries), ".");
+  ck_assert_int_eq(attrs_row_class(attrs_assigns(p), r[2]), SCLASS_DROPPED);
+  /* T1 spans 2018..2021: four pairs, its rows in the first and last. */
+  ck_assert_int_eq(r[3]->iYear, 0);
+  ck_assert_int_eq(r[1]->iYear, 3);
+  ck_assert_int_eq(attrs_pair_count(p), 4 + 1);
+  ck_assert_int_eq(r[1]->cls, SCLASS_DONE);
+  ck_assert_int_eq(r[4]->cls, SCLASS_UNKNOWN);
+  check_set(attrs_class_set(p, SCLASS_DONE), aDone);
+  check_set(attrs_multi_set(p), aMulti);
+  attrs_free(p);
+  box_fixture_close(&f);
+}
+END_TEST
+
 Suite *attrs_suite(void){
   Suite *s = suite_create("attrs");
   TCase *tc = tcase_create("attrs");
@@ -235,6 +307,7 @@ Suite *attrs_suite(void){
   tcase_add_test(tc, test_load);
   tcase_add_test(tc, test_no_docsize);
   tcase_add_test(tc, test_runs);
+  tcase_add_test(tc, test_assign);
   tcase_add_loop_test(tc, test_sparse, 0, 3);
   suite_add_tcase(s, tc);
   return s;

@@ -225,11 +225,50 @@ START_TEST(test_check_detects){
 }
 END_TEST
 
+/*
+** An assignment that leaves the list is retired while the rest of the
+** series is still being linked (its thread is written then); its words
+** back later are a new assignment; the threads add up to the rows.
+*/
+START_TEST(test_link_retired){
+  static const char *azDate[] = {
+    "2021-01-10", "2021-02-14", "2021-03-14", "2021-04-11", "2021-05-09"
+  };
+  char zText[512], zPath[64];
+  char *z;
+  int i, n = 0;
+  for(i=0; i<5; i++){
+    snprintf(zPath, sizeof(zPath), "/r/a/%s.txt", azDate[i]);
+    snprintf(zText, sizeof(zText), "%s %s\n%s%s%s%s", TITLE, azDate[i],
+             ROW_KNS, "P\xC3\xA5g\xC3\xA5r.",
+             i==0 || i==4 ? "\n" ROW_TAND : "",
+             i==0 || i==4 ? "Utredningen p\xC3\xA5g\xC3\xA5r." : "");
+    put(zPath, zText, 0);
+  }
+  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(n, 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignment_threads"), 3);
+  ck_assert_int_eq(one("SELECT sum(occurrences) FROM assignment_threads"), 7);
+  z = text("SELECT group_concat(first_seen || ' ' || last_seen || ' ' ||"
+           " occurrences || ' ' || open, ', ') FROM (SELECT * FROM"
+           " assignment_threads ORDER BY first_seen, occurrences)");
+  ck_assert_str_eq(z, "2021-01-10 2021-01-10 1 0, 2021-01-10 2021-05-09 5 1,"
+                   " 2021-05-09 2021-05-09 1 1");
+  sqlite3_free(z);
+  ck_assert_int_eq(one("SELECT count(DISTINCT assignment_id) FROM assignments"
+                       " WHERE assignment LIKE 'Utreda%'"), 2);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignment_threads t JOIN"
+      " assignments a ON a.id = t.latest WHERE a.assignment_id = t.id"), 3);
+  assert_sound();
+}
+END_TEST
+
 Suite *link_suite(void){
   Suite *s = suite_create("link");
   TCase *tc = tcase_create("link");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_link_series);
+  tcase_add_test(tc, test_link_retired);
   tcase_add_test(tc, test_unlink_prune);
   tcase_add_test(tc, test_tag_collision);
   tcase_add_test(tc, test_check_detects);

@@ -53,10 +53,12 @@ static void setup(void){
   ck_assert_int_eq(swedish_register(g_db), SQLITE_OK);
   ck_assert_int_eq(rank_register(g_db, &g_rank), SQLITE_OK);
   ck_assert_int_eq(sqlite3_exec(g_db,
-      "CREATE TABLE reports(id INTEGER PRIMARY KEY, date TEXT);"
+      "CREATE TABLE reports(id INTEGER PRIMARY KEY, date TEXT, series TEXT);"
       "CREATE TABLE assignments(id INTEGER PRIMARY KEY, report_id INT,"
-      " source TEXT);"
-      "INSERT INTO reports VALUES(1, '2021-05-05');"
+      " source TEXT, status_class TEXT, assignment_id TEXT);"
+      "CREATE TABLE assignment_threads(id TEXT PRIMARY KEY, series,"
+      " first_seen, last_seen, occurrences, open, status_class, latest);"
+      "INSERT INTO reports VALUES(1, '2021-05-05', '.');"
       "CREATE VIRTUAL TABLE assignments_fts USING "
       "fts5(assignment, status, source, tokenize='swedish')", 0, 0, 0),
       SQLITE_OK);
@@ -64,7 +66,7 @@ static void setup(void){
       "INSERT INTO assignments_fts(rowid, assignment, status, source)"
       " VALUES(?,?,?,?)", -1, &pIns, 0), SQLITE_OK);
   for(i=0; i<sizeof(azRow)/sizeof(azRow[0]); i++){
-    char *zSql = sqlite3_mprintf("INSERT INTO assignments VALUES(%d, 1, '')",
+    char *zSql = sqlite3_mprintf("INSERT INTO assignments VALUES(%d, 1, '', 'unknown', NULL)",
                                  (int)i+1);
     ck_assert_int_eq(sqlite3_exec(g_db, zSql, 0, 0, 0), SQLITE_OK);
     sqlite3_free(zSql);
@@ -340,12 +342,14 @@ static int early_run(const char *zQ, int nPage, int bKeep,
   struct query *q = 0;
   struct attrs *pAttrs = 0;
   struct filter f;
+  struct search_args a;
   sqlite3_stmt *pStmt = 0;
   int nRow = 0;
   early_clear(pEarly);
+  memset(&a, 0, sizeof(a));
+  a.zFrom = bKeep ? "2021-01-01" : "2022-01-01";
   ck_assert_int_eq(attrs_load(g_db, &pAttrs), SQLITE_OK);
-  ck_assert_int_eq(filter_init(&f, pAttrs, bKeep ? "2021-01-01" : "2022-01-01",
-                               0, 0), SQLITE_OK);
+  ck_assert_int_eq(filter_init(&f, pAttrs, &a), SQLITE_OK);
   ck_assert_int_eq(query_parse(zQ, (int)strlen(zQ), 0, &q), QUERY_OK);
   rank_query_init(&g_rq, q, 0);
   g_rq.nEarly = nPage;

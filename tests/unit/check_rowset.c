@@ -1,6 +1,7 @@
 /*
 ** check_rowset.c: the rowid bitmap (searchd/rowset.c), against a plain
-** array of flags over random sets and at the word edges.
+** array of flags over random sets and at the word edges; counts and walks
+** of the AND (NOT) of sets over every range.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,56 @@ START_TEST(test_ops)
 }
 END_TEST
 
+/* rowset_each_and() callback: flag the id. */
+static void flag_id(void *pCtx, sqlite3_int64 id){
+  char *ab = (char*)pCtx;
+  ck_assert(id>=0 && id<N && ab[id]==0);
+  ab[id] = 1;
+}
+
+/* Counts of p AND q AND NOT x and walks of p AND q over ranges, against
+** flags; q and x smaller than p. */
+START_TEST(test_and_ranges)
+{
+  unsigned seed = 99 + _i;
+  char ab[N], abQ[N], abX[N], abSeen[N];
+  struct rowset p, q, x;
+  sqlite3_int64 iFrom, iTo;
+  int i;
+  ck_assert_int_eq(rowset_init(&p, N), SQLITE_OK);
+  ck_assert_int_eq(rowset_init(&q, N - 200), SQLITE_OK);
+  ck_assert_int_eq(rowset_init(&x, N - 400), SQLITE_OK);
+  fill(&p, ab, &seed, 1 + _i % 3);
+  memset(abQ, 0, N);
+  memset(abX, 0, N);
+  for(i=0; i<N-200; i++){
+    if( rand_r(&seed) % 2 ){ abQ[i] = 1; rowset_add(&q, i); }
+    if( i<N-400 && rand_r(&seed) % 3==0 ){ abX[i] = 1; rowset_add(&x, i); }
+  }
+  for(iFrom=-5; iFrom<=N; iFrom+=97){
+    for(iTo=iFrom; iTo<=N+70; iTo+=61){
+      int nBad = 0;
+      sqlite3_int64 n = 0, nX = 0;
+      for(i=(int)(iFrom<0 ? 0 : iFrom); i<iTo && i<N; i++){
+        n += ab[i] && abQ[i];
+        nX += ab[i] && abQ[i] && !abX[i];
+      }
+      ck_assert_int_eq(rowset_count_and_range(&p, &q, 0, iFrom, iTo), n);
+      ck_assert_int_eq(rowset_count_and_range(&p, &q, &x, iFrom, iTo), nX);
+      memset(abSeen, 0, N);
+      rowset_each_and(&p, &q, iFrom, iTo, flag_id, abSeen);
+      for(i=0; i<N; i++){
+        nBad += abSeen[i]!=(i>=iFrom && i<iTo && ab[i] && abQ[i]);
+      }
+      ck_assert_int_eq(nBad, 0);
+    }
+  }
+  rowset_free(&p);
+  rowset_free(&q);
+  rowset_free(&x);
+}
+END_TEST
+
 START_TEST(test_edges)
 {
   static const sqlite3_int64 aId[] = {0, 1, 62, 63, 64, 127, 128, 191};
@@ -124,6 +175,7 @@ Suite *rowset_suite(void){
   TCase *tc = tcase_create("rowset");
   tcase_add_loop_test(tc, test_ops, 0, 20);
   tcase_add_test(tc, test_edges);
+  tcase_add_loop_test(tc, test_and_ranges, 0, 4);
   suite_add_tcase(s, tc);
   return s;
 }

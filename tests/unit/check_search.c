@@ -3,7 +3,11 @@
 ** HTTP, on a small index built here: pages and offsets, totals and year
 ** facets (against SQL counts of the same index), the date and source
 ** filters, relaxed mode, the ranking order, and the first pass's window
-** and early exact scores (which must not change totals or pages).
+** and early exact scores (which must not change totals or pages). The
+** fixture's rows are linked by SQL into assignments (two series, a row
+** number's rows one assignment per series, some rows left unlinked) with
+** status classes, for collapsing (against a ranking of every row), the
+** status and series filters, the status facet and sorting by date.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,13 +86,38 @@ static void fill_rows(sqlite3 *db, int iReport){
   }
 }
 
+/*
+** What the indexer's linking leaves, by SQL: rows 1..30 of a series are
+** one assignment per row number, the others unlinked; classes vary by
+** row; the threads summarise their rows as common/db.h says.
+*/
+static void link_rows(sqlite3 *db){
+  exec_ok(db, "UPDATE assignments SET assignment_id=(SELECT series FROM"
+      " reports r WHERE r.id=report_id) || '-' || row WHERE row<=30");
+  exec_ok(db, "UPDATE assignments SET status_evidence='ev' || id,"
+      " status_class=CASE (id*7 + report_id) % 6 WHEN 0 THEN 'done'"
+      " WHEN 1 THEN 'ongoing' WHEN 2 THEN 'not_started' WHEN 3 THEN 'dropped'"
+      " WHEN 4 THEN 'partly_done' ELSE 'unknown' END");
+  exec_ok(db, "INSERT INTO assignment_threads SELECT a.assignment_id,"
+      " r.series, min(r.date), max(r.date), count(*), max(r.date)=(SELECT"
+      " max(date) FROM reports r2 WHERE r2.series=r.series), 'unknown', 0"
+      " FROM assignments a JOIN reports r ON r.id=a.report_id"
+      " WHERE a.assignment_id IS NOT NULL GROUP BY a.assignment_id");
+  exec_ok(db, "UPDATE assignment_threads SET latest=(SELECT a.id FROM"
+      " assignments a JOIN reports r ON r.id=a.report_id WHERE"
+      " a.assignment_id=assignment_threads.id ORDER BY r.date DESC LIMIT 1)");
+  exec_ok(db, "UPDATE assignment_threads SET status_class=(SELECT"
+      " status_class FROM assignments WHERE id=latest)");
+}
+
 static void fill(sqlite3 *db){
   int r;
   size_t i;
   exec_ok(db, "BEGIN");
   for(r=1; r<=N_REPORT; r++){
     char *zSql = sqlite3_mprintf("INSERT INTO reports VALUES(%d, %Q,"
-        " 'Återrapportering', 'r%d.txt', '.', 'x', 0, 'now')", r, azDate[r-1], r);
+        " 'Återrapportering', 'r%d.txt', %Q, 'x', 0, 'now')", r, azDate[r-1],
+        r, r<=2 ? "a" : "b");
     exec_ok(db, zSql);
     sqlite3_free(zSql);
     fill_rows(db, r);
@@ -97,6 +126,7 @@ static void fill(sqlite3 *db){
     insert_row(db, N_REPORT, 101 + (int)i, aRanked[i].zAssignment,
                "Regionstyrelsen", aRanked[i].zStatus);
   }
+  link_rows(db);
   exec_ok(db, "COMMIT");
 }
 
@@ -157,11 +187,13 @@ static void run(const char *zQ, const struct search_args *a,
   query_free(q);
 }
 
+/* A page of rows (collapse=none): the tests of the row ranking. */
 static struct search_args page(long nOffset, long nLimit){
   struct search_args a;
   memset(&a, 0, sizeof(a));
   a.nOffset = nOffset;
   a.nLimit = nLimit;
+  a.eCollapse = SEARCH_COLLAPSE_NONE;
   return a;
 }
 
@@ -428,6 +460,289 @@ START_TEST(test_window_early)
 }
 END_TEST
 
+
+/* An assignment's id in SQL: a row not linked is its own. */
+#define SQL_AID "coalesce(a.assignment_id, 'row-' || a.id)"
+/* An assignment's current class in SQL. */
+#define SQL_CLASS "coalesce(t.status_class, a.status_class)"
+#define SQL_FROM " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid" \
+  " JOIN reports r ON r.id=a.report_id" \
+  " LEFT JOIN assignment_threads t ON t.id=a.assignment_id" \
+  " WHERE assignments_fts MATCH %Q AND (%s)"
+
+/* Distinct values of zWhat over the matches of zMatch passing zWhere. */
+static long long sql_distinct(const char *zWhat, const char *zMatch,
+                              const char *zWhere){
+  char *zSql = sqlite3_mprintf("SELECT count(DISTINCT %s)" SQL_FROM, zWhat,
+                               zMatch, zWhere);
+  long long n = sql_count(zSql);
+  sqlite3_free(zSql);
+  return n;
+}
+
+/*
+** Collapsed: total, status and year facets are SQL's counts of distinct
+** assignments (per current class; per year of a matching row).
+*/
+static void check_collapsed_counts(const struct search_result *r,
+                                   const char *zMatch, const char *zWhere){
+  long long nSum = 0;
+  int i;
+  ck_assert_int_eq(r->bCollapsed, 1);
+  ck_assert_int_eq(r->nTotal, sql_distinct(SQL_AID, zMatch, zWhere));
+  for(i=0; i<SCLASS_N; i++){
+    char *zW = sqlite3_mprintf("(%s) AND " SQL_CLASS "=%Q", zWhere,
+                               sclass_name(i));
+    ck_assert_int_eq(r->aStatus[i], sql_distinct(SQL_AID, zMatch, zW));
+    nSum += r->aStatus[i];
+    sqlite3_free(zW);
+  }
+  ck_assert_int_eq(nSum, r->nTotal);
+  for(i=0; i<r->nYear; i++){
+    char *zW = sqlite3_mprintf("(%s) AND r.date LIKE '%04d-%%'", zWhere,
+                               r->aYear[i].year);
+    ck_assert_int_eq(r->aYear[i].n, sql_distinct(SQL_AID, zMatch, zW));
+    sqlite3_free(zW);
+  }
+  ck_assert_int_eq(r->nYear, sql_distinct("substr(r.date, 1, 4)", zMatch,
+                                          zWhere));
+}
+
+/* Not collapsed: the status facet counts rows by their own class. */
+static void check_row_status(const struct search_result *r,
+                             const char *zMatch, const char *zWhere){
+  int i;
+  ck_assert_int_eq(r->bCollapsed, 0);
+  for(i=0; i<SCLASS_N; i++){
+    char *zW = sqlite3_mprintf("(%s) AND a.status_class=%Q", zWhere,
+                               sclass_name(i));
+    ck_assert_int_eq(r->aStatus[i], sql_matches(zMatch, zW));
+    sqlite3_free(zW);
+  }
+}
+
+/* The filters of the counting tests, as search_args and as SQL. */
+static const struct {
+  const char *zFrom, *zTo, *zSeries, *zStatus;
+  const char *zWhereCollapsed, *zWhereRows;
+} aAssignFilter[] = {
+  {0, 0, 0, 0, "1", "1"},
+  {"2019-01-01", "2020-12-31", 0, 0,
+   "r.date BETWEEN '2019-01-01' AND '2020-12-31'",
+   "r.date BETWEEN '2019-01-01' AND '2020-12-31'"},
+  {0, 0, "b", 0, "r.series='b'", "r.series='b'"},
+  {0, 0, 0, "done,ongoing", SQL_CLASS " IN ('done','ongoing')",
+   "a.status_class IN ('done','ongoing')"},
+  {"2020-01-01", 0, "a", "dropped",
+   "r.date>='2020-01-01' AND r.series='a' AND " SQL_CLASS "='dropped'",
+   "r.date>='2020-01-01' AND r.series='a' AND a.status_class='dropped'"},
+};
+
+static const char *const azAssignQ[] = {
+  "vård", "länet", "vård länet", "vård OR barn", "vård -plan", "mammo*",
+  "\"vård i länet\"",
+};
+
+/* Totals and facets, collapsed or not, with every filter, against SQL;
+** a window of 10 rows (the rest counted, not scored) changes none. */
+START_TEST(test_collapse_counts)
+{
+  size_t iQ;
+  int iWin;
+  for(iWin=0; iWin<2; iWin++){
+    engine_open(iWin ? 10 : 2000, 10, 200, 10000);
+    for(iQ=0; iQ<sizeof(azAssignQ)/sizeof(azAssignQ[0]); iQ++){
+      struct search_args a = page(0, 10);
+      struct search_result r;
+      const char *zMatch = match_of(azAssignQ[iQ]);
+      a.zFrom = aAssignFilter[_i].zFrom;
+      a.zTo = aAssignFilter[_i].zTo;
+      a.zSeries = aAssignFilter[_i].zSeries;
+      if( aAssignFilter[_i].zStatus ){
+        ck_assert_int_eq(sclass_parse_list(aAssignFilter[_i].zStatus,
+                                           &a.mStatus), 0);
+      }
+      run(azAssignQ[iQ], &a, &r);
+      ck_assert_int_eq(r.nTotal, sql_matches(zMatch,
+                                             aAssignFilter[_i].zWhereRows));
+      check_row_status(&r, zMatch, aAssignFilter[_i].zWhereRows);
+      search_result_clear(&r);
+      a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+      run(azAssignQ[iQ], &a, &r);
+      check_collapsed_counts(&r, zMatch, aAssignFilter[_i].zWhereCollapsed);
+      search_result_clear(&r);
+    }
+  }
+}
+END_TEST
+
+/*
+** Collapsed pages are the first row of each assignment in the ranking of
+** every row (no window, every row a candidate), at any offset, with the
+** default window and K, with no window, and without early exact scores.
+*/
+START_TEST(test_collapse_page)
+{
+  struct search_args a = page(0, 1000);
+  struct search_result all, r;
+  sqlite3_int64 aId[1000];
+  double aScore[1000];
+  int n = 0, i, j, iCfg;
+  engine_open(0, 10000, 200, 10000);
+  run(azAssignQ[_i], &a, &all);
+  ck_assert_int_eq(all.nHit, (int)all.nTotal);
+  for(i=0; i<all.nHit; i++){
+    for(j=0; j<i; j++){
+      if( strcmp(all.aHit[j].aText[SEARCH_ASSIGN_ID].z,
+                 all.aHit[i].aText[SEARCH_ASSIGN_ID].z)==0 ) break;
+    }
+    if( j<i ) continue;
+    aId[n] = all.aHit[i].id;
+    aScore[n++] = all.aHit[i].score;
+  }
+  for(iCfg=0; iCfg<3; iCfg++){
+    /* The default window; none; no early exact scores. K (rows) above
+    ** the matches: as for rows, the page is exact among the candidates
+    ** (cands.h), here all rows. */
+    static const long aCfg[3][3] = {{2000, 1000, 200}, {0, 1000, 200},
+                                    {2000, 1000, 0}};
+    long nOff;
+    engine_open(aCfg[iCfg][0], aCfg[iCfg][1], aCfg[iCfg][2], 10000);
+    for(nOff=0; nOff<n+3; nOff+=4){
+      a = page(nOff, 4);
+      a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+      run(azAssignQ[_i], &a, &r);
+      ck_assert_int_eq(r.nTotal, n);
+      ck_assert_int_eq(r.nHit, nOff+4<=n ? 4 : (nOff<n ? n-(int)nOff : 0));
+      for(i=0; i<r.nHit; i++){
+        ck_assert_msg(r.aHit[i].id==aId[nOff+i], "%s @%ld: %lld, not %lld",
+                      azAssignQ[_i], nOff+i, (long long)r.aHit[i].id,
+                      (long long)aId[nOff+i]);
+        ck_assert(r.aHit[i].score==aScore[nOff+i]);
+      }
+      search_result_clear(&r);
+    }
+  }
+  search_result_clear(&all);
+}
+END_TEST
+
+/*
+** A budget of 10 rows keeps the best assignments whole: every hit is its
+** assignment's best row with its best score, in the ranking's order, and
+** at least the page's number of assignments is kept.
+*/
+START_TEST(test_collapse_budget)
+{
+  struct search_args a = page(0, 1000);
+  struct search_result all, r;
+  int i, j, k = -1;
+  engine_open(0, 10000, 200, 10000);
+  run(azAssignQ[_i], &a, &all);
+  engine_open(2000, 10, 200, 10000);
+  a = page(0, 15);
+  a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+  run(azAssignQ[_i], &a, &r);
+  ck_assert_int_eq(r.nHit, all.nTotal<15 ? (int)all.nTotal : 15);
+  for(i=0; i<r.nHit; i++){
+    const char *zId = r.aHit[i].aText[SEARCH_ASSIGN_ID].z;
+    for(j=0; j<all.nHit
+        && strcmp(all.aHit[j].aText[SEARCH_ASSIGN_ID].z, zId)!=0; j++){}
+    ck_assert_int_lt(j, all.nHit);
+    ck_assert_int_eq(r.aHit[i].id, all.aHit[j].id);
+    ck_assert(r.aHit[i].score==all.aHit[j].score);
+    ck_assert_int_gt(j, k);
+    k = j;
+  }
+  search_result_clear(&r);
+  search_result_clear(&all);
+}
+END_TEST
+
+/* A collapsed hit tells its assignment: id, series, occurrences, dates,
+** open, and its current class with the evidence of its latest row. */
+START_TEST(test_collapse_fields)
+{
+  struct search_args a = page(0, 100);
+  struct search_result r;
+  int i;
+  a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+  run("vård", &a, &r);
+  ck_assert_int_gt(r.nHit, 5);
+  for(i=0; i<r.nHit; i++){
+    const struct search_hit *h = &r.aHit[i];
+    char *zSql = sqlite3_mprintf("SELECT count(*) FROM assignments a"
+        " JOIN reports r ON r.id=a.report_id"
+        " LEFT JOIN assignment_threads t ON t.id=a.assignment_id"
+        " LEFT JOIN assignments l ON l.id=t.latest WHERE a.id=%lld"
+        " AND " SQL_AID "=%Q AND r.series=%Q AND " SQL_CLASS "=%Q"
+        " AND coalesce(l.status_evidence, a.status_evidence)=%Q"
+        " AND coalesce(t.occurrences, 1)=%d"
+        " AND replace(coalesce(t.first_seen, r.date), '-', '')+0=%d"
+        " AND replace(coalesce(t.last_seen, r.date), '-', '')+0=%d"
+        " AND coalesce(t.open, r.date='2021-12-01' OR (r.series='a'"
+        "   AND r.date='2019-06-01'))=%d",
+        (long long)h->id, h->aText[SEARCH_ASSIGN_ID].z,
+        h->aText[SEARCH_SERIES].z, h->aText[SEARCH_CLASS].z,
+        h->aText[SEARCH_EVIDENCE].z, h->nOcc, h->first, h->last, h->bOpen);
+    ck_assert_msg(sql_count(zSql)==1, "hit %d (row %lld)", i,
+                  (long long)h->id);
+    sqlite3_free(zSql);
+  }
+  search_result_clear(&r);
+}
+END_TEST
+
+/* The SQL order of sorting by date (bNewest or oldest first; ties in row
+** order), one row per assignment if bCollapse: ids into aId. */
+static int sql_by_date(const char *zMatch, int bNewest, int bCollapse,
+                       sqlite3_int64 *aId, int nMax){
+  const char *zDir = bNewest ? "DESC" : "ASC";
+  char *zSql = sqlite3_mprintf("SELECT id FROM (SELECT a.id, r.date,"
+      " row_number() OVER (PARTITION BY %s ORDER BY r.date %s, a.id) AS k"
+      SQL_FROM ") WHERE k=1 ORDER BY date %s, id LIMIT %d",
+      bCollapse ? SQL_AID : "a.id", zDir, zMatch, "1", zDir, nMax);
+  sqlite3_stmt *pStmt = 0;
+  int n = 0;
+  ck_assert_int_eq(sqlite3_prepare_v2(g.db, zSql, -1, &pStmt, 0), SQLITE_OK);
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    aId[n++] = sqlite3_column_int64(pStmt, 0);
+  }
+  ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+  sqlite3_free(zSql);
+  return n;
+}
+
+/* sort=newest|oldest, collapsed or not, at two offsets, against SQL. */
+START_TEST(test_sort_date)
+{
+  static const int aSort[] = {SEARCH_SORT_NEWEST, SEARCH_SORT_OLDEST};
+  sqlite3_int64 aId[60];
+  int iSort, bCollapse, i;
+  engine_open(10, 10, 200, 10000);    /* a window must not matter */
+  for(iSort=0; iSort<2; iSort++){
+    for(bCollapse=0; bCollapse<2; bCollapse++){
+      long nOff;
+      int n = sql_by_date(match_of(azAssignQ[_i]), iSort==0, bCollapse,
+                          aId, 60);
+      for(nOff=0; nOff<=30; nOff+=30){
+        struct search_args a = page(nOff, 30);
+        struct search_result r;
+        a.eSort = aSort[iSort];
+        if( bCollapse ) a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+        run(azAssignQ[_i], &a, &r);
+        ck_assert_int_eq(r.nHit, n-nOff>30 ? 30 : (n>nOff ? n-(int)nOff : 0));
+        for(i=0; i<r.nHit; i++){
+          ck_assert_int_eq(r.aHit[i].id, aId[nOff+i]);
+          ck_assert(r.aHit[i].score>0);
+        }
+        search_result_clear(&r);
+      }
+    }
+  }
+}
+END_TEST
+
 /* Past the time limit: SQLITE_INTERRUPT and an empty result. */
 START_TEST(test_time_limit)
 {
@@ -462,6 +777,15 @@ Suite *search_suite(void){
   tcase_add_test(tc, test_ranking);
   tcase_add_test(tc, test_window_early);
   tcase_add_test(tc, test_time_limit);
+  tcase_add_loop_test(tc, test_collapse_counts, 0,
+                      (int)(sizeof(aAssignFilter)/sizeof(aAssignFilter[0])));
+  tcase_add_loop_test(tc, test_collapse_page, 0,
+                      (int)(sizeof(azAssignQ)/sizeof(azAssignQ[0])));
+  tcase_add_loop_test(tc, test_collapse_budget, 0,
+                      (int)(sizeof(azAssignQ)/sizeof(azAssignQ[0])));
+  tcase_add_test(tc, test_collapse_fields);
+  tcase_add_loop_test(tc, test_sort_date, 0,
+                      (int)(sizeof(azAssignQ)/sizeof(azAssignQ[0])));
   suite_add_tcase(s, tc);
   return s;
 }
