@@ -28,7 +28,8 @@ static const char *const azSql[L_COUNT] = {
                    " path = (SELECT series FROM reports WHERE id = ?1)",
   /* L_DIRTY */    "SELECT path, tag FROM series WHERE linked = 0"
                    " ORDER BY path LIMIT 1",
-  /* L_NEWEST */   "SELECT max(date) FROM reports WHERE series = ?1",
+  /* L_NEWEST */   "SELECT max(date) FROM reports WHERE series = ?1"
+                   " AND rows > 0",
   /* L_TEXTS */    "SELECT a.assignment, a.source FROM reports r"
                    " JOIN assignments a ON a.report_id = r.id"
                    " WHERE r.series = ?1",

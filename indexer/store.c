@@ -372,13 +372,18 @@ static int store_insert_report(struct store *p, const char *zPath,
   int nSeries = zSlash ? (int)(zSlash-zPath) : 0;
   int rc = link_touch(p->pLink, zPath, nSeries);
   if( rc!=SQLITE_OK ) return rc;
-  sqlite3_bind_text(pStmt, 1, pR->zDate, -1, SQLITE_STATIC);
-  sqlite3_bind_text(pStmt, 2, pR->zTitle, -1, SQLITE_STATIC);
-  sqlite3_bind_text(pStmt, 3, zPath, -1, SQLITE_STATIC);
-  sqlite3_bind_text(pStmt, 4, zSha, -1, SQLITE_STATIC);
-  sqlite3_bind_int(pStmt, 5, pR->nRow);
+  rc = sqlite3_bind_text(pStmt, 1, pR->zDate, -1, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 2, pR->zTitle, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 3, zPath, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 4, zSha, -1,
+                                             SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(pStmt, 5, pR->nRow);
   /* the series: the folder that holds the file (paths are canonical) */
-  sqlite3_bind_text(pStmt, 6, zPath, nSeries, SQLITE_STATIC);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 6, zPath, nSeries,
+                                             SQLITE_STATIC);
+  if( rc!=SQLITE_OK ) return rc;
   sqlite3_step(pStmt);
   rc = sqlite3_reset(pStmt);
   *piId = sqlite3_last_insert_rowid(p->db);

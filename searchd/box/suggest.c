@@ -60,7 +60,7 @@ static const char zWordsSql[] =
 static const char zPlainSql[] =
   "SELECT word, docs FROM vocab WHERE plain>=?1 AND plain<?2 AND docs>0"
   " ORDER BY docs DESC, word LIMIT ?3";
-/* suggest_count(): what /search's total counts (see there). */
+/* suggest_count(): the rows /search counts as `rows` (see there). */
 static const char zCountSql[] =
   "SELECT count(*) FROM assignments_fts WHERE assignments_fts MATCH ?1";
 /*
@@ -333,14 +333,12 @@ static int suggest_parse(struct suggest *p, const char *zText,
 }
 
 /*
-** The one place that says what a suggestion's count is: the number
-** /search gives as `total` for the same text, so that the count shown
-** beside a completion is what the page then shows. That is the rows the
-** query's FTS5 expression matches (search.h). When /search counts
-** distinct assignments instead (a collapsed result), this is the
-** function to change: count the distinct assignments.assignment_id of
-** the matching rows (a join on assignments, or the row attributes once
-** they carry the id), nothing else here depends on what is counted.
+** The one place that says what a suggestion's count is: the rows the
+** query's FTS5 expression matches, what /search gives as `rows` for the
+** same text. Not the assignments among them (the
+** default, collapsed total): that needs each matching row's
+** assignment_id, a lookup per row, and a cold prefix of broad words
+** would cost tens of milliseconds instead of a few.
 */
 static int suggest_count(struct suggest *p, const struct query *q,
                          sqlite3_int64 *pnCount){

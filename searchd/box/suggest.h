@@ -6,8 +6,9 @@
 ** hold (a range scan of the primary key). Each candidate makes a whole
 ** query, q as typed up to the last word and then the word ("nära v" ->
 ** "nära vård"), which is parsed as /search parses it (the query_opts
-** given, its synonyms and corrections) and counted as /search counts its
-** total (suggest.c, suggest_count()); the completions are the nLimit
+** given, its synonyms and corrections) and its rows counted, as
+** /search counts its `rows` (suggest.c, suggest_count());
+** the completions are the nLimit
 ** whose queries find the most, each with that count, and none that finds
 ** nothing. When the last word starts no vocabulary word, the words whose
 ** plain form (å ä ö folded, common/plain.h) it starts are tried

@@ -23,7 +23,8 @@
   " JOIN assignments a ON a.id=f.rowid WHERE assignments_fts MATCH ?1)"
 #define ASSIGN_ROWS \
   " UNION ALL SELECT 'row-' || a.id, r.series, r.date, r.date, 1," \
-  " r.date=(SELECT max(r2.date) FROM reports r2 WHERE r2.series=r.series)," \
+  " r.date=(SELECT max(r2.date) FROM reports r2 WHERE r2.series=r.series" \
+  " AND r2.rows>0)," \
   " a.status_class, a.id FROM assignments a" \
   " JOIN reports r ON r.id=a.report_id WHERE a.assignment_id IS NULL"
 #define ASSIGN_ROWS_Q \
@@ -172,7 +173,8 @@ static const char *const azHeadSql[2] = {
   " WHERE t.id=?1",
   "SELECT 'row-' || a.id, a.assignment, a.source, r.series, a.status_class,"
   " r.date, r.date,"
-  " r.date=(SELECT max(r2.date) FROM reports r2 WHERE r2.series=r.series), 1"
+  " r.date=(SELECT max(r2.date) FROM reports r2 WHERE r2.series=r.series"
+  " AND r2.rows>0), 1"
   " FROM assignments a JOIN reports r ON r.id=a.report_id"
   " WHERE a.id=?1 AND a.assignment_id IS NULL",
 };

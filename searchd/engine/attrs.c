@@ -248,7 +248,7 @@ static int attrs_threads(sqlite3 *db, struct attrs *p){
 }
 
 /* The newest report date of each series, for the rows of their own. */
-static int attrs_newest(struct attrs *p){
+static int attrs_load_newest(struct attrs *p){
   int i;
   p->aNewest = calloc(p->series.n + 1, sizeof(int));
   if( p->aNewest==0 ) return SQLITE_NOMEM;
@@ -426,6 +426,10 @@ void attrs_assign_of(const struct attrs *p, const struct attr_row *r,
   pOut->bOpen = r->date==p->aNewest[s];
 }
 
+const int *attrs_newest(const struct attrs *p){
+  return p->aNewest;
+}
+
 const struct attr_run *attrs_runs(const struct attrs *p, int *pn){
   *pn = p->nRun;
   return p->aRun;
@@ -474,7 +478,7 @@ int attrs_load(sqlite3 *db, struct attrs **ppOut){
   if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
   else sqlite3_finalize(pStmt);
   if( rc==SQLITE_OK ) rc = attrs_threads(db, p);
-  if( rc==SQLITE_OK ) rc = attrs_newest(p);
+  if( rc==SQLITE_OK ) rc = attrs_load_newest(p);
   if( rc==SQLITE_OK ) rc = attrs_compact(p);
   if( rc==SQLITE_OK ) rc = attrs_years(p);
   if( rc==SQLITE_OK ) attrs_shrink(p);

@@ -162,6 +162,18 @@ static inline int attrs_row_class(const struct attr_assign *aAssign,
   return r->iAssign>=0 ? aAssign[r->iAssign].cls : r->cls;
 }
 
+/* Per series: the date of its newest report, yyyymmdd. */
+const int *attrs_newest(const struct attrs *p);
+
+/* Is row r's assignment open (in the newest report of its series)?
+** aAssign is attrs_assigns(), aNewest attrs_newest(). */
+static inline int attrs_row_open(const struct attr_assign *aAssign,
+                                 const int *aNewest,
+                                 const struct attr_row *r){
+  return r->iAssign>=0 ? aAssign[r->iAssign].bOpen
+                       : r->date==aNewest[-1 - r->iAssign];
+}
+
 /* Bytes held by p (for the RSS figures of the README). */
 size_t attrs_bytes(const struct attrs *p);
 

@@ -28,6 +28,8 @@ int filter_init(struct filter *f, const struct attrs *attrs,
   f->to = a->zTo ? attrs_date(a->zTo) : 0;
   f->mStatus = (a->mStatus & SCLASS_ALL)==SCLASS_ALL ? 0 : a->mStatus;
   f->bAssignStatus = a->eCollapse==SEARCH_COLLAPSE_ASSIGNMENT;
+  f->aNewest = attrs_newest(attrs);
+  f->eOpen = a->eOpen;
   if( a->zSource ){
     f->abSource = calloc(n + 1, 1);
     if( f->abSource==0 ) rc = SQLITE_NOMEM;
@@ -36,11 +38,13 @@ int filter_init(struct filter *f, const struct attrs *attrs,
     }
   }
   if( rc==SQLITE_OK && a->zSeries ) rc = filter_series(f, a->zSeries);
-  f->bRowwise = f->abSource || f->abSeries || f->mStatus;
+  f->bRowwise = f->abSource || f->abSeries || f->mStatus
+                || f->eOpen!=SEARCH_OPEN_ANY;
   if( rc!=SQLITE_OK ){
     filter_clear(f);
     f->from = f->to = 0;
     f->mStatus = 0;
+    f->eOpen = SEARCH_OPEN_ANY;
   }
   return rc;
 }

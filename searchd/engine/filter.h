@@ -20,6 +20,9 @@ struct filter {
   char *abSource;                 /* per distinct source: allowed; NULL: all */
   char *abSeries;                 /* per distinct series: allowed; NULL: all */
   unsigned mStatus;               /* allowed classes (sclass.h); 0: all */
+  const int *aNewest;             /* attrs_newest(), for eOpen */
+  int eOpen;                      /* SEARCH_OPEN_*: open assignments only,
+                                  ** closed ones only, or either */
   int bAssignStatus;              /* status is the assignment's current */
   int bRowwise;                   /* a filter that differs row by row
                                   ** within a date (source, series, status) */
@@ -31,7 +34,8 @@ struct filter {
 ** contain (ASCII case-insensitive, like SQL's lower()) or NULL, zSeries
 ** the series (reports.series) a row must be of, exactly, or NULL, mStatus
 ** the classes allowed (0: all), on the assignment's current class when
-** collapsing, else on the row's. Returns SQLITE_OK, or SQLITE_NOMEM with f
+** collapsing, else on the row's; eOpen whether the row's assignment is
+** open (SEARCH_OPEN_*). Returns SQLITE_OK, or SQLITE_NOMEM with f
 ** holding no filter.
 */
 int filter_init(struct filter *f, const struct attrs *attrs,
@@ -51,6 +55,10 @@ static inline int filter_ok(const struct filter *f, const struct attr_row *r){
   if( f->mStatus ){
     int c = f->bAssignStatus ? attrs_row_class(f->aAssign, r) : r->cls;
     if( !((f->mStatus>>c) & 1) ) return 0;
+  }
+  if( f->eOpen!=SEARCH_OPEN_ANY
+   && attrs_row_open(f->aAssign, f->aNewest, r)!=(f->eOpen==SEARCH_OPEN_YES) ){
+    return 0;
   }
   return 1;
 }

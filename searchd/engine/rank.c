@@ -40,8 +40,9 @@ static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
 /* A near group's match (query.h), shared by its words: below the phrase
 ** it stands beside, whose instance weighs 1.0 (or RANK_W_SYN). */
 #define RANK_W_NEAR  0.5
-/* The assignment bonus (rank.h): a row whose assignment holds every
-** clause scores 1 + RANK_ASSIGN_BONUS times what its instances give. */
+/* The assignment bonus (rank.h): a row whose assignment holds a query
+** word scores up to 1 + RANK_ASSIGN_BONUS times what its instances give
+** (the bonus scaled by the best match kind there). */
 #define RANK_ASSIGN_BONUS 1.0
 /* searchd_quick() = the bound times this (rank_score()). */
 #define RANK_BOUND_MARGIN (1.0 + 1e-9)

@@ -334,6 +334,7 @@ static int search_query(struct search_engine *p, const struct query *q,
                     ps.nNeed);
   }
   pRes->nTotal = ps.nTotal;
+  pRes->nRows = ps.nRows;
   pRes->bCollapsed = ps.bCollapse;
   if( rc==SQLITE_OK ) rc = search_corrected(q, pRes);
   if( rc==SQLITE_OK ){

@@ -62,6 +62,10 @@ enum { SEARCH_COLLAPSE_ASSIGNMENT, SEARCH_COLLAPSE_NONE };
 ** oldest first (ties: row order). */
 enum { SEARCH_SORT_RELEVANCE, SEARCH_SORT_NEWEST, SEARCH_SORT_OLDEST };
 
+/* search_args.eOpen: whether the row's assignment is in the newest report
+** of its series (attrs.h), whatever collapse says. */
+enum { SEARCH_OPEN_ANY, SEARCH_OPEN_YES, SEARCH_OPEN_NO };
+
 /* What to return of a query's matches. */
 struct search_args {
   long nOffset, nLimit;           /* the page: hits [offset, offset+limit) */
@@ -69,6 +73,9 @@ struct search_args {
   const char *zSource;            /* text the source must hold; NULL: any */
   const char *zSeries;            /* the series (folder); NULL: any */
   unsigned mStatus;               /* classes allowed (sclass.h); 0: any */
+  int eOpen;                      /* SEARCH_OPEN_*: the assignment still
+                                  ** open, or not; 0 (SEARCH_OPEN_ANY):
+                                  ** either */
   int eCollapse;                  /* SEARCH_COLLAPSE_* */
   int eSort;                      /* SEARCH_SORT_* */
 };
@@ -105,7 +112,10 @@ struct search_year {
 
 /* What search_run() found; free with search_result_clear(). */
 struct search_result {
-  long long nTotal;               /* every match passing the filters */
+  long long nTotal;               /* every match passing the filters:
+                                  ** rows, or collapsed assignments */
+  long long nRows;                /* the rows among them (nTotal when not
+                                  ** collapsing) */
   int bRelaxed;                   /* matches of the relaxed expression */
   char *zCorrectFrom, *zCorrectTo;  /* the first correction, or NULL */
   char *zSuggestFrom, *zSuggestTo;  /* the first suggestion (a correction

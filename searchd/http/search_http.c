@@ -100,7 +100,8 @@ static int search_enum(const char *z, const char *const *azName, int n,
   return -1;
 }
 
-/* The parameters of the assignments: collapse, sort, status, series. */
+/* The parameters of the assignments: collapse, sort, status, open,
+** series. */
 static int search_params_assign(struct request_ctx *ctx,
                                 struct search_args *a){
   static const char *const azCollapse[] = {"assignment", "none"};
@@ -121,6 +122,13 @@ static int search_params_assign(struct request_ctx *ctx,
     return route_error(ctx, 400, "status must be a comma-separated list of"
                        " not_started, ongoing, partly_done, done, dropped,"
                        " unknown");
+  }
+  z = params_get(pp, "open");
+  a->eOpen = SEARCH_OPEN_ANY;
+  if( z && strcmp(z, "true")==0 ) a->eOpen = SEARCH_OPEN_YES;
+  else if( z && strcmp(z, "false")==0 ) a->eOpen = SEARCH_OPEN_NO;
+  else if( z && z[0] ){
+    return route_error(ctx, 400, "open must be true or false");
   }
   a->zSeries = params_get(pp, "series");
   if( a->zSeries && a->zSeries[0]==0 ) a->zSeries = 0;
@@ -193,14 +201,14 @@ static char *search_key(const struct search_req *pReq){
   /* Every field carries its length and every optional one its presence,
   ** so no value, whatever bytes it holds, can spell another request's key
   ** (source="" and no source differ, a separator byte in q is just text). */
-  zKey = sqlite3_mprintf("%d:%s|%ld|%ld|%s%s|%s%s|%s%d:%s|%d|%d|%u|%s%d:%s",
+  zKey = sqlite3_mprintf("%d:%s|%ld|%ld|%s%s|%s%s|%s%d:%s|%d|%d|%u|%d|%s%d:%s",
                          (int)j, zQ, a->nLimit, a->nOffset,
                          a->zFrom ? "+" : "-", a->zFrom ? a->zFrom : "",
                          a->zTo ? "+" : "-", a->zTo ? a->zTo : "",
                          a->zSource ? "+" : "-",
                          a->zSource ? (int)strlen(a->zSource) : 0,
                          a->zSource ? a->zSource : "",
-                         a->eCollapse, a->eSort, a->mStatus,
+                         a->eCollapse, a->eSort, a->mStatus, a->eOpen,
                          a->zSeries ? "+" : "-",
                          a->zSeries ? (int)strlen(a->zSeries) : 0,
                          a->zSeries ? a->zSeries : "");

@@ -103,6 +103,8 @@ int search_json(struct evbuffer *out, const struct search_result *r){
   }
   e |= json_raw(out, "\"total\":");
   e |= json_int(out, r->nTotal);
+  e |= json_raw(out, ",\"rows\":");
+  e |= json_int(out, r->nRows);
   e |= json_raw(out, r->bRelaxed ? ",\"relaxed\":true,\"hits\":["
                                  : ",\"relaxed\":false,\"hits\":[");
   for(i=0; i<r->nHit; i++){

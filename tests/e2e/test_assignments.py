@@ -125,8 +125,14 @@ class AssignmentsTest(unittest.TestCase):
             ids = [h["assignment_id"] for h in d["hits"]]
             self.assertEqual(len(ids), len(set(ids)), q)
             self.assertEqual(len(ids), min(100, d["total"]), q)
+            self.assertEqual(d["rows"], self.matches("a.id", q), q)
+            for sort in ("newest", "oldest"):
+                s = self.api("/search", q=q, sort=sort, limit=0)
+                self.assertEqual((s["total"], s["rows"]),
+                                 (d["total"], d["rows"]), (q, sort))
             rows = self.api("/search", q=q, collapse="none", limit=0)
             self.assertEqual(rows["total"], self.matches("a.id", q), q)
+            self.assertEqual(rows["rows"], rows["total"], q)
             self.assertGreater(rows["total"], d["total"], q)
             for c in CLASSES:
                 self.assertEqual(rows["facets"]["status"].get(c, 0),
@@ -180,6 +186,8 @@ class AssignmentsTest(unittest.TestCase):
             self.assertTrue(all(h["status_class"] in classes
                                 for h in d["hits"]))
             self.assertEqual(set(d["facets"]["status"]) - set(classes), set())
+            self.assertEqual(d["rows"], self.matches(
+                "a.id", "vård", "%s IN (%s)" % (CLASS, inlist)))
             r = self.api("/search", q="vård", status=st, collapse="none")
             self.assertEqual(r["total"], self.matches(
                 "a.id", "vård", "a.status_class IN (%s)" % inlist))
@@ -191,6 +199,28 @@ class AssignmentsTest(unittest.TestCase):
         self.assertTrue(all(h["series"] == s for h in d["hits"]))
         d = self.api("/search", q="vård", series=s + "/nope")
         self.assertEqual(d["total"], 0)
+
+    def test_open_filter(self):
+        # open=true|false keeps the rows whose assignment is (not) in the
+        # newest report of its series, collapsed or not; an unlinked row
+        # is open when its report is its series' newest.
+        is_open = ("coalesce(t.open, r.date=(SELECT max(date) FROM reports"
+                   " n WHERE n.series=r.series))")
+        for want, sql in (("true", is_open + "=1"), ("false", is_open + "=0")):
+            d = self.api("/search", q="vård", open=want, limit=100)
+            self.assertEqual(d["total"], self.matches(AID, "vård", sql), want)
+            self.assertGreater(d["total"], 0, want)
+            self.assertTrue(all(h["open"] == (want == "true")
+                                for h in d["hits"]), want)
+            r = self.api("/search", q="vård", open=want, collapse="none")
+            self.assertEqual(r["total"], self.matches("a.id", "vård", sql))
+        both = self.api("/search", q="vård", limit=0)["total"]
+        self.assertEqual(both, sum(self.api("/search", q="vård", open=w,
+                                            limit=0)["total"]
+                                   for w in ("true", "false")))
+        d = self.api("/search", q="vård", open="true", status="done")
+        self.assertEqual(d["total"], self.matches(
+            AID, "vård", "%s=1 AND %s='done'" % (is_open, CLASS)))
 
     def test_sort(self):
         for collapse in ("assignment", "none"):
@@ -329,6 +359,7 @@ class AssignmentsTest(unittest.TestCase):
                 ("/search?q=x&collapse=%FF", 400),
                 ("/search?q=x&status=done%2C%FF", 400),
                 ("/search?q=x&sort=Newest", 400),
+                ("/search?q=x&open=yes", 400),
                 ("/search?q=x&series=" + "a" * 1100, 400)):
             st, hd, body = self.srv.get(path)
             self.assertEqual(st, want, path[:80])

@@ -177,7 +177,7 @@ class BoxTest(unittest.TestCase):
             self.assertIn((h["report_date"], h["row"]), found)
 
     def test_suggest_counts_are_search_totals(self):
-        """Each completion's count is what /search gives as total for its
+        """Each completion's count is what /search gives as rows for its
         text, so none finds nothing, and they come most first."""
         for q in ("nära v", "nära vå", "mammo", "lakemedel", "kns", "suicid",
                   "vård o", "Kiruna nya sj"):
@@ -188,7 +188,7 @@ class BoxTest(unittest.TestCase):
             self.assertEqual(counts, sorted(counts, reverse=True), q)
             for s in d["suggestions"]:
                 self.assertGreater(s["count"], 0, s)
-                self.assertEqual(s["count"], self.search(s["text"])["total"],
+                self.assertEqual(s["count"], self.search(s["text"])["rows"],
                                  s)
 
     def test_suggest_one_letter_after_words(self):

@@ -236,6 +236,25 @@ class LinkTest(unittest.TestCase):
         first = os.path.join(d, "2021-02-10.txt")
         self.assertEqual(have[(first, 2)][1], "not_started")
         self.assert_check(self.db)
+        # A newer report without rows (kept, with a warning) closes
+        # nothing: open is about the newest report that lists assignments.
+        before = threads(self.db)
+        with open(os.path.join(d, "2021-05-19.txt"), "w",
+                  encoding="utf-8") as f:
+            f.write(report("2021-05-19", []))
+        self.index(self.db, d, want=1)
+        self.assertEqual(con_count(self.db, "SELECT count(*) FROM reports"
+                                   " WHERE rows = 0"), 1)
+        self.assertEqual(threads(self.db), before)
+        self.assert_check(self.db)
+
+
+def con_count(db, sql):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
 
 
 if __name__ == "__main__":
