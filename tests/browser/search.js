@@ -443,6 +443,7 @@ async function assignments(context) {
     const hits = await hitsShown(page);
     check(hits.length > 0, 'nothing still open');
     hits.forEach((h) => check(OPEN_LABELS.includes(h.badge), 'a closed assignment ("' + h.badge + '") shown'));
+    (d.hits || []).forEach((h) => check(h.open === true, 'an assignment not in its newest report: ' + h.assignment_id));
     check(d.total <= all.total - closed, 'still open: ' + d.total + ' of ' + all.total + ' with ' + closed + ' closed');
   });
 

@@ -68,8 +68,8 @@ mkdir -p build/screenshots
 rm -f build/screenshots/search-"$(echo "$BUILD" | tr / -)"-*.png
 name=$(echo "$BUILD" | tr '/' '-')
 
-# The completions' counts are row counts: the samples alone, where no row
-# recurs, so that they equal the search's totals.
+# The completions' counts are rows and the page counts assignments: the
+# samples alone, where no row recurs, so that the two agree.
 "$BUILD/indexer" --quiet --db "$tmp/t.db" tests/fixtures/reports ||
   die "indexer failed"
 serve "$tmp/t.db"
