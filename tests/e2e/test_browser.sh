@@ -1,11 +1,14 @@
 #!/bin/sh
 # The search page in a real browser: Debian's chromium driven by
 # playwright-core (tests/browser/). Indexes the sample reports, starts
-# searchd on a free port, and runs tests/browser/search.js, which types
-# "mammo", picks the suggestion with the keyboard, checks a highlighted hit,
-# filters by year and saves screenshots under build/screenshots/; then
-# tests/browser/suggest.js, which types "nära v" and checks that the counts
-# of the completions are the search's totals.
+# searchd on a free port and runs tests/browser/suggest.js, which types
+# "nära v" and checks that the counts of the completions are the search's
+# totals; then indexes the samples and a small series of linked reports
+# (tools/gen-corpus --series, in a folder of its own) and runs
+# tests/browser/search.js, which types "mammo", picks the suggestion with
+# the keyboard, checks a highlighted hit, filters by year, opens an
+# assignment's history, filters by status; screenshots go to
+# build/screenshots/.
 set -eu
 cd "$TOP"
 BUILD=${BUILD:-build}
@@ -28,38 +31,60 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$BUILD/indexer" --quiet --db "$tmp/t.db" tests/fixtures/reports ||
-  die "indexer failed"
-"$BUILD/searchd" --db "$tmp/t.db" --listen 127.0.0.1:0 \
-  --port-file "$tmp/port" --quiet 2>"$tmp/searchd.log" &
-pid=$!
-i=0
-while [ ! -s "$tmp/port" ]; do
-  i=$((i+1))
-  [ $i -gt 100 ] && { cat "$tmp/searchd.log" >&2; die "searchd did not start"; }
-  kill -0 "$pid" 2>/dev/null || { cat "$tmp/searchd.log" >&2; die "searchd exited"; }
-  sleep 0.1
-done
-port=$(cat "$tmp/port")
+# serve DB: searchd over DB on a free port ($pid, $port, log $tmp/searchd.log).
+serve() {
+  rm -f "$tmp/port"
+  "$BUILD/searchd" --db "$1" --listen 127.0.0.1:0 \
+    --port-file "$tmp/port" --quiet 2>"$tmp/searchd.log" &
+  pid=$!
+  i=0
+  while [ ! -s "$tmp/port" ]; do
+    i=$((i+1))
+    [ $i -gt 100 ] && { cat "$tmp/searchd.log" >&2; die "searchd did not start"; }
+    kill -0 "$pid" 2>/dev/null || { cat "$tmp/searchd.log" >&2; die "searchd exited"; }
+    sleep 0.1
+  done
+  port=$(cat "$tmp/port")
+}
+
+# Stop searchd; the sanitizer build reports leaks and errors at exit.
+stop() {
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+  pid=""
+  if grep -q -e 'Sanitizer' -e 'runtime error:' "$tmp/searchd.log"; then
+    cat "$tmp/searchd.log" >&2
+    die "searchd reported a sanitizer error"
+  fi
+}
+
+# name WHAT: the searchd log's tail, then die.
+failed() {
+  echo "--- searchd log" >&2; tail -20 "$tmp/searchd.log" >&2
+  die "$1"
+}
 
 mkdir -p build/screenshots
 rm -f build/screenshots/search-"$(echo "$BUILD" | tr / -)"-*.png
 name=$(echo "$BUILD" | tr '/' '-')
-node tests/browser/search.js "http://127.0.0.1:$port" \
-  "$TOP/build/screenshots/search-$name" || {
-  echo "--- searchd log" >&2; tail -20 "$tmp/searchd.log" >&2
-  die "the browser test failed (screenshot: build/screenshots/search-$name-failed.png)"
-}
+
+# The completions' counts are rows and the page counts assignments: the
+# samples alone, where no row recurs, so that the two agree.
+"$BUILD/indexer" --quiet --db "$tmp/t.db" tests/fixtures/reports ||
+  die "indexer failed"
+serve "$tmp/t.db"
 node tests/browser/suggest.js "http://127.0.0.1:$port" \
-  "$TOP/build/screenshots/search-$name" || {
-  echo "--- searchd log" >&2; tail -20 "$tmp/searchd.log" >&2
-  die "the suggestions' browser test failed (screenshot: build/screenshots/search-$name-suggest-failed.png)"
-}
-# Stop searchd; the sanitizer build reports leaks and errors at exit.
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null || true
-pid=""
-if grep -q -e 'Sanitizer' -e 'runtime error:' "$tmp/searchd.log"; then
-  cat "$tmp/searchd.log" >&2
-  die "searchd reported a sanitizer error"
-fi
+  "$TOP/build/screenshots/search-$name" ||
+  failed "the suggestions' browser test failed (screenshot: build/screenshots/search-$name-suggest-failed.png)"
+stop
+
+# The page: the samples and a series whose assignments recur.
+python3 tools/gen-corpus --quiet --out "$tmp/series" --series \
+  --start-year 2021 --end-year 2022 --open 12 || die "gen-corpus failed"
+"$BUILD/indexer" --quiet --db "$tmp/s.db" tests/fixtures/reports "$tmp/series" ||
+  die "indexer failed"
+serve "$tmp/s.db"
+node tests/browser/search.js "http://127.0.0.1:$port" \
+  "$TOP/build/screenshots/search-$name" ||
+  failed "the browser test failed (screenshot: build/screenshots/search-$name-failed.png)"
+stop
