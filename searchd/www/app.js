@@ -737,6 +737,11 @@
     const first = state.page * PAGE_SIZE + 1;
     const last = Math.min(total, first + (d.hits || []).length - 1);
     let text = total === 0 ? 'Inga träffar' : (total === 1 ? '1 träff' : total.toLocaleString('sv-SE') + ' träffar');
+    // Collapsed, a hit is an assignment: say how many report rows they hold
+    // (the number a suggestion shows).
+    if (typeof d.rows === 'number' && total > 0 && d.rows !== total) {
+      text += ' (' + d.rows.toLocaleString('sv-SE') + (d.rows === 1 ? ' rad' : ' rader') + ')';
+    }
     text += ' för ”' + shorten(state.q, 80) + '”' + yearLabel();
     if (assignAware) text += statusLabel();
     if (total > PAGE_SIZE) text += ' · visar ' + first + '–' + last;

@@ -107,8 +107,11 @@ async function run(page) {
     await waitUntil(page, (t) => document.getElementById('q').value === t, text, 'the picked text in the box');
     await waitUntil(page, () => /träff/.test(document.getElementById('status').textContent), null, 'a result count');
     const status = await page.locator('#status').innerText();
-    const m = /([\d\s\u00a0]+) träff/.exec(status);
-    check(m && Number(m[1].replace(/[\s\u00a0]/g, '')) === countOf(count),
+    // "4 träffar (13 rader) för ...": assignments, and the rows they hold
+    // when that differs; a completion counts rows.
+    const m = /([\d\s\u00a0]+) träff[a-z]*(?: \(([\d\s\u00a0]+) rad)?/.exec(status);
+    const rows = m && Number((m[2] || m[1]).replace(/[\s\u00a0]/g, ''));
+    check(rows === countOf(count),
           'the page says "' + status + '", the completion ' + count);
   });
 }

@@ -1,14 +1,13 @@
 #!/bin/sh
 # The search page in a real browser: Debian's chromium driven by
-# playwright-core (tests/browser/). Indexes the sample reports, starts
-# searchd on a free port and runs tests/browser/suggest.js, which types
-# "nära v" and checks that the counts of the completions are the search's
-# totals; then indexes the samples and a small series of linked reports
-# (tools/gen-corpus --series, in a folder of its own) and runs
-# tests/browser/search.js, which types "mammo", picks the suggestion with
-# the keyboard, checks a highlighted hit, filters by year, opens an
-# assignment's history, filters by status; screenshots go to
-# build/screenshots/.
+# playwright-core (tests/browser/). Indexes the sample reports and a small
+# series of linked reports (tools/gen-corpus --series, in a folder of its
+# own), starts searchd on a free port and runs tests/browser/suggest.js,
+# which types "nära v" and checks that the counts of the completions are
+# the rows the search then shows; then tests/browser/search.js, which
+# types "mammo", picks the suggestion with the keyboard, checks a
+# highlighted hit, filters by year, opens an assignment's history, filters
+# by status; screenshots go to build/screenshots/.
 set -eu
 cd "$TOP"
 BUILD=${BUILD:-build}
@@ -68,22 +67,16 @@ mkdir -p build/screenshots
 rm -f build/screenshots/search-"$(echo "$BUILD" | tr / -)"-*.png
 name=$(echo "$BUILD" | tr '/' '-')
 
-# The completions' counts are rows and the page counts assignments: the
-# samples alone, where no row recurs, so that the two agree.
-"$BUILD/indexer" --quiet --db "$tmp/t.db" tests/fixtures/reports ||
-  die "indexer failed"
-serve "$tmp/t.db"
-node tests/browser/suggest.js "http://127.0.0.1:$port" \
-  "$TOP/build/screenshots/search-$name" ||
-  failed "the suggestions' browser test failed (screenshot: build/screenshots/search-$name-suggest-failed.png)"
-stop
-
-# The page: the samples and a series whose assignments recur.
+# The samples and a series whose assignments recur: the page counts
+# assignments and the rows they hold, a completion rows.
 python3 tools/gen-corpus --quiet --out "$tmp/series" --series \
   --start-year 2021 --end-year 2022 --open 12 || die "gen-corpus failed"
 "$BUILD/indexer" --quiet --db "$tmp/s.db" tests/fixtures/reports "$tmp/series" ||
   die "indexer failed"
 serve "$tmp/s.db"
+node tests/browser/suggest.js "http://127.0.0.1:$port" \
+  "$TOP/build/screenshots/search-$name" ||
+  failed "the suggestions' browser test failed (screenshot: build/screenshots/search-$name-suggest-failed.png)"
 node tests/browser/search.js "http://127.0.0.1:$port" \
   "$TOP/build/screenshots/search-$name" ||
   failed "the browser test failed (screenshot: build/screenshots/search-$name-failed.png)"
