@@ -369,40 +369,36 @@
     return parts.join(' och');
   }
 
+  /* "Did you mean": the query with the word `fix.from` replaced by
+   * `fix.to`, one click away, and `why` after it. */
+  function didYouMean(fix, why) {
+    const from = fix.from.toLowerCase();
+    const fixed = state.q.split(/\s+/).map((w) => (w.toLowerCase() === from ? fix.to : w)).join(' ');
+    const p = el('p', { className: 'notice did-you-mean' });
+    if (fixed !== state.q) {
+      const b = el('button', { type: 'button', className: 'link', textContent: fixed });
+      b.addEventListener('click', () => { input.value = fixed; submit(); });
+      p.append('Menade du ', b, '? ');
+    }
+    p.append(el('span', { className: 'why' }, why));
+    return p;
+  }
+
   function renderNotices(d) {
     const box = $('notices');
     box.replaceChildren();
     if (d.corrected) {
-      /* "Did you mean": the typed word found nothing, so the results are
-       * for the correction; one click puts the correction in the box. */
-      const from = d.corrected.from.toLowerCase();
-      const fixed = state.q.split(/\s+/).map((w) => (w.toLowerCase() === from ? d.corrected.to : w)).join(' ');
-      const why = el('span', { className: 'why' }, [
+      /* The typed word found nothing, so the results are for the
+       * correction. */
+      box.append(didYouMean(d.corrected, [
         'Inga träffar för ', el('q', { textContent: d.corrected.from }), ', så träffarna nedan gäller ',
         el('strong', { textContent: d.corrected.to }), '.',
-      ]);
-      const p = el('p', { className: 'notice did-you-mean' });
-      if (fixed !== state.q) {
-        const fix = el('button', { type: 'button', className: 'link', textContent: fixed });
-        fix.addEventListener('click', () => { input.value = fixed; submit(); });
-        p.append('Menade du ', fix, '? ');
-      }
-      p.append(why);
-      box.append(p);
+      ]));
     }
     if (d.suggested) {
       /* A correctly spelled word that found nothing: the near word of the
-       * index is only offered, one click away. */
-      const from = d.suggested.from.toLowerCase();
-      const fixed = state.q.split(/\s+/).map((w) => (w.toLowerCase() === from ? d.suggested.to : w)).join(' ');
-      const p = el('p', { className: 'notice did-you-mean' });
-      if (fixed !== state.q) {
-        const fix = el('button', { type: 'button', className: 'link', textContent: fixed });
-        fix.addEventListener('click', () => { input.value = fixed; submit(); });
-        p.append('Menade du ', fix, '? ');
-      }
-      p.append(el('span', { className: 'why' }, ['Inga träffar för ', el('q', { textContent: d.suggested.from }), '.']));
-      box.append(p);
+       * index is only offered. */
+      box.append(didYouMean(d.suggested, ['Inga träffar för ', el('q', { textContent: d.suggested.from }), '.']));
     }
     if (d.relaxed && d.total > 0) {
       box.append(el('p', { className: 'notice relaxed',
