@@ -23,42 +23,10 @@
  * PREFIX-failed.png) on any failure.
  */
 'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { chromium } = require('playwright-core');
+const { TIMEOUT, check, waitUntil, step, withBrowser } = require('./lib');
 
 const base = process.argv[2];
 const shot = process.argv[3];
-const TIMEOUT = 15000;
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-/*
- * Wait until fn(arg), run in the page, is true. Not page.waitForFunction:
- * its polling may evaluate the predicate with eval() inside the page, which
- * the page's Content-Security-Policy (script-src 'self') rightly refuses;
- * page.evaluate() goes through the debugging protocol instead.
- */
-async function waitUntil(page, fn, arg, what) {
-  const end = Date.now() + TIMEOUT;
-  for (;;) {
-    if (await page.evaluate(fn, arg).catch(() => false)) return;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + (what || fn.toString().slice(0, 120)));
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function step(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    e.message = 'step "' + name + '": ' + e.message;
-    throw e;
-  }
-}
 
 async function run(page) {
   const errors = [];
@@ -531,19 +499,7 @@ async function main() {
     console.error('usage: node search.js BASE_URL SCREENSHOT_PREFIX');
     process.exit(2);
   }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'aar-chromium-'));
-  let context = null;
-  let page = null;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update',
-             '--disable-sync', '--disable-quic'],
-    });
-    page = context.pages()[0] || await context.newPage();
+  await withBrowser(async (context, page) => {
     await run(page);
     await phone(context);
     await keyboard(page);
@@ -552,15 +508,7 @@ async function main() {
     await failures(page);
     await longWords(context);
     await assignments(context);
-    console.log('browser: ok (' + shot + '-{desktop,phone,empty,error,long,history,history-phone}.png)');
-  } catch (e) {
-    console.error('browser: FAILED ' + e.message);
-    if (page) await page.screenshot({ path: shot + '-failed.png', fullPage: true }).catch(() => {});
-    process.exitCode = 1;
-  } finally {
-    if (context) await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  }, 'browser: ok (' + shot + '-{desktop,phone,empty,error,long,history,history-phone}.png)', shot + '-failed.png');
 }
 
 main();

@@ -5,47 +5,20 @@
  *   node tests/browser/suggest.js BASE_URL SCREENSHOT_PREFIX
  *
  * Types "nära v" (a one-letter last word after another word), waits for
- * the completions of that text (the options that are not row previews), and checks that each count shown is the
- * total /search gives for the completion's text (so none finds nothing);
- * then picks the first with the keyboard and checks that the page's result
- * count is the number the completion showed. Saves PREFIX-suggest.png.
+ * the completions of that text (the options that are not row previews),
+ * and checks that each count shown is the rows /search finds for the
+ * completion's text (so none finds nothing); then picks the first with the
+ * keyboard and checks that the page's result count says that many rows. Saves PREFIX-suggest.png.
  * Exits 1 with the failed step named (and a PREFIX-suggest-failed.png) on
  * any failure.
  */
 'use strict';
-const fs = require('fs');
 const http = require('http');
-const os = require('os');
-const path = require('path');
-const { chromium } = require('playwright-core');
+const { TIMEOUT, check, waitUntil, step, withBrowser } = require('./lib');
 
 const base = process.argv[2];
 const shot = process.argv[3];
-const TIMEOUT = 15000;
 const TYPED = 'nära v';
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-/* Poll fn(arg) in the page (page.evaluate: the page's CSP refuses eval). */
-async function waitUntil(page, fn, arg, what) {
-  const end = Date.now() + TIMEOUT;
-  for (;;) {
-    if (await page.evaluate(fn, arg).catch(() => false)) return;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function step(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    e.message = 'step "' + name + '": ' + e.message;
-    throw e;
-  }
-}
 
 /* GET /search?q=q&limit=1 from searchd itself: its rows, which a
 ** suggestion counts. */
@@ -121,29 +94,9 @@ async function main() {
     console.error('usage: node suggest.js BASE_URL SCREENSHOT_PREFIX');
     process.exit(2);
   }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'aar-chromium-'));
-  let context = null;
-  let page = null;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update',
-             '--disable-sync', '--disable-quic'],
-    });
-    page = context.pages()[0] || await context.newPage();
-    await run(page);
-    console.log('browser: suggestions ok (' + shot + '-suggest.png)');
-  } catch (e) {
-    console.error('browser: FAILED ' + e.message);
-    if (page) await page.screenshot({ path: shot + '-suggest-failed.png', fullPage: true }).catch(() => {});
-    process.exitCode = 1;
-  } finally {
-    if (context) await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  await withBrowser((context, page) => run(page),
+                    'browser: suggestions ok (' + shot + '-suggest.png)',
+                    shot + '-suggest-failed.png');
 }
 
 main();
