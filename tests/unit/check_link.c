@@ -26,26 +26,14 @@
 #define ROW_TAND "Utreda tandv\xC3\xA5rdsst\xC3\xB6" "det f\xC3\xB6r unga vuxna\t" \
                  "RS 200916\t"
 
-static sqlite3 *db;
-static struct store *pStore;
-static char zDir[64];
+#include "store_fixture.h"
 
 static void setup(void){
-  char zPath[128];
-  char *zErr = 0;
-  strcpy(zDir, "/tmp/check_link.XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(zDir));
-  snprintf(zPath, sizeof(zPath), "%s/t.db", zDir);
-  ck_assert_int_eq(db_open(zPath, DB_READWRITE, &db, &zErr), SQLITE_OK);
-  ck_assert_int_eq(store_open(db, &pStore), SQLITE_OK);
+  store_fixture_open("check_link");
 }
 
 static void teardown(void){
-  char zCmd[128];
-  store_close(pStore);
-  sqlite3_close(db);
-  snprintf(zCmd, sizeof(zCmd), "rm -rf %s", zDir);
-  ck_assert_int_eq(system(zCmd), 0);
+  store_fixture_close();
 }
 
 static long long one(const char *zSql){

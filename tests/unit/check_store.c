@@ -18,26 +18,14 @@
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 
-static sqlite3 *db;
-static struct store *pStore;
-static char zDir[64];
-static char zDbPath[128];
+#include "store_fixture.h"
 
 static void setup(void){
-  char *zErr = 0;
-  strcpy(zDir, "/tmp/check_store.XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(zDir));
-  snprintf(zDbPath, sizeof(zDbPath), "%s/t.db", zDir);
-  ck_assert_int_eq(db_open(zDbPath, DB_READWRITE, &db, &zErr), SQLITE_OK);
-  ck_assert_int_eq(store_open(db, &pStore), SQLITE_OK);
+  store_fixture_open("check_store");
 }
 
 static void teardown(void){
-  char zCmd[128];
-  store_close(pStore);
-  sqlite3_close(db);
-  snprintf(zCmd, sizeof(zCmd), "rm -rf %s", zDir);
-  ck_assert_int_eq(system(zCmd), 0);
+  store_fixture_close();
 }
 
 static struct report *parse(const char *z){
