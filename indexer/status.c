@@ -519,7 +519,7 @@ static int tokenize(const struct rules *pR, const char *z, size_t n,
   size_t i = 0;
   *paTok = a;
   while( i<n ){
-    size_t len = words_char_len(z, i, n), j = i;
+    size_t len = u[i]<0x80 ? 1 : words_char_len(z, i, n), j = i;
     if( !words_is_char(&z[i], len) ){
       char c = z[i];
       int bEnd = i+1>=n || z[i+1]==' ';
@@ -803,6 +803,18 @@ static int span_match(const struct tok *a, int nTok, int iFrom, int iTo,
 }
 
 /*
+** The highest priority below p, and not negative, of signals
+** a[iFrom..n), or -1 if none: the priorities span_decide() visits.
+*/
+static int prio_below(const struct sig *a, int iFrom, int n, int p){
+  int i, iBest = -1;
+  for(i=iFrom; i<n; i++){
+    if( a[i].iPrio<p && a[i].iPrio>iBest ) iBest = a[i].iPrio;
+  }
+  return iBest;
+}
+
+/*
 ** The deciding signal of words a[iFrom..iTo): every rule's matches, the
 ** highest priority kept where matches overlap, then the highest priority
 ** (the later on a tie). *pBest gets it, and *pbFound whether there is one.
@@ -818,7 +830,8 @@ static int span_decide(const struct tok *a, int nTok, int iFrom, int iTo,
   aSig = pSigs->a;
   nSig = pSigs->n;
   /* keep by priority, highest first; nKeep signals move to the front */
-  for(p=P_BLOCK; p>=0 && nSig>0; p--){
+  for(p=prio_below(aSig, nKeep, nSig, P_BLOCK+1); p>=0;
+      p=prio_below(aSig, nKeep, nSig, p)){
     for(i=nKeep; i<nSig; i++){
       struct sig s = aSig[i];
       if( s.iPrio!=p ) continue;
