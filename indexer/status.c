@@ -2,6 +2,9 @@
 ** status.c: a status narrative into its class, by a table of word
 ** patterns (status.h has the rules in prose).
 */
+#include <assert.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,8 @@ struct tok {
   int bListNum;             /* "N." where a numbered item may start */
   int iNum;                 /* value of an all-digit word below 100000, or -1 */
   int n;                    /* bytes in z, 0 if the word is too long */
+  int iWord;                /* id in the compiled rules, or -1 */
+  unsigned mList;           /* the word lists it is in (W_NEG, ...) */
   char z[TOK_MAX+1];        /* folded */
 };
 
@@ -250,30 +255,221 @@ static const char *const azFuture[] = {
 static const char *const azConj[] = {
   "och", "men", "samt", "medan", "eftersom", "utan", "dock", 0
 };
-
-static int word_in(const struct tok *t, const char *const *az){
-  int i;
-  for(i=0; az[i]; i++){
-    if( (int)strlen(az[i])==t->n && memcmp(az[i], t->z, t->n)==0 ) return 1;
-  }
-  return 0;
-}
-
-/* ---- words ---- */
-
-static int is_upper_or_digit(const unsigned char *z){
-  return (z[0]>='A' && z[0]<='Z') || (z[0]>='0' && z[0]<='9')
-      || (z[0]==0xC3 && z[1]>=0x80 && z[1]<=0x9E);
-}
-
 /* Number words, "två av tre" as "2 av 3"; index+1 is the value. */
 static const char *const azNumber[] = {
   "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", 0
 };
 
+/* ---- the rules, compiled ---- */
+
+/*
+** Trying every pattern's text at every word was most of the indexer's
+** status cost, so the table is compiled once, at first use: every exact
+** alternative of the patterns and every word of the lists above gets an
+** id, a word of the text is looked up once (a hash of its folded bytes),
+** a pattern word tests that id in a bit set, and each id knows the rules
+** its word can start. Fixed sizes: the table is constant, so a size too
+** small is a programmer's error, caught by the first classification.
+*/
+#define N_RULE    ((int)(sizeof(aRule)/sizeof(aRule[0])))
+#define WORD_MAX  1024      /* distinct words of the patterns and lists */
+#define HASH_SIZE 2048      /* slots of the word hash, a power of 2 */
+#define ELEM_MAX  512       /* pattern words of all rules */
+#define AFFIX_MAX 64        /* prefix and suffix alternatives */
+#define SET_N     (WORD_MAX/64)
+#define MASK_N    2         /* 64-bit words of a set of rules */
+_Static_assert(N_RULE<=64*MASK_N, "a rule set holds every rule");
+
+/* The lists a word is in (struct tok's mList). */
+#define W_NEG     0x01
+#define W_NEGNOT  0x02
+#define W_FUTURE  0x04
+#define W_CONJ    0x08
+
+/* A word of the patterns or lists. */
+struct cword {
+  const char *z;            /* folded, in aRule or a list; not terminated */
+  int n;
+  unsigned mList;           /* W_* */
+  int iNum;                 /* value of a number word, else -1 */
+  uint64_t aStart[MASK_N];  /* rules whose first pattern word it can be */
+};
+
+/* A prefix ("påbörj*") or suffix ("*ts") alternative. */
+struct affix {
+  const char *z;            /* without the "*" */
+  int n, bSuffix;
+};
+
+/* A pattern word: a gap ("~"), or alternatives. */
+struct elem {
+  int bGap, bNum;           /* "~"; "#" is an alternative */
+  int iAffix, nAffix;       /* its affixes in aAffix */
+  uint64_t aSet[SET_N];     /* its exact alternatives, by word id */
+};
+
+struct rules {
+  int bFull;                /* a size above was too small */
+  int nWord, nElem, nAffix;
+  struct cword aWord[WORD_MAX];
+  unsigned short aHash[HASH_SIZE];  /* word id + 1; 0 is an empty slot */
+  struct elem aElem[ELEM_MAX];
+  struct affix aAffix[AFFIX_MAX];
+  int aiElem[N_RULE+1];     /* rule r's pattern words: [aiElem[r], aiElem[r+1]) */
+  uint64_t aAny[MASK_N];    /* rules any word may start */
+  uint64_t aNum[MASK_N];    /* rules a number may start */
+};
+
+static unsigned word_hash(const char *z, int n){
+  unsigned h = 2166136261u;
+  int i;
+  for(i=0; i<n; i++) h = (h ^ (unsigned char)z[i])*16777619u;
+  return h & (HASH_SIZE-1);
+}
+
+/* The id of the folded word z[0..n), or -1 if no pattern or list has it. */
+static int rules_word(const struct rules *p, const char *z, int n){
+  unsigned h;
+  for(h=word_hash(z, n); p->aHash[h]; h=(h+1) & (HASH_SIZE-1)){
+    const struct cword *w = &p->aWord[p->aHash[h]-1];
+    if( w->n==n && memcmp(w->z, z, (size_t)n)==0 ) return p->aHash[h]-1;
+  }
+  return -1;
+}
+
+/* The id of z[0..n), added if new; -1 (and p->bFull) when full. */
+static int rules_add_word(struct rules *p, const char *z, int n){
+  int id = rules_word(p, z, n);
+  unsigned h;
+  if( id>=0 ) return id;
+  if( p->nWord==WORD_MAX ){
+    p->bFull = 1;
+    return -1;
+  }
+  for(h=word_hash(z, n); p->aHash[h]; h=(h+1) & (HASH_SIZE-1)){}
+  id = p->nWord++;
+  p->aWord[id].z = z;
+  p->aWord[id].n = n;
+  p->aWord[id].iNum = -1;
+  p->aHash[h] = (unsigned short)(id+1);
+  return id;
+}
+
+static void mask_set(uint64_t *aMask, int r){
+  aMask[r/64] |= (uint64_t)1 << (r%64);
+}
+
+/*
+** Add the alternative e[0..na) to pattern word pE of rule r, which may
+** start the rule if bFirst. The kinds are told apart as elem_match() did
+** on the text: "#", then a prefix, then a suffix, else an exact word.
+*/
+static void rules_alt(struct rules *p, struct elem *pE, int r, int bFirst,
+                      const char *e, size_t na){
+  int id;
+  if( na==1 && e[0]=='#' ){
+    pE->bNum = 1;
+    if( bFirst ) mask_set(p->aNum, r);
+  }else if( na>1 && (e[na-1]=='*' || e[0]=='*') ){
+    struct affix *pA;
+    if( p->nAffix==AFFIX_MAX ){ p->bFull = 1; return; }
+    pA = &p->aAffix[p->nAffix++];
+    pA->bSuffix = e[na-1]!='*';
+    pA->z = pA->bSuffix ? e+1 : e;
+    pA->n = (int)na-1;
+    pE->nAffix++;
+    if( bFirst ) mask_set(p->aAny, r);
+  }else if( (id = rules_add_word(p, e, (int)na))>=0 ){
+    pE->aSet[id/64] |= (uint64_t)1 << (id%64);
+    if( bFirst ) mask_set(p->aWord[id].aStart, r);
+  }
+}
+
+/* Compile the pattern word e[0..ne) of rule r into a new element. */
+static void rules_elem(struct rules *p, int r, int bFirst, const char *e,
+                       size_t ne){
+  struct elem *pE;
+  if( p->nElem==ELEM_MAX ){ p->bFull = 1; return; }
+  pE = &p->aElem[p->nElem++];
+  pE->iAffix = p->nAffix;
+  if( ne==1 && e[0]=='~' ){
+    pE->bGap = 1;
+    if( bFirst ) mask_set(p->aAny, r);
+    return;
+  }
+  while( ne>0 ){
+    size_t na = 0;
+    while( na<ne && e[na]!='|' ) na++;
+    rules_alt(p, pE, r, bFirst, e, na);
+    e += na;
+    ne -= na;
+    if( ne>0 ){ e++; ne--; }
+  }
+}
+
+/* Compile rule r's pattern, words separated by spaces. */
+static void rules_pattern(struct rules *p, int r){
+  const char *z = aRule[r].zPat;
+  p->aiElem[r] = p->nElem;
+  for(;;){
+    size_t ne;
+    while( *z==' ' ) z++;
+    if( *z==0 ) break;
+    ne = strcspn(z, " ");
+    rules_elem(p, r, p->nElem==p->aiElem[r], z, ne);
+    z += ne;
+  }
+  if( p->nElem==p->aiElem[r] ) mask_set(p->aAny, r);   /* empty: matches */
+  p->aiElem[r+1] = p->nElem;
+}
+
+/* Mark the words of list az with mList. */
+static void rules_list(struct rules *p, const char *const *az,
+                       unsigned mList){
+  int i, id;
+  for(i=0; az[i]; i++){
+    id = rules_add_word(p, az[i], (int)strlen(az[i]));
+    if( id>=0 ) p->aWord[id].mList |= mList;
+  }
+}
+
+static struct rules gRules;             /* written once, by rules_build() */
+static pthread_once_t gRulesOnce = PTHREAD_ONCE_INIT;
+
+static void rules_build(void){
+  struct rules *p = &gRules;
+  int r, i, id;
+  for(r=0; r<N_RULE; r++) rules_pattern(p, r);
+  rules_list(p, azNeg, W_NEG);
+  rules_list(p, azNegNot, W_NEGNOT);
+  rules_list(p, azFuture, W_FUTURE);
+  rules_list(p, azConj, W_CONJ);
+  for(i=0; azNumber[i]; i++){
+    id = rules_add_word(p, azNumber[i], (int)strlen(azNumber[i]));
+    if( id>=0 ) p->aWord[id].iNum = i+1;
+  }
+  assert( !p->bFull );
+}
+
+/* The compiled rules, or NULL if they do not fit (see WORD_MAX). */
+static const struct rules *rules_get(void){
+  if( pthread_once(&gRulesOnce, rules_build)!=0 || gRules.bFull ) return 0;
+  return &gRules;
+}
+
+/* ---- words ---- */
+
+/* Does the character at z (of n bytes left) start a sentence? */
+static int is_upper_or_digit(const unsigned char *z, size_t n){
+  return (z[0]>='A' && z[0]<='Z') || (z[0]>='0' && z[0]<='9')
+      || (z[0]==0xC3 && n>1 && z[1]>=0x80 && z[1]<=0x9E);
+}
+
 /* Fill t with the word z[i..j). */
-static void tok_set(struct tok *t, const char *z, size_t i, size_t j){
+static void tok_set(const struct rules *pR, struct tok *t, const char *z,
+                    size_t i, size_t j){
   size_t k;
+  int id;
   t->iStart = i;
   t->iEnd = j;
   t->n = 0;
@@ -288,34 +484,47 @@ static void tok_set(struct tok *t, const char *z, size_t i, size_t j){
     for(k=i; k<j && z[k]>='0' && z[k]<='9'; k++) v = v*10 + (z[k]-'0');
     if( k==j ) t->iNum = v;
   }
-  if( t->iNum<0 ){
-    int e;
-    for(e=0; azNumber[e]; e++){
-      if( (int)strlen(azNumber[e])==t->n && memcmp(azNumber[e], t->z, t->n)==0 ){
-        t->iNum = e+1;
-      }
-    }
-  }
+  id = t->iWord = rules_word(pR, t->z, t->n);
+  t->mList = id>=0 ? pR->aWord[id].mList : 0;
+  if( t->iNum<0 && id>=0 ) t->iNum = pR->aWord[id].iNum;
 }
 
 /*
-** Split the clean text z[0..n) into words at *paTok (new array, free with
-** free()). Returns the number of words, or -1 when out of memory.
+** Room for twice *pnAlloc items of sz bytes: a grown on the heap, or
+** aStack (the caller's first *pnAlloc items) copied there. Returns the
+** new array, or NULL when out of memory (a is then unchanged).
 */
-static int tokenize(const char *z, size_t n, struct tok **paTok){
+static void *buf_grow(void *a, void *aStack, int *pnAlloc, size_t sz){
+  size_t nNew = 2*(size_t)*pnAlloc;
+  void *aNew = a==aStack ? malloc(nNew*sz) : realloc(a, nNew*sz);
+  if( aNew==0 ) return 0;
+  if( a==aStack ) memcpy(aNew, aStack, (size_t)*pnAlloc*sz);
+  *pnAlloc = (int)nNew;
+  return aNew;
+}
+
+/*
+** Split the clean text z[0..n) into words at *paTok, which starts as the
+** caller's aStack of nStack words and moves to the heap (free with free()
+** unless it is still aStack) when they do not fit. Returns the number of
+** words, or -1 when out of memory.
+*/
+static int tokenize(const struct rules *pR, const char *z, size_t n,
+                    struct tok *aStack, int nStack, struct tok **paTok){
   const unsigned char *u = (const unsigned char*)z;
-  struct tok *a = 0;
+  struct tok *a = aStack;
   size_t iWord;
-  int nTok = 0, nAlloc = 0, iSent = 0, bClause = 1;
+  int nTok = 0, nAlloc = nStack, iSent = 0, bClause = 1;
   char cPrev = '.';             /* last punctuation before the current word */
   size_t i = 0;
-  *paTok = 0;
+  *paTok = a;
   while( i<n ){
-    size_t len = words_char_len(z, i, n), j = i;
+    size_t len = u[i]<0x80 ? 1 : words_char_len(z, i, n), j = i;
     if( !words_is_char(&z[i], len) ){
       char c = z[i];
       int bEnd = i+1>=n || z[i+1]==' ';
-      if( (c=='.' && bEnd && (i+1>=n || (i+2<n && is_upper_or_digit(&u[i+2]))))
+      if( (c=='.' && bEnd
+           && (i+1>=n || (i+2<n && is_upper_or_digit(&u[i+2], n-i-2))))
        || ((c=='!' || c=='?' || c==';' || c==':') && bEnd) ){
         if( nTok>0 && a[nTok-1].iSent==iSent ) iSent++;
         bClause = 1;
@@ -327,14 +536,11 @@ static int tokenize(const char *z, size_t n, struct tok **paTok){
       continue;
     }
     words_next(z, n, &j, &iWord);
-    if( nTok==nAlloc ){
-      int nNew = nAlloc ? 2*nAlloc : 64;
-      struct tok *aNew = realloc(a, (size_t)nNew*sizeof(*aNew));
-      if( aNew==0 ) return -1;
-      *paTok = a = aNew;
-      nAlloc = nNew;
+    if( nTok==nAlloc && (a = buf_grow(a, aStack, &nAlloc, sizeof(*a)))==0 ){
+      return -1;
     }
-    tok_set(&a[nTok], z, i, j);
+    *paTok = a;
+    tok_set(pR, &a[nTok], z, i, j);
     a[nTok].bListNum = a[nTok].iNum>0 && a[nTok].iNum<100 && j<n && z[j]=='.'
         && (j+1==n || z[j+1]==' ') && cPrev && strchr(".:;!?)>", cPrev)!=0;
     a[nTok].iSent = iSent;
@@ -349,49 +555,39 @@ static int tokenize(const char *z, size_t n, struct tok **paTok){
 
 /* ---- patterns ---- */
 
-/* Does word t match the pattern word e[0..ne)? */
-static int elem_match(const struct tok *t, const char *e, size_t ne){
-  while( ne>0 ){
-    size_t na = 0;
-    while( na<ne && e[na]!='|' ) na++;
-    if( na==1 && e[0]=='#' ){
-      if( t->iNum>=0 ) return 1;
-    }else if( na>1 && e[na-1]=='*' ){
-      if( (size_t)t->n>=na-1 && memcmp(t->z, e, na-1)==0 ) return 1;
-    }else if( na>1 && e[0]=='*' ){
-      if( (size_t)t->n>=na-1 && memcmp(t->z+t->n-(na-1), e+1, na-1)==0 ){
-        return 1;
-      }
-    }else if( (size_t)t->n==na && memcmp(t->z, e, na)==0 ){
+/* Does word t match pattern word e (its "#" or an alternative)? */
+static int elem_match(const struct rules *pR, const struct elem *e,
+                      const struct tok *t){
+  int k;
+  if( t->iWord>=0 && (e->aSet[t->iWord/64]>>(t->iWord%64) & 1) ) return 1;
+  if( e->bNum && t->iNum>=0 ) return 1;
+  for(k=e->iAffix; k<e->iAffix+e->nAffix; k++){
+    const struct affix *pA = &pR->aAffix[k];
+    if( t->n>=pA->n
+     && memcmp(pA->bSuffix ? t->z+t->n-pA->n : t->z, pA->z, (size_t)pA->n)==0 ){
       return 1;
     }
-    e += na;
-    ne -= na;
-    if( ne>0 ){ e++; ne--; }
   }
   return 0;
 }
 
 /*
-** Match pattern p at word i of a[0..nTok), within sentence iSent. Returns
-** the index after the match, or -1.
+** Match the nElem pattern words at e at word i of a[0..nTok), within
+** sentence iSent. Returns the index after the match, or -1.
 */
-static int pat_match(const char *p, const struct tok *a, int nTok, int i,
-                     int iSent){
-  size_t ne;
-  while( *p==' ' ) p++;
-  if( *p==0 ) return i;
-  ne = strcspn(p, " ");
-  if( ne==1 && p[0]=='~' ){
+static int pat_match(const struct rules *pR, const struct elem *e, int nElem,
+                     const struct tok *a, int nTok, int i, int iSent){
+  if( nElem==0 ) return i;
+  if( e->bGap ){
     int g;
     for(g=0; g<=GAP_MAX && i+g<nTok && a[i+g].iSent==iSent; g++){
-      int r = pat_match(p+1, a, nTok, i+g, iSent);
+      int r = pat_match(pR, e+1, nElem-1, a, nTok, i+g, iSent);
       if( r>=0 ) return r;
     }
     return -1;
   }
-  if( i>=nTok || a[i].iSent!=iSent || !elem_match(&a[i], p, ne) ) return -1;
-  return pat_match(p+ne, a, nTok, i+1, iSent);
+  if( i>=nTok || a[i].iSent!=iSent || !elem_match(pR, e, &a[i]) ) return -1;
+  return pat_match(pR, e+1, nElem-1, a, nTok, i+1, iSent);
 }
 
 /* ---- signals ---- */
@@ -410,7 +606,7 @@ struct sig {
 static int clause_start(const struct tok *a, int i){
   int k = i;
   while( k>0 && i-k<LOOK_BACK && !a[k].bClause && a[k-1].iSent==a[i].iSent
-      && !word_in(&a[k-1], azConj) ){
+      && !(a[k-1].mList & W_CONJ) ){
     k--;
   }
   return k;
@@ -420,7 +616,7 @@ static int clause_start(const struct tok *a, int i){
 static int find_neg(const struct tok *a, int nTok, int iFrom, int iTo){
   int k;
   for(k=iFrom; k<iTo; k++){
-    if( word_in(&a[k], azNeg) && !(k+1<nTok && word_in(&a[k+1], azNegNot)) ){
+    if( (a[k].mList & W_NEG) && !(k+1<nTok && (a[k+1].mList & W_NEGNOT)) ){
       return k;
     }
   }
@@ -434,7 +630,7 @@ static int find_neg(const struct tok *a, int nTok, int iFrom, int iTo){
 static int find_future(const struct tok *a, int iFrom, int iTo){
   int k;
   for(k=iFrom; k<iTo; k++){
-    if( !word_in(&a[k], azFuture) ) continue;
+    if( !(a[k].mList & W_FUTURE) ) continue;
     if( a[k].n==4 && memcmp(a[k].z, "n\xC3\xA4r", 4)==0 && k+1<iTo
      && a[k+1].n==3 && memcmp(a[k+1].z, "det", 3)==0 ){
       continue;
@@ -451,7 +647,7 @@ static int find_future(const struct tok *a, int iFrom, int iTo){
 static int find_later_year(const struct tok *a, int nTok, int i, int iYear){
   int k;
   for(k=i; iYear>0 && k<nTok && k<i+LOOK_YEAR && a[k].iSent==a[i-1].iSent
-           && !a[k].bClause && !word_in(&a[k], azConj); k++){
+           && !a[k].bClause && !(a[k].mList & W_CONJ); k++){
     if( a[k].iNum>iYear && a[k].iNum<2200 && a[k].iEnd-a[k].iStart==4 ){
       return k;
     }
@@ -535,85 +731,87 @@ static int sig_overlaps(const struct sig *s, const struct sig *aKeep, int n){
   return 0;
 }
 
-/* The signals of one span, a growing array. */
-#define N_RULE ((int)(sizeof(aRule)/sizeof(aRule[0])))
-
-/* A hash of a folded word's first two bytes, 0..255. */
-#define FIRST2(z) ((((unsigned)(unsigned char)(z)[0])*31u \
-                   + (unsigned char)(z)[1]) & 255u)
-
 /*
-** The signals of one narrative, a growing array, and for each rule the
-** set of FIRST2() hashes its first word can have: most rules are ruled
-** out for a word by its first two bytes.
+** The signals of one narrative, a growing array that starts in the
+** caller's aStack, and the compiled rules.
 */
 struct sigs {
-  struct sig *a;
+  const struct rules *pR;
+  struct sig *a, *aStack;
   int n, nAlloc;
-  unsigned char aaFirst[N_RULE][32];
 };
-
-/* Fill p->aaFirst from the rules' first pattern words. */
-static void sigs_first_bytes(struct sigs *p){
-  int r;
-  memset(p->aaFirst, 0, sizeof(p->aaFirst));
-  for(r=0; r<N_RULE; r++){
-    const char *e = aRule[r].zPat;
-    size_t ne = strcspn(e, " ");
-    unsigned char *aSet = p->aaFirst[r];
-    while( ne>0 ){
-      size_t na = 0;
-      while( na<ne && e[na]!='|' ) na++;
-      if( e[0]=='#' || e[0]=='*' || e[0]=='~' || (na==2 && e[1]=='*') ){
-        memset(aSet, 0xFF, 32);
-      }else{
-        char z2[2];
-        unsigned h;
-        z2[0] = e[0];
-        z2[1] = na>1 ? e[1] : 0;
-        h = FIRST2(z2);
-        aSet[h>>3] |= (unsigned char)(1<<(h&7));
-      }
-      e += na;
-      ne -= na;
-      if( ne>0 ){ e++; ne--; }
-    }
-  }
-}
 
 /* Append a slot to p and return it, or NULL when out of memory. */
 static struct sig *sigs_add(struct sigs *p){
   if( p->n==p->nAlloc ){
-    int nNew = p->nAlloc ? p->nAlloc*2 : 32;
-    struct sig *aNew = realloc(p->a, (size_t)nNew*sizeof(*aNew));
+    struct sig *aNew = buf_grow(p->a, p->aStack, &p->nAlloc, sizeof(*aNew));
     if( aNew==0 ) return 0;
     p->a = aNew;
-    p->nAlloc = nNew;
   }
   return &p->a[p->n++];
 }
 
-/* Every rule's matches in words a[iFrom..iTo) into pSigs (emptied first). */
+/* The rules word t may start, in *pMask: those of its id, numbers, any. */
+static void start_mask(const struct rules *pR, const struct tok *t,
+                       uint64_t *aMask){
+  int k;
+  for(k=0; k<MASK_N; k++){
+    aMask[k] = pR->aAny[k];
+    if( t->iWord>=0 ) aMask[k] |= pR->aWord[t->iWord].aStart[k];
+    if( t->iNum>=0 ) aMask[k] |= pR->aNum[k];
+  }
+}
+
+/* Rule r's matches at word i of a[0..iTo) into pSigs. */
+static int rule_match(const struct tok *a, int nTok, int iTo, int i, int r,
+                      int iYear, struct sigs *pSigs){
+  const struct rules *pR = pSigs->pR;
+  struct sig *s;
+  int e;
+  if( (aRule[r].flags & F_START) && i>0 && a[i-1].iSent==a[i].iSent ){
+    return STATUS_OK;
+  }
+  e = pat_match(pR, &pR->aElem[pR->aiElem[r]], pR->aiElem[r+1]-pR->aiElem[r],
+                a, iTo, i, a[i].iSent);
+  if( e<0 ) return STATUS_OK;
+  if( (s = sigs_add(pSigs))==0 ) return STATUS_NOMEM;
+  sig_make(&aRule[r], a, nTok, i, e, iYear, s);
+  return STATUS_OK;
+}
+
+/*
+** Every rule's matches in words a[iFrom..iTo) into pSigs (emptied first),
+** by word and then in the table's order.
+*/
 static int span_match(const struct tok *a, int nTok, int iFrom, int iTo,
                       int iYear, struct sigs *pSigs){
-  int i, r;
+  int i, k;
   pSigs->n = 0;
   for(i=iFrom; i<iTo; i++){
-    unsigned c = FIRST2(a[i].z);
-    for(r=0; r<N_RULE; r++){
-      struct sig *s;
-      int e;
-      if( (pSigs->aaFirst[r][c>>3] & (1<<(c&7)))==0 ) continue;
-      if( (aRule[r].flags & F_START) && i>0 && a[i-1].iSent==a[i].iSent ){
-        continue;
+    uint64_t aMask[MASK_N];
+    start_mask(pSigs->pR, &a[i], aMask);
+    for(k=0; k<MASK_N; k++){
+      for(; aMask[k]; aMask[k] &= aMask[k]-1){
+        int r = k*64 + __builtin_ctzll(aMask[k]);
+        if( rule_match(a, nTok, iTo, i, r, iYear, pSigs) ){
+          return STATUS_NOMEM;
+        }
       }
-      e = pat_match(aRule[r].zPat, a, iTo, i, a[i].iSent);
-      if( e<0 ) continue;
-      if( (s = sigs_add(pSigs))==0 ) return STATUS_NOMEM;
-      sig_make(&aRule[r], a, nTok, i, e, iYear, s);
     }
   }
   return STATUS_OK;
+}
+
+/*
+** The highest priority below p, and not negative, of signals
+** a[iFrom..n), or -1 if none: the priorities span_decide() visits.
+*/
+static int prio_below(const struct sig *a, int iFrom, int n, int p){
+  int i, iBest = -1;
+  for(i=iFrom; i<n; i++){
+    if( a[i].iPrio<p && a[i].iPrio>iBest ) iBest = a[i].iPrio;
+  }
+  return iBest;
 }
 
 /*
@@ -632,7 +830,8 @@ static int span_decide(const struct tok *a, int nTok, int iFrom, int iTo,
   aSig = pSigs->a;
   nSig = pSigs->n;
   /* keep by priority, highest first; nKeep signals move to the front */
-  for(p=P_BLOCK; p>=0 && nSig>0; p--){
+  for(p=prio_below(aSig, nKeep, nSig, P_BLOCK+1); p>=0;
+      p=prio_below(aSig, nKeep, nSig, p)){
     for(i=nKeep; i<nSig; i++){
       struct sig s = aSig[i];
       if( s.iPrio!=p ) continue;
@@ -754,30 +953,61 @@ static int decide(const struct tok *a, int nTok, int iYear,
   return STATUS_OK;
 }
 
-int status_classify(const char *z, size_t n, int iYear,
-                    struct status_result *pOut){
-  char *zClean = malloc(n+1);
-  struct tok *a = 0;
+/* Is z[0..n) its own html_clean(): no markup, entity or extra space? */
+static int text_is_clean(const char *z, size_t n){
+  size_t i;
+  if( n>0 && (z[0]==' ' || z[n-1]==' ') ) return 0;
+  for(i=0; i<n; i++){
+    char c = z[i];
+    if( c=='<' || c=='&' || (c>='\t' && c<='\r') ) return 0;
+    if( c==' ' && z[i+1]==' ' ) return 0;   /* z[n-1] is no space */
+  }
+  return 1;
+}
+
+#define TOK_STACK 64        /* words of a narrative kept on the stack */
+#define SIG_STACK 32        /* signals of a span kept on the stack */
+
+/*
+** Classify the clean text z[0..n) into *pOut. The words and signals of a
+** usual narrative fit on the stack; longer ones move to the heap.
+*/
+static int classify_clean(const struct rules *pR, const char *z, size_t n,
+                          int iYear, struct status_result *pOut){
+  struct tok aTok[TOK_STACK], *a;
+  struct sig aSig[SIG_STACK];
   struct sigs sigs;
   int rc = STATUS_NOMEM, nTok;
+  sigs.pR = pR;
+  sigs.a = sigs.aStack = aSig;
+  sigs.n = 0;
+  sigs.nAlloc = SIG_STACK;
+  nTok = tokenize(pR, z, n, aTok, TOK_STACK, &a);
+  if( nTok>=0 ) rc = decide(a, nTok, iYear, &sigs, pOut);
+  if( sigs.a!=aSig ) free(sigs.a);
+  if( a!=aTok ) free(a);
+  return rc;
+}
+
+int status_classify(const char *z, size_t n, int iYear,
+                    struct status_result *pOut){
+  const struct rules *pR = rules_get();
+  char *zClean = 0;
+  int rc = STATUS_NOMEM;
   pOut->eClass = STATUS_UNKNOWN;
   pOut->iStart = pOut->iEnd = 0;
-  sigs.a = 0;
-  sigs.n = sigs.nAlloc = 0;
-  sigs_first_bytes(&sigs);
-  if( zClean==0 ) goto out;
-  if( n>0 ) memcpy(zClean, z, n);
-  nTok = tokenize(zClean, html_clean(zClean, n), &a);
-  if( nTok<0 ) goto out;
-  rc = decide(a, nTok, iYear, &sigs, pOut);
+  if( pR==0 ) return STATUS_NOMEM;
+  if( text_is_clean(z, n) ){
+    rc = classify_clean(pR, z, n, iYear, pOut);
+  }else if( (zClean = malloc(n+1))!=0 ){
+    if( n>0 ) memcpy(zClean, z, n);
+    rc = classify_clean(pR, zClean, html_clean(zClean, n), iYear, pOut);
+    free(zClean);
+  }
   if( rc!=STATUS_OK ){
     pOut->eClass = STATUS_UNKNOWN;
     pOut->iStart = pOut->iEnd = 0;
   }
-out:
-  free(sigs.a);
-  free(a);
-  free(zClean);
   return rc;
 }
 

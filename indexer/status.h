@@ -75,7 +75,8 @@ struct status_result {
 ** the row is in, used to tell a done phrase with a later year ("genomförd
 ** slutet av 2022") as planned; 0 if unknown. Returns STATUS_OK with *pOut
 ** set, or STATUS_NOMEM (then *pOut is unknown with empty evidence). Thread
-** safe (no shared state).
+** safe: the rule table is compiled once, by the first call (pthread_once),
+** and only read after.
 */
 int status_classify(const char *z, size_t n, int iYear,
                     struct status_result *pOut);

@@ -26,19 +26,28 @@ int words_is_char(const char *z, size_t len){
   return 1;
 }
 
+/*
+** Is the character at z[i] of z[0..n) a letter or digit? Its length goes
+** to *pLen. ASCII, most of the text, needs no decoding.
+*/
+static int char_at(const char *z, size_t i, size_t n, size_t *pLen){
+  if( (unsigned char)z[i]<0x80 ){
+    *pLen = 1;
+    return words_is_char(&z[i], 1);
+  }
+  *pLen = words_char_len(z, i, n);
+  return words_is_char(&z[i], *pLen);
+}
+
 int words_next(const char *z, size_t n, size_t *pi, size_t *piStart){
   size_t i = *pi, len;
-  while( i<n && !words_is_char(&z[i], len = words_char_len(z, i, n)) ){
-    i += len;
-  }
+  while( i<n && !char_at(z, i, n, &len) ) i += len;
   if( i>=n ){
     *pi = n;
     return 0;
   }
   *piStart = i;
-  while( i<n && words_is_char(&z[i], len = words_char_len(z, i, n)) ){
-    i += len;
-  }
+  while( i<n && char_at(z, i, n, &len) ) i += len;
   *pi = i;
   return 1;
 }

@@ -181,6 +181,26 @@ START_TEST(test_html){
 }
 END_TEST
 
+/*
+** A clean narrative is read where it is, without a NUL after it: a
+** sentence end before a cut-off "\xC3" (the start of "Å") must not look
+** past the last byte (ASan sees a read past this exact-size buffer).
+*/
+START_TEST(test_in_place){
+  static const char zText[] = "Arbetet är klart. \xC3";
+  size_t n = sizeof(zText)-1;
+  char *z = malloc(n);
+  struct status_result r;
+  ck_assert_ptr_nonnull(z);
+  memcpy(z, zText, n);
+  ck_assert_int_eq(status_classify(z, n, 2020, &r), STATUS_OK);
+  ck_assert_int_eq(r.eClass, STATUS_DONE);
+  ck_assert_uint_eq(r.iEnd-r.iStart, strlen("är klart"));
+  ck_assert(memcmp(z+r.iStart, "är klart", r.iEnd-r.iStart)==0);
+  free(z);
+}
+END_TEST
+
 START_TEST(test_names){
   int e;
   for(e=0; e<STATUS_NCLASS; e++){
@@ -279,6 +299,7 @@ Suite *status_suite(void){
   TCase *tc = tcase_create("rules");
   tcase_add_loop_test(tc, test_trap, 0, (int)(sizeof(aTrap)/sizeof(aTrap[0])));
   tcase_add_test(tc, test_html);
+  tcase_add_test(tc, test_in_place);
   tcase_add_test(tc, test_names);
   tcase_add_test(tc, test_fixture);
   tcase_add_test(tc, test_samples);
