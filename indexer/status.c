@@ -93,6 +93,10 @@ static const struct rule aRule[] = {
   /* follow-up after the work is done is not the work */
   {"kommer|ska|skall ~ följas|utvärderas", NO, NO, P_BLOCK, F_BLOCK},
   {"följas|följs upp", NO, NO, P_BLOCK, F_BLOCK},
+  /* a part dropped from an assignment that goes on: the rest decides */
+  {"del|punkt|steg|moment|etapp # utgår|utgick", NO, NO, P_BLOCK, F_BLOCK},
+  {"delen|punkten|steget|momentet|etappen|deluppdraget utgår|utgick",
+   NO, NO, P_BLOCK, F_BLOCK},
   /* handed on is not done */
   {"lämnats|lämnades över", NO, NO, P_BLOCK, F_BLOCK},
   {"överlämnats|överlämnades|lämnats|lämnades över till", ON, NO, P_STEP, 0},
@@ -154,7 +158,8 @@ static const struct rule aRule[] = {
   /* partly done */
   {"delvis ~ " DONE_PART "|uppfyllt|uppfylld|infört|införd|implementerat|"
    "implementerad|åtgärdat|åtgärdad|verkställt", PD, ON, P_DELVIS, 0},
-  {"del|delen|punkt|punkterna|etapp|etappen|fas|steg|deluppdrag|delmål # ~ "
+  {"del|delen|delarna|punkt|punkterna|etapp|etappen|etapperna|fas|steg|"
+   "stegen|deluppdrag|delmål # ~ "
    DONE_PART, PD, ON, P_PART, 0},
   {"första|andra|tredje delen|etappen|fasen|steget|delrapporten ~ " DONE_PART,
    PD, ON, P_PART, 0},

@@ -103,6 +103,14 @@ static const struct {
    "pågår"},
   {"all items done", DN, 2021, "1. Genomfört. 2. Genomfört.", "Genomfört"},
   {"all items dropped", DR, 2021, "1. Utgår. 2. Utgår.", "Utgår"},
+  /* a dropped part in prose, of an assignment that goes on */
+  {"dropped part", ON, 2021,
+   "Del 3 utgår. Arbetet fortsätter med del 4.", "fortsätter"},
+  {"dropped part, done parts", PD, 2021,
+   "Delarna 1 och 2 är klara, del 3 utgår. Arbetet fortsätter med del 4.",
+   "Delarna 1 och 2 är klara"},
+  {"dropped whole", DR, 2021,
+   "Uppdraget utgår eftersom frågan hanteras nationellt.", "utgår"},
   /* other phrasing */
   {"delvis genomfört", PD, 2020, "Uppdraget är delvis genomfört.",
    "delvis genomfört"},
