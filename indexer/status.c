@@ -95,7 +95,7 @@ static const struct rule aRule[] = {
   {"följas|följs upp", NO, NO, P_BLOCK, F_BLOCK},
   /* a part dropped from an assignment that goes on: the rest decides */
   {"del|punkt|steg|moment|etapp # utgår|utgick", NO, NO, P_BLOCK, F_BLOCK},
-  {"delen|punkten|steget|momentet|etappen|deluppdraget utgår|utgick",
+  {"delen|punkten|steget|momentet|etappen|deluppdraget ~ utgår|utgick",
    NO, NO, P_BLOCK, F_BLOCK},
   /* handed on is not done */
   {"lämnats|lämnades över", NO, NO, P_BLOCK, F_BLOCK},
