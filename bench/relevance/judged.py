@@ -112,13 +112,7 @@ def main():
         print(f'judged.py: {e}', file=sys.stderr)
         return 2
     finally:
-        if proc:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        probe.stop_searchd(proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

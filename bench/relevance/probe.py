@@ -104,6 +104,17 @@ def run_probe(url, probe, verbose):
     return nfail
 
 
+def stop_searchd(proc):
+    """Stop a searchd from start_searchd() (None: nothing to stop)."""
+    if proc:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def start_searchd(build, reports, tmp):
     """Index reports with build's indexer and start its searchd; -> (proc, url)."""
     db = os.path.join(tmp, 'probe.db')
@@ -154,13 +165,7 @@ def main():
         print(f'probe.py: {e}', file=sys.stderr)
         return 2
     finally:
-        if proc:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_searchd(proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
