@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "sclass.h"
 #include "status.h"
 #include "swedish.h"
 #include "words.h"
@@ -1016,16 +1017,21 @@ int status_classify(const char *z, size_t n, int iYear,
   return rc;
 }
 
-static const char *const azClass[STATUS_NCLASS] = {
-  "unknown", "not_started", "ongoing", "partly_done", "done", "dropped"
+/* Each class's name is common/sclass.h's: the indexer's order puts unknown
+** first, so a zeroed result is unknown. */
+static const int aSclass[STATUS_NCLASS] = {
+  SCLASS_UNKNOWN, SCLASS_NOT_STARTED, SCLASS_ONGOING, SCLASS_PARTLY_DONE,
+  SCLASS_DONE, SCLASS_DROPPED
 };
 
 const char *status_class_name(enum status_class e){
-  return (int)e>=0 && e<STATUS_NCLASS ? azClass[e] : azClass[0];
+  return sclass_name((int)e>=0 && e<STATUS_NCLASS ? aSclass[e]
+                                                  : SCLASS_UNKNOWN);
 }
 
 int status_class_from_name(const char *z){
-  int i;
-  for(i=0; i<STATUS_NCLASS; i++) if( strcmp(z, azClass[i])==0 ) return i;
+  int c = sclass_find(z, (int)strlen(z)), i;
+  for(i=0; c>=0 && i<STATUS_NCLASS; i++) if( aSclass[i]==c ) return i;
   return -1;
 }
+

@@ -6,6 +6,7 @@
 
 #include "box/fold.h"
 #include "engine/assign.h"
+#include "sclass.h"
 
 /*
 ** Every assignment as one table t(id, series, first_seen, last_seen,
@@ -31,36 +32,71 @@
   " AND a.id IN (SELECT rowid FROM assignments_fts" \
   " WHERE assignments_fts MATCH ?1)"
 
-/* The class's bit of sclass.h, in SQL. */
-#define ASSIGN_CLASS_BIT \
-  "(CASE t.status_class WHEN 'not_started' THEN 0 WHEN 'ongoing' THEN 1" \
-  " WHEN 'partly_done' THEN 2 WHEN 'done' THEN 3 WHEN 'dropped' THEN 4" \
-  " ELSE 5 END)"
-
 #define ASSIGN_FILTERS \
-  " WHERE (?2=0 OR (?2 >> " ASSIGN_CLASS_BIT ") & 1)" \
-  " AND (?3 IS NULL OR t.open=?3)" \
+  " WHERE (%s) AND (?3 IS NULL OR t.open=?3)" \
   " AND (?4 IS NULL OR t.last_seen>=?4) AND (?5 IS NULL OR t.first_seen<=?5)" \
   " AND (?6 IS NULL OR t.series=?6)"
 
 /*
-** The list's SQL: bCount, the number of assignments passing the filters;
-** else the page, sorted before the latest rows' texts are read for it.
-** sqlite3_free() it; NULL when out of memory.
+** The status filter of mask m (sclass.h) on t.status_class, in SQL: the
+** names come from sclass.c, and a value it does not name counts as
+** unknown, as sclass_of() reads it. "1" for no filter.
 */
-static char *assign_list_sql(int bMatch, int bCount){
+static char *assign_class_sql(unsigned m){
+  sqlite3_str *pIn = sqlite3_str_new(0), *pKnown = sqlite3_str_new(0);
+  int bUnknown = (m & (1u<<SCLASS_UNKNOWN))!=0, bOom, i;
+  char *zIn, *zKnown, *z = 0;
+  for(i=0; i<SCLASS_N; i++){
+    if( i==SCLASS_UNKNOWN ) continue;
+    sqlite3_str_appendf(pKnown, "%s%Q",
+                        sqlite3_str_length(pKnown) ? "," : "", sclass_name(i));
+    if( m & (1u<<i) ){
+      sqlite3_str_appendf(pIn, "%s%Q",
+                          sqlite3_str_length(pIn) ? "," : "", sclass_name(i));
+    }
+  }
+  bOom = sqlite3_str_errcode(pIn) || sqlite3_str_errcode(pKnown);
+  zIn = sqlite3_str_finish(pIn);       /* NULL when empty */
+  zKnown = sqlite3_str_finish(pKnown);
+  if( bOom ){
+    z = 0;
+  }else if( m==0 || (m & SCLASS_ALL)==SCLASS_ALL ){
+    z = sqlite3_mprintf("1");
+  }else if( zKnown ){
+    z = sqlite3_mprintf("t.status_class IN (%s)%s%s%s", zIn ? zIn : "''",
+        bUnknown ? " OR t.status_class IS NULL"
+                   " OR t.status_class NOT IN (" : "",
+        bUnknown ? zKnown : "", bUnknown ? ")" : "");
+  }
+  sqlite3_free(zIn);
+  sqlite3_free(zKnown);
+  return z;
+}
+
+/*
+** The list's SQL with status filter m: bCount, the number of assignments
+** passing the filters; else the page, sorted before the latest rows'
+** texts are read for it. sqlite3_free() it; NULL when out of memory.
+*/
+static char *assign_list_sql(int bMatch, int bCount, unsigned m){
   const char *zAll = bMatch
     ? ASSIGN_THREADS ASSIGN_THREADS_Q ASSIGN_ROWS ASSIGN_ROWS_Q
     : ASSIGN_THREADS ASSIGN_ROWS;
+  char *zClass = assign_class_sql(m), *z;
+  if( zClass==0 ) return 0;
   if( bCount ){
-    return sqlite3_mprintf("SELECT count(*) FROM (%s) t" ASSIGN_FILTERS, zAll);
-  }
-  return sqlite3_mprintf("SELECT t.id, l.assignment, l.source, t.series,"
+    z = sqlite3_mprintf("SELECT count(*) FROM (%s) t" ASSIGN_FILTERS,
+                        zAll, zClass);
+  }else{
+    z = sqlite3_mprintf("SELECT t.id, l.assignment, l.source, t.series,"
       " t.status_class, t.first_seen, t.last_seen, t.open, t.occurrences"
       " FROM (SELECT * FROM (%s) t" ASSIGN_FILTERS
       " ORDER BY t.last_seen DESC, t.id LIMIT ?7 OFFSET ?8) t"
       " JOIN assignments l ON l.id=t.latest"
-      " ORDER BY t.last_seen DESC, t.id", zAll);
+      " ORDER BY t.last_seen DESC, t.id", zAll, zClass);
+  }
+  sqlite3_free(zClass);
+  return z;
 }
 
 /* A copy of column i of pStmt ("" for NULL) into *pz. */
@@ -101,7 +137,6 @@ static int assign_bind_text(sqlite3_stmt *pStmt, int i, const char *z){
 static int assign_list_bind(sqlite3_stmt *pStmt, const struct assign_args *a,
                             long nLimit, long nOffset){
   int rc = assign_bind_text(pStmt, 1, a->zMatch);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(pStmt, 2, (int)a->mStatus);
   if( rc==SQLITE_OK ){
     rc = a->eOpen<0 ? sqlite3_bind_null(pStmt, 3)
                     : sqlite3_bind_int(pStmt, 3, a->eOpen);
@@ -119,7 +154,7 @@ static int assign_list_bind(sqlite3_stmt *pStmt, const struct assign_args *a,
 /* Prepare the list's statement (bCount: the count's) with a's values. */
 static int assign_list_prepare(sqlite3 *db, const struct assign_args *a,
                                int bCount, sqlite3_stmt **ppStmt){
-  char *zSql = assign_list_sql(a->zMatch!=0, bCount);
+  char *zSql = assign_list_sql(a->zMatch!=0, bCount, a->mStatus);
   int rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, ppStmt, 0) : SQLITE_NOMEM;
   sqlite3_free(zSql);
   if( rc==SQLITE_OK ) rc = assign_list_bind(*ppStmt, a, a->nLimit, a->nOffset);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "engine/attrs.h"
-#include "engine/sclass.h"
+#include "sclass.h"
 #include "hash.h"
 
 /* Distinct strings (sources, series), each stored once. */

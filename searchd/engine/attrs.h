@@ -43,7 +43,7 @@
 #include <sqlite3.h>
 
 #include "engine/rowset.h"
-#include "engine/sclass.h"
+#include "sclass.h"
 
 /* Columns of assignments_fts (DB_FTS_COL_*) whose lengths are kept. */
 #define ATTRS_NCOL 3

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "engine/filter.h"
-#include "engine/sclass.h"
+#include "sclass.h"
 
 /* The series filter: only series zSeries (none if no series is). */
 static int filter_series(struct filter *f, const char *zSeries){

@@ -16,7 +16,7 @@
 
 #include "engine/attrs.h"
 #include "engine/filter.h"
-#include "engine/sclass.h"
+#include "sclass.h"
 #include "engine/search.h"
 
 struct rank_query;

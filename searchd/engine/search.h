@@ -38,7 +38,7 @@
 #include <sqlite3.h>
 
 #include "engine/query.h"
-#include "engine/sclass.h"
+#include "sclass.h"
 
 /* The markers around matches in a hit's highlights (control bytes the
 ** indexed text never holds). */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sclass.h"
+#include "sclass.h"
 #include "http/params.h"
 
 #define PARAMS_STR2(x) #x

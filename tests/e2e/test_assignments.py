@@ -286,6 +286,14 @@ class AssignmentsTest(unittest.TestCase):
             + self.sql("SELECT count(*) FROM assignments a JOIN reports r"
             " ON r.id=a.report_id WHERE a.assignment_id IS NULL AND"
             " a.status_class='done' AND r.date LIKE '2021-%';"))
+        # Several classes, unknown among them: a NULL class is unknown.
+        for st, cond in (("done,dropped", "%s IN ('done','dropped')"),
+                         ("unknown", "coalesce(%s,'unknown')='unknown'"),
+                         ("ongoing,unknown", "coalesce(%s,'unknown')"
+                          " IN ('ongoing','unknown')")):
+            d = self.api("/assignments", status=st)
+            self.assertEqual(d["total"], self.sql("SELECT " + self.ALL % (
+                cond % "t.status_class", cond % "a.status_class") + ";"), st)
         s = self.series[1]
         d = self.api("/assignments", series=s, limit=100)
         self.assertTrue(all(a["series"] == s for a in d["assignments"]))

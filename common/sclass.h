@@ -1,13 +1,13 @@
 /*
-** sclass.h: the status classes of common/db.h (assignments.status_class,
-** assignment_threads.status_class) as small integers, for the row
-** attributes (attrs.h), the status filter and facet, and the API's
-** parameter parsing.
+** sclass.h: the status classes of db.h (assignments.status_class,
+** assignment_threads.status_class): their names, written once for the
+** indexer that stores them and searchd that reads, filters and counts
+** them as small integers.
 **
 ** Thread safety: pure functions over constant tables.
 */
-#ifndef SEARCHD_SCLASS_H
-#define SEARCHD_SCLASS_H
+#ifndef COMMON_SCLASS_H
+#define COMMON_SCLASS_H
 
 /* In the order the facets list them. */
 enum { SCLASS_NOT_STARTED, SCLASS_ONGOING, SCLASS_PARTLY_DONE, SCLASS_DONE,
@@ -34,4 +34,4 @@ int sclass_of(const char *z);
 */
 int sclass_parse_list(const char *z, unsigned *pMask);
 
-#endif /* SEARCHD_SCLASS_H */
+#endif /* COMMON_SCLASS_H */

@@ -3,7 +3,7 @@
 */
 #include <string.h>
 
-#include "engine/sclass.h"
+#include "sclass.h"
 
 static const char *const azClass[SCLASS_N] = {
   "not_started", "ongoing", "partly_done", "done", "dropped", "unknown",
