@@ -372,7 +372,9 @@ static int assign_words_of(sqlite3 *db, const char *z, int nOwn,
   int rc = sqlite3_prepare_v2(db, "SELECT docs FROM vocab WHERE word=?1", -1,
                               &w->pDocs, 0);
   w->nOwn = nOwn;
-  if( rc!=SQLITE_OK ) return SQLITE_OK;     /* no vocab: no related */
+  /* An index without vocab has no related; any other failure is one. */
+  if( rc==SQLITE_ERROR ) return SQLITE_OK;
+  if( rc!=SQLITE_OK ) return rc;
   rc = fold_new(db, &pFold);
   if( rc==SQLITE_OK ) rc = fold_tokens(pFold, z, (int)strlen(z), w,
                                        assign_word);
