@@ -1,9 +1,12 @@
 /*
 ** assign_http.h: GET /assignments (a filtered list, newest activity first)
 ** and GET /assignments/{id} (one assignment's history and related ones),
-** served from engine/assign.h on the worker's own connection and rendered
-** by assign_json.h, held to the search time limit (--query-ms: 503 past
-** it). Not cached: each is a few indexed statements.
+** from engine/assign.h, rendered by assign_json.h, held to the search
+** time limit (--query-ms: 503 past it). Each runs on the search threads
+** (pool.h) like a search the cache cannot answer, in the same queue and
+** order, so a list over a broad q never holds up the worker's other
+** connections; without search threads, on the worker's connection. Not
+** cached.
 **
 ** Thread safety: the handlers' state belongs to one worker connection.
 */

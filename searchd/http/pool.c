@@ -2,11 +2,14 @@
 ** pool.c: the shared search threads; see pool.h.
 */
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "log.h"
+#include "http/clients.h"
 #include "http/pool.h"
 
 struct pool_thread {
@@ -54,14 +57,26 @@ static void pool_deliver(struct pool_job *pJob){
 }
 
 unsigned long long pool_client_key(const void *p, size_t n){
-  const unsigned char *a = (const unsigned char*)p;
-  unsigned long long h = 14695981039346656037ULL;     /* FNV-1a */
-  size_t i;
-  for(i=0; i<n; i++){
-    h ^= a[i];
-    h *= 1099511628211ULL;
+  return hash_fnv1a(p, n);
+}
+
+unsigned long long pool_client_of(struct evhttp_request *req){
+  struct evhttp_connection *pConn = evhttp_request_get_connection(req);
+  const struct sockaddr *sa = pConn ? evhttp_connection_get_addr(pConn) : 0;
+  struct clients_key k;
+  memset(&k, 0, sizeof(k));
+  if( sa ){
+    socklen_t n = sa->sa_family==AF_INET6 ? sizeof(struct sockaddr_in6)
+                                          : sizeof(struct sockaddr_in);
+    if( clients_key(sa, n, &k)!=0 ) memset(&k, 0, sizeof(k));
   }
-  return h;
+  return pool_client_key(k.a, sizeof(k.a));
+}
+
+double pool_ms_since(const struct timespec *t0){
+  struct timespec t1;
+  if( clock_gettime(CLOCK_MONOTONIC, &t1)!=0 ) return 0;
+  return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
 }
 
 /* Append pJob (with its pSame chain) as the last client's line. */

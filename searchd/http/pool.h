@@ -38,8 +38,10 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <event2/event.h>
+#include <event2/http.h>
 
 #include "http/conf.h"
 #include "http/dbenv.h"
@@ -68,6 +70,14 @@ struct pool_job {
 
 /* A job's client key from the n bytes at p (a clients_key). Pure. */
 unsigned long long pool_client_key(const void *p, size_t n);
+
+/* The client key of req's peer as the connection caps count it
+** (clients.h); a peer of another family is one client with all such. */
+unsigned long long pool_client_of(struct evhttp_request *req);
+
+/* Milliseconds since t0 (CLOCK_MONOTONIC): a job's age, or 0 if the
+** clock cannot be read. */
+double pool_ms_since(const struct timespec *t0);
 
 /*
 ** Create a pool of nThread threads, each with its own connection opened by

@@ -1,14 +1,12 @@
 /*
 ** search_http.c: GET /search (search_http.h).
 */
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "engine/search.h"
 #include "http/cache.h"
-#include "http/clients.h"
 #include "http/conf.h"
 #include "http/dbenv.h"
 #include "http/json.h"
@@ -38,12 +36,6 @@ struct search_req {
   const char *zQ;
   struct search_args args;
 };
-
-static double search_ms_since(const struct timespec *t0){
-  struct timespec t1;
-  if( clock_gettime(CLOCK_MONOTONIC, &t1)!=0 ) return 0;
-  return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
-}
 
 int search_http_open(const struct conf *conf, const struct dbenv *pEnv,
                      void **ppState){
@@ -288,7 +280,7 @@ static int search_respond(struct request_ctx *ctx, const char *zQ,
   e |= json_raw(ctx->out, "{\"query\":");
   e |= json_str(ctx->out, zQ, strlen(zQ));
   e |= json_raw(ctx->out, ",\"took_ms\":");
-  e |= json_double(ctx->out, search_ms_since(t0));
+  e |= json_double(ctx->out, pool_ms_since(t0));
   e |= json_raw(ctx->out, ",");
   e |= evbuffer_add_buffer(ctx->out, tail);
   return e ? route_fail(ctx, SQLITE_NOMEM, "query", 0) : 200;
@@ -330,7 +322,7 @@ static void search_job_run(struct pool_job *pJob, struct dbenv *pEnv){
   struct search_job *j = (struct search_job*)pJob;
   sqlite3_int64 iVersion = 0;
   j->iGen = pEnv->iGen;
-  if( j->nQueryMs>0 && search_ms_since(&j->t0)>(double)j->nQueryMs ){
+  if( j->nQueryMs>0 && pool_ms_since(&j->t0)>(double)j->nQueryMs ){
     j->rc = SQLITE_BUSY;
     return;
   }
@@ -362,21 +354,6 @@ static void search_job_done(struct pool_job *pJob){
   search_job_free(j);
 }
 
-/* The pool's fairness key: the peer as the connection caps count it
-** (clients.h); a peer of another family is one client with all such. */
-static unsigned long long search_client(struct request_ctx *ctx){
-  struct evhttp_connection *pConn = evhttp_request_get_connection(ctx->req);
-  const struct sockaddr *sa = pConn ? evhttp_connection_get_addr(pConn) : 0;
-  struct clients_key k;
-  memset(&k, 0, sizeof(k));
-  if( sa ){
-    socklen_t n = sa->sa_family==AF_INET6 ? sizeof(struct sockaddr_in6)
-                                          : sizeof(struct sockaddr_in);
-    if( clients_key(sa, n, &k)!=0 ) memset(&k, 0, sizeof(k));
-  }
-  return pool_client_key(k.a, sizeof(k.a));
-}
-
 /*
 ** Hand the search to the pool. Returns ROUTE_DEFERRED, or 0 if it cannot
 ** (out of memory, the pool stopping): then run it here.
@@ -393,7 +370,7 @@ static int search_defer(struct request_ctx *ctx, struct search_http *p,
   j->base.xRun = search_job_run;
   j->base.xDone = search_job_done;
   j->base.pInbox = ctx->inbox;
-  j->base.iClient = search_client(ctx);
+  j->base.iClient = pool_client_of(ctx->req);
   j->ctx = ctx;
   j->req = *pReq;
   j->nQueryMs = ctx->conf->nQueryMs;

@@ -164,6 +164,36 @@ class CostTest(unittest.TestCase):
         total = time.monotonic() - t0
         self.assertLess(other, total / 4, (other, total))
 
+    def test_assignments_off_the_worker(self):
+        # /assignments runs on the search threads: while one worker's
+        # eight lists over a broad q keep its one search thread busy, the
+        # worker still answers /health at once.
+        s = self.start('--threads', '1', '--search-threads', '1',
+                       '--cache-size', '0', '--query-ms', '60000')
+        heavy = ('/assignments?q=' + urllib.parse.quote(
+            'vård OR omsorg OR arbetet OR region OR kommun OR samverkan'))
+        t0 = time.monotonic()
+        lists = []
+        for _ in range(8):
+            c = socket.create_connection(('127.0.0.1', s.port))
+            c.sendall(b'GET ' + heavy.encode() +
+                      b' HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+            lists.append(c)
+        time.sleep(0.02)
+        c = http.client.HTTPConnection('127.0.0.1', s.port, timeout=120)
+        t1 = time.monotonic()
+        c.request('GET', '/health')
+        r = c.getresponse()
+        r.read()
+        health = time.monotonic() - t1
+        c.close()
+        self.assertEqual(r.status, 200)
+        for c in lists:
+            buf = searchd_proc.read_to_close(c, timeout=120)
+            self.assertTrue(buf.startswith(b'HTTP/1.1 200'), buf[:100])
+        total = time.monotonic() - t0
+        self.assertLess(health, total / 4, (health, total))
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=1)
