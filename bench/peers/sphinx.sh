@@ -26,6 +26,22 @@ sphinx_index() {
     return 0
 }
 
+# sphinx_start: start Sphinx's searchd over the index on a free port; sets
+# SXPID and SXPORT; returns 1 (its log's tail on stderr) if it does not
+# listen.
+sphinx_start() {
+    SXPORT=$(free_port)
+    sphinx_conf /dev/null "$SXPORT" "$SPHINX_WORK/searchd.conf"
+    searchd --config "$SPHINX_WORK/searchd.conf" --nodetach > "$SPHINX_WORK/searchd.out" 2>&1 &
+    SXPID=$!
+    if ! wait_port "$SXPORT" 60; then
+        tail -5 "$SPHINX_WORK/searchd.out" >&2
+        stop_pid "$SXPID" searchd
+        return 1
+    fi
+    echo "bench: Sphinx searchd pid $SXPID on 127.0.0.1:$SXPORT" >&2
+}
+
 # sphinx_query QUERY_FILE N OUT_DIR: start Sphinx's searchd, ask every query
 # once (OUT_DIR/sphinx-hits.tsv), then mysqlslap at concurrency 1 and 16, N
 # statements each; latency percentiles from a client beside them (one
@@ -36,16 +52,8 @@ sphinx_query() {
     local sql=$SPHINX_WORK/statements.sql slap=$SPHINX_WORK/slap.sql
     $PY "$PEERS_DIR/sphinxql.py" statements "$qfile" > "$sql" || return 1
     grep -v '^$' "$sql" | sed 's/$/;/' > "$slap"
-    port=$(free_port)
-    sphinx_conf /dev/null "$port" "$SPHINX_WORK/searchd.conf"
-    searchd --config "$SPHINX_WORK/searchd.conf" --nodetach > "$SPHINX_WORK/searchd.out" 2>&1 &
-    pid=$!
-    if ! wait_port "$port" 60; then
-        tail -5 "$SPHINX_WORK/searchd.out" >&2
-        stop_pid "$pid" searchd
-        return 1
-    fi
-    echo "bench: Sphinx searchd pid $pid on 127.0.0.1:$port" >&2
+    sphinx_start || return 1
+    port=$SXPORT pid=$SXPID
     $PY "$PEERS_DIR/sphinxql.py" probe "$port" "$sql" "$qfile" > "$out/sphinx-hits.tsv" ||
         echo "bench: some Sphinx queries failed (see $out/sphinx-hits.tsv)" >&2
     rc=0
