@@ -334,3 +334,16 @@ out:
   *ppDb = db;
   return rc;
 }
+
+int db_end_read(sqlite3 *db, sqlite3_stmt *pCommit){
+  int rc;
+  if( sqlite3_get_autocommit(db) ) return SQLITE_OK;
+  if( pCommit ){
+    (void)sqlite3_step(pCommit);    /* its error is the reset's */
+    rc = sqlite3_reset(pCommit);
+  }else{
+    rc = sqlite3_exec(db, "COMMIT", 0, 0, 0);
+  }
+  if( !sqlite3_get_autocommit(db) ) (void)sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
+  return rc;
+}

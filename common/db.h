@@ -124,4 +124,12 @@ int db_open(const char *path, enum db_mode mode, sqlite3 **ppDb, char **pzErr);
 */
 int db_meta_get(sqlite3 *db, const char *key, char **pzValue);
 
+/*
+** End the read transaction open on db, if one is: pCommit (a prepared
+** "COMMIT", or NULL to run one), and when that fails (out of memory) a
+** ROLLBACK, so that the connection never stays inside a transaction and
+** its next BEGIN works and sees new commits. Returns the COMMIT's code.
+*/
+int db_end_read(sqlite3 *db, sqlite3_stmt *pCommit);
+
 #endif /* DB_H */

@@ -731,12 +731,8 @@ static int suggest_begin(struct suggest *p){
 
 /* End it; an interrupted statement may have ended it already. */
 static void suggest_commit(struct suggest *p, int *pRc){
-  if( !sqlite3_get_autocommit(p->db) ){
-    int rc;
-    (void)sqlite3_step(p->pCommit);  /* its error is the reset's */
-    rc = sqlite3_reset(p->pCommit);
-    if( *pRc==SQLITE_OK ) *pRc = rc;
-  }
+  int rc = db_end_read(p->db, p->pCommit);
+  if( *pRc==SQLITE_OK ) *pRc = rc;
 }
 
 /* Is the last word long enough to complete? One letter after other words

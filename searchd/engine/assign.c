@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "box/fold.h"
+#include "db.h"
 #include "engine/assign.h"
 #include "sclass.h"
 
@@ -188,8 +189,7 @@ int assign_list_run(sqlite3 *db, const struct assign_args *a,
   if( rc==SQLITE_OK ) rc = assign_list_steps(pCount, pPage, pOut);
   sqlite3_finalize(pCount);
   sqlite3_finalize(pPage);
-  rc2 = sqlite3_get_autocommit(db) ? SQLITE_OK
-                                   : sqlite3_exec(db, "COMMIT", 0, 0, 0);
+  rc2 = db_end_read(db, 0);
   return rc==SQLITE_OK ? rc2 : rc;
 }
 
@@ -450,8 +450,7 @@ int assign_get(sqlite3 *db, const char *zId, struct assign_detail *pOut){
   if( rc==SQLITE_OK ) rc = assign_head(db, zId, bRow, iRow, &pOut->head);
   if( rc==SQLITE_OK ) rc = assign_occs(db, zId, bRow, iRow, pOut);
   if( rc==SQLITE_OK ) rc = assign_related(db, pOut);
-  rc2 = sqlite3_get_autocommit(db) ? SQLITE_OK
-                                   : sqlite3_exec(db, "COMMIT", 0, 0, 0);
+  rc2 = db_end_read(db, 0);
   return rc==SQLITE_OK ? rc2 : rc;
 }
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "box/fold.h"
+#include "db.h"
 #include "engine/cands.h"
 #include "engine/early.h"
 #include "engine/page.h"
@@ -349,7 +350,7 @@ static int search_query(struct search_engine *p, const struct query *q,
 int search_run(struct search_engine *p, const struct query *q,
                const struct search_args *args, struct search_result *pRes){
   struct filter f;
-  int rc;
+  int rc, rc2;
   memset(pRes, 0, sizeof(*pRes));
   memset(&f, 0, sizeof(f));
   rc = stmt_exec(p->apStmt[ST_BEGIN]);
@@ -364,10 +365,8 @@ int search_run(struct search_engine *p, const struct query *q,
   if( rc!=SQLITE_OK ){
     pRes->zErr = sqlite3_mprintf("%s", sqlite3_errmsg(p->db));
   }
-  if( sqlite3_get_autocommit(p->db)==0 ){
-    int rc2 = stmt_exec(p->apStmt[ST_COMMIT]);
-    if( rc==SQLITE_OK ) rc = rc2;
-  }
+  rc2 = db_end_read(p->db, p->apStmt[ST_COMMIT]);
+  if( rc==SQLITE_OK ) rc = rc2;
   filter_clear(&f);
   return rc;
 }
