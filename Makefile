@@ -136,7 +136,7 @@ FUZZ_CFLAGS   = -std=c11 -O1 -g -fPIC -Wall -Wextra -MMD -MP $(FUZZ_SAN) \
 # What the targets test, and what that needs: nothing else is built, so
 # work in progress elsewhere does not stop a fuzz run.
 FUZZ_LIB_SRC  = $(STEM_SRC) $(GEN_SRC) indexer/html.c indexer/report.c \
-                searchd/engine/query.c common/sclass.c \
+                searchd/engine/query.c common/sclass.c searchd/box/fold.c \
                 searchd/http/params.c searchd/http/json.c \
                 common/utf8.c
 FUZZ_BIN      = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))

@@ -674,18 +674,34 @@ static int query_expand(struct query *q, const struct query_opts *opts){
   return rc;
 }
 
+/*
+** z[0..n) with every ASCII control byte (NUL included) as a space, or NULL
+** when out of memory: they hold no token, and a NUL inside a term would
+** cut the C string of its phrase short.
+*/
+static char *query_clean(const char *z, int n){
+  char *zOut = malloc(n>0 ? (size_t)n : 1);
+  int i;
+  for(i=0; zOut && i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    zOut[i] = (c<0x20 || c==0x7f) ? ' ' : (char)c;
+  }
+  return zOut;
+}
+
 int query_parse(const char *zText, int nText, const struct query_opts *opts,
                 struct query **ppOut){
   struct query_item aItem[QUERY_MAX_TERMS];
   struct query_scratch scratch;
   struct query *q = calloc(1, sizeof(*q));
+  char *zClean = query_clean(zText, nText);
   int nItem, i, rc = QUERY_OK;
   scratch.n = 0;
-  if( q==0 ){
+  if( q==0 || zClean==0 ){
     rc = QUERY_ENOMEM;
     goto out;
   }
-  rc = query_scan(opts, zText, nText, aItem, &nItem);
+  rc = query_scan(opts, zClean, nText, aItem, &nItem);
   if( rc==QUERY_OK ) rc = query_spans(opts, aItem, &nItem, &scratch);
   if( rc==QUERY_OK ) query_stopwords(aItem, nItem);
   if( rc==QUERY_OK ) rc = query_copy(q, aItem, nItem);
@@ -708,6 +724,7 @@ int query_parse(const char *zText, int nText, const struct query_opts *opts,
   }
 out:
   for(i=0; i<scratch.n; i++) sqlite3_free(scratch.az[i]);
+  free(zClean);
   if( q ) q->pOpts = 0;             /* the caller's, valid during the call */
   if( rc!=QUERY_OK ){
     query_free(q);

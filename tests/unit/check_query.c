@@ -491,12 +491,22 @@ START_TEST(test_limits_other)
 }
 END_TEST
 
-/* Embedded NUL: the length given is what is read. */
+/* Embedded NUL and other control bytes: the length given is what is
+** read, and they part words as spaces do (a NUL inside a term would cut
+** its phrase short). */
 START_TEST(test_nul)
 {
   struct query *q = 0;
   ck_assert_int_eq(query_parse("ab\0cd", 5, 0, &q), QUERY_OK);
-  ck_assert_int_eq(query_term_count(q), 1);
+  ck_assert_int_eq(query_term_count(q), 2);
+  ck_assert_str_eq(query_match(q), "((\"ab\") AND (\"cd\"))");
+  query_free(q);
+  {
+    static const char z[] = "\x01" "ab\x1f\"cd\x7f" " ef\"\x02";
+    ck_assert_int_eq(query_parse(z, (int)sizeof(z)-1, 0, &q), QUERY_OK);
+  }
+  ck_assert_int_eq(query_term_count(q), 2);
+  ck_assert_str_eq(query_match(q), "((\"ab\") AND (\"cd  ef\"))");
   query_free(q);
 }
 END_TEST
