@@ -6,99 +6,9 @@
 
 #include "box/fold.h"
 #include "db.h"
+#include "engine/alist.h"
 #include "engine/assign.h"
 #include "sclass.h"
-
-/*
-** Every assignment as one table t(id, series, first_seen, last_seen,
-** occurrences, open, status_class, latest): the threads, and each row not
-** linked as its own (open when its report is its series' newest); with q,
-** only those with a matching row. The match drives each half (a lookup
-** per matching row, not a scan of every assignment); the filters on t
-** reach into both halves (SQLite pushes them down a UNION ALL).
-*/
-#define ASSIGN_THREADS \
-  "SELECT id, series, first_seen, last_seen, occurrences, open," \
-  " status_class, latest FROM assignment_threads"
-#define ASSIGN_THREADS_Q \
-  " WHERE id IN (SELECT a.assignment_id FROM assignments_fts f" \
-  " JOIN assignments a ON a.id=f.rowid WHERE assignments_fts MATCH ?1)"
-#define ASSIGN_ROWS \
-  " UNION ALL SELECT 'row-' || a.id, r.series, r.date, r.date, 1," \
-  " r.date=(SELECT max(r2.date) FROM reports r2 WHERE r2.series=r.series" \
-  " AND r2.rows>0)," \
-  " a.status_class, a.id FROM assignments a" \
-  " JOIN reports r ON r.id=a.report_id WHERE a.assignment_id IS NULL"
-#define ASSIGN_ROWS_Q \
-  " AND a.id IN (SELECT rowid FROM assignments_fts" \
-  " WHERE assignments_fts MATCH ?1)"
-
-#define ASSIGN_FILTERS \
-  " WHERE (%s) AND (?3 IS NULL OR t.open=?3)" \
-  " AND (?4 IS NULL OR t.last_seen>=?4) AND (?5 IS NULL OR t.first_seen<=?5)" \
-  " AND (?6 IS NULL OR t.series=?6)"
-
-/*
-** The status filter of mask m (sclass.h) on t.status_class, in SQL: the
-** names come from sclass.c, and a value it does not name counts as
-** unknown, as sclass_of() reads it. "1" for no filter.
-*/
-static char *assign_class_sql(unsigned m){
-  sqlite3_str *pIn = sqlite3_str_new(0), *pKnown = sqlite3_str_new(0);
-  int bUnknown = (m & (1u<<SCLASS_UNKNOWN))!=0, bOom, i;
-  char *zIn, *zKnown, *z = 0;
-  for(i=0; i<SCLASS_N; i++){
-    if( i==SCLASS_UNKNOWN ) continue;
-    sqlite3_str_appendf(pKnown, "%s%Q",
-                        sqlite3_str_length(pKnown) ? "," : "", sclass_name(i));
-    if( m & (1u<<i) ){
-      sqlite3_str_appendf(pIn, "%s%Q",
-                          sqlite3_str_length(pIn) ? "," : "", sclass_name(i));
-    }
-  }
-  bOom = sqlite3_str_errcode(pIn) || sqlite3_str_errcode(pKnown);
-  zIn = sqlite3_str_finish(pIn);       /* NULL when empty */
-  zKnown = sqlite3_str_finish(pKnown);
-  if( bOom ){
-    z = 0;
-  }else if( m==0 || (m & SCLASS_ALL)==SCLASS_ALL ){
-    z = sqlite3_mprintf("1");
-  }else if( zKnown ){
-    z = sqlite3_mprintf("t.status_class IN (%s)%s%s%s", zIn ? zIn : "''",
-        bUnknown ? " OR t.status_class IS NULL"
-                   " OR t.status_class NOT IN (" : "",
-        bUnknown ? zKnown : "", bUnknown ? ")" : "");
-  }
-  sqlite3_free(zIn);
-  sqlite3_free(zKnown);
-  return z;
-}
-
-/*
-** The list's SQL with status filter m: bCount, the number of assignments
-** passing the filters; else the page, sorted before the latest rows'
-** texts are read for it. sqlite3_free() it; NULL when out of memory.
-*/
-static char *assign_list_sql(int bMatch, int bCount, unsigned m){
-  const char *zAll = bMatch
-    ? ASSIGN_THREADS ASSIGN_THREADS_Q ASSIGN_ROWS ASSIGN_ROWS_Q
-    : ASSIGN_THREADS ASSIGN_ROWS;
-  char *zClass = assign_class_sql(m), *z;
-  if( zClass==0 ) return 0;
-  if( bCount ){
-    z = sqlite3_mprintf("SELECT count(*) FROM (%s) t" ASSIGN_FILTERS,
-                        zAll, zClass);
-  }else{
-    z = sqlite3_mprintf("SELECT t.id, l.assignment, l.source, t.series,"
-      " t.status_class, t.first_seen, t.last_seen, t.open, t.occurrences"
-      " FROM (SELECT * FROM (%s) t" ASSIGN_FILTERS
-      " ORDER BY t.last_seen DESC, t.id LIMIT ?7 OFFSET ?8) t"
-      " JOIN assignments l ON l.id=t.latest"
-      " ORDER BY t.last_seen DESC, t.id", zAll, zClass);
-  }
-  sqlite3_free(zClass);
-  return z;
-}
 
 /* A copy of column i of pStmt ("" for NULL) into *pz. */
 static int assign_text(sqlite3_stmt *pStmt, int i, char **pz){
@@ -129,68 +39,106 @@ static void assign_item_clear(struct assign_item *p){
   memset(p, 0, sizeof(*p));
 }
 
-/* Bind a text, or NULL for NULL. */
-static int assign_bind_text(sqlite3_stmt *pStmt, int i, const char *z){
-  return z ? sqlite3_bind_text(pStmt, i, z, -1, SQLITE_STATIC)
-           : sqlite3_bind_null(pStmt, i);
+/* yyyymmdd as "YYYY-MM-DD" into *pz. */
+static int assign_date(int d, char **pz){
+  *pz = sqlite3_mprintf("%04d-%02d-%02d", d/10000, d/100%100, d%100);
+  return *pz ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-static int assign_list_bind(sqlite3_stmt *pStmt, const struct assign_args *a,
-                            long nLimit, long nOffset){
-  int rc = assign_bind_text(pStmt, 1, a->zMatch);
+/* The list's filters of a, resolved against attrs. */
+static void assign_filter(const struct attrs *attrs,
+                          const struct assign_args *a,
+                          struct alist_filter *f){
+  int i, n = attrs_series_count(attrs);
+  memset(f, 0, sizeof(*f));
+  f->mStatus = a->mStatus;
+  f->eOpen = a->eOpen;
+  f->from = attrs_date(a->zFrom);
+  f->to = attrs_date(a->zTo);
+  f->iSeries = -1;
+  if( a->zSeries==0 ) return;
+  f->iSeries = -2;
+  for(i=0; i<n; i++){
+    if( strcmp(attrs_series(attrs, i), a->zSeries)==0 ) f->iSeries = i;
+  }
+}
+
+/* Offer the rows matching a->zMatch to p (their ids only: FTS5's index). */
+static int assign_matches(sqlite3 *db, const char *zMatch, struct alist *p){
+  sqlite3_stmt *pStmt = 0;
+  int rc = sqlite3_prepare_v2(db, "SELECT rowid FROM assignments_fts"
+                              " WHERE assignments_fts MATCH ?1", -1, &pStmt, 0);
   if( rc==SQLITE_OK ){
-    rc = a->eOpen<0 ? sqlite3_bind_null(pStmt, 3)
-                    : sqlite3_bind_int(pStmt, 3, a->eOpen);
+    rc = sqlite3_bind_text(pStmt, 1, zMatch, -1, SQLITE_STATIC);
   }
-  if( rc==SQLITE_OK ) rc = assign_bind_text(pStmt, 4, a->zFrom);
-  if( rc==SQLITE_OK ) rc = assign_bind_text(pStmt, 5, a->zTo);
-  if( rc==SQLITE_OK ) rc = assign_bind_text(pStmt, 6, a->zSeries);
-  /* The count has no page. */
-  if( sqlite3_bind_parameter_count(pStmt)<8 ) return rc;
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 7, nLimit);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 8, nOffset);
-  return rc;
-}
-
-/* Prepare the list's statement (bCount: the count's) with a's values. */
-static int assign_list_prepare(sqlite3 *db, const struct assign_args *a,
-                               int bCount, sqlite3_stmt **ppStmt){
-  char *zSql = assign_list_sql(a->zMatch!=0, bCount, a->mStatus);
-  int rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, ppStmt, 0) : SQLITE_NOMEM;
-  sqlite3_free(zSql);
-  if( rc==SQLITE_OK ) rc = assign_list_bind(*ppStmt, a, a->nLimit, a->nOffset);
-  return rc;
-}
-
-/* Run the count, then the page, into pOut. */
-static int assign_list_steps(sqlite3_stmt *pCount, sqlite3_stmt *pPage,
-                             struct assign_list *pOut){
-  int rc = SQLITE_OK, e = sqlite3_step(pCount);
-  if( e==SQLITE_ROW ) pOut->nTotal = sqlite3_column_int64(pCount, 0);
-  else rc = e==SQLITE_DONE ? SQLITE_CORRUPT : e;
-  while( rc==SQLITE_OK && (e = sqlite3_step(pPage))==SQLITE_ROW ){
-    rc = assign_item_read(pPage, &pOut->a[pOut->n++]);
+  while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    alist_add_row(p, sqlite3_column_int64(pStmt, 0));
   }
-  if( rc==SQLITE_OK && e!=SQLITE_DONE ) rc = e;
+  if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
+  else sqlite3_finalize(pStmt);
   return rc;
 }
 
-int assign_list_run(sqlite3 *db, const struct assign_args *a,
-                    struct assign_list *pOut){
-  sqlite3_stmt *pCount = 0, *pPage = 0;
-  int rc, rc2;
+/* Entry e of the page into *p: its numbers from memory, its id and latest
+** wording by its latest row (pStmt: the row by id). */
+static int assign_item_fill(sqlite3_stmt *pStmt, const struct attrs *attrs,
+                            const struct alist_entry *e,
+                            struct assign_item *p){
+  int rc = sqlite3_bind_int64(pStmt, 1, e->iLatest), i;
+  if( rc==SQLITE_OK && sqlite3_step(pStmt)!=SQLITE_ROW ){
+    rc = sqlite3_reset(pStmt);
+    return rc==SQLITE_OK ? SQLITE_CORRUPT : rc;
+  }
+  for(i=0; rc==SQLITE_OK && i<3; i++) rc = assign_text(pStmt, i, &p->az[i]);
+  if( rc==SQLITE_OK ){
+    p->az[ASSIGN_SERIES] = sqlite3_mprintf("%s",
+                                           attrs_series(attrs, e->t.iSeries));
+    p->az[ASSIGN_CLASS] = sqlite3_mprintf("%s", sclass_name(e->t.cls));
+    if( p->az[ASSIGN_SERIES]==0 || p->az[ASSIGN_CLASS]==0 ) rc = SQLITE_NOMEM;
+  }
+  if( rc==SQLITE_OK ) rc = assign_date(e->t.first, &p->az[ASSIGN_FIRST]);
+  if( rc==SQLITE_OK ) rc = assign_date(e->t.last, &p->az[ASSIGN_LAST]);
+  p->bOpen = e->t.bOpen;
+  p->nOcc = e->t.nOcc;
+  i = sqlite3_reset(pStmt);
+  return rc==SQLITE_OK ? i : rc;
+}
+
+/* The page [nOffset, nOffset+nLimit) of the sorted list into pOut. */
+static int assign_page(sqlite3 *db, const struct attrs *attrs,
+                       const struct assign_args *a, const struct alist *p,
+                       struct assign_list *pOut){
+  sqlite3_stmt *pStmt = 0;
+  long i;
+  int rc = sqlite3_prepare_v2(db, "SELECT coalesce(assignment_id,"
+      " 'row-' || id), assignment, source FROM assignments WHERE id=?1",
+      -1, &pStmt, 0);
+  for(i=a->nOffset; rc==SQLITE_OK && i<p->n; i++){
+    rc = assign_item_fill(pStmt, attrs, &p->a[i], &pOut->a[pOut->n++]);
+  }
+  sqlite3_finalize(pStmt);
+  return rc;
+}
+
+int assign_list_run(sqlite3 *db, const struct attrs *attrs,
+                    const struct assign_args *a, struct assign_list *pOut){
+  struct alist_filter f;
+  struct alist list;
+  int rc;
   memset(pOut, 0, sizeof(*pOut));
   pOut->a = calloc(a->nLimit + 1, sizeof(*pOut->a));
   if( pOut->a==0 ) return SQLITE_NOMEM;
-  /* One snapshot for the count and the page. */
-  rc = sqlite3_exec(db, "BEGIN", 0, 0, 0);
-  if( rc==SQLITE_OK ) rc = assign_list_prepare(db, a, 1, &pCount);
-  if( rc==SQLITE_OK ) rc = assign_list_prepare(db, a, 0, &pPage);
-  if( rc==SQLITE_OK ) rc = assign_list_steps(pCount, pPage, pOut);
-  sqlite3_finalize(pCount);
-  sqlite3_finalize(pPage);
-  rc2 = db_end_read(db, 0);
-  return rc==SQLITE_OK ? rc2 : rc;
+  assign_filter(attrs, a, &f);
+  rc = alist_init(&list, attrs, &f, a->nOffset + a->nLimit);
+  if( rc==SQLITE_OK && a->zMatch ) rc = assign_matches(db, a->zMatch, &list);
+  else if( rc==SQLITE_OK ) alist_add_all(&list);
+  if( rc==SQLITE_OK ){
+    alist_finish(&list);
+    pOut->nTotal = list.nTotal;
+    rc = assign_page(db, attrs, a, &list, pOut);
+  }
+  alist_free(&list);
+  return rc;
 }
 
 void assign_list_clear(struct assign_list *p){

@@ -4,8 +4,10 @@
 ** "row-<assignments.id>"), for GET /assignments and /assignments/{id}:
 ** a filtered list, and one assignment's history with similar ones.
 **
-** Pure SQL over a connection opened with db_open(); no HTTP, no JSON
-** (http/assign_http.c serves them). Each call is one read transaction.
+** SQL over a connection opened with db_open(), and for the list the row
+** attributes in memory (attrs.h, alist.h); no HTTP, no JSON
+** (http/assign_http.c serves them). One assignment is one read
+** transaction; the list runs inside the caller's.
 **
 ** Thread safety: use a connection on one thread at a time.
 */
@@ -13,6 +15,8 @@
 #define SEARCHD_ASSIGN_H
 
 #include <sqlite3.h>
+
+struct attrs;
 
 /* Ids longer than this name no assignment (tags and dates are short). */
 #define ASSIGN_MAX_ID 128
@@ -73,11 +77,13 @@ struct assign_detail {
 
 /*
 ** The assignments passing a's filters, a->nLimit of them from a->nOffset,
-** into *pOut (zeroed first; assign_list_clear() it either way). Returns
+** into *pOut (zeroed first; assign_list_clear() it either way): chosen
+** from attrs (alist.h), which must be the snapshot of db's open read
+** transaction (search_engine_begin()), their texts read by row. Returns
 ** an SQLite code (an FTS5 error for a bad zMatch: SQLITE_ERROR).
 */
-int assign_list_run(sqlite3 *db, const struct assign_args *a,
-                    struct assign_list *pOut);
+int assign_list_run(sqlite3 *db, const struct attrs *attrs,
+                    const struct assign_args *a, struct assign_list *pOut);
 void assign_list_clear(struct assign_list *p);
 
 /*

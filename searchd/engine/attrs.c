@@ -207,6 +207,7 @@ static int attrs_thread(struct attrs *p, sqlite3_stmt *pT, int *piOut){
   t->nOcc = sqlite3_column_int(pT, 4);
   t->bOpen = sqlite3_column_int(pT, 5)!=0;
   t->cls = (unsigned char)sclass_of((const char*)sqlite3_column_text(pT, 6));
+  t->iLatest = sqlite3_column_int64(pT, 7);
   return attrs_intern(&p->series, (const char*)sqlite3_column_text(pT, 1),
                       &t->iSeries);
 }
@@ -220,7 +221,8 @@ static int attrs_thread(struct attrs *p, sqlite3_stmt *pT, int *piOut){
 static int attrs_threads(sqlite3 *db, struct attrs *p){
   sqlite3_stmt *pT = 0, *pR = 0;
   int rc = sqlite3_prepare_v2(db, "SELECT id, series, first_seen, last_seen,"
-      " occurrences, open, status_class FROM assignment_threads ORDER BY id",
+      " occurrences, open, status_class, latest FROM assignment_threads"
+      " ORDER BY id",
       -1, &pT, 0);
   int eT = SQLITE_DONE, eR = SQLITE_DONE;
   if( rc==SQLITE_OK ) rc = sqlite3_prepare_v2(db, "SELECT assignment_id, id"
@@ -408,6 +410,22 @@ const struct rowset *attrs_multi_set(const struct attrs *p){
 
 const struct attr_assign *attrs_assigns(const struct attrs *p){
   return p->aAssign;
+}
+
+const struct attr_row *attrs_next_row(const struct attrs *p,
+                                      sqlite3_int64 *piPos,
+                                      sqlite3_int64 *pId){
+  sqlite3_int64 i = *piPos;
+  if( p->nDirect ){
+    while( i<p->nDirect && p->a[i].iSource<0 ) i++;
+    if( i>=p->nDirect ) return 0;
+    *pId = i;
+  }else{
+    if( i>=p->n ) return 0;
+    *pId = p->aId[i];
+  }
+  *piPos = i+1;
+  return &p->a[i];
 }
 
 void attrs_assign_of(const struct attrs *p, const struct attr_row *r,

@@ -29,7 +29,7 @@
 **
 ** The array is a snapshot: search.c reloads it when PRAGMA data_version
 ** says another connection (the indexer) committed. Memory: 20 bytes per
-** row (up to 40 if many rows were deleted; 28 if more), 24 per
+** row (up to 40 if many rows were deleted; 28 if more), 32 per
 ** assignment of several rows, 7 bits per row (attrs_class_set(),
 ** attrs_multi_set()), plus the distinct sources and series.
 **
@@ -77,6 +77,7 @@ struct attr_assign {
                           ** pair is iPair + r->iYear */
   unsigned char cls;      /* current status class (of the latest row) */
   unsigned char bOpen;    /* in the newest report of its series */
+  sqlite3_int64 iLatest;  /* its latest row (assignment_threads.latest) */
 };
 
 /*
@@ -145,6 +146,15 @@ const struct rowset *attrs_multi_set(const struct attrs *p);
 
 /* The assignments as an array (attrs_assign(p, i) is its i-th entry). */
 const struct attr_assign *attrs_assigns(const struct attrs *p);
+
+/*
+** The rows in id order, one by one: *piPos starts at 0; each call sets
+** *pId to the next row's id and returns its attributes, or returns NULL
+** after the last.
+*/
+const struct attr_row *attrs_next_row(const struct attrs *p,
+                                      sqlite3_int64 *piPos,
+                                      sqlite3_int64 *pId);
 
 /* The assignment of row r (made up for a row of its own) into *pOut. */
 void attrs_assign_of(const struct attrs *p, const struct attr_row *r,

@@ -376,6 +376,23 @@ void search_engine_limit(struct search_engine *p, int bOn){
   if( bOn ) search_set_deadline(p);
 }
 
+int search_engine_begin(struct search_engine *p,
+                        const struct attrs **ppAttrs){
+  int rc = stmt_exec(p->apStmt[ST_BEGIN]);
+  *ppAttrs = 0;
+  if( rc==SQLITE_OK ) rc = search_check_version(p);
+  if( rc==SQLITE_OK ){
+    *ppAttrs = p->attrs;
+    search_set_deadline(p);
+  }
+  return rc;
+}
+
+int search_engine_end(struct search_engine *p){
+  p->bDeadline = 0;
+  return db_end_read(p->db, p->apStmt[ST_COMMIT]);
+}
+
 void search_result_clear(struct search_result *pRes){
   int i, j;
   for(i=0; i<pRes->nHit; i++){

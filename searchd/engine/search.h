@@ -183,6 +183,17 @@ int search_run(struct search_engine *p, const struct query *q,
 */
 void search_engine_limit(struct search_engine *p, int bOn);
 
+/*
+** Other work on p's connection over the same snapshot a search would see:
+** begin a read transaction, with the row attributes (attrs.h) of its
+** data_version into *ppAttrs (loaded again if the index changed) and the
+** time limit (nQueryMs) running; search_engine_end() ends both, always
+** (a failed begin included). Returns SQLITE_OK or an SQLite code.
+*/
+struct attrs;
+int search_engine_begin(struct search_engine *p, const struct attrs **ppAttrs);
+int search_engine_end(struct search_engine *p);
+
 /* Free what a result holds and zero it. */
 void search_result_clear(struct search_result *pRes);
 

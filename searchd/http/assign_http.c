@@ -108,9 +108,12 @@ static int assign_job_list(struct assign_job *j, struct search_engine *e,
     if( rc==SQLITE_OK ) j->a.zMatch = query_match(q);
   }
   if( rc==SQLITE_OK && (j->zQ==0 || j->zQ[0]==0 || j->a.zMatch) ){
-    search_engine_limit(e, 1);
-    rc = assign_list_run(db, &j->a, &list);
-    search_engine_limit(e, 0);
+    const struct attrs *attrs = 0;
+    int rc2;
+    rc = search_engine_begin(e, &attrs);
+    if( rc==SQLITE_OK ) rc = assign_list_run(db, attrs, &j->a, &list);
+    rc2 = search_engine_end(e);
+    if( rc==SQLITE_OK ) rc = rc2;
   }
   if( rc==SQLITE_OK && assign_json_list(j->out, &list) ) rc = SQLITE_NOMEM;
   assign_list_clear(&list);

@@ -286,6 +286,16 @@ class AssignmentsTest(unittest.TestCase):
             + self.sql("SELECT count(*) FROM assignments a JOIN reports r"
             " ON r.id=a.report_id WHERE a.assignment_id IS NULL AND"
             " a.status_class='done' AND r.date LIKE '2021-%';"))
+        # The order: newest activity first; ties (one report date) by the
+        # latest row, so a report's assignments come in its row order.
+        want = shell(self.db, "SELECT id FROM (SELECT id, last_seen, latest"
+                     " FROM assignment_threads UNION ALL SELECT 'row-' ||"
+                     " a.id, r.date, a.id FROM assignments a JOIN reports r"
+                     " ON r.id=a.report_id WHERE a.assignment_id IS NULL)"
+                     " ORDER BY last_seen DESC, latest LIMIT 100 OFFSET 5;"
+                     ).split()
+        got = self.api("/assignments", limit=100, offset=5)["assignments"]
+        self.assertEqual([a["id"] for a in got], want)
         # Several classes, unknown among them: a NULL class is unknown.
         for st, cond in (("done,dropped", "%s IN ('done','dropped')"),
                          ("unknown", "coalesce(%s,'unknown')='unknown'"),

@@ -120,26 +120,57 @@ START_TEST(test_assign_get){
 }
 END_TEST
 
-/* Every allocation of one filtered list with a match failed in turn. */
+/* The list of a over the engine's snapshot, as assign_http.c runs it. */
+static int list_one(struct search_engine *e, sqlite3 *db,
+                    const struct assign_args *a, struct assign_list *pOut){
+  const struct attrs *attrs = 0;
+  int rc = search_engine_begin(e, &attrs), rc2;
+  memset(pOut, 0, sizeof(*pOut));
+  if( rc==SQLITE_OK ) rc = assign_list_run(db, attrs, a, pOut);
+  rc2 = search_engine_end(e);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
+/* An engine on f's connection, its attributes not loaded yet. */
+static struct search_engine *engine_open(struct box_fixture *f){
+  struct search_engine *e = 0;
+  struct search_config cfg;
+  struct query_opts opts;
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.nRerank = 100;
+  cfg.nEarly = 200;
+  cfg.nLookupUs = 20;
+  cfg.nQueryMs = -1;
+  ck_assert_int_eq(search_engine_new(f->db, &cfg, &e), SQLITE_OK);
+  memset(&opts, 0, sizeof(opts));
+  search_engine_set_opts(e, &opts);
+  return e;
+}
+
+/* Every allocation of one filtered list with a match failed in turn, the
+** row attributes loaded in it (the first call) and not. */
 START_TEST(test_assign_list){
   struct box_fixture f;
+  struct search_engine *e;
   struct assign_list l;
   struct assign_args a;
   char *zWant, *zGot;
   int n, rc, nFail = 0;
   oom_install();
   box_fixture_open(&f);
+  e = engine_open(&f);
   memset(&a, 0, sizeof(a));
-  a.zMatch = "mammografi";
+  a.zMatch = _i ? "mammografi" : 0;
   a.eOpen = -1;
   a.mStatus = 1u<<SCLASS_UNKNOWN | 1u<<SCLASS_ONGOING;
   a.nLimit = 10;
-  ck_assert_int_eq(assign_list_run(f.db, &a, &l), SQLITE_OK);
+  ck_assert_int_eq(list_one(e, f.db, &a, &l), SQLITE_OK);
   zWant = list_sig(&l);
+  ck_assert_int_gt(l.n, 0);
   assign_list_clear(&l);
   for(n=0; ; n++){
     oom_arm(n);
-    rc = assign_list_run(f.db, &a, &l);
+    rc = list_one(e, f.db, &a, &l);
     oom_disarm();
     if( rc==SQLITE_OK ){
       zGot = list_sig(&l);
@@ -151,7 +182,7 @@ START_TEST(test_assign_list){
       nFail++;
     }
     assign_list_clear(&l);
-    rc = assign_list_run(f.db, &a, &l);
+    rc = list_one(e, f.db, &a, &l);
     ck_assert_msg(rc==SQLITE_OK, "after allocation %d failed: %d %s", n, rc,
                   sqlite3_errmsg(f.db));
     zGot = list_sig(&l);
@@ -160,8 +191,9 @@ START_TEST(test_assign_list){
     assign_list_clear(&l);
     if( !gFired ) break;
   }
-  ck_assert_int_gt(nFail, 10);
+  ck_assert_int_gt(nFail, 3);
   sqlite3_free(zWant);
+  search_engine_free(e);
   box_fixture_close(&f);
 }
 END_TEST
@@ -198,23 +230,14 @@ static char *search_sig(struct search_result *r){
 ** row attributes loaded before). */
 START_TEST(test_search){
   struct box_fixture f;
-  struct search_engine *e = 0;
-  struct search_config cfg;
-  struct query_opts opts;
+  struct search_engine *e;
   struct search_result r;
   char *zWant, *zGot;
   int n, rc, nFail = 0;
   oom_install();
   box_fixture_open(&f);
-  memset(&cfg, 0, sizeof(cfg));
   memset(&r, 0, sizeof(r));
-  cfg.nRerank = 100;
-  cfg.nEarly = 200;
-  cfg.nLookupUs = 20;
-  cfg.nQueryMs = -1;
-  ck_assert_int_eq(search_engine_new(f.db, &cfg, &e), SQLITE_OK);
-  memset(&opts, 0, sizeof(opts));
-  search_engine_set_opts(e, &opts);
+  e = engine_open(&f);
   ck_assert_int_eq(search_engine_load(e), SQLITE_OK);
   ck_assert_int_eq(search_one(e, "mammografi", &r), SQLITE_OK);
   zWant = search_sig(&r);
@@ -250,7 +273,7 @@ Suite *oom_suite(void){
   TCase *tc = tcase_create("oom");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_assign_get);
-  tcase_add_test(tc, test_assign_list);
+  tcase_add_loop_test(tc, test_assign_list, 0, 2);
   tcase_add_test(tc, test_search);
   suite_add_tcase(s, tc);
   return s;
