@@ -60,75 +60,52 @@ static void oom_install(void){
 static void oom_arm(int n){ gCountdown = n; gFired = 0; }
 static void oom_disarm(void){ gCountdown = -1; }
 
-/* What a history shows: the number of occurrences and related, and
-** their ids. */
-static char *detail_sig(const struct assign_detail *d){
-  sqlite3_str *s = sqlite3_str_new(0);
-  int i;
-  sqlite3_str_appendf(s, "%s %d %d", d->head.az[ASSIGN_ID], d->nOcc, d->nRel);
-  for(i=0; i<d->nRel; i++) sqlite3_str_appendf(s, " %s", d->aRel[i].zId);
-  return sqlite3_str_finish(s);
-}
+/*
+** One operation under test: xRun does it (into the case's own result),
+** xSig describes the result as text and clears it (called with memory to
+** spare). Both get pArg.
+*/
+struct oom_case {
+  int (*xRun)(void *pArg);
+  char *(*xSig)(void *pArg);
+  void *pArg;
+  sqlite3 *db;                    /* for the message of a failure */
+};
 
-static char *list_sig(const struct assign_list *l){
-  sqlite3_str *s = sqlite3_str_new(0);
-  int i;
-  sqlite3_str_appendf(s, "%lld", l->nTotal);
-  for(i=0; i<l->n; i++) sqlite3_str_appendf(s, " %s", l->a[i].az[ASSIGN_ID]);
-  return sqlite3_str_finish(s);
-}
-
-/* Every allocation of one assign_get() failed in turn. */
-START_TEST(test_assign_get){
-  struct box_fixture f;
-  struct assign_detail d;
+/*
+** Fail each allocation of c's operation in turn, until one run passes
+** without a failure: each run is SQLITE_OK with the answer of a run with
+** memory to spare, or SQLITE_NOMEM; and the run after it is right again.
+** At least nMinFail runs must have failed.
+*/
+static void oom_each(const struct oom_case *c, int nMinFail){
   char *zWant, *zGot;
   int n, rc, nFail = 0;
-  oom_install();
-  box_fixture_open(&f);
-  ck_assert_int_eq(assign_get(f.db, "row-4", &d), SQLITE_OK);
-  zWant = detail_sig(&d);
-  ck_assert_int_gt(d.nRel, 0);    /* the related lookup is exercised */
-  assign_detail_clear(&d);
+  ck_assert_int_eq(c->xRun(c->pArg), SQLITE_OK);
+  zWant = c->xSig(c->pArg);
   for(n=0; ; n++){
     oom_arm(n);
-    rc = assign_get(f.db, "row-4", &d);
+    rc = c->xRun(c->pArg);
     oom_disarm();
+    zGot = c->xSig(c->pArg);
     if( rc==SQLITE_OK ){
-      zGot = detail_sig(&d);
       ck_assert_msg(strcmp(zGot, zWant)==0, "allocation %d failed: %s, "
                     "want %s", n, zGot, zWant);
-      sqlite3_free(zGot);
     }else{
       ck_assert_msg(rc==SQLITE_NOMEM, "allocation %d: rc %d", n, rc);
       nFail++;
     }
-    assign_detail_clear(&d);
-    /* and the connection answers right again */
-    rc = assign_get(f.db, "row-4", &d);
+    sqlite3_free(zGot);
+    rc = c->xRun(c->pArg);
     ck_assert_msg(rc==SQLITE_OK, "after allocation %d failed: %d %s", n, rc,
-                  sqlite3_errmsg(f.db));
-    zGot = detail_sig(&d);
+                  sqlite3_errmsg(c->db));
+    zGot = c->xSig(c->pArg);
     ck_assert_str_eq(zGot, zWant);
     sqlite3_free(zGot);
-    assign_detail_clear(&d);
     if( !gFired ) break;
   }
-  ck_assert_int_gt(nFail, 10);
+  ck_assert_int_ge(nFail, nMinFail);
   sqlite3_free(zWant);
-  box_fixture_close(&f);
-}
-END_TEST
-
-/* The list of a over the engine's snapshot, as assign_http.c runs it. */
-static int list_one(struct search_engine *e, sqlite3 *db,
-                    const struct assign_args *a, struct assign_list *pOut){
-  const struct attrs *attrs = 0;
-  int rc = search_engine_begin(e, &attrs), rc2;
-  memset(pOut, 0, sizeof(*pOut));
-  if( rc==SQLITE_OK ) rc = assign_list_run(db, attrs, a, pOut);
-  rc2 = search_engine_end(e);
-  return rc==SQLITE_OK ? rc2 : rc;
 }
 
 /* An engine on f's connection, its attributes not loaded yet. */
@@ -147,123 +124,158 @@ static struct search_engine *engine_open(struct box_fixture *f){
   return e;
 }
 
-/* Every allocation of one filtered list with a match failed in turn, the
-** row attributes loaded in it (the first call) and not. */
-START_TEST(test_assign_list){
+/* ---- one assignment's history ---- */
+
+struct get_case {
+  sqlite3 *db;
+  struct assign_detail d;
+};
+
+static int get_run(void *pArg){
+  struct get_case *g = pArg;
+  return assign_get(g->db, "row-4", &g->d);
+}
+
+/* The number of occurrences and related, and their ids. */
+static char *get_sig(void *pArg){
+  struct get_case *g = pArg;
+  sqlite3_str *s = sqlite3_str_new(0);
+  int i;
+  sqlite3_str_appendf(s, "%s %d %d", g->d.head.az[ASSIGN_ID], g->d.nOcc,
+                      g->d.nRel);
+  for(i=0; i<g->d.nRel; i++) sqlite3_str_appendf(s, " %s", g->d.aRel[i].zId);
+  assign_detail_clear(&g->d);
+  return sqlite3_str_finish(s);
+}
+
+START_TEST(test_assign_get){
   struct box_fixture f;
-  struct search_engine *e;
-  struct assign_list l;
-  struct assign_args a;
-  char *zWant, *zGot;
-  int n, rc, nFail = 0;
+  struct get_case g;
+  struct oom_case c;
   oom_install();
   box_fixture_open(&f);
-  e = engine_open(&f);
-  memset(&a, 0, sizeof(a));
-  a.zMatch = _i ? "mammografi" : 0;
-  a.eOpen = -1;
-  a.mStatus = 1u<<SCLASS_UNKNOWN | 1u<<SCLASS_ONGOING;
-  a.nLimit = 10;
-  ck_assert_int_eq(list_one(e, f.db, &a, &l), SQLITE_OK);
-  zWant = list_sig(&l);
-  ck_assert_int_gt(l.n, 0);
-  assign_list_clear(&l);
-  for(n=0; ; n++){
-    oom_arm(n);
-    rc = list_one(e, f.db, &a, &l);
-    oom_disarm();
-    if( rc==SQLITE_OK ){
-      zGot = list_sig(&l);
-      ck_assert_msg(strcmp(zGot, zWant)==0, "allocation %d failed: %s, "
-                    "want %s", n, zGot, zWant);
-      sqlite3_free(zGot);
-    }else{
-      ck_assert_msg(rc==SQLITE_NOMEM, "allocation %d: rc %d", n, rc);
-      nFail++;
-    }
-    assign_list_clear(&l);
-    rc = list_one(e, f.db, &a, &l);
-    ck_assert_msg(rc==SQLITE_OK, "after allocation %d failed: %d %s", n, rc,
-                  sqlite3_errmsg(f.db));
-    zGot = list_sig(&l);
-    ck_assert_str_eq(zGot, zWant);
-    sqlite3_free(zGot);
-    assign_list_clear(&l);
-    if( !gFired ) break;
-  }
-  ck_assert_int_gt(nFail, 3);
-  sqlite3_free(zWant);
-  search_engine_free(e);
+  memset(&g, 0, sizeof(g));
+  g.db = f.db;
+  ck_assert_int_eq(get_run(&g), SQLITE_OK);
+  ck_assert_int_gt(g.d.nRel, 0);  /* the related lookup is exercised */
+  assign_detail_clear(&g.d);
+  c.xRun = get_run;
+  c.xSig = get_sig;
+  c.pArg = &g;
+  c.db = f.db;
+  oom_each(&c, 10);
   box_fixture_close(&f);
 }
 END_TEST
 
-/* Search zQ (first page) into *pRes; returns an SQLite code. */
-static int search_one(struct search_engine *e, const char *zQ,
-                      struct search_result *pRes){
+/* ---- the list, over the engine's snapshot as assign_http.c runs it ---- */
+
+struct list_case {
+  struct search_engine *e;
+  sqlite3 *db;
+  struct assign_args a;
+  struct assign_list l;
+};
+
+static int list_run(void *pArg){
+  struct list_case *p = pArg;
+  const struct attrs *attrs = 0;
+  int rc = search_engine_begin(p->e, &attrs), rc2;
+  memset(&p->l, 0, sizeof(p->l));
+  if( rc==SQLITE_OK ) rc = assign_list_run(p->db, attrs, &p->a, &p->l);
+  rc2 = search_engine_end(p->e);
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
+static char *list_sig(void *pArg){
+  struct list_case *p = pArg;
+  sqlite3_str *s = sqlite3_str_new(0);
+  int i;
+  sqlite3_str_appendf(s, "%lld", p->l.nTotal);
+  for(i=0; i<p->l.n; i++){
+    sqlite3_str_appendf(s, " %s", p->l.a[i].az[ASSIGN_ID]);
+  }
+  assign_list_clear(&p->l);
+  return sqlite3_str_finish(s);
+}
+
+/* With a match (_i 1) and without. */
+START_TEST(test_assign_list){
+  struct box_fixture f;
+  struct list_case p;
+  struct oom_case c;
+  oom_install();
+  box_fixture_open(&f);
+  memset(&p, 0, sizeof(p));
+  p.e = engine_open(&f);
+  p.db = f.db;
+  p.a.zMatch = _i ? "mammografi" : 0;
+  p.a.eOpen = -1;
+  p.a.mStatus = 1u<<SCLASS_UNKNOWN | 1u<<SCLASS_ONGOING;
+  p.a.nLimit = 10;
+  ck_assert_int_eq(list_run(&p), SQLITE_OK);
+  ck_assert_int_gt(p.l.n, 0);
+  assign_list_clear(&p.l);
+  c.xRun = list_run;
+  c.xSig = list_sig;
+  c.pArg = &p;
+  c.db = f.db;
+  oom_each(&c, 3);
+  search_engine_free(p.e);
+  box_fixture_close(&f);
+}
+END_TEST
+
+/* ---- a search (the engine and its row attributes loaded before) ---- */
+
+struct search_case {
+  struct search_engine *e;
+  struct search_result r;
+};
+
+static int search_one(void *pArg){
+  struct search_case *p = pArg;
   struct search_args a;
   struct query *q = 0;
   char *zErr = 0;
   int rc;
   memset(&a, 0, sizeof(a));
   a.nLimit = 10;
-  rc = search_parse(e, zQ, &q, &zErr);
+  rc = search_parse(p->e, "mammografi", &q, &zErr);
   sqlite3_free(zErr);
-  if( rc==SQLITE_OK ) rc = search_run(e, q, &a, pRes);
+  if( rc==SQLITE_OK ) rc = search_run(p->e, q, &a, &p->r);
   query_free(q);
   return rc;
 }
 
-/* A result's total and hits as text; clears it. */
-static char *search_sig(struct search_result *r){
+/* The total and the hits with their scores. */
+static char *search_sig(void *pArg){
+  struct search_case *p = pArg;
   sqlite3_str *s = sqlite3_str_new(0);
   int i;
-  sqlite3_str_appendf(s, "%lld", r->nTotal);
-  for(i=0; i<r->nHit; i++){
-    sqlite3_str_appendf(s, " %lld:%.6f", r->aHit[i].id, r->aHit[i].score);
+  sqlite3_str_appendf(s, "%lld", p->r.nTotal);
+  for(i=0; i<p->r.nHit; i++){
+    sqlite3_str_appendf(s, " %lld:%.6f", p->r.aHit[i].id, p->r.aHit[i].score);
   }
-  search_result_clear(r);
+  search_result_clear(&p->r);
   return sqlite3_str_finish(s);
 }
 
-/* Every allocation of one search failed in turn (the engine and its
-** row attributes loaded before). */
 START_TEST(test_search){
   struct box_fixture f;
-  struct search_engine *e;
-  struct search_result r;
-  char *zWant, *zGot;
-  int n, rc, nFail = 0;
+  struct search_case p;
+  struct oom_case c;
   oom_install();
   box_fixture_open(&f);
-  memset(&r, 0, sizeof(r));
-  e = engine_open(&f);
-  ck_assert_int_eq(search_engine_load(e), SQLITE_OK);
-  ck_assert_int_eq(search_one(e, "mammografi", &r), SQLITE_OK);
-  zWant = search_sig(&r);
-  for(n=0; ; n++){
-    oom_arm(n);
-    rc = search_one(e, "mammografi", &r);
-    oom_disarm();
-    zGot = search_sig(&r);
-    if( rc==SQLITE_OK ){
-      ck_assert_msg(strcmp(zGot, zWant)==0, "allocation %d failed: %s, "
-                    "want %s", n, zGot, zWant);
-    }else{
-      ck_assert_msg(rc==SQLITE_NOMEM, "allocation %d: rc %d", n, rc);
-      nFail++;
-    }
-    sqlite3_free(zGot);
-    rc = search_one(e, "mammografi", &r);
-    ck_assert_msg(rc==SQLITE_OK, "after allocation %d failed: %d", n, rc);
-    zGot = search_sig(&r);
-    ck_assert_str_eq(zGot, zWant);
-    sqlite3_free(zGot);
-    if( !gFired ) break;
-  }
-  ck_assert_int_gt(nFail, 3);
-  sqlite3_free(zWant);
-  search_engine_free(e);
+  memset(&p, 0, sizeof(p));
+  p.e = engine_open(&f);
+  ck_assert_int_eq(search_engine_load(p.e), SQLITE_OK);
+  c.xRun = search_one;
+  c.xSig = search_sig;
+  c.pArg = &p;
+  c.db = f.db;
+  oom_each(&c, 3);
+  search_engine_free(p.e);
   box_fixture_close(&f);
 }
 END_TEST
