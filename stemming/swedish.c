@@ -83,12 +83,12 @@ static int swedish_create(
   int i;
 
   p = sqlite3_malloc(sizeof(*p));
+  if( p ) memset(p, 0, sizeof(*p));   /* swedish_delete() of a partial one */
   azParent = sqlite3_malloc64(sizeof(char*) * (nArg + 2));
   if( p==0 || azParent==0 ){
     rc = SQLITE_NOMEM;
     goto out;
   }
-  memset(p, 0, sizeof(*p));
   azParent[0] = "remove_diacritics";
   azParent[1] = "0";
   for(i=0; i<nArg; i++) azParent[i+2] = azArg[i];

@@ -1,8 +1,8 @@
 /*
 ** check_oom.c: out of memory inside SQLite at every allocation in turn,
 ** for the engine's work that the search threads run (engine/assign.h:
-** one assignment's history with its related ones, the filtered list; and
-** a search): each call either succeeds with the answer it gives with
+** one assignment's history with its related ones, the filtered list; a
+** search) and for a suggestion (box/suggest.h): each call either succeeds with the answer it gives with
 ** memory to spare, or fails with SQLITE_NOMEM, and the connection answers
 ** right again at the next call. An error swallowed on the way (an empty
 ** list where a failure was) shows as a success with a different answer.
@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "box_fixture.h"
+#include "../../searchd/box/suggest.h"
 #include "../../searchd/engine/assign.h"
 #include "../../searchd/engine/search.h"
 
@@ -280,6 +281,59 @@ START_TEST(test_search){
 }
 END_TEST
 
+/* ---- a suggestion (a struct suggest of its own each time: it caches) ---- */
+
+struct suggest_case {
+  sqlite3 *db;
+  struct suggest_result r;
+};
+
+static int suggest_one(void *pArg){
+  struct suggest_case *p = pArg;
+  struct suggest *pSug = 0;
+  int rc = suggest_new(p->db, &pSug);
+  memset(&p->r, 0, sizeof(p->r));
+  if( rc==SQLITE_OK ) rc = suggest_run(pSug, "mamm", 4, 8, 3, &p->r);
+  suggest_free(pSug);
+  return rc;
+}
+
+/* The completions with their counts, and the hits. */
+static char *suggest_sig(void *pArg){
+  struct suggest_case *p = pArg;
+  sqlite3_str *s = sqlite3_str_new(0);
+  int i;
+  for(i=0; i<p->r.nItem; i++){
+    sqlite3_str_appendf(s, "%s:%lld ", p->r.aItem[i].zText,
+                        p->r.aItem[i].nCount);
+  }
+  for(i=0; i<p->r.nHit; i++){
+    sqlite3_str_appendf(s, "%s#%d ", p->r.aHit[i].zDate, p->r.aHit[i].iRow);
+  }
+  suggest_result_clear(&p->r);
+  return sqlite3_str_finish(s);
+}
+
+START_TEST(test_suggest){
+  struct box_fixture f;
+  struct suggest_case p;
+  struct oom_case c;
+  oom_install();
+  box_fixture_open(&f);
+  memset(&p, 0, sizeof(p));
+  p.db = f.db;
+  ck_assert_int_eq(suggest_one(&p), SQLITE_OK);
+  ck_assert_int_gt(p.r.nItem, 0);
+  suggest_result_clear(&p.r);
+  c.xRun = suggest_one;
+  c.xSig = suggest_sig;
+  c.pArg = &p;
+  c.db = f.db;
+  oom_each(&c, 10);
+  box_fixture_close(&f);
+}
+END_TEST
+
 Suite *oom_suite(void){
   Suite *s = suite_create("oom");
   TCase *tc = tcase_create("oom");
@@ -287,6 +341,7 @@ Suite *oom_suite(void){
   tcase_add_test(tc, test_assign_get);
   tcase_add_loop_test(tc, test_assign_list, 0, 2);
   tcase_add_test(tc, test_search);
+  tcase_add_test(tc, test_suggest);
   suite_add_tcase(s, tc);
   return s;
 }
