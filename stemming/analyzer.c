@@ -441,13 +441,14 @@ static void analysis_parts(Analysis *a, const char *s, int iOff, int n,
   pNode->iOff = iOff;
   pNode->n = n;
   pNode->eLast = eLast;
-  for(k=0; k<pNode->sp.nPart; k++) analysis_add_entry(a, &pNode->sp.aEntry[k]);
   for(k=0; k<pNode->sp.nPart; k++){
-    int iStart = pNode->sp.aStart[k];
-    int iEnd = k+1<pNode->sp.nPart ? pNode->sp.aStart[k+1] : n;
+    analysis_add_entry(a, &pNode->sp.aEntry[k]);
+  }
+  for(k=0; k<pNode->sp.nPart; k++){
+    const Split *sp = &pNode->sp;
+    int iStart = sp->aStart[k], iEnd = k+1<sp->nPart ? sp->aStart[k+1] : n;
     analysis_parts(a, s, iOff+iStart, iEnd-iStart,
-                   k+1<pNode->sp.nPart ? DICT_BEGIN : eLast, depth-1, 0,
-                   pFull);
+                   k+1<sp->nPart ? DICT_BEGIN : eLast, depth-1, 0, pFull);
   }
 }
 

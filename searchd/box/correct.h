@@ -67,7 +67,8 @@ int correct_found(struct correct *p, const char *zMatch, int *pbFound);
 ** the word finds nothing: the caller does (correct_found), because the
 ** word's synonyms count too. On success returns SQLITE_OK and sets *pzTo
 ** to the vocab word, part or hyphenated compound (a new string,
-** sqlite3_free) or NULL when there is no proposal. Returns an SQLite code on failure, *pzTo NULL.
+** sqlite3_free) or NULL when there is no proposal. Returns an SQLite
+** code on failure, *pzTo NULL.
 */
 int correct_word(struct correct *p, const char *z, int n, char **pzTo);
 
