@@ -353,10 +353,11 @@ static int correct_letters(const char *z){
 
 /*
 ** The correction of the folded word zWord, one token (correct_word()):
-** diacritics restored, else the nearest word by edit distance. Sets *pzTo
-** (NULL: none).
+** diacritics restored, else, if bTypo, the nearest word by edit distance.
+** Sets *pzTo (NULL: none).
 */
-static int correct_one(struct correct *p, const char *zWord, char **pzTo){
+static int correct_one(struct correct *p, const char *zWord, int bTypo,
+                       char **pzTo){
   const struct parts *pParts = 0;
   char *zPlain = 0;
   int nChar = correct_letters(zWord);
@@ -368,7 +369,7 @@ static int correct_one(struct correct *p, const char *zWord, char **pzTo){
   plain_form(zWord, strlen(zWord), zPlain);
   rc = correct_parts(p, &pParts);
   if( rc==SQLITE_OK ) rc = correct_by_plain(p, pParts, zWord, zPlain, pzTo);
-  if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 ){
+  if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 && bTypo ){
     rc = correct_by_distance(p, pParts, zWord, zPlain, nChar, pzTo);
   }
   free(zPlain);
@@ -389,18 +390,18 @@ static int correct_phrase_found(struct correct *p, const char *z,
 
 /*
 ** One piece of a hyphenated compound (folded): as typed if it finds a row
-** or has no letters to correct (e, 19), else its correction. Appends it
-** to pStr; sets *pbChanged if corrected, *pbLost if it finds nothing and
-** has no correction.
+** or has no letters to correct (e, 19), else its correction (correct_one(),
+** bTypo). Appends it to pStr; sets *pbChanged if corrected, *pbLost if it
+** finds nothing and has no correction.
 */
-static int correct_piece(struct correct *p, const char *zPiece,
+static int correct_piece(struct correct *p, const char *zPiece, int bTypo,
                          sqlite3_str *pStr, int *pbChanged, int *pbLost){
   char *zTo = 0;
   int bFound = 1, rc = SQLITE_OK;
   if( correct_letters(zPiece)>=2 ){
     rc = correct_phrase_found(p, zPiece, &bFound);
   }
-  if( rc==SQLITE_OK && !bFound ) rc = correct_one(p, zPiece, &zTo);
+  if( rc==SQLITE_OK && !bFound ) rc = correct_one(p, zPiece, bTypo, &zTo);
   if( rc==SQLITE_OK && !bFound && zTo==0 ) *pbLost = 1;
   if( zTo ) *pbChanged = 1;
   sqlite3_str_appendall(pStr, zTo ? zTo : zPiece);
@@ -410,17 +411,18 @@ static int correct_piece(struct correct *p, const char *zPiece,
 
 /*
 ** The correction of a compound given as nPiece folded pieces (e, halsa):
-** each piece corrected (correct_piece()), joined with hyphens, offered if
-** some piece changed and the whole finds a row as a phrase (e-hälsa).
+** each piece corrected (correct_piece(), typos too if bTypo), joined with
+** hyphens, offered if some piece changed and the whole finds a row as a
+** phrase (e-hälsa).
 */
 static int correct_pieces(struct correct *p, char *const *azPiece,
-                          int nPiece, char **pzTo){
+                          int nPiece, int bTypo, char **pzTo){
   sqlite3_str *pStr = sqlite3_str_new(0);
   char *zCand;
   int i, bChanged = 0, bLost = 0, bFound = 0, rc = SQLITE_OK;
   for(i=0; rc==SQLITE_OK && i<nPiece; i++){
     if( i ) sqlite3_str_appendchar(pStr, 1, '-');
-    rc = correct_piece(p, azPiece[i], pStr, &bChanged, &bLost);
+    rc = correct_piece(p, azPiece[i], bTypo, pStr, &bChanged, &bLost);
   }
   zCand = sqlite3_str_finish(pStr);
   if( rc==SQLITE_OK && zCand==0 ) rc = SQLITE_NOMEM;
@@ -473,7 +475,7 @@ static int correct_hyphenated(struct correct *p, const char *z, int n,
   c.z = zCopy;
   rc = fold_tokens(p->pFold, zCopy, n, &c, correct_hyphen_cb);
   if( rc==SQLITE_OK && !c.bBad && c.nPiece>=2 && c.iNext==-1 ){
-    rc = correct_pieces(p, c.azPiece, c.nPiece, pzTo);
+    rc = correct_pieces(p, c.azPiece, c.nPiece, 1, pzTo);
   }
   for(i=0; i<c.nPiece; i++) sqlite3_free(c.azPiece[i]);
   sqlite3_free(zCopy);
@@ -483,7 +485,10 @@ static int correct_hyphenated(struct correct *p, const char *z, int n,
 /*
 ** The correction of the folded word zWord as a compound whose first part
 ** is its first letter, typed without the hyphen (ehalsa -> e-hälsa,
-** etjanster -> e-tjänster): offered only if it finds a row.
+** etjanster -> e-tjänster): offered only if it finds a row. The rest gets
+** its diacritics only: a missing hyphen and a typo besides are too far
+** (and every word that has no correction comes here: a typo search per
+** piece would double the cost of a word that is nothing).
 */
 static int correct_first_letter(struct correct *p, const char *zWord,
                                  char **pzTo){
@@ -496,7 +501,7 @@ static int correct_first_letter(struct correct *p, const char *zWord,
   azPiece[0] = sqlite3_mprintf("%.*s", nFirst, zWord);
   azPiece[1] = sqlite3_mprintf("%s", zWord+nFirst);
   rc = azPiece[0] && azPiece[1]
-     ? correct_pieces(p, azPiece, 2, pzTo) : SQLITE_NOMEM;
+     ? correct_pieces(p, azPiece, 2, 0, pzTo) : SQLITE_NOMEM;
   sqlite3_free(azPiece[0]);
   sqlite3_free(azPiece[1]);
   return rc;
@@ -509,7 +514,7 @@ int correct_word(struct correct *p, const char *z, int n, char **pzTo){
   if( rc==SQLITE_OK && zWord==0 ){
     rc = correct_hyphenated(p, z, n, pzTo);
   }else if( rc==SQLITE_OK ){
-    rc = correct_one(p, zWord, pzTo);
+    rc = correct_one(p, zWord, 1, pzTo);
     if( rc==SQLITE_OK && *pzTo==0 ) rc = correct_first_letter(p, zWord, pzTo);
   }
   if( rc!=SQLITE_OK ){

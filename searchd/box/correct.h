@@ -17,7 +17,8 @@
 **      same first letter and a length window, so a typo in the first
 **      letter is not corrected.
 **   3. else the word as a one-letter first part, a hyphen and the rest
-**      (ehalsa -> e-hälsa), corrected as a hyphenated compound is.
+**      (ehalsa -> e-hälsa), corrected as a hyphenated compound is, but
+**      by step 1 only.
 **
 ** A hyphenated compound (e-halsa: one term of several words) is corrected
 ** piece by piece: each piece that finds no row alone gets its correction

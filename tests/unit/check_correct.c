@@ -193,6 +193,7 @@ static const struct { const char *zIn, *zWant; } aHyphen[] = {
   {"e-h\xc3\xa4lsa", 0},                          /* nothing to correct */
   {"eh\xc3\xa4lsa", 0},
   {"x-halsa", 0}, {"ihalsa", 0},                  /* would find nothing */
+  {"ehlsa", 0},                 /* no hyphen and a typo besides: too far */
   {"e-halsa-", 0}, {"e--halsa", 0}, {"e halsa", 0}, /* not one compound */
   {"covid-19", 0},
 };
