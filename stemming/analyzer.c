@@ -279,26 +279,6 @@ static int utf8_chars(const char *z, int n){
 }
 
 /*
-** 1 if every part of a nested split, and its term, has at least
-** ANALYZER_MIN_NESTED characters: a lexicalised part splits further only
-** into solid words (sjukvård: sjuk, vård), not into fragments (ungdom: ung,
-** dom; läkemedel: läk, medel).
-*/
-static int split_nested_ok(const Split *sp, int n){
-  int k;
-  for(k=0; k<sp->nPart; k++){
-    const DictEntry *e = &sp->aEntry[k];
-    int iEnd = k+1<sp->nPart ? sp->aStart[k+1] : n;
-    if( utf8_chars(e->zKey, iEnd-sp->aStart[k])<ANALYZER_MIN_NESTED
-     || utf8_chars(e->zKey, e->nKeep)+utf8_chars(e->zAdd, e->nAdd)
-        <ANALYZER_MIN_NESTED ){
-      return 0;
-    }
-  }
-  return 1;
-}
-
-/*
 ** Words that are never split, nor their compound form with -s-, although
 ** the dictionary would: the parts are real words but not what the word
 ** means, and a search for them should not find it (landsting: land+ting;
@@ -315,6 +295,54 @@ static int is_nosplit(const char *s, int n){
     }
   }
   return 0;
+}
+
+/* 1 if part k of split sp of s[0..n), and its term, are solid words:
+** at least ANALYZER_MIN_NESTED characters each. */
+static int part_solid(const Split *sp, int k, int n){
+  const DictEntry *e = &sp->aEntry[k];
+  int iEnd = k+1<sp->nPart ? sp->aStart[k+1] : n;
+  return utf8_chars(e->zKey, iEnd-sp->aStart[k])>=ANALYZER_MIN_NESTED
+      && utf8_chars(e->zKey, e->nKeep)+utf8_chars(e->zAdd, e->nAdd)
+         >=ANALYZER_MIN_NESTED;
+}
+
+static int split_nested(const char *s, int n, enum dict_table eLast,
+                        int depth, Split *pOut);
+
+/*
+** 1 if split sp of the lexicalised part s[0..n) may be used: every part
+** is solid (part_solid()), so that a part splits into words (sjukvård:
+** sjuk, vård) and not into fragments (ungdom: ung, dom; läkemedel: läk,
+** medel; nätverk: nät, verk; mottagning: mot, tagning). A short first
+** part is taken off only a compound of solid parts (närsjukvård: när,
+** sjukvård; hemsjukvård: hem, sjukvård; sjöflygplan: sjö, flygplan):
+** there it is a word put in front of a word, not a piece of one.
+*/
+static int split_nested_ok(const char *s, const Split *sp, int n,
+                           enum dict_table eLast, int depth){
+  Split rest;
+  int k;
+  for(k=1; k<sp->nPart; k++){
+    if( !part_solid(sp, k, n) ) return 0;
+  }
+  if( part_solid(sp, 0, n) || sp->nPart>2 ) return 1;
+  return split_nested(s+sp->aStart[1], n-sp->aStart[1], eLast, depth-1,
+                      &rest);
+}
+
+/*
+** 1 if analysis_parts() splits s[0..n), a part of a compound (or, at
+** ANALYZER_MAX_DEPTH, the word), with depth levels left: into *pOut.
+** A head too short to be a part (DICT_WHOLE) splits nothing.
+*/
+static int split_nested(const char *s, int n, enum dict_table eLast,
+                        int depth, Split *pOut){
+  return depth>0 && n>=ANALYZER_MIN_SPLIT && !is_nosplit(s, n)
+      && split_stem(s, n, 2, eLast, pOut)
+      && (depth>=ANALYZER_MAX_DEPTH
+          || split_nested_ok(s, pOut, n, eLast, depth))
+      && !(pOut->aEntry[pOut->nPart-1].flags & DICT_WHOLE);
 }
 
 /*
@@ -334,55 +362,154 @@ static int span_end_ok(const DictEntry *e){
 }
 
 /*
+** 1 if a run of parts of split sp may end with part j: the last part of
+** a word (eLast DICT_HEAD), or a part whose term may end a word
+** (span_end_ok()).
+*/
+static int span_end(const Split *sp, int j, enum dict_table eLast){
+  return (j+1==sp->nPart && eLast==DICT_HEAD) || span_end_ok(&sp->aEntry[j]);
+}
+
+/*
+** Add to a the run of s from byte iFrom to the end of part j of sp, as the
+** word it would be alone: s[iFrom..) as written up to part j, then the
+** term of part j.
+*/
+static void span_add(Analysis *a, const char *s, const Split *sp, int iFrom,
+                     int j){
+  const DictEntry *e = &sp->aEntry[j];
+  analysis_add(a, s+iFrom, sp->aStart[j]-iFrom + e->nKeep, e->zAdd, e->nAdd);
+}
+
+/*
 ** Add to a the compounds nested in split sp of s: every run of two or
 ** more adjacent parts but the whole, whose last part may end a word
-** (span_end_ok(), or the last part from DICT_HEAD), as the word it would be
-** alone: the parts before its last as written, then the term of its last.
-** kompetens|försörjnings|behovet gives kompetensförsörjning and
-** försörjningsbehov, so a search for either finds it (as a part match).
-** Only splits of three parts or more have such runs: the fewest-parts
-** split keeps a lexicalised compound whole (när|sjukvård, never närsjuk).
+** (span_end()). kompetens|försörjnings|behovet gives kompetensförsörjning
+** and försörjningsbehov, so a search for either finds it (as a part
+** match). Only splits of three parts or more have such runs; the runs
+** that begin inside a part are analysis_inner_spans()'.
 */
 static void analysis_spans(Analysis *a, const char *s, const Split *sp,
                            enum dict_table eLast){
   int i, j;
   for(j=1; j<sp->nPart; j++){
-    const DictEntry *e = &sp->aEntry[j];
-    if( (j+1<sp->nPart || eLast!=DICT_HEAD) && !span_end_ok(e) ) continue;
-    for(i=(j+1==sp->nPart); i<j; i++){
-      int iStart = sp->aStart[i];
-      analysis_add(a, s+iStart, sp->aStart[j]-iStart + e->nKeep,
-                   e->zAdd, e->nAdd);
+    if( !span_end(sp, j, eLast) ) continue;
+    for(i=(j+1==sp->nPart); i<j; i++) span_add(a, s, sp, sp->aStart[i], j);
+  }
+}
+
+/*
+** The full split of a word: every split analysis_parts() made, of the
+** word and of its parts at every level, in the order made (a part's
+** splits after its parent's). Offsets are in the word.
+*/
+#define ANALYZER_MAX_NODE (ANALYZER_MAX_STEM/DICT_MIN_PART)
+
+typedef struct SplitNode SplitNode;
+struct SplitNode {
+  int iOff, n;                    /* the split string: s[iOff..iOff+n) */
+  enum dict_table eLast;
+  Split sp;                       /* offsets in the split string */
+};
+
+typedef struct FullSplit FullSplit;
+struct FullSplit {
+  int nNode;
+  SplitNode aNode[ANALYZER_MAX_NODE];
+};
+
+/*
+** Add to a the parts of s[iOff..iOff+n) of the word s, whose last part is
+** from table eLast, then, up to depth levels, the parts of each part
+** (närsjukvård gives när, sjukvård, then sjuk, vård; patientsäkerhetsplan
+** gives patientsäkerhet, plan, then patient, säkerhet), and record each
+** split in *pFull. pKnown: the split, if known.
+*/
+static void analysis_parts(Analysis *a, const char *s, int iOff, int n,
+                           enum dict_table eLast, int depth,
+                           const Split *pKnown, FullSplit *pFull){
+  SplitNode *pNode;
+  int k;
+  if( pFull->nNode>=ANALYZER_MAX_NODE ) return;
+  pNode = &pFull->aNode[pFull->nNode];
+  if( pKnown ){
+    pNode->sp = *pKnown;
+  }else if( !split_nested(s+iOff, n, eLast, depth, &pNode->sp) ){
+    return;
+  }
+  pFull->nNode++;
+  pNode->iOff = iOff;
+  pNode->n = n;
+  pNode->eLast = eLast;
+  for(k=0; k<pNode->sp.nPart; k++){
+    analysis_add_entry(a, &pNode->sp.aEntry[k]);
+  }
+  for(k=0; k<pNode->sp.nPart; k++){
+    const Split *sp = &pNode->sp;
+    int iStart = sp->aStart[k], iEnd = k+1<sp->nPart ? sp->aStart[k+1] : n;
+    analysis_parts(a, s, iOff+iStart, iEnd-iStart,
+                   k+1<sp->nPart ? DICT_BEGIN : eLast, depth-1, 0, pFull);
+  }
+}
+
+/*
+** Add to a the runs of node p's split that begin inside its part k, where
+** a part of the full split begins (a boundary of a split of pFull inside
+** part k), and end with a later part whose term may end a word
+** (span_end()): närsjukvårds|område, whose first part is when fully split
+** när|sjuk|vårds, gives sjukvårdsområde and vårdsområde;
+** patientsäkerhets|arbete gives säkerhetsarbete. A run never ends inside
+** a part: that would cut the word the part stands for off its head
+** (närsjuk).
+*/
+static void analysis_inner_spans(Analysis *a, const char *s,
+                                 const FullSplit *pFull, const SplitNode *p,
+                                 int k){
+  const Split *sp = &p->sp;
+  int iLo = p->iOff + sp->aStart[k], iHi = p->iOff + sp->aStart[k+1];
+  int i, j, m;
+  for(j=k+1; j<sp->nPart; j++){
+    if( !span_end(sp, j, p->eLast) ) continue;
+    for(i=0; i<pFull->nNode; i++){
+      const SplitNode *q = &pFull->aNode[i];
+      if( q->iOff<iLo || q->iOff+q->n>iHi ) continue;  /* not in part k */
+      for(m=1; m<q->sp.nPart; m++){
+        span_add(a, s+p->iOff, sp, q->iOff + q->sp.aStart[m] - p->iOff, j);
+      }
     }
   }
 }
 
 /*
-** Add to a the parts of s[0..n), whose last part is from table eLast, and
-** then, up to depth, the parts of each part: närsjukvård gives när,
-** sjukvård, then sjuk, vård; patientsäkerhetsplan gives patientsäkerhet,
-** plan, then patient, säkerhet. Bounded by ANALYZER_MAX_PARTS terms.
+** Add to a the compounds nested in the full split of s: every run of
+** adjacent parts that may be a word (analysis_spans(),
+** analysis_inner_spans()), after all the parts, so that where a word has
+** more terms than ANALYZER_MAX_PARTS the runs are what is left out.
 */
-static void analysis_parts(Analysis *a, const char *s, int n,
-                           enum dict_table eLast, int depth,
-                           const Split *pKnown){
-  Split sp;
-  int k;
-  if( pKnown ){
-    sp = *pKnown;
-  }else if( depth<=0 || n<ANALYZER_MIN_SPLIT || is_nosplit(s, n)
-   || !split_stem(s, n, 2, eLast, &sp)
-   || (depth<ANALYZER_MAX_DEPTH && !split_nested_ok(&sp, n))
-   || (sp.aEntry[sp.nPart-1].flags & DICT_WHOLE) ){
-    return;
+static void analysis_runs(Analysis *a, const char *s, const FullSplit *pFull){
+  int i, k;
+  for(i=0; i<pFull->nNode; i++){
+    const SplitNode *p = &pFull->aNode[i];
+    analysis_spans(a, s+p->iOff, &p->sp, p->eLast);
   }
-  for(k=0; k<sp.nPart; k++) analysis_add_entry(a, &sp.aEntry[k]);
-  analysis_spans(a, s, &sp, eLast);
-  for(k=0; k<sp.nPart; k++){
-    int iEnd = k+1<sp.nPart ? sp.aStart[k+1] : n;
-    analysis_parts(a, s+sp.aStart[k], iEnd-sp.aStart[k],
-                   k+1<sp.nPart ? DICT_BEGIN : eLast, depth-1, 0);
+  for(i=0; i<pFull->nNode; i++){
+    const SplitNode *p = &pFull->aNode[i];
+    for(k=0; k+1<p->sp.nPart; k++) analysis_inner_spans(a, s, pFull, p, k);
   }
+}
+
+/*
+** Add to a the parts of s[0..n), a word (or what precedes an exception's
+** base) whose last part is from eLast, its runs of parts, and those of its
+** parts, at most depth levels. Bounded by ANALYZER_MAX_PARTS terms.
+*/
+static void analysis_compound(Analysis *a, const char *s, int n,
+                              enum dict_table eLast, int depth,
+                              const Split *pKnown){
+  FullSplit full;
+  full.nNode = 0;
+  analysis_parts(a, s, 0, n, eLast, depth, pKnown, &full);
+  analysis_runs(a, s, &full);
 }
 
 /*
@@ -490,7 +617,7 @@ static int analysis_exception(Analysis *a, const char *z, int n, int bWhole){
     a->bPartial = 1;
   }else if( iBase>0 ){
     if( dict_lookup(DICT_BEGIN, z, iBase, &e) ) analysis_add_entry(a, &e);
-    analysis_parts(a, z, iBase, DICT_BEGIN, ANALYZER_MAX_DEPTH-1, 0);
+    analysis_compound(a, z, iBase, DICT_BEGIN, ANALYZER_MAX_DEPTH-1, 0);
     analysis_add(a, pBase->z, pBase->n, "", 0);
   }
   return 1;
@@ -515,7 +642,7 @@ static void analysis_of_stem(const char *s, int nStem, int bWhole,
     if( bWhole ){
       a->bPartial = 1;
     }else{
-      analysis_parts(a, s, nStem, DICT_HEAD, ANALYZER_MAX_DEPTH, &sp);
+      analysis_compound(a, s, nStem, DICT_HEAD, ANALYZER_MAX_DEPTH, &sp);
     }
   }
 }

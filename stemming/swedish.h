@@ -42,7 +42,7 @@
 ** version string also names the libstemmer release it was built against,
 ** since a new Snowball release can change stems.
 */
-#define SWEDISH_ANALYSIS_REVISION 3
+#define SWEDISH_ANALYSIS_REVISION 4
 #define SWEDISH_LIBSTEMMER_VERSION "2.2.0"
 
 /*
@@ -51,7 +51,7 @@
 #define SWEDISH_TOKENIZER_NAME "swedish"
 
 /*
-** Return the analysis version string, e.g. "swedish-3/libstemmer-2.2.0".
+** Return the analysis version string, e.g. "swedish-4/libstemmer-2.2.0".
 ** The returned string is static; never NULL.
 */
 const char *swedish_analysis_version(void);

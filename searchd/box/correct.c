@@ -15,6 +15,11 @@
 #include "plain.h"
 #include "swedish.h"
 
+/* Pieces of a hyphenated compound looked at (e-hälsa, covid-19-vård). */
+#define CORRECT_MAX_PIECES 4
+/* Letters after a one-letter first part (e-hälsa): at least a short word. */
+#define CORRECT_MIN_HEAD 3
+
 struct correct {
   sqlite3 *db;
   struct fold *pFold;
@@ -346,30 +351,177 @@ static int correct_letters(const char *z){
   return n;
 }
 
-int correct_word(struct correct *p, const char *z, int n, char **pzTo){
+/*
+** The correction of the folded word zWord, one token (correct_word()):
+** diacritics restored, else, if bTypo, the nearest word by edit distance.
+** Sets *pzTo (NULL: none).
+*/
+static int correct_one(struct correct *p, const char *zWord, int bTypo,
+                       char **pzTo){
   const struct parts *pParts = 0;
-  char *zWord = 0, *zPlain = 0;
-  int nChar;
-  int rc = fold_word(p->pFold, z, n, &zWord);
+  char *zPlain = 0;
+  int nChar = correct_letters(zWord);
+  int rc = SQLITE_OK;
   *pzTo = 0;
-  if( rc!=SQLITE_OK || zWord==0 ) goto out;
-  nChar = correct_letters(zWord);
-  if( nChar<2 || nChar>CORRECT_MAX_CHARS ) goto out;
+  if( nChar<2 || nChar>CORRECT_MAX_CHARS ) return SQLITE_OK;
   zPlain = malloc(strlen(zWord) + 1);
-  if( zPlain==0 ) rc = SQLITE_NOMEM;
-  else plain_form(zWord, strlen(zWord), zPlain);
-  if( rc==SQLITE_OK ) rc = correct_parts(p, &pParts);
+  if( zPlain==0 ) return SQLITE_NOMEM;
+  plain_form(zWord, strlen(zWord), zPlain);
+  rc = correct_parts(p, &pParts);
   if( rc==SQLITE_OK ) rc = correct_by_plain(p, pParts, zWord, zPlain, pzTo);
-  if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 ){
+  if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 && bTypo ){
     rc = correct_by_distance(p, pParts, zWord, zPlain, nChar, pzTo);
   }
-out:
+  free(zPlain);
+  return rc;
+}
+
+/* Does the text z, as one quoted FTS5 phrase, find a row? */
+static int correct_phrase_found(struct correct *p, const char *z,
+                                int *pbFound){
+  char *zMatch = sqlite3_mprintf("\"%w\"", z);
+  int rc;
+  *pbFound = 0;
+  if( zMatch==0 ) return SQLITE_NOMEM;
+  rc = correct_found(p, zMatch, pbFound);
+  sqlite3_free(zMatch);
+  return rc;
+}
+
+/*
+** One piece of a hyphenated compound (folded): as typed if it finds a row
+** or has no letters to correct (e, 19), else its correction (correct_one(),
+** bTypo). Appends it to pStr; sets *pbChanged if corrected, *pbLost if it
+** finds nothing and has no correction.
+*/
+static int correct_piece(struct correct *p, const char *zPiece, int bTypo,
+                         sqlite3_str *pStr, int *pbChanged, int *pbLost){
+  char *zTo = 0;
+  int bFound = 1, rc = SQLITE_OK;
+  if( correct_letters(zPiece)>=2 ){
+    rc = correct_phrase_found(p, zPiece, &bFound);
+  }
+  if( rc==SQLITE_OK && !bFound ) rc = correct_one(p, zPiece, bTypo, &zTo);
+  if( rc==SQLITE_OK && !bFound && zTo==0 ) *pbLost = 1;
+  if( zTo ) *pbChanged = 1;
+  sqlite3_str_appendall(pStr, zTo ? zTo : zPiece);
+  sqlite3_free(zTo);
+  return rc;
+}
+
+/*
+** The correction of a compound given as nPiece folded pieces (e, halsa):
+** each piece corrected (correct_piece(), typos too if bTypo), joined with
+** hyphens, offered if some piece changed and the whole finds a row as a
+** phrase (e-hälsa).
+*/
+static int correct_pieces(struct correct *p, char *const *azPiece,
+                          int nPiece, int bTypo, char **pzTo){
+  sqlite3_str *pStr = sqlite3_str_new(0);
+  char *zCand;
+  int i, bChanged = 0, bLost = 0, bFound = 0, rc = SQLITE_OK;
+  for(i=0; rc==SQLITE_OK && i<nPiece; i++){
+    if( i ) sqlite3_str_appendchar(pStr, 1, '-');
+    rc = correct_piece(p, azPiece[i], bTypo, pStr, &bChanged, &bLost);
+  }
+  zCand = sqlite3_str_finish(pStr);
+  if( rc==SQLITE_OK && zCand==0 ) rc = SQLITE_NOMEM;
+  if( rc==SQLITE_OK && bChanged && !bLost ){
+    rc = correct_phrase_found(p, zCand, &bFound);
+  }
+  if( rc==SQLITE_OK && bFound ){
+    *pzTo = zCand;
+    zCand = 0;
+  }
+  sqlite3_free(zCand);
+  return rc;
+}
+
+/* The pieces of a hyphenated compound, collected by correct_hyphen_cb. */
+struct correct_split {
+  const char *z;                  /* the text as typed */
+  int iNext;                      /* where the next piece must begin */
+  int nPiece;
+  int bBad;                       /* not pieces joined by single hyphens */
+  char *azPiece[CORRECT_MAX_PIECES];
+};
+
+static int correct_hyphen_cb(void *pCtx, const char *zTok, int nTok,
+                             int iStart, int iEnd){
+  struct correct_split *c = (struct correct_split*)pCtx;
+  if( iStart!=c->iNext || c->nPiece>=CORRECT_MAX_PIECES ){
+    c->bBad = 1;
+    return SQLITE_DONE;
+  }
+  c->azPiece[c->nPiece] = sqlite3_mprintf("%.*s", nTok, zTok);
+  if( c->azPiece[c->nPiece]==0 ) return SQLITE_NOMEM;
+  c->nPiece++;
+  c->iNext = c->z[iEnd]=='-' ? iEnd+1 : -1;
+  return SQLITE_OK;
+}
+
+/*
+** The correction of z[0..n), a compound of words joined by hyphens as
+** typed (e-halsa -> e-hälsa, covid-vard -> covid-vård); nothing for other
+** text of several words.
+*/
+static int correct_hyphenated(struct correct *p, const char *z, int n,
+                              char **pzTo){
+  struct correct_split c;
+  char *zCopy = sqlite3_mprintf("%.*s", n, z);   /* NUL after the end */
+  int i, rc;
+  if( zCopy==0 ) return SQLITE_NOMEM;
+  memset(&c, 0, sizeof(c));
+  c.z = zCopy;
+  rc = fold_tokens(p->pFold, zCopy, n, &c, correct_hyphen_cb);
+  if( rc==SQLITE_OK && !c.bBad && c.nPiece>=2 && c.iNext==-1 ){
+    rc = correct_pieces(p, c.azPiece, c.nPiece, 1, pzTo);
+  }
+  for(i=0; i<c.nPiece; i++) sqlite3_free(c.azPiece[i]);
+  sqlite3_free(zCopy);
+  return rc;
+}
+
+/*
+** The correction of the folded word zWord as a compound whose first part
+** is its first letter, typed without the hyphen (ehalsa -> e-hälsa,
+** etjanster -> e-tjänster): offered only if it finds a row. The rest gets
+** its diacritics only: a missing hyphen and a typo besides are too far
+** (and every word that has no correction comes here: a typo search per
+** piece would double the cost of a word that is nothing).
+*/
+static int correct_first_letter(struct correct *p, const char *zWord,
+                                 char **pzTo){
+  const unsigned char *u = (const unsigned char*)zWord;
+  int nFirst = u[0]<0xc0 ? 1 : u[0]<0xe0 ? 2 : u[0]<0xf0 ? 3 : 4;
+  char *azPiece[2];
+  int rc;
+  if( (int)strlen(zWord)<=nFirst
+   || correct_letters(zWord+nFirst)<CORRECT_MIN_HEAD ) return SQLITE_OK;
+  azPiece[0] = sqlite3_mprintf("%.*s", nFirst, zWord);
+  azPiece[1] = sqlite3_mprintf("%s", zWord+nFirst);
+  rc = azPiece[0] && azPiece[1]
+     ? correct_pieces(p, azPiece, 2, 0, pzTo) : SQLITE_NOMEM;
+  sqlite3_free(azPiece[0]);
+  sqlite3_free(azPiece[1]);
+  return rc;
+}
+
+int correct_word(struct correct *p, const char *z, int n, char **pzTo){
+  char *zWord = 0;
+  int rc = fold_word(p->pFold, z, n, &zWord);
+  *pzTo = 0;
+  if( rc==SQLITE_OK && zWord==0 ){
+    rc = correct_hyphenated(p, z, n, pzTo);
+  }else if( rc==SQLITE_OK ){
+    rc = correct_one(p, zWord, 1, pzTo);
+    if( rc==SQLITE_OK && *pzTo==0 ) rc = correct_first_letter(p, zWord, pzTo);
+  }
   if( rc!=SQLITE_OK ){
     sqlite3_free(*pzTo);
     *pzTo = 0;
   }
   sqlite3_free(zWord);
-  free(zPlain);
   return rc;
 }
 

@@ -16,12 +16,21 @@
 **      of vocab.plain and a binary search of the parts, restricted to the
 **      same first letter and a length window, so a typo in the first
 **      letter is not corrected.
+**   3. else the word as a one-letter first part, a hyphen and the rest
+**      (ehalsa -> e-hälsa), corrected as a hyphenated compound is, but
+**      by step 1 only.
+**
+** A hyphenated compound (e-halsa: one term of several words) is corrected
+** piece by piece: each piece that finds no row alone gets its correction
+** by steps 1 and 2, and the pieces joined by hyphens are offered only if
+** they find a row as a phrase (e-hälsa).
 **
 ** A word that finds a row is never corrected. Words with digits, of fewer
 ** than 2 letters (4 for typos) or more than CORRECT_MAX_CHARS are left
-** alone. A correctly spelled word that finds nothing (correct_is_known():
-** lag, våra) is not searched as its correction: the module offers the
-** correction as a suggestion only (QUERY_ALT_SUGGESTION).
+** alone (as pieces of a hyphenated compound too: covid-19). A correctly
+** spelled word that finds nothing (correct_is_known(): lag, våra) is not
+** searched as its correction: the module offers the correction as a
+** suggestion only (QUERY_ALT_SUGGESTION).
 **
 ** The parts are made from vocab at the first correct_word() that needs
 ** them and again after the index changed (PRAGMA data_version).
@@ -58,8 +67,9 @@ int correct_found(struct correct *p, const char *zMatch, int *pbFound);
 ** Propose a correction for the word z[0..n) as typed. Does not check that
 ** the word finds nothing: the caller does (correct_found), because the
 ** word's synonyms count too. On success returns SQLITE_OK and sets *pzTo
-** to the vocab word (a new string, sqlite3_free) or NULL when there is no
-** proposal. Returns an SQLite code on failure, *pzTo NULL.
+** to the vocab word, part or hyphenated compound (a new string,
+** sqlite3_free) or NULL when there is no proposal. Returns an SQLite
+** code on failure, *pzTo NULL.
 */
 int correct_word(struct correct *p, const char *z, int n, char **pzTo);
 
