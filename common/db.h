@@ -46,9 +46,10 @@
 **                                     rows are linked again (in the same
 **                                     transaction, except in a run that
 **                                     rewrites a quarter or more of the
-**                                     index, which links at its end; after
-**                                     indexer --no-link it stays 0 until a
-**                                     run without it)
+**                                     index, which links at its end a
+**                                     series it did not link as it came;
+**                                     after indexer --no-link it stays 0
+**                                     until a run without it)
 **   assignment_threads(id PRIMARY KEY, series, first_seen, last_seen,
 **                      occurrences, open, status_class, latest)
 **                                     one assignment followed across the

@@ -8,6 +8,7 @@
 #include "assign.h"
 #include "hash.h"
 #include "link.h"
+#include "pending.h"
 #include "status.h"
 
 #define LINK_ID_MAX (LINK_TAG_LEN + 1 + ASSIGN_ID_MAX)
@@ -16,7 +17,7 @@
 enum {
   L_FIND, L_TAG_USED, L_ADD_SERIES, L_UNLINK, L_UNLINK_REPORT, L_DIRTY,
   L_NEWEST, L_TEXTS, L_REPORTS, L_REPORT_ROWS, L_SET_ID, L_DEL_THREADS,
-  L_ADD_THREAD, L_DEL_SERIES, L_LINKED, L_COUNT
+  L_ADD_THREAD, L_DEL_SERIES, L_LINKED, L_TAG, L_N_REPORTS, L_COUNT
 };
 
 static const char *const azSql[L_COUNT] = {
@@ -45,6 +46,8 @@ static const char *const azSql[L_COUNT] = {
                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   /* L_DEL_SERIES */ "DELETE FROM series WHERE path = ?1",
   /* L_LINKED */   "UPDATE series SET linked = 1 WHERE path = ?1",
+  /* L_TAG */      "SELECT tag FROM series WHERE path = ?1",
+  /* L_N_REPORTS */ "SELECT count(*) FROM reports WHERE series = ?1",
 };
 
 struct link {
@@ -148,15 +151,20 @@ static int link_add_series(struct link *p, const char *z, int n){
   return rc;
 }
 
-int link_touch(struct link *p, const char *zSeries, int nSeries){
+int link_touch(struct link *p, const char *zSeries, int nSeries, int *pbNew){
   sqlite3_stmt *pFind = p->apStmt[L_FIND];
   int rc = sqlite3_bind_text(pFind, 1, zSeries, nSeries, SQLITE_STATIC);
   int bFound = 0, bLinked = 0;
+  if( pbNew ) *pbNew = 0;
   if( rc==SQLITE_OK ) rc = link_step1(pFind, &bFound);
   if( rc==SQLITE_OK && bFound ) bLinked = sqlite3_column_int(pFind, 0);
   if( rc==SQLITE_OK ) rc = sqlite3_reset(pFind);
   if( rc!=SQLITE_OK ) return rc;
-  if( !bFound ) return link_add_series(p, zSeries, nSeries);
+  if( !bFound ){
+    rc = link_add_series(p, zSeries, nSeries);
+    if( rc==SQLITE_OK && pbNew ) *pbNew = 1;
+    return rc;
+  }
   if( bLinked ) return link_run_text(p, L_UNLINK, zSeries, nSeries, 0);
   return SQLITE_OK;
 }
@@ -455,6 +463,133 @@ int link_dirty(struct link *p, int nMax, int *pnLinked){
     if( rc==SQLITE_OK && !bRow ) break;
     if( rc==SQLITE_OK ) (*pnLinked)++;
   }
+  return rc;
+}
+
+/* Reports in the order a series is linked: date, then path (L_REPORTS). */
+static int link_report_cmp(const void *pa, const void *pb){
+  const struct link_report *a = pa, *b = pb;
+  int c = strcmp(a->zDate, b->zDate);
+  return c ? c : strcmp(a->zPath, b->zPath);
+}
+
+/* Is aRep[0..nRep) every report the index holds of the series s? */
+static int pend_whole(struct link *p, const struct series *s, int nRep,
+                      int *pbWhole){
+  sqlite3_stmt *pStmt = p->apStmt[L_N_REPORTS];
+  int rc = sqlite3_bind_text(pStmt, 1, s->zPath, -1, SQLITE_STATIC);
+  *pbWhole = 0;
+  if( rc==SQLITE_OK ) rc = link_step1(pStmt, 0);
+  if( rc==SQLITE_OK ) *pbWhole = sqlite3_column_int64(pStmt, 0)==nRep;
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
+  else sqlite3_reset(pStmt);
+  return rc;
+}
+
+/* The tag of the series s into zTag (LINK_TAG_LEN+1 bytes). */
+static int pend_tag(struct link *p, const struct series *s, char *zTag){
+  sqlite3_stmt *pStmt = p->apStmt[L_TAG];
+  int rc = sqlite3_bind_text(pStmt, 1, s->zPath, -1, SQLITE_STATIC), bRow = 0;
+  if( rc==SQLITE_OK ) rc = link_step1(pStmt, &bRow);
+  if( rc==SQLITE_OK && !bRow ) rc = SQLITE_CORRUPT;   /* link_touch made it */
+  if( rc==SQLITE_OK ){
+    snprintf(zTag, LINK_TAG_LEN+1, "%s", sqlite3_column_text(pStmt, 0));
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_reset(pStmt);
+  else sqlite3_reset(pStmt);
+  return rc;
+}
+
+/* Count the held rows into the stream's term weights; the newest date. */
+static int pend_count(struct series *s, struct assign_stream *pStream,
+                      const struct pending *pPend,
+                      const struct link_report *aRep, int nRep){
+  int i, j, rc = SQLITE_OK;
+  for(i=0; rc==SQLITE_OK && i<nRep; i++){
+    const struct link_report *r = &aRep[i];
+    if( r->nRow>0 && strcmp(r->zDate, s->zNewest)>0 ){
+      snprintf(s->zNewest, sizeof(s->zNewest), "%s", r->zDate);
+    }
+    for(j=0; rc==SQLITE_OK && j<r->nRow; j++){
+      const char *zA, *zS;
+      size_t nA, nS;
+      pending_text(pPend, r->iFirst + (size_t)j, 0, &zA, &nA);
+      pending_text(pPend, r->iFirst + (size_t)j, 1, &zS, &nS);
+      rc = series_rc(s, assign_stream_count(pStream, zA, nA, zS, nS));
+    }
+  }
+  return rc;
+}
+
+/* Link the held rows of report r and set their assignment ids. */
+static int pend_report(struct series *s, struct assign_stream *pStream,
+                       struct pending *pPend, const struct link_report *r){
+  int i, rc = SQLITE_OK;
+  while( rc==SQLITE_OK && s->nAlloc<r->nRow ) rc = series_grow(s);
+  for(i=0; rc==SQLITE_OK && i<r->nRow; i++){
+    struct assign_row *a = &s->aIn[i];
+    size_t k = r->iFirst + (size_t)i;
+    int eClass = status_class_from_name(pending_class(pPend, k));
+    a->zDate = r->zDate;
+    a->zReport = r->zPath;
+    a->iRow = pending_row_no(pPend, k);
+    pending_text(pPend, k, 0, &a->zAssignment, &a->nAssignment);
+    pending_text(pPend, k, 1, &a->zSource, &a->nSource);
+    a->eStatus = eClass<0 ? STATUS_UNKNOWN : eClass;
+    a->iId = pending_id(pPend, k);
+  }
+  if( rc==SQLITE_OK ){
+    rc = series_rc(s, assign_stream_report(pStream, s->aIn, r->nRow,
+                                           s->aCluster, s->azId));
+  }
+  for(i=0; rc==SQLITE_OK && i<r->nRow; i++){
+    char zFull[LINK_ID_MAX];
+    int n = snprintf(zFull, sizeof(zFull), "%s-%s", s->zTag, s->azId[i]);
+    rc = pending_set_assignment_id(pPend, r->iFirst + (size_t)i, zFull,
+                                   (size_t)n);
+  }
+  return rc;
+}
+
+/* Link the series s from its held reports aRep (sorted here). */
+static int pend_link(struct link *p, struct series *s, struct pending *pPend,
+                     struct link_report *aRep, int nRep){
+  struct assign_stream *pStream = 0;
+  int rc = series_rc(s, assign_stream_new(series_add_thread, s, &pStream));
+  int i;
+  qsort(aRep, (size_t)nRep, sizeof(*aRep), link_report_cmp);
+  if( rc==SQLITE_OK ) rc = pend_count(s, pStream, pPend, aRep, nRep);
+  if( rc==SQLITE_OK ) rc = link_run_text(p, L_DEL_THREADS, s->zPath, -1, 0);
+  for(i=0; rc==SQLITE_OK && i<nRep; i++){
+    rc = pend_report(s, pStream, pPend, &aRep[i]);
+  }
+  if( rc==SQLITE_OK ) rc = series_rc(s, assign_stream_finish(pStream));
+  if( rc==SQLITE_OK ) rc = link_run_text(p, L_LINKED, s->zPath, -1, 0);
+  assign_stream_free(pStream);
+  return rc;
+}
+
+int link_pending(struct link *p, const char *zSeries, int nSeries,
+                 struct pending *pPend, struct link_report *aRep, int nRep,
+                 int *pbLinked){
+  struct series s;
+  char zTag[LINK_TAG_LEN+1];
+  char *zPath = sqlite3_mprintf("%.*s", nSeries, zSeries);
+  int rc = zPath ? SQLITE_OK : SQLITE_NOMEM, bWhole = 0;
+  *pbLinked = 0;
+  memset(&s, 0, sizeof(s));
+  s.p = p;
+  s.zPath = zPath;
+  s.zTag = zTag;
+  if( rc==SQLITE_OK ) rc = pend_whole(p, &s, nRep, &bWhole);
+  if( rc==SQLITE_OK && bWhole ) rc = pend_tag(p, &s, zTag);
+  if( rc==SQLITE_OK && bWhole ) rc = pend_link(p, &s, pPend, aRep, nRep);
+  if( rc==SQLITE_OK ) *pbLinked = bWhole;
+  free(s.aRow);
+  free(s.aIn);
+  free(s.aCluster);
+  free(s.azId);
+  sqlite3_free(zPath);
   return rc;
 }
 

@@ -35,7 +35,11 @@
 #ifndef LINK_H
 #define LINK_H
 
+#include <stddef.h>
+
 #include <sqlite3.h>
+
+#include "pending.h"
 
 #define LINK_TAG_LEN 8            /* hex digits of a series tag */
 
@@ -53,9 +57,34 @@ void link_close(struct link *p);
 /*
 ** A report of the series zSeries (its first nSeries bytes) is added or
 ** replaced: give the series a row (and a tag) if it has none, and set its
-** linked to 0. Writes nothing when the series is already marked.
+** linked to 0. Writes nothing when the series is already marked. If pbNew
+** is not NULL, *pbNew is set to 1 if the series row was made now, else 0.
 */
-int link_touch(struct link *p, const char *zSeries, int nSeries);
+int link_touch(struct link *p, const char *zSeries, int nSeries, int *pbNew);
+
+/* A report whose rows wait in a pending list (link_pending()). */
+struct link_report {
+  const char *zDate;              /* its date, as in reports */
+  const char *zPath;              /* its path, as in reports */
+  size_t iFirst;                  /* its rows: pending rows iFirst.. */
+  int nRow;                       /* ... iFirst+nRow-1, in row order */
+};
+
+/*
+** Link the series zSeries (its first nSeries bytes) before its rows move
+** into assignments, when aRep[0..nRep) are all its reports in the index
+** (the writer made the series in this transaction and kept its rows):
+** the same links and ids link_dirty() would give, without reading the
+** rows back or rewriting them. Each row's id goes into pPend
+** (pending_set_assignment_id()); the rows must be numbered
+** (pending_set_next_id()), since threads name their latest row by id and
+** are inserted here; then linked is set to 1. Sorts aRep. Sets *pbLinked
+** to 1, or to 0 without writing anything if the index holds other reports
+** of the series (link_dirty() links it later).
+*/
+int link_pending(struct link *p, const char *zSeries, int nSeries,
+                 struct pending *pPend, struct link_report *aRep, int nRep,
+                 int *pbLinked);
 
 /*
 ** Report iReport is about to be deleted (pruned): set its series' linked

@@ -172,6 +172,7 @@ static int batch_maybe_commit(struct indexer *p, int bForce){
   if( !bForce && p->nBatchBytes < BATCH_BYTES && t - p->tBatch < BATCH_SECONDS ){
     return SQLITE_OK;
   }
+  if( !bForce && store_holding(p->pStore) ) return SQLITE_OK;
   if( !sqlite3_get_autocommit(p->db) && !p->bNoLink
    && !store_is_bulk(p->pStore) ){
     rc = store_link(p->pStore, &p->nLinked);
@@ -221,9 +222,16 @@ static int index_twin(struct indexer *p, const struct prefetch_item *pItem){
   return SQLITE_OK;
 }
 
-/* Put a parsed report in the index, in the current batch. */
+/*
+** Put a parsed report in the index, in the current batch. A commit put off
+** while the store held a new series (store.h) is made once the series
+** ends, before the first report of the next one.
+*/
 static int index_put(struct indexer *p, struct prefetch_item *pItem){
-  int rc = batch_begin(p);
+  int rc = store_end_series(p->pStore, pItem->zPath);
+  if( rc!=SQLITE_OK ) return db_fail(p, rc, "link");
+  rc = batch_maybe_commit(p, 0);
+  if( rc==SQLITE_OK ) rc = batch_begin(p);
   if( rc==SQLITE_OK ){
     rc = store_put(p->pStore, pItem->zPath, pItem->zSha, pItem->pReport,
                    pItem->pCounts, pItem->aStatus);
@@ -572,6 +580,7 @@ int main(int argc, char **argv){
       db_fail(&ctx, rc, "prepare");
       eExit = EXIT_DB;
     }else{
+      store_set_linking(ctx.pStore, !ctx.bNoLink);
       eExit = run_index(&ctx);
     }
   }

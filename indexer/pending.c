@@ -9,17 +9,20 @@
 /* Memory kept across pending_clear(); more is given back. */
 #define PENDING_KEEP_BYTES (32 << 20)
 
-/* columns: report_id, row, the three texts, status_class, status_evidence */
+/* columns: report_id, row, the three texts, status_class, status_evidence,
+** id, assignment_id */
 enum { PENDING_REPORT, PENDING_ROW, PENDING_TEXT0, PENDING_CLASS = 5,
-       PENDING_EVIDENCE };
+       PENDING_EVIDENCE, PENDING_ID, PENDING_AID };
 
 struct pending_row {
   sqlite3_int64 iReport;
+  sqlite3_int64 iId;              /* 0: none (SQLite picks one) */
   int iRow;
   size_t aOff[3];                 /* texts in zArena */
   size_t an[3];
   const char *zClass;             /* static */
   size_t iEvidence, nEvidence;    /* in the status text */
+  size_t oAid, nAid;              /* assignment_id in zArena; nAid 0: NULL */
 };
 
 struct pending {
@@ -27,6 +30,7 @@ struct pending {
   size_t nRow, nRowAlloc;
   char *zArena;
   size_t nArena, nArenaAlloc;
+  sqlite3_int64 iNextId;          /* id of the next row added, 0: none */
 };
 
 struct pending_cursor {
@@ -69,7 +73,10 @@ int pending_add(struct pending *p, sqlite3_int64 iReport, int iRow,
   }
   r = &p->aRow[p->nRow++];
   r->iReport = iReport;
+  r->iId = p->iNextId;
+  if( p->iNextId ) p->iNextId++;
   r->iRow = iRow;
+  r->oAid = r->nAid = 0;
   for(k=0; k<3; k++){
     r->aOff[k] = p->nArena;
     r->an[k] = anText[k];
@@ -85,6 +92,37 @@ int pending_add(struct pending *p, sqlite3_int64 iReport, int iRow,
       r->nEvidence = anText[2]-r->iEvidence;
     }
   }
+  return SQLITE_OK;
+}
+
+void pending_set_next_id(struct pending *p, sqlite3_int64 iNext){
+  p->iNextId = iNext>0 ? iNext : 0;
+}
+
+sqlite3_int64 pending_id(const struct pending *p, size_t iRow){
+  return p->aRow[iRow].iId;
+}
+
+int pending_row_no(const struct pending *p, size_t iRow){
+  return p->aRow[iRow].iRow;
+}
+
+const char *pending_class(const struct pending *p, size_t iRow){
+  return p->aRow[iRow].zClass;
+}
+
+int pending_set_assignment_id(struct pending *p, size_t iRow, const char *z,
+                              size_t n){
+  struct pending_row *r;
+  if( n>0x7fffffff ) return SQLITE_TOOBIG;
+  if( pending_grow((void**)&p->zArena, &p->nArenaAlloc, p->nArena+n, 1) ){
+    return SQLITE_NOMEM;
+  }
+  r = &p->aRow[iRow];
+  r->oAid = p->nArena;
+  r->nAid = n;
+  if( n ) memcpy(&p->zArena[p->nArena], z, n);
+  p->nArena += n;
   return SQLITE_OK;
 }
 
@@ -125,7 +163,8 @@ static int pending_connect(sqlite3 *db, void *pAux, int argc,
   rc = sqlite3_declare_vtab(db, "CREATE TABLE x(report_id INTEGER,"
                             " row INTEGER, assignment TEXT, source TEXT,"
                             " status TEXT, status_class TEXT,"
-                            " status_evidence TEXT)");
+                            " status_evidence TEXT, id INTEGER,"
+                            " assignment_id TEXT)");
   if( rc!=SQLITE_OK ) return rc;
   pTab = sqlite3_malloc(sizeof(*pTab));
   if( pTab==0 ) return SQLITE_NOMEM;
@@ -189,6 +228,16 @@ static int pending_column(sqlite3_vtab_cursor *pCur, sqlite3_context *ctx,
     sqlite3_result_int(ctx, r->iRow);
   }else if( iCol==PENDING_CLASS ){
     sqlite3_result_text(ctx, r->zClass, -1, SQLITE_STATIC);
+  }else if( iCol==PENDING_ID ){
+    if( r->iId ) sqlite3_result_int64(ctx, r->iId);
+    else sqlite3_result_null(ctx);
+  }else if( iCol==PENDING_AID ){
+    if( r->nAid ){
+      sqlite3_result_text(ctx, &c->p->zArena[r->oAid], (int)r->nAid,
+                          SQLITE_STATIC);
+    }else{
+      sqlite3_result_null(ctx);
+    }
   }else if( iCol==PENDING_EVIDENCE ){
     const char *z = c->p->zArena ? &c->p->zArena[r->aOff[2]] : "";
     sqlite3_result_text(ctx, z + r->iEvidence, (int)r->nEvidence,

@@ -9,8 +9,10 @@
 ** place: no temporary table to fill, read and empty.
 **
 ** The virtual table has the columns (report_id, row, assignment, source,
-** status, status_class, status_evidence) and yields the rows in the order
-** they were added. It exists only
+** status, status_class, status_evidence, id, assignment_id) and yields the
+** rows in the order they were added. id is the row's id in assignments
+** when the writer numbers its rows (pending_set_next_id()), else NULL;
+** assignment_id is NULL unless set (pending_set_assignment_id()). It exists only
 ** on the connection it was registered with. One thread at a time (the
 ** connection's).
 */
@@ -54,7 +56,30 @@ int pending_add(struct pending *p, sqlite3_int64 iReport, int iRow,
                 const char *const *azText, const size_t *anText,
                 const struct pending_status *pStatus);
 
-/* Bytes of row text held. */
+/*
+** Number the rows added from now on iNext, iNext+1, ... (their id column);
+** 0 or less: leave them unnumbered (NULL).
+*/
+void pending_set_next_id(struct pending *p, sqlite3_int64 iNext);
+
+/* Row iRow's id (0-based, < pending_rows()), 0 if unnumbered. */
+sqlite3_int64 pending_id(const struct pending *p, size_t iRow);
+
+/* Row iRow's ordinal in its report, as given to pending_add(). */
+int pending_row_no(const struct pending *p, size_t iRow);
+
+/* Row iRow's status class name, as given to pending_add() ("unknown"). */
+const char *pending_class(const struct pending *p, size_t iRow);
+
+/*
+** Set row iRow's assignment_id to z[0..n), copied (n 0: NULL again).
+** Returns SQLITE_OK, SQLITE_NOMEM or SQLITE_TOOBIG. Do not call while a
+** statement reads the table.
+*/
+int pending_set_assignment_id(struct pending *p, size_t iRow, const char *z,
+                              size_t n);
+
+/* Bytes of row text (and assignment ids) held. */
 size_t pending_bytes(const struct pending *p);
 
 /* Number of rows held. */
@@ -63,7 +88,8 @@ size_t pending_rows(const struct pending *p);
 /*
 ** Set *pz and *pn to text k (0 assignment, 1 source, 2 status) of row iRow
 ** (0-based, < pending_rows()). The bytes (not NUL-terminated) stay valid
-** and unchanged until the next pending_add() or pending_clear().
+** and unchanged until the next pending_add(), pending_set_assignment_id()
+** or pending_clear().
 */
 void pending_text(const struct pending *p, size_t iRow, int k,
                   const char **pz, size_t *pn);

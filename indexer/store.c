@@ -15,7 +15,7 @@
 /* The statements a store reuses; the order of azSql in store_open(). */
 enum {
   ST_FIND, ST_OLD_ROWS, ST_DELETE, ST_REPORT, ST_ALL, ST_MOVE, ST_KNOWN,
-  ST_ROWS, ST_CONFIG, ST_SET, ST_TWIN, ST_COUNT
+  ST_ROWS, ST_CONFIG, ST_SET, ST_TWIN, ST_MAX_ID, ST_COUNT
 };
 
 /*
@@ -59,6 +59,25 @@ enum {
 #define STORE_BULK_SHARE 4
 #define STORE_BULK_STAGE_BYTES (4 << 20)
 
+/*
+** A new series is linked before its rows move (link_pending()): linking
+** it after the move would read every row back and rewrite it with its id,
+** an UPDATE of a wide row whose pages then go through the WAL a second
+** time, most of what linking cost. So the rows of a series that the
+** writer made in this transaction wait in pending until the next file is
+** of another folder (files come sorted, so a folder's files are
+** together), up to STORE_HOLD_BYTES of them; the batch is not committed
+** meanwhile. Every 6,300-row series of the 21-region lifecycle corpus
+** fits. A larger series is let go (its rows move as usual) and linked
+** after the move by link_dirty(), as is any series that already had
+** reports. Moves keep their size: a hold starts with what is pending
+** moved once it is half a move or more, so at most half a move plus a
+** hold waits. A hold needs the rows numbered ahead (the threads name
+** their latest row by id): each transaction numbers its rows from the
+** largest id plus one, as SQLite would.
+*/
+#define STORE_HOLD_BYTES (8 << 20)
+
 /* The FTS5 options a bulk transaction sets: name, FTS5's default (used
 ** when the index's config table has none), the bulk value. */
 static const struct store_option {
@@ -94,10 +113,12 @@ static const char *const azSql[ST_COUNT] = {
                     " rows, indexed_at) VALUES(?1, ?2, ?3, ?6, ?4, ?5,"
                     " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
   /* ST_ALL */      "SELECT id, path FROM reports ORDER BY id",
-  /* ST_MOVE */     "INSERT INTO main.assignments(report_id, row, assignment,"
-                    " source, status, status_class, status_evidence)"
-                    " SELECT report_id, row, assignment, source, status,"
-                    " status_class, status_evidence FROM " STORE_PENDING,
+  /* ST_MOVE */     "INSERT INTO main.assignments(id, report_id, row,"
+                    " assignment, source, status, status_class,"
+                    " status_evidence, assignment_id)"
+                    " SELECT id, report_id, row, assignment, source, status,"
+                    " status_class, status_evidence, assignment_id FROM "
+                    STORE_PENDING,
   /* ST_KNOWN */    "SELECT path, sha256 FROM reports ORDER BY path",
   /* ST_ROWS */     "SELECT coalesce(sum(rows), 0) FROM reports",
   /* ST_CONFIG */   "SELECT v FROM assignments_fts_config WHERE k = ?1",
@@ -105,6 +126,17 @@ static const char *const azSql[ST_COUNT] = {
                     " VALUES(?1, ?2)",
   /* ST_TWIN */     "SELECT path FROM reports WHERE date = ?1 AND sha256 = ?2"
                     " AND path <> ?3 ORDER BY path LIMIT 1",
+  /* ST_MAX_ID */   "SELECT coalesce(max(id), 0) FROM assignments",
+};
+
+/* The reports of a new series whose rows wait in pending (above). */
+struct store_hold {
+  char *zSeries;                  /* its path (malloc), NULL: none held */
+  int nSeries;
+  size_t nBytesAtStart;           /* pending_bytes() when it began */
+  struct link_report *aRep;       /* its reports, strings in azOwn */
+  char **azOwn;
+  int nRep, nAlloc;
 };
 
 struct store {
@@ -117,6 +149,11 @@ struct store {
   sqlite3_int64 nChanged;         /* rows inserted and deleted since */
   int aiOwn[STORE_N_OPTION];      /* the index's own aOption values */
   int bBulk;                      /* this transaction runs in bulk mode */
+  int bNoHold;                    /* link nothing before the move */
+  int bNumbered;                  /* this transaction numbers its rows */
+  struct store_hold hold;
+  int nHeldLinked;                /* series linked from a hold, not yet
+                                  ** reported by store_link*() */
 };
 
 /*
@@ -165,13 +202,90 @@ int store_open(sqlite3 *db, struct store **ppStore){
   return rc;
 }
 
+/* Forget what is held (its rows stay in pending, its series unlinked). */
+static void hold_clear(struct store_hold *h){
+  int i;
+  for(i=0; i<h->nRep; i++) free(h->azOwn[i]);
+  h->nRep = 0;
+  free(h->zSeries);
+  h->zSeries = 0;
+  h->nSeries = 0;
+}
+
+/* Is the series z[0..n) the one held? */
+static int hold_is(const struct store_hold *h, const char *z, int n){
+  return h->zSeries && h->nSeries==n && memcmp(h->zSeries, z, (size_t)n)==0;
+}
+
+/* Keep a report of the held series: its date, path and rows in pending. */
+static int hold_add(struct store_hold *h, const char *zDate, const char *zPath,
+                    size_t iFirst, int nRow){
+  size_t nDate = strlen(zDate), nPath = strlen(zPath);
+  char *z;
+  if( h->nRep==h->nAlloc ){
+    int nNew = h->nAlloc ? 2*h->nAlloc : 64;
+    struct link_report *aRep = realloc(h->aRep, sizeof(*aRep)*(size_t)nNew);
+    char **azOwn;
+    if( aRep==0 ) return SQLITE_NOMEM;
+    h->aRep = aRep;
+    azOwn = realloc(h->azOwn, sizeof(*azOwn)*(size_t)nNew);
+    if( azOwn==0 ) return SQLITE_NOMEM;
+    h->azOwn = azOwn;
+    h->nAlloc = nNew;
+  }
+  z = malloc(nDate + nPath + 2);
+  if( z==0 ) return SQLITE_NOMEM;
+  memcpy(z, zDate, nDate+1);
+  memcpy(z+nDate+1, zPath, nPath+1);
+  h->azOwn[h->nRep] = z;
+  h->aRep[h->nRep].zDate = z;
+  h->aRep[h->nRep].zPath = z+nDate+1;
+  h->aRep[h->nRep].iFirst = iFirst;
+  h->aRep[h->nRep].nRow = nRow;
+  h->nRep++;
+  return SQLITE_OK;
+}
+
 void store_close(struct store *p){
   int i;
   if( p==0 ) return;
   for(i=0; i<ST_COUNT; i++) sqlite3_finalize(p->apStmt[i]);
   vocab_close(p->pVocab);
   link_close(p->pLink);
+  hold_clear(&p->hold);
+  free(p->hold.aRep);
+  free(p->hold.azOwn);
   free(p);
+}
+
+void store_set_linking(struct store *p, int bLink){
+  p->bNoHold = !bLink;
+}
+
+int store_holding(const struct store *p){
+  return p->hold.zSeries!=0;
+}
+
+/* The series of zPath: its first *pn bytes (the folder; paths are
+** canonical). */
+static void store_series(const char *zPath, int *pn){
+  const char *zSlash = strrchr(zPath, '/');
+  *pn = zSlash ? (int)(zSlash-zPath) : 0;
+}
+
+int store_end_series(struct store *p, const char *zNext){
+  struct store_hold *h = &p->hold;
+  int rc, nNext = 0, bLinked = 0;
+  if( h->zSeries==0 ) return SQLITE_OK;
+  if( zNext ){
+    store_series(zNext, &nNext);
+    if( hold_is(h, zNext, nNext) ) return SQLITE_OK;
+  }
+  rc = link_pending(p->pLink, h->zSeries, h->nSeries, p->pPending, h->aRep,
+                    h->nRep, &bLinked);
+  if( rc==SQLITE_OK ) p->nHeldLinked += bLinked;
+  hold_clear(h);
+  return rc;
 }
 
 /* Find zPath's report: *piId is its id, 0 if none. */
@@ -255,6 +369,27 @@ int store_is_bulk(const struct store *p){
   return p->nChanged*STORE_BULK_SHARE >= p->nRowsAtOpen;
 }
 
+/*
+** Number the transaction's rows from the largest id plus one (what SQLite
+** would give them), so that a hold can name them; not with --no-link, and
+** not near the end of the id range.
+*/
+static int store_number(struct store *p){
+  sqlite3_stmt *pStmt = p->apStmt[ST_MAX_ID];
+  sqlite3_int64 iMax = -1;
+  int rc;
+  p->bNumbered = 0;
+  pending_set_next_id(p->pPending, 0);
+  if( p->bNoHold ) return SQLITE_OK;
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) iMax = sqlite3_column_int64(pStmt, 0);
+  rc = sqlite3_reset(pStmt);
+  if( rc==SQLITE_OK && iMax>=0 && iMax<((sqlite3_int64)1 << 62) ){
+    pending_set_next_id(p->pPending, iMax+1);
+    p->bNumbered = 1;
+  }
+  return rc;
+}
+
 int store_begin(struct store *p){
   int rc = sqlite3_exec(p->db, "BEGIN IMMEDIATE", 0, 0, 0);
   p->bBulk = 0;
@@ -262,6 +397,7 @@ int store_begin(struct store *p){
     rc = store_set_options(p, 1);
     p->bBulk = 1;
   }
+  if( rc==SQLITE_OK ) rc = store_number(p);
   return rc;
 }
 
@@ -280,8 +416,11 @@ static int store_move(struct store *p){
 }
 
 int store_link(struct store *p, int *pnLinked){
-  int rc = store_move(p);
+  int rc = store_end_series(p, 0);
+  if( rc==SQLITE_OK ) rc = store_move(p);
   if( rc==SQLITE_OK ) rc = link_dirty(p->pLink, -1, pnLinked);
+  *pnLinked += p->nHeldLinked;
+  p->nHeldLinked = 0;
   return rc;
 }
 
@@ -291,6 +430,8 @@ int store_link(struct store *p, int *pnLinked){
 */
 int store_link_rest(struct store *p, int *pnLinked){
   int rc = SQLITE_OK, bAny = 1, n = 0;
+  *pnLinked += p->nHeldLinked;
+  p->nHeldLinked = 0;
   while( rc==SQLITE_OK && bAny ){
     rc = link_any_dirty(p->pLink, &bAny);
     if( rc!=SQLITE_OK || !bAny ) break;
@@ -307,7 +448,8 @@ int store_link_rest(struct store *p, int *pnLinked){
 }
 
 int store_commit(struct store *p){
-  int rc = store_move(p);
+  int rc = store_end_series(p, 0);
+  if( rc==SQLITE_OK ) rc = store_move(p);
   if( rc==SQLITE_OK ) rc = vocab_flush(p->pVocab);
   if( rc==SQLITE_OK && p->bBulk ) rc = store_set_options(p, 0);
   if( rc==SQLITE_OK ) rc = sqlite3_exec(p->db, "COMMIT", 0, 0, 0);
@@ -328,6 +470,8 @@ int store_optimize(struct store *p, int *pbDone){
 
 void store_rollback(struct store *p){
   vocab_reset(p->pVocab);
+  hold_clear(&p->hold);
+  p->nHeldLinked = 0;
   pending_clear(p->pPending);
   p->bBulk = 0;
   if( !sqlite3_get_autocommit(p->db) ){
@@ -363,14 +507,16 @@ static int store_delete(struct store *p, sqlite3_int64 iId){
   return rc;
 }
 
-/* Insert the report's row in reports; *piId gets its id. */
+/*
+** Insert the report's row in reports (series: zPath's first nSeries bytes);
+** *piId gets its id, *pbNew whether its series is new.
+*/
 static int store_insert_report(struct store *p, const char *zPath,
-                               const char *zSha, const struct report *pR,
-                               sqlite3_int64 *piId){
+                               int nSeries, const char *zSha,
+                               const struct report *pR, sqlite3_int64 *piId,
+                               int *pbNew){
   sqlite3_stmt *pStmt = p->apStmt[ST_REPORT];
-  const char *zSlash = strrchr(zPath, '/');
-  int nSeries = zSlash ? (int)(zSlash-zPath) : 0;
-  int rc = link_touch(p->pLink, zPath, nSeries);
+  int rc = link_touch(p->pLink, zPath, nSeries, pbNew);
   if( rc!=SQLITE_OK ) return rc;
   rc = sqlite3_bind_text(pStmt, 1, pR->zDate, -1, SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 2, pR->zTitle, -1,
@@ -387,6 +533,46 @@ static int store_insert_report(struct store *p, const char *zPath,
   sqlite3_step(pStmt);
   rc = sqlite3_reset(pStmt);
   *piId = sqlite3_last_insert_rowid(p->db);
+  return rc;
+}
+
+/* The move size of this transaction. */
+static size_t store_stage(const struct store *p){
+  return p->bBulk ? STORE_BULK_STAGE_BYTES : STORE_STAGE_BYTES;
+}
+
+/* Hold the new series zPath[0..nSeries), moving what waits first if it is
+** half a move or more. */
+static int store_hold_begin(struct store *p, const char *zPath, int nSeries){
+  struct store_hold *h = &p->hold;
+  int rc = SQLITE_OK;
+  if( pending_bytes(p->pPending) >= store_stage(p)/2 ) rc = store_move(p);
+  if( rc!=SQLITE_OK ) return rc;
+  h->zSeries = malloc((size_t)nSeries + 1);
+  if( h->zSeries==0 ) return SQLITE_NOMEM;
+  memcpy(h->zSeries, zPath, (size_t)nSeries);
+  h->zSeries[nSeries] = 0;
+  h->nSeries = nSeries;
+  h->nBytesAtStart = pending_bytes(p->pPending);
+  return SQLITE_OK;
+}
+
+/* After a report's rows went into pending (from row iFirst): keep it in
+** the hold, or let a hold that grew too big go; move if it is time. */
+static int store_hold_after(struct store *p, const char *zPath, int nSeries,
+                            const struct report *pR, size_t iFirst){
+  struct store_hold *h = &p->hold;
+  int rc = SQLITE_OK;
+  if( hold_is(h, zPath, nSeries) ){
+    rc = hold_add(h, pR->zDate, zPath, iFirst, pR->nRow);
+    if( pending_bytes(p->pPending) - h->nBytesAtStart > STORE_HOLD_BYTES ){
+      hold_clear(h);
+    }
+  }
+  if( rc==SQLITE_OK && h->zSeries==0
+   && pending_bytes(p->pPending)>=store_stage(p) ){
+    rc = store_move(p);
+  }
   return rc;
 }
 
@@ -414,9 +600,19 @@ int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct status_result *aStatus){
   sqlite3_int64 iOld = 0, iId = 0;
   int rc = store_lookup(p, zPath, &iOld, 0);
-  int i;
+  int i, nSeries, bNew = 0;
+  size_t iFirst;
+  store_series(zPath, &nSeries);
+  if( rc==SQLITE_OK && store_holding(p) && !hold_is(&p->hold, zPath, nSeries) ){
+    rc = store_end_series(p, 0);
+  }
   if( rc==SQLITE_OK && iOld ) rc = store_delete(p, iOld);
-  if( rc==SQLITE_OK ) rc = store_insert_report(p, zPath, zSha, pReport, &iId);
+  if( rc==SQLITE_OK ) rc = store_insert_report(p, zPath, nSeries, zSha,
+                                               pReport, &iId, &bNew);
+  if( rc==SQLITE_OK && bNew && p->bNumbered && !store_holding(p) ){
+    rc = store_hold_begin(p, zPath, nSeries);
+  }
+  iFirst = pending_rows(p->pPending);
   for(i=0; rc==SQLITE_OK && i<pReport->nRow; i++){
     const struct report_row *r = &pReport->aRow[i];
     struct pending_status st;
@@ -434,10 +630,8 @@ int store_put(struct store *p, const char *zPath, const char *zSha,
     }
   }
   if( rc==SQLITE_OK && pCounts ) rc = vocab_merge(p->pVocab, pCounts);
-  if( rc==SQLITE_OK && pending_bytes(p->pPending)>=(p->bBulk
-        ? STORE_BULK_STAGE_BYTES : STORE_STAGE_BYTES) ){
-    rc = store_move(p);
-  }
+  if( rc==SQLITE_OK ) rc = store_hold_after(p, zPath, nSeries, pReport,
+                                            iFirst);
   return rc;
 }
 
@@ -451,7 +645,7 @@ int store_prune(struct store *p, int *pnPruned){
   sqlite3_stmt *pAll = p->apStmt[ST_ALL];
   sqlite3_int64 *aId = 0;
   size_t nId = 0, nAlloc = 0, i;
-  int rc = SQLITE_OK, rcStep;
+  int rc = store_end_series(p, 0), rcStep;
   while( rc==SQLITE_OK && (rcStep = sqlite3_step(pAll))==SQLITE_ROW ){
     const char *zPath = (const char*)sqlite3_column_text(pAll, 1);
     if( zPath==0 || !store_gone(zPath) ) continue;

@@ -72,7 +72,8 @@ int store_is_bulk(const struct store *p);
 */
 int store_begin(struct store *p);
 
-/* Write the pending vocab counts (restore the merge settings) and COMMIT. */
+/* End a hold (store_end_series()), move the waiting rows, write the
+** pending vocab counts (restore the merge settings) and COMMIT. */
 int store_commit(struct store *p);
 
 /*
@@ -97,6 +98,13 @@ void store_rollback(struct store *p);
 ** classified here. The report's series (the folder of zPath) gets a
 ** series row if it has none and is marked unlinked (link.h). Inside a
 ** transaction.
+**
+** A series that gets its row here (new to the index) is held: its rows
+** wait in pending, up to a few MB, until a report of another series is
+** put (or store_end_series(), store_link(), store_commit() or
+** store_prune()), and it is then linked before they move, so they go into
+** assignments with their assignment ids (link_pending()). A bigger one is
+** let go and linked after the move by store_link() or store_link_rest().
 */
 int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct report *pReport,
@@ -104,21 +112,44 @@ int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct status_result *aStatus);
 
 /*
-** Inside a transaction: move the waiting rows into assignments and link
-** every series marked unlinked (link.h). Adds the number of series
-** linked to *pnLinked.
+** With bLink 0 (indexer --no-link) no series is held and linked before
+** its rows move (store_put()); by default they are.
+*/
+void store_set_linking(struct store *p, int bLink);
+
+/*
+** Does the store hold the rows of a new series (store_put())? While it
+** does, the caller should not commit (store_commit() would end the hold
+** early and the series be linked a second time if more of its reports
+** follow).
+*/
+int store_holding(const struct store *p);
+
+/*
+** The next report to put is zNext (NULL: none, or not known): if the store
+** holds a series zNext is not in, link that series now, its rows still
+** pending (link_pending()). Inside a transaction.
+*/
+int store_end_series(struct store *p, const char *zNext);
+
+/*
+** Inside a transaction: end a hold, move the waiting rows into
+** assignments and link every series marked unlinked (link.h). Adds the
+** number of series linked to *pnLinked (those linked from a hold too).
 */
 int store_link(struct store *p, int *pnLinked);
 
 /*
 ** Outside a transaction: link every series marked unlinked, each in a
 ** transaction of its own. Writes nothing if none is. Adds the number
-** linked to *pnLinked.
+** linked to *pnLinked (and those linked from a hold since the last
+** store_link*()).
 */
 int store_link_rest(struct store *p, int *pnLinked);
 
 /*
-** Remove every report whose file no longer exists (stat fails with ENOENT
+** End a hold (store_end_series()), then remove every report whose file no
+** longer exists (stat fails with ENOENT
 ** or ENOTDIR), with its rows; their series are marked unlinked. Adds
 ** their number to *pnPruned. Inside a transaction.
 */

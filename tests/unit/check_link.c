@@ -58,17 +58,27 @@ static char *text(const char *zSql){
   return z;
 }
 
-/* Put report zText at zPath in a transaction; link there if bLink. */
-static void put(const char *zPath, const char *zText, int bLink){
+/* Put report zText at zPath, inside the caller's transaction. */
+static void put_in(const char *zPath, const char *zText){
   struct report *pR = 0;
-  int n = 0;
   ck_assert_int_eq(report_parse(zPath, zText, strlen(zText), 0, 0, &pR),
                    REPORT_OK);
-  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
   ck_assert_int_eq(store_put(pStore, zPath, SHA, pR, 0, 0), SQLITE_OK);
+  report_free(pR);
+}
+
+/*
+** Put report zText at zPath in a transaction; link there if bLink, else
+** as indexer --no-link (a new series is not held and linked either).
+*/
+static void put(const char *zPath, const char *zText, int bLink){
+  int n = 0;
+  store_set_linking(pStore, bLink);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  put_in(zPath, zText);
   if( bLink ) ck_assert_int_eq(store_link(pStore, &n), SQLITE_OK);
   ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
-  report_free(pR);
+  store_set_linking(pStore, 1);
 }
 
 static void assert_sound(void){
@@ -251,6 +261,115 @@ START_TEST(test_link_retired){
 }
 END_TEST
 
+
+/* Report i (0..5) of a series: KNS all along, TAND in 0-2, HR from 3. */
+static void series_report(int i, char *zPath, size_t nPath, char *zText,
+                          size_t nText, const char *zFolder){
+  static const char *azDate[] = {
+    "2021-01-10", "2021-02-14", "2021-03-14", "2021-04-11", "2021-05-09",
+    "2021-06-13"
+  };
+  snprintf(zPath, nPath, "%s/%s.txt", zFolder, azDate[i]);
+  snprintf(zText, nText, "%s %s\n%s%s%s%s", TITLE, azDate[i], ROW_KNS,
+           i==5 ? "Sjukhuset har tagits i drift." : "P\xC3\xA5g\xC3\xA5r.",
+           i<3 ? "\n" ROW_TAND "P\xC3\xA5g\xC3\xA5r." : "",
+           i>=3 ? "\nMinska personalomsättningen inom vården\tRS 210316\t"
+                  "Ej p\xC3\xA5" "b\xC3\xB6rjat." : "");
+}
+
+/* The threads and row ids of series zFolder, without its tag, as a string. */
+static char *series_links(const char *zFolder){
+  char *zSql = sqlite3_mprintf(
+      "SELECT group_concat(x, '; ') FROM (SELECT substr(r.path, %d) || ' '"
+      " || a.row || ' ' || substr(a.assignment_id, 10) || ' ' ||"
+      " t.first_seen || ' ' || t.last_seen || ' ' || t.occurrences || ' ' ||"
+      " t.open || ' ' || t.status_class || ' ' || (t.latest = a.id) AS x"
+      " FROM assignments a JOIN reports r ON r.id = a.report_id"
+      " JOIN assignment_threads t ON t.id = a.assignment_id"
+      " WHERE r.series = '%q' ORDER BY r.path, a.row)",
+      (int)strlen(zFolder) + 2, zFolder);
+  char *z;
+  ck_assert_ptr_nonnull(zSql);
+  z = text(zSql);
+  sqlite3_free(zSql);
+  return z;
+}
+
+/*
+** A new series is held and linked before its rows move (store.h): its
+** rows go into assignments with their ids, and the ids and threads are
+** those of linking it after the move (the same reports in another folder,
+** put as with --no-link and linked by store_link_rest()).
+*/
+START_TEST(test_link_held){
+  char zPath[64], zText[1024];
+  char *zHeld, *zAfter;
+  int i, n = 0;
+  for(i=0; i<6; i++){
+    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");
+    put(zPath, zText, 0);
+  }
+  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  for(i=5; i>=0; i--){                   /* out of date order */
+    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/a");
+    put_in(zPath, zText);
+  }
+  ck_assert_int_eq(store_holding(pStore), 1);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  ck_assert_int_eq(store_holding(pStore), 0);
+  ck_assert_int_eq(one("SELECT linked FROM series WHERE path='/r/a'"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignment_threads WHERE"
+                       " series='/r/a'"), 3);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments a JOIN"
+      " assignment_threads t ON t.id = a.assignment_id AND t.series='/r/a'"),
+      12);
+  zHeld = series_links("/r/a");
+  zAfter = series_links("/r/b");
+  ck_assert_str_eq(zHeld, zAfter);
+  sqlite3_free(zHeld);
+  sqlite3_free(zAfter);
+  assert_sound();
+}
+END_TEST
+
+/*
+** A held series is linked when a report of another folder comes; if one
+** of its reports comes after that, it is linked again after the move, to
+** the same result.
+*/
+START_TEST(test_link_held_again){
+  char zPath[64], zText[1024];
+  char *zA, *zB;
+  int i, n = 0;
+  for(i=0; i<6; i++){
+    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");
+    put(zPath, zText, 0);
+  }
+  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  for(i=0; i<5; i++){
+    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/a");
+    put_in(zPath, zText);
+  }
+  put_in("/r/c/1.txt", TITLE " 2021-01-10\n" ROW_KNS "P\xC3\xA5g\xC3\xA5r.");
+  ck_assert_int_eq(one("SELECT linked FROM series WHERE path='/r/a'"), 1);
+  series_report(5, zPath, sizeof(zPath), zText, sizeof(zText), "/r/a");
+  put_in(zPath, zText);
+  ck_assert_int_eq(one("SELECT linked FROM series WHERE path='/r/a'"), 0);
+  ck_assert_int_eq(store_holding(pStore), 0);
+  ck_assert_int_eq(store_link(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  ck_assert_int_eq(one("SELECT linked FROM series WHERE path='/r/a'"), 1);
+  zA = series_links("/r/a");
+  zB = series_links("/r/b");
+  ck_assert_str_eq(zA, zB);
+  sqlite3_free(zA);
+  sqlite3_free(zB);
+  assert_sound();
+}
+END_TEST
+
 Suite *link_suite(void){
   Suite *s = suite_create("link");
   TCase *tc = tcase_create("link");
@@ -260,6 +379,8 @@ Suite *link_suite(void){
   tcase_add_test(tc, test_unlink_prune);
   tcase_add_test(tc, test_tag_collision);
   tcase_add_test(tc, test_check_detects);
+  tcase_add_test(tc, test_link_held);
+  tcase_add_test(tc, test_link_held_again);
   suite_add_tcase(s, tc);
   return s;
 }
