@@ -55,7 +55,7 @@ rc=0
 for n in $SIZES; do
   dir=$(bench_corpus "$n") || { rc=1; continue; }
   runs=${BENCH_RUNS:-$([ "$n" -le 5000 ] && echo 3 || echo 1)}
-  mb=$(du -sb --apparent-size "$dir" | awk '{printf "%.1f", $1/1e6}')
+  mb=$(du -sbL --apparent-size "$dir/" | awk '{printf "%.1f", $1/1e6}')
   : >"$work/ours" ; : >"$work/base" ; : >"$work/rss"
   : >"$work/ourscpu" ; : >"$work/basecpu" ; : >"$work/pairs"
   load0=$(cut -d' ' -f1 /proc/loadavg)
