@@ -848,7 +848,13 @@ class ServerTest(unittest.TestCase):
             self.assertTrue(buf.startswith(b'HTTP/1.1 200')
                             or buf.startswith(b'HTTP/1.1 503'), buf[:80])
         self.assertTrue(any(b'server busy' in b for b in replies))
-        self.assertEqual(s.search(q='mammografi')['query'], 'mammografi')
+        # And it serves on: a search of the small index answers, in 1 ms
+        # if the machine lets it, else 503 past the limit, never anything
+        # else; /health answers.
+        st, _, body = s.get('/search?q=mammografi')
+        self.assertIn(st, (200, 503), body)
+        self.assertIn(b'mammografi' if st == 200 else b'error', body)
+        self.assertEqual(s.get('/health')[0], 200)
 
     def test_pool_sigterm_in_flight(self):
         # SIGTERM while searches are queued and running: each one in flight
