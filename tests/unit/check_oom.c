@@ -2,7 +2,9 @@
 ** check_oom.c: out of memory inside SQLite at every allocation in turn,
 ** for the engine's work that the search threads run (engine/assign.h:
 ** one assignment's history with its related ones, the filtered list; a
-** search) and for a suggestion (box/suggest.h): each call either succeeds with the answer it gives with
+** search), for a suggestion (box/suggest.h), and for the indexer putting,
+** linking and committing a series (indexer/store.h; a failed run rolls
+** back to a sound, empty index): each call either succeeds with the answer it gives with
 ** memory to spare, or fails with SQLITE_NOMEM, and the connection answers
 ** right again at the next call. An error swallowed on the way (an empty
 ** list where a failure was) shows as a success with a different answer.
@@ -18,6 +20,8 @@
 #include <sqlite3.h>
 
 #include "box_fixture.h"
+#include "../../indexer/report.h"
+#include "../../indexer/store.h"
 #include "../../searchd/box/suggest.h"
 #include "../../searchd/engine/assign.h"
 #include "../../searchd/engine/search.h"
@@ -99,7 +103,7 @@ static void oom_each(const struct oom_case *c, int nMinFail){
     sqlite3_free(zGot);
     rc = c->xRun(c->pArg);
     ck_assert_msg(rc==SQLITE_OK, "after allocation %d failed: %d %s", n, rc,
-                  sqlite3_errmsg(c->db));
+                  c->db ? sqlite3_errmsg(c->db) : "");
     zGot = c->xSig(c->pArg);
     ck_assert_str_eq(zGot, zWant);
     sqlite3_free(zGot);
@@ -334,6 +338,105 @@ START_TEST(test_suggest){
 }
 END_TEST
 
+/* ---- the indexer: three reports of one series put, linked, committed ---- */
+
+#define OOM_TITLE "\xC3\x85terrapportering av regionstyrelsens uppdrag " \
+                  "till regiondirekt\xC3\xB6ren"
+
+struct index_case {
+  char zDir[64];
+  char zPath[128];
+  int nRun;
+};
+
+/* Put a's reports into a fresh index at p->zPath, link, commit; on any
+** failure roll back. */
+static int index_run(void *pArg){
+  static const char *const azText[] = {
+    OOM_TITLE " 2021-01-10\nUtveckla mammografin i l\xC3\xA4net\tRS 201209"
+    "\tArbetet p\xC3\xA5g\xC3\xA5r.\nSe \xC3\xB6ver lokalerna\tRS 201209"
+    "\tKlart.",
+    OOM_TITLE " 2021-03-10\nUtveckla mammografin i l\xC3\xA4net\tRS 201209"
+    "\tDelvis genomf\xC3\xB6rt.",
+    OOM_TITLE " 2021-05-10\nUtveckla mammografin i l\xC3\xA4net\tRS 201209"
+    "\tUppdraget \xC3\xA4r genomf\xC3\xB6rt.",
+  };
+  struct index_case *p = pArg;
+  struct store *pStore = 0;
+  sqlite3 *db = 0;
+  char *zErr = 0, zFile[160];
+  int rc, i, nLinked = 0;
+  snprintf(p->zPath, sizeof(p->zPath), "%s/r%d.db", p->zDir, p->nRun++);
+  rc = db_open(p->zPath, DB_READWRITE, &db, &zErr);
+  sqlite3_free(zErr);
+  if( rc==SQLITE_OK ) rc = store_open(db, &pStore);
+  if( rc==SQLITE_OK ) rc = store_begin(pStore);
+  for(i=0; rc==SQLITE_OK && i<3; i++){
+    struct report *pR = 0;
+    snprintf(zFile, sizeof(zFile), "/s/%d.txt", i);
+    if( report_parse(zFile, azText[i], strlen(azText[i]), 0, 0, &pR)
+        !=REPORT_OK ){
+      rc = SQLITE_NOMEM;
+    }
+    if( rc==SQLITE_OK ) rc = store_put(pStore, zFile, "0123", pR, 0, 0);
+    report_free(pR);
+  }
+  if( rc==SQLITE_OK ) rc = store_link(pStore, &nLinked);
+  if( rc==SQLITE_OK ) rc = store_commit(pStore);
+  if( rc!=SQLITE_OK && pStore ) store_rollback(pStore);
+  store_close(pStore);
+  sqlite3_close(db);
+  return rc;
+}
+
+/* The index as text: each row's report, row, class and assignment id;
+** a failed run's index must be sound and hold nothing. */
+static char *index_sig(void *pArg){
+  struct index_case *p = pArg;
+  sqlite3_str *s = sqlite3_str_new(0);
+  sqlite3 *db = 0;
+  sqlite3_stmt *pStmt = 0;
+  char *zErr = 0, *zMsg = 0;
+  int bSound = 0;
+  if( db_open(p->zPath, DB_READWRITE, &db, &zErr)==SQLITE_OK ){
+    ck_assert_int_eq(store_check(db, &bSound, &zMsg), SQLITE_OK);
+    ck_assert_msg(bSound, "%s", zMsg ? zMsg : "");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT r.path, a.row,"
+        " a.status_class, a.assignment_id FROM assignments a JOIN reports r"
+        " ON r.id=a.report_id ORDER BY r.path, a.row", -1, &pStmt, 0),
+        SQLITE_OK);
+    while( sqlite3_step(pStmt)==SQLITE_ROW ){
+      sqlite3_str_appendf(s, "%s#%d:%s:%s ", sqlite3_column_text(pStmt, 0),
+                          sqlite3_column_int(pStmt, 1),
+                          sqlite3_column_text(pStmt, 2),
+                          sqlite3_column_text(pStmt, 3));
+    }
+    sqlite3_finalize(pStmt);
+  }
+  sqlite3_free(zErr);
+  sqlite3_free(zMsg);
+  sqlite3_close(db);
+  return sqlite3_str_finish(s);
+}
+
+START_TEST(test_index){
+  struct index_case p;
+  struct oom_case c;
+  char zCmd[96];
+  oom_install();
+  memset(&p, 0, sizeof(p));
+  snprintf(p.zDir, sizeof(p.zDir), "/tmp/check_oom.XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(p.zDir));
+  c.xRun = index_run;
+  c.xSig = index_sig;
+  c.pArg = &p;
+  c.db = 0;
+  oom_each(&c, 10);
+  snprintf(zCmd, sizeof(zCmd), "rm -rf %s", p.zDir);
+  ck_assert_int_eq(system(zCmd), 0);
+}
+END_TEST
+
 Suite *oom_suite(void){
   Suite *s = suite_create("oom");
   TCase *tc = tcase_create("oom");
@@ -342,6 +445,7 @@ Suite *oom_suite(void){
   tcase_add_loop_test(tc, test_assign_list, 0, 2);
   tcase_add_test(tc, test_search);
   tcase_add_test(tc, test_suggest);
+  tcase_add_test(tc, test_index);
   suite_add_tcase(s, tc);
   return s;
 }
