@@ -344,6 +344,8 @@ int db_end_read(sqlite3 *db, sqlite3_stmt *pCommit){
   }else{
     rc = sqlite3_exec(db, "COMMIT", 0, 0, 0);
   }
-  if( !sqlite3_get_autocommit(db) ) (void)sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
+  if( !sqlite3_get_autocommit(db) ){
+    (void)sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
+  }
   return rc;
 }

@@ -67,7 +67,8 @@ static void assign_filter(const struct attrs *attrs,
 static int assign_matches(sqlite3 *db, const char *zMatch, struct alist *p){
   sqlite3_stmt *pStmt = 0;
   int rc = sqlite3_prepare_v2(db, "SELECT rowid FROM assignments_fts"
-                              " WHERE assignments_fts MATCH ?1", -1, &pStmt, 0);
+                              " WHERE assignments_fts MATCH ?1", -1, &pStmt,
+                              0);
   if( rc==SQLITE_OK ){
     rc = sqlite3_bind_text(pStmt, 1, zMatch, -1, SQLITE_STATIC);
   }

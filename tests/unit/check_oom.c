@@ -4,9 +4,9 @@
 ** one assignment's history with its related ones, the filtered list; a
 ** search), for a suggestion (box/suggest.h), and for the indexer putting,
 ** linking and committing a series (indexer/store.h; a failed run rolls
-** back to a sound, empty index): each call either succeeds with the answer it gives with
-** memory to spare, or fails with SQLITE_NOMEM, and the connection answers
-** right again at the next call. An error swallowed on the way (an empty
+** back to a sound, empty index): each call either succeeds with the
+** answer it gives with memory to spare, or fails with SQLITE_NOMEM, and
+** the next call is right again. An error swallowed on the way (an empty
 ** list where a failure was) shows as a success with a different answer.
 **
 ** SQLite's allocator is replaced, in the forked test process only, by one
@@ -113,6 +113,17 @@ static void oom_each(const struct oom_case *c, int nMinFail){
   sqlite3_free(zWant);
 }
 
+/* oom_each() of the operation xRun/xSig on pArg (db: for messages). */
+static void oom_run(int (*xRun)(void*), char *(*xSig)(void*), void *pArg,
+                    sqlite3 *db, int nMinFail){
+  struct oom_case c;
+  c.xRun = xRun;
+  c.xSig = xSig;
+  c.pArg = pArg;
+  c.db = db;
+  oom_each(&c, nMinFail);
+}
+
 /* An engine on f's connection, its attributes not loaded yet. */
 static struct search_engine *engine_open(struct box_fixture *f){
   struct search_engine *e = 0;
@@ -156,7 +167,6 @@ static char *get_sig(void *pArg){
 START_TEST(test_assign_get){
   struct box_fixture f;
   struct get_case g;
-  struct oom_case c;
   oom_install();
   box_fixture_open(&f);
   memset(&g, 0, sizeof(g));
@@ -164,11 +174,7 @@ START_TEST(test_assign_get){
   ck_assert_int_eq(get_run(&g), SQLITE_OK);
   ck_assert_int_gt(g.d.nRel, 0);  /* the related lookup is exercised */
   assign_detail_clear(&g.d);
-  c.xRun = get_run;
-  c.xSig = get_sig;
-  c.pArg = &g;
-  c.db = f.db;
-  oom_each(&c, 10);
+  oom_run(get_run, get_sig, &g, f.db, 10);
   box_fixture_close(&f);
 }
 END_TEST
@@ -208,7 +214,6 @@ static char *list_sig(void *pArg){
 START_TEST(test_assign_list){
   struct box_fixture f;
   struct list_case p;
-  struct oom_case c;
   oom_install();
   box_fixture_open(&f);
   memset(&p, 0, sizeof(p));
@@ -221,11 +226,7 @@ START_TEST(test_assign_list){
   ck_assert_int_eq(list_run(&p), SQLITE_OK);
   ck_assert_int_gt(p.l.n, 0);
   assign_list_clear(&p.l);
-  c.xRun = list_run;
-  c.xSig = list_sig;
-  c.pArg = &p;
-  c.db = f.db;
-  oom_each(&c, 3);
+  oom_run(list_run, list_sig, &p, f.db, 3);
   search_engine_free(p.e);
   box_fixture_close(&f);
 }
@@ -269,17 +270,12 @@ static char *search_sig(void *pArg){
 START_TEST(test_search){
   struct box_fixture f;
   struct search_case p;
-  struct oom_case c;
   oom_install();
   box_fixture_open(&f);
   memset(&p, 0, sizeof(p));
   p.e = engine_open(&f);
   ck_assert_int_eq(search_engine_load(p.e), SQLITE_OK);
-  c.xRun = search_one;
-  c.xSig = search_sig;
-  c.pArg = &p;
-  c.db = f.db;
-  oom_each(&c, 3);
+  oom_run(search_one, search_sig, &p, f.db, 3);
   search_engine_free(p.e);
   box_fixture_close(&f);
 }
@@ -321,7 +317,6 @@ static char *suggest_sig(void *pArg){
 START_TEST(test_suggest){
   struct box_fixture f;
   struct suggest_case p;
-  struct oom_case c;
   oom_install();
   box_fixture_open(&f);
   memset(&p, 0, sizeof(p));
@@ -329,11 +324,7 @@ START_TEST(test_suggest){
   ck_assert_int_eq(suggest_one(&p), SQLITE_OK);
   ck_assert_int_gt(p.r.nItem, 0);
   suggest_result_clear(&p.r);
-  c.xRun = suggest_one;
-  c.xSig = suggest_sig;
-  c.pArg = &p;
-  c.db = f.db;
-  oom_each(&c, 10);
+  oom_run(suggest_one, suggest_sig, &p, f.db, 10);
   box_fixture_close(&f);
 }
 END_TEST
@@ -421,17 +412,12 @@ static char *index_sig(void *pArg){
 
 START_TEST(test_index){
   struct index_case p;
-  struct oom_case c;
   char zCmd[96];
   oom_install();
   memset(&p, 0, sizeof(p));
   snprintf(p.zDir, sizeof(p.zDir), "/tmp/check_oom.XXXXXX");
   ck_assert_ptr_nonnull(mkdtemp(p.zDir));
-  c.xRun = index_run;
-  c.xSig = index_sig;
-  c.pArg = &p;
-  c.db = 0;
-  oom_each(&c, 10);
+  oom_run(index_run, index_sig, &p, 0, 10);
   snprintf(zCmd, sizeof(zCmd), "rm -rf %s", p.zDir);
   ck_assert_int_eq(system(zCmd), 0);
 }
