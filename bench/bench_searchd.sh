@@ -66,9 +66,8 @@ W=$BENCH_DIR/searchd
 export PEERS_WORK=$BENCH_DIR/peers
 . "$TOP/bench/peers/lib.sh"
 . "$TOP/bench/peers/sphinx.sh"
+BENCH_NAME=bench_searchd
 . "$TOP/bench/lib.sh"
-die() { echo "bench_searchd: $*" >&2; exit 1; }
-note() { echo "bench_searchd: $*" >&2; }
 
 SPID='' NPID=''
 cleanup() {

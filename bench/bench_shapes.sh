@@ -35,9 +35,8 @@ SEARCHD=${SEARCHD:-$TOP/$BUILD/searchd}
 W=$BENCH_DIR/shapes
 . "$TOP/bench/peers/lib.sh"
 . "$TOP/bench/peers/sphinx.sh"
+BENCH_NAME=bench_shapes
 . "$TOP/bench/lib.sh"
-die() { echo "bench_shapes: $*" >&2; exit 1; }
-note() { echo "bench_shapes: $*" >&2; }
 
 SPID='' SXPID=''
 cleanup() {

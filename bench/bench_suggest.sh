@@ -52,9 +52,6 @@ INDEXER=$TOP/$BUILD/indexer
 SEARCHD=$TOP/$BUILD/searchd
 CORPUS=$BENCH_DIR/r$REPORTS
 W=$BENCH_DIR/suggest
-die() { echo "bench_suggest: $*" >&2; exit 1; }
-note() { echo "bench_suggest: $*" >&2; }
-metric() { echo "$1 $2 $3"; }
 TARGET='/suggest?limit=8&q='          # cycle.lua: the request before each prefix
 
 SPID=
@@ -72,6 +69,8 @@ trap 'exit 130' INT TERM
 
 PEERS_WORK=$BENCH_DIR/peers
 . "$TOP/bench/peers/lib.sh"
+BENCH_NAME=bench_suggest
+. "$TOP/bench/lib.sh"
 HAVE_WRK=0
 peer_ready wrk wrk wrk && HAVE_WRK=1
 HAVE_NGINX=0
@@ -82,7 +81,6 @@ make -s BUILD="$BUILD" "$BUILD/suggest_inproc" >&2 || die "cannot build $BUILD/s
 mkdir -p "$W" || die "cannot create $W"
 
 # The corpus and the index bench_searchd.sh uses too (bench/lib.sh).
-. "$TOP/bench/lib.sh"
 bench_corpus "$REPORTS" > /dev/null || die "no corpus"
 DB=${SUGGEST_DB:-$BENCH_DIR/search.db}
 if [[ -n ${SUGGEST_DB:-} ]]; then

@@ -1,6 +1,11 @@
 # bench/lib.sh: what the benchmarks share; sourced (POSIX sh) from the
 # top of the repository with BENCH_DIR set. Diagnostics go to stderr.
 
+# die MESSAGE, note MESSAGE: a benchmark's diagnostics on stderr, named by
+# $BENCH_NAME (the script's name, set before sourcing this); die exits 1.
+die() { echo "${BENCH_NAME:-bench}: $*" >&2; exit 1; }
+note() { echo "${BENCH_NAME:-bench}: $*" >&2; }
+
 # bench_corpus N: print $BENCH_DIR/rN, generating it the first time with
 # tools/gen-corpus (N independent reports, seed 1). It is made in a temporary directory and renamed into place
 # under a lock, so benchmarks started side by side share one corpus and
