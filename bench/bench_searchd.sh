@@ -23,7 +23,7 @@
 #   series   the same cold pair, c16, over report series
 #            (tools/gen-corpus --series --regions BENCH_SERIES_REGIONS),
 #            whose assignments recur from report to report
-#   memory   searchd's VmRSS and VmHWM after each load
+#   memory   searchd's VmRSS, VmHWM and RssAnon after each load
 # Prints `metric value unit` lines (medians over the runs), a table and the
 # targets' ratios. Everything listens on 127.0.0.1; every server this script
 # starts is stopped by its pid on exit.
@@ -216,14 +216,16 @@ pair() {
               (k ~ /errors$/) ? s[k] : sprintf("%.3f", s[k] / n[k]), u[k] }' | sort
 }
 
-# memory NAME: VmRSS and VmHWM of the running searchd, MiB.
+# memory NAME: VmRSS, VmHWM and RssAnon (private memory: VmRSS without
+# the mapped index pages, which the kernel shares and can reclaim) of the
+# running searchd, MiB.
 memory() {
     local k
     if ! [[ -r /proc/$SPID/status ]] || [[ $(awk '{print $3}' "/proc/$SPID/stat") == Z ]]; then
         note "searchd pid $SPID is gone: it died under load (see $W/searchd-*.log)"
         return 1
     fi
-    for k in rss:VmRSS hwm:VmHWM; do
+    for k in rss:VmRSS hwm:VmHWM anon:RssAnon; do
         metric "$1.${k%:*}" "$(awk -v k="${k#*:}:" '$1 == k {printf "%.1f", $2 / 1024}' "/proc/$SPID/status")" MiB
     done
 }

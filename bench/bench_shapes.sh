@@ -47,8 +47,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# hwm PID: its peak RSS (VmHWM), MiB.
-hwm() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2> /dev/null; }
+# status PID FIELD: a /proc/PID/status field in MiB (VmHWM: peak RSS;
+# RssAnon: private memory, without mapped files such as searchd's index).
+status() { awk -v k="$2:" '$1 == k {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2> /dev/null; }
 
 # prepare N: the corpus, our index and Sphinx's; sets DB and SPHINX_WORK.
 prepare() {
@@ -91,8 +92,10 @@ one_size() {
     "$PY" "$TOP/bench/searchd/shapes.py" "$SPORT" "$SXPORT" \
         "$TOP/bench/searchd/queries.txt" "$ROUNDS" "$W/r$n.tsv" "shapes.r$n" \
         || note "shapes.py failed at $n reports"
-    metric "shapes.r$n.searchd.peak_rss" "$(hwm "$SPID")" MiB
-    metric "shapes.r$n.sphinx.peak_rss" "$(hwm "$SXPID")" MiB
+    metric "shapes.r$n.searchd.peak_rss" "$(status "$SPID" VmHWM)" MiB
+    metric "shapes.r$n.searchd.private" "$(status "$SPID" RssAnon)" MiB
+    metric "shapes.r$n.sphinx.peak_rss" "$(status "$SXPID" VmHWM)" MiB
+    metric "shapes.r$n.sphinx.private" "$(status "$SXPID" RssAnon)" MiB
     metric "shapes.r$n.rows" "$(sqlite3 "$DB" 'SELECT count(*) FROM assignments')" rows
     cleanup
 }

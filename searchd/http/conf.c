@@ -55,6 +55,10 @@ static const struct opt aOpt[] = {
    "MS  time limit of one query (past it: 503; 0: every query, for tests)"},
   {"--cache-size", OPT_INT, O(nCache), 512, 0, 1<<20, 0,
    "N  cached /search results per worker; 0 turns the cache off"},
+  {"--mmap-mb", OPT_INT, O(nMmapMb), 2048, 0, 1<<20, 0,
+   "MB  read the index through a memory map of up to this size (SQLite's "
+   "mmap_size, capped by the SQLite build); 0: read() into each "
+   "connection's page cache"},
   {"--rerank", OPT_INT, O(nRerank), 100, 10, 10000, 0,
    "K  best bm25 candidates that get the full ranking"},
   {"--window", OPT_INT, O(nWindow), 2000, 0, 100000000, 0,

@@ -33,6 +33,7 @@ struct conf {
   long nMaxConnsPerClient;    /* --max-conns-per-client; 0: no cap */
   long nQueryMs;              /* --query-ms: per-query time limit */
   long nCache;                /* --cache-size: cached results per worker */
+  long nMmapMb;               /* --mmap-mb: memory map of the index, MB */
   long nRerank;               /* --rerank: candidates fully ranked */
   long nWindow;               /* --window: newest matches scored; 0: all */
   long nLookupUs;             /* --lookup-us: cost of a rowid=? lookup */

@@ -226,5 +226,52 @@ class UnprivilegedTest(unittest.TestCase):
                       p.stderr)
 
 
+class MmapTest(unittest.TestCase):
+    """searchd reads the index through a memory map (--mmap-mb, default
+    on) and sees reports the indexer adds while it runs; --mmap-mb 0 reads
+    it with read() alone."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='ops-mmap-')
+        self.db = os.path.join(self.tmp, 'i.db')
+        self.src = os.path.join(self.tmp, 'reports')
+        os.mkdir(self.src)
+        write_report(os.path.join(self.src, 'a.txt'), '2021-03-01', 30)
+        self.assertEqual(run(['--quiet', '--db', self.db, self.src])[0], 0)
+        self.server = None
+
+    def tearDown(self):
+        if self.server:
+            self.server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def mappings(self, flags):
+        """Lines of searchd's /proc maps naming the index, after a search."""
+        self.server = searchd_proc.Searchd(SEARCHD, self.db, flags)
+        st, _, body = self.server.get('/search?q=omsorg')
+        self.assertEqual(st, 200, body)
+        with open('/proc/%d/maps' % self.server.proc.pid) as f:
+            return [l for l in f if l.rstrip().endswith(self.db)]
+
+    def test_index_mapped_by_default(self):
+        self.assertTrue(self.mappings([]))
+
+    def test_mmap_off(self):
+        self.assertEqual(self.mappings(['--mmap-mb', '0']), [])
+
+    def test_growing_index_while_mapped(self):
+        import json
+        self.assertTrue(self.mappings(['--cache-size', '0']))
+        for i, day in enumerate(('2021-04-01', '2021-05-01', '2021-06-01')):
+            write_report(os.path.join(self.src, 'b%d.txt' % i), day, 400,
+                         word='tillväxt')
+        self.assertEqual(run(['--quiet', '--db', self.db, self.src])[0], 0)
+        st, _, body = self.server.get(
+            '/search?collapse=none&q=' + urllib.parse.quote('tillväxt'))
+        self.assertEqual(st, 200, body)
+        self.assertEqual(json.loads(body)['total'], 1200)
+        self.assertIsNone(searchd_proc.sanitizer_report(self.server.log()))
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=1)
