@@ -39,6 +39,9 @@ static int dbenv_engine(const struct conf *conf, struct dbenv *pEnv){
 ** connection's own cache, which made cold searches about 1.4x as fast
 ** and keeps the page caches out of each thread's heap. The mapped pages
 ** are the kernel's file cache, shared by every connection and process.
+** The map starts after the row attributes are loaded: that load reads
+** whole tables once, and through a map every connection would keep all
+** their pages in its RSS.
 */
 static int dbenv_mmap(const struct conf *conf, sqlite3 *db){
   char *zSql = sqlite3_mprintf("PRAGMA mmap_size=%lld",
@@ -53,7 +56,6 @@ static int dbenv_open_with(const struct conf *conf, struct ext_set *pPrevExt,
                            struct dbenv *pEnv, char **pzErr){
   int rc = db_open(conf->zDb, DB_READONLY, &pEnv->db, pzErr);
   int bServe = (pEnv->flags & DBENV_SERVE)!=0;
-  if( rc==SQLITE_OK ) rc = dbenv_mmap(conf, pEnv->db);
   if( rc==SQLITE_OK ) rc = dbenv_engine(conf, pEnv);
   if( rc==SQLITE_OK
    && ext_open(conf, pEnv->db, pPrevExt, !bServe, &pEnv->ext, pzErr)!=0 ){
@@ -64,6 +66,7 @@ static int dbenv_open_with(const struct conf *conf, struct ext_set *pPrevExt,
     search_engine_set_opts(pEnv->engine, &o);
     if( pEnv->flags & DBENV_LOAD ) rc = search_engine_load(pEnv->engine);
   }
+  if( rc==SQLITE_OK ) rc = dbenv_mmap(conf, pEnv->db);
   if( rc==SQLITE_OK && bServe ) rc = dbenv_routes(conf, pEnv);
   if( rc!=SQLITE_OK ){
     if( pzErr && *pzErr==0 ){
