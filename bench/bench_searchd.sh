@@ -39,7 +39,10 @@
 #   default), SEARCHD_CACHE (warm cache size; searchd's default), SEARCHD_FLAGS
 #   (more flags for both searchd runs, e.g. "--rerank 30"), INDEXER and
 #   SEARCHD (the programs; default $BUILD/indexer, $BUILD/searchd),
-#   BENCH_SERIES_REGIONS (21; 0: no series run).
+#   BENCH_SERIES_REGIONS (21; 0: no series run), BENCH_LARGE_REPORTS (50000:
+#   after the runs above, the cold c16 pair and Sphinx again, BENCH_RUNS
+#   times, over a corpus of that many reports: search-rN.db, peers-rN,
+#   searchd-rN; 0: none).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -55,6 +58,7 @@ TAIL=${BENCH_TAIL:-0}
 WARMUP=${BENCH_WARMUP:-10}
 NSLAP=${SPHINX_QUERIES:-$((600 * SECS))}
 SERIES=${BENCH_SERIES_REGIONS:-21}
+LARGE=${BENCH_LARGE_REPORTS:-50000}
 INDEXER=${INDEXER:-$TOP/$BUILD/indexer}
 SEARCHD=${SEARCHD:-$TOP/$BUILD/searchd}
 HERE=$TOP/bench/searchd
@@ -273,6 +277,43 @@ one_run() {
     cleanup
 }
 
+# The large corpus: Sphinx and the cold pair at c16 only, BENCH_RUNS times,
+# then its own summary (target: at least Sphinx's QPS, p99 at most its).
+large_runs() {
+    local r
+    ((LARGE > 0 && LARGE != REPORTS)) || return 0
+    REPORTS=$LARGE CORPUS=$BENCH_DIR/r$LARGE DB=$BENCH_DIR/search-r$LARGE.db
+    PEERS_WORK=$BENCH_DIR/peers-r$LARGE SPHINX_WORK=$BENCH_DIR/peers-r$LARGE/sphinx
+    W=$BENCH_DIR/searchd-r$LARGE
+    mkdir -p "$W" || die "cannot create $W"
+    note "the large corpus: $LARGE reports"
+    make_corpus
+    make_index
+    make_peer_index
+    make_query_lists
+    rm -rf "$W"/run[0-9]*
+    for ((r = 1; r <= RUNS; r++)); do
+        RD=$W/run$r
+        mkdir -p "$RD"
+        note "large run $r of $RUNS"
+        large_run > "$RD/metrics.txt"
+    done
+    echo "== $LARGE reports"
+    # its metric lines named rN.*, the table and targets as they are
+    "$PY" "$HERE/summary.py" --large "$W"/run[0-9]* |
+        awk -v p="r$LARGE." '/^[a-z][^ ]* [-0-9.e+]+ [^ ]+$/ { $0 = p $0 } { print }'
+}
+
+large_run() {
+    if ((HAVE_SPHINX)); then
+        sphinx_query "$W/queries.txt" "$NSLAP" "$RD" || note "Sphinx failed (see $SPHINX_WORK)"
+    fi
+    start_searchd cold
+    pair searchd.cold searchd.collapse
+    memory searchd.cold
+    cleanup
+}
+
 main() {
     local r t0
     mkdir -p "$BENCH_DIR" "$W" || die "cannot create $W"
@@ -307,6 +348,7 @@ main() {
             "$W/run1/sphinx-hits.tsv"
     fi
     "$PY" "$HERE/summary.py" "$W"/run[0-9]*
+    ((HAVE_WRK)) && large_runs
     metric searchd.bench.wall "$(elapsed "$t0" "$(now)")" s
 }
 
