@@ -24,8 +24,9 @@
 #define LEXICON_DOCS_MAX 0x7fffffffu
 
 /*
-** Entries, front coded: per entry one byte with the code points it shares
-** with the entry before it, one with the bytes that follow, those bytes.
+** Entries, front coded: per entry one byte with the bytes it shares with
+** the entry before it (whole code points), one with the bytes that follow,
+** those bytes.
 */
 struct lexicon {
   atomic_int nRef;
@@ -180,7 +181,7 @@ static void lex_append(struct lexicon *p, const struct lex_tmp *t,
     p->aBlock[p->nBlock++] = (unsigned)p->nData;
   }
   nSuffix = t->n - aOff[nShared];
-  p->aData[p->nData++] = (unsigned char)nShared;
+  p->aData[p->nData++] = (unsigned char)aOff[nShared];
   p->aData[p->nData++] = (unsigned char)nSuffix;
   memcpy(p->aData + p->nData, t->z + aOff[nShared], (size_t)nSuffix);
   p->nData += (size_t)nSuffix;
@@ -271,19 +272,25 @@ size_t lexicon_bytes(const struct lexicon *p){
 /* --- the walk ------------------------------------------------------------ */
 
 /*
-** One lexicon_near(): the query's code points, the current entry's, and
-** the distance matrix's rows for the current entry's prefixes (row i: its
-** first i code points against the whole query).
+** One lexicon_near(): the query's code points, the current entry (its
+** bytes, and its first nDec code points decoded), and the distance
+** matrix's rows for the current entry's prefixes (row i: its first i code
+** points against the query). Only the cells within nMax of the diagonal
+** are computed: any other is above nMax (the lengths of the two prefixes
+** differ by more), and stands as nMax+1.
 */
 struct lex_walk {
   const struct lexicon *p;
   unsigned aQ[LEXICON_MAX_CHARS];
   int nQ;
+  int nMax;
+  char zCur[LEXICON_MAX_BYTES + 1];
+  int nCur;                       /* bytes in zCur */
   unsigned aC[LEXICON_MAX_CHARS];
   int aOff[LEXICON_MAX_CHARS + 1];  /* where code point i starts in zCur */
-  int nC;
-  char zCur[LEXICON_MAX_BYTES + 1];
-  int aRow[LEXICON_MAX_CHARS + 1][LEXICON_MAX_CHARS + 1];
+  int nDec;                       /* code points decoded; aOff[nDec] ends
+                                  ** the last */
+  int aRow[LEXICON_MAX_CHARS + 1][LEXICON_MAX_CHARS + 2];
   int nRow;                       /* rows 0..nRow are the current entry's */
   int iDead;                      /* a row <= nRow above the bound, or
                                   ** INT_MAX: no entry with that prefix
@@ -292,14 +299,18 @@ struct lex_walk {
   struct lexicon_hit *pHit;
 };
 
-/* Row i from rows i-1 and i-2 (optimal string alignment); returns the
-** row's smallest value. */
+/* Row i from rows i-1 and i-2 (optimal string alignment), within the
+** band; returns the row's smallest value. */
 static int lex_row(struct lex_walk *w, int i){
   const int *prev = w->aRow[i-1], *prev2 = i>1 ? w->aRow[i-2] : 0;
   int *cur = w->aRow[i];
   unsigned c = w->aC[i-1];
-  int j, rowMin = cur[0] = i;
-  for(j=1; j<=w->nQ; j++){
+  int k = w->nMax;
+  int lo = i-k>1 ? i-k : 1, hi = i+k<w->nQ ? i+k : w->nQ;
+  int j, rowMin = k + 1;
+  cur[lo-1] = i<=k ? i : k + 1;
+  if( cur[lo-1]<rowMin ) rowMin = cur[lo-1];
+  for(j=lo; j<=hi; j++){
     int v = prev[j-1] + (c!=w->aQ[j-1]);
     if( prev[j]+1<v ) v = prev[j]+1;
     if( cur[j-1]+1<v ) v = cur[j-1]+1;
@@ -308,24 +319,41 @@ static int lex_row(struct lex_walk *w, int i){
     cur[j] = v;
     if( v<rowMin ) rowMin = v;
   }
+  if( hi+1<=w->nQ && hi>=lo-1 ) cur[hi+1] = k + 1;
   return rowMin;
 }
 
-/* Read the entry at *piData into the walk's current entry; returns the
-** code points it shares with the one before. */
+/* The first code point of the n bytes at a (n > 0). */
+static unsigned lex_first_cp(const unsigned char *a, int n){
+  unsigned c = a[0];
+  int len = c<0xc0 ? 1 : c<0xe0 ? 2 : c<0xf0 ? 3 : 4, j;
+  if( len>n ) len = 1;
+  for(j=1; j<len; j++) c = (c<<8) | a[j];
+  return c;
+}
+
+/* Read the entry at *piData into zCur; returns the bytes it shares with
+** the one before. The code points decoded stay those it shares. */
 static int lex_read(struct lex_walk *w, size_t *piData){
   const unsigned char *a = w->p->aData + *piData;
   int nShared = a[0], nSuffix = a[1];
-  int iByte = w->aOff[nShared];
-  int k, nNew;
-  memcpy(w->zCur + iByte, a + 2, (size_t)nSuffix);
-  nNew = lexicon_decode(w->zCur + iByte, nSuffix, w->aC + nShared,
-                        w->aOff + nShared, LEXICON_MAX_CHARS - nShared);
-  if( nNew<0 ) nNew = 0;          /* not made by lex_encode(): never */
-  for(k=nShared; k<=nShared+nNew; k++) w->aOff[k] += iByte;
-  w->nC = nShared + nNew;
+  memcpy(w->zCur + nShared, a + 2, (size_t)nSuffix);
+  w->nCur = nShared + nSuffix;
+  while( w->nDec>0 && w->aOff[w->nDec]>nShared ) w->nDec--;
+  if( w->nDec<w->nRow ) w->nRow = w->nDec;
   *piData += 2 + (size_t)nSuffix;
   return nShared;
+}
+
+/* Decode the rest of the current entry; returns its code points. */
+static int lex_decode_rest(struct lex_walk *w){
+  int iByte = w->aOff[w->nDec], k;
+  int n = lexicon_decode(w->zCur + iByte, w->nCur - iByte, w->aC + w->nDec,
+                         w->aOff + w->nDec, LEXICON_MAX_CHARS - w->nDec);
+  if( n<0 ) n = 0;                /* not made by lex_encode(): never */
+  for(k=w->nDec; k<=w->nDec+n; k++) w->aOff[k] += iByte;
+  w->nDec += n;
+  return w->nDec;
 }
 
 /* The current entry at distance d (within the bound): kept if better. */
@@ -334,43 +362,40 @@ static void lex_consider(struct lex_walk *w, int iEntry, int d){
   unsigned docs = w->p->aDocs[iEntry];
   sqlite3_int64 nDocs = docs & LEXICON_DOCS_MAX;
   int bPart = (docs & LEXICON_PART)!=0;
-  int nByte = w->aOff[w->nC];
   if( d<h->dist || (d==h->dist && (nDocs>h->nDocs
                                    || (nDocs==h->nDocs && h->bPart && !bPart))) ){
     h->dist = d;
     h->nDocs = nDocs;
     h->bPart = bPart;
-    memcpy(h->zPlain, w->zCur, (size_t)nByte);
-    h->zPlain[nByte] = 0;
+    memcpy(h->zPlain, w->zCur, (size_t)w->nCur);
+    h->zPlain[w->nCur] = 0;
     w->bound = d;                 /* a farther entry can no longer win */
   }
 }
 
-/* The current entry (iEntry), which shares nShared code points with the
-** one before: its rows past those, unless a shared prefix is too far. */
-static void lex_visit(struct lex_walk *w, int iEntry, int nShared){
-  int i, d;
-  if( w->iDead<=nShared ) return;
+/* The current entry (iEntry): its rows past those of the prefix it shares
+** with the one before, unless a shared prefix is already too far. */
+static void lex_visit(struct lex_walk *w, int iEntry){
+  int i, d, nC;
+  if( w->iDead<=w->nDec ) return;
   w->iDead = INT_MAX;
-  for(i=w->nRow+1; i<=w->nC; i++){
+  nC = lex_decode_rest(w);
+  for(i=w->nRow+1; i<=nC; i++){
     w->nRow = i;
     if( lex_row(w, i)>w->bound ){
       w->iDead = i;
       return;
     }
   }
-  d = w->aRow[w->nC][w->nQ];
+  if( nC-w->nQ>w->nMax || w->nQ-nC>w->nMax ) return;
+  d = w->aRow[nC][w->nQ];
   if( d>0 && d<=w->bound ) lex_consider(w, iEntry, d);
 }
 
 /* The first code point of block k's first entry (which is whole). */
 static unsigned lex_block_first(const struct lexicon *p, int k){
   const unsigned char *a = p->aData + p->aBlock[k];
-  unsigned c[1];
-  int aOff[2];
-  if( a[1]==0 ) return 0;
-  lexicon_decode((const char*)a + 2, a[1], c, aOff, 1);
-  return c[0];
+  return a[1]>0 ? lex_first_cp(a + 2, a[1]) : 0;
 }
 
 /* The block to start from: the last whose first entry starts below c. */
@@ -384,35 +409,44 @@ static int lex_start_block(const struct lexicon *p, unsigned c){
   return lo>0 ? lo-1 : 0;
 }
 
+/* Set up w for the query zPlain; 0 if there is nothing to walk. */
+static int lex_walk_init(struct lex_walk *w, const struct lexicon *p,
+                         const char *zPlain, int nMax,
+                         struct lexicon_hit *pHit){
+  int j;
+  w->nQ = lexicon_decode(zPlain, (int)strlen(zPlain), w->aQ, 0,
+                         LEXICON_MAX_CHARS);
+  if( w->nQ<=0 || p->nEntry==0 ) return 0;
+  w->p = p;
+  w->pHit = pHit;
+  w->nMax = w->bound = nMax;
+  w->nRow = w->nDec = w->nCur = 0;
+  w->iDead = INT_MAX;
+  w->aOff[0] = 0;
+  for(j=0; j<=w->nQ; j++) w->aRow[0][j] = j<=nMax ? j : nMax + 1;
+  return 1;
+}
+
 void lexicon_near(const struct lexicon *p, const char *zPlain, int nMax,
                   struct lexicon_hit *pHit){
   struct lex_walk w;
   size_t iData;
-  int j, iEntry, bIn = 0;
+  int iEntry, bIn = 0;
   pHit->dist = nMax + 1;
   pHit->bPart = 0;
   pHit->nDocs = -1;
   pHit->zPlain[0] = 0;
-  w.nQ = lexicon_decode(zPlain, (int)strlen(zPlain), w.aQ, 0,
-                        LEXICON_MAX_CHARS);
-  if( w.nQ<=0 || p->nEntry==0 ) return;
-  w.p = p;
-  w.pHit = pHit;
-  w.bound = nMax;
-  w.nRow = w.nC = 0;
-  w.iDead = INT_MAX;
-  w.aOff[0] = 0;
-  for(j=0; j<=w.nQ; j++) w.aRow[0][j] = j;
+  if( !lex_walk_init(&w, p, zPlain, nMax, pHit) ) return;
   iEntry = lex_start_block(p, w.aQ[0]) * LEXICON_BLOCK;
   iData = p->aBlock[iEntry/LEXICON_BLOCK];
   for(; iEntry<p->nEntry; iEntry++){
-    int nShared = lex_read(&w, &iData);
-    if( nShared<w.nRow ) w.nRow = nShared;
-    if( nShared==0 ){
-      if( w.nC==0 || w.aC[0]>w.aQ[0] ) break;
-      bIn = w.aC[0]==w.aQ[0];
+    if( lex_read(&w, &iData)==0 ){
+      unsigned c = w.nCur>0 ? lex_first_cp((unsigned char*)w.zCur, w.nCur)
+                            : 0;
+      if( c>w.aQ[0] ) break;
+      bIn = c==w.aQ[0];
     }
-    if( bIn ) lex_visit(&w, iEntry, nShared);
+    if( bIn ) lex_visit(&w, iEntry);
   }
 }
 
