@@ -376,18 +376,25 @@ static void lex_consider(struct lex_walk *w, int iEntry, int d){
 /* The current entry (iEntry): its rows past those of the prefix it shares
 ** with the one before, unless a shared prefix is already too far. */
 static void lex_visit(struct lex_walk *w, int iEntry){
-  int i, d, nC;
+  int i, d, nC, nEnd;
   if( w->iDead<=w->nDec ) return;
   w->iDead = INT_MAX;
   nC = lex_decode_rest(w);
-  for(i=w->nRow+1; i<=nC; i++){
+  nEnd = nC<w->nQ+w->bound ? nC : w->nQ+w->bound;
+  for(i=w->nRow+1; i<=nEnd; i++){
     w->nRow = i;
     if( lex_row(w, i)>w->bound ){
       w->iDead = i;
       return;
     }
   }
-  if( nC-w->nQ>w->nMax || w->nQ-nC>w->nMax ) return;
+  if( nC>nEnd ){
+    /* Too long, as is every entry after it with these nEnd code points
+    ** (the prefix itself, if an entry, came before). */
+    w->iDead = nEnd;
+    return;
+  }
+  if( w->nQ-nC>w->nMax ) return;
   d = w->aRow[nC][w->nQ];
   if( d>0 && d<=w->bound ) lex_consider(w, iEntry, d);
 }
@@ -407,6 +414,47 @@ static int lex_start_block(const struct lexicon *p, unsigned c){
     else hi = mid;
   }
   return lo>0 ? lo-1 : 0;
+}
+
+/*
+** Is block k's first entry past every entry that starts with the n bytes
+** at z: above them, and not starting with them?
+*/
+static int lex_block_past(const struct lexicon *p, int k, const char *z,
+                          int n){
+  const unsigned char *a = p->aData + p->aBlock[k];
+  int nHead = a[1];
+  return memcmp(a + 2, z, (size_t)(nHead<n ? nHead : n))>0;
+}
+
+/*
+** The current entry's prefix of iDead code points is too far: jump to the
+** last block that starts before the first entry past that prefix, if that
+** is beyond the current one (entries are read one by one otherwise, and a
+** whole subtree of the trie may hold thousands). The walk restarts there,
+** at an entry that shares nothing.
+*/
+static void lex_skip(struct lex_walk *w, int *piEntry, size_t *piData){
+  const struct lexicon *p = w->p;
+  int n = w->aOff[w->iDead];
+  int iCur = *piEntry/LEXICON_BLOCK, lo = iCur + 1, hi = lo, nStep = 1;
+  /* Mostly the next block is past it: look there first, then gallop. */
+  while( hi<p->nBlock && !lex_block_past(p, hi, w->zCur, n) ){
+    lo = hi + 1;
+    hi += nStep;
+    nStep *= 2;
+  }
+  if( hi>p->nBlock ) hi = p->nBlock;
+  while( lo<hi ){                 /* the first block past the prefix */
+    int mid = lo + (hi-lo)/2;
+    if( lex_block_past(p, mid, w->zCur, n) ) hi = mid;
+    else lo = mid + 1;
+  }
+  if( lo-1<=iCur ) return;
+  *piEntry = (lo-1)*LEXICON_BLOCK - 1;       /* the loop's ++ comes next */
+  *piData = p->aBlock[lo-1];
+  w->nDec = w->nRow = w->nCur = 0;
+  w->iDead = INT_MAX;
 }
 
 /* Set up w for the query zPlain; 0 if there is nothing to walk. */
@@ -446,7 +494,10 @@ void lexicon_near(const struct lexicon *p, const char *zPlain, int nMax,
       if( c>w.aQ[0] ) break;
       bIn = c==w.aQ[0];
     }
-    if( bIn ) lex_visit(&w, iEntry);
+    if( bIn ){
+      lex_visit(&w, iEntry);
+      if( w.iDead!=INT_MAX ) lex_skip(&w, &iEntry, &iData);
+    }
   }
 }
 
