@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -101,40 +100,26 @@ static int main_check(const struct conf *conf){
   return rc==SQLITE_OK ? 0 : 1;
 }
 
-/* Milliseconds on the monotonic clock. */
-static double main_ms(void){
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec*1e3 + (double)ts.tv_nsec/1e6;
-}
-
 /*
-** The correctors' lexicon (lexicon.h), made once here on a connection of
-** its own and shared by every worker and search thread, so that no user's
-** first misspelling waits for it and no thread holds a copy. NULL (each
-** corrector then makes its own when it needs it) if it cannot be made:
-** the workers' own opens say why.
+** The correctors' lexicon (lexicon.h), shared by every worker and search
+** thread, so that no user's first misspelling waits for it and no thread
+** holds a copy: made on a connection of its own, on a thread started
+** here, while the workers load. NULL (each corrector then makes its own
+** when it needs it) if the index cannot be opened: the workers' own opens
+** say why.
 */
 static struct lexicon_share *main_lexicon(const struct conf *conf){
   struct lexicon_share *pShare = 0;
-  struct lexicon *pLex = 0;
   sqlite3 *db = 0;
-  double t0 = main_ms();
   int rc = db_open(conf->zDb, DB_READONLY, &db, 0);
   if( rc==SQLITE_OK ) rc = lexicon_share_new(db, 1, &pShare);
-  if( rc==SQLITE_OK ) rc = lexicon_share_get(pShare, &pLex);
-  if( rc==SQLITE_OK ){
-    log_msg(LOG_INFO, "lexicon: %d words and parts, %zu KiB, %lld ms",
-            lexicon_count(pLex), lexicon_bytes(pLex)/1024,
-            (long long)(main_ms() - t0));
-  }else{
-    log_msg(LOG_WARN, "lexicon: %s; each thread makes its own",
-            sqlite3_errstr(rc));
-    if( pShare ) lexicon_share_free(pShare);
-    else sqlite3_close(db);
-    pShare = 0;
+  if( rc!=SQLITE_OK ){
+    sqlite3_close(db);
+    return 0;
   }
-  lexicon_free(pLex);
+  if( lexicon_share_start(pShare)!=SQLITE_OK ){
+    log_msg(LOG_WARN, "lexicon: no thread; made at the first correction");
+  }
   return pShare;
 }
 

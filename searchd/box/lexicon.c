@@ -7,11 +7,13 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
 #include "box/lexicon.h"
 #include "box/parts.h"
+#include "log.h"
 #include "plain.h"
 #include "swedish.h"
 
@@ -505,6 +507,8 @@ void lexicon_near(const struct lexicon *p, const char *zPlain, int nMax,
 
 struct lexicon_share {
   pthread_mutex_t mu;
+  pthread_t thread;               /* lexicon_share_start()'s, if bThread */
+  int bThread;
   sqlite3 *db;
   int bOwn;                       /* db is closed with the share */
   sqlite3_stmt *pVersion;         /* PRAGMA data_version, made at first use */
@@ -528,6 +532,7 @@ int lexicon_share_new(sqlite3 *db, int bOwn, struct lexicon_share **ppOut){
 
 void lexicon_share_free(struct lexicon_share *p){
   if( p==0 ) return;
+  if( p->bThread ) pthread_join(p->thread, 0);
   sqlite3_finalize(p->pVersion);
   lexicon_free(p->pLex);
   if( p->bOwn ) sqlite3_close(p->db);
@@ -569,8 +574,44 @@ int lexicon_share_get(struct lexicon_share *p, struct lexicon **ppLex){
       p->pLex = pNew;
       p->iVersion = iVersion;
     }
+    /* The vocab pages just read are of no use to a connection of its own
+    ** until the next build: give its page cache back. */
+    if( p->bOwn ) sqlite3_db_release_memory(p->db);
   }
   if( rc==SQLITE_OK ) *ppLex = lexicon_ref(p->pLex);
   pthread_mutex_unlock(&p->mu);
   return rc;
+}
+
+/* Milliseconds on the monotonic clock. */
+static double lex_ms(void){
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec*1e3 + (double)ts.tv_nsec/1e6;
+}
+
+/* lexicon_share_start()'s thread: one get, logged. */
+static void *lex_share_main(void *pArg){
+  struct lexicon_share *p = (struct lexicon_share*)pArg;
+  struct lexicon *pLex = 0;
+  double t0 = lex_ms();
+  int rc = lexicon_share_get(p, &pLex);
+  if( rc==SQLITE_OK ){
+    log_msg(LOG_INFO, "lexicon: %d words and parts, %zu KiB, %.0f ms",
+            lexicon_count(pLex), lexicon_bytes(pLex)/1024, lex_ms() - t0);
+  }else{
+    log_msg(LOG_WARN, "lexicon: %s; made at the first correction instead",
+            sqlite3_errstr(rc));
+  }
+  lexicon_free(pLex);
+  return 0;
+}
+
+int lexicon_share_start(struct lexicon_share *p){
+  if( !p->bOwn || p->bThread ) return SQLITE_MISUSE;
+  if( pthread_create(&p->thread, 0, lex_share_main, p)!=0 ){
+    return SQLITE_ERROR;
+  }
+  p->bThread = 1;
+  return SQLITE_OK;
 }

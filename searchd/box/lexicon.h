@@ -29,8 +29,9 @@
 ** newest one made from a connection, and makes it again when the index
 ** has changed (PRAGMA data_version of that connection), under a mutex:
 ** searchd makes one share at start-up on a connection of its own and
-** builds its lexicon there, before it serves; every worker and search
-** thread then reads the same one.
+** starts building its lexicon there on a thread while it loads the rest
+** (lexicon_share_start()); every worker and search thread then reads the
+** same one.
 */
 #ifndef SEARCHD_LEXICON_H
 #define SEARCHD_LEXICON_H
@@ -106,7 +107,16 @@ void lexicon_near(const struct lexicon *p, const char *zPlain, int nMax,
 */
 int lexicon_share_new(sqlite3 *db, int bOwn, struct lexicon_share **ppOut);
 
-/* Free a share (its lexicon lives on while referenced). Accepts NULL. */
+/*
+** Make the share's lexicon now, on a thread of its own (a share that owns
+** its connection only), which logs its size and time when done: a
+** lexicon_share_get() meanwhile waits for it. Returns SQLITE_OK, or an
+** SQLite code if no thread was started (the first get then makes it).
+*/
+int lexicon_share_start(struct lexicon_share *p);
+
+/* Free a share, after its lexicon_share_start() thread has finished (its
+** lexicon lives on while referenced). Accepts NULL. */
 void lexicon_share_free(struct lexicon_share *p);
 
 /*

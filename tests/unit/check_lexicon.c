@@ -3,7 +3,7 @@
 ** the same candidates (every vocab word and part compared with
 ** correct_distance()), over a vocabulary of thousands of generated words
 ** that share long prefixes; and its share, made again when the index
-** changes and shared while it does not.
+** changes and shared while it does not, and made on a thread of its own.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +287,32 @@ START_TEST(test_share){
 }
 END_TEST
 
+/* A share started on its own thread: a get waits for that build and
+** takes its lexicon; a share without its own connection has no thread. */
+START_TEST(test_share_start){
+  struct box_fixture f;
+  struct lexicon_share *pShare = 0, *pBorrowed = 0;
+  struct lexicon *p1 = 0, *p2 = 0;
+  sqlite3 *db = 0;
+  box_fixture_open(&f);
+  ck_assert_int_eq(db_open(f.zPath, DB_READONLY, &db, 0), SQLITE_OK);
+  ck_assert_int_eq(lexicon_share_new(db, 1, &pShare), SQLITE_OK);
+  ck_assert_int_eq(lexicon_share_start(pShare), SQLITE_OK);
+  ck_assert_int_ne(lexicon_share_start(pShare), SQLITE_OK);
+  ck_assert_int_eq(lexicon_share_get(pShare, &p1), SQLITE_OK);
+  ck_assert_int_eq(lexicon_share_get(pShare, &p2), SQLITE_OK);
+  ck_assert_ptr_eq(p1, p2);
+  ck_assert_int_gt(lexicon_count(p1), 0);
+  ck_assert_int_eq(lexicon_share_new(f.db, 0, &pBorrowed), SQLITE_OK);
+  ck_assert_int_ne(lexicon_share_start(pBorrowed), SQLITE_OK);
+  lexicon_share_free(pBorrowed);
+  lexicon_share_free(pShare);
+  lexicon_free(p1);
+  lexicon_free(p2);
+  box_fixture_close(&f);
+}
+END_TEST
+
 /* Decoding: code points kept as their bytes, offsets, the limit. */
 START_TEST(test_decode){
   unsigned a[4];
@@ -308,6 +334,7 @@ Suite *lexicon_suite(void){
   tcase_add_test(tc, test_near_brute);
   tcase_add_test(tc, test_near_part);
   tcase_add_test(tc, test_share);
+  tcase_add_test(tc, test_share_start);
   suite_add_tcase(s, tc);
   return s;
 }
