@@ -14,8 +14,9 @@
 ** index holds it colocated with them.
 **
 ** Built from the vocab table in one pass (words of at least 7 bytes, the
-** shortest that split), the words handed to the tokenizer many to a call;
-** a parts object is one connection's, not thread safe.
+** shortest that split), the words handed to the tokenizer many to a call,
+** on one connection; once made it is only read, by any thread (a lexicon,
+** lexicon.h, holds it).
 */
 #ifndef SEARCHD_PARTS_H
 #define SEARCHD_PARTS_H
