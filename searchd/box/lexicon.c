@@ -530,9 +530,14 @@ int lexicon_share_new(sqlite3 *db, int bOwn, struct lexicon_share **ppOut){
   return p ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+void lexicon_share_wait(struct lexicon_share *p){
+  if( p->bThread ) pthread_join(p->thread, 0);
+  p->bThread = 0;
+}
+
 void lexicon_share_free(struct lexicon_share *p){
   if( p==0 ) return;
-  if( p->bThread ) pthread_join(p->thread, 0);
+  lexicon_share_wait(p);
   sqlite3_finalize(p->pVersion);
   lexicon_free(p->pLex);
   if( p->bOwn ) sqlite3_close(p->db);

@@ -115,6 +115,10 @@ int lexicon_share_new(sqlite3 *db, int bOwn, struct lexicon_share **ppOut);
 */
 int lexicon_share_start(struct lexicon_share *p);
 
+/* Wait until lexicon_share_start()'s thread, if any, has finished. Only
+** the thread that started it calls this. */
+void lexicon_share_wait(struct lexicon_share *p);
+
 /* Free a share, after its lexicon_share_start() thread has finished (its
 ** lexicon lives on while referenced). Accepts NULL. */
 void lexicon_share_free(struct lexicon_share *p);

@@ -299,6 +299,7 @@ START_TEST(test_share_start){
   ck_assert_int_eq(lexicon_share_new(db, 1, &pShare), SQLITE_OK);
   ck_assert_int_eq(lexicon_share_start(pShare), SQLITE_OK);
   ck_assert_int_ne(lexicon_share_start(pShare), SQLITE_OK);
+  lexicon_share_wait(pShare);
   ck_assert_int_eq(lexicon_share_get(pShare, &p1), SQLITE_OK);
   ck_assert_int_eq(lexicon_share_get(pShare, &p2), SQLITE_OK);
   ck_assert_ptr_eq(p1, p2);
