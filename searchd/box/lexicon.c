@@ -3,6 +3,7 @@
 ** (lexicon.h).
 */
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -609,6 +610,10 @@ static void *lex_share_main(void *pArg){
             sqlite3_errstr(rc));
   }
   lexicon_free(pLex);
+  /* The build's scratch memory was this thread's own malloc arena, which
+  ** glibc keeps after the thread ends: give it back (3 MB at 5,000
+  ** reports). */
+  malloc_trim(0);
   return 0;
 }
 
