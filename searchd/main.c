@@ -14,7 +14,9 @@
 #include <event2/thread.h>
 #include <sqlite3.h>
 
+#include "box/lexicon.h"
 #include "box/synonyms.h"
+#include "db.h"
 #include "http/conf.h"
 #include "http/datadir.h"
 #include "http/server.h"
@@ -98,6 +100,29 @@ static int main_check(const struct conf *conf){
   return rc==SQLITE_OK ? 0 : 1;
 }
 
+/*
+** The correctors' lexicon (lexicon.h), shared by every worker and search
+** thread, so that no user's first misspelling waits for it and no thread
+** holds a copy: made on a connection of its own, on a thread started
+** here, while the workers load. NULL (each corrector then makes its own
+** when it needs it) if the index cannot be opened: the workers' own opens
+** say why.
+*/
+static struct lexicon_share *main_lexicon(const struct conf *conf){
+  struct lexicon_share *pShare = 0;
+  sqlite3 *db = 0;
+  int rc = db_open(conf->zDb, DB_READONLY, &db, 0);
+  if( rc==SQLITE_OK ) rc = lexicon_share_new(db, 1, &pShare);
+  if( rc!=SQLITE_OK ){
+    sqlite3_close(db);
+    return 0;
+  }
+  if( lexicon_share_start(pShare)!=SQLITE_OK ){
+    log_msg(LOG_WARN, "lexicon: no thread; made at the first correction");
+  }
+  return pShare;
+}
+
 int main(int argc, char **argv){
   struct conf conf;
   char *zErr = 0, *zWww = 0, *zSyn = 0;
@@ -127,7 +152,9 @@ int main(int argc, char **argv){
   }
   main_data_files(&conf, &zWww, &zSyn);
   rc = main_check(&conf);
+  if( rc==0 ) conf.pLexicon = main_lexicon(&conf);
   if( rc==0 ) rc = server_run(&conf)==0 ? 0 : 1;
+  lexicon_share_free(conf.pLexicon);
   sqlite3_free(zWww);
   sqlite3_free(zSyn);
   sqlite3_shutdown();

@@ -8,7 +8,9 @@
 
 #include "box/correct.h"
 #include "box/ext.h"
+#include "http/conf.h"
 #include "box/fold.h"
+#include "box/lexicon.h"
 #include "box/parts.h"
 #include "log.h"
 #include "engine/query.h"
@@ -25,17 +27,8 @@ struct correct {
   struct fold *pFold;
   sqlite3_stmt *pFound;
   sqlite3_stmt *pPlain;
-  sqlite3_stmt *pNear;
-  sqlite3_stmt *pVersion;
-  struct parts *pParts;           /* NULL until a word needs them */
-  sqlite3_int64 iVersion;         /* PRAGMA data_version they were made at */
-};
-
-/* The best candidate so far of correct_by_distance(). */
-struct correct_best {
-  int dist;
-  sqlite3_int64 nDocs;
-  char *z;                        /* sqlite3_malloc'ed, or NULL */
+  struct lexicon_share *pShare;   /* where the lexicon comes from */
+  struct lexicon_share *pOwn;     /* the share over db, unless given one */
 };
 
 static const char zFoundSql[] =
@@ -43,12 +36,6 @@ static const char zFoundSql[] =
 static const char zPlainSql[] =
   "SELECT word FROM vocab WHERE plain=?1 AND word<>?2 AND docs>0"
   " ORDER BY docs DESC, word LIMIT 16";
-/* The vocab_plain index gives the range; length() filters in the index. */
-static const char zNearSql[] =
-  "SELECT word, plain, docs FROM vocab"
-  " WHERE plain>=?1 AND plain<?2 AND length(plain) BETWEEN ?3 AND ?4"
-  "   AND docs>0 AND word<>?5";
-static const char zVersionSql[] = "PRAGMA data_version";
 
 int correct_new(sqlite3 *db, struct correct **ppOut){
   struct correct *p = calloc(1, sizeof(*p));
@@ -62,15 +49,11 @@ int correct_new(sqlite3 *db, struct correct **ppOut){
     rc = sqlite3_prepare_v3(db, zPlainSql, -1, SQLITE_PREPARE_PERSISTENT,
                             &p->pPlain, 0);
   }
+  if( rc==SQLITE_OK ) rc = lexicon_share_new(db, 0, &p->pOwn);
   if( rc==SQLITE_OK ){
-    rc = sqlite3_prepare_v3(db, zNearSql, -1, SQLITE_PREPARE_PERSISTENT,
-                            &p->pNear, 0);
+    p->db = db;
+    p->pShare = p->pOwn;
   }
-  if( rc==SQLITE_OK ){
-    rc = sqlite3_prepare_v3(db, zVersionSql, -1, SQLITE_PREPARE_PERSISTENT,
-                            &p->pVersion, 0);
-  }
-  if( rc==SQLITE_OK ) p->db = db;
   if( rc!=SQLITE_OK ){
     correct_free(p);
     p = 0;
@@ -79,14 +62,18 @@ int correct_new(sqlite3 *db, struct correct **ppOut){
   return rc;
 }
 
+void correct_set_share(struct correct *p, struct lexicon_share *pShare){
+  lexicon_share_free(p->pOwn);
+  p->pOwn = 0;
+  p->pShare = pShare;
+}
+
 void correct_free(struct correct *p){
   if( p ){
     fold_free(p->pFold);
     sqlite3_finalize(p->pFound);
     sqlite3_finalize(p->pPlain);
-    sqlite3_finalize(p->pNear);
-    sqlite3_finalize(p->pVersion);
-    parts_free(p->pParts);
+    lexicon_share_free(p->pOwn);
     free(p);
   }
 }
@@ -114,27 +101,6 @@ int correct_found(struct correct *p, const char *zMatch, int *pbFound){
   return correct_end(p->pFound, rc);
 }
 
-/*
-** Decode UTF-8 z[0..n) into at most nMax code points at a; returns their
-** number, or -1 if there are more. Invalid bytes count as one code point
-** each (they compare unequal to any letter, which is all we need).
-*/
-static int correct_decode(const char *z, int n, unsigned *a, int nMax){
-  const unsigned char *u = (const unsigned char*)z;
-  int i = 0, k = 0;
-  while( i<n ){
-    unsigned c = u[i];
-    int len = c<0xc0 ? 1 : c<0xe0 ? 2 : c<0xf0 ? 3 : 4;
-    int j;
-    if( k==nMax ) return -1;
-    if( i+len>n ) len = 1;
-    for(j=1; j<len; j++) c = (c<<8) | u[i+j];
-    a[k++] = c;
-    i += len;
-  }
-  return k;
-}
-
 static int correct_min3(int a, int b, int c){
   int m = a<b ? a : b;
   return m<c ? m : c;
@@ -143,8 +109,8 @@ static int correct_min3(int a, int b, int c){
 int correct_distance(const char *a, int na, const char *b, int nb, int nMax){
   unsigned aA[CORRECT_MAX_CHARS], aB[CORRECT_MAX_CHARS];
   int d[3][CORRECT_MAX_CHARS+1];    /* rows i-2, i-1, i (rolling) */
-  int la = correct_decode(a, na, aA, CORRECT_MAX_CHARS);
-  int lb = correct_decode(b, nb, aB, CORRECT_MAX_CHARS);
+  int la = lexicon_decode(a, na, aA, 0, CORRECT_MAX_CHARS);
+  int lb = lexicon_decode(b, nb, aB, 0, CORRECT_MAX_CHARS);
   int i, j;
   if( la<0 || lb<0 || la-lb>nMax || lb-la>nMax ) return nMax+1;
   for(j=0; j<=lb; j++) d[0][j] = j;
@@ -163,29 +129,6 @@ int correct_distance(const char *a, int na, const char *b, int nb, int nMax){
     if( rowMin>nMax ) return nMax+1;
   }
   return d[la%3][lb]>nMax ? nMax+1 : d[la%3][lb];
-}
-
-/*
-** The parts of the vocabulary (parts.h), made at the first word that needs
-** them and again when the index has changed (PRAGMA data_version): a new
-** report brings new compounds. Sets *ppParts (owned by p).
-*/
-static int correct_parts(struct correct *p, const struct parts **ppParts){
-  sqlite3_int64 iVersion = -1;
-  int rc = sqlite3_step(p->pVersion);
-  if( rc==SQLITE_ROW ){
-    iVersion = sqlite3_column_int64(p->pVersion, 0);
-    rc = SQLITE_OK;
-  }
-  rc = correct_end(p->pVersion, rc);
-  if( rc==SQLITE_OK && (p->pParts==0 || iVersion!=p->iVersion) ){
-    parts_free(p->pParts);
-    p->pParts = 0;
-    rc = parts_new(p->db, &p->pParts);
-    p->iVersion = iVersion;
-  }
-  *ppParts = p->pParts;
-  return rc;
 }
 
 /*
@@ -215,11 +158,10 @@ static int correct_part_by_plain(const struct parts *pParts,
   return SQLITE_OK;
 }
 
-/* Step 1: the most frequent vocab word, else part, with the same plain
-** form. */
-static int correct_by_plain(struct correct *p, const struct parts *pParts,
-                            const char *zWord, const char *zPlain,
-                            char **pzTo){
+/* The most frequent vocab word other than zWord with the plain form
+** zPlain, no stop word; *pzTo stays NULL if there is none. */
+static int correct_vocab_by_plain(struct correct *p, const char *zWord,
+                                  const char *zPlain, char **pzTo){
   int rc = sqlite3_bind_text(p->pPlain, 1, zPlain, -1, SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pPlain, 2, zWord, -1,
                                              SQLITE_STATIC);
@@ -230,115 +172,39 @@ static int correct_by_plain(struct correct *p, const struct parts *pParts,
     rc = *pzTo ? SQLITE_DONE : SQLITE_NOMEM;
   }
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
-  rc = correct_end(p->pPlain, rc);
+  return correct_end(p->pPlain, rc);
+}
+
+/* Step 1: the most frequent vocab word, else part, with the same plain
+** form. */
+static int correct_by_plain(struct correct *p, const struct parts *pParts,
+                            const char *zWord, const char *zPlain,
+                            char **pzTo){
+  int rc = correct_vocab_by_plain(p, zWord, zPlain, pzTo);
   if( rc==SQLITE_OK && *pzTo==0 ){
     rc = correct_part_by_plain(pParts, zWord, zPlain, pzTo);
   }
   return rc;
 }
 
-/* Bind the first-letter range and length window of step 2. */
-static int correct_bind_near(struct correct *p, const char *zWord,
-                              const char *zPlain, int nChar, int nMax,
-                              char *zLo, char *zHi){
-  const unsigned char *u = (const unsigned char*)zPlain;
-  int nFirst = u[0]<0xc0 ? 1 : u[0]<0xe0 ? 2 : u[0]<0xf0 ? 3 : 4;
-  int rc;
-  memcpy(zLo, zPlain, nFirst);
-  memcpy(zHi, zPlain, nFirst);
-  zLo[nFirst] = zHi[nFirst] = 0;
-  zHi[nFirst-1]++;                  /* never overflows: a UTF-8 final byte */
-  rc = sqlite3_bind_text(p->pNear, 1, zLo, -1, SQLITE_STATIC);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pNear, 2, zHi, -1,
-                                             SQLITE_STATIC);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(p->pNear, 3, nChar - nMax);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_int(p->pNear, 4, nChar + nMax);
-  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pNear, 5, zWord, -1,
-                                             SQLITE_STATIC);
-  return rc;
-}
-
 /*
-** Candidate zCand (plain form zCandPlain, nDocs) against the typed word's
-** plain form: kept in *pBest if nearer, or as near with more documents.
+** Step 2: the nearest vocab word or part by edit distance, then by
+** documents (lexicon_near(), which also keeps the first letter), as the
+** word of the vocab table or the part that has the chosen plain form.
 */
-static int correct_consider(struct correct_best *pBest, const char *zPlain,
-                            int nMax, const char *zCand,
-                            const char *zCandPlain, sqlite3_int64 nDocs){
-  int dist = correct_distance(zPlain, (int)strlen(zPlain), zCandPlain,
-                              (int)strlen(zCandPlain), nMax);
-  if( dist>nMax ) return SQLITE_OK;
-  if( dist<pBest->dist || (dist==pBest->dist && nDocs>pBest->nDocs) ){
-    char *z = sqlite3_mprintf("%s", zCand);
-    if( z==0 ) return SQLITE_NOMEM;
-    sqlite3_free(pBest->z);
-    pBest->z = z;
-    pBest->dist = dist;
-    pBest->nDocs = nDocs;
-  }
-  return SQLITE_OK;
-}
-
-/* Number of code points of the UTF-8 string z. */
-static int correct_chars(const char *z){
-  int n = 0;
-  for(; *z; z++) n += ((unsigned char)*z & 0xc0)!=0x80;
-  return n;
-}
-
-/* Step 2 among the parts that share the first letter (zLo..zHi). */
-static int correct_part_near(const struct parts *pParts, const char *zWord,
-                             const char *zPlain, int nChar, int nMax,
-                             const char *zLo, const char *zHi,
-                             struct correct_best *pBest){
-  int i, iEnd = parts_lower_bound(pParts, zHi);
-  int rc = SQLITE_OK;
-  for(i=parts_lower_bound(pParts, zLo); rc==SQLITE_OK && i<iEnd; i++){
-    const char *zPart, *zPartPlain;
-    sqlite3_int64 nDocs;
-    int nPartChar;
-    parts_get(pParts, i, &zPart, &zPartPlain, &nDocs);
-    nPartChar = correct_chars(zPartPlain);
-    if( nPartChar<nChar-nMax || nPartChar>nChar+nMax ) continue;
-    if( strcmp(zPart, zWord)==0 ) continue;
-    rc = correct_consider(pBest, zPlain, nMax, zPart, zPartPlain, nDocs);
-  }
-  return rc;
-}
-
-/* Step 2: the nearest vocab word or part by edit distance, then by
-** documents. */
-static int correct_by_distance(struct correct *p, const struct parts *pParts,
+static int correct_by_distance(struct correct *p,
+                               const struct lexicon *pLex,
                                const char *zWord, const char *zPlain,
                                int nChar, char **pzTo){
+  struct lexicon_hit hit;
   int nMax = nChar>=8 ? 2 : 1;
-  struct correct_best best;
-  char zLo[8], zHi[8];
-  int rc;
-  best.dist = nMax+1;
-  best.nDocs = -1;
-  best.z = 0;
-  rc = correct_bind_near(p, zWord, zPlain, nChar, nMax, zLo, zHi);
-  while( rc==SQLITE_OK && (rc = sqlite3_step(p->pNear))==SQLITE_ROW ){
-    rc = SQLITE_OK;
-    if( correct_is_stopword(p->pNear) ) continue;
-    rc = correct_consider(&best, zPlain, nMax,
-                          (const char*)sqlite3_column_text(p->pNear, 0),
-                          (const char*)sqlite3_column_text(p->pNear, 1),
-                          sqlite3_column_int64(p->pNear, 2));
+  lexicon_near(pLex, zPlain, nMax, &hit);
+  if( hit.dist>nMax ) return SQLITE_OK;
+  if( hit.bPart ){
+    return correct_part_by_plain(lexicon_parts(pLex), zWord, hit.zPlain,
+                                 pzTo);
   }
-  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
-  rc = correct_end(p->pNear, rc);
-  if( rc==SQLITE_OK ){
-    rc = correct_part_near(pParts, zWord, zPlain, nChar, nMax, zLo, zHi,
-                           &best);
-  }
-  if( rc==SQLITE_OK ){
-    *pzTo = best.z;
-  }else{
-    sqlite3_free(best.z);
-  }
-  return rc;
+  return correct_vocab_by_plain(p, zWord, hit.zPlain, pzTo);
 }
 
 /* Number of code points of z, or -1 if it holds an ASCII digit. */
@@ -358,7 +224,7 @@ static int correct_letters(const char *z){
 */
 static int correct_one(struct correct *p, const char *zWord, int bTypo,
                        char **pzTo){
-  const struct parts *pParts = 0;
+  struct lexicon *pLex = 0;
   char *zPlain = 0;
   int nChar = correct_letters(zWord);
   int rc = SQLITE_OK;
@@ -367,11 +233,14 @@ static int correct_one(struct correct *p, const char *zWord, int bTypo,
   zPlain = malloc(strlen(zWord) + 1);
   if( zPlain==0 ) return SQLITE_NOMEM;
   plain_form(zWord, strlen(zWord), zPlain);
-  rc = correct_parts(p, &pParts);
-  if( rc==SQLITE_OK ) rc = correct_by_plain(p, pParts, zWord, zPlain, pzTo);
-  if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 && bTypo ){
-    rc = correct_by_distance(p, pParts, zWord, zPlain, nChar, pzTo);
+  rc = lexicon_share_get(p->pShare, &pLex);
+  if( rc==SQLITE_OK ){
+    rc = correct_by_plain(p, lexicon_parts(pLex), zWord, zPlain, pzTo);
   }
+  if( rc==SQLITE_OK && *pzTo==0 && nChar>=4 && bTypo ){
+    rc = correct_by_distance(p, pLex, zWord, zPlain, nChar, pzTo);
+  }
+  lexicon_free(pLex);
   free(zPlain);
   return rc;
 }
@@ -539,10 +408,12 @@ int correct_is_known(struct correct *p, const char *z, int n, int *pbKnown){
 int correct_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
                         void **ppState, char **pzErr){
   struct correct *p = 0;
-  (void)conf; (void)pPrev; (void)pzErr;
+  (void)pPrev; (void)pzErr;
   if( correct_new(db, &p)!=SQLITE_OK ){
     log_msg(LOG_ERROR, "correct: %s (is this an index with a vocab table?)",
             sqlite3_errmsg(db));
+  }else if( conf && conf->pLexicon ){
+    correct_set_share(p, conf->pLexicon);
   }
   *ppState = p;
   return p ? EXT_OK : EXT_SKIP;

@@ -12,10 +12,10 @@
 **   2. else the closest vocab word or part within Damerau-Levenshtein
 **      distance 1 (words of 4 to 7 letters) or 2 (8 letters or more),
 **      compared on plain forms, nearest first and then most documents
-**      (mamografi -> mammografi). Candidates come from an index range scan
-**      of vocab.plain and a binary search of the parts, restricted to the
-**      same first letter and a length window, so a typo in the first
-**      letter is not corrected.
+**      (mamografi -> mammografi). Candidates come from the lexicon
+**      (lexicon.h: the plain forms of vocab words and parts in memory,
+**      walked as a trie), restricted to the same first letter, so a typo
+**      in the first letter is not corrected.
 **   3. else the word as a one-letter first part, a hyphen and the rest
 **      (ehalsa -> e-hälsa), corrected as a hyphenated compound is, but
 **      by step 1 only.
@@ -32,8 +32,11 @@
 ** searched as its correction: the module offers the correction as a
 ** suggestion only (QUERY_ALT_SUGGESTION).
 **
-** The parts are made from vocab at the first correct_word() that needs
-** them and again after the index changed (PRAGMA data_version).
+** The lexicon (with the parts) comes from a share (lexicon.h): by default
+** one of the corrector's own over its connection, made at the first
+** correct_word() that needs it and again after the index changed (PRAGMA
+** data_version); searchd gives every corrector the process's share
+** (correct_set_share()), made once at start-up.
 **
 ** A struct correct holds prepared statements and a folding tokenizer on
 ** one connection: one per worker, not thread safe.
@@ -43,7 +46,9 @@
 
 #include <sqlite3.h>
 
-#define CORRECT_MAX_CHARS 48
+#include "box/lexicon.h"
+
+#define CORRECT_MAX_CHARS LEXICON_MAX_CHARS
 
 struct correct;
 
@@ -53,6 +58,12 @@ struct correct;
 ** with *ppOut NULL (e.g. SQLITE_ERROR when db has no vocab table).
 */
 int correct_new(sqlite3 *db, struct correct **ppOut);
+
+/*
+** Take the lexicon from pShare (not owned: it must outlive p; any thread
+** may share it) instead of the corrector's own share over its connection.
+*/
+void correct_set_share(struct correct *p, struct lexicon_share *pShare);
 
 /* Free a corrector. Accepts NULL. */
 void correct_free(struct correct *p);
@@ -94,7 +105,8 @@ int correct_distance(const char *a, int na, const char *b, int nb, int nMax);
 struct conf;
 struct query_term;
 
-/* xOpen: a struct correct on the worker's db; 0, or -1 after logging. */
+/* xOpen: a struct correct on the worker's db, with conf->pLexicon's
+** lexicon if set; 0, or -1 after logging. */
 int correct_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
                         void **ppState, char **pzErr);
 

@@ -198,7 +198,8 @@ static int parts_cmp(const void *a, const void *b){
   const struct part *x = (const struct part*)a, *y = (const struct part*)b;
   int c = strcmp(x->zPlain, y->zPlain);
   if( c ) return c;
-  return x->nDocs>y->nDocs ? -1 : x->nDocs<y->nDocs;
+  if( x->nDocs!=y->nDocs ) return x->nDocs>y->nDocs ? -1 : 1;
+  return strcmp(x->zWord, y->zWord);
 }
 
 /* The plain forms, the order of parts_get(); the slots are dropped. */
@@ -238,6 +239,15 @@ int parts_new(sqlite3 *db, struct parts **ppOut){
   }
   *ppOut = p;
   return rc;
+}
+
+size_t parts_bytes(const struct parts *p){
+  size_t n = sizeof(*p) + sizeof(*p->a) * (size_t)p->nAlloc;
+  int i;
+  for(i=0; i<p->n; i++){
+    n += strlen(p->a[i].zWord) + strlen(p->a[i].zPlain) + 2;
+  }
+  return n;
 }
 
 int parts_count(const struct parts *p){

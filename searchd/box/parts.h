@@ -14,11 +14,14 @@
 ** index holds it colocated with them.
 **
 ** Built from the vocab table in one pass (words of at least 7 bytes, the
-** shortest that split), the words handed to the tokenizer many to a call;
-** a parts object is one connection's, not thread safe.
+** shortest that split), the words handed to the tokenizer many to a call,
+** on one connection; once made it is only read, by any thread (a lexicon,
+** lexicon.h, holds it).
 */
 #ifndef SEARCHD_PARTS_H
 #define SEARCHD_PARTS_H
+
+#include <stddef.h>
 
 #include <sqlite3.h>
 
@@ -34,13 +37,16 @@ int parts_new(sqlite3 *db, struct parts **ppOut);
 /* Free a parts object. Accepts NULL. */
 void parts_free(struct parts *p);
 
+/* Bytes of memory p holds. */
+size_t parts_bytes(const struct parts *p);
+
 /* The number of parts. */
 int parts_count(const struct parts *p);
 
 /*
 ** Part i (0 <= i < parts_count()) in the order of their plain forms
-** (plain_form(), then most docs first): its word, plain form and docs.
-** The strings are owned by p and valid until parts_free().
+** (plain_form(), then most docs first, then the word): its word, plain
+** form and docs. The strings are owned by p and valid until parts_free().
 */
 void parts_get(const struct parts *p, int i, const char **pzWord,
                const char **pzPlain, sqlite3_int64 *pnDocs);

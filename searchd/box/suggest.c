@@ -117,6 +117,10 @@ static int suggest_step(struct suggest *p, sqlite3_stmt *pStmt){
   return suggest_progress(p) ? SQLITE_INTERRUPT : sqlite3_step(pStmt);
 }
 
+void suggest_set_lexicon(struct suggest *p, struct lexicon_share *pShare){
+  correct_set_share(p->pCorrect, pShare);
+}
+
 void suggest_set_time_limit(struct suggest *p, long nMs){
   p->nMs = nMs;
 }
@@ -195,6 +199,7 @@ int suggest_module_open(const struct conf *conf, sqlite3 *db, void *pPrev,
   }
   if( rc==SQLITE_OK ){
     p->dbOwn = dbOwn;
+    if( conf->pLexicon ) suggest_set_lexicon(p, conf->pLexicon);
     suggest_set_time_limit(p, conf->nQueryMs<SUGGEST_MAX_MS
                               ? conf->nQueryMs : SUGGEST_MAX_MS);
   }else{

@@ -94,6 +94,11 @@ int suggest_new(sqlite3 *db, struct suggest **ppOut);
 struct query_opts;
 void suggest_set_query_opts(struct suggest *p, const struct query_opts *opts);
 
+/* Correct typos with the lexicon of pShare (correct_set_share()), which
+** must outlive p. */
+struct lexicon_share;
+void suggest_set_lexicon(struct suggest *p, struct lexicon_share *pShare);
+
 /* Limit each following suggest_run() to nMs milliseconds (<0: none). */
 void suggest_set_time_limit(struct suggest *p, long nMs);
 

@@ -12,6 +12,8 @@
 
 #include "opt.h"
 
+struct lexicon_share;
+
 struct conf {
   const char *zDb;            /* --db PATH (required) */
   const char *zListen;        /* --listen [HOST:]PORT */
@@ -45,6 +47,9 @@ struct conf {
                               ** (datadir.h); "": none */
   const char *zWww;           /* --www DIR; NULL: shipped www (datadir.h);
                               ** "": no page */
+  struct lexicon_share *pLexicon;  /* no flag: the correctors' lexicon,
+                              ** made once by main() before the workers
+                              ** start (lexicon.h); NULL: each its own */
 };
 
 /* Results of conf_parse(). */

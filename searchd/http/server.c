@@ -19,6 +19,7 @@
 #include <event2/event.h>
 #include <event2/util.h>
 
+#include "box/lexicon.h"
 #include "db.h"
 #include "http/clients.h"
 #include "log.h"
@@ -389,6 +390,11 @@ int server_run(const struct conf *conf){
       break;
     }
     nStarted++;
+  }
+  /* Ready means ready to correct too: the lexicon was made while the
+  ** workers loaded (main.c); a client told the port waits for neither. */
+  if( nStarted==s.nWorker && conf->pLexicon ){
+    lexicon_share_wait(conf->pLexicon);
   }
   if( nStarted==s.nWorker && server_port_file(&s)==0 ){
     rc = event_base_dispatch(s.base)<0 ? -1 : 0;
