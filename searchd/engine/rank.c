@@ -740,6 +740,8 @@ static int rank_early(struct rank *p, const Fts5ExtensionApi *pApi,
   rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &exact);
   if( rc==SQLITE_OK ){
+    p->pq->iExact = iRowid;
+    p->pq->bExact = 1;
     early_put(pq->pEarly, iRowid, exact);
     rank_heap_push(m->aFloor, &m->nFloor, pq->nEarly, exact);
   }
@@ -800,6 +802,20 @@ static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
                                    sqlite3_value_int64(apArg[0])));
 }
 
+/* searchd_has_exact(rowid, ?): was rowid's early exact score computed in
+** this row (rank_query.iExact)? */
+static void rank_has_exact_fn(sqlite3_context *pCtx, int nArg,
+                              sqlite3_value **apArg){
+  const struct rank_query *pq = (const struct rank_query*)
+      sqlite3_value_pointer(apArg[nArg-1], RANK_POINTER_TYPE);
+  if( pq==0 ){
+    sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
+    return;
+  }
+  sqlite3_result_int(pCtx,
+                     rank_query_has_exact(pq, sqlite3_value_int64(apArg[0])));
+}
+
 void rank_query_init(struct rank_query *pq, const struct query *q,
                      int bRelaxed){
   /* Not the whole memo (~45 KB): the first call fills what it reads. */
@@ -813,6 +829,8 @@ void rank_query_init(struct rank_query *pq, const struct query *q,
   pq->pWalk = 0;
   pq->aCand = 0;
   pq->nCand = 0;
+  pq->iExact = 0;
+  pq->bExact = 0;
   m->bReady = m->bMapped = m->nPhrase = 0;
   m->nFloor = m->nTop = 0;
 }
@@ -837,6 +855,12 @@ int rank_register(sqlite3 *db, struct rank **ppOut){
     rc = sqlite3_create_function(db, RANK_CAND_FUNCTION, 2,
                                  SQLITE_UTF8|SQLITE_DETERMINISTIC, 0,
                                  rank_is_cand_fn, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    /* Not deterministic: its answer for one rowid changes as the first
+    ** pass goes on, so SQLite must call it every row. */
+    rc = sqlite3_create_function(db, RANK_EXACT_FUNCTION, 2, SQLITE_UTF8, 0,
+                                 rank_has_exact_fn, 0, 0);
   }
   if( rc==SQLITE_OK ){
     /* On success the connection owns p and calls rank_destroy at close;

@@ -57,6 +57,7 @@
 #define RANK_FUNCTION "searchd_rank"
 #define RANK_QUICK_FUNCTION "searchd_quick"
 #define RANK_CAND_FUNCTION "searchd_is_cand"
+#define RANK_EXACT_FUNCTION "searchd_has_exact"
 /* The pointer type of a struct rank_query bound to a statement. */
 #define RANK_POINTER_TYPE "searchd_rank_query"
 
@@ -127,6 +128,12 @@ struct rank_query {
   ** again, so one statement per candidate cost ~10 ms each for "vår*". */
   const sqlite3_int64 *aCand;
   int nCand;
+  /* Output: the row searchd_quick() last computed an early exact score
+  ** for (bExact 0: none yet), which searchd_has_exact(rowid, ?) tests,
+  ** so that a later column of the same row computes what only such rows
+  ** need (the first pass's highlights, hltext.h). */
+  sqlite3_int64 iExact;
+  int bExact;
   struct rank_memo memo;          /* rank.c's */
 };
 
@@ -149,6 +156,12 @@ void rank_query_init(struct rank_query *pq, const struct query *q,
 ** called without it fails with an error. Returns an SQLite code.
 */
 int rank_bind(sqlite3_stmt *pStmt, int iParam, struct rank_query *pq);
+
+/* Did searchd_quick() compute row id's early exact score in this row? */
+static inline int rank_query_has_exact(const struct rank_query *pq,
+                                       sqlite3_int64 id){
+  return pq->bExact && pq->iExact==id;
+}
 
 /*
 ** Forget the phrase document counts kept for idf (see rank.c): call when

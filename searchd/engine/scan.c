@@ -8,6 +8,7 @@
 
 #include "engine/cands.h"
 #include "engine/count.h"
+#include "engine/hltext.h"
 #include "engine/rank.h"
 #include "engine/rows.h"
 #include "engine/scan.h"
@@ -34,6 +35,20 @@ static int scan_keep(struct cands *c, sqlite3_int64 id,
   return cands_push(c, &x);
 }
 
+/* Keep the highlight and snippet ST_SCAN_HL made of row id, if it made
+** them (the row was scored exactly). */
+static int scan_texts(struct pass *ps, sqlite3_stmt *pStmt,
+                      sqlite3_int64 id){
+  const char *zHl, *zSnip;
+  int nHl, nSnip;
+  if( !rank_query_has_exact(ps->pq, id) ) return SQLITE_OK;
+  zHl = (const char*)sqlite3_column_text(pStmt, 2);
+  nHl = sqlite3_column_bytes(pStmt, 2);
+  zSnip = (const char*)sqlite3_column_text(pStmt, 3);
+  nSnip = sqlite3_column_bytes(pStmt, 3);
+  return hltext_put(ps->pTexts, id, zHl, nHl, zSnip, nSnip);
+}
+
 /*
 ** Newest first, score the matches that pass the filters with
 ** searchd_quick() into the heap and count them, until nWin have been (nWin
@@ -42,7 +57,7 @@ static int scan_keep(struct cands *c, sqlite3_int64 id,
 */
 static int scan_newest(struct pass *ps, long nWin, struct cands *c,
                        sqlite3_int64 *piLow){
-  sqlite3_stmt *pStmt = ps->apStmt[ST_SCAN];
+  sqlite3_stmt *pStmt = ps->apStmt[ps->pTexts ? ST_SCAN_HL : ST_SCAN];
   int rc = stmt_bind(pStmt, ps->zExpr, ps->pq), rc2;
   sqlite3_int64 iLast = 0;
   struct timespec t0;
@@ -66,6 +81,7 @@ static int scan_newest(struct pass *ps, long nWin, struct cands *c,
       break;
     }
     rc = scan_keep(c, id, r, sqlite3_column_double(pStmt, 1));
+    if( rc==SQLITE_OK && ps->pTexts ) rc = scan_texts(ps, pStmt, id);
     pass_tally(ps, r);
     iLast = id;
     ps->nWinSeen = ps->nSeen;
