@@ -645,6 +645,14 @@ static void rank_end(sqlite3_context *pCtx, int rc, double s){
   else sqlite3_result_double(pCtx, s);
 }
 
+/* Note the exact score s of row id (rank_query.iExact). */
+static void rank_note_exact(struct rank_query *pq, sqlite3_int64 id,
+                            double s){
+  pq->iExact = id;
+  pq->fExact = s;
+  pq->bExact = 1;
+}
+
 /* searchd_rank(): the exact score. */
 static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
                     sqlite3_context *pCtx, int nVal, sqlite3_value **apVal){
@@ -654,6 +662,7 @@ static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   if( !rank_begin(p, pApi, pFts, pCtx, nVal, apVal, &rc) ) return;
   if( rc==SQLITE_OK ) rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &s);
+  if( rc==SQLITE_OK ) rank_note_exact(p->pq, pApi->xRowid(pFts), s);
   rank_end(pCtx, rc, s);
 }
 
@@ -740,8 +749,7 @@ static int rank_early(struct rank *p, const Fts5ExtensionApi *pApi,
   rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &exact);
   if( rc==SQLITE_OK ){
-    p->pq->iExact = iRowid;
-    p->pq->bExact = 1;
+    rank_note_exact(p->pq, iRowid, exact);
     early_put(pq->pEarly, iRowid, exact);
     rank_heap_push(m->aFloor, &m->nFloor, pq->nEarly, exact);
   }
@@ -766,6 +774,10 @@ static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   double s = 0;
   int nInst = 0, rc;
   if( !rank_begin(p, pApi, pFts, pCtx, nVal, apVal, &rc) ) return;
+  if( rc==SQLITE_OK && p->pq->bCountOnly ){
+    sqlite3_result_double(pCtx, 0.0);
+    return;
+  }
   if( rc==SQLITE_OK && rank_clauses(p)<2 && !p->pq->bRelaxed ){
     rc = rank_quick_one(p, pApi, pFts, &s);
   }else if( rc==SQLITE_OK ){
@@ -802,8 +814,8 @@ static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
                                    sqlite3_value_int64(apArg[0])));
 }
 
-/* searchd_has_exact(rowid, ?): was rowid's early exact score computed in
-** this row (rank_query.iExact)? */
+/* searchd_has_exact(rowid, ?): was rowid's exact score computed in this
+** row, reaching the floor (rank_query.iExact)? */
 static void rank_has_exact_fn(sqlite3_context *pCtx, int nArg,
                               sqlite3_value **apArg){
   const struct rank_query *pq = (const struct rank_query*)
@@ -831,6 +843,9 @@ void rank_query_init(struct rank_query *pq, const struct query *q,
   pq->nCand = 0;
   pq->iExact = 0;
   pq->bExact = 0;
+  pq->fExact = 0;
+  pq->fTextFloor = -HUGE_VAL;
+  pq->bCountOnly = 0;
   m->bReady = m->bMapped = m->nPhrase = 0;
   m->nFloor = m->nTop = 0;
 }

@@ -128,12 +128,18 @@ struct rank_query {
   ** again, so one statement per candidate cost ~10 ms each for "vår*". */
   const sqlite3_int64 *aCand;
   int nCand;
-  /* Output: the row searchd_quick() last computed an early exact score
-  ** for (bExact 0: none yet), which searchd_has_exact(rowid, ?) tests,
-  ** so that a later column of the same row computes what only such rows
-  ** need (the first pass's highlights, hltext.h). */
+  /* Output: the row whose exact score searchd_quick() (early) or
+  ** searchd_rank() computed last, and the score (bExact 0: none yet),
+  ** which searchd_has_exact(rowid, ?) tests against the input fTextFloor
+  ** (-HUGE_VAL from rank_query_init()), so that a later column of the
+  ** same row makes what only rows that may reach the page need (their
+  ** highlights, hltext.h). */
   sqlite3_int64 iExact;
   int bExact;
+  double fExact, fTextFloor;
+  /* Set once the first pass only counts the rows it steps: searchd_quick()
+  ** then answers 0.0 at once (scan.h). */
+  int bCountOnly;
   struct rank_memo memo;          /* rank.c's */
 };
 
@@ -157,10 +163,11 @@ void rank_query_init(struct rank_query *pq, const struct query *q,
 */
 int rank_bind(sqlite3_stmt *pStmt, int iParam, struct rank_query *pq);
 
-/* Did searchd_quick() compute row id's early exact score in this row? */
+/* Was row id's exact score computed in this row, and does it reach
+** pq->fTextFloor? */
 static inline int rank_query_has_exact(const struct rank_query *pq,
                                        sqlite3_int64 id){
-  return pq->bExact && pq->iExact==id;
+  return pq->bExact && pq->iExact==id && pq->fExact>=pq->fTextFloor;
 }
 
 /*

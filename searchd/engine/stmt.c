@@ -25,8 +25,9 @@
 #define PAGE_COLUMNS \
   PAGE_FIELDS(PAGE_HL, PAGE_SNIPPET, "f.rowid") \
   " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid" PAGE_JOINS
-/* A column of ST_SCAN_HL: X for the rows just scored exactly, else NULL. */
-#define SCAN_IF_EXACT(X) \
+/* A column of ST_SCAN_HL and ST_RANK_HL: X for the rows just scored
+** exactly that may reach the page (rank.h's fTextFloor), else NULL. */
+#define IF_EXACT(X) \
   " CASE WHEN " RANK_EXACT_FUNCTION "(rowid, ?4) THEN " X " END"
 
 static const char *const azSql[ST_N] = {
@@ -77,8 +78,15 @@ static const char *const azSql[ST_N] = {
   ** (columns are computed in order), so the page needs no statement that
   ** merges the prefix's doclists again (hltext.h). */
   "SELECT rowid, -" RANK_QUICK_FUNCTION RANK_ARGS ","
-  SCAN_IF_EXACT(PAGE_HL) "," SCAN_IF_EXACT(PAGE_SNIPPET)
+  IF_EXACT(PAGE_HL) "," IF_EXACT(PAGE_SNIPPET)
   " FROM assignments_fts WHERE assignments_fts MATCH ?1 ORDER BY rowid DESC",
+  /* ST_RANK_HL: ST_RANK of a prefix query (always by range, rows.h),
+  ** with the highlight and snippet of each row whose score may reach the
+  ** page, for the same reason. */
+  "SELECT rowid, " RANK_FUNCTION RANK_ARGS ","
+  IF_EXACT(PAGE_HL) "," IF_EXACT(PAGE_SNIPPET)
+  " FROM assignments_fts WHERE assignments_fts MATCH ?1"
+  " AND rowid BETWEEN ?2 AND ?3 AND " RANK_CAND_FUNCTION "(rowid, ?4)",
   /* ST_ROW: ST_PAGE's columns of row ?1 without FTS5, the highlight and
   ** snippet NULL: for rows whose texts the first pass made. */
   PAGE_FIELDS("NULL", "NULL", "a.id") " FROM assignments a" PAGE_JOINS
