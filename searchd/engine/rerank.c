@@ -35,14 +35,14 @@ static int rerank_texts(struct pass *ps, sqlite3_stmt *pStmt){
 static int rerank_ids(struct pass *ps, struct pass_cand *aCand, int nCand,
                       const sqlite3_int64 *aId, int n){
   struct rows rows;
-  int rc = rows_open(ps, ps->pTexts ? ST_RANK_HL : ST_RANK, aId, n, &rows);
-  int rc2;
+  int bTexts = ps->pTexts!=0;
+  int rc = rows_open(ps, bTexts ? ST_RANK_HL : ST_RANK, aId, n, &rows), rc2;
   while( rc==SQLITE_OK && rows_step(&rows)==SQLITE_ROW ){
     struct pass_cand key, *pHit;
     key.id = sqlite3_column_int64(rows.pStmt, 0);
     pHit = bsearch(&key, aCand, nCand, sizeof(*aCand), pass_cmp_id);
     if( pHit ) pHit->score = sqlite3_column_double(rows.pStmt, 1);
-    if( ps->pTexts ) rc = rerank_texts(ps, rows.pStmt);
+    if( bTexts ) rc = rerank_texts(ps, rows.pStmt);
   }
   rc2 = rows_close(&rows);
   return rc==SQLITE_OK ? rc2 : rc;

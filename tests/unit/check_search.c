@@ -500,9 +500,10 @@ static void check_same_texts(const struct search_result *x,
   }
 }
 
-/* A prefix query's page: no FTS5 statement of its own (the first pass
-** made its highlights), and the hits of the page statement, which runs
-** when early exact scores are off; collapsed or not, from any offset. */
+/* A prefix query's page: no FTS5 statement of its own (the first pass or
+** the rerank made its highlights), and the hits of the page statement,
+** which runs when early exact scores are off; collapsed or not, from any
+** offset, by relevance or date. */
 START_TEST(test_prefix_texts)
 {
   static const char *const azQ[] = {
@@ -513,7 +514,8 @@ START_TEST(test_prefix_texts)
   struct search_args a = page(_i % 2 ? 3 : 0, 10);
   struct search_result r0, r1;
   size_t i;
-  if( _i>=2 ) a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+  if( _i>=2 && _i<4 ) a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+  if( _i>=4 ) a.eSort = SEARCH_SORT_NEWEST;
   for(i=0; i<sizeof(azQ)/sizeof(azQ[0]); i++){
     engine_open(2000, 100, 0, 10000);
     run(azQ[i], &a, &r0);
@@ -532,6 +534,38 @@ START_TEST(test_prefix_texts)
 }
 END_TEST
 
+
+/* A prefix query whose phrases are not walked counts the rows past its
+** window in its scan's statement, not in another (which would merge the
+** prefix's doclists again): the totals and facets of no window. */
+START_TEST(test_prefix_count)
+{
+  static const char *const azQ[] = {
+    "vår* länet", "vård -mammo*", "sam* OR barn", "vår* -plan",
+  };
+  struct stmt_tally t = {{"MATCH", "rowid < ?2"}, 0};
+  struct search_args a = page(0, 10);
+  struct search_result r0, r1;
+  size_t i;
+  for(i=0; i<sizeof(azQ)/sizeof(azQ[0]); i++){
+    engine_open(0, 10, 200, 10000);
+    run(azQ[i], &a, &r0);
+    ck_assert_msg(r0.nTotal>10, "%s: %lld", azQ[i], r0.nTotal);
+    engine_open(10, 10, 200, 10000);  /* K 10: a window of 10 */
+    t.n = 0;
+    ck_assert_int_eq(sqlite3_trace_v2(g.db, SQLITE_TRACE_STMT, tally_stmt,
+                                      &t), SQLITE_OK);
+    run(azQ[i], &a, &r1);
+    ck_assert_int_eq(sqlite3_trace_v2(g.db, 0, 0, 0), SQLITE_OK);
+    ck_assert_msg(t.n==0, "%s: %d count statements", azQ[i], t.n);
+    ck_assert_msg(r0.nTotal==r1.nTotal, "%s: %lld %lld", azQ[i], r0.nTotal,
+                  r1.nTotal);
+    check_facets(&r1, match_of(azQ[i]), "1");
+    search_result_clear(&r1);
+    search_result_clear(&r0);
+  }
+}
+END_TEST
 
 /* An assignment's id in SQL: a row not linked is its own. */
 #define SQL_AID "coalesce(a.assignment_id, 'row-' || a.id)"
@@ -848,7 +882,8 @@ Suite *search_suite(void){
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_ranking);
   tcase_add_test(tc, test_window_early);
-  tcase_add_loop_test(tc, test_prefix_texts, 0, 4);
+  tcase_add_loop_test(tc, test_prefix_texts, 0, 6);
+  tcase_add_test(tc, test_prefix_count);
   tcase_add_test(tc, test_time_limit);
   tcase_add_loop_test(tc, test_collapse_counts, 0,
                       (int)(sizeof(aAssignFilter)/sizeof(aAssignFilter[0])));
