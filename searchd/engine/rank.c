@@ -254,7 +254,13 @@ static int rank_walk_worth(struct rank *p){
   for(i=0; i<pq->memo.nPhrase; i++){
     if( query_phrase(pq->q, i)->altKind==QUERY_ALT_NEAR ) return 0;
   }
-  if( pq->memo.nPhrase==1 ) return 1;
+  if( pq->memo.nPhrase==1 ){
+    /* A prefix's walk merges its doclists again: worth it only when its
+    ** count is not kept, which the walk gives too. Else the scan counts
+    ** the rows past its window itself (scan.h). */
+    const struct query_phrase *qp = query_phrase(pq->q, 0);
+    return qp->kind!=QUERY_PREFIX || !rank_hits_get(p, qp, &anHit[0]);
+  }
   for(i=0; i<pq->memo.nPhrase; i++){
     if( !rank_hits_get(p, query_phrase(pq->q, i), &anHit[i]) ) return 0;
   }
@@ -774,10 +780,6 @@ static void rank_quick_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   double s = 0;
   int nInst = 0, rc;
   if( !rank_begin(p, pApi, pFts, pCtx, nVal, apVal, &rc) ) return;
-  if( rc==SQLITE_OK && p->pq->bCountOnly ){
-    sqlite3_result_double(pCtx, 0.0);
-    return;
-  }
   if( rc==SQLITE_OK && rank_clauses(p)<2 && !p->pq->bRelaxed ){
     rc = rank_quick_one(p, pApi, pFts, &s);
   }else if( rc==SQLITE_OK ){
@@ -828,6 +830,20 @@ static void rank_has_exact_fn(sqlite3_context *pCtx, int nArg,
                      rank_query_has_exact(pq, sqlite3_value_int64(apArg[0])));
 }
 
+/* searchd_pass(rowid, ?): 1, or 0 once the row is only counted
+** (rank_query.xCount). */
+static void rank_pass_fn(sqlite3_context *pCtx, int nArg,
+                         sqlite3_value **apArg){
+  const struct rank_query *pq = (const struct rank_query*)
+      sqlite3_value_pointer(apArg[nArg-1], RANK_POINTER_TYPE);
+  if( pq==0 ){
+    sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
+    return;
+  }
+  if( pq->xCount ) pq->xCount(pq->pCountArg, sqlite3_value_int64(apArg[0]));
+  sqlite3_result_int(pCtx, pq->xCount==0);
+}
+
 void rank_query_init(struct rank_query *pq, const struct query *q,
                      int bRelaxed){
   /* Not the whole memo (~45 KB): the first call fills what it reads. */
@@ -845,7 +861,8 @@ void rank_query_init(struct rank_query *pq, const struct query *q,
   pq->bExact = 0;
   pq->fExact = 0;
   pq->fTextFloor = -HUGE_VAL;
-  pq->bCountOnly = 0;
+  pq->xCount = 0;
+  pq->pCountArg = 0;
   m->bReady = m->bMapped = m->nPhrase = 0;
   m->nFloor = m->nTop = 0;
 }
@@ -876,6 +893,10 @@ int rank_register(sqlite3 *db, struct rank **ppOut){
     ** pass goes on, so SQLite must call it every row. */
     rc = sqlite3_create_function(db, RANK_EXACT_FUNCTION, 2, SQLITE_UTF8, 0,
                                  rank_has_exact_fn, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, RANK_PASS_FUNCTION, 2, SQLITE_UTF8, 0,
+                                 rank_pass_fn, 0, 0);
   }
   if( rc==SQLITE_OK ){
     /* On success the connection owns p and calls rank_destroy at close;

@@ -58,6 +58,7 @@
 #define RANK_QUICK_FUNCTION "searchd_quick"
 #define RANK_CAND_FUNCTION "searchd_is_cand"
 #define RANK_EXACT_FUNCTION "searchd_has_exact"
+#define RANK_PASS_FUNCTION "searchd_pass"
 /* The pointer type of a struct rank_query bound to a statement. */
 #define RANK_POINTER_TYPE "searchd_rank_query"
 
@@ -137,9 +138,12 @@ struct rank_query {
   sqlite3_int64 iExact;
   int bExact;
   double fExact, fTextFloor;
-  /* Set once the first pass only counts the rows it steps: searchd_quick()
-  ** then answers 0.0 at once (scan.h). */
-  int bCountOnly;
+  /* Set once the first pass only counts the rows it steps (scan.h):
+  ** searchd_pass(rowid, ?) then gives each row to xCount and answers 0, so
+  ** the statement's WHERE drops it before any column is computed; while
+  ** NULL it answers 1. */
+  void (*xCount)(void *pArg, sqlite3_int64 id);
+  void *pCountArg;
   struct rank_memo memo;          /* rank.c's */
 };
 

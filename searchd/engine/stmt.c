@@ -25,7 +25,7 @@
 #define PAGE_COLUMNS \
   PAGE_FIELDS(PAGE_HL, PAGE_SNIPPET, "f.rowid") \
   " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid" PAGE_JOINS
-/* A column of ST_SCAN_HL and ST_RANK_HL: X for the rows just scored
+/* A column of ST_SCAN_PREFIX and ST_RANK_HL: X for the rows just scored
 ** exactly that may reach the page (rank.h's fTextFloor), else NULL. */
 #define IF_EXACT(X) \
   " CASE WHEN " RANK_EXACT_FUNCTION "(rowid, ?4) THEN " X " END"
@@ -73,13 +73,16 @@ static const char *const azSql[ST_N] = {
   " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
   PAGE_COLUMNS
   " WHERE assignments_fts MATCH ?1 AND f.rowid = ?2",
-  /* ST_SCAN_HL: ST_SCAN of a prefix query, which also makes the page's
+  /* ST_SCAN_PREFIX: ST_SCAN of a prefix query, which also makes the page's
   ** highlight and snippet of each row it scores exactly, after the score
-  ** (columns are computed in order), so the page needs no statement that
-  ** merges the prefix's doclists again (hltext.h). */
+  ** (columns are computed in order), and counts the rows past the window
+  ** in its WHERE (searchd_pass), so that neither the page nor the count
+  ** needs a statement that merges the prefix's doclists again (hltext.h,
+  ** scan.h). */
   "SELECT rowid, -" RANK_QUICK_FUNCTION RANK_ARGS ","
   IF_EXACT(PAGE_HL) "," IF_EXACT(PAGE_SNIPPET)
-  " FROM assignments_fts WHERE assignments_fts MATCH ?1 ORDER BY rowid DESC",
+  " FROM assignments_fts WHERE assignments_fts MATCH ?1"
+  " AND " RANK_PASS_FUNCTION "(rowid, ?4) ORDER BY rowid DESC",
   /* ST_RANK_HL: ST_RANK of a prefix query (always by range, rows.h),
   ** with the highlight and snippet of each row whose score may reach the
   ** page, for the same reason. */

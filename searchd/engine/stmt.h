@@ -17,7 +17,7 @@ struct rank_query;
 
 enum { ST_BEGIN, ST_COMMIT, ST_VERSION, ST_COUNT, ST_SCAN, ST_OLDER,
        ST_QCAND, ST_RANK, ST_PAGE, ST_QCAND_ID, ST_RANK_ID, ST_PAGE_ID,
-       ST_SCAN_HL, ST_RANK_HL, ST_ROW, ST_N };
+       ST_SCAN_PREFIX, ST_RANK_HL, ST_ROW, ST_N };
 
 /* The _ID twin of ST_QCAND, ST_RANK, ST_PAGE: the same for one row (?2). */
 #define STMT_BY_ID(i) ((i) + (ST_QCAND_ID - ST_QCAND))

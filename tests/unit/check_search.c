@@ -537,11 +537,12 @@ END_TEST
 
 /* A prefix query whose phrases are not walked counts the rows past its
 ** window in its scan's statement, not in another (which would merge the
-** prefix's doclists again): the totals and facets of no window. */
+** prefix's doclists again): the totals and facets of no window. A lone
+** prefix is walked when its count is not kept yet, so it runs twice. */
 START_TEST(test_prefix_count)
 {
   static const char *const azQ[] = {
-    "vår* länet", "vård -mammo*", "sam* OR barn", "vår* -plan",
+    "vår* länet", "vård -mammo*", "sam* OR barn", "vår* -plan", "vår*",
   };
   struct stmt_tally t = {{"MATCH", "rowid < ?2"}, 0};
   struct search_args a = page(0, 10);
@@ -552,6 +553,8 @@ START_TEST(test_prefix_count)
     run(azQ[i], &a, &r0);
     ck_assert_msg(r0.nTotal>10, "%s: %lld", azQ[i], r0.nTotal);
     engine_open(10, 10, 200, 10000);  /* K 10: a window of 10 */
+    run(azQ[i], &a, &r1);
+    search_result_clear(&r1);
     t.n = 0;
     ck_assert_int_eq(sqlite3_trace_v2(g.db, SQLITE_TRACE_STMT, tally_stmt,
                                       &t), SQLITE_OK);
