@@ -8,7 +8,8 @@
 ** counts each phrase's rows for idf anyway (rank.h), may walk every
 ** phrase into a bitmap of rowids (rowset.h; one per clause, plus one for
 ** the excluded words): the matches are the AND of the clause sets without
-** the excluded set. It does so for a query of one phrase, and for one of
+** the excluded set. It does so for a query of one phrase (a lone prefix
+** only when its count is not kept: scan.h), and for one of
 ** several when their document counts are known and all of them together
 ** are at most 2.5 times the smallest clause's (walking two broad words in
 ** full to find the rows holding both is dearer than letting FTS5 step

@@ -71,7 +71,7 @@ static void scan_count_row(void *pArg, sqlite3_int64 id){
 /*
 ** Past the window: count the rest of the matches in the scan's statement,
 ** r the row that did not fit. searchd_pass() counts each row and drops it
-** in the WHERE (~85 ns a row: no column, no row out of the VM).
+** in the WHERE: no column is computed, no row leaves the VM.
 */
 static int scan_count_on(struct pass *ps, sqlite3_stmt *pStmt,
                          const struct attr_row *r){
