@@ -73,6 +73,15 @@ int count_walk_phrase(struct count_walk *w, const Fts5ExtensionApi *pApi,
 void count_walk_done(struct count_walk *w, int bWalked);
 
 /*
+** If the members of pSet (the query's matches) at or above iLow are the
+** rows the scan stepped (same number, same sum of rowids), count the ones
+** below iLow that pass the filters into ps's total and facets and return
+** 1; else return 0 and count nothing.
+*/
+int count_set(struct pass *ps, const struct rowset *pSet,
+              sqlite3_int64 iLow);
+
+/*
 ** Count the matches of ps->zExpr below rowid iLow that pass the filters
 ** into ps's total and facets: from w's sets if they were walked and agree
 ** with the scan, else with a statement. Returns an SQLite code.

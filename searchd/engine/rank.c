@@ -830,8 +830,7 @@ static void rank_has_exact_fn(sqlite3_context *pCtx, int nArg,
                      rank_query_has_exact(pq, sqlite3_value_int64(apArg[0])));
 }
 
-/* searchd_pass(rowid, ?): 1, or 0 once the row is only counted
-** (rank_query.xCount). */
+/* searchd_pass(rowid, ?): rank_query.xPass's answer, or 1. */
 static void rank_pass_fn(sqlite3_context *pCtx, int nArg,
                          sqlite3_value **apArg){
   const struct rank_query *pq = (const struct rank_query*)
@@ -840,8 +839,8 @@ static void rank_pass_fn(sqlite3_context *pCtx, int nArg,
     sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
     return;
   }
-  if( pq->xCount ) pq->xCount(pq->pCountArg, sqlite3_value_int64(apArg[0]));
-  sqlite3_result_int(pCtx, pq->xCount==0);
+  sqlite3_result_int(pCtx, pq->xPass ? pq->xPass(pq->pPassArg,
+                                          sqlite3_value_int64(apArg[0])) : 1);
 }
 
 void rank_query_init(struct rank_query *pq, const struct query *q,
@@ -861,8 +860,8 @@ void rank_query_init(struct rank_query *pq, const struct query *q,
   pq->bExact = 0;
   pq->fExact = 0;
   pq->fTextFloor = -HUGE_VAL;
-  pq->xCount = 0;
-  pq->pCountArg = 0;
+  pq->xPass = 0;
+  pq->pPassArg = 0;
   m->bReady = m->bMapped = m->nPhrase = 0;
   m->nFloor = m->nTop = 0;
 }

@@ -138,12 +138,11 @@ struct rank_query {
   sqlite3_int64 iExact;
   int bExact;
   double fExact, fTextFloor;
-  /* Set once the first pass only counts the rows it steps (scan.h):
-  ** searchd_pass(rowid, ?) then gives each row to xCount and answers 0, so
-  ** the statement's WHERE drops it before any column is computed; while
-  ** NULL it answers 1. */
-  void (*xCount)(void *pArg, sqlite3_int64 id);
-  void *pCountArg;
+  /* searchd_pass(rowid, ?) answers xPass(pPassArg, rowid), or 1 while
+  ** xPass is NULL: a first pass sees every row in its WHERE, and drops
+  ** the rows it only counts before any column is computed (scan.h). */
+  int (*xPass)(void *pArg, sqlite3_int64 id);
+  void *pPassArg;
   struct rank_memo memo;          /* rank.c's */
 };
 
