@@ -154,20 +154,25 @@ static void count_runs(struct pass *ps, const struct rowset *pSet,
 static int count_walked(struct pass *ps, struct count_walk *w,
                         sqlite3_int64 iLow){
   struct rowset *aSet = w->aSet;
-  sqlite3_int64 id = (sqlite3_int64)1 << 62;    /* above every member */
-  uint64_t h = 0;
   int i;
   for(i=1; i<w->nSet-1; i++) rowset_and(&aSet[0], &aSet[i]);
   rowset_andnot(&aSet[0], &aSet[w->nSet-1]);
-  if( rowset_count_from(&aSet[0], iLow)!=ps->nWinSeen ) return 0;
-  while( rowset_prev(&aSet[0], id, &id) && id>=iLow ) h += (uint64_t)id;
+  return count_set(ps, &aSet[0], iLow);
+}
+
+int count_set(struct pass *ps, const struct rowset *pSet,
+              sqlite3_int64 iLow){
+  sqlite3_int64 id = (sqlite3_int64)1 << 62;    /* above every member */
+  uint64_t h = 0;
+  if( rowset_count_from(pSet, iLow)!=ps->nWinSeen ) return 0;
+  while( rowset_prev(pSet, id, &id) && id>=iLow ) h += (uint64_t)id;
   if( h!=ps->hWinSeen ) return 0;
   if( !ps->f->bRowwise && attrs_class_set(ps->attrs, 0) ){
-    count_runs(ps, &aSet[0], iLow);
+    count_runs(ps, pSet, iLow);
     return 1;
   }
   id = iLow;
-  while( rowset_prev(&aSet[0], id, &id) ){
+  while( rowset_prev(pSet, id, &id) ){
     const struct attr_row *r = filter_row(ps->f, id);
     pass_seen(ps, id);
     if( r ) pass_tally(ps, r);

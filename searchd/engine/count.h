@@ -8,7 +8,8 @@
 ** counts each phrase's rows for idf anyway (rank.h), may walk every
 ** phrase into a bitmap of rowids (rowset.h; one per clause, plus one for
 ** the excluded words): the matches are the AND of the clause sets without
-** the excluded set. It does so for a query of one phrase, and for one of
+** the excluded set. It does so for a query of one phrase (a lone prefix
+** only when its count is not kept: scan.h), and for one of
 ** several when their document counts are known and all of them together
 ** are at most 2.5 times the smallest clause's (walking two broad words in
 ** full to find the rows holding both is dearer than letting FTS5 step
@@ -70,6 +71,15 @@ int count_walk_phrase(struct count_walk *w, const Fts5ExtensionApi *pApi,
 
 /* Record whether every phrase was walked into the sets. */
 void count_walk_done(struct count_walk *w, int bWalked);
+
+/*
+** If the members of pSet (the query's matches) at or above iLow are the
+** rows the scan stepped (same number, same sum of rowids), count the ones
+** below iLow that pass the filters into ps's total and facets and return
+** 1; else return 0 and count nothing.
+*/
+int count_set(struct pass *ps, const struct rowset *pSet,
+              sqlite3_int64 iLow);
 
 /*
 ** Count the matches of ps->zExpr below rowid iLow that pass the filters

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/hltext.h"
 #include "engine/page.h"
 #include "engine/rows.h"
 #include "engine/stmt.h"
@@ -93,6 +94,51 @@ static int page_rows(struct pass *ps, const struct pass_cand *aPage, int m,
   return rc==SQLITE_OK ? rc2 : rc;
 }
 
+/* Are the texts of every row of aPage[0..m) kept (hltext.h)? */
+static int page_all_kept(const struct pass *ps, const struct pass_cand *aPage,
+                         int m){
+  int j;
+  if( ps->pTexts==0 ) return 0;
+  for(j=0; j<m; j++){
+    if( hltext_get(ps->pTexts, aPage[j].id)==0 ) return 0;
+  }
+  return 1;
+}
+
+/* The kept highlight and snippet of h's row into h. */
+static int page_kept_texts(const struct pass *ps, struct search_hit *h){
+  const struct hltext_row *t = hltext_get(ps->pTexts, h->id);
+  int rc = SQLITE_OK;
+  if( t && t->zHl ){
+    rc = page_text(&h->aText[SEARCH_HL_ASSIGNMENT], t->zHl, t->nHl);
+  }
+  if( rc==SQLITE_OK && t && t->zSnip ){
+    rc = page_text(&h->aText[SEARCH_HL_STATUS], t->zSnip, t->nSnip);
+  }
+  return rc;
+}
+
+/* As page_rows(), for rows whose texts the first pass kept: the rest
+** read by rowid, without FTS5 (ST_ROW). */
+static int page_rows_kept(struct pass *ps, const struct pass_cand *aPage,
+                          int m, struct search_hit *aHit, char *abDone){
+  sqlite3_stmt *pStmt = ps->apStmt[ST_ROW];
+  int j, rc = SQLITE_OK, rc2;
+  for(j=0; rc==SQLITE_OK && j<m; j++){
+    rc = sqlite3_reset(pStmt);
+    if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 1, aPage[j].id);
+    if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+      abDone[j] = 1;
+      aHit[j].id = aPage[j].id;
+      aHit[j].score = aPage[j].score;
+      rc = page_hit(ps, pStmt, &aHit[j]);
+      if( rc==SQLITE_OK ) rc = page_kept_texts(ps, &aHit[j]);
+    }
+  }
+  rc2 = sqlite3_reset(pStmt);     /* a failed step's error, too */
+  return rc==SQLITE_OK ? rc2 : rc;
+}
+
 int page_run(struct pass *ps, const struct pass_cand *aCand, int nCand,
              long nOffset, long nLimit, struct search_result *pRes){
   int m = nCand - (int)nOffset, j, n = 0, rc;
@@ -106,7 +152,11 @@ int page_run(struct pass *ps, const struct pass_cand *aCand, int nCand,
     return SQLITE_NOMEM;
   }
   pRes->nHit = m;                 /* every entry is freed by the owner */
-  rc = page_rows(ps, aCand + nOffset, m, pRes->aHit, abDone);
+  if( page_all_kept(ps, aCand + nOffset, m) ){
+    rc = page_rows_kept(ps, aCand + nOffset, m, pRes->aHit, abDone);
+  }else{
+    rc = page_rows(ps, aCand + nOffset, m, pRes->aHit, abDone);
+  }
   /* Close the gaps of rows that did not come back. */
   for(j=0; rc==SQLITE_OK && j<m; j++){
     if( abDone[j] ) pRes->aHit[n++] = pRes->aHit[j];

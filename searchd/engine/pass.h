@@ -20,6 +20,7 @@
 #include "engine/search.h"
 
 struct rank_query;
+struct hltext;
 
 #define PASS_YEARS 10000
 
@@ -44,6 +45,9 @@ struct pass {
   struct rank_query *pq;          /* bound to every ranking statement */
   const char *zExpr;              /* the FTS5 expression searched */
   int bPrefix;                    /* the query has a word* */
+  /* A prefix query's: the highlights and snippets the first pass makes of
+  ** the rows it scores exactly, for the page (hltext.h); else NULL. */
+  struct hltext *pTexts;
   int bNot;                       /* the query excludes a -word */
   int nNeed;                      /* offset+limit */
   int bCollapse;                  /* one hit per assignment */

@@ -254,7 +254,13 @@ static int rank_walk_worth(struct rank *p){
   for(i=0; i<pq->memo.nPhrase; i++){
     if( query_phrase(pq->q, i)->altKind==QUERY_ALT_NEAR ) return 0;
   }
-  if( pq->memo.nPhrase==1 ) return 1;
+  if( pq->memo.nPhrase==1 ){
+    /* A prefix's walk merges its doclists again: worth it only when its
+    ** count is not kept, which the walk gives too. Else the scan counts
+    ** the rows past its window itself (scan.h). */
+    const struct query_phrase *qp = query_phrase(pq->q, 0);
+    return qp->kind!=QUERY_PREFIX || !rank_hits_get(p, qp, &anHit[0]);
+  }
   for(i=0; i<pq->memo.nPhrase; i++){
     if( !rank_hits_get(p, query_phrase(pq->q, i), &anHit[i]) ) return 0;
   }
@@ -645,6 +651,14 @@ static void rank_end(sqlite3_context *pCtx, int rc, double s){
   else sqlite3_result_double(pCtx, s);
 }
 
+/* Note the exact score s of row id (rank_query.iExact). */
+static void rank_note_exact(struct rank_query *pq, sqlite3_int64 id,
+                            double s){
+  pq->iExact = id;
+  pq->fExact = s;
+  pq->bExact = 1;
+}
+
 /* searchd_rank(): the exact score. */
 static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
                     sqlite3_context *pCtx, int nVal, sqlite3_value **apVal){
@@ -654,6 +668,7 @@ static void rank_fn(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
   if( !rank_begin(p, pApi, pFts, pCtx, nVal, apVal, &rc) ) return;
   if( rc==SQLITE_OK ) rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &s);
+  if( rc==SQLITE_OK ) rank_note_exact(p->pq, pApi->xRowid(pFts), s);
   rank_end(pCtx, rc, s);
 }
 
@@ -740,6 +755,7 @@ static int rank_early(struct rank *p, const Fts5ExtensionApi *pApi,
   rc = rank_inst_all(p, pApi, pFts, &nInst);
   if( rc==SQLITE_OK ) rc = rank_score(p, pApi, pFts, nInst, 0, &exact);
   if( rc==SQLITE_OK ){
+    rank_note_exact(p->pq, iRowid, exact);
     early_put(pq->pEarly, iRowid, exact);
     rank_heap_push(m->aFloor, &m->nFloor, pq->nEarly, exact);
   }
@@ -800,6 +816,33 @@ static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
                                    sqlite3_value_int64(apArg[0])));
 }
 
+/* searchd_has_exact(rowid, ?): was rowid's exact score computed in this
+** row, reaching the floor (rank_query.iExact)? */
+static void rank_has_exact_fn(sqlite3_context *pCtx, int nArg,
+                              sqlite3_value **apArg){
+  const struct rank_query *pq = (const struct rank_query*)
+      sqlite3_value_pointer(apArg[nArg-1], RANK_POINTER_TYPE);
+  if( pq==0 ){
+    sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
+    return;
+  }
+  sqlite3_result_int(pCtx,
+                     rank_query_has_exact(pq, sqlite3_value_int64(apArg[0])));
+}
+
+/* searchd_pass(rowid, ?): rank_query.xPass's answer, or 1. */
+static void rank_pass_fn(sqlite3_context *pCtx, int nArg,
+                         sqlite3_value **apArg){
+  const struct rank_query *pq = (const struct rank_query*)
+      sqlite3_value_pointer(apArg[nArg-1], RANK_POINTER_TYPE);
+  if( pq==0 ){
+    sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
+    return;
+  }
+  sqlite3_result_int(pCtx, pq->xPass ? pq->xPass(pq->pPassArg,
+                                          sqlite3_value_int64(apArg[0])) : 1);
+}
+
 void rank_query_init(struct rank_query *pq, const struct query *q,
                      int bRelaxed){
   /* Not the whole memo (~45 KB): the first call fills what it reads. */
@@ -813,6 +856,12 @@ void rank_query_init(struct rank_query *pq, const struct query *q,
   pq->pWalk = 0;
   pq->aCand = 0;
   pq->nCand = 0;
+  pq->iExact = 0;
+  pq->bExact = 0;
+  pq->fExact = 0;
+  pq->fTextFloor = -HUGE_VAL;
+  pq->xPass = 0;
+  pq->pPassArg = 0;
   m->bReady = m->bMapped = m->nPhrase = 0;
   m->nFloor = m->nTop = 0;
 }
@@ -837,6 +886,16 @@ int rank_register(sqlite3 *db, struct rank **ppOut){
     rc = sqlite3_create_function(db, RANK_CAND_FUNCTION, 2,
                                  SQLITE_UTF8|SQLITE_DETERMINISTIC, 0,
                                  rank_is_cand_fn, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    /* Not deterministic: its answer for one rowid changes as the first
+    ** pass goes on, so SQLite must call it every row. */
+    rc = sqlite3_create_function(db, RANK_EXACT_FUNCTION, 2, SQLITE_UTF8, 0,
+                                 rank_has_exact_fn, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, RANK_PASS_FUNCTION, 2, SQLITE_UTF8, 0,
+                                 rank_pass_fn, 0, 0);
   }
   if( rc==SQLITE_OK ){
     /* On success the connection owns p and calls rank_destroy at close;

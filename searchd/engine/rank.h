@@ -57,6 +57,8 @@
 #define RANK_FUNCTION "searchd_rank"
 #define RANK_QUICK_FUNCTION "searchd_quick"
 #define RANK_CAND_FUNCTION "searchd_is_cand"
+#define RANK_EXACT_FUNCTION "searchd_has_exact"
+#define RANK_PASS_FUNCTION "searchd_pass"
 /* The pointer type of a struct rank_query bound to a statement. */
 #define RANK_POINTER_TYPE "searchd_rank_query"
 
@@ -127,6 +129,20 @@ struct rank_query {
   ** again, so one statement per candidate cost ~10 ms each for "vår*". */
   const sqlite3_int64 *aCand;
   int nCand;
+  /* Output: the row whose exact score searchd_quick() (early) or
+  ** searchd_rank() computed last, and the score (bExact 0: none yet),
+  ** which searchd_has_exact(rowid, ?) tests against the input fTextFloor
+  ** (-HUGE_VAL from rank_query_init()), so that a later column of the
+  ** same row makes what only rows that may reach the page need (their
+  ** highlights, hltext.h). */
+  sqlite3_int64 iExact;
+  int bExact;
+  double fExact, fTextFloor;
+  /* searchd_pass(rowid, ?) answers xPass(pPassArg, rowid), or 1 while
+  ** xPass is NULL: a first pass sees every row in its WHERE, and drops
+  ** the rows it only counts before any column is computed (scan.h). */
+  int (*xPass)(void *pArg, sqlite3_int64 id);
+  void *pPassArg;
   struct rank_memo memo;          /* rank.c's */
 };
 
@@ -149,6 +165,13 @@ void rank_query_init(struct rank_query *pq, const struct query *q,
 ** called without it fails with an error. Returns an SQLite code.
 */
 int rank_bind(sqlite3_stmt *pStmt, int iParam, struct rank_query *pq);
+
+/* Was row id's exact score computed in this row, and does it reach
+** pq->fTextFloor? */
+static inline int rank_query_has_exact(const struct rank_query *pq,
+                                       sqlite3_int64 id){
+  return pq->bExact && pq->iExact==id && pq->fExact>=pq->fTextFloor;
+}
 
 /*
 ** Forget the phrase document counts kept for idf (see rank.c): call when

@@ -7,23 +7,42 @@
 
 #include "engine/cands.h"
 #include "engine/early.h"
+#include "engine/hltext.h"
+#include "engine/rank.h"
 #include "engine/rerank.h"
 #include "engine/rows.h"
 #include "engine/stmt.h"
 
+/* Keep the highlight and snippet ST_RANK_HL made of its current row, if
+** it made them. */
+static int rerank_texts(struct pass *ps, sqlite3_stmt *pStmt){
+  sqlite3_int64 id = sqlite3_column_int64(pStmt, 0);
+  const char *zHl;
+  if( !rank_query_has_exact(ps->pq, id) ) return SQLITE_OK;
+  zHl = (const char*)sqlite3_column_text(pStmt, 2);
+  int nHl = sqlite3_column_bytes(pStmt, 2);
+  const char *zSnip = (const char*)sqlite3_column_text(pStmt, 3);
+  int nSnip = sqlite3_column_bytes(pStmt, 3);
+  return hltext_put(ps->pTexts, id, zHl, nHl, zSnip, nSnip);
+}
+
 /*
 ** searchd_rank() of the candidates whose ids are aId[0..n) (ascending),
-** into their score in aCand (sorted by id), in one statement.
+** into their score in aCand (sorted by id), in one statement; a prefix
+** query's also makes their page texts (hltext.h), which are read by range
+** as its other statements are (rows.h), so ST_RANK_HL has no _ID twin.
 */
 static int rerank_ids(struct pass *ps, struct pass_cand *aCand, int nCand,
                       const sqlite3_int64 *aId, int n){
   struct rows rows;
-  int rc = rows_open(ps, ST_RANK, aId, n, &rows), rc2;
+  int bTexts = ps->pTexts!=0;
+  int rc = rows_open(ps, bTexts ? ST_RANK_HL : ST_RANK, aId, n, &rows), rc2;
   while( rc==SQLITE_OK && rows_step(&rows)==SQLITE_ROW ){
     struct pass_cand key, *pHit;
     key.id = sqlite3_column_int64(rows.pStmt, 0);
     pHit = bsearch(&key, aCand, nCand, sizeof(*aCand), pass_cmp_id);
     if( pHit ) pHit->score = sqlite3_column_double(rows.pStmt, 1);
+    if( bTexts ) rc = rerank_texts(ps, rows.pStmt);
   }
   rc2 = rows_close(&rows);
   return rc==SQLITE_OK ? rc2 : rc;
@@ -55,10 +74,10 @@ static int rerank_cmp(const void *pA, const void *pB){
 ** m: those not scored exactly whose bound reaches the nNeed-th best exact
 ** score so far (equal: a tie may go to the newer row), best bound first;
 ** all of them while fewer than nNeed are exact. apOrd is by bound.
-** Returns how many.
+** Returns how many; that floor (-HUGE_VAL: none yet) into *pFloor.
 */
 static int rerank_more(struct pass_cand **apOrd, int n, int nNeed, int m,
-                       double *aScratch, sqlite3_int64 *aId){
+                       double *aScratch, sqlite3_int64 *aId, double *pFloor){
   double floor = -HUGE_VAL;
   int i, nExact = 0, k = 0;
   for(i=0; i<n; i++){
@@ -72,6 +91,7 @@ static int rerank_more(struct pass_cand **apOrd, int n, int nNeed, int m,
     if( !apOrd[i]->bExact ) aId[k++] = apOrd[i]->id;
   }
   qsort(aId, k, sizeof(*aId), pass_cmp_i64);
+  *pFloor = floor;
   return k;
 }
 
@@ -128,14 +148,15 @@ static double rerank_floor(struct pass_cand **apOrd, int n, int nNeed,
 ** Collapsing, the candidates still worth an exact score, into aId
 ** (ascending), at most m: those not scored whose bound reaches both the
 ** floor (rerank_floor()) and their assignment's best exact score so far,
-** best bound first. Returns how many.
+** best bound first. Returns how many; the floor into *pFloor.
 */
 static int rerank_more_collapse(struct pass_cand **apOrd, int n, int nNeed,
                                 int m, double *aScratch,
                                 struct rerank_best *aBest,
-                                sqlite3_int64 *aId){
+                                sqlite3_int64 *aId, double *pFloor){
   int nBest = 0, i, k = 0;
   double floor = rerank_floor(apOrd, n, nNeed, aBest, &nBest, aScratch);
+  *pFloor = floor;
   for(i=0; i<n && k<m && apOrd[i]->bound>=floor; i++){
     struct rerank_best key, *pB;
     if( apOrd[i]->bExact ) continue;
@@ -260,15 +281,19 @@ static int rerank_bound(struct pass *ps, const struct early *pEarly,
   struct rerank_best *aBest = malloc(sizeof(*aBest) * n);
   int m = 2*nNeed<RERANK_MIN ? RERANK_MIN : 2*nNeed;
   int k, rc = (aId && apOrd && aScratch && aBest) ? SQLITE_OK : SQLITE_NOMEM;
+  double floor = -HUGE_VAL;
   if( rc==SQLITE_OK ) rerank_start(pEarly, aCand, n, apOrd);
   while( rc==SQLITE_OK ){
     k = ps->bCollapse
-      ? rerank_more_collapse(apOrd, n, nNeed, m, aScratch, aBest, aId)
-      : rerank_more(apOrd, n, nNeed, m, aScratch, aId);
+      ? rerank_more_collapse(apOrd, n, nNeed, m, aScratch, aBest, aId, &floor)
+      : rerank_more(apOrd, n, nNeed, m, aScratch, aId, &floor);
     if( k==0 ) break;
+    /* A row scored below the floor cannot reach the page: no texts. */
+    ps->pq->fTextFloor = floor;
     rc = rerank_ids(ps, aCand, n, aId, k);
     rerank_mark_exact(aCand, n, aId, k);
   }
+  ps->pq->fTextFloor = -HUGE_VAL;
   free(aBest);
   free(aScratch);
   free(apOrd);

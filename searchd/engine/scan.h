@@ -9,9 +9,12 @@
 ** size of older rows whose assignment alone matches, and they compete in
 ** the same heap: a row whose assignment is about the topic is the one
 ** most likely to deserve the page. Skipped for prefix queries, where every
-** extra statement merges the doclists of all the prefix's terms again.
-** With ps->pq->nEarly set, the scan also leaves early exact scores in
-** ps->pq->pEarly (rank.h).
+** extra statement merges the doclists of all the prefix's terms again:
+** for the same reason a prefix query's scan counts the rows past its
+** window itself, unless its phrases were walked (count.h), and with
+** ps->pTexts makes the page's texts of the rows it scores exactly
+** (hltext.h). With ps->pq->nEarly set, the scan also leaves early exact
+** scores in ps->pq->pEarly (rank.h).
 **
 ** Thread safety: belongs to the search in progress.
 */

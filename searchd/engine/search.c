@@ -11,6 +11,7 @@
 #include "db.h"
 #include "engine/cands.h"
 #include "engine/early.h"
+#include "engine/hltext.h"
 #include "engine/page.h"
 #include "engine/prefix.h"
 #include "engine/rank.h"
@@ -38,6 +39,7 @@ struct search_engine {
   uint64_t *aSeenAssign, *aSeenPair;
   sqlite3_stmt *apStmt[ST_N];
   struct early *pEarly;           /* the first pass's exact scores */
+  struct hltext *pTexts;          /* ... and a prefix query's page texts */
   struct timespec deadline;
   int bDeadline;
   int aYear[PASS_YEARS];          /* the query's matches per year */
@@ -77,6 +79,7 @@ void search_engine_free(struct search_engine *p){
   prefix_count_free(p->prefix);
   fold_free(p->fold);
   early_free(p->pEarly);
+  hltext_free(p->pTexts);
   free(p);
 }
 
@@ -96,6 +99,7 @@ int search_engine_new(sqlite3 *db, const struct search_config *cfg,
             " words", QUERY_MAX_PREFIX_WORDS);
   }
   if( rc==SQLITE_OK ) rc = early_new(&p->pEarly);
+  if( rc==SQLITE_OK ) rc = hltext_new(&p->pTexts);
   if( rc==SQLITE_OK ) rc = stmt_prepare(db, p->apStmt);
   if( rc==SQLITE_OK ){
     /* 8 MB a connection, not the default 2 MB: broad words' doclists and
@@ -220,10 +224,14 @@ static int search_first(struct search_engine *p, struct pass *ps,
   rank_query_init(&p->rq, q, bRelaxed);
   p->rq.attrs = p->attrs;
   early_clear(p->pEarly);
+  hltext_clear(p->pTexts);
+  ps->pTexts = 0;
   if( ps->nNeed<=p->cfg.nEarly ){
     p->rq.nEarly = ps->nNeed;
     p->rq.pFilter = ps->f;
     p->rq.pEarly = p->pEarly;
+    /* Only a prefix query's page statement costs a merge of its own. */
+    if( ps->bPrefix ) ps->pTexts = p->pTexts;
   }
   rc = scan_run(ps, c);
   p->rq.nEarly = 0;

@@ -11,16 +11,24 @@
 ** highlights, its assignment's id ("row-N" for a row not linked), series,
 ** status class and evidence, and the evidence of its assignment's latest
 ** occurrence. */
-#define PAGE_COLUMNS \
-  "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status," \
-  " highlight(assignments_fts, 0, char(2), char(3))," \
-  " snippet(assignments_fts, 1, char(2), char(3), '…', 30), f.rowid," \
+#define PAGE_FIELDS(HL, SNIPPET, ID) \
+  "SELECT r.date, a.row, r.title, a.assignment, a.source, a.status, " \
+  HL ", " SNIPPET ", " ID "," \
   " coalesce(a.assignment_id, 'row-' || a.id), r.series, a.status_class," \
-  " a.status_evidence, coalesce(l.status_evidence, a.status_evidence)" \
-  " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid" \
+  " a.status_evidence, coalesce(l.status_evidence, a.status_evidence)"
+#define PAGE_JOINS \
   " JOIN reports r ON r.id=a.report_id" \
   " LEFT JOIN assignment_threads t ON t.id=a.assignment_id" \
   " LEFT JOIN assignments l ON l.id=t.latest"
+#define PAGE_HL "highlight(assignments_fts, 0, char(2), char(3))"
+#define PAGE_SNIPPET "snippet(assignments_fts, 1, char(2), char(3), '…', 30)"
+#define PAGE_COLUMNS \
+  PAGE_FIELDS(PAGE_HL, PAGE_SNIPPET, "f.rowid") \
+  " FROM assignments_fts f JOIN assignments a ON a.id=f.rowid" PAGE_JOINS
+/* A column of ST_SCAN_PREFIX and ST_RANK_HL: X for the rows just scored
+** exactly that may reach the page (rank.h's fTextFloor), else NULL. */
+#define IF_EXACT(X) \
+  " CASE WHEN " RANK_EXACT_FUNCTION "(rowid, ?4) THEN " X " END"
 
 static const char *const azSql[ST_N] = {
   /* One read transaction per search: one WAL snapshot for the attributes
@@ -65,6 +73,27 @@ static const char *const azSql[ST_N] = {
   " WHERE assignments_fts MATCH ?1 AND rowid = ?2",
   PAGE_COLUMNS
   " WHERE assignments_fts MATCH ?1 AND f.rowid = ?2",
+  /* ST_SCAN_PREFIX: ST_SCAN of a prefix query, which also makes the page's
+  ** highlight and snippet of each row it scores exactly, after the score
+  ** (columns are computed in order), and counts the rows past the window
+  ** in its WHERE (searchd_pass), so that neither the page nor the count
+  ** needs a statement that merges the prefix's doclists again (hltext.h,
+  ** scan.h). */
+  "SELECT rowid, -" RANK_QUICK_FUNCTION RANK_ARGS ","
+  IF_EXACT(PAGE_HL) "," IF_EXACT(PAGE_SNIPPET)
+  " FROM assignments_fts WHERE assignments_fts MATCH ?1"
+  " AND " RANK_PASS_FUNCTION "(rowid, ?4) ORDER BY rowid DESC",
+  /* ST_RANK_HL: ST_RANK of a prefix query (always by range, rows.h),
+  ** with the highlight and snippet of each row whose score may reach the
+  ** page, for the same reason. */
+  "SELECT rowid, " RANK_FUNCTION RANK_ARGS ","
+  IF_EXACT(PAGE_HL) "," IF_EXACT(PAGE_SNIPPET)
+  " FROM assignments_fts WHERE assignments_fts MATCH ?1"
+  " AND rowid BETWEEN ?2 AND ?3 AND " RANK_CAND_FUNCTION "(rowid, ?4)",
+  /* ST_ROW: ST_PAGE's columns of row ?1 without FTS5, the highlight and
+  ** snippet NULL: for rows whose texts the first pass made. */
+  PAGE_FIELDS("NULL", "NULL", "a.id") " FROM assignments a" PAGE_JOINS
+  " WHERE a.id = ?1",
 };
 
 int stmt_prepare(sqlite3 *db, sqlite3_stmt **apStmt){

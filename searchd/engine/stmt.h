@@ -1,7 +1,8 @@
 /*
 ** stmt.h: the engine's SQL, prepared once per connection.
 **
-** ?1 is always the FTS5 expression. The statements that call the ranking
+** ?1 is the FTS5 expression of every statement that searches (ST_ROW's
+** is a rowid). The statements that call the ranking
 ** functions (rank.h) take the query's struct rank_query as the pointer
 ** ?4 (STMT_RANK_PARAM), bound by stmt_bind().
 **
@@ -16,7 +17,7 @@ struct rank_query;
 
 enum { ST_BEGIN, ST_COMMIT, ST_VERSION, ST_COUNT, ST_SCAN, ST_OLDER,
        ST_QCAND, ST_RANK, ST_PAGE, ST_QCAND_ID, ST_RANK_ID, ST_PAGE_ID,
-       ST_N };
+       ST_SCAN_PREFIX, ST_RANK_HL, ST_ROW, ST_N };
 
 /* The _ID twin of ST_QCAND, ST_RANK, ST_PAGE: the same for one row (?2). */
 #define STMT_BY_ID(i) ((i) + (ST_QCAND_ID - ST_QCAND))

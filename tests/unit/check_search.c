@@ -7,7 +7,9 @@
 ** fixture's rows are linked by SQL into assignments (two series, a row
 ** number's rows one assignment per series, some rows left unlinked) with
 ** status classes, for collapsing (against a ranking of every row), the
-** status and series filters, the status facet and sorting by date.
+** status and series filters, the status facet and sorting by date. A
+** prefix query's page takes the highlights its first pass made, with no
+** FTS5 statement of its own, and shows what that statement shows.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,6 +462,113 @@ START_TEST(test_window_early)
 }
 END_TEST
 
+/* Statements run on g.db whose SQL holds every one of azNeed[0..2). */
+struct stmt_tally {
+  const char *azNeed[2];
+  int n;
+};
+
+static int tally_stmt(unsigned eType, void *pCtx, void *pStmt, void *pX){
+  struct stmt_tally *t = (struct stmt_tally*)pCtx;
+  const char *zSql = (const char*)pX;
+  (void)pStmt;
+  if( eType==SQLITE_TRACE_STMT && zSql && strstr(zSql, t->azNeed[0])
+   && strstr(zSql, t->azNeed[1]) ){
+    t->n++;
+  }
+  return 0;
+}
+
+/* Two pages show the same hits: rows, scores and every text. */
+static void check_same_texts(const struct search_result *x,
+                             const struct search_result *y,
+                             const char *zQ){
+  int i, j;
+  ck_assert_int_eq(x->nTotal, y->nTotal);
+  ck_assert_int_eq(x->nHit, y->nHit);
+  for(i=0; i<x->nHit; i++){
+    ck_assert_int_eq(x->aHit[i].id, y->aHit[i].id);
+    ck_assert(x->aHit[i].score==y->aHit[i].score);
+    for(j=0; j<SEARCH_NTEXT; j++){
+      const struct search_text *a = &x->aHit[i].aText[j];
+      const struct search_text *b = &y->aHit[i].aText[j];
+      ck_assert_msg((a->z==0)==(b->z==0), "%s: hit %d text %d", zQ, i, j);
+      ck_assert_msg(a->n==b->n && (a->n==0 || !memcmp(a->z, b->z, a->n)),
+                    "%s: hit %d text %d: %.*s / %.*s", zQ, i, j, a->n,
+                    a->z ? a->z : "", b->n, b->z ? b->z : "");
+    }
+  }
+}
+
+/* A prefix query's page: no FTS5 statement of its own (the first pass or
+** the rerank made its highlights), and the hits of the page statement,
+** which runs when early exact scores are off; collapsed or not, from any
+** offset, by relevance or date. */
+START_TEST(test_prefix_texts)
+{
+  static const char *const azQ[] = {
+    "mammo*", "vår*", "mammo* länet", "vård -mammo*", "sam* OR barn",
+    "primär* \"vård i\"",
+  };
+  struct stmt_tally t = {{"MATCH", "JOIN reports"}, 0};
+  struct search_args a = page(_i % 2 ? 3 : 0, 10);
+  struct search_result r0, r1;
+  size_t i;
+  if( _i>=2 && _i<4 ) a.eCollapse = SEARCH_COLLAPSE_ASSIGNMENT;
+  if( _i>=4 ) a.eSort = SEARCH_SORT_NEWEST;
+  for(i=0; i<sizeof(azQ)/sizeof(azQ[0]); i++){
+    engine_open(2000, 100, 0, 10000);
+    run(azQ[i], &a, &r0);
+    ck_assert_msg(r0.nHit>0, "%s", azQ[i]);
+    engine_open(2000, 100, 200, 10000);
+    t.n = 0;
+    ck_assert_int_eq(sqlite3_trace_v2(g.db, SQLITE_TRACE_STMT, tally_stmt,
+                                      &t), SQLITE_OK);
+    run(azQ[i], &a, &r1);
+    ck_assert_int_eq(sqlite3_trace_v2(g.db, 0, 0, 0), SQLITE_OK);
+    ck_assert_msg(t.n==0, "%s: %d page statements", azQ[i], t.n);
+    check_same_texts(&r0, &r1, azQ[i]);
+    search_result_clear(&r1);
+    search_result_clear(&r0);
+  }
+}
+END_TEST
+
+
+/* A prefix query whose phrases are not walked counts the rows past its
+** window in its scan's statement, not in another (which would merge the
+** prefix's doclists again): the totals and facets of no window. A lone
+** prefix is walked when its count is not kept yet, so it runs twice. */
+START_TEST(test_prefix_count)
+{
+  static const char *const azQ[] = {
+    "vår* länet", "vård -mammo*", "sam* OR barn", "vår* -plan", "vår*",
+  };
+  struct stmt_tally t = {{"MATCH", "rowid < ?2"}, 0};
+  struct search_args a = page(0, 10);
+  struct search_result r0, r1;
+  size_t i;
+  for(i=0; i<sizeof(azQ)/sizeof(azQ[0]); i++){
+    engine_open(0, 10, 200, 10000);
+    run(azQ[i], &a, &r0);
+    ck_assert_msg(r0.nTotal>10, "%s: %lld", azQ[i], r0.nTotal);
+    engine_open(10, 10, 200, 10000);  /* K 10: a window of 10 */
+    run(azQ[i], &a, &r1);
+    search_result_clear(&r1);
+    t.n = 0;
+    ck_assert_int_eq(sqlite3_trace_v2(g.db, SQLITE_TRACE_STMT, tally_stmt,
+                                      &t), SQLITE_OK);
+    run(azQ[i], &a, &r1);
+    ck_assert_int_eq(sqlite3_trace_v2(g.db, 0, 0, 0), SQLITE_OK);
+    ck_assert_msg(t.n==0, "%s: %d count statements", azQ[i], t.n);
+    ck_assert_msg(r0.nTotal==r1.nTotal, "%s: %lld %lld", azQ[i], r0.nTotal,
+                  r1.nTotal);
+    check_facets(&r1, match_of(azQ[i]), "1");
+    search_result_clear(&r1);
+    search_result_clear(&r0);
+  }
+}
+END_TEST
 
 /* An assignment's id in SQL: a row not linked is its own. */
 #define SQL_AID "coalesce(a.assignment_id, 'row-' || a.id)"
@@ -776,6 +885,8 @@ Suite *search_suite(void){
   tcase_add_test(tc, test_relaxed);
   tcase_add_test(tc, test_ranking);
   tcase_add_test(tc, test_window_early);
+  tcase_add_loop_test(tc, test_prefix_texts, 0, 6);
+  tcase_add_test(tc, test_prefix_count);
   tcase_add_test(tc, test_time_limit);
   tcase_add_loop_test(tc, test_collapse_counts, 0,
                       (int)(sizeof(aAssignFilter)/sizeof(aAssignFilter[0])));
