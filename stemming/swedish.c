@@ -16,6 +16,11 @@
 #include "swedish.h"
 #include "swedish_int.h"
 
+/* The parent tokenizer and the arguments every instance gives it first:
+** å ä ö é ü stay letters of their own. */
+#define SWEDISH_PARENT "unicode61"
+static const char *const azSplitArg[2] = {"remove_diacritics", "0"};
+
 typedef struct SwedishTokenizer SwedishTokenizer;
 struct SwedishTokenizer {
   fts5_tokenizer parent;          /* Parent tokenizer module */
@@ -89,10 +94,10 @@ static int swedish_create(
     rc = SQLITE_NOMEM;
     goto out;
   }
-  azParent[0] = "remove_diacritics";
-  azParent[1] = "0";
+  azParent[0] = azSplitArg[0];
+  azParent[1] = azSplitArg[1];
   for(i=0; i<nArg; i++) azParent[i+2] = azArg[i];
-  rc = pApi->xFindTokenizer(pApi, "unicode61", &pUserdata, &p->parent);
+  rc = pApi->xFindTokenizer(pApi, SWEDISH_PARENT, &pUserdata, &p->parent);
   if( rc==SQLITE_OK ){
     rc = p->parent.xCreate(pUserdata, azParent, nArg+2, &p->pParent);
   }
@@ -300,6 +305,24 @@ int swedish_fts5_api(sqlite3 *db, fts5_api **ppApi){
     rc = sqlite3_finalize(pStmt);
   }
   if( rc==SQLITE_OK && *ppApi==0 ) rc = SQLITE_ERROR;
+  return rc;
+}
+
+int swedish_split_new(sqlite3 *db, fts5_tokenizer *pMod,
+                      Fts5Tokenizer **ppOut){
+  fts5_api *pApi = 0;
+  void *pUserdata = 0;
+  int rc = swedish_fts5_api(db, &pApi);
+  *ppOut = 0;
+  if( rc==SQLITE_OK ){
+    rc = pApi->xFindTokenizer(pApi, SWEDISH_PARENT, &pUserdata, pMod);
+  }
+  if( rc==SQLITE_OK ){
+    /* The table's tokenizer has no arguments of its own (common/db.c), so
+    ** the parent's are these alone. */
+    rc = pMod->xCreate(pUserdata, (const char**)azSplitArg, 2, ppOut);
+    if( rc!=SQLITE_OK ) *ppOut = 0;
+  }
   return rc;
 }
 

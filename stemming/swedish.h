@@ -76,6 +76,20 @@ int swedish_register(sqlite3 *db);
 int swedish_fts5_api(sqlite3 *db, fts5_api **ppApi);
 
 /*
+** Create, for db's FTS5, the tokenizer the swedish tokenizer splits text
+** with (its parent: unicode61 with the same arguments), for a caller that
+** needs only where the words are: its tokens are one to one the tokens of
+** the swedish tokenizer in FTS5_TOKENIZE_QUERY and FTS5_TOKENIZE_AUX mode
+** (the non-colocated tokens of DOCUMENT), in the same order with the same
+** byte ranges, folded but not stemmed, so the n-th is the word at position
+** n. On success returns SQLITE_OK with *pMod its methods and *ppOut the
+** instance (free it with pMod->xDelete); on failure an SQLite code with
+** *ppOut NULL. Thread safety: as the tokenizer's, one thread at a time.
+*/
+int swedish_split_new(sqlite3 *db, fts5_tokenizer *pMod,
+                      Fts5Tokenizer **ppOut);
+
+/*
 ** Return 1 if the n bytes at z, as written (any case), are a Swedish stop
 ** word of the Snowball stop-word list, else 0. The test is on the surface
 ** form, not the stem: "nära" is not a stop word although it stems to "när",

@@ -47,9 +47,11 @@ static const double aColWeight[RANK_NCOL] = {5.0, 2.0, 1.0};
 /* searchd_quick() = the bound times this (rank_score()). */
 #define RANK_BOUND_MARGIN (1.0 + 1e-9)
 
-/* One word of a column: its bytes and the hash of its whole-word stem. */
+/* One word of a column: its bytes and the hash of its whole-word stem
+** (bStem: computed; only the words an instance is on need it). */
 struct rank_tok {
   int iStart, iEnd;
+  int bStem;
   uint64_t hStem;
 };
 
@@ -72,6 +74,8 @@ struct rank {
   struct rank_hit *aHit;          /* scratch: one column's, for proximity */
   int nInstAlloc;
   struct cache *pHits;            /* phrase key -> rows holding it */
+  fts5_tokenizer split;           /* swedish_split_new(): where words are */
+  Fts5Tokenizer *pSplit;
 };
 
 /* Per-call state of a tokenizer callback. */
@@ -105,6 +109,40 @@ static int rank_token_cb(void *pCtx, int tflags, const char *pToken,
   c->nTok++;
   if( c->aTok && c->nTok>=c->nMax ) return SQLITE_DONE;
   return (c->bFirstOnly && c->nTok>=1) ? SQLITE_DONE : SQLITE_OK;
+}
+
+/*
+** Split-only tokenizer callback: record where each word is. Its tokens
+** are the aux xTokenize's one to one (swedish_split_new()), without the
+** analysis of every word: the kind test stems only the words instances
+** are on (rank_tok_stem()).
+*/
+static int rank_split_cb(void *pCtx, int tflags, const char *pToken,
+                         int nToken, int iStart, int iEnd){
+  struct rank_tokcb *c = (struct rank_tokcb*)pCtx;
+  (void)tflags; (void)pToken; (void)nToken;
+  if( c->nTok<c->nMax ){
+    c->aTok[c->nTok].iStart = iStart;
+    c->aTok[c->nTok].iEnd = iEnd;
+    c->aTok[c->nTok].bStem = 0;
+  }
+  c->nTok++;
+  return c->nTok>=c->nMax ? SQLITE_DONE : SQLITE_OK;
+}
+
+/* The whole-word stem of word t of column text zCol into t->hStem: the
+** table's tokenizer's term of the word alone, which is its term in the
+** text (the aux terms do not depend on the words around). */
+static int rank_tok_stem(const Fts5ExtensionApi *pApi, Fts5Context *pFts,
+                         const char *zCol, struct rank_tok *t){
+  struct rank_tok tok;
+  struct rank_tokcb c = {&tok, 0, 1, 1};
+  int rc = pApi->xTokenize(pFts, zCol + t->iStart, t->iEnd - t->iStart, &c,
+                           rank_token_cb);
+  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+  t->hStem = (rc==SQLITE_OK && c.nTok>0) ? tok.hStem : 0;
+  t->bStem = rc==SQLITE_OK;
+  return rc;
 }
 
 /* xQueryPhrase callback: count the rows holding the phrase. */
@@ -320,9 +358,9 @@ static int rank_prepare(struct rank *p, const Fts5ExtensionApi *pApi,
 }
 
 /*
-** Tokenize column iCol of the current row into p->aTok, up to word iLast
-** (the last instance's: the words after it are never looked at, and the
-** analyzer is most of the cost of this function); *pnTok words.
+** Split column iCol of the current row into p->aTok, up to word iLast
+** (the last instance's: the words after it are never looked at); *pnTok
+** words. Split only: the stems are looked up per instance.
 */
 static int rank_tokenize(struct rank *p, const Fts5ExtensionApi *pApi,
                          Fts5Context *pFts, int iCol, int iLast,
@@ -341,7 +379,8 @@ static int rank_tokenize(struct rank *p, const Fts5ExtensionApi *pApi,
   if( rc==SQLITE_OK && *pz ){
     c.aTok = p->aTok;
     c.nMax = nSize;
-    rc = pApi->xTokenize(pFts, *pz, n, &c, rank_token_cb);
+    rc = p->split.xTokenize(p->pSplit, &c, FTS5_TOKENIZE_AUX, *pz, n,
+                            rank_split_cb);
     if( rc==SQLITE_DONE ) rc = SQLITE_OK;
   }
   *pnTok = c.nTok<c.nMax ? c.nTok : c.nMax;
@@ -359,25 +398,28 @@ static double rank_kind_max(const struct rank *p, int iPhrase){
   return qp->altKind==QUERY_ALT_SYNONYM ? w * RANK_W_SYN : w;
 }
 
-/* Weight of a phrase instance at word iOff, by match kind; with bBound,
-** the largest its phrase allows (no text needed). */
-static double rank_kind(const struct rank *p, int bBound, int iPhrase,
-                        const char *zCol, int nTok, int iOff){
+/* Weight of a phrase instance at word iOff into *pW, by match kind; with
+** bBound, the largest its phrase allows (no text needed). Returns an
+** SQLite code (stemming the word). */
+static int rank_kind(struct rank *p, const Fts5ExtensionApi *pApi,
+                     Fts5Context *pFts, int bBound, int iPhrase,
+                     const char *zCol, int nTok, int iOff, double *pW){
   const struct rank_phrase *ph = &p->pq->memo.aPhrase[iPhrase];
   const struct query_phrase *qp;
-  const struct rank_tok *t;
+  struct rank_tok *t;
   char zFold[RANK_MAX_FOLD];
-  int nWord;
+  int nWord, rc = SQLITE_OK;
   double w;
-  if( bBound ) return rank_kind_max(p, iPhrase);
+  *pW = rank_kind_max(p, iPhrase);
+  if( bBound ) return SQLITE_OK;
   if( p->pq->memo.bMapped
    && query_phrase(p->pq->q, iPhrase)->altKind==QUERY_ALT_NEAR ){
-    return rank_kind_max(p, iPhrase);   /* the group's, whatever the form */
+    return SQLITE_OK;                   /* the group's, whatever the form */
   }
   if( !p->pq->memo.bMapped || iOff<0 || iOff>=nTok || zCol==0 ){
     /* Text not read: at most what the bound gives (rank.h). */
-    w = rank_kind_max(p, iPhrase);
-    return w<RANK_W_STEM ? w : RANK_W_STEM;
+    if( *pW>RANK_W_STEM ) *pW = RANK_W_STEM;
+    return SQLITE_OK;
   }
   qp = query_phrase(p->pq->q, iPhrase);
   t = &p->aTok[iOff];
@@ -390,10 +432,12 @@ static double rank_kind(const struct rank *p, int bBound, int iPhrase,
   }else if( nWord==ph->nFold && memcmp(zFold, ph->zFold, nWord)==0 ){
     w = RANK_W_EXACT;
   }else{
+    if( !t->bStem ) rc = rank_tok_stem(pApi, pFts, zCol, t);
     w = t->hStem==ph->hStem ? RANK_W_STEM : RANK_W_PART;
   }
   if( qp->altKind==QUERY_ALT_SYNONYM ) w *= RANK_W_SYN;
-  return w;
+  *pW = w;
+  return rc;
 }
 
 /*
@@ -544,7 +588,9 @@ static int rank_instances(struct rank *p, const Fts5ExtensionApi *pApi,
       int iPhrase = aInst[i].iPhrase, iClause;
       double k;
       if( iPhrase>=p->pq->memo.nPhrase ) continue;
-      k = rank_kind(p, bBound, iPhrase, zCol, nTok, aInst[i].iOff);
+      rc = rank_kind(p, pApi, pFts, bBound, iPhrase, zCol, nTok,
+                     aInst[i].iOff, &k);
+      if( rc!=SQLITE_OK ) break;
       aFreq[iPhrase] += aColWeight[c] / norm * k;
       iClause = rank_phrase_clause(p, iPhrase);
       if( iClause<0 ) continue;
@@ -796,6 +842,7 @@ static void rank_destroy(void *pArg){
   struct rank *p = (struct rank*)pArg;
   if( p ){
     cache_free(p->pHits);
+    if( p->pSplit ) p->split.xDelete(p->pSplit);
     sqlite3_free(p->aTok);
     sqlite3_free(p->aInst);
     sqlite3_free(p->aHit);
@@ -881,6 +928,7 @@ int rank_register(sqlite3 *db, struct rank **ppOut){
   if( p ) memset(p, 0, sizeof(*p));
   if( p && cache_new(RANK_HITS_MAX, &p->pHits) ) rc = SQLITE_NOMEM;
   if( rc==SQLITE_OK ) rc = swedish_fts5_api(db, &pApi);
+  if( rc==SQLITE_OK ) rc = swedish_split_new(db, &p->split, &p->pSplit);
   if( rc==SQLITE_OK ){
     /* No user data: the set comes with the bound struct rank_query. */
     rc = sqlite3_create_function(db, RANK_CAND_FUNCTION, 2,

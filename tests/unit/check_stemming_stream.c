@@ -13,11 +13,17 @@
 **
 ** AUX (highlight, snippet, searchd's ranking) gets the non-colocated
 ** tokens of DOCUMENT only: same terms, offsets, order and so positions.
+**
+** swedish_split_new()'s tokens are AUX's one to one (byte ranges, so
+** positions), and a word's AUX term is that of the word alone: searchd's
+** ranking splits a row and stems only the words its matches are on. Over
+** the sample reports, the inputs above and a generated corpus.
 */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <sqlite3.h>
@@ -345,10 +351,164 @@ START_TEST(test_aux_made_up){
 }
 END_TEST
 
+/* --- split: where the words are, without the analysis ----------------- */
+
+/* A token of a stream: its byte range and the FNV-1a of its term. */
+typedef struct Word Word;
+struct Word {
+  int iStart, iEnd;
+  uint64_t hTerm;
+};
+
+/* Every token of one call, in order. */
+typedef struct Split Split;
+struct Split {
+  Word *a;
+  int n, nAlloc;
+};
+
+static int split_cb(void *pCtx, int tflags, const char *pToken, int nToken,
+                    int iStart, int iEnd){
+  Split *p = (Split*)pCtx;
+  (void)tflags;
+  if( p->n>=p->nAlloc ){
+    p->nAlloc = p->nAlloc ? 2*p->nAlloc : 256;
+    p->a = realloc(p->a, sizeof(*p->a)*(size_t)p->nAlloc);
+    ck_assert_ptr_nonnull(p->a);
+  }
+  p->a[p->n].iStart = iStart;
+  p->a[p->n].iEnd = iEnd;
+  p->a[p->n++].hTerm = hash_fnv1a(pToken, (size_t)nToken);
+  return SQLITE_OK;
+}
+
+/* The two tokenizers of a split check: swedish, and its split-only one. */
+typedef struct SplitPair SplitPair;
+struct SplitPair {
+  Tok t;
+  fts5_tokenizer split;
+  Fts5Tokenizer *pSplit;
+  long nWord;                     /* words compared so far */
+};
+
+static void split_open(SplitPair *sp){
+  tok_open(&sp->t);
+  ck_assert_int_eq(swedish_split_new(sp->t.db, &sp->split, &sp->pSplit),
+                   SQLITE_OK);
+  sp->nWord = 0;
+}
+
+static void split_close(SplitPair *sp){
+  sp->split.xDelete(sp->pSplit);
+  tok_close(&sp->t);
+}
+
+/*
+** What searchd's ranking relies on (rank.c): the split-only tokens of
+** z[0..n) are the AUX tokens one to one (the n-th is the word at position
+** n, same byte range), and each word's AUX term is the term of the word
+** tokenized alone, so its kind can be told from its bytes.
+*/
+static void split_check(SplitPair *sp, const char *z, int n){
+  Split aux = {0, 0, 0}, split = {0, 0, 0};
+  int i;
+  ck_assert_int_eq(sp->t.mod.xTokenize(sp->t.pTok, &aux, FTS5_TOKENIZE_AUX,
+                                       z, n, split_cb), SQLITE_OK);
+  ck_assert_int_eq(sp->split.xTokenize(sp->pSplit, &split,
+                                       FTS5_TOKENIZE_AUX, z, n, split_cb),
+                   SQLITE_OK);
+  ck_assert_msg(aux.n==split.n, "'%.*s': %d aux tokens, %d split", n<60?n:60,
+                z, aux.n, split.n);
+  for(i=0; i<aux.n; i++){
+    Split one = {0, 0, 0};
+    const Word *w = &aux.a[i];
+    ck_assert_msg(w->iStart==split.a[i].iStart && w->iEnd==split.a[i].iEnd,
+                  "'%.*s' word %d: aux [%d,%d) split [%d,%d)", n<60?n:60, z,
+                  i, w->iStart, w->iEnd, split.a[i].iStart, split.a[i].iEnd);
+    ck_assert_int_eq(sp->t.mod.xTokenize(sp->t.pTok, &one, FTS5_TOKENIZE_AUX,
+                                         z + w->iStart, w->iEnd - w->iStart,
+                                         split_cb), SQLITE_OK);
+    ck_assert_msg(one.n==1 && one.a[0].hTerm==w->hTerm,
+                  "'%.*s': its term alone differs", w->iEnd - w->iStart,
+                  z + w->iStart);
+    free(one.a);
+  }
+  sp->nWord += aux.n;
+  free(aux.a);
+  free(split.a);
+}
+
+/* split_check() of z[0..n) whole and line by line (as the indexer gives a
+** row's fields). */
+static void split_check_text(SplitPair *sp, const char *z, long n){
+  long i = 0;
+  split_check(sp, z, (int)n);
+  while( i<n ){
+    const char *zEol = memchr(z+i, '\n', (size_t)(n-i));
+    long e = zEol ? (long)(zEol-z) : n;
+    split_check(sp, z+i, (int)(e-i));
+    i = e + 1;
+  }
+}
+
+START_TEST(test_split_reports){
+  SplitPair sp;
+  int k;
+  split_open(&sp);
+  for(k=0; k<COUNT(azReport); k++){
+    char *z = 0;
+    long n = read_fixture(azReport[k], &z);
+    split_check_text(&sp, z, n);
+    free(z);
+  }
+  for(k=0; k<COUNT(azTricky); k++){
+    split_check(&sp, azTricky[k], (int)strlen(azTricky[k]));
+  }
+  ck_assert_int_gt(sp.nWord, 5000);
+  split_close(&sp);
+}
+END_TEST
+
+/* Every report file of a generated corpus (tools/gen-corpus), every
+** row's text among its lines. */
+START_TEST(test_split_corpus){
+  char zDir[] = "/tmp/check_split.XXXXXX", zCmd[512];
+  SplitPair sp;
+  FILE *pList;
+  char zPath[1024];
+  int nFile = 0;
+  ck_assert_ptr_nonnull(mkdtemp(zDir));
+  snprintf(zCmd, sizeof(zCmd), "python3 ../tools/gen-corpus --quiet --out"
+           " %s/r --reports 40 --seed 7 && python3 ../tools/gen-corpus"
+           " --quiet --out %s/s --series --end-year 2019", zDir, zDir);
+  ck_assert_int_eq(system(zCmd), 0);
+  snprintf(zCmd, sizeof(zCmd), "find %s -type f | sort", zDir);
+  pList = popen(zCmd, "r");
+  ck_assert_ptr_nonnull(pList);
+  split_open(&sp);
+  while( fgets(zPath, sizeof(zPath), pList) ){
+    char *z = 0;
+    long n;
+    zPath[strcspn(zPath, "\n")] = 0;
+    n = read_fixture(zPath, &z);
+    split_check_text(&sp, z, n);
+    free(z);
+    nFile++;
+  }
+  ck_assert_int_eq(pclose(pList), 0);
+  split_close(&sp);
+  snprintf(zCmd, sizeof(zCmd), "rm -rf %s", zDir);
+  ck_assert_int_eq(system(zCmd), 0);
+  ck_assert_int_gt(nFile, 40);
+  ck_assert_int_gt(sp.nWord, 100000);
+}
+END_TEST
+
 Suite *stemming_stream_suite(void){
   Suite *s = suite_create("stemming_stream");
   TCase *tc = tcase_create("pinned");
   TCase *tcAux = tcase_create("aux");
+  TCase *tcSplit = tcase_create("split");
   tcase_add_loop_test(tc, test_pinned_reports, 0, 2*COUNT(aPinned));
   tcase_add_loop_test(tc, test_pinned_made_up, 0, COUNT(aMadeUp));
   tcase_set_timeout(tc, 120);
@@ -359,5 +519,9 @@ Suite *stemming_stream_suite(void){
   tcase_add_test(tcAux, test_aux_made_up);
   tcase_set_timeout(tcAux, 120);
   suite_add_tcase(s, tcAux);
+  tcase_add_test(tcSplit, test_split_reports);
+  tcase_add_test(tcSplit, test_split_corpus);
+  tcase_set_timeout(tcSplit, 300);
+  suite_add_tcase(s, tcSplit);
   return s;
 }
