@@ -9,8 +9,11 @@
 **   - its column: assignment 5, status 2, source 1, and divided by that
 **     column's length normalisation 1 - b + b * len / average len, so a
 **     word in a short assignment counts for more than in a long one;
-**   - its match kind, found by re-tokenizing the column text with xTokenize
-**     and comparing the whole word at the instance's position: the surface
+**   - its match kind, found by splitting the column text into words
+**     (swedish_split_new(), one to one the aux xTokenize's whole words)
+**     and comparing the whole word at the instance's position, stemmed
+**     alone by xTokenize (a word's aux term does not depend on the words
+**     around it), with the query's: the surface
 **     word as typed (case folded) 1.0, the same stem 0.7, a compound part
 **     (the instance hit a colocated part term) or a prefix 0.4; an
 **     alternative from a synonym 0.8 of that; a word of a near group
