@@ -63,7 +63,7 @@ static void put_in(const char *zPath, const char *zText){
   struct report *pR = 0;
   ck_assert_int_eq(report_parse(zPath, zText, strlen(zText), 0, 0, &pR),
                    REPORT_OK);
-  ck_assert_int_eq(store_put(pStore, zPath, SHA, pR, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, zPath, SHA, pR, 0, 0, 0), SQLITE_OK);
   report_free(pR);
 }
 

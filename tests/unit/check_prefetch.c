@@ -48,7 +48,7 @@ START_TEST(test_order){
   static const int anRow[] = {19, 10};
   size_t i;
   list_samples(&list);
-  ck_assert_int_eq(prefetch_start(&list, 1, 1 << 20, 0, &p), 0);
+  ck_assert_int_eq(prefetch_start(&list, 1, 1 << 20, 0, 0, &p), 0);
   for(i=0; i<list.n; i++){
     ck_assert_int_eq(prefetch_next(p, &pItem), 0);
     ck_assert_ptr_nonnull(pItem);
@@ -85,7 +85,7 @@ START_TEST(test_warnings_and_stop){
     list.a[i].zKnownSha[0] = 0;
     list.n = list.nAlloc = (size_t)i+1;
   }
-  ck_assert_int_eq(prefetch_start(&list, 4, 1 << 20, 0, &p), 0);
+  ck_assert_int_eq(prefetch_start(&list, 4, 1 << 20, 0, 0, &p), 0);
   ck_assert_int_eq(prefetch_next(p, &pItem), 0);
   ck_assert_int_eq(pItem->eRead, REPORT_REJECTED);
   ck_assert_int_eq(pItem->nWarn, 1);
@@ -108,7 +108,7 @@ START_TEST(test_counts){
   ck_assert_int_eq(vocab_open_counter(db, &pCounter), SQLITE_OK);
   ck_assert_int_eq(vocab_open(db, &pVocab), SQLITE_OK);
   list_samples(&list);
-  ck_assert_int_eq(prefetch_start(&list, 2, 1 << 20, pCounter, &p), 0);
+  ck_assert_int_eq(prefetch_start(&list, 2, 1 << 20, pCounter, 0, &p), 0);
   while( prefetch_next(p, &pItem)==0 && pItem ){
     ck_assert_ptr_nonnull(pItem->pCounts);
     /* compacted: the used entries and words only (some 500 words) */
@@ -141,7 +141,7 @@ START_TEST(test_budget){
   ck_assert_int_eq(db_open(":memory:", DB_READWRITE, &db, 0), SQLITE_OK);
   ck_assert_int_eq(vocab_open_counter(db, &pCounter), SQLITE_OK);
   list_samples(&list);
-  ck_assert_int_eq(prefetch_start(&list, 8, 1, pCounter, &p), 0);
+  ck_assert_int_eq(prefetch_start(&list, 8, 1, pCounter, 0, &p), 0);
   while( prefetch_next(p, &pItem)==0 && pItem ){
     ck_assert_str_eq(pItem->zPath, list.a[i++].zPath);
     ck_assert_ptr_nonnull(pItem->pCounts);
