@@ -281,7 +281,7 @@ struct assign_ahead;
 /*
 ** A new maker of assign_pre in *ppOut (free with assign_ahead_free()).
 ** Returns ASSIGN_OK, or ASSIGN_NOMEM with *ppOut NULL. One thread at a
-** time; not the stream's.
+** time, any thread: a maker shares nothing with the streams its keys go to.
 */
 int assign_ahead_new(struct assign_ahead **ppOut);
 
