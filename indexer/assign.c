@@ -609,7 +609,7 @@ struct assign_stream {
   unsigned iStamp;
 };
 
-static uint64_t raw_hash(const char *zA, size_t nA, const char *zS, size_t nS){
+uint64_t assign_raw_hash(const char *zA, size_t nA, const char *zS, size_t nS){
   uint64_t h = fnv64(FNV_SEED, zA, nA);
   h = fnv64(h, "\x1f", 1);
   return fnv64(h, zS, nS);
@@ -642,9 +642,13 @@ static int kent_grow(struct assign_stream *p){
   return ASSIGN_OK;
 }
 
-/* A new key of the raw text, in the cache with nRef 0, into *ppOut. */
+/*
+** A new key of the raw text, in the cache with nRef 0, into *ppOut: the
+** key *ppMade if there is one (taken: *ppMade becomes NULL), else made.
+*/
 static int kent_new(struct assign_stream *p, uint64_t h, const char *zA,
-                    size_t nA, const char *zS, size_t nS, struct kent **ppOut){
+                    size_t nA, const char *zS, size_t nS,
+                    struct assign_key **ppMade, struct kent **ppOut){
   struct kent *e;
   int rc = (size_t)p->nEnt>=p->nBucket ? kent_grow(p) : ASSIGN_OK;
   *ppOut = 0;
@@ -659,7 +663,13 @@ static int kent_new(struct assign_stream *p, uint64_t h, const char *zA,
   e->h = h;
   e->nA = nA;
   e->nS = nS;
-  rc = assign_key_make(p->pNorm, zA, nA, zS, nS, &e->key);
+  if( ppMade && *ppMade ){
+    e->key = **ppMade;
+    free(*ppMade);
+    *ppMade = 0;
+  }else{
+    rc = assign_key_make(p->pNorm, zA, nA, zS, nS, &e->key);
+  }
   if( rc!=ASSIGN_OK ){
     kent_free(e);
     return rc;
@@ -678,10 +688,14 @@ static void idle_unlink(struct assign_stream *p, struct kent *e){
   p->nIdle--;
 }
 
-/* Take the key of a raw text (made if not cached) into *ppOut, held. */
+/*
+** Take the key of a raw text (made if not cached, or taken from *ppMade)
+** into *ppOut, held. pHash: the raw text's hash, if known.
+*/
 static int kent_get(struct assign_stream *p, const char *zA, size_t nA,
-                    const char *zS, size_t nS, struct kent **ppOut){
-  uint64_t h = raw_hash(zA, nA, zS, nS);
+                    const char *zS, size_t nS, const uint64_t *pHash,
+                    struct assign_key **ppMade, struct kent **ppOut){
+  uint64_t h = pHash ? *pHash : assign_raw_hash(zA, nA, zS, nS);
   struct kent *e = p->nBucket ? p->aBucket[h & (p->nBucket-1)] : 0;
   int rc = ASSIGN_OK;
   for(; e; e=e->pChain){
@@ -689,7 +703,7 @@ static int kent_get(struct assign_stream *p, const char *zA, size_t nA,
      && (nA==0 || memcmp(e->zRaw, zA, nA)==0)
      && (nS==0 || memcmp(e->zRaw+nA, zS, nS)==0) ) break;
   }
-  if( e==0 ) rc = kent_new(p, h, zA, nA, zS, nS, &e);
+  if( e==0 ) rc = kent_new(p, h, zA, nA, zS, nS, ppMade, &e);
   else if( e->nRef==0 ) idle_unlink(p, e);
   if( e ) e->nRef++;
   *ppOut = e;
@@ -714,6 +728,118 @@ static void kent_release(struct assign_stream *p, struct kent *e){
   p->pIdleLast = e;
   p->nIdle++;
   if( p->nIdle>ASSIGN_CACHE_IDLE ) kent_evict(p);
+}
+
+/* ---- keys made ahead ---- */
+
+/*
+** The raw-text hashes seen since the reset, in an open-addressing set
+** (0 marks a free slot; a hash of 0 is kept as 1: a collision only means
+** a key not made ahead, which the stream then makes).
+*/
+struct assign_ahead {
+  struct assign_norm *pNorm;
+  uint64_t *aSeen;
+  size_t nSeen, nSlot;        /* nSlot a power of 2 */
+};
+
+int assign_ahead_new(struct assign_ahead **ppOut){
+  struct assign_ahead *p = calloc(1, sizeof(*p));
+  *ppOut = 0;
+  if( p==0 ) return ASSIGN_NOMEM;
+  if( assign_norm_new(&p->pNorm)!=ASSIGN_OK ){
+    free(p);
+    return ASSIGN_NOMEM;
+  }
+  *ppOut = p;
+  return ASSIGN_OK;
+}
+
+void assign_ahead_free(struct assign_ahead *p){
+  if( p==0 ) return;
+  assign_norm_free(p->pNorm);
+  free(p->aSeen);
+  free(p);
+}
+
+void assign_ahead_reset(struct assign_ahead *p){
+  if( p->nSeen ) memset(p->aSeen, 0, p->nSlot*sizeof(*p->aSeen));
+  p->nSeen = 0;
+}
+
+/* The slot of h in p->aSeen (free or h's). */
+static size_t seen_slot(const struct assign_ahead *p, uint64_t h){
+  size_t i = (size_t)(h ^ (h>>29)) & (p->nSlot-1);
+  while( p->aSeen[i] && p->aSeen[i]!=h ) i = (i+1) & (p->nSlot-1);
+  return i;
+}
+
+/* Add h to the set; *pbNew: it was not in it. */
+static int seen_add(struct assign_ahead *p, uint64_t h, int *pbNew){
+  size_t i;
+  if( h==0 ) h = 1;
+  if( 2*(p->nSeen+1)>p->nSlot ){
+    uint64_t *aOld = p->aSeen;
+    size_t nOld = p->nSlot, j;
+    p->nSlot = nOld ? 2*nOld : 4096;
+    p->aSeen = calloc(p->nSlot, sizeof(*p->aSeen));
+    if( p->aSeen==0 ){
+      p->aSeen = aOld;
+      p->nSlot = nOld;
+      return ASSIGN_NOMEM;
+    }
+    for(j=0; j<nOld; j++){
+      if( aOld[j] ) p->aSeen[seen_slot(p, aOld[j])] = aOld[j];
+    }
+    free(aOld);
+  }
+  i = seen_slot(p, h);
+  *pbNew = p->aSeen[i]==0;
+  if( *pbNew ){
+    p->aSeen[i] = h;
+    p->nSeen++;
+  }
+  return ASSIGN_OK;
+}
+
+int assign_ahead_row(struct assign_ahead *p, const char *zA, size_t nA,
+                     const char *zS, size_t nS, struct assign_pre *pOut){
+  int bNew = 0, rc;
+  pOut->h = assign_raw_hash(zA, nA, zS, nS);
+  pOut->pKey = 0;
+  rc = seen_add(p, pOut->h, &bNew);
+  if( rc!=ASSIGN_OK || !bNew ) return rc;
+  pOut->pKey = malloc(sizeof(*pOut->pKey));
+  if( pOut->pKey==0 ) return ASSIGN_NOMEM;
+  rc = assign_key_make(p->pNorm, zA, nA, zS, nS, pOut->pKey);
+  if( rc!=ASSIGN_OK ){
+    free(pOut->pKey);
+    pOut->pKey = 0;
+  }
+  return rc;
+}
+
+size_t assign_pre_bytes(const struct assign_pre *a, int n){
+  size_t nByte = sizeof(*a)*(size_t)(n>0 ? n : 0);
+  int i;
+  for(i=0; a && i<n; i++){
+    const struct assign_key *k = a[i].pKey;
+    if( k==0 ) continue;
+    nByte += sizeof(*k) + (k->zText ? strlen(k->zText)+1 : 0)
+           + (k->zSourceText ? strlen(k->zSourceText)+1 : 0)
+           + sizeof(uint64_t)*(size_t)k->nTerm;
+  }
+  return nByte;
+}
+
+void assign_pre_clear(struct assign_pre *a, int n){
+  int i;
+  for(i=0; a && i<n; i++){
+    if( a[i].pKey==0 ) continue;
+    assign_key_clear(a[i].pKey);
+    free(a[i].pKey);
+    a[i].pKey = 0;
+  }
 }
 
 /* ---- term counts ---- */
@@ -795,11 +921,18 @@ int assign_stream_new(int (*xDone)(void*, const struct assign_thread*),
 
 int assign_stream_count(struct assign_stream *p, const char *zA, size_t nA,
                         const char *zS, size_t nS){
+  return assign_stream_count_pre(p, zA, nA, zS, nS, 0);
+}
+
+int assign_stream_count_pre(struct assign_stream *p, const char *zA,
+                            size_t nA, const char *zS, size_t nS,
+                            struct assign_pre *pPre){
   struct kent *e = 0;
   int rc;
   if( p->rcEnd ) return p->rcEnd;
   if( p->iReport>0 ) return ASSIGN_MISUSE;
-  rc = kent_get(p, zA, nA, zS, nS, &e);
+  rc = kent_get(p, zA, nA, zS, nS, pPre ? &pPre->h : 0,
+                pPre ? &pPre->pKey : 0, &e);
   if( rc==ASSIGN_OK ) rc = df_add(p, &e->key);
   if( e ) kent_release(p, e);
   if( rc==ASSIGN_OK ) p->nCount++;
@@ -1025,6 +1158,14 @@ static int link_pairs(struct assign_stream *p, int nRow){
   return rc;
 }
 
+/* Copy the date z (NULL: "") into z[ASSIGN_DATE_MAX], cut to fit. */
+static void date_copy(char *zOut, const char *z){
+  size_t n = z ? strlen(z) : 0;
+  if( n>ASSIGN_DATE_MAX-1 ) n = ASSIGN_DATE_MAX-1;
+  if( n ) memcpy(zOut, z, n);
+  zOut[n] = 0;
+}
+
 /* Row pRow, of key k, of the current report is an occurrence of c. */
 static void clu_add(struct assign_stream *p, struct clu *c, struct kent *k,
                     const struct assign_row *pRow, int iDay){
@@ -1034,7 +1175,7 @@ static void clu_add(struct assign_stream *p, struct clu *c, struct kent *k,
   c->eLast = pRow->eStatus;
   c->iLatest = pRow->iId;
   c->nOcc++;
-  snprintf(c->zLast, sizeof(c->zLast), "%s", pRow->zDate ? pRow->zDate : "");
+  date_copy(c->zLast, pRow->zDate);
   if( c->zDnr[0]==0 ) memcpy(c->zDnr, k->key.zDnr, sizeof(c->zDnr));
   k->nRef++;
   c->pLast = k;
@@ -1114,7 +1255,7 @@ static int clu_new(struct assign_stream *p, struct kent *k,
     return ASSIGN_NOMEM;
   }
   c->iCluster = p->nCluster++;
-  snprintf(c->zFirst, sizeof(c->zFirst), "%s", pRow->zDate ? pRow->zDate : "");
+  date_copy(c->zFirst, pRow->zDate);
   p->apLive[p->nLive++] = c;
   clu_add(p, c, k, pRow, iDay);
   return ASSIGN_OK;
@@ -1156,7 +1297,7 @@ static int link_scratch(struct assign_stream *p, int nRow){
 
 /* The rows of a report in row order, their keys held and weighed. */
 static int link_keys(struct assign_stream *p, const struct assign_row *aRow,
-                     int nRow){
+                     int nRow, const uint64_t *aHash){
   int i, j, rc = ASSIGN_OK;
   for(i=0; i<nRow; i++){              /* insertion sort: rows come sorted */
     for(j=i; j>0 && aRow[p->aOrd[j-1]].iRow>aRow[i].iRow; j--){
@@ -1168,7 +1309,7 @@ static int link_keys(struct assign_stream *p, const struct assign_row *aRow,
   for(i=0; rc==ASSIGN_OK && i<nRow; i++){
     const struct assign_row *r = &aRow[p->aOrd[i]];
     rc = kent_get(p, r->zAssignment, r->nAssignment, r->zSource, r->nSource,
-                  &p->apKey[i]);
+                  aHash ? &aHash[p->aOrd[i]] : 0, 0, &p->apKey[i]);
     if( rc==ASSIGN_OK ) rc = kent_weigh(p, p->apKey[i]);
   }
   return rc;
@@ -1194,6 +1335,13 @@ static int link_match(struct assign_stream *p, const struct assign_row *aRow,
 
 int assign_stream_report(struct assign_stream *p, const struct assign_row *aRow,
                          int nRow, int *aCluster, const char **azId){
+  return assign_stream_report_pre(p, aRow, nRow, 0, aCluster, azId);
+}
+
+int assign_stream_report_pre(struct assign_stream *p,
+                             const struct assign_row *aRow, int nRow,
+                             const uint64_t *aHash, int *aCluster,
+                             const char **azId){
   int i, iDay, rc;
   if( p->rcEnd ) return p->rcEnd;
   if( nRow<=0 ) return ASSIGN_OK;
@@ -1203,7 +1351,7 @@ int assign_stream_report(struct assign_stream *p, const struct assign_row *aRow,
   iDay = date_days(aRow[0].zDate);
   p->iReport++;
   rc = link_retire(p, iDay);
-  if( rc==ASSIGN_OK ) rc = link_keys(p, aRow, nRow);
+  if( rc==ASSIGN_OK ) rc = link_keys(p, aRow, nRow, aHash);
   if( rc==ASSIGN_OK ) rc = link_match(p, aRow, nRow, iDay);
   for(i=0; i<nRow; i++){
     if( p->apKey[i] ) kent_release(p, p->apKey[i]);

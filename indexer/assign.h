@@ -258,6 +258,73 @@ struct assign_stream_stats {
   int nCluster;             /* assignments so far */
 };
 
+/*
+** Keys made ahead, on another thread than the stream's: the reader of an
+** indexer makes them while the writer is busy with SQLite, so the writer
+** only looks them up (indexer/README.md). One assign_pre per row: the
+** hash of its raw text, and its key when the row is the first of its
+** raw text since the maker was reset (else NULL: an earlier row's key
+** serves). The stream takes a key only for a raw text it has no key of;
+** the keys are those assign_key_make() gives, so links and ids are the
+** same with or without them.
+*/
+struct assign_pre {
+  uint64_t h;               /* assign_raw_hash() of assignment and source */
+  struct assign_key *pKey;  /* malloc'd, or NULL */
+};
+
+/* The hash of a row's raw texts by which a stream finds its key. */
+uint64_t assign_raw_hash(const char *zA, size_t nA, const char *zS, size_t nS);
+
+struct assign_ahead;
+
+/*
+** A new maker of assign_pre in *ppOut (free with assign_ahead_free()).
+** Returns ASSIGN_OK, or ASSIGN_NOMEM with *ppOut NULL. One thread at a
+** time, any thread: a maker shares nothing with the streams its keys go to.
+*/
+int assign_ahead_new(struct assign_ahead **ppOut);
+
+/* Free a maker. Accepts NULL. */
+void assign_ahead_free(struct assign_ahead *p);
+
+/* Forget the raw texts seen: the rows that follow are of another series. */
+void assign_ahead_reset(struct assign_ahead *p);
+
+/*
+** Fill *pOut for the row zA[0..nA), zS[0..nS): its hash, and its key if
+** no row since the reset had the same hash. Returns ASSIGN_OK, or
+** ASSIGN_NOMEM with pOut->pKey NULL (the stream then makes the key).
+*/
+int assign_ahead_row(struct assign_ahead *p, const char *zA, size_t nA,
+                     const char *zS, size_t nS, struct assign_pre *pOut);
+
+/* Bytes a key made ahead holds (for a reader's memory budget). */
+size_t assign_pre_bytes(const struct assign_pre *a, int n);
+
+/* Free the keys of a[0..n) and set them NULL. Accepts a NULL a. */
+void assign_pre_clear(struct assign_pre *a, int n);
+
+/*
+** assign_stream_count() of a row with what was made ahead of it: its
+** hash, and its key, which the stream takes (pPre->pKey becomes NULL)
+** if it has none of that raw text; else pPre->pKey is left to the
+** caller. pPre NULL: assign_stream_count().
+*/
+int assign_stream_count_pre(struct assign_stream *p, const char *zA,
+                            size_t nA, const char *zS, size_t nS,
+                            struct assign_pre *pPre);
+
+/*
+** assign_stream_report() with each row's assign_raw_hash() in aHash (per
+** row of aRow), which the stream then need not compute; aHash NULL:
+** assign_stream_report().
+*/
+int assign_stream_report_pre(struct assign_stream *p,
+                             const struct assign_row *aRow, int nRow,
+                             const uint64_t *aHash, int *aCluster,
+                             const char **azId);
+
 /* Fill *pStats. */
 void assign_stream_stats(const struct assign_stream *p,
                          struct assign_stream_stats *pStats);

@@ -79,6 +79,8 @@ struct series {
   struct assign_row *aIn;         /* per row: as the stream takes it */
   int *aCluster;                  /* per row: its assignment */
   const char **azId;              /* per row: its id within the series */
+  uint64_t *aHash;                /* per row: its raw text's hash, when
+                                  ** made ahead (link_report.aPre) */
 };
 
 int link_open(sqlite3 *db, struct link **pp){
@@ -219,6 +221,7 @@ static int series_grow(struct series *s){
   struct assign_row *aIn;
   int *aCluster;
   const char **azId;
+  uint64_t *aHash;
   if( aRow==0 ) return SQLITE_NOMEM;
   s->aRow = aRow;
   aIn = realloc(s->aIn, sizeof(*aIn)*(size_t)nNew);
@@ -230,6 +233,9 @@ static int series_grow(struct series *s){
   azId = realloc(s->azId, sizeof(*azId)*(size_t)nNew);
   if( azId==0 ) return SQLITE_NOMEM;
   s->azId = azId;
+  aHash = realloc(s->aHash, sizeof(*aHash)*(size_t)nNew);
+  if( aHash==0 ) return SQLITE_NOMEM;
+  s->aHash = aHash;
   s->nAlloc = nNew;
   return SQLITE_OK;
 }
@@ -284,6 +290,19 @@ static int series_newest(struct link *p, struct series *s){
   return rc;
 }
 
+/* "TAG-" and the id zId within the series into zFull (LINK_ID_MAX bytes);
+** returns its length. A copy, not snprintf: it runs once a row. */
+static size_t link_full_id(const char *zTag, const char *zId, char *zFull){
+  size_t nTag = strlen(zTag), nId = strlen(zId);
+  if( nTag>LINK_TAG_LEN ) nTag = LINK_TAG_LEN;
+  if( nId>ASSIGN_ID_MAX-1 ) nId = ASSIGN_ID_MAX-1;
+  memcpy(zFull, zTag, nTag);
+  zFull[nTag] = '-';
+  memcpy(zFull+nTag+1, zId, nId);
+  zFull[nTag+1+nId] = 0;
+  return nTag+1+nId;
+}
+
 /* Write row i's id ("TAG-" and zId) if it differs from the one it has. */
 static int series_set_id(struct link *p, const struct series *s, int i,
                          const char *zId){
@@ -291,7 +310,7 @@ static int series_set_id(struct link *p, const struct series *s, int i,
   sqlite3_stmt *pStmt = p->apStmt[L_SET_ID];
   char zFull[LINK_ID_MAX];
   int rc;
-  snprintf(zFull, sizeof(zFull), "%s-%s", s->zTag, zId);
+  link_full_id(s->zTag, zId, zFull);
   if( r->bOld && strcmp(&s->zBuf[r->oOld], zFull)==0 ) return SQLITE_OK;
   rc = sqlite3_bind_text(pStmt, 1, zFull, -1, SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_int64(pStmt, 2, r->iId);
@@ -309,7 +328,7 @@ static int series_add_thread(void *pCtx, const struct assign_thread *t){
   sqlite3_stmt *pStmt = s->p->apStmt[L_ADD_THREAD];
   char zId[LINK_ID_MAX];
   int rc;
-  snprintf(zId, sizeof(zId), "%s-%s", s->zTag, t->zId);
+  link_full_id(s->zTag, t->zId, zId);
   rc = sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_text(pStmt, 2, s->zPath, -1,
                                              SQLITE_STATIC);
@@ -440,6 +459,7 @@ static int link_one(struct link *p, const char *zPath, const char *zTag){
   free(s.aIn);
   free(s.aCluster);
   free(s.azId);
+  free(s.aHash);
   return rc;
 }
 
@@ -500,13 +520,17 @@ static int pend_tag(struct link *p, const struct series *s, char *zTag){
   return rc;
 }
 
-/* Count the held rows into the stream's term weights; the newest date. */
+/*
+** Count the held rows into the stream's term weights; the newest date.
+** The reports in the order they were held: the order in which the reader
+** made keys ahead, so the first row of each text is the one with its key.
+*/
 static int pend_count(struct series *s, struct assign_stream *pStream,
                       const struct pending *pPend,
-                      const struct link_report *aRep, int nRep){
+                      struct link_report *aRep, int nRep){
   int i, j, rc = SQLITE_OK;
   for(i=0; rc==SQLITE_OK && i<nRep; i++){
-    const struct link_report *r = &aRep[i];
+    struct link_report *r = &aRep[i];
     if( r->nRow>0 && strcmp(r->zDate, s->zNewest)>0 ){
       snprintf(s->zNewest, sizeof(s->zNewest), "%s", r->zDate);
     }
@@ -515,7 +539,8 @@ static int pend_count(struct series *s, struct assign_stream *pStream,
       size_t nA, nS;
       pending_text(pPend, r->iFirst + (size_t)j, 0, &zA, &nA);
       pending_text(pPend, r->iFirst + (size_t)j, 1, &zS, &nS);
-      rc = series_rc(s, assign_stream_count(pStream, zA, nA, zS, nS));
+      rc = series_rc(s, assign_stream_count_pre(pStream, zA, nA, zS, nS,
+                                        r->aPre ? &r->aPre[j] : 0));
     }
   }
   return rc;
@@ -537,16 +562,17 @@ static int pend_report(struct series *s, struct assign_stream *pStream,
     pending_text(pPend, k, 1, &a->zSource, &a->nSource);
     a->eStatus = eClass<0 ? STATUS_UNKNOWN : eClass;
     a->iId = pending_id(pPend, k);
+    if( r->aPre ) s->aHash[i] = r->aPre[i].h;
   }
   if( rc==SQLITE_OK ){
-    rc = series_rc(s, assign_stream_report(pStream, s->aIn, r->nRow,
-                                           s->aCluster, s->azId));
+    rc = series_rc(s, assign_stream_report_pre(pStream, s->aIn, r->nRow,
+                                  r->aPre ? s->aHash : 0, s->aCluster,
+                                  s->azId));
   }
   for(i=0; rc==SQLITE_OK && i<r->nRow; i++){
     char zFull[LINK_ID_MAX];
-    int n = snprintf(zFull, sizeof(zFull), "%s-%s", s->zTag, s->azId[i]);
-    rc = pending_set_assignment_id(pPend, r->iFirst + (size_t)i, zFull,
-                                   (size_t)n);
+    size_t n = link_full_id(s->zTag, s->azId[i], zFull);
+    rc = pending_set_assignment_id(pPend, r->iFirst + (size_t)i, zFull, n);
   }
   return rc;
 }
@@ -557,8 +583,8 @@ static int pend_link(struct link *p, struct series *s, struct pending *pPend,
   struct assign_stream *pStream = 0;
   int rc = series_rc(s, assign_stream_new(series_add_thread, s, &pStream));
   int i;
-  qsort(aRep, (size_t)nRep, sizeof(*aRep), link_report_cmp);
   if( rc==SQLITE_OK ) rc = pend_count(s, pStream, pPend, aRep, nRep);
+  qsort(aRep, (size_t)nRep, sizeof(*aRep), link_report_cmp);
   if( rc==SQLITE_OK ) rc = link_run_text(p, L_DEL_THREADS, s->zPath, -1, 0);
   for(i=0; rc==SQLITE_OK && i<nRep; i++){
     rc = pend_report(s, pStream, pPend, &aRep[i]);
@@ -589,6 +615,7 @@ int link_pending(struct link *p, const char *zSeries, int nSeries,
   free(s.aIn);
   free(s.aCluster);
   free(s.azId);
+  free(s.aHash);
   sqlite3_free(zPath);
   return rc;
 }

@@ -39,6 +39,7 @@
 
 #include <sqlite3.h>
 
+#include "assign.h"
 #include "pending.h"
 
 #define LINK_TAG_LEN 8            /* hex digits of a series tag */
@@ -68,6 +69,8 @@ struct link_report {
   const char *zPath;              /* its path, as in reports */
   size_t iFirst;                  /* its rows: pending rows iFirst.. */
   int nRow;                       /* ... iFirst+nRow-1, in row order */
+  struct assign_pre *aPre;        /* per row: made ahead (assign.h), or
+                                  ** NULL; link_pending() may take keys */
 };
 
 /*
@@ -78,7 +81,9 @@ struct link_report {
 ** rows back or rewriting them. Each row's id goes into pPend
 ** (pending_set_assignment_id()); the rows must be numbered
 ** (pending_set_next_id()), since threads name their latest row by id and
-** are inserted here; then linked is set to 1. Sorts aRep. Sets *pbLinked
+** are inserted here; then linked is set to 1. The keys of aRep's aPre
+** are taken where the stream has none of their text (set NULL), the
+** others left to the caller. Sorts aRep. Sets *pbLinked
 ** to 1, or to 0 without writing anything if the index holds other reports
 ** of the series (link_dirty() links it later).
 */

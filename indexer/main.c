@@ -234,7 +234,7 @@ static int index_put(struct indexer *p, struct prefetch_item *pItem){
   if( rc==SQLITE_OK ) rc = batch_begin(p);
   if( rc==SQLITE_OK ){
     rc = store_put(p->pStore, pItem->zPath, pItem->zSha, pItem->pReport,
-                   pItem->pCounts, pItem->aStatus);
+                   pItem->pCounts, pItem->aStatus, &pItem->aPre);
     if( rc!=SQLITE_OK ) db_fail(p, rc, pItem->zPath);
   }
   if( rc==SQLITE_OK ){
@@ -361,7 +361,7 @@ static int index_all(struct indexer *p, struct files *pFiles){
   rc = vocab_open_counter(p->db, &pCounter);
   if( rc!=SQLITE_OK ) return db_fail(p, rc, "tokenizer");
   if( prefetch_start(pFiles, PREFETCH_AHEAD, PREFETCH_BYTES, pCounter,
-                     &pPre)!=0 ){
+                     !p->bNoLink, &pPre)!=0 ){
     indexer_log(p, LOG_ERROR, "cannot start the reader thread");
     vocab_close(pCounter);
     return SQLITE_NOMEM;

@@ -10,6 +10,10 @@
 struct prefetch {
   const struct files *pList;
   struct vocab *pCounter;         /* used by the reader thread only */
+  struct assign_ahead *pAhead;    /* bKeys: the reader's; else NULL */
+  const char *zFolder;            /* the folder pAhead has seen, a path of
+                                  ** pList (its first nFolder bytes) */
+  size_t nFolder;
   int nAhead;
   size_t nBytesAhead;             /* budget of the items ready */
   size_t nBytesReady;             /* what they hold (nHeld) */
@@ -26,6 +30,8 @@ static void prefetch_item_free(struct prefetch_item *pItem){
   if( pItem==0 ) return;
   for(i=0; i<pItem->nWarn; i++) free(pItem->aWarn[i].zMsg);
   free(pItem->aWarn);
+  if( pItem->aPre ) assign_pre_clear(pItem->aPre, pItem->pReport->nRow);
+  free(pItem->aPre);
   report_free(pItem->pReport);
   vocab_counts_free(pItem->pCounts);
   free(pItem->aStatus);
@@ -81,9 +87,42 @@ static void prefetch_status(struct prefetch_item *pItem){
   }
 }
 
+/*
+** Make the item's aPre (assign.h), a key for each raw text new in the
+** file's folder: the texts the folder's files before it had are not made
+** again. Leaves aPre NULL if out of memory (the writer then makes the
+** keys itself).
+*/
+static void prefetch_keys(struct prefetch *p, struct prefetch_item *pItem){
+  const struct report *pR = pItem->pReport;
+  const char *zSlash = strrchr(pItem->zPath, '/');
+  size_t nFolder = zSlash ? (size_t)(zSlash - pItem->zPath) : 0;
+  int i, rc = ASSIGN_OK;
+  if( p->zFolder==0 || p->nFolder!=nFolder
+   || memcmp(p->zFolder, pItem->zPath, nFolder)!=0 ){
+    assign_ahead_reset(p->pAhead);
+    p->zFolder = pItem->zPath;
+    p->nFolder = nFolder;
+  }
+  if( pR->nRow==0 ) return;
+  pItem->aPre = calloc((size_t)pR->nRow, sizeof(*pItem->aPre));
+  for(i=0; pItem->aPre && rc==ASSIGN_OK && i<pR->nRow; i++){
+    const struct report_row *r = &pR->aRow[i];
+    rc = assign_ahead_row(p->pAhead, r->zAssignment, r->nAssignment,
+                          r->zSource, r->nSource, &pItem->aPre[i]);
+  }
+  if( rc!=ASSIGN_OK ){
+    assign_pre_clear(pItem->aPre, pR->nRow);
+    free(pItem->aPre);
+    pItem->aPre = 0;
+    p->zFolder = 0;     /* keys it marked seen were not all made: reset */
+  }
+}
+
 /* Read, hash and parse one file into a new item (NULL if out of memory). */
-static struct prefetch_item *prefetch_load(const struct files_entry *pFile,
-                                           struct vocab *pCounter){
+static struct prefetch_item *prefetch_load(struct prefetch *p,
+                                           const struct files_entry *pFile){
+  struct vocab *pCounter = p->pCounter;
   const char *zPath = pFile->zPath;
   struct prefetch_item *pItem = calloc(1, sizeof(*pItem));
   char *z = 0;
@@ -102,12 +141,15 @@ static struct prefetch_item *prefetch_load(const struct files_entry *pFile,
         prefetch_count(pCounter, pItem);
       }
       if( pItem->eParse==REPORT_OK ) prefetch_status(pItem);
+      if( pItem->eParse==REPORT_OK && p->pAhead ) prefetch_keys(p, pItem);
     }
     free(z);
   }
   /* the parsed report holds about the file's bytes (the file is freed) */
   pItem->nHeld = pItem->nBytes + vocab_counts_bytes(pItem->pCounts)
       + (pItem->aStatus ? sizeof(*pItem->aStatus)*(size_t)pItem->pReport->nRow
+         : 0)
+      + (pItem->aPre ? assign_pre_bytes(pItem->aPre, pItem->pReport->nRow)
          : 0);
   return pItem;
 }
@@ -126,7 +168,7 @@ static void *prefetch_main(void *pArg){
     bStop = p->bStop;
     pthread_mutex_unlock(&p->mutex);
     if( bStop ) break;
-    pItem = prefetch_load(&p->pList->a[i], p->pCounter);
+    pItem = prefetch_load(p, &p->pList->a[i]);
     pthread_mutex_lock(&p->mutex);
     p->apRing[i % (size_t)p->nAhead] = pItem;   /* NULL: out of memory */
     p->nReady++;
@@ -138,10 +180,11 @@ static void *prefetch_main(void *pArg){
 }
 
 int prefetch_start(const struct files *pList, int nAhead, size_t nBytesAhead,
-                   struct vocab *pCounter, struct prefetch **pp){
+                   struct vocab *pCounter, int bKeys, struct prefetch **pp){
   struct prefetch *p = calloc(1, sizeof(*p));
   *pp = 0;
   if( p==0 ) return -1;
+  if( bKeys && assign_ahead_new(&p->pAhead)!=ASSIGN_OK ) goto fail;
   p->pList = pList;
   p->pCounter = pCounter;
   p->nBytesAhead = nBytesAhead;
@@ -161,6 +204,7 @@ int prefetch_start(const struct files *pList, int nAhead, size_t nBytesAhead,
   *pp = p;
   return 0;
 fail:
+  assign_ahead_free(p->pAhead);
   free(p->apRing);
   free(p);
   return -1;
@@ -198,6 +242,7 @@ void prefetch_stop(struct prefetch *p){
   for(i=0; i<p->nAhead; i++) prefetch_item_free(p->apRing[i]);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->mutex);
+  assign_ahead_free(p->pAhead);
   free(p->apRing);
   free(p);
 }

@@ -12,12 +12,17 @@
 ** unchanged). With a counter (vocab.h) the reader also counts the words
 ** of every parsed report, so the writer only merges the counts; and it
 ** classifies every row's status (status.h), so the writer only copies it.
+** With bKeys it also makes what linking needs of each row (assign.h's
+** assign_pre: the hash of its raw text, and its key when the text is new
+** in the file's folder), so the writer, which links a new series from
+** its held rows, only looks keys up.
 */
 #ifndef PREFETCH_H
 #define PREFETCH_H
 
 #include <stddef.h>
 
+#include "assign.h"
 #include "digest.h"
 #include "files.h"
 #include "report.h"
@@ -45,6 +50,9 @@ struct prefetch_item {
   struct status_result *aStatus;/* per row of pReport: its status class
                               ** (status_classify() with the report's
                               ** year), or NULL (out of memory) */
+  struct assign_pre *aPre;    /* per row of pReport: made ahead for
+                              ** linking (bKeys), or NULL; the keys are
+                              ** the item's unless the writer takes them */
   size_t nHeld;               /* bytes it holds, for the reader's budget */
   struct prefetch_warn *aWarn;/* warnings of read and parse, in order */
   int nWarn;
@@ -58,11 +66,12 @@ struct prefetch;
 ** nBytesAhead bytes (file bytes and word counts; at least one item is
 ** always made ready). pCounter, if not NULL, is a vocab counter
 ** (vocab_open_counter) the thread uses to count each parsed report's
-** words; it belongs to the thread until prefetch_stop(). Returns 0 and
-** sets *pp, or -1 (out of memory, thread not started) with *pp NULL.
+** words; it belongs to the thread until prefetch_stop(). bKeys: make
+** each item's aPre. Returns 0 and sets *pp, or -1 (out of memory, thread
+** not started) with *pp NULL.
 */
 int prefetch_start(const struct files *pList, int nAhead, size_t nBytesAhead,
-                   struct vocab *pCounter, struct prefetch **pp);
+                   struct vocab *pCounter, int bKeys, struct prefetch **pp);
 
 /*
 ** Wait for the next item in list order and set *ppItem to it, or to NULL

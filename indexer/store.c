@@ -205,7 +205,11 @@ int store_open(sqlite3 *db, struct store **ppStore){
 /* Forget what is held (its rows stay in pending, its series unlinked). */
 static void hold_clear(struct store_hold *h){
   int i;
-  for(i=0; i<h->nRep; i++) free(h->azOwn[i]);
+  for(i=0; i<h->nRep; i++){
+    free(h->azOwn[i]);
+    assign_pre_clear(h->aRep[i].aPre, h->aRep[i].nRow);
+    free(h->aRep[i].aPre);
+  }
   h->nRep = 0;
   free(h->zSeries);
   h->zSeries = 0;
@@ -217,9 +221,10 @@ static int hold_is(const struct store_hold *h, const char *z, int n){
   return h->zSeries && h->nSeries==n && memcmp(h->zSeries, z, (size_t)n)==0;
 }
 
-/* Keep a report of the held series: its date, path and rows in pending. */
+/* Keep a report of the held series: its date, path and rows in pending,
+** and what was made ahead of them (taken: *paPre becomes NULL). */
 static int hold_add(struct store_hold *h, const char *zDate, const char *zPath,
-                    size_t iFirst, int nRow){
+                    size_t iFirst, int nRow, struct assign_pre **paPre){
   size_t nDate = strlen(zDate), nPath = strlen(zPath);
   char *z;
   if( h->nRep==h->nAlloc ){
@@ -242,6 +247,8 @@ static int hold_add(struct store_hold *h, const char *zDate, const char *zPath,
   h->aRep[h->nRep].zPath = z+nDate+1;
   h->aRep[h->nRep].iFirst = iFirst;
   h->aRep[h->nRep].nRow = nRow;
+  h->aRep[h->nRep].aPre = paPre ? *paPre : 0;
+  if( paPre ) *paPre = 0;
   h->nRep++;
   return SQLITE_OK;
 }
@@ -560,11 +567,12 @@ static int store_hold_begin(struct store *p, const char *zPath, int nSeries){
 /* After a report's rows went into pending (from row iFirst): keep it in
 ** the hold, or let a hold that grew too big go; move if it is time. */
 static int store_hold_after(struct store *p, const char *zPath, int nSeries,
-                            const struct report *pR, size_t iFirst){
+                            const struct report *pR, size_t iFirst,
+                            struct assign_pre **paPre){
   struct store_hold *h = &p->hold;
   int rc = SQLITE_OK;
   if( hold_is(h, zPath, nSeries) ){
-    rc = hold_add(h, pR->zDate, zPath, iFirst, pR->nRow);
+    rc = hold_add(h, pR->zDate, zPath, iFirst, pR->nRow, paPre);
     if( pending_bytes(p->pPending) - h->nBytesAtStart > STORE_HOLD_BYTES ){
       hold_clear(h);
     }
@@ -597,7 +605,8 @@ static int store_status(const struct report *pR, int i,
 int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct report *pReport,
               const struct vocab_counts *pCounts,
-              const struct status_result *aStatus){
+              const struct status_result *aStatus,
+              struct assign_pre **paPre){
   sqlite3_int64 iOld = 0, iId = 0;
   int rc = store_lookup(p, zPath, &iOld, 0);
   int i, nSeries, bNew = 0;
@@ -631,7 +640,7 @@ int store_put(struct store *p, const char *zPath, const char *zSha,
   }
   if( rc==SQLITE_OK && pCounts ) rc = vocab_merge(p->pVocab, pCounts);
   if( rc==SQLITE_OK ) rc = store_hold_after(p, zPath, nSeries, pReport,
-                                            iFirst);
+                                            iFirst, paPre);
   return rc;
 }
 

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "assign.h"
 #include "files.h"
 #include "report.h"
 #include "status.h"
@@ -95,9 +96,12 @@ void store_rollback(struct store *p);
 ** (vocab.h, the reader thread); else the rows are counted here. aStatus,
 ** if not NULL, holds each row's status class (status_classify() of its
 ** status with the report's year, the reader thread); else they are
-** classified here. The report's series (the folder of zPath) gets a
-** series row if it has none and is marked unlinked (link.h). Inside a
-** transaction.
+** classified here. *paPre, if not NULL, is what the reader made ahead
+** for linking (assign.h's assign_pre, one per row; NULL: none): the
+** store takes it (sets *paPre NULL) when it holds the report's series,
+** and links the series with it. The report's series (the folder of zPath)
+** gets a series row if it has none and is marked unlinked (link.h).
+** Inside a transaction.
 **
 ** A series that gets its row here (new to the index) is held: its rows
 ** wait in pending, up to a few MB, until a report of another series is
@@ -109,7 +113,8 @@ void store_rollback(struct store *p);
 int store_put(struct store *p, const char *zPath, const char *zSha,
               const struct report *pReport,
               const struct vocab_counts *pCounts,
-              const struct status_result *aStatus);
+              const struct status_result *aStatus,
+              struct assign_pre **paPre);
 
 /*
 ** With bLink 0 (indexer --no-link) no series is held and linked before

@@ -442,6 +442,92 @@ static int stream_rows(struct assign_stream *pS, const struct assign_row *aRow,
   return rc;
 }
 
+/* Rows i and j have the same raw texts. */
+static int same_raw(const struct assign_row *a, int i, int j){
+  return a[i].nAssignment==a[j].nAssignment && a[i].nSource==a[j].nSource
+      && memcmp(a[i].zAssignment, a[j].zAssignment, a[i].nAssignment)==0
+      && memcmp(a[i].zSource, a[j].zSource, a[i].nSource)==0;
+}
+
+/*
+** Keys and hashes made ahead (assign_ahead, as the indexer's reader
+** thread makes them) give the stream the links and ids of assign_link():
+** a key comes with the first row of each raw text only, the stream takes
+** every one of them while counting, and each report's rows are found by
+** their hashes. After a reset the maker makes the keys again.
+*/
+START_TEST(test_stream_pre){
+  struct assign_row aRow[N_SERIES], aRep[N_SERIES];
+  struct assign_pre aPre[N_SERIES];
+  uint64_t aHash[N_SERIES];
+  struct assign_links *pL = 0;
+  struct assign_stream *pS = 0;
+  struct assign_ahead *pA = 0;
+  const char *azId[N_SERIES];
+  int aOrder[N_SERIES], aC[N_SERIES], aIdx[N_SERIES], abDone[N_SERIES];
+  int i, j, nKey = 0;
+  for(i=0; i<N_SERIES; i++){ aOrder[i] = i; abDone[i] = 0; }
+  series_rows(aOrder, aRow);
+  ck_assert_int_eq(assign_link(aRow, N_SERIES, &pL), ASSIGN_OK);
+  ck_assert_int_eq(assign_ahead_new(&pA), ASSIGN_OK);
+  for(i=0; i<N_SERIES; i++){
+    int bFirst = 1;
+    ck_assert_int_eq(assign_ahead_row(pA, aRow[i].zAssignment,
+        aRow[i].nAssignment, aRow[i].zSource, aRow[i].nSource, &aPre[i]),
+        ASSIGN_OK);
+    for(j=0; j<i; j++) if( same_raw(aRow, i, j) ) bFirst = 0;
+    ck_assert_int_eq(aPre[i].pKey!=0, bFirst);
+    ck_assert(aPre[i].h==assign_raw_hash(aRow[i].zAssignment,
+              aRow[i].nAssignment, aRow[i].zSource, aRow[i].nSource));
+    nKey += bFirst;
+  }
+  ck_assert_int_lt(nKey, N_SERIES);           /* the series repeats texts */
+  ck_assert_uint_gt(assign_pre_bytes(aPre, N_SERIES),
+                    sizeof(aPre[0])*N_SERIES);
+  ck_assert_int_eq(assign_stream_new(0, 0, &pS), ASSIGN_OK);
+  for(i=0; i<N_SERIES; i++){
+    ck_assert_int_eq(assign_stream_count_pre(pS, aRow[i].zAssignment,
+        aRow[i].nAssignment, aRow[i].zSource, aRow[i].nSource, &aPre[i]),
+        ASSIGN_OK);
+    ck_assert_ptr_null(aPre[i].pKey);         /* taken by the stream */
+  }
+  for(;;){                                    /* report by report */
+    const char *zNext = 0;
+    int k = 0;
+    for(i=0; i<N_SERIES; i++){
+      if( !abDone[i] && (zNext==0 || strcmp(aRow[i].zDate, zNext)<0) ){
+        zNext = aRow[i].zDate;
+      }
+    }
+    if( zNext==0 ) break;
+    for(i=0; i<N_SERIES; i++){
+      if( abDone[i] || strcmp(aRow[i].zDate, zNext)!=0 ) continue;
+      abDone[i] = 1;
+      aIdx[k] = i;
+      aHash[k] = aPre[i].h;
+      aRep[k++] = aRow[i];
+    }
+    ck_assert_int_eq(assign_stream_report_pre(pS, aRep, k, aHash, aC, azId),
+                     ASSIGN_OK);
+    for(i=0; i<k; i++){
+      ck_assert_int_eq(aC[i], pL->aCluster[aIdx[i]]);
+      ck_assert_str_eq(azId[i], pL->azId[aC[i]]);
+    }
+  }
+  ck_assert_int_eq(assign_stream_finish(pS), ASSIGN_OK);
+  assign_ahead_reset(pA);
+  ck_assert_int_eq(assign_ahead_row(pA, aRow[0].zAssignment,
+      aRow[0].nAssignment, aRow[0].zSource, aRow[0].nSource, &aPre[0]),
+      ASSIGN_OK);
+  ck_assert_ptr_nonnull(aPre[0].pKey);        /* new again after a reset */
+  assign_pre_clear(aPre, 1);
+  ck_assert_ptr_null(aPre[0].pKey);
+  assign_stream_free(pS);
+  assign_ahead_free(pA);
+  assign_links_free(pL);
+}
+END_TEST
+
 /*
 ** The hand-made series through the stream, report by report with each
 ** report's rows reversed, gives assign_link()'s assignments and ids (all
@@ -668,6 +754,7 @@ Suite *assign_suite(void){
   tcase_add_test(tc, test_order);
   tcase_add_test(tc, test_empty);
   tcase_add_test(tc, test_stream_series);
+  tcase_add_test(tc, test_stream_pre);
   tcase_add_test(tc, test_stream_misuse);
   tcase_add_test(tc, test_stream_bounded);
   suite_add_tcase(s, tc);

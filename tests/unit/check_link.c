@@ -63,7 +63,7 @@ static void put_in(const char *zPath, const char *zText){
   struct report *pR = 0;
   ck_assert_int_eq(report_parse(zPath, zText, strlen(zText), 0, 0, &pR),
                    REPORT_OK);
-  ck_assert_int_eq(store_put(pStore, zPath, SHA, pR, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, zPath, SHA, pR, 0, 0, 0), SQLITE_OK);
   report_free(pR);
 }
 
@@ -370,6 +370,73 @@ START_TEST(test_link_held_again){
 }
 END_TEST
 
+/*
+** Put report zText at zPath with keys made ahead by pA (as the reader
+** thread makes them); returns whether the store took them.
+*/
+static int put_in_pre(const char *zPath, const char *zText,
+                      struct assign_ahead *pA){
+  struct report *pR = 0;
+  struct assign_pre *aPre;
+  int i, bTaken;
+  ck_assert_int_eq(report_parse(zPath, zText, strlen(zText), 0, 0, &pR),
+                   REPORT_OK);
+  aPre = calloc((size_t)pR->nRow, sizeof(*aPre));
+  ck_assert_ptr_nonnull(aPre);
+  for(i=0; i<pR->nRow; i++){
+    const struct report_row *r = &pR->aRow[i];
+    ck_assert_int_eq(assign_ahead_row(pA, r->zAssignment, r->nAssignment,
+                     r->zSource, r->nSource, &aPre[i]), ASSIGN_OK);
+  }
+  ck_assert_int_eq(store_put(pStore, zPath, SHA, pR, 0, 0, &aPre),
+                   SQLITE_OK);
+  bTaken = aPre==0;
+  if( aPre ) assign_pre_clear(aPre, pR->nRow);
+  free(aPre);
+  report_free(pR);
+  return bTaken;
+}
+
+/*
+** A held series takes the keys made ahead with its reports and gets the
+** links of a series linked after the move; a report of a series that is
+** not held leaves them to the caller.
+*/
+START_TEST(test_link_held_pre){
+  struct assign_ahead *pA = 0;
+  char zPath[64], zText[1024];
+  char *zHeld, *zAfter;
+  int i, n = 0;
+  for(i=0; i<6; i++){
+    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");
+    put(zPath, zText, 0);
+  }
+  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(assign_ahead_new(&pA), ASSIGN_OK);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  for(i=5; i>=0; i--){                   /* out of date order */
+    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/a");
+    ck_assert_int_eq(put_in_pre(zPath, zText, pA), 1);
+  }
+  ck_assert_int_eq(store_holding(pStore), 1);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  ck_assert_int_eq(one("SELECT linked FROM series WHERE path='/r/a'"), 1);
+  zHeld = series_links("/r/a");
+  zAfter = series_links("/r/b");
+  ck_assert_str_eq(zHeld, zAfter);
+  sqlite3_free(zHeld);
+  sqlite3_free(zAfter);
+  assign_ahead_reset(pA);
+  ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
+  series_report(0, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");
+  ck_assert_int_eq(put_in_pre(zPath, zText, pA), 0);   /* not held */
+  ck_assert_int_eq(store_link(pStore, &n), SQLITE_OK);
+  ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
+  assign_ahead_free(pA);
+  assert_sound();
+}
+END_TEST
+
 Suite *link_suite(void){
   Suite *s = suite_create("link");
   TCase *tc = tcase_create("link");
@@ -381,6 +448,7 @@ Suite *link_suite(void){
   tcase_add_test(tc, test_check_detects);
   tcase_add_test(tc, test_link_held);
   tcase_add_test(tc, test_link_held_again);
+  tcase_add_test(tc, test_link_held_pre);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -369,7 +369,7 @@ static int index_run(void *pArg){
         !=REPORT_OK ){
       rc = SQLITE_NOMEM;
     }
-    if( rc==SQLITE_OK ) rc = store_put(pStore, zFile, "0123", pR, 0, 0);
+    if( rc==SQLITE_OK ) rc = store_put(pStore, zFile, "0123", pR, 0, 0, 0);
     report_free(pR);
   }
   if( rc==SQLITE_OK ) rc = store_link(pStore, &nLinked);

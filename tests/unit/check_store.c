@@ -46,7 +46,7 @@ static long long one(const char *zSql){
 static void put(const char *zPath, const char *zSha, const char *zText){
   struct report *pR = parse(zText);
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
-  ck_assert_int_eq(store_put(pStore, zPath, zSha, pR, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, zPath, zSha, pR, 0, 0, 0), SQLITE_OK);
   ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
   report_free(pR);
 }
@@ -85,7 +85,7 @@ END_TEST
 START_TEST(test_rollback){
   struct report *pR = parse(TITLE " 2020-01-02\na\tb\tc");
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
-  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0, 0, 0), SQLITE_OK);
   store_rollback(pStore);
   report_free(pR);
   ck_assert_int_eq(one("SELECT count(*) FROM reports"), 0);
@@ -128,13 +128,13 @@ START_TEST(test_stage_moves){
   int bSound = 0;
   char *zMsg = 0;
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
-  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0, 0, 0), SQLITE_OK);
   ck_assert_int_gt(one("SELECT count(*) FROM assignments"), 0);  /* moved */
   store_rollback(pStore);
   ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 0);
   ck_assert_int_eq(one("SELECT count(*) FROM indexer_pending"), 0);
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
-  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, "/x/a.txt", SHA_A, pR, 0, 0, 0), SQLITE_OK);
   ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
   put("/x/b.txt", SHA_B, TITLE " 2020-01-02\nett\tRS\tmammografi");
   ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 11);
@@ -287,7 +287,7 @@ START_TEST(test_bulk_run){
     ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
     ck_assert_int_eq(option("automerge"), 0);
     ck_assert_int_eq(option("hashsize"), 8<<20);
-    ck_assert_int_eq(store_put(pStore, azPath[i], SHA_A, pR, 0, 0), SQLITE_OK);
+    ck_assert_int_eq(store_put(pStore, azPath[i], SHA_A, pR, 0, 0, 0), SQLITE_OK);
     ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
     ck_assert_int_eq(option("automerge"), 8);
     ck_assert_int_eq(option("crisismerge"), 16);
@@ -322,7 +322,7 @@ START_TEST(test_small_run_not_bulk){
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
   ck_assert_int_eq(store_is_bulk(pStore), 0);
   ck_assert_int_eq(option("automerge"), 4);     /* not turned off */
-  ck_assert_int_eq(store_put(pStore, "/x/05.txt", SHA_B, pR, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(store_put(pStore, "/x/05.txt", SHA_B, pR, 0, 0, 0), SQLITE_OK);
   ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
   ck_assert_int_eq(store_is_bulk(pStore), 0);  /* 2 rows changed of 20 */
   ck_assert_int_eq(store_optimize(pStore, &bDone), SQLITE_OK);
