@@ -277,10 +277,21 @@ one_run() {
     cleanup
 }
 
+# runs FUNC: BENCH_RUNS runs of FUNC, each into $W/runN/metrics.txt (RD).
+runs() {
+    local r
+    rm -rf "$W"/run[0-9]*
+    for ((r = 1; r <= RUNS; r++)); do
+        RD=$W/run$r
+        mkdir -p "$RD"
+        note "$1 $r of $RUNS"
+        "$1" > "$RD/metrics.txt"
+    done
+}
+
 # The large corpus: Sphinx and the cold pair at c16 only, BENCH_RUNS times,
 # then its own summary (target: at least Sphinx's QPS, p99 at most its).
 large_runs() {
-    local r
     ((LARGE > 0 && LARGE != REPORTS)) || return 0
     REPORTS=$LARGE CORPUS=$BENCH_DIR/r$LARGE DB=$BENCH_DIR/search-r$LARGE.db
     PEERS_WORK=$BENCH_DIR/peers-r$LARGE SPHINX_WORK=$BENCH_DIR/peers-r$LARGE/sphinx
@@ -291,13 +302,7 @@ large_runs() {
     make_index
     make_peer_index
     make_query_lists
-    rm -rf "$W"/run[0-9]*
-    for ((r = 1; r <= RUNS; r++)); do
-        RD=$W/run$r
-        mkdir -p "$RD"
-        note "large run $r of $RUNS"
-        large_run > "$RD/metrics.txt"
-    done
+    runs large_run
     echo "== $LARGE reports"
     # its metric lines named rN.*, the table and targets as they are
     "$PY" "$HERE/summary.py" --large "$W"/run[0-9]* |
@@ -315,7 +320,7 @@ large_run() {
 }
 
 main() {
-    local r t0
+    local t0
     mkdir -p "$BENCH_DIR" "$W" || die "cannot create $W"
     [[ -x $SEARCHD ]] || die "no searchd at $SEARCHD (make BUILD=$BUILD all)"
     setup_peers
@@ -329,13 +334,7 @@ main() {
     "$PY" "$HERE/probe.py" "$SPORT" "$W/queries.txt" "$W/probe.tsv" "$W/body.json" \
         || die "searchd answered no query with 200 (see $W/probe.tsv, $W/searchd-cold.log)"
     cleanup
-    rm -rf "$W"/run[0-9]*
-    for ((r = 1; r <= RUNS; r++)); do
-        RD=$W/run$r
-        mkdir -p "$RD"
-        note "run $r of $RUNS"
-        one_run > "$RD/metrics.txt"
-    done
+    runs one_run
     # what each engine matched, side by side: a fast answer must not be an empty one
     if [[ -s $W/run1/sphinx-hits.tsv ]]; then
         awk -F'\t' 'BEGIN { print "query\tsphinx_total\tsearchd_total" }

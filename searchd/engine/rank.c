@@ -850,15 +850,23 @@ static void rank_destroy(void *pArg){
   }
 }
 
-/* searchd_is_cand(rowid, ?): is rowid in the bound query's aCand? */
-static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
-                            sqlite3_value **apArg){
+/* The query bound as a rowid function's last argument; NULL after
+** setting the error when there is none. */
+static const struct rank_query *rank_bound(sqlite3_context *pCtx, int nArg,
+                                           sqlite3_value **apArg){
   const struct rank_query *pq = (const struct rank_query*)
       sqlite3_value_pointer(apArg[nArg-1], RANK_POINTER_TYPE);
   if( pq==0 ){
     sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
-    return;
   }
+  return pq;
+}
+
+/* searchd_is_cand(rowid, ?): is rowid in the bound query's aCand? */
+static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
+                            sqlite3_value **apArg){
+  const struct rank_query *pq = rank_bound(pCtx, nArg, apArg);
+  if( pq==0 ) return;
   sqlite3_result_int(pCtx, rank_in(pq->aCand, pq->nCand,
                                    sqlite3_value_int64(apArg[0])));
 }
@@ -867,12 +875,8 @@ static void rank_is_cand_fn(sqlite3_context *pCtx, int nArg,
 ** row, reaching the floor (rank_query.iExact)? */
 static void rank_has_exact_fn(sqlite3_context *pCtx, int nArg,
                               sqlite3_value **apArg){
-  const struct rank_query *pq = (const struct rank_query*)
-      sqlite3_value_pointer(apArg[nArg-1], RANK_POINTER_TYPE);
-  if( pq==0 ){
-    sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
-    return;
-  }
+  const struct rank_query *pq = rank_bound(pCtx, nArg, apArg);
+  if( pq==0 ) return;
   sqlite3_result_int(pCtx,
                      rank_query_has_exact(pq, sqlite3_value_int64(apArg[0])));
 }
@@ -880,12 +884,8 @@ static void rank_has_exact_fn(sqlite3_context *pCtx, int nArg,
 /* searchd_pass(rowid, ?): rank_query.xPass's answer, or 1. */
 static void rank_pass_fn(sqlite3_context *pCtx, int nArg,
                          sqlite3_value **apArg){
-  const struct rank_query *pq = (const struct rank_query*)
-      sqlite3_value_pointer(apArg[nArg-1], RANK_POINTER_TYPE);
-  if( pq==0 ){
-    sqlite3_result_error(pCtx, "searchd ranking: no query bound", -1);
-    return;
-  }
+  const struct rank_query *pq = rank_bound(pCtx, nArg, apArg);
+  if( pq==0 ) return;
   sqlite3_result_int(pCtx, pq->xPass ? pq->xPass(pq->pPassArg,
                                           sqlite3_value_int64(apArg[0])) : 1);
 }
