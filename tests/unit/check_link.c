@@ -295,6 +295,27 @@ static char *series_links(const char *zFolder){
   return z;
 }
 
+/* The six reports of series_report() in /r/b, put as with --no-link and
+** linked after the move: what a held series must equal. */
+static void put_series_linked_after(void){
+  char zPath[64], zText[1024];
+  int i, n = 0;
+  for(i=0; i<6; i++){
+    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");
+    put(zPath, zText, 0);
+  }
+  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+}
+
+/* /r/a's links equal /r/b's. */
+static void assert_links_as_after(void){
+  char *zHeld = series_links("/r/a");
+  char *zAfter = series_links("/r/b");
+  ck_assert_str_eq(zHeld, zAfter);
+  sqlite3_free(zHeld);
+  sqlite3_free(zAfter);
+}
+
 /*
 ** A new series is held and linked before its rows move (store.h): its
 ** rows go into assignments with their ids, and the ids and threads are
@@ -303,13 +324,8 @@ static char *series_links(const char *zFolder){
 */
 START_TEST(test_link_held){
   char zPath[64], zText[1024];
-  char *zHeld, *zAfter;
-  int i, n = 0;
-  for(i=0; i<6; i++){
-    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");
-    put(zPath, zText, 0);
-  }
-  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+  int i;
+  put_series_linked_after();
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
   for(i=5; i>=0; i--){                   /* out of date order */
     series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/a");
@@ -324,11 +340,7 @@ START_TEST(test_link_held){
   ck_assert_int_eq(one("SELECT count(*) FROM assignments a JOIN"
       " assignment_threads t ON t.id = a.assignment_id AND t.series='/r/a'"),
       12);
-  zHeld = series_links("/r/a");
-  zAfter = series_links("/r/b");
-  ck_assert_str_eq(zHeld, zAfter);
-  sqlite3_free(zHeld);
-  sqlite3_free(zAfter);
+  assert_links_as_after();
   assert_sound();
 }
 END_TEST
@@ -342,11 +354,7 @@ START_TEST(test_link_held_again){
   char zPath[64], zText[1024];
   char *zA, *zB;
   int i, n = 0;
-  for(i=0; i<6; i++){
-    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");
-    put(zPath, zText, 0);
-  }
-  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+  put_series_linked_after();
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
   for(i=0; i<5; i++){
     series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/a");
@@ -405,13 +413,8 @@ static int put_in_pre(const char *zPath, const char *zText,
 START_TEST(test_link_held_pre){
   struct assign_ahead *pA = 0;
   char zPath[64], zText[1024];
-  char *zHeld, *zAfter;
   int i, n = 0;
-  for(i=0; i<6; i++){
-    series_report(i, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");
-    put(zPath, zText, 0);
-  }
-  ck_assert_int_eq(store_link_rest(pStore, &n), SQLITE_OK);
+  put_series_linked_after();
   ck_assert_int_eq(assign_ahead_new(&pA), ASSIGN_OK);
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
   for(i=5; i>=0; i--){                   /* out of date order */
@@ -421,11 +424,7 @@ START_TEST(test_link_held_pre){
   ck_assert_int_eq(store_holding(pStore), 1);
   ck_assert_int_eq(store_commit(pStore), SQLITE_OK);
   ck_assert_int_eq(one("SELECT linked FROM series WHERE path='/r/a'"), 1);
-  zHeld = series_links("/r/a");
-  zAfter = series_links("/r/b");
-  ck_assert_str_eq(zHeld, zAfter);
-  sqlite3_free(zHeld);
-  sqlite3_free(zAfter);
+  assert_links_as_after();
   assign_ahead_reset(pA);
   ck_assert_int_eq(store_begin(pStore), SQLITE_OK);
   series_report(0, zPath, sizeof(zPath), zText, sizeof(zText), "/r/b");

@@ -479,6 +479,17 @@ static int tally_stmt(unsigned eType, void *pCtx, void *pStmt, void *pX){
   return 0;
 }
 
+/* run() of zQ, counting the statements t asks for; returns the count. */
+static int run_tallied(const char *zQ, const struct search_args *a,
+                       struct search_result *pRes, struct stmt_tally *t){
+  t->n = 0;
+  ck_assert_int_eq(sqlite3_trace_v2(g.db, SQLITE_TRACE_STMT, tally_stmt, t),
+                   SQLITE_OK);
+  run(zQ, a, pRes);
+  ck_assert_int_eq(sqlite3_trace_v2(g.db, 0, 0, 0), SQLITE_OK);
+  return t->n;
+}
+
 /* Two pages show the same hits: rows, scores and every text. */
 static void check_same_texts(const struct search_result *x,
                              const struct search_result *y,
@@ -521,12 +532,8 @@ START_TEST(test_prefix_texts)
     run(azQ[i], &a, &r0);
     ck_assert_msg(r0.nHit>0, "%s", azQ[i]);
     engine_open(2000, 100, 200, 10000);
-    t.n = 0;
-    ck_assert_int_eq(sqlite3_trace_v2(g.db, SQLITE_TRACE_STMT, tally_stmt,
-                                      &t), SQLITE_OK);
-    run(azQ[i], &a, &r1);
-    ck_assert_int_eq(sqlite3_trace_v2(g.db, 0, 0, 0), SQLITE_OK);
-    ck_assert_msg(t.n==0, "%s: %d page statements", azQ[i], t.n);
+    ck_assert_msg(run_tallied(azQ[i], &a, &r1, &t)==0,
+                  "%s: %d page statements", azQ[i], t.n);
     check_same_texts(&r0, &r1, azQ[i]);
     search_result_clear(&r1);
     search_result_clear(&r0);
@@ -555,12 +562,8 @@ START_TEST(test_prefix_count)
     engine_open(10, 10, 200, 10000);  /* K 10: a window of 10 */
     run(azQ[i], &a, &r1);
     search_result_clear(&r1);
-    t.n = 0;
-    ck_assert_int_eq(sqlite3_trace_v2(g.db, SQLITE_TRACE_STMT, tally_stmt,
-                                      &t), SQLITE_OK);
-    run(azQ[i], &a, &r1);
-    ck_assert_int_eq(sqlite3_trace_v2(g.db, 0, 0, 0), SQLITE_OK);
-    ck_assert_msg(t.n==0, "%s: %d count statements", azQ[i], t.n);
+    ck_assert_msg(run_tallied(azQ[i], &a, &r1, &t)==0,
+                  "%s: %d count statements", azQ[i], t.n);
     ck_assert_msg(r0.nTotal==r1.nTotal, "%s: %lld %lld", azQ[i], r0.nTotal,
                   r1.nTotal);
     check_facets(&r1, match_of(azQ[i]), "1");
