@@ -122,7 +122,8 @@ def main():
             + f'{cell(runs, rss) if rss else "-":>{w}}')
     print('\n== targets: searchd against Sphinx (cold) and nginx (warm), peak RSS')
     tests = [(n, t, op, lim) for n, _, _, t, op, lim in RATIOS]
-    tests.append(('searchd.private', 'searchd private memory, MiB', '<', 64.0))
+    if not large:   # the 64 MiB target is the 5,000-report corpus's
+        tests.append(('searchd.private', 'searchd private memory, MiB', '<', 64.0))
     for name, text, op, lim in tests:
         vals = [r[name][0] for r in runs if name in r]
         if not vals and large:
@@ -133,6 +134,8 @@ def main():
         v = statistics.median(vals)
         ok = {'>=': v >= lim, '<=': v <= lim, '<': v < lim}[op]
         print(f'  {text:<34}{cell(runs, name):>24}   target {op} {lim:g}   {"ok" if ok else "MISSED"}')
+    if large and any('searchd.private' in r for r in runs):
+        print(f'  {"searchd private memory, MiB":<34}{cell(runs, "searchd.private"):>24}')
     if any('searchd.peak_rss' in r for r in runs):
         print(f'  {"searchd peak RSS (VmHWM), MiB":<34}{cell(runs, "searchd.peak_rss"):>24}'
               '   (with the mapped index pages)')
