@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -348,4 +349,14 @@ int db_end_read(sqlite3 *db, sqlite3_stmt *pCommit){
     (void)sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
   }
   return rc;
+}
+
+int db_recheck_due(long long *piCheckedMs){
+  struct timespec now;
+  long long ms;
+  if( clock_gettime(CLOCK_MONOTONIC_COARSE, &now)!=0 ) return 1;
+  ms = (long long)now.tv_sec*1000 + now.tv_nsec/1000000;
+  if( ms - *piCheckedMs < DB_RECHECK_MS && ms>=*piCheckedMs ) return 0;
+  *piCheckedMs = ms;
+  return 1;
 }

@@ -133,4 +133,19 @@ int db_meta_get(sqlite3 *db, const char *key, char **pzValue);
 */
 int db_end_read(sqlite3 *db, sqlite3_stmt *pCommit);
 
+/*
+** A cache of answers asks whether the index changed (PRAGMA data_version)
+** at most once per DB_RECHECK_MS: the question costs a read transaction
+** (two fcntl locks and an fstat), more than the rest of a cache hit. A
+** commit is seen at most that late (plus the coarse clock's tick).
+*/
+#define DB_RECHECK_MS 5
+
+/*
+** Is it time to ask again? True (and *piCheckedMs set to now) when
+** DB_RECHECK_MS have passed since *piCheckedMs, or the clock went back or
+** cannot be read; *piCheckedMs starts at 0.
+*/
+int db_recheck_due(long long *piCheckedMs);
+
 #endif /* DB_H */

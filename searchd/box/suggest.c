@@ -48,6 +48,8 @@ struct suggest {
   sqlite3_stmt *pVersion;         /* PRAGMA data_version */
   sqlite3_stmt *pBegin, *pCommit; /* one read transaction per request */
   sqlite3_int64 iVersion;         /* of the cached answers */
+  long long iCheckedMs;           /* when the version was last asked */
+  int bOpen;                      /* the request's transaction is begun */
   struct cache *pShort;           /* answers and hits, until data_version */
   struct cache *pCounts;          /* FTS5 expression -> count, the same */
 };
@@ -510,9 +512,26 @@ static int suggest_candidates(struct suggest *p, const char *zQ,
   return rc;
 }
 
-/* Empty the cache when the index has changed (WAL writer). */
+/*
+** The request's read transaction, begun at its first statement (a cache
+** hit needs none): one snapshot for the counts and the hits, and one lock
+** and unlock (fcntl, fstat) instead of one per statement. The request's
+** time limit starts with it.
+*/
+static int suggest_open(struct suggest *p){
+  if( p->bOpen ) return SQLITE_OK;
+  p->bOpen = 1;
+  suggest_start_clock(p);
+  (void)sqlite3_step(p->pBegin);   /* its error is the reset's */
+  return sqlite3_reset(p->pBegin);
+}
+
+/* Empty the cache when the index has changed (WAL writer); asked now and
+** then (db_recheck_due()), so that a cached answer needs no transaction. */
 static int suggest_check_version(struct suggest *p){
-  int rc = sqlite3_step(p->pVersion);
+  int rc;
+  if( !db_recheck_due(&p->iCheckedMs) ) return SQLITE_OK;
+  rc = sqlite3_step(p->pVersion);
   if( rc==SQLITE_ROW ){
     sqlite3_int64 v = sqlite3_column_int64(p->pVersion, 0);
     if( v!=p->iVersion ){
@@ -565,9 +584,9 @@ static int suggest_items_load(const char *zQ, const struct suggest_words *w,
 ** "nära v" on the way to "nära vård"), so answers are kept in a
 ** per-worker LRU cache, keyed by q as typed up to the last word (its
 ** operators, quotes and case-sensitive OR matter to the count) and the
-** folded last word, and emptied whenever the database changes. Runs
-** inside the request's read transaction, so the version and the answer
-** are of one snapshot.
+** folded last word, and emptied when the database changes. An answer
+** is made in a snapshot at least as new as the version checked before it,
+** so a cache emptied for a version never keeps an older answer.
 */
 static int suggest_complete(struct suggest *p, const char *zQ,
                             const struct suggest_words *w, int nLimit,
@@ -575,8 +594,8 @@ static int suggest_complete(struct suggest *p, const char *zQ,
   char *zKey = 0;
   const char *zHit = 0;
   size_t nHit = 0;
-  int rc = suggest_check_version(p);
-  if( rc==SQLITE_OK && w->iLastStart + strlen(w->zLast)<SUGGEST_CACHE_KEY ){
+  int rc = SQLITE_OK;
+  if( w->iLastStart + strlen(w->zLast)<SUGGEST_CACHE_KEY ){
     zKey = sqlite3_mprintf("c%d:%.*s\x1f%s", nLimit, w->iLastStart, zQ,
                            w->zLast);
     if( zKey==0 ) rc = SQLITE_NOMEM;
@@ -584,7 +603,7 @@ static int suggest_complete(struct suggest *p, const char *zQ,
   if( zKey ) zHit = cache_get(p->pShort, zKey, &nHit);
   if( zHit ){
     rc = suggest_items_load(zQ, w, zHit, nHit, pRes);
-  }else if( rc==SQLITE_OK ){
+  }else if( rc==SQLITE_OK && (rc = suggest_open(p))==SQLITE_OK ){
     rc = suggest_candidates(p, zQ, w, nLimit, pRes);
     if( rc==SQLITE_OK && zKey ){
       sqlite3_str *pStr = sqlite3_str_new(0);
@@ -706,6 +725,7 @@ static int suggest_hits(struct suggest *p, int nHits,
     zHit = cache_get(p->pShort, zKey, &nHit);
   }
   if( zHit ) rc = suggest_hits_load(zHit, nHit, pRes);
+  if( rc==SQLITE_OK && zHit==0 ) rc = suggest_open(p);
   if( rc==SQLITE_OK && zHit==0 ) rc = suggest_parse(p, pRes->aItem[0].zText, &q);
   if( rc==SQLITE_OK && zHit==0 && q ){
     rc = suggest_hits_query(p, q, nHits, pRes);
@@ -722,16 +742,6 @@ static int suggest_hits(struct suggest *p, int nHits,
   sqlite3_free(zKey);
   query_free(q);
   return rc;
-}
-
-/*
-** One read transaction for the request: one snapshot for the version
-** check, the counts and the hits, and one lock and unlock (fcntl, fstat)
-** instead of one per statement.
-*/
-static int suggest_begin(struct suggest *p){
-  (void)sqlite3_step(p->pBegin);   /* its error is the reset's */
-  return sqlite3_reset(p->pBegin);
 }
 
 /* End it; an interrupted statement may have ended it already. */
@@ -761,8 +771,7 @@ int suggest_run(struct suggest *p, const char *zQ, int nQ, int nLimit,
   /* A last word that ends before q does is finished: nothing to complete. */
   if( rc!=SQLITE_OK || w.zLast==0 || w.iLastEnd!=nQ
    || !suggest_long_enough(&w) ) goto out;
-  suggest_start_clock(p);
-  rc = suggest_begin(p);
+  rc = suggest_check_version(p);
   if( rc==SQLITE_OK ) rc = suggest_complete(p, zQ, &w, nLimit, pRes);
   if( rc==SQLITE_OK && pRes->nItem>0 && nHits>0 ){
     rc = suggest_hits(p, nHits, pRes);
@@ -770,6 +779,7 @@ int suggest_run(struct suggest *p, const char *zQ, int nQ, int nLimit,
   suggest_commit(p, &rc);
 out:
   p->bDeadline = 0;
+  p->bOpen = 0;
   sqlite3_free(w.zLast);
   if( rc!=SQLITE_OK ) suggest_result_clear(pRes);
   return rc;

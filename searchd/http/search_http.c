@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db.h"
 #include "engine/search.h"
 #include "http/cache.h"
 #include "http/conf.h"
@@ -18,8 +19,6 @@
 
 #define SEARCH_MAX_LIMIT 100
 #define SEARCH_MAX_SOURCE 256
-/* A cache hit asks whether the index changed at most this often, ms. */
-#define SEARCH_RECHECK_MS 5
 
 /* The handler's state on one worker connection. */
 struct search_http {
@@ -195,23 +194,14 @@ static char *search_key(const struct search_req *pReq){
 }
 
 /*
-** Before a cache lookup: at most every SEARCH_RECHECK_MS, ask whether the
-** index changed (PRAGMA data_version, which costs a read-transaction round
-** trip, as much as the rest of a hit) and empty the cache if so. So a new
-** report is seen at most SEARCH_RECHECK_MS late.
+** Before a cache lookup: now and then (db_recheck_due()), ask whether the
+** index changed and empty the cache if so.
 */
 static int search_recheck(struct search_http *p){
   sqlite3_stmt *pStmt = p->pVersion;
-  struct timespec now;
   sqlite3_int64 v = -1;
-  long long ms;
   int rc;
-  if( clock_gettime(CLOCK_MONOTONIC_COARSE, &now)!=0 ) return SQLITE_OK;
-  ms = (long long)now.tv_sec*1000 + now.tv_nsec/1000000;
-  if( ms - p->iCheckedMs < SEARCH_RECHECK_MS && ms>=p->iCheckedMs ){
-    return SQLITE_OK;
-  }
-  p->iCheckedMs = ms;
+  if( !db_recheck_due(&p->iCheckedMs) ) return SQLITE_OK;
   if( sqlite3_step(pStmt)==SQLITE_ROW ) v = sqlite3_column_int64(pStmt, 0);
   rc = sqlite3_reset(pStmt);
   if( rc==SQLITE_OK && v!=p->iCacheVersion ){

@@ -165,6 +165,23 @@ void worker_free(struct worker *w){
   free(w);
 }
 
+/*
+** A worker's event base. With epoll's changelist, the changes a request
+** makes to its connection's events within one loop (evhttp stops reading,
+** resumes, starts writing) cost one epoll_ctl instead of three. Its one
+** hazard, two descriptors of one socket in the same epoll set, cannot
+** occur: each worker's base holds its own dup of the listener only.
+*/
+static struct event_base *worker_base_new(void){
+  struct event_config *cfg = event_config_new();
+  struct event_base *base = 0;
+  if( cfg && event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST)==0 ){
+    base = event_base_new_with_config(cfg);
+  }
+  if( cfg ) event_config_free(cfg);
+  return base;
+}
+
 /* The event side: base, stop event, evhttp accepting on our fd. */
 static int worker_events(struct worker *w, int fdListen,
                          struct clients *pClients, struct pool *pPool,
@@ -175,7 +192,7 @@ static int worker_events(struct worker *w, int fdListen,
     *pzErr = sqlite3_mprintf("dup: %s", strerror(errno));
     return -1;
   }
-  w->base = event_base_new();
+  w->base = worker_base_new();
   if( w->base ) w->evStop = event_new(w->base, -1, 0, worker_on_stop, w);
   if( w->evStop ) w->evDrain = evtimer_new(w->base, worker_on_drain, w);
   if( w->evDrain ) w->http = evhttp_new(w->base);

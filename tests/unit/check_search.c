@@ -22,6 +22,7 @@
 
 #include "db.h"
 #include "../../searchd/engine/search.h"
+#include "tally_fixture.h"
 
 /* Report dates; rows are spread over them. */
 static const char *const azDate[] = {
@@ -462,32 +463,12 @@ START_TEST(test_window_early)
 }
 END_TEST
 
-/* Statements run on g.db whose SQL holds every one of azNeed[0..2). */
-struct stmt_tally {
-  const char *azNeed[2];
-  int n;
-};
-
-static int tally_stmt(unsigned eType, void *pCtx, void *pStmt, void *pX){
-  struct stmt_tally *t = (struct stmt_tally*)pCtx;
-  const char *zSql = (const char*)pX;
-  (void)pStmt;
-  if( eType==SQLITE_TRACE_STMT && zSql && strstr(zSql, t->azNeed[0])
-   && strstr(zSql, t->azNeed[1]) ){
-    t->n++;
-  }
-  return 0;
-}
-
 /* run() of zQ, counting the statements t asks for; returns the count. */
 static int run_tallied(const char *zQ, const struct search_args *a,
                        struct search_result *pRes, struct stmt_tally *t){
-  t->n = 0;
-  ck_assert_int_eq(sqlite3_trace_v2(g.db, SQLITE_TRACE_STMT, tally_stmt, t),
-                   SQLITE_OK);
+  tally_start(g.db, t);
   run(zQ, a, pRes);
-  ck_assert_int_eq(sqlite3_trace_v2(g.db, 0, 0, 0), SQLITE_OK);
-  return t->n;
+  return tally_stop(g.db, t);
 }
 
 /* Two pages show the same hits: rows, scores and every text. */
