@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
@@ -283,11 +284,32 @@ static double http_ms_since(const struct timespec *t0){
   return (t1.tv_sec - t0->tv_sec)*1e3 + (t1.tv_nsec - t0->tv_nsec)/1e6;
 }
 
+/*
+** Write a reply evhttp has just queued on evcon now, rather than when
+** epoll next says the socket is writable: most replies fit the socket's
+** buffer at once, and the write's completion (evhttp's write callback,
+** which ends the request and starts reading the next, or closes) then
+** runs here, so the connection's events go back to reading within this
+** loop and epoll is told nothing (two epoll_ctl and one wake-up fewer a
+** request). A reply that does not fit waits for epoll as before. The
+** callback may free evcon: nothing of it is used after.
+*/
+static void http_flush(struct evhttp_connection *evcon){
+  struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : 0;
+  struct evbuffer *out = bev ? bufferevent_get_output(bev) : 0;
+  evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+  if( out==0 || fd<0 || evbuffer_get_length(out)==0 ) return;
+  if( evbuffer_write(out, fd)>0 && evbuffer_get_length(out)==0 ){
+    bufferevent_trigger(bev, EV_WRITE, 0);
+  }
+}
+
 /* request_ctx.xFinish, and the end of every request: reply, log, count. */
 static void http_finish(struct request_ctx *ctx, int status){
   struct http_call *c = (struct http_call*)ctx;
   struct http_env *env = c->env;
   struct evbuffer *pErr = 0, *pBody;
+  struct evhttp_connection *evcon;
   size_t nBytes = 0;
   pBody = http_reply_ready(ctx, &status, &pErr, &nBytes);
   /* Before the reply: evhttp frees a request whose connection is gone as
@@ -296,11 +318,13 @@ static void http_finish(struct request_ctx *ctx, int status){
     http_access_log(ctx->req, http_method(evhttp_request_get_command(ctx->req)),
                     status, nBytes, http_ms_since(&c->t0));
   }
+  evcon = evhttp_request_get_connection(ctx->req);  /* NULL: gone */
   if( pBody ){
     evhttp_send_reply(ctx->req, status, http_reason(status), pBody);
   }else{
     evhttp_send_error(ctx->req, status, http_reason(status));
   }
+  http_flush(evcon);
   if( pErr ) evbuffer_free(pErr);
   metrics_count(env->metrics, c->iRoute, status, http_ms_since(&c->t0));
   params_free(c->pParams);

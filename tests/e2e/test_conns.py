@@ -237,6 +237,43 @@ class ConnsTest(unittest.TestCase):
             time.sleep(1.2)
         c.close()
 
+    def test_replies_whole_past_a_full_socket(self):
+        # A reply is written as soon as it is made when the socket takes
+        # it; once the socket's buffer is full (a client with a small
+        # window that reads late, 150 pipelined 37 kB files: more than
+        # the kernel buffers), the rest is written as the socket drains.
+        # Every reply whole and in order, and the connection serves its
+        # next request.
+        s = self.start()
+        status, _, body = s.get('/static/app.js')
+        self.assertEqual(status, 200)
+        self.assertGreater(len(body), 30000)
+        n = 150
+        req = (b'GET /static/app.js HTTP/1.1\r\nHost: a\r\n\r\n' * n
+               + b'GET /health HTTP/1.1\r\nHost: a\r\n\r\n')
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        c.settimeout(20)
+        c.connect(('127.0.0.1', s.port))
+        c.sendall(req)
+        time.sleep(0.5)
+        buf = bytearray()
+        while buf.count(b'HTTP/1.1 200') < n + 1 or not buf.endswith(b'}'):
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+        c.sendall(b'GET /health HTTP/1.1\r\nHost: a\r\n\r\n')
+        again = c.recv(65536)
+        c.close()
+        parts = bytes(buf).split(b'HTTP/1.1 200 OK\r\n')[1:]
+        self.assertEqual(len(parts), n + 1)
+        for p in parts[:n]:
+            self.assertTrue(p.endswith(b'\r\n\r\n' + body), p[-200:])
+        self.assertIn(b'"status"', parts[n])
+        self.assertTrue(again.startswith(b'HTTP/1.1 200'), again[:100])
+        self.assertIsNone(s.proc.poll())
+
     def test_sighup_storm_merged(self):
         s = self.start('--search-threads', '2', '--cache-size', '0')
         loaded = 'synonyms: '
