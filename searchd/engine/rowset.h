@@ -48,13 +48,16 @@ sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
                                  sqlite3_int64 iTo);
 
 /*
-** Number of members of p and q, and not of x (NULL: none), in
-** [iFrom, iTo); q and x may be smaller than p.
+** Split the members of p and not of x (NULL: none) in [iFrom, iTo) by the
+** sets aQ[0..nQ): an[k] += how many of them are in aQ[k] (members in none
+** are not counted). One pass over p's words, skipping the empty ones; a
+** popcount instruction where the CPU has one. x and the aQ may be smaller
+** than p.
 */
-sqlite3_int64 rowset_count_and_range(const struct rowset *p,
-                                     const struct rowset *q,
-                                     const struct rowset *x,
-                                     sqlite3_int64 iFrom, sqlite3_int64 iTo);
+void rowset_count_split(const struct rowset *p,
+                        const struct rowset *const *aQ, int nQ,
+                        const struct rowset *x, sqlite3_int64 iFrom,
+                        sqlite3_int64 iTo, sqlite3_int64 *an);
 
 /* Call xEach(pCtx, id) for each member of p and q in [iFrom, iTo),
 ** ascending. */
