@@ -23,12 +23,6 @@ void rowset_free(struct rowset *p){
   p->nWord = 0;
 }
 
-int rowset_add(struct rowset *p, sqlite3_int64 id){
-  if( id<0 || id/64>=p->nWord ) return -1;
-  p->a[id/64] |= (uint64_t)1 << (id % 64);
-  return 0;
-}
-
 void rowset_and(struct rowset *pDst, const struct rowset *pSrc){
   sqlite3_int64 i;
   for(i=0; i<pDst->nWord; i++){

@@ -34,7 +34,12 @@ void rowset_free(struct rowset *p);
 ** Add id. Returns 0, or -1 (the set unchanged) if id is outside the
 ** capacity given to rowset_init.
 */
-int rowset_add(struct rowset *p, sqlite3_int64 id);
+static inline int rowset_add(struct rowset *p, sqlite3_int64 id){
+  /* Inline: a walk adds every row of a doclist, tens of thousands. */
+  if( id<0 || id/64>=p->nWord ) return -1;
+  p->a[id/64] |= (uint64_t)1 << (id % 64);
+  return 0;
+}
 
 /* *pDst = *pDst AND *pSrc, and AND NOT: the sets must be of equal size. */
 void rowset_and(struct rowset *pDst, const struct rowset *pSrc);
