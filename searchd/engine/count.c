@@ -175,11 +175,9 @@ static int count_walked(struct pass *ps, struct count_walk *w,
 
 int count_set(struct pass *ps, const struct rowset *pSet,
               sqlite3_int64 iLow){
-  sqlite3_int64 id = (sqlite3_int64)1 << 62;    /* above every member */
-  uint64_t h = 0;
+  sqlite3_int64 id;
   if( rowset_count_from(pSet, iLow)!=ps->nWinSeen ) return 0;
-  while( rowset_prev(pSet, id, &id) && id>=iLow ) h += (uint64_t)id;
-  if( h!=ps->hWinSeen ) return 0;
+  if( rowset_sum_from(pSet, iLow)!=ps->hWinSeen ) return 0;
   if( !ps->f->bRowwise && attrs_class_set(ps->attrs, 0) ){
     count_runs(ps, pSet, iLow);
     return 1;

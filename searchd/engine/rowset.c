@@ -45,6 +45,21 @@ sqlite3_int64 rowset_count_from(const struct rowset *p, sqlite3_int64 iFrom){
   return n;
 }
 
+uint64_t rowset_sum_from(const struct rowset *p, sqlite3_int64 iFrom){
+  uint64_t h = 0;
+  sqlite3_int64 i;
+  if( iFrom<0 ) iFrom = 0;
+  for(i=iFrom/64; i<p->nWord; i++){
+    uint64_t w = p->a[i];
+    if( i==iFrom/64 ) w &= ~(uint64_t)0 << (iFrom % 64);
+    while( w ){
+      h += (uint64_t)(i*64 + __builtin_ctzll(w));
+      w &= w - 1;
+    }
+  }
+  return h;
+}
+
 sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
                                  sqlite3_int64 iTo){
   sqlite3_int64 i, n = 0, iLast;

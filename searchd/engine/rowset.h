@@ -48,6 +48,9 @@ void rowset_andnot(struct rowset *pDst, const struct rowset *pSrc);
 /* Number of members >= iFrom. */
 sqlite3_int64 rowset_count_from(const struct rowset *p, sqlite3_int64 iFrom);
 
+/* The sum of the members >= iFrom (modulo 2^64). */
+uint64_t rowset_sum_from(const struct rowset *p, sqlite3_int64 iFrom);
+
 /* Number of members in [iFrom, iTo). */
 sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
                                  sqlite3_int64 iTo);

@@ -30,8 +30,13 @@ static void same(const struct rowset *p, const char *ab){
   int i = N;
   for(iFrom=0; iFrom<=N; iFrom+=37){
     sqlite3_int64 n = 0;
-    for(i=(int)iFrom; i<N; i++) n += ab[i];
+    uint64_t h = 0;
+    for(i=(int)iFrom; i<N; i++){
+      n += ab[i];
+      h += ab[i] ? (uint64_t)i : 0;
+    }
     ck_assert_int_eq(rowset_count_from(p, iFrom), n);
+    ck_assert_uint_eq(rowset_sum_from(p, iFrom), h);
     for(iTo=iFrom-70; iTo<=N+64; iTo+=29){
       n = 0;
       for(i=(int)iFrom; i<iTo && i<N; i++) n += ab[i];
