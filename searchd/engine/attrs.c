@@ -541,6 +541,11 @@ const struct attr_row *attrs_find(const struct attrs *p, sqlite3_int64 id){
   return 0;
 }
 
+const struct attr_row *attrs_by_rowid(const struct attrs *p, sqlite3_int64 *pn){
+  *pn = p->nDirect;
+  return p->nDirect ? p->a : 0;
+}
+
 sqlite3_int64 attrs_dense_limit(const struct attrs *p){
   return p->nLimit;
 }

@@ -106,6 +106,14 @@ void attrs_free(struct attrs *p);
 /* The attributes of row id, or NULL if it is not in the snapshot. */
 const struct attr_row *attrs_find(const struct attrs *p, sqlite3_int64 id);
 
+/*
+** The rows as an array indexed by rowid, *pn slots, when p keeps them so
+** (a slot with iSource < 0 holds no row), else NULL (*pn 0): what
+** attrs_find() reads, for a caller that looks up a row per match and
+** inlines the index (filter.h).
+*/
+const struct attr_row *attrs_by_rowid(const struct attrs *p, sqlite3_int64 *pn);
+
 /* The runs, in id order, holding every row once; *pn of them. None (*pn
 ** 0) when the ids are not dense (attrs_dense_limit() 0). */
 const struct attr_run *attrs_runs(const struct attrs *p, int *pn);

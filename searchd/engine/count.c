@@ -93,6 +93,13 @@ static void count_member(void *pCtx, sqlite3_int64 id){
   if( r ) pass_tally(ps, r);
 }
 
+/* What counting by runs reads of the attributes: the rows of each class
+** and, collapsing, the rows of assignments of several rows (else NULL). */
+struct count_sets {
+  const struct rowset *aClass[SCLASS_N];
+  const struct rowset *pMulti;
+};
+
 /*
 ** The members of pSet in [iFirst, iEnd), one run of rows of one date:
 ** by class, a popcount of pSet AND the class's rows; collapsing, only of
@@ -100,20 +107,23 @@ static void count_member(void *pCtx, sqlite3_int64 id){
 ** (assignment, year) pair), the others counted one by one.
 */
 static void count_run(struct pass *ps, const struct rowset *pSet,
-                      const struct attr_run *a, sqlite3_int64 iEnd){
-  const struct rowset *pMulti = ps->bCollapse ? attrs_multi_set(ps->attrs) : 0;
-  sqlite3_int64 n = 0;
+                      const struct count_sets *cs, const struct attr_run *a,
+                      sqlite3_int64 iEnd){
+  sqlite3_int64 an[SCLASS_N], n = 0;
   int c;
+  memset(an, 0, sizeof(an));
+  rowset_count_split(pSet, cs->aClass, SCLASS_N, cs->pMulti, a->iFirst, iEnd,
+                     an);
   for(c=0; c<SCLASS_N; c++){
-    sqlite3_int64 k = rowset_count_and_range(pSet,
-        attrs_class_set(ps->attrs, c), pMulti, a->iFirst, iEnd);
-    ps->aStatus[c] += (int)k;
-    n += k;
+    ps->aStatus[c] += (int)an[c];
+    n += an[c];
   }
   ps->aYear[(a->date/10000) % PASS_YEARS] += (int)n;
   ps->nTotal += n;
   ps->nRows += n;
-  if( pMulti ) rowset_each_and(pSet, pMulti, a->iFirst, iEnd, count_member, ps);
+  if( cs->pMulti ){
+    rowset_each_and(pSet, cs->pMulti, a->iFirst, iEnd, count_member, ps);
+  }
 }
 
 /*
@@ -130,17 +140,20 @@ static void count_runs(struct pass *ps, const struct rowset *pSet,
   int nRun = 0, i;
   const struct attr_run *a = attrs_runs(ps->attrs, &nRun);
   sqlite3_int64 id = 0, nBelow = rowset_count_range(pSet, 0, iLow);
+  struct count_sets cs;
   if( nBelow==0 ) return;
   if( rowset_min(pSet, &id) && (ps->nSeen==0 || id<ps->iMinSeen) ){
     ps->iMinSeen = id;
   }
   if( ps->nSeen==0 && rowset_prev(pSet, iLow, &id) ) ps->iMaxSeen = id;
   ps->nSeen += nBelow;
+  for(i=0; i<SCLASS_N; i++) cs.aClass[i] = attrs_class_set(ps->attrs, i);
+  cs.pMulti = ps->bCollapse ? attrs_multi_set(ps->attrs) : 0;
   for(i=0; i<nRun && a[i].iFirst<iLow; i++){
     if( (f->from && a[i].date<f->from) || (f->to && a[i].date>f->to) ){
       continue;
     }
-    count_run(ps, pSet, &a[i], a[i].iEnd<iLow ? a[i].iEnd : iLow);
+    count_run(ps, pSet, &cs, &a[i], a[i].iEnd<iLow ? a[i].iEnd : iLow);
   }
 }
 
@@ -162,11 +175,9 @@ static int count_walked(struct pass *ps, struct count_walk *w,
 
 int count_set(struct pass *ps, const struct rowset *pSet,
               sqlite3_int64 iLow){
-  sqlite3_int64 id = (sqlite3_int64)1 << 62;    /* above every member */
-  uint64_t h = 0;
+  sqlite3_int64 id;
   if( rowset_count_from(pSet, iLow)!=ps->nWinSeen ) return 0;
-  while( rowset_prev(pSet, id, &id) && id>=iLow ) h += (uint64_t)id;
-  if( h!=ps->hWinSeen ) return 0;
+  if( rowset_sum_from(pSet, iLow)!=ps->hWinSeen ) return 0;
   if( !ps->f->bRowwise && attrs_class_set(ps->attrs, 0) ){
     count_runs(ps, pSet, iLow);
     return 1;

@@ -23,6 +23,7 @@ int filter_init(struct filter *f, const struct attrs *attrs,
   int i, n = attrs_source_count(attrs), rc = SQLITE_OK;
   memset(f, 0, sizeof(*f));
   f->attrs = attrs;
+  f->aDirect = attrs_by_rowid(attrs, &f->nDirect);
   f->aAssign = attrs_assigns(attrs);
   f->from = a->zFrom ? attrs_date(a->zFrom) : 0;
   f->to = a->zTo ? attrs_date(a->zTo) : 0;

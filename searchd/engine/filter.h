@@ -15,6 +15,8 @@
 
 struct filter {
   const struct attrs *attrs;      /* the snapshot the filter was made on */
+  const struct attr_row *aDirect; /* its rows by rowid (attrs_by_rowid()), */
+  sqlite3_int64 nDirect;          /* ... of this many slots; or NULL, 0 */
   const struct attr_assign *aAssign;  /* its assignments (attrs_assigns()) */
   int from, to;                   /* yyyymmdd; 0: open */
   char *abSource;                 /* per distinct source: allowed; NULL: all */
@@ -63,10 +65,18 @@ static inline int filter_ok(const struct filter *f, const struct attr_row *r){
   return 1;
 }
 
-/* Row id's attributes if it is in the snapshot and passes, else NULL. */
+/* Row id's attributes if it is in the snapshot and passes, else NULL.
+** Called for every match a pass steps: the direct array is indexed here,
+** without a call. */
 static inline const struct attr_row *filter_row(const struct filter *f,
                                                 sqlite3_int64 id){
-  const struct attr_row *r = f->attrs ? attrs_find(f->attrs, id) : 0;
+  const struct attr_row *r;
+  if( f->aDirect ){
+    r = (id>=0 && id<f->nDirect && f->aDirect[id].iSource>=0)
+        ? &f->aDirect[id] : 0;
+  }else{
+    r = f->attrs ? attrs_find(f->attrs, id) : 0;
+  }
   return (r && filter_ok(f, r)) ? r : 0;
 }
 

@@ -23,12 +23,6 @@ void rowset_free(struct rowset *p){
   p->nWord = 0;
 }
 
-int rowset_add(struct rowset *p, sqlite3_int64 id){
-  if( id<0 || id/64>=p->nWord ) return -1;
-  p->a[id/64] |= (uint64_t)1 << (id % 64);
-  return 0;
-}
-
 void rowset_and(struct rowset *pDst, const struct rowset *pSrc){
   sqlite3_int64 i;
   for(i=0; i<pDst->nWord; i++){
@@ -49,6 +43,21 @@ sqlite3_int64 rowset_count_from(const struct rowset *p, sqlite3_int64 iFrom){
   n = __builtin_popcountll(p->a[iFrom/64] >> (iFrom % 64));
   for(i=iFrom/64+1; i<p->nWord; i++) n += __builtin_popcountll(p->a[i]);
   return n;
+}
+
+uint64_t rowset_sum_from(const struct rowset *p, sqlite3_int64 iFrom){
+  uint64_t h = 0;
+  sqlite3_int64 i;
+  if( iFrom<0 ) iFrom = 0;
+  for(i=iFrom/64; i<p->nWord; i++){
+    uint64_t w = p->a[i];
+    if( i==iFrom/64 ) w &= ~(uint64_t)0 << (iFrom % 64);
+    while( w ){
+      h += (uint64_t)(i*64 + __builtin_ctzll(w));
+      w &= w - 1;
+    }
+  }
+  return h;
 }
 
 sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
@@ -88,16 +97,62 @@ static int rowset_clip(const struct rowset *p, const struct rowset *q,
   return *piFrom < *piTo;
 }
 
-sqlite3_int64 rowset_count_and_range(const struct rowset *p,
-                                     const struct rowset *q,
-                                     const struct rowset *x,
-                                     sqlite3_int64 iFrom, sqlite3_int64 iTo){
-  sqlite3_int64 i, n = 0;
-  if( !rowset_clip(p, q, &iFrom, &iTo) ) return 0;
-  for(i=iFrom/64; i<=(iTo - 1)/64; i++){
-    n += __builtin_popcountll(rowset_word(p, q, x, i, iFrom, iTo));
+/*
+** rowset_count_split()'s loop, inlined into a build for CPUs with a
+** popcount instruction and one for any other: without it,
+** __builtin_popcountll is a call into libgcc for every word.
+*/
+static inline __attribute__((always_inline)) void rowset_split_words(
+    const struct rowset *p, const struct rowset *const *aQ, int nQ,
+    const struct rowset *x, sqlite3_int64 iFrom, sqlite3_int64 iTo,
+    sqlite3_int64 *an){
+  sqlite3_int64 i, iLast = (iTo - 1) / 64;
+  int k;
+  for(i=iFrom/64; i<=iLast; i++){
+    uint64_t w = p->a[i];
+    if( x && i<x->nWord ) w &= ~x->a[i];
+    if( i==iFrom/64 ) w &= ~(uint64_t)0 << (iFrom % 64);
+    if( i==iLast ) w &= ~(uint64_t)0 >> (63 - (iTo - 1) % 64);
+    if( w==0 ) continue;
+    for(k=0; k<nQ; k++){
+      if( i<aQ[k]->nWord ) an[k] += __builtin_popcountll(w & aQ[k]->a[i]);
+    }
   }
-  return n;
+}
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+__attribute__((target("popcnt")))
+static void rowset_split_popcnt(const struct rowset *p,
+                                const struct rowset *const *aQ, int nQ,
+                                const struct rowset *x, sqlite3_int64 iFrom,
+                                sqlite3_int64 iTo, sqlite3_int64 *an){
+  rowset_split_words(p, aQ, nQ, x, iFrom, iTo, an);
+}
+#define ROWSET_HAS_POPCNT() __builtin_cpu_supports("popcnt")
+#else
+#define rowset_split_popcnt rowset_split_any
+#define ROWSET_HAS_POPCNT() 0
+#endif
+
+static void rowset_split_any(const struct rowset *p,
+                             const struct rowset *const *aQ, int nQ,
+                             const struct rowset *x, sqlite3_int64 iFrom,
+                             sqlite3_int64 iTo, sqlite3_int64 *an){
+  rowset_split_words(p, aQ, nQ, x, iFrom, iTo, an);
+}
+
+void rowset_count_split(const struct rowset *p,
+                        const struct rowset *const *aQ, int nQ,
+                        const struct rowset *x, sqlite3_int64 iFrom,
+                        sqlite3_int64 iTo, sqlite3_int64 *an){
+  if( iFrom<0 ) iFrom = 0;
+  if( iTo>p->nWord*64 ) iTo = p->nWord*64;
+  if( iFrom>=iTo || nQ<=0 ) return;
+  if( ROWSET_HAS_POPCNT() ){
+    rowset_split_popcnt(p, aQ, nQ, x, iFrom, iTo, an);
+  }else{
+    rowset_split_any(p, aQ, nQ, x, iFrom, iTo, an);
+  }
 }
 
 void rowset_each_and(const struct rowset *p, const struct rowset *q,

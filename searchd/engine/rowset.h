@@ -34,7 +34,12 @@ void rowset_free(struct rowset *p);
 ** Add id. Returns 0, or -1 (the set unchanged) if id is outside the
 ** capacity given to rowset_init.
 */
-int rowset_add(struct rowset *p, sqlite3_int64 id);
+static inline int rowset_add(struct rowset *p, sqlite3_int64 id){
+  /* Inline: a walk adds every row of a doclist, tens of thousands. */
+  if( id<0 || id/64>=p->nWord ) return -1;
+  p->a[id/64] |= (uint64_t)1 << (id % 64);
+  return 0;
+}
 
 /* *pDst = *pDst AND *pSrc, and AND NOT: the sets must be of equal size. */
 void rowset_and(struct rowset *pDst, const struct rowset *pSrc);
@@ -43,18 +48,24 @@ void rowset_andnot(struct rowset *pDst, const struct rowset *pSrc);
 /* Number of members >= iFrom. */
 sqlite3_int64 rowset_count_from(const struct rowset *p, sqlite3_int64 iFrom);
 
+/* The sum of the members >= iFrom (modulo 2^64). */
+uint64_t rowset_sum_from(const struct rowset *p, sqlite3_int64 iFrom);
+
 /* Number of members in [iFrom, iTo). */
 sqlite3_int64 rowset_count_range(const struct rowset *p, sqlite3_int64 iFrom,
                                  sqlite3_int64 iTo);
 
 /*
-** Number of members of p and q, and not of x (NULL: none), in
-** [iFrom, iTo); q and x may be smaller than p.
+** Split the members of p and not of x (NULL: none) in [iFrom, iTo) by the
+** sets aQ[0..nQ): an[k] += how many of them are in aQ[k] (members in none
+** are not counted). One pass over p's words, skipping the empty ones; a
+** popcount instruction where the CPU has one. x and the aQ may be smaller
+** than p.
 */
-sqlite3_int64 rowset_count_and_range(const struct rowset *p,
-                                     const struct rowset *q,
-                                     const struct rowset *x,
-                                     sqlite3_int64 iFrom, sqlite3_int64 iTo);
+void rowset_count_split(const struct rowset *p,
+                        const struct rowset *const *aQ, int nQ,
+                        const struct rowset *x, sqlite3_int64 iFrom,
+                        sqlite3_int64 iTo, sqlite3_int64 *an);
 
 /* Call xEach(pCtx, id) for each member of p and q in [iFrom, iTo),
 ** ascending. */

@@ -30,8 +30,13 @@ static void same(const struct rowset *p, const char *ab){
   int i = N;
   for(iFrom=0; iFrom<=N; iFrom+=37){
     sqlite3_int64 n = 0;
-    for(i=(int)iFrom; i<N; i++) n += ab[i];
+    uint64_t h = 0;
+    for(i=(int)iFrom; i<N; i++){
+      n += ab[i];
+      h += ab[i] ? (uint64_t)i : 0;
+    }
     ck_assert_int_eq(rowset_count_from(p, iFrom), n);
+    ck_assert_uint_eq(rowset_sum_from(p, iFrom), h);
     for(iTo=iFrom-70; iTo<=N+64; iTo+=29){
       n = 0;
       for(i=(int)iFrom; i<iTo && i<N; i++) n += ab[i];
@@ -81,35 +86,44 @@ static void flag_id(void *pCtx, sqlite3_int64 id){
   ab[id] = 1;
 }
 
-/* Counts of p AND q AND NOT x and walks of p AND q over ranges, against
-** flags; q and x smaller than p. */
+/* Counts of p AND NOT x split by q and r, and walks of p AND q, over
+** ranges, against flags; q, r and x smaller than p. */
 START_TEST(test_and_ranges)
 {
   unsigned seed = 99 + _i;
-  char ab[N], abQ[N], abX[N], abSeen[N];
-  struct rowset p, q, x;
+  char ab[N], abQ[N], abR[N], abX[N], abSeen[N];
+  struct rowset p, q, r, x;
+  const struct rowset *aQR[2] = {&q, &r};
   sqlite3_int64 iFrom, iTo;
   int i;
   ck_assert_int_eq(rowset_init(&p, N), SQLITE_OK);
   ck_assert_int_eq(rowset_init(&q, N - 200), SQLITE_OK);
+  ck_assert_int_eq(rowset_init(&r, N - 300), SQLITE_OK);
   ck_assert_int_eq(rowset_init(&x, N - 400), SQLITE_OK);
   fill(&p, ab, &seed, 1 + _i % 3);
   memset(abQ, 0, N);
+  memset(abR, 0, N);
   memset(abX, 0, N);
   for(i=0; i<N-200; i++){
     if( rand_r(&seed) % 2 ){ abQ[i] = 1; rowset_add(&q, i); }
+    if( i<N-300 && rand_r(&seed) % 4==0 ){ abR[i] = 1; rowset_add(&r, i); }
     if( i<N-400 && rand_r(&seed) % 3==0 ){ abX[i] = 1; rowset_add(&x, i); }
   }
   for(iFrom=-5; iFrom<=N; iFrom+=97){
     for(iTo=iFrom; iTo<=N+70; iTo+=61){
       int nBad = 0;
-      sqlite3_int64 n = 0, nX = 0;
+      sqlite3_int64 n = 0, nX = 0, nRX = 0, an[2] = {7, 0};
       for(i=(int)(iFrom<0 ? 0 : iFrom); i<iTo && i<N; i++){
         n += ab[i] && abQ[i];
         nX += ab[i] && abQ[i] && !abX[i];
+        nRX += ab[i] && abR[i] && !abX[i];
       }
-      ck_assert_int_eq(rowset_count_and_range(&p, &q, 0, iFrom, iTo), n);
-      ck_assert_int_eq(rowset_count_and_range(&p, &q, &x, iFrom, iTo), nX);
+      rowset_count_split(&p, aQR, 1, 0, iFrom, iTo, an);
+      ck_assert_int_eq(an[0], 7 + n);             /* added to */
+      an[0] = 0;
+      rowset_count_split(&p, aQR, 2, &x, iFrom, iTo, an);
+      ck_assert_int_eq(an[0], nX);
+      ck_assert_int_eq(an[1], nRX);
       memset(abSeen, 0, N);
       rowset_each_and(&p, &q, iFrom, iTo, flag_id, abSeen);
       for(i=0; i<N; i++){
@@ -120,6 +134,7 @@ START_TEST(test_and_ranges)
   }
   rowset_free(&p);
   rowset_free(&q);
+  rowset_free(&r);
   rowset_free(&x);
 }
 END_TEST
