@@ -744,7 +744,8 @@ static int suggest_hits(struct suggest *p, int nHits,
   return rc;
 }
 
-/* End it; an interrupted statement may have ended it already. */
+/* End the request's transaction, if one was begun (suggest_open()); an
+** interrupted statement may have ended it already. */
 static void suggest_commit(struct suggest *p, int *pRc){
   int rc = db_end_read(p->db, p->pCommit);
   if( *pRc==SQLITE_OK ) *pRc = rc;

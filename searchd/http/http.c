@@ -295,9 +295,14 @@ static double http_ms_since(const struct timespec *t0){
 ** callback may free evcon: nothing of it is used after.
 */
 static void http_flush(struct evhttp_connection *evcon){
-  struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : 0;
-  struct evbuffer *out = bev ? bufferevent_get_output(bev) : 0;
-  evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+  struct bufferevent *bev = 0;
+  struct evbuffer *out = 0;
+  evutil_socket_t fd = -1;
+  if( evcon ) bev = evhttp_connection_get_bufferevent(evcon);
+  if( bev ){
+    out = bufferevent_get_output(bev);
+    fd = bufferevent_getfd(bev);
+  }
   if( out==0 || fd<0 || evbuffer_get_length(out)==0 ) return;
   if( evbuffer_write(out, fd)>0 && evbuffer_get_length(out)==0 ){
     bufferevent_trigger(bev, EV_WRITE, 0);

@@ -175,7 +175,8 @@ void worker_free(struct worker *w){
 static struct event_base *worker_base_new(void){
   struct event_config *cfg = event_config_new();
   struct event_base *base = 0;
-  if( cfg && event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST)==0 ){
+  if( cfg
+   && event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST)==0 ){
     base = event_base_new_with_config(cfg);
   }
   if( cfg ) event_config_free(cfg);
