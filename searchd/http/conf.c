@@ -1,6 +1,7 @@
 /*
 ** conf.c: searchd's command-line flags, as one table for common/opt.c.
 */
+#include <sched.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,7 +20,7 @@ static const struct opt aOpt[] = {
   {"--port-file", OPT_STR, O(zPortFile), 0,0,0, 0,
    "PATH  write the bound port there once listening"},
   {"--threads", OPT_INT, O(nThreads), 0, 0, 256, 0,
-   "N  worker threads; 0: one per online CPU"},
+   "N  worker threads; 0: one per CPU this process may run on"},
   {"--search-threads", OPT_INT, O(nSearchThreads), -1, -1, 256, 0,
    "N  threads that run the searches a worker's cache cannot answer, "
    "oldest first, for every worker; -1: as many as --threads; 0: each "
@@ -91,6 +92,22 @@ static const struct opt_program conf_program = {
   aOpt, N_OPT, 0
 };
 
+/*
+** The CPUs this process may run on: its affinity mask (taskset, a
+** container's or a unit's CPU set) rather than every online CPU, so that
+** workers are not more than the CPUs they share.
+*/
+static long conf_cpus(void){
+  cpu_set_t set;
+  long n;
+  if( sched_getaffinity(0, sizeof(set), &set)==0 ){
+    n = CPU_COUNT(&set);
+  }else{
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+  }
+  return n<1 ? 1 : (n>256 ? 256 : n);
+}
+
 int conf_parse(int argc, char **argv, struct conf *p, char **pzErr){
   int rc;
   memset(p, 0, sizeof(*p));
@@ -98,10 +115,7 @@ int conf_parse(int argc, char **argv, struct conf *p, char **pzErr){
   if( rc==OPT_HELP ) return CONF_HELP;
   if( rc==OPT_VERSION ) return CONF_VERSION;
   if( rc!=OPT_OK ) return CONF_ERROR;
-  if( p->nThreads==0 ){
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    p->nThreads = n<1 ? 1 : (n>256 ? 256 : n);
-  }
+  if( p->nThreads==0 ) p->nThreads = conf_cpus();
   if( p->nSearchThreads<0 ) p->nSearchThreads = p->nThreads;
   if( p->zDb==0 ){
     *pzErr = sqlite3_mprintf("--db PATH is required (see --help)");

@@ -780,6 +780,23 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(a['hits'], b['hits'])
         self.assertNotIn('GET /search', s.log())
 
+    def test_workers_follow_cpu_affinity(self):
+        """By default one worker per CPU the process may run on (taskset,
+        a container's CPU set), not per CPU the machine has."""
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            self.skipTest('one CPU: an affinity of one says nothing')
+        db = make_index(self.tmp)
+        for mask in (cpus[:1], cpus):
+            s = searchd_proc.Searchd(
+                SEARCHD, db, ['--quiet'], self.tmp,
+                prefix=['taskset', '-c', ','.join(map(str, mask))])
+            self.servers.append(s)
+            st, _, body = s.get('/metrics')
+            self.assertEqual(st, 200)
+            self.assertIn('\nsearchd_workers %d\n' % len(mask),
+                          body.decode())
+
     def test_pool_agrees(self):
         # Searches run by the shared search threads (the default) and by
         # the workers themselves (--search-threads 0) give the same pages,
