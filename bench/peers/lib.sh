@@ -63,8 +63,9 @@ sys.exit(1)
 PY
 }
 
-# start_nginx BODY_FILE [NAME]: nginx (2 workers, no access log) serving the
-# file as /NAME (default search.json) on a free port from $W/nginx
+# start_nginx BODY_FILE [NAME]: nginx (NGINX_WORKERS workers, default 2, no
+# access log; on the CPUs of SERVER_CPUS when set, a taskset list) serving
+# the file as /NAME (default search.json) on a free port from $W/nginx
 # (bench/peers/nginx.conf.in); sets NPID and NPORT. Returns 1 if it does not
 # start.
 start_nginx() {
@@ -72,8 +73,9 @@ start_nginx() {
     rm -rf "$n" && mkdir -p "$n/www" "$n/tmp" && chmod 755 "$n" "$n/www"
     cp "$1" "$n/www/${2:-search.json}" && chmod 644 "$n/www/${2:-search.json}"
     NPORT=$(free_port)
-    sed -e "s|@DIR@|$n|g" -e "s|@PORT@|$NPORT|g" "$TOP/bench/peers/nginx.conf.in" > "$n/nginx.conf"
-    nginx -p "$n" -c "$n/nginx.conf" -e "$n/error.log" &
+    sed -e "s|@DIR@|$n|g" -e "s|@PORT@|$NPORT|g" -e "s|@WORKERS@|${NGINX_WORKERS:-2}|g" \
+        "$TOP/bench/peers/nginx.conf.in" > "$n/nginx.conf"
+    ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} nginx -p "$n" -c "$n/nginx.conf" -e "$n/error.log" &
     NPID=$!
     wait_port "$NPORT" 30 && return 0
     cat "$n/error.log" >&2
