@@ -15,6 +15,14 @@ int json_raw(struct evbuffer *out, const char *z){
 }
 
 /*
+** True if the len-byte sequence at z is U+2028 or U+2029: valid in JSON
+** strings but line ends to JavaScript, so written as \u escapes.
+*/
+static int json_is_line_sep(const unsigned char *z, int len){
+  return len==3 && z[0]==0xe2 && z[1]==0x80 && (z[2]==0xa8 || z[2]==0xa9);
+}
+
+/*
 ** Append the escaped form of one character z[0..*pn) (ASCII byte or UTF-8
 ** sequence; *pn is set to the bytes consumed) to out, with HTML escaping
 ** when bHtml.
@@ -30,7 +38,7 @@ static int json_char(struct evbuffer *out, const unsigned char *z, size_t n,
   size_t i;
   *pn = len ? (size_t)len : 1;
   if( len==0 ) return evbuffer_add(out, JSON_FFFD, 3);
-  if( len==3 && c==0xe2 && z[1]==0x80 && (z[2]==0xa8 || z[2]==0xa9) ){
+  if( json_is_line_sep(z, len) ){
     return evbuffer_add_printf(out, "\\u%04x", z[2]==0xa8 ? 0x2028 : 0x2029)
            <0 ? -1 : 0;
   }
@@ -67,9 +75,7 @@ static size_t json_run(const unsigned char *u, size_t i, size_t n, int bHtml,
       i++;
     }else{
       int len = utf8_len(u+i, n-i);
-      if( len<2 ) break;
-      if( len==3 && c==0xe2 && u[i+1]==0x80
-       && (u[i+2]==0xa8 || u[i+2]==0xa9) ) break;
+      if( len<2 || json_is_line_sep(u+i, len) ) break;
       i += (size_t)len;
     }
   }
