@@ -32,6 +32,30 @@
   "   VALUES (new.id, new.assignment, new.status, new.source); END"
 
 /*
+** meta's 'generation' is a random token that every change of a row the
+** search engine keeps in memory replaces (assignments, reports,
+** assignment_threads; the FTS index's lengths follow assignments), so
+** connections whose read transactions see the same token see the same
+** rows, and searchd loads those rows once for all of them (attrs_share.h).
+** PRAGMA data_version cannot say that: it is per connection. A token
+** rather than a counter: a copy of an index, changed apart, never meets
+** the original's value again. Triggers, so that every writer keeps it.
+*/
+#define DB_GEN_SET \
+  " BEGIN UPDATE meta SET value=hex(randomblob(8)) WHERE key='generation';" \
+  " END;"
+#define DB_GEN_ON(t) \
+  "CREATE TRIGGER IF NOT EXISTS " t "_gen_ai AFTER INSERT ON " t DB_GEN_SET \
+  "CREATE TRIGGER IF NOT EXISTS " t "_gen_ad AFTER DELETE ON " t DB_GEN_SET \
+  "CREATE TRIGGER IF NOT EXISTS " t "_gen_au AFTER UPDATE ON " t DB_GEN_SET
+#define DB_GEN_TRIGGERS \
+  "INSERT OR IGNORE INTO meta VALUES('generation', hex(randomblob(8)));" \
+  DB_GEN_ON("assignments") DB_GEN_ON("reports") \
+  DB_GEN_ON("assignment_threads")
+/* How many triggers DB_GEN_TRIGGERS makes. */
+#define DB_GEN_NTRIGGER 9
+
+/*
 ** Triggers keep the external-content FTS index in step with assignments,
 ** so every writer (the indexer, a person with the sqlite3 shell) keeps the
 ** index consistent. Deleting a report cascades to its rows and so to the
@@ -93,7 +117,8 @@ static const char zSchema[] =
   "  status_class TEXT NOT NULL,"
   "  latest INTEGER NOT NULL) WITHOUT ROWID;"
   "CREATE INDEX IF NOT EXISTS assignment_threads_seen"
-  "  ON assignment_threads(series, last_seen);";
+  "  ON assignment_threads(series, last_seen);"
+  DB_GEN_TRIGGERS;
 
 /* Set *pzErr (if wanted) to a formatted message. */
 static void db_error(char **pzErr, const char *zFmt, const char *zArg,
@@ -170,26 +195,46 @@ static int db_check_versions(sqlite3 *db, char **pzErr){
   return rc;
 }
 
+/* The integer zSql's first row holds, into *pn. */
+static int db_count(sqlite3 *db, const char *zSql, int *pn){
+  sqlite3_stmt *pStmt = 0;
+  int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
+  *pn = 0;
+  if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    *pn = sqlite3_column_int(pStmt, 0);
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
+  return rc;
+}
+
 /*
 ** Bring an index of the current schema version up to date with additions
-** that need no re-index: the UPDATE trigger. Only when it is missing, so
-** that opening a current index writes nothing.
+** that need no re-index: the UPDATE trigger, the generation token and its
+** triggers. Only when one is missing, so that opening a current index
+** writes nothing.
 */
 static int db_migrate(sqlite3 *db, char **pzErr){
-  sqlite3_stmt *pStmt = 0;
-  int bHave = 0;
-  int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE"
-                              " type='trigger' AND name='assignments_au'",
-                              -1, &pStmt, 0);
+  int nAu = 0, nGen = 0, nMeta = 0;
+  int rc = db_count(db, "SELECT count(*) FROM sqlite_schema WHERE"
+                    " type='trigger' AND name='assignments_au'", &nAu);
   if( rc==SQLITE_OK ){
-    bHave = sqlite3_step(pStmt)==SQLITE_ROW;
-    rc = sqlite3_finalize(pStmt);
+    rc = db_count(db, "SELECT count(*) FROM sqlite_schema WHERE"
+                  " type='trigger' AND name GLOB '*_gen_a[idu]'", &nGen);
   }
-  if( rc==SQLITE_OK && !bHave ){
+  if( rc==SQLITE_OK ){
+    rc = db_count(db, "SELECT count(*) FROM meta WHERE key='generation'",
+                  &nMeta);
+  }
+  if( rc==SQLITE_OK && nAu==0 ){
     rc = sqlite3_exec(db, DB_UPDATE_TRIGGER, 0, 0, 0);
   }
+  if( rc==SQLITE_OK && (nGen!=DB_GEN_NTRIGGER || nMeta==0) ){
+    rc = sqlite3_exec(db, "BEGIN IMMEDIATE;" DB_GEN_TRIGGERS "COMMIT;",
+                      0, 0, 0);
+    if( rc!=SQLITE_OK ) sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
+  }
   if( rc!=SQLITE_OK ){
-    db_error(pzErr, "cannot add trigger assignments_au: %s%s",
+    db_error(pzErr, "cannot add the index's triggers: %s%s",
              sqlite3_errmsg(db), "");
   }
   return rc;

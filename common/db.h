@@ -6,7 +6,13 @@
 ** schema is a public interface: people read an index with the sqlite3 shell
 ** (".load build/swedish" first).
 **
-**   meta(key PRIMARY KEY, value)      schema_version, analysis_version
+**   meta(key PRIMARY KEY, value)      schema_version, analysis_version,
+**                                     generation (a random token that
+**                                     triggers replace on every change of
+**                                     assignments, reports and
+**                                     assignment_threads: equal tokens,
+**                                     equal rows, whichever connection
+**                                     reads them)
 **   reports(id, date, title, path UNIQUE, series, sha256, rows, indexed_at)
 **                                     series: the folder that holds the file
 **                                     (path's directory); the reports of a
@@ -107,8 +113,8 @@ enum db_mode {
 ** them says so ("cannot create PATH-shm: Permission denied: ..."). In
 ** DB_READWRITE mode a new or empty file
 ** gets the schema and the current versions, and an index of the current
-** schema version that lacks the UPDATE trigger (made before it was added)
-** gets it. In both modes the versions in meta are checked against this
+** schema version that lacks the UPDATE trigger or the generation token and
+** its triggers (made before they were added) gets them. In both modes the versions in meta are checked against this
 ** build's.
 **
 ** On success returns SQLITE_OK and sets *ppDb (the caller owns it and closes

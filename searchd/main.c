@@ -16,6 +16,7 @@
 
 #include "box/lexicon.h"
 #include "box/synonyms.h"
+#include "engine/attrs_share.h"
 #include "db.h"
 #include "http/conf.h"
 #include "http/datadir.h"
@@ -153,7 +154,10 @@ int main(int argc, char **argv){
   main_data_files(&conf, &zWww, &zSyn);
   rc = main_check(&conf);
   if( rc==0 ) conf.pLexicon = main_lexicon(&conf);
+  /* Without a share (out of memory) each connection holds its own. */
+  if( rc==0 ) (void)attrs_share_new(&conf.pAttrs);
   if( rc==0 ) rc = server_run(&conf)==0 ? 0 : 1;
+  attrs_share_free(conf.pAttrs);
   lexicon_share_free(conf.pLexicon);
   sqlite3_free(zWww);
   sqlite3_free(zSyn);

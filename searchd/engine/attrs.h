@@ -33,7 +33,8 @@
 ** assignment of several rows, 7 bits per row (attrs_class_set(),
 ** attrs_multi_set()), plus the distinct sources and series.
 **
-** Thread safety: one per worker connection; not shared.
+** Thread safety: immutable once loaded; connections at the same index
+** generation share one (attrs_share.h), each reading it from its thread.
 */
 #ifndef SEARCHD_ATTRS_H
 #define SEARCHD_ATTRS_H

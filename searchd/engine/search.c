@@ -17,6 +17,7 @@
 #include "engine/rank.h"
 #include "engine/rerank.h"
 #include "engine/scan.h"
+#include "engine/attrs_share.h"
 #include "engine/search.h"
 #include "engine/stmt.h"
 #include "log.h"
@@ -32,7 +33,9 @@ struct search_engine {
   struct prefix_count *prefix;    /* query_opts.xPrefixWords, or NULL */
   struct query_opts opts;
   sqlite3_int64 iDataVersion;     /* data_version attrs were loaded at */
-  struct attrs *attrs;            /* snapshot of row attributes */
+  const struct attrs *attrs;      /* snapshot of row attributes, held in */
+  struct attrs_share *pShare;     /* ... cfg.pShare, or one of its own */
+  int bOwnShare;
   /* Collapsing, sized to attrs: per assignment a slot (cands.h), and the
   ** bitmaps of assignments and (assignment, year) pairs counted. */
   int *aPos;
@@ -72,7 +75,8 @@ void search_engine_free(struct search_engine *p){
   if( p==0 ) return;
   stmt_finalize(p->apStmt);
   sqlite3_progress_handler(p->db, 0, 0, 0);
-  attrs_free(p->attrs);
+  if( p->pShare ) attrs_share_release(p->pShare, p->attrs);
+  if( p->bOwnShare ) attrs_share_free(p->pShare);
   free(p->aPos);
   free(p->aSeenAssign);
   free(p->aSeenPair);
@@ -91,8 +95,13 @@ int search_engine_new(sqlite3 *db, const struct search_config *cfg,
     p->db = db;
     p->cfg = *cfg;
     p->iDataVersion = -1;
-    rc = rank_register(db, &p->rank);
+    p->pShare = cfg->pShare;
+    if( p->pShare==0 ){
+      rc = attrs_share_new(&p->pShare);
+      p->bOwnShare = 1;
+    }
   }
+  if( rc==SQLITE_OK ) rc = rank_register(db, &p->rank);
   if( rc==SQLITE_OK ) rc = fold_new(db, &p->fold);
   if( rc==SQLITE_OK && prefix_count_new(db, p->fold, &p->prefix)!=SQLITE_OK ){
     log_msg(LOG_WARN, "no vocab table: prefixes (word*) are not held to %d"
@@ -142,7 +151,9 @@ static int search_collapse_alloc(struct search_engine *p,
 
 /*
 ** If another connection changed the database since the attributes were
-** loaded, reload them and forget the kept phrase counts.
+** taken, take those of the rows the read transaction now sees (from the
+** share: other connections at the same generation hold the same) and
+** forget the kept phrase counts.
 */
 static int search_check_version(struct search_engine *p){
   sqlite3_stmt *pStmt = p->apStmt[ST_VERSION];
@@ -151,12 +162,12 @@ static int search_check_version(struct search_engine *p){
   if( sqlite3_step(pStmt)==SQLITE_ROW ) v = sqlite3_column_int64(pStmt, 0);
   rc = sqlite3_reset(pStmt);
   if( rc==SQLITE_OK && (v!=p->iDataVersion || p->attrs==0) ){
-    struct attrs *pNew = 0;
-    rc = attrs_load(p->db, &pNew);
+    const struct attrs *pNew = 0;
+    rc = attrs_share_get(p->pShare, p->db, &pNew);
     if( rc==SQLITE_OK ) rc = search_collapse_alloc(p, pNew);
-    if( rc!=SQLITE_OK ) attrs_free(pNew);
+    if( rc!=SQLITE_OK ) attrs_share_release(p->pShare, pNew);
     if( rc==SQLITE_OK ){
-      attrs_free(p->attrs);
+      attrs_share_release(p->pShare, p->attrs);
       p->attrs = pNew;
       p->iDataVersion = v;
       rank_clear_hits(p->rank);
@@ -170,7 +181,13 @@ int search_engine_load(struct search_engine *p){
   ** 256 KB, so the 8 MB one fills with what searches read instead (pages
   ** freed later would stay in this thread's malloc arena). */
   int rc = sqlite3_exec(p->db, "PRAGMA cache_size=-256", 0, 0, 0);
-  if( rc==SQLITE_OK ) rc = search_check_version(p);
+  /* In a read transaction: the generation and the rows of one snapshot. */
+  if( rc==SQLITE_OK ) rc = stmt_exec(p->apStmt[ST_BEGIN]);
+  if( rc==SQLITE_OK ){
+    rc = search_check_version(p);
+    if( rc==SQLITE_OK ) rc = db_end_read(p->db, 0);
+    else db_end_read(p->db, 0);
+  }
   if( rc==SQLITE_OK ) rc = sqlite3_exec(p->db, SEARCH_CACHE_PRAGMA, 0, 0, 0);
   return rc;
 }

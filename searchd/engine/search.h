@@ -46,12 +46,17 @@
 #define SEARCH_MARK_CLOSE "\x03"
 
 /* The engine's tuning (searchd's flags of the same names). */
+struct attrs_share;
+
 struct search_config {
   long nWindow;                   /* rows scored newest first; 0: all */
   long nRerank;                   /* candidates kept for the exact score */
   long nLookupUs;                 /* cost of reading one row by rowid */
   long nEarly;                    /* largest page with early exact scores */
   long nQueryMs;                  /* time limit of one search; <0: none */
+  struct attrs_share *pShare;     /* the row attributes of the process's
+                                  ** connections (attrs_share.h, outliving
+                                  ** the engine); NULL: a share of its own */
 };
 
 /* search_args.eCollapse: one hit per assignment (the default), or every
@@ -136,8 +141,9 @@ struct search_engine;
 ** Create the engine of connection db (an index opened with db_open(),
 ** which must outlive it): registers the ranking functions (rank.h) and a
 ** progress handler (for nQueryMs) on db and prepares its statements. The
-** row attributes (attrs.h, ~3 MB) are loaded at the first search or by
-** search_engine_load(). Returns SQLITE_OK and sets *ppOut, or an SQLite
+** row attributes (attrs.h, ~3 MB at 125,000 rows) are taken from the share
+** (loaded there if no other connection holds those of the same rows) at
+** the first search or by search_engine_load(). Returns SQLITE_OK and sets *ppOut, or an SQLite
 ** code with *ppOut NULL.
 */
 int search_engine_new(sqlite3 *db, const struct search_config *cfg,

@@ -13,6 +13,7 @@
 #include "opt.h"
 
 struct lexicon_share;
+struct attrs_share;
 
 struct conf {
   const char *zDb;            /* --db PATH (required) */
@@ -50,6 +51,9 @@ struct conf {
   struct lexicon_share *pLexicon;  /* no flag: the correctors' lexicon,
                               ** made once by main() before the workers
                               ** start (lexicon.h); NULL: each its own */
+  struct attrs_share *pAttrs; /* no flag: the row attributes of every
+                              ** connection, made by main() (attrs_share.h);
+                              ** NULL: each its own */
 };
 
 /* Results of conf_parse(). */

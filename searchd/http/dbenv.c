@@ -30,6 +30,7 @@ static int dbenv_engine(const struct conf *conf, struct dbenv *pEnv){
   cfg.nLookupUs = conf->nLookupUs;
   cfg.nEarly = conf->nEarly;
   cfg.nQueryMs = conf->nQueryMs;
+  cfg.pShare = conf->pAttrs;
   return search_engine_new(pEnv->db, &cfg, &pEnv->engine);
 }
 

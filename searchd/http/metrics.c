@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine/attrs_share.h"
 #include "http/conf.h"
 #include "http/json.h"
 #include "http/metrics.h"
@@ -151,8 +152,13 @@ int metrics_handle(struct request_ctx *ctx){
       "# HELP searchd_index_size_bytes Index database file plus its WAL.\n"
       "# TYPE searchd_index_size_bytes gauge\n"
       "searchd_index_size_bytes %lld\n"
-      "# TYPE searchd_workers gauge\nsearchd_workers %d\n",
-      nDb + metrics_file_size(zWal), ctx->metrics->n)<0;
+      "# TYPE searchd_workers gauge\nsearchd_workers %d\n"
+      "# HELP searchd_row_attribute_copies Copies of the row attributes"
+      " held (one per index generation in use).\n"
+      "# TYPE searchd_row_attribute_copies gauge\n"
+      "searchd_row_attribute_copies %d\n",
+      nDb + metrics_file_size(zWal), ctx->metrics->n,
+      ctx->conf->pAttrs ? attrs_share_count(ctx->conf->pAttrs) : 0)<0;
   ctx->content_type = "text/plain; version=0.0.4; charset=utf-8";
   return e ? route_fail(ctx, SQLITE_NOMEM, "metrics", 0) : 200;
 }

@@ -797,6 +797,33 @@ class ServerTest(unittest.TestCase):
             self.assertIn('\nsearchd_workers %d\n' % len(mask),
                           body.decode())
 
+    def test_row_attributes_shared(self):
+        """Search threads at one index generation hold one copy of the row
+        attributes; after a new report, the threads that saw it share the
+        new copy (the old one freed with its last holder)."""
+        src = os.path.join(self.tmp, 'reports')
+        os.mkdir(src)
+        shutil.copy(os.path.join(REPORTS, '2021-05-05.txt'), src)
+        db = make_index(self.tmp, src=src)
+        s = self.start(db, '--search-threads', '3', '--cache-size', '0')
+
+        def copies():
+            st, _, body = s.get('/metrics')
+            self.assertEqual(st, 200)
+            m = re.search(r'\nsearchd_row_attribute_copies (\d+)\n',
+                          body.decode())
+            self.assertIsNotNone(m)
+            return int(m.group(1))
+        self.assertEqual(copies(), 1)
+        for _ in range(6):
+            s.search(q='vård')
+        self.assertEqual(copies(), 1)
+        shutil.copy(os.path.join(REPORTS, '2018-12-05.txt'), src)
+        subprocess.run([INDEXER, '--db', db, '--quiet', src], check=True)
+        for _ in range(12):
+            self.assertGreater(s.search(q='kulturplan')['total'], 0)
+        self.assertIn(copies(), (1, 2))
+
     def test_pool_agrees(self):
         # Searches run by the shared search threads (the default) and by
         # the workers themselves (--search-threads 0) give the same pages,

@@ -229,6 +229,84 @@ START_TEST(test_update_trigger_migrated){
 }
 END_TEST
 
+/* meta's generation token, as a new string (sqlite3_free). */
+static char *generation(void){
+  char *z = 0;
+  ck_assert_int_eq(db_meta_get(db, "generation", &z), SQLITE_OK);
+  ck_assert_ptr_nonnull(z);
+  return z;
+}
+
+/* Is the generation token still zWas? Frees zWas. */
+static int generation_is(char *zWas){
+  char *z = generation();
+  int bSame = strcmp(z, zWas)==0;
+  sqlite3_free(z);
+  sqlite3_free(zWas);
+  return bSame;
+}
+
+/*
+** Every change of a table searchd keeps in memory replaces the token,
+** whoever writes (the indexer, the sqlite3 shell); a write elsewhere
+** (vocab) or none keeps it.
+*/
+START_TEST(test_generation_changes){
+  static const char *const azChange[] = {
+    "UPDATE assignments SET assignment_id='x' WHERE id=1",
+    "UPDATE reports SET date='2020-01-03'",
+    "INSERT INTO assignment_threads VALUES('t','s','2020','2020',1,1,'done',1)",
+    "UPDATE assignment_threads SET open=0",
+    "DELETE FROM assignment_threads",
+    "DELETE FROM assignments WHERE id=1",
+    "DELETE FROM reports",
+  };
+  char *z;
+  size_t i;
+  put("/x/a.txt", SHA_A, TITLE " 2020-01-02\nett\tRS\tx\ntv\xC3\xA5\tRS\ty");
+  z = generation();
+  ck_assert_int_eq((int)strlen(z), 16);
+  put("/x/b.txt", SHA_B, TITLE " 2020-01-02\nfyra\tRS\tx");
+  ck_assert(!generation_is(z));
+  for(i=0; i<sizeof(azChange)/sizeof(azChange[0]); i++){
+    z = generation();
+    ck_assert_int_eq(sqlite3_exec(db, azChange[i], 0, 0, 0), SQLITE_OK);
+    ck_assert_msg(!generation_is(z), "%s kept the token", azChange[i]);
+  }
+  z = generation();
+  ck_assert_int_eq(sqlite3_exec(db, "UPDATE vocab SET docs=docs+1;"
+                                "SELECT 1 FROM assignments", 0, 0, 0),
+                   SQLITE_OK);
+  ck_assert(generation_is(z));
+}
+END_TEST
+
+/*
+** An index made before the generation token existed gets it and its
+** triggers when opened for writing (not read-only), and keeps its rows.
+*/
+START_TEST(test_generation_migrated){
+  sqlite3 *db2 = 0;
+  char *zErr = 0;
+  put("/x/a.txt", SHA_A, TITLE " 2020-01-02\nett\tRS\tmammografi");
+  ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER reports_gen_au;"
+                                "DROP TRIGGER assignments_gen_ai;"
+                                "DELETE FROM meta WHERE key='generation'",
+                                0, 0, 0), SQLITE_OK);
+  ck_assert_int_eq(db_open(zDbPath, DB_READONLY, &db2, &zErr), SQLITE_OK);
+  sqlite3_close(db2);
+  ck_assert_int_eq(one("SELECT count(*) FROM meta"
+                       " WHERE key='generation'"), 0);
+  ck_assert_int_eq(db_open(zDbPath, DB_READWRITE, &db2, &zErr), SQLITE_OK);
+  sqlite3_close(db2);
+  ck_assert_int_eq(one("SELECT count(*) FROM meta"
+                       " WHERE key='generation'"), 1);
+  ck_assert_int_eq(one("SELECT count(*) FROM sqlite_schema WHERE"
+                       " type='trigger' AND name GLOB '*_gen_a[idu]'"), 9);
+  ck_assert_int_eq(one("SELECT count(*) FROM assignments"), 1);
+}
+END_TEST
+
 /* store_known: the indexed hash of each listed path, by a merge join. */
 START_TEST(test_known){
   struct files_entry a[3];
@@ -343,6 +421,8 @@ Suite *store_suite(void){
   tcase_add_test(tc, test_check_detects);
   tcase_add_test(tc, test_update_trigger);
   tcase_add_test(tc, test_update_trigger_migrated);
+  tcase_add_test(tc, test_generation_changes);
+  tcase_add_test(tc, test_generation_migrated);
   tcase_add_test(tc, test_known);
   tcase_add_test(tc, test_bulk_run);
   tcase_add_test(tc, test_small_run_not_bulk);
