@@ -9,6 +9,7 @@
 
 #include "box/fold.h"
 #include "db.h"
+#include "engine/attrs_share.h"
 #include "engine/cands.h"
 #include "engine/early.h"
 #include "engine/hltext.h"
@@ -17,7 +18,6 @@
 #include "engine/rank.h"
 #include "engine/rerank.h"
 #include "engine/scan.h"
-#include "engine/attrs_share.h"
 #include "engine/search.h"
 #include "engine/stmt.h"
 #include "log.h"
