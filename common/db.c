@@ -318,14 +318,9 @@ static int db_writer_setup(sqlite3 *db){
 
 /* Does the database hold any table yet? */
 static int db_is_empty(sqlite3 *db, int *pbEmpty){
-  sqlite3_stmt *pStmt = 0;
-  int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1,
-                              &pStmt, 0);
-  if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
-    *pbEmpty = sqlite3_column_int(pStmt, 0)==0;
-  }
-  if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
-  else sqlite3_finalize(pStmt);
+  int n = 0;
+  int rc = db_count(db, "SELECT count(*) FROM sqlite_schema", &n);
+  *pbEmpty = n==0;
   return rc;
 }
 
